@@ -1,0 +1,235 @@
+/*
+ * db.c - the workspace database: pragmas, migrations, transactions.
+ *
+ * synchronous=FULL, not NORMAL: files are moved and letters issued after a
+ * commit, and with NORMAL in WAL mode a power cut could roll back a commit
+ * whose file already sits in archive/ (notes/reliability, section 4).
+ */
+#define _DEFAULT_SOURCE
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "db.h"
+#include "msg.h"
+
+/*
+ * Each step takes the schema from version N to N+1.  Never edit a step
+ * that has shipped; add one.
+ */
+static const char *const migrations[] = {
+	/* 1: the first schema */
+	"CREATE TABLE submissions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  record_id TEXT NOT NULL UNIQUE,"       /* the pipeline's id */
+	"  case_number TEXT UNIQUE,"              /* journalnummer printed on letters */
+	"  sha256 TEXT NOT NULL,"
+	"  original_name TEXT NOT NULL,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  received_at TEXT NOT NULL,"
+	"  format TEXT,"
+	"  offer_id TEXT,"
+	"  offer_version TEXT,"
+	"  form_source TEXT,"
+	"  status TEXT NOT NULL,"                 /* see docs/schema.md */
+	"  validation TEXT,"                      /* eligible | not_eligible | incomplete */
+	"  applicant_key TEXT,"                   /* who applied, for superseding */
+	"  applicant_name TEXT,"
+	"  duplicate_of INTEGER REFERENCES submissions(id),"
+	"  superseded_by INTEGER REFERENCES submissions(id),"
+	"  error_stage TEXT, error_code TEXT, error_message TEXT, error_message_da TEXT,"
+	"  stored_path TEXT,"                     /* archive/ or quarantine/ path */
+	"  record TEXT,"                          /* the whole record as JSON */
+	"  purged_at TEXT"
+	");"
+	"CREATE INDEX submissions_sha256 ON submissions(sha256);"
+	"CREATE INDEX submissions_offer ON submissions(offer_id, received_at);"
+	"CREATE TABLE fields ("
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT, raw TEXT, value TEXT, source TEXT, error TEXT,"
+	"  PRIMARY KEY (submission_id, name)"
+	");"
+	"CREATE TABLE criteria ("
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,"
+	"  criterion_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"                   /* eligibility | priority */
+	"  passed INTEGER,"                       /* 1, 0, NULL: not evaluable */
+	"  text TEXT,"
+	"  PRIMARY KEY (submission_id, criterion_id)"
+	");"
+	"CREATE TABLE decisions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+	"  outcome TEXT NOT NULL CHECK (outcome IN"
+	"    ('bevilget','venteliste','afslag','mangler','bekræftelse')),"
+	"  state TEXT NOT NULL CHECK (state IN ('proposed','final')),"
+	"  rank INTEGER,"
+	"  explanation TEXT,"                     /* Danish, for letters and review sheets */
+	"  reason TEXT,"                          /* a reviewer's reason */
+	"  actor TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL,"
+	"  current INTEGER NOT NULL DEFAULT 1"    /* 0 once replaced by a later decision */
+	");"
+	"CREATE INDEX decisions_current ON decisions(submission_id) WHERE current = 1;"
+	"CREATE TABLE letters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+	"  decision_id INTEGER REFERENCES decisions(id),"
+	"  kind TEXT NOT NULL,"                   /* the outcome, or 'review' for review sheets */
+	"  draft INTEGER NOT NULL DEFAULT 0,"
+	"  path TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER REFERENCES submissions(id),"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  detail TEXT"
+	");"
+	/* The event log is append-only. */
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+};
+
+int db_schema_version(void)
+{
+	return (int)(sizeof migrations / sizeof *migrations);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	char *error = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &error);
+	if (rc != SQLITE_OK) {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"),
+			  error ? error : sqlite3_errstr(rc));
+		sqlite3_free(error);
+	}
+	return rc;
+}
+
+static int migrate(sqlite3 *db)
+{
+	sqlite3_stmt *stmt;
+	int version = 0, rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version > db_schema_version()) {
+		msg_error("%s: database schema version %d is newer than this skema (%d)",
+			  sqlite3_db_filename(db, "main"), version, db_schema_version());
+		return SQLITE_MISMATCH;
+	}
+	while (version < db_schema_version()) {
+		char bump[64];
+		if ((rc = db_begin(db)) != SQLITE_OK)
+			return rc;
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
+		if ((rc = exec(db, migrations[version])) != SQLITE_OK || (rc = exec(db, bump)) != SQLITE_OK) {
+			db_rollback(db);
+			return rc;
+		}
+		if ((rc = db_commit(db)) != SQLITE_OK)
+			return rc;
+		version++;
+	}
+	return SQLITE_OK;
+}
+
+int db_open(const char *path, int create, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &db, flags, NULL);
+
+	*out = NULL;
+	if (rc != SQLITE_OK) {
+		msg_error("%s: cannot open database: %s", path,
+			  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) != SQLITE_OK ||
+	    (rc = migrate(db)) != SQLITE_OK) {
+		sqlite3_close(db);
+		return rc;
+	}
+	*out = db;
+	return SQLITE_OK;
+}
+
+int db_begin(sqlite3 *db)
+{
+	/* The busy timeout covers BEGIN IMMEDIATE; a deferred BEGIN could fail
+	 * later with SQLITE_BUSY_SNAPSHOT without waiting at all. */
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(sqlite3 *db)
+{
+	return exec(db, "COMMIT");
+}
+
+void db_rollback(sqlite3 *db)
+{
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const char *db_actor(void)
+{
+	static char name[64];
+	if (name[0])
+		return name;
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	return name;
+}
+
+int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail)
+{
+	sqlite3_stmt *stmt;
+	char at[CLOCK_ISO_SIZE];
+	time_t now;
+	int rc;
+
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	clock_format(now, at);
+	rc = sqlite3_prepare_v2(db,
+				"INSERT INTO events (submission_id, at, actor, event, detail)"
+				" VALUES (?1, ?2, ?3, ?4, ?5)",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (submission_id > 0)
+		sqlite3_bind_int64(stmt, 1, submission_id);
+	else
+		sqlite3_bind_null(stmt, 1);
+	sqlite3_bind_text(stmt, 2, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, db_actor(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, event, -1, SQLITE_STATIC);
+	if (detail)
+		sqlite3_bind_text(stmt, 5, detail, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, 5);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}

@@ -1,0 +1,38 @@
+/*
+ * db.h - opening the workspace database and keeping its schema current.
+ *
+ * The schema is documented in docs/schema.md and created by the numbered
+ * steps in db.c; PRAGMA user_version says how many have run, so an old
+ * workspace upgrades itself the first time a newer skema opens it.
+ */
+#ifndef SKEMA_DB_H
+#define SKEMA_DB_H
+
+#include <sqlite3.h>
+
+/*
+ * Opens (creating when create is set) the database at path with the
+ * pragmas every writer needs (WAL, synchronous=FULL, foreign keys, busy
+ * timeout, trusted_schema off) and migrates it.  Returns SQLITE_OK with *db
+ * set, or an SQLite error code with a message printed.
+ */
+int db_open(const char *path, int create, sqlite3 **db);
+
+/* The schema version this build creates. */
+int db_schema_version(void);
+
+/* BEGIN IMMEDIATE, retried while busy.  Returns an SQLite code. */
+int db_begin(sqlite3 *db);
+int db_commit(sqlite3 *db);
+void db_rollback(sqlite3 *db);
+
+/*
+ * Appends to the event log: what happened to submission_id (0 for none),
+ * by whom (NULL: the OS user), with detail (may be NULL).  Returns an SQLite code.
+ */
+int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail);
+
+/* The OS user running this process, for the actor columns.  Borrowed. */
+const char *db_actor(void);
+
+#endif

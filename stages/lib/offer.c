@@ -1,0 +1,624 @@
+/*
+ * offer.c - loading offer definitions (docs/offer-format.md).
+ *
+ * A definition is a small XML file an administrator edits by hand, so every
+ * message carries the file and the line, and defaults are explicit here
+ * rather than scattered over the stages.
+ */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+
+#include "clock.h"
+#include "offer.h"
+#include "paths.h"
+
+static const char *const type_names[] = {
+	[FIELD_TEXT] = "text",         [FIELD_LONGTEXT] = "longtext", [FIELD_INTEGER] = "integer",
+	[FIELD_DATE] = "date",         [FIELD_CHECKBOX] = "checkbox", [FIELD_CHOICE] = "choice",
+	[FIELD_EMAIL] = "email",       [FIELD_PHONE] = "phone",       [FIELD_CVR] = "cvr",
+	[FIELD_POSTNR] = "postnr",     [FIELD_KOMMUNE] = "kommune",
+};
+
+const char *field_type_name(enum field_type type)
+{
+	return type_names[type];
+}
+
+int field_type_parse(const char *name, enum field_type *type)
+{
+	for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++) {
+		if (strcmp(name, type_names[i]) == 0) {
+			*type = (enum field_type)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+xmlDoc *offer_read_xml(const char *path, struct strbuf *err)
+{
+	xmlSetExternalEntityLoader(refuse_external);
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		strbuf_printf(err, "%s: out of memory\n", path);
+		return NULL;
+	}
+	xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		if (e && e->message)
+			strbuf_printf(err, "%s:%d: %s", path, e->line, e->message);
+		else
+			strbuf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
+		if (err->len && err->data[err->len - 1] != '\n')
+			strbuf_putc(err, '\n');
+	} else if (doc->intSubset) {
+		strbuf_printf(err, "%s: a DOCTYPE is not allowed in an offer definition\n", path);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static int is_element(const xmlNode *node, const char *name)
+{
+	return node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
+}
+
+/* Attribute value, caller frees; NULL when absent. */
+static char *attr(const xmlNode *node, const char *name)
+{
+	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	char *copy = strdup((const char *)v);
+	xmlFree(v);
+	return copy;
+}
+
+/* Text content with runs of white space collapsed; caller frees. */
+static char *text_of(const xmlNode *node)
+{
+	xmlChar *v = xmlNodeGetContent(node);
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	int space = 0;
+	for (const char *p = v ? (const char *)v : ""; *p; p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && sb.len)
+			strbuf_putc(&sb, ' ');
+		space = 0;
+		strbuf_putc(&sb, *p);
+	}
+	xmlFree(v);
+	return strbuf_detach(&sb);
+}
+
+static const xmlNode *child(const xmlNode *node, const char *name)
+{
+	for (const xmlNode *c = node->children; c; c = c->next)
+		if (is_element(c, name))
+			return c;
+	return NULL;
+}
+
+static char *child_text(const xmlNode *node, const char *name)
+{
+	const xmlNode *c = child(node, name);
+	return c ? text_of(c) : NULL;
+}
+
+static int parse_long(const char *text, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void field_release(struct offer_field *f)
+{
+	free(f->name);
+	free(f->label);
+	free(f->help);
+	free(f->section);
+	for (size_t i = 0; i < f->nchoices; i++)
+		free(f->choices[i]);
+	free(f->choices);
+}
+
+static int load_field(const char *path, const xmlNode *node, const char *section,
+		      struct offer_field *f, struct strbuf *err)
+{
+	char *type = attr(node, "type"), *value;
+	int rc = 0;
+
+	memset(f, 0, sizeof *f);
+	f->line = (int)xmlGetLineNo(node);
+	f->name = attr(node, "name");
+	f->section = strdup(section ? section : "");
+	if (!f->name || !*f->name) {
+		strbuf_printf(err, "%s:%d: field without a name\n", path, f->line);
+		rc = -1;
+	}
+	if (!type || field_type_parse(type, &f->type) < 0) {
+		strbuf_printf(err, "%s:%d: field %s: unknown type \"%s\"\n", path, f->line,
+			      f->name ? f->name : "?", type ? type : "");
+		rc = -1;
+	}
+	free(type);
+	f->label = child_text(node, "label");
+	if (!f->label)
+		f->label = strdup(f->name ? f->name : "");
+	f->help = child_text(node, "help");
+	value = attr(node, "required");
+	f->required = value && strcmp(value, "true") == 0;
+	free(value);
+	if ((value = attr(node, "min"))) {
+		if (parse_long(value, &f->min) < 0) {
+			strbuf_printf(err, "%s:%d: field %s: min is not a number\n", path, f->line, f->name);
+			rc = -1;
+		}
+		f->has_min = 1;
+		free(value);
+	}
+	if ((value = attr(node, "max"))) {
+		if (parse_long(value, &f->max) < 0) {
+			strbuf_printf(err, "%s:%d: field %s: max is not a number\n", path, f->line, f->name);
+			rc = -1;
+		}
+		f->has_max = 1;
+		free(value);
+	}
+	for (const xmlNode *c = node->children; c; c = c->next) {
+		if (!is_element(c, "choice"))
+			continue;
+		char **grown = realloc(f->choices, (f->nchoices + 1) * sizeof *grown);
+		if (!grown)
+			return -1;
+		f->choices = grown;
+		f->choices[f->nchoices++] = text_of(c);
+	}
+	if (f->type == FIELD_CHOICE && f->nchoices == 0) {
+		strbuf_printf(err, "%s:%d: field %s: a choice field needs <choice> values\n", path,
+			      f->line, f->name);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int add_field(struct offer *offer, struct offer_field *f)
+{
+	/* A field declared again (after an <include>) replaces the earlier one,
+	 * so an offer can narrow a common block, e.g. sted_type's choices. */
+	for (size_t i = 0; i < offer->nfields; i++) {
+		if (strcmp(offer->fields[i].name, f->name) == 0) {
+			field_release(&offer->fields[i]);
+			offer->fields[i] = *f;
+			return 0;
+		}
+	}
+	struct offer_field *grown = realloc(offer->fields, (offer->nfields + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	offer->fields = grown;
+	offer->fields[offer->nfields++] = *f;
+	return 0;
+}
+
+static int load_fields(struct offer *offer, const char *path, const xmlNode *parent,
+		       const char *section, int depth, struct strbuf *err);
+
+static int load_include(struct offer *offer, const char *path, const xmlNode *node,
+			const char *section, int depth, struct strbuf *err)
+{
+	char *block = attr(node, "block");
+	char relative[PATH_MAX], file[PATH_MAX];
+	int rc = -1;
+
+	if (!block || !*block || strchr(block, '/') || block[0] == '.') {
+		strbuf_printf(err, "%s:%d: include needs a block name\n", path,
+			      (int)xmlGetLineNo(node));
+		goto out;
+	}
+	if (depth > 4) {
+		strbuf_printf(err, "%s:%d: includes nested too deeply\n", path,
+			      (int)xmlGetLineNo(node));
+		goto out;
+	}
+	/* Blocks sit beside the offer folders: forms/blocks/NAME.xml. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", offer->path);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+	}
+	snprintf(relative, sizeof relative, "blocks/%s.xml", block);
+	paths_join(file, sizeof file, dir, relative);
+	xmlDoc *doc = offer_read_xml(file, err);
+	if (!doc) {
+		strbuf_printf(err, "%s:%d: block \"%s\" not found (%s)\n", path,
+			      (int)xmlGetLineNo(node), block, file);
+		goto out;
+	}
+	rc = load_fields(offer, file, xmlDocGetRootElement(doc), section, depth + 1, err);
+	xmlFreeDoc(doc);
+out:
+	free(block);
+	return rc;
+}
+
+static int load_fields(struct offer *offer, const char *path, const xmlNode *parent,
+		       const char *section, int depth, struct strbuf *err)
+{
+	int rc = 0;
+	for (const xmlNode *c = parent->children; c; c = c->next) {
+		if (is_element(c, "field")) {
+			struct offer_field f;
+			if (load_field(path, c, section, &f, err) < 0 || add_field(offer, &f) < 0) {
+				field_release(&f);
+				rc = -1;
+			}
+		} else if (is_element(c, "include")) {
+			if (load_include(offer, path, c, section, depth, err) < 0)
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int load_criterion(const char *path, const xmlNode *node, struct offer_criterion *c,
+			  struct strbuf *err)
+{
+	char *kind = attr(node, "kind");
+	int rc = 0;
+	memset(c, 0, sizeof *c);
+	c->line = (int)xmlGetLineNo(node);
+	c->id = attr(node, "id");
+	c->test = child_text(node, "test");
+	if (!c->test)
+		c->test = attr(node, "test");
+	c->pass_text = child_text(node, "pass");
+	c->fail_text = child_text(node, "fail");
+	if (!c->id || !*c->id) {
+		strbuf_printf(err, "%s:%d: criterion without an id\n", path, c->line);
+		rc = -1;
+	}
+	if (!kind || (strcmp(kind, "eligibility") && strcmp(kind, "priority"))) {
+		strbuf_printf(err, "%s:%d: criterion %s: kind must be eligibility or priority\n",
+			      path, c->line, c->id ? c->id : "?");
+		rc = -1;
+	} else {
+		c->kind = strcmp(kind, "priority") == 0 ? CRITERION_PRIORITY : CRITERION_ELIGIBILITY;
+	}
+	if (!c->test || !*c->test) {
+		strbuf_printf(err, "%s:%d: criterion %s: no test\n", path, c->line,
+			      c->id ? c->id : "?");
+		rc = -1;
+	}
+	free(kind);
+	return rc;
+}
+
+static void criterion_release(struct offer_criterion *c)
+{
+	free(c->id);
+	free(c->test);
+	free(c->pass_text);
+	free(c->fail_text);
+}
+
+static char **split_words(const char *text, size_t *count)
+{
+	char **words = NULL;
+	*count = 0;
+	if (!text)
+		return NULL;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != ',')
+			p++;
+		if (p > start) {
+			char **grown = realloc(words, (*count + 1) * sizeof *grown);
+			if (!grown)
+				break;
+			words = grown;
+			words[(*count)++] = strndup(start, (size_t)(p - start));
+		}
+	}
+	return words;
+}
+
+int offer_load(const char *path, struct offer **out, struct strbuf *err)
+{
+	struct offer *offer = calloc(1, sizeof *offer);
+	xmlDoc *doc = NULL;
+	char *value;
+	int rc = -1;
+
+	*out = NULL;
+	if (!offer)
+		return -1;
+	offer->path = strdup(path);
+	offer->capacity_max = -1;
+	doc = offer_read_xml(path, err);
+	if (!doc)
+		goto out;
+	offer->doc = doc;
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root || !is_element(root, "offer") || !root->ns ||
+	    strcmp((const char *)root->ns->href, OFFER_NS) != 0) {
+		strbuf_printf(err, "%s:%d: not an offer definition (root must be <offer xmlns=\"%s\">)\n",
+			      path, root ? (int)xmlGetLineNo(root) : 1, OFFER_NS);
+		goto out;
+	}
+	rc = 0;
+	offer->id = attr(root, "id");
+	offer->version = attr(root, "version");
+	if (!offer->id || !*offer->id) {
+		strbuf_printf(err, "%s:%d: offer without an id\n", path, (int)xmlGetLineNo(root));
+		rc = -1;
+	}
+	if (!offer->version)
+		offer->version = strdup("1");
+	offer->title = child_text(root, "title");
+	if (!offer->title) {
+		strbuf_printf(err, "%s:%d: offer %s has no <title>\n", path,
+			      (int)xmlGetLineNo(root), offer->id ? offer->id : "?");
+		rc = -1;
+	}
+	const xmlNode *node;
+	if ((node = child(root, "applicant")))
+		offer->applicant = attr(node, "type");
+	if (!offer->applicant)
+		offer->applicant = strdup("alle");
+
+	offer->rolling = 1;
+	if ((node = child(root, "intake"))) {
+		offer->deadline = attr(node, "deadline");
+		if (offer->deadline) {
+			offer->rolling = 0;
+			if (clock_parse(offer->deadline, &offer->deadline_at) < 0) {
+				strbuf_printf(err, "%s:%d: deadline \"%s\" is not an ISO date or time\n",
+					      path, (int)xmlGetLineNo(node), offer->deadline);
+				rc = -1;
+			} else if (strlen(offer->deadline) == 10) {
+				/* A date alone means the end of that day. */
+				offer->deadline_at += 24 * 60 * 60 - 1;
+			}
+		}
+	}
+	if ((node = child(root, "capacity"))) {
+		offer->capacity_unit = attr(node, "unit");
+		offer->capacity_period = attr(node, "period");
+		if ((value = attr(node, "min"))) {
+			if (parse_long(value, &offer->capacity_min) < 0) {
+				strbuf_printf(err, "%s:%d: capacity min is not a number\n", path,
+					      (int)xmlGetLineNo(node));
+				rc = -1;
+			}
+			free(value);
+		}
+		if ((value = attr(node, "max"))) {
+			if (parse_long(value, &offer->capacity_max) < 0) {
+				strbuf_printf(err, "%s:%d: capacity max is not a number\n", path,
+					      (int)xmlGetLineNo(node));
+				rc = -1;
+			}
+			free(value);
+		}
+	}
+	if (!offer->capacity_period)
+		offer->capacity_period = strdup(offer->rolling ? "year" : "round");
+	if ((node = child(root, "selection"))) {
+		offer->policy = attr(node, "policy");
+		value = attr(node, "auto-confirm");
+		offer->auto_confirm = split_words(value, &offer->nauto_confirm);
+		free(value);
+		for (const xmlNode *c = node->children; c; c = c->next) {
+			if (!is_element(c, "spread"))
+				continue;
+			char **grown = realloc(offer->spread, (offer->nspread + 1) * sizeof *grown);
+			if (!grown)
+				break;
+			offer->spread = grown;
+			offer->spread[offer->nspread++] = attr(c, "field");
+		}
+	}
+	if (!offer->policy)
+		offer->policy = strdup(offer->rolling ? "first-come" : "priority");
+
+	for (const xmlNode *c = root->children; c; c = c->next) {
+		if (is_element(c, "section")) {
+			char *title = attr(c, "title");
+			if (load_fields(offer, path, c, title, 0, err) < 0)
+				rc = -1;
+			free(title);
+		} else if (is_element(c, "criterion")) {
+			struct offer_criterion crit;
+			if (load_criterion(path, c, &crit, err) < 0) {
+				criterion_release(&crit);
+				rc = -1;
+				continue;
+			}
+			struct offer_criterion *grown =
+				realloc(offer->criteria, (offer->ncriteria + 1) * sizeof *grown);
+			if (!grown) {
+				criterion_release(&crit);
+				rc = -1;
+				continue;
+			}
+			offer->criteria = grown;
+			offer->criteria[offer->ncriteria++] = crit;
+		}
+	}
+	if (offer->nfields == 0) {
+		strbuf_printf(err, "%s: offer %s has no fields\n", path, offer->id ? offer->id : "?");
+		rc = -1;
+	}
+out:
+	if (rc < 0) {
+		offer_free(offer);
+		return -1;
+	}
+	*out = offer;
+	return 0;
+}
+
+void offer_free(struct offer *offer)
+{
+	if (!offer)
+		return;
+	for (size_t i = 0; i < offer->nfields; i++)
+		field_release(&offer->fields[i]);
+	free(offer->fields);
+	for (size_t i = 0; i < offer->ncriteria; i++)
+		criterion_release(&offer->criteria[i]);
+	free(offer->criteria);
+	for (size_t i = 0; i < offer->nspread; i++)
+		free(offer->spread[i]);
+	free(offer->spread);
+	for (size_t i = 0; i < offer->nauto_confirm; i++)
+		free(offer->auto_confirm[i]);
+	free(offer->auto_confirm);
+	free(offer->path);
+	free(offer->id);
+	free(offer->version);
+	free(offer->title);
+	free(offer->applicant);
+	free(offer->deadline);
+	free(offer->capacity_unit);
+	free(offer->capacity_period);
+	free(offer->policy);
+	xmlFreeDoc(offer->doc);
+	free(offer);
+}
+
+void offer_set_init(struct offer_set *set)
+{
+	set->offers = NULL;
+	set->count = 0;
+}
+
+void offer_set_release(struct offer_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->count; i++)
+		offer_free(set->offers[i]);
+	free(set->offers);
+	set->offers = NULL;
+	set->count = 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t count = 0;
+	int rc = 0;
+
+	if (!d) {
+		strbuf_printf(err, "%s: cannot open offer directory: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "blocks") == 0 ||
+		    strcmp(e->d_name, "letters") == 0)
+			continue;
+		char **grown = realloc(names, (count + 1) * sizeof *grown);
+		if (!grown)
+			break;
+		names = grown;
+		names[count++] = strdup(e->d_name);
+	}
+	closedir(d);
+	/* Sorted, so every run and every listing sees the offers in one order. */
+	qsort(names, count, sizeof *names, compare_names);
+	for (size_t i = 0; i < count; i++) {
+		char file[PATH_MAX], local[PATH_MAX], relative[PATH_MAX];
+		struct stat st;
+		snprintf(relative, sizeof relative, "%s/offer.xml", names[i]);
+		paths_join(file, sizeof file, dir, relative);
+		/* An administrator's copy under the configuration directory wins. */
+		snprintf(relative, sizeof relative, "forms/%s/offer.xml", names[i]);
+		paths_join(local, sizeof local, paths_confdir(), relative);
+		const char *use = stat(local, &st) == 0 ? local : file;
+		if (stat(use, &st) != 0)
+			continue;
+		struct offer *offer;
+		if (offer_load(use, &offer, err) < 0) {
+			rc = -1;
+			continue;
+		}
+		if (offer_set_find(set, offer->id)) {
+			strbuf_printf(err, "%s: offer id \"%s\" is defined twice\n", use, offer->id);
+			offer_free(offer);
+			rc = -1;
+			continue;
+		}
+		struct offer **grown = realloc(set->offers, (set->count + 1) * sizeof *grown);
+		if (!grown) {
+			offer_free(offer);
+			rc = -1;
+			continue;
+		}
+		set->offers = grown;
+		set->offers[set->count++] = offer;
+	}
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+const struct offer *offer_set_find(const struct offer_set *set, const char *id)
+{
+	for (size_t i = 0; id && i < set->count; i++)
+		if (strcmp(set->offers[i]->id, id) == 0)
+			return set->offers[i];
+	return NULL;
+}
+
+const struct offer_field *offer_find_field(const struct offer *offer, const char *name)
+{
+	for (size_t i = 0; name && i < offer->nfields; i++)
+		if (strcmp(offer->fields[i].name, name) == 0)
+			return &offer->fields[i];
+	return NULL;
+}

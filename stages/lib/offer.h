@@ -1,0 +1,118 @@
+/*
+ * offer.h - offer definitions: what an administrator writes in
+ * forms/<id>/offer.xml, loaded into structs every stage can use.
+ *
+ * The format is documented in docs/offer-format.md and checked against
+ * forms/offer.rng.  Definitions are trusted configuration, but they are
+ * still parsed with the network and entities off: an administrator's typo
+ * must give a message with file and line, never a surprise.
+ */
+#ifndef SKEMA_OFFER_H
+#define SKEMA_OFFER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <libxml/tree.h>
+
+#include "strbuf.h"
+
+enum field_type {
+	FIELD_TEXT,
+	FIELD_LONGTEXT,
+	FIELD_INTEGER,
+	FIELD_DATE,
+	FIELD_CHECKBOX,
+	FIELD_CHOICE,
+	FIELD_EMAIL,
+	FIELD_PHONE,
+	FIELD_CVR,
+	FIELD_POSTNR,
+	FIELD_KOMMUNE,
+};
+
+struct offer_field {
+	char *name;        /* the public name: w:tag / form:name */
+	enum field_type type;
+	char *label;       /* as printed on the form, Danish */
+	char *help;        /* optional hint printed under the label */
+	char *section;     /* title of the section it is printed in */
+	int required;
+	int has_min, has_max;
+	long min, max;     /* integers: value; text: length in characters */
+	char **choices;    /* FIELD_CHOICE: the listed values */
+	size_t nchoices;
+	int line;          /* line in the definition, for messages */
+};
+
+enum criterion_kind { CRITERION_ELIGIBILITY, CRITERION_PRIORITY };
+
+struct offer_criterion {
+	char *id;
+	enum criterion_kind kind;
+	char *test;        /* an SQLite expression over the fields */
+	char *pass_text;   /* Danish sentence for a letter when it passes */
+	char *fail_text;   /* ... and when it fails */
+	int line;
+};
+
+struct offer {
+	char *path;        /* the file it was loaded from */
+	char *id;
+	char *version;
+	char *title;
+	char *applicant;   /* "kommune", "anbringelsessted" or "alle" */
+	int rolling;       /* 1: rolling intake; 0: deadline */
+	char *deadline;    /* as written, e.g. "2021-09-13T12:00"; NULL if rolling */
+	time_t deadline_at;
+	char *capacity_unit;
+	char *capacity_period; /* "year", "quarter", "concurrent", "round", "none" */
+	long capacity_min, capacity_max; /* capacity_max < 0: no limit */
+	char *policy;      /* "first-come", "priority", "broad-representation", "none" */
+	char **spread;     /* broad representation: attributes spread over */
+	size_t nspread;
+	char **auto_confirm; /* outcomes confirmed without a reviewer */
+	size_t nauto_confirm;
+	struct offer_field *fields;
+	size_t nfields;
+	struct offer_criterion *criteria;
+	size_t ncriteria;
+	xmlDoc *doc;       /* the whole definition, for intro texts, contact, letters */
+};
+
+struct offer_set {
+	struct offer **offers;
+	size_t count;
+};
+
+/*
+ * Loads one definition.  Returns 0 with *out set (caller offer_free()s), or
+ * -1 with a message "FILE:LINE: problem" appended to err.
+ */
+int offer_load(const char *path, struct offer **out, struct strbuf *err);
+void offer_free(struct offer *offer);
+
+/*
+ * Loads every forms/<id>/offer.xml under dir, the local configuration
+ * directory's copy of a file overriding the shipped one.  Returns 0, or -1
+ * when any definition failed (messages appended to err; the good ones are
+ * still loaded).
+ */
+int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err);
+void offer_set_init(struct offer_set *set);
+void offer_set_release(struct offer_set *set);
+
+/* Borrowed, or NULL. */
+const struct offer *offer_set_find(const struct offer_set *set, const char *id);
+const struct offer_field *offer_find_field(const struct offer *offer, const char *name);
+
+const char *field_type_name(enum field_type type);
+/* Returns 0 and sets *type, or -1 for an unknown name. */
+int field_type_parse(const char *name, enum field_type *type);
+
+/* Parses an offer definition file safely (no network, no entities, no DTD). */
+xmlDoc *offer_read_xml(const char *path, struct strbuf *err);
+
+#define OFFER_NS "urn:skema:offer:1"
+
+#endif

@@ -1,0 +1,172 @@
+# tests/lib.sh - a small TAP test library in the manner of git's t/test-lib.sh.
+#
+# A test script:
+#
+#   #!/bin/bash
+#   test_description='what this script checks'
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'init makes a workspace' '
+#           skema init ws &&
+#           test -d ws/inbox
+#   '
+#   test_done
+#
+# Each script runs in its own scratch directory ($TRASH), removed when every
+# test passed and kept (and named) when one failed.  The programs under test
+# are found through $SKEMA_BIN (bin/ by default); the source tree is $SRC.
+# Run one script verbosely with:  bash tests/t0001-init.sh -v
+
+set -u
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+SKEMA_BIN=${SKEMA_BIN:-$SRC/bin}
+FIXTURES=$SRC/fixtures
+SHARED=$(cd "$SRC/.." && pwd)/shared
+CORPUS=$SHARED/corpus/public-docs
+PATH=$SKEMA_BIN:$SRC/build/bin:$PATH
+export PATH SRC FIXTURES SHARED CORPUS SKEMA_BIN
+
+# The data directory is the source tree, whatever binaries are tested.
+export SKEMA_DATADIR=${SKEMA_DATADIR:-$SRC}
+export SKEMA_CONFDIR=${SKEMA_CONFDIR:-/nonexistent}
+export SKEMA_TZ=Europe/Copenhagen
+unset SKEMA_HOME SKEMA_NOW
+export LC_ALL=C.UTF-8
+# Sanitizer builds: a report is a crash (exit >= 126), never a verdict.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:exitcode=134:detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+
+verbose=
+for arg in "$@"; do
+	case $arg in
+	-v | --verbose) verbose=t ;;
+	esac
+done
+
+test_count=0
+test_failed=0
+test_name=$(basename "$0" .sh)
+TRASH=$SRC/build/trash/$test_name
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+cd "$TRASH" || exit 1
+HOME=$TRASH
+export HOME TRASH
+
+say() { printf '%s\n' "$*"; }
+
+test_run_() {
+	if test -n "$verbose"; then
+		(eval "$1")
+	else
+		(eval "$1") >"$TRASH/.out" 2>&1
+	fi
+}
+
+# test_expect_success 'description' 'commands'
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if test_run_ "$2"; then
+		say "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $1"
+		if test -z "$verbose" && test -f "$TRASH/.out"; then
+			sed -e 's/^/#  /' "$TRASH/.out" | tail -n 40
+		fi
+		printf '%s\n' "$2" | sed -e 's/^/#	/'
+	fi
+}
+
+# test_expect_failure: a known bug, reported but not counted as a failure.
+test_expect_failure() {
+	test_count=$((test_count + 1))
+	if test_run_ "$2"; then
+		say "ok $test_count - $1 # TODO known breakage vanished"
+	else
+		say "not ok $test_count - $1 # TODO known breakage"
+	fi
+}
+
+# test_must_fail CMD...: CMD must exit non-zero, but not by a signal or a
+# sanitizer report (exit >= 126), which would be a crash, not a verdict.
+test_must_fail() {
+	"$@"
+	code=$?
+	if test $code -eq 0; then
+		echo "test_must_fail: command succeeded: $*" >&2
+		return 1
+	elif test $code -ge 126; then
+		echo "test_must_fail: command crashed (exit $code): $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_expect_code N CMD...: CMD must exit with exactly N.
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	code=$?
+	if test $code -ne "$want"; then
+		echo "test_expect_code: want exit $want, got $code: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL: files must be equal; shows the difference.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_grep PATTERN FILE: like grep, but shows the file when it fails.
+test_grep() {
+	if grep -q -e "$1" "$2"; then
+		return 0
+	fi
+	echo "test_grep: '$1' not found in $2:" >&2
+	sed -e 's/^/| /' "$2" | head -n 40 >&2
+	return 1
+}
+
+# test_line_count OP N FILE: e.g. test_line_count = 3 out
+test_line_count() {
+	n=$(wc -l <"$3")
+	if ! test "$n" "$1" "$2"; then
+		echo "test_line_count: want $1 $2 lines, got $n in $3" >&2
+		return 1
+	fi
+}
+
+# test_have PROGRAM: 0 when PROGRAM is installed (for skipping).
+test_have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+test_skip_all() {
+	say "1..0 # SKIP $1"
+	exit 0
+}
+
+# sql DB QUERY: one query through the sqlite3 shell, output in list mode.
+sql() {
+	sqlite3 -batch -noheader "$1" "$2"
+}
+
+# pdf_text FILE: the text of a PDF, layout kept.
+pdf_text() {
+	pdftotext -layout "$1" - 2>/dev/null
+}
+
+test_done() {
+	say "1..$test_count"
+	if test $test_failed -eq 0; then
+		cd "$SRC" && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "# failed $test_failed among $test_count test(s); scratch kept in $TRASH"
+	exit 1
+}
