@@ -1,0 +1,42 @@
+/*
+ * stage.c - starting a stage program from the driver.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "msg.h"
+#include "paths.h"
+
+int run_stage(const char *name, char *const args[])
+{
+	char path[PATH_MAX];
+	if (paths_stage(name, path, sizeof path) < 0) {
+		msg_error("cannot find the stage program skema-%s", name);
+		return EXIT_SOFTWARE;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		msg_syserror("fork");
+		return EXIT_TEMPFAIL;
+	}
+	if (pid == 0) {
+		execv(path, args);
+		msg_syserror("%s", path);
+		_exit(EXIT_SOFTWARE);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			msg_syserror("waitpid");
+			return EXIT_SOFTWARE;
+		}
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	msg_error("skema-%s died of signal %d", name, WTERMSIG(status));
+	return EXIT_SOFTWARE;
+}
