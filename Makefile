@@ -92,7 +92,8 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(STAGE_MOD_OBJS) $(DRIVER_M
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
--include $(wildcard stages/*/rules.mk tools/*/rules.mk pipeline/rules.mk tests/rules.mk)
+-include $(wildcard stages/*/rules.mk tools/*/rules.mk pipeline/rules.mk tests/rules.mk \
+                   bench/rules.mk install/rules.mk)
 
 # --- tests -------------------------------------------------------------------
 
