@@ -18,6 +18,8 @@
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep the object files of stages and tools, which only pattern rules name.
+.SECONDARY:
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -75,8 +77,12 @@ $(LIBSKEMA): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The object files of stages/NAME or tools/NAME.  A function, because a '%'
+# written in a pattern rule's prerequisites is replaced by the stem first.
+dir_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+
 .SECONDEXPANSION:
-$(BIN)/skema-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard stages/$$*/*.c)) $(LIBSKEMA)
+$(BIN)/skema-%: $$(call dir_objs,stages/$$*) $(LIBSKEMA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -84,7 +90,7 @@ $(BIN)/skema: $(DRIVER_OBJS) $(LIBSKEMA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tools/$$*/*.c)) $(LIBSKEMA)
+$(BUILD)/bin/%: $$(call dir_objs,tools/$$*) $(LIBSKEMA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -99,6 +99,60 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+
+	/* 2: case numbers per year, withdrawals, one current decision, views */
+	"CREATE TABLE case_numbers ("
+	"  year INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL"                 /* the last number handed out that year */
+	");"
+	/* Old workspaces numbered nothing: carry their highest number over. */
+	"INSERT INTO case_numbers (year, last)"
+	"  SELECT CAST(substr(case_number, 1, 4) AS INTEGER), MAX(CAST(substr(case_number, 6) AS INTEGER))"
+	"  FROM submissions WHERE case_number GLOB '[0-9][0-9][0-9][0-9]-*'"
+	"  GROUP BY substr(case_number, 1, 4);"
+	"ALTER TABLE submissions ADD COLUMN stored_at TEXT;"
+	"ALTER TABLE submissions ADD COLUMN withdrawn_at TEXT;"
+	"CREATE INDEX submissions_applicant ON submissions(offer_id, applicant_key);"
+	"CREATE UNIQUE INDEX decisions_one_current ON decisions(submission_id) WHERE current = 1;"
+	"CREATE INDEX events_submission ON events(submission_id);"
+	/* The decision that stands for each submission, with its case. */
+	"CREATE VIEW current_decisions AS"
+	"  SELECT d.id AS decision_id, s.id AS submission_id, s.case_number, s.offer_id,"
+	"         s.applicant_name, s.received_at, s.status, d.outcome, d.state, d.rank,"
+	"         d.explanation, d.reason, d.actor, d.decided_at"
+	"  FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+	"  WHERE d.current = 1;"
+	/* What a reviewer has to look at: proposals on live cases. */
+	"CREATE VIEW review_queue AS"
+	"  SELECT * FROM current_decisions"
+	"  WHERE state = 'proposed' AND status = 'stored'"
+	"  ORDER BY offer_id, rank IS NULL, rank, received_at, submission_id;"
+	/* Counts per offer; they stay right after a purge, which keeps the rows. */
+	"CREATE VIEW offer_summary AS"
+	"  SELECT s.offer_id,"
+	"    COUNT(*) AS received,"
+	"    SUM(s.status = 'duplicate') AS duplicates,"
+	"    SUM(s.status = 'superseded') AS superseded,"
+	"    SUM(s.status = 'withdrawn') AS withdrawn,"
+	"    SUM(s.status = 'stored' AND s.validation = 'incomplete') AS incomplete,"
+	"    SUM(s.status = 'stored' AND s.validation = 'not_eligible') AS not_eligible,"
+	"    SUM(s.status = 'stored' AND s.validation = 'eligible') AS eligible,"
+	"    SUM(s.status = 'stored' AND d.outcome = 'bevilget') AS selected,"
+	"    SUM(s.status = 'stored' AND d.outcome = 'venteliste') AS waiting,"
+	"    SUM(s.status = 'stored' AND d.outcome = 'afslag') AS rejected,"
+	"    SUM(s.status = 'stored' AND d.outcome = 'mangler') AS missing_info,"
+	"    SUM(s.status = 'stored' AND d.outcome = 'bekræftelse') AS confirmed,"
+	"    SUM(s.status = 'stored' AND d.state = 'proposed') AS awaiting_review,"
+	"    SUM(s.status = 'stored' AND d.id IS NULL) AS undecided"
+	"  FROM submissions s"
+	"  LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+	"  WHERE s.status <> 'failed' AND s.offer_id IS NOT NULL"
+	"  GROUP BY s.offer_id;"
+	/* Everything that happened to a case, oldest first. */
+	"CREATE VIEW case_history AS"
+	"  SELECT s.case_number, e.submission_id, e.at, e.actor, e.event, e.detail"
+	"  FROM events e LEFT JOIN submissions s ON s.id = e.submission_id"
+	"  ORDER BY e.id;",
 };
 
 int db_schema_version(void)
@@ -163,7 +217,16 @@ int db_open(const char *path, int create, sqlite3 **out)
 		sqlite3_close(db);
 		return rc;
 	}
-	sqlite3_busy_timeout(db, 10000);
+	/* SKEMA_BUSY_TIMEOUT (milliseconds) lets tests meet a lock quickly. */
+	long timeout = 10000;
+	const char *env = getenv("SKEMA_BUSY_TIMEOUT");
+	if (env && *env) {
+		char *end;
+		long value = strtol(env, &end, 10);
+		if (*end == '\0' && value >= 0 && value <= 600000)
+			timeout = value;
+	}
+	sqlite3_busy_timeout(db, (int)timeout);
 	sqlite3_extended_result_codes(db, 1);
 	if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) != SQLITE_OK ||
@@ -232,4 +295,21 @@ int db_event(sqlite3 *db, long long submission_id, const char *event, const char
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int db_temporary(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -32,6 +32,12 @@ void db_rollback(sqlite3 *db);
  */
 int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail);
 
+/*
+ * 1 when rc is a failure that may pass by itself (busy, locked, disk full,
+ * read-only, I/O): the caller exits 75 so that the driver retries later.
+ */
+int db_temporary(int rc);
+
 /* The OS user running this process, for the actor columns.  Borrowed. */
 const char *db_actor(void);
 

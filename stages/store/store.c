@@ -1,0 +1,129 @@
+/*
+ * skema-store - records each submission in the workspace database.
+ *
+ * usage: skema-store [-q|-v] DB < records > records
+ *
+ * Reads records (docs/records.md) on stdin and stores each in one
+ * transaction: the submission row, its fields, its criterion results and
+ * the events that say what happened.  Every stored record gets a case
+ * number (journalnummer, "2026-000017", numbered per year of receipt) and is
+ * written to stdout with "submission" = {db_id, case_number, status,
+ * duplicate_of?} added.  The schema is in docs/schema.md.
+ *
+ * Idempotent, because the driver may run a record again after a crash:
+ *   - a record id already stored is not stored again (its row is reported);
+ *   - a file whose sha256 an earlier submission had is stored as a
+ *     duplicate of that one (status duplicate) and never decided;
+ *   - a form from the same applicant (CVR, facility, kommune or e-mail) for
+ *     the same offer supersedes the earlier one; both rows stay.
+ *
+ * Exit codes: 0 done; 64 usage; 75 temporary (database busy or locked,
+ * disk full, read-only): the record being stored is rolled back, nothing
+ * after it is read, and the driver runs those files again later; 70
+ * internal error.  A record the store cannot use (no id) is passed on with
+ * an error, not dropped.
+ *
+ * Security: every SQL statement binds its parameters; the database file is
+ * created private (umask 077).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "db.h"
+#include "msg.h"
+#include "record.h"
+#include "store.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: skema-store [-q|-v] DB < records > records\n"
+		     "\n"
+		     "Stores each record (JSON Lines on stdin) in the database DB, creating it\n"
+		     "when needed, and writes it on with \"submission\" added.\n"
+		     "\n"
+		     "  -q, --quiet     errors only\n"
+		     "  -v, --verbose   say what is stored\n"
+		     "      --help      this text\n"
+		     "      --version   the version\n"
+		     "\n"
+		     "Exit: 0 done, 64 usage, 70 internal error, 75 database busy, full or\n"
+		     "read-only (retry later).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"help", no_argument, NULL, 'h'},  {"version", no_argument, NULL, 'V'},
+		{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	sqlite3 *db = NULL;
+	int c, status = EXIT_DONE, verbosity = 0;
+
+	msg_set_program("skema-store");
+	clock_init();
+	while ((c = getopt_long(argc, argv, "qvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			verbosity = -1;
+			break;
+		case 'v':
+			verbosity = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		case 'V':
+			printf("skema-store (skema) %s\n", SKEMA_VERSION);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	msg_set_verbosity(verbosity);
+	/* The database holds personal data: nobody else may read it. */
+	umask(077);
+	int rc = db_open(argv[optind], 1, &db);
+	if (rc != SQLITE_OK)
+		return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+
+	for (;;) {
+		json_t *rec = NULL;
+		int got = record_read(stdin, &rec);
+		if (got == 0)
+			break;
+		if (got < 0)
+			continue; /* not a record: the message names the line */
+		rc = store_record(db, rec);
+		if (rc != SQLITE_OK) {
+			json_decref(rec);
+			status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+			break;
+		}
+		if (record_write(stdout, rec) < 0) {
+			msg_syserror("stdout");
+			json_decref(rec);
+			status = EXIT_TEMPFAIL;
+			break;
+		}
+		json_decref(rec);
+	}
+	sqlite3_close(db);
+	return status;
+}

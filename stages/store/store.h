@@ -1,0 +1,36 @@
+/*
+ * store.h - the store stage's modules: putting one record in the database.
+ */
+#ifndef SKEMA_STORE_H
+#define SKEMA_STORE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/*
+ * Stores rec in one transaction and adds rec["submission"].  A record that
+ * cannot be stored (no id) gets an error and SQLITE_OK is returned.
+ * Returns an SQLite code; on failure nothing of rec is in the database.
+ */
+int store_record(sqlite3 *db, json_t *rec);
+
+/*
+ * Who applied, as a key that stays the same when the applicant sends a
+ * corrected form: "cvr:12345678", "sted:<name>|<kommune>", "kommune:Aarhus",
+ * "email:<address>" (lowercased).  Writes into buf; returns 0, or -1 when
+ * the fields name no applicant.
+ */
+int store_applicant_key(const json_t *fields, char *buf, size_t size);
+
+/*
+ * The applicant's name for lists and letters ("Aarhus Kommune",
+ * "Opholdsstedet Solgården").  Writes into buf; returns 0 or -1.
+ */
+int store_applicant_name(const json_t *fields, char *buf, size_t size);
+
+/* "2026-000017".  Writes into buf (at least 16 bytes); returns buf. */
+char *store_format_case_number(int year, long long number, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,541 @@
+/*
+ * store_db.c - one record into the database, all of it or none of it.
+ *
+ * Everything about a record is written inside one BEGIN IMMEDIATE
+ * transaction, so that a crash, a full disk or a lock leaves either the
+ * whole submission (row, fields, criteria, events, case number) or nothing;
+ * the driver then runs the file again and the record id makes that safe.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "db.h"
+#include "msg.h"
+#include "record.h"
+#include "store.h"
+
+struct submission_row {
+	long long id;
+	long long duplicate_of;     /* 0: none */
+	char case_number[32];
+	char status[16];
+};
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
+	if (rc != SQLITE_OK)
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	return rc;
+}
+
+/* Steps a statement that returns no rows, finalizes it, and reports a failure. */
+static int finish(sqlite3 *db, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		rc = SQLITE_OK;
+	else
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static void bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+/* Binds a JSON value as the closest SQL value: text, integer, 0/1, real, NULL. */
+static void bind_json(sqlite3_stmt *stmt, int index, const json_t *value)
+{
+	if (json_is_string(value)) {
+		sqlite3_bind_text(stmt, index, json_string_value(value), (int)json_string_length(value),
+				  SQLITE_TRANSIENT);
+	} else if (json_is_integer(value)) {
+		sqlite3_bind_int64(stmt, index, json_integer_value(value));
+	} else if (json_is_boolean(value)) {
+		sqlite3_bind_int(stmt, index, json_is_true(value));
+	} else if (json_is_real(value)) {
+		sqlite3_bind_double(stmt, index, json_real_value(value));
+	} else if (value && !json_is_null(value)) {
+		char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+		bind_text(stmt, index, text);
+		free(text);
+	} else {
+		sqlite3_bind_null(stmt, index);
+	}
+}
+
+static const char *field_value(const json_t *fields, const char *name)
+{
+	const json_t *value = json_object_get(json_object_get(fields, name), "value");
+	const char *text = json_string_value(value);
+	return text && *text ? text : NULL;
+}
+
+/* Lowercases ASCII letters in place; UTF-8 bytes above 127 are left alone. */
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+int store_applicant_key(const json_t *fields, char *buf, size_t size)
+{
+	const char *cvr = field_value(fields, "cvr");
+	const char *sted = field_value(fields, "sted_navn");
+	const char *kommune = field_value(fields, "kommune");
+	const char *email = field_value(fields, "email");
+	int n;
+
+	if (!email)
+		email = field_value(fields, "kontakt_email");
+	if (cvr)
+		n = snprintf(buf, size, "cvr:%s", cvr);
+	else if (sted)
+		n = snprintf(buf, size, "sted:%s|%s", sted, kommune ? kommune : "");
+	else if (kommune)
+		n = snprintf(buf, size, "kommune:%s", kommune);
+	else if (email)
+		n = snprintf(buf, size, "email:%s", email);
+	else
+		return -1;
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	lower_ascii(buf);
+	return 0;
+}
+
+int store_applicant_name(const json_t *fields, char *buf, size_t size)
+{
+	const char *sted = field_value(fields, "sted_navn");
+	const char *kommune = field_value(fields, "kommune");
+	const char *organisation = field_value(fields, "organisation");
+	const char *navn = field_value(fields, "navn");
+	int n;
+
+	if (sted)
+		n = snprintf(buf, size, "%s", sted);
+	else if (kommune && strcmp(kommune, "København") == 0)
+		n = snprintf(buf, size, "Københavns Kommune");
+	else if (kommune)
+		n = snprintf(buf, size, "%s Kommune", kommune);
+	else if (organisation)
+		n = snprintf(buf, size, "%s", organisation);
+	else if (navn)
+		n = snprintf(buf, size, "%s", navn);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+char *store_format_case_number(int year, long long number, char *buf, size_t size)
+{
+	snprintf(buf, size, "%04d-%06lld", year, number);
+	return buf;
+}
+
+/* The year of receipt from "2026-03-01T...", else this year. */
+static int receipt_year(const char *received_at)
+{
+	if (received_at && strlen(received_at) >= 4 && isdigit((unsigned char)received_at[0]) &&
+	    isdigit((unsigned char)received_at[1]) && isdigit((unsigned char)received_at[2]) &&
+	    isdigit((unsigned char)received_at[3]))
+		return (received_at[0] - '0') * 1000 + (received_at[1] - '0') * 100 +
+		       (received_at[2] - '0') * 10 + (received_at[3] - '0');
+	time_t now;
+	struct tm tm;
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	localtime_r(&now, &tm);
+	return tm.tm_year + 1900;
+}
+
+/* Hands out the next case number of the year, inside the caller's transaction. */
+static int next_case_number(sqlite3 *db, int year, char *buf, size_t size)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "INSERT INTO case_numbers (year, last) VALUES (?1, 1)"
+			 " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int(stmt, 1, year);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		store_format_case_number(year, sqlite3_column_int64(stmt, 0), buf, size);
+		rc = SQLITE_OK;
+	} else {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Fills row from the submission with this record id; 1 found, 0 not, or -SQLite code. */
+static int find_record(sqlite3 *db, const char *record_id, struct submission_row *row)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "SELECT id, case_number, status, duplicate_of FROM submissions"
+			 " WHERE record_id = ?1",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return -rc;
+	bind_text(stmt, 1, record_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *text;
+		row->id = sqlite3_column_int64(stmt, 0);
+		text = sqlite3_column_text(stmt, 1);
+		snprintf(row->case_number, sizeof row->case_number, "%s", text ? (const char *)text : "");
+		text = sqlite3_column_text(stmt, 2);
+		snprintf(row->status, sizeof row->status, "%s", text ? (const char *)text : "");
+		row->duplicate_of = sqlite3_column_int64(stmt, 3);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		rc = -rc;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Runs a query that returns one integer (or nothing) with one or two text
+ * parameters.  Returns SQLITE_OK with *out set (0 when no row).
+ */
+static int query_id(sqlite3 *db, const char *sql, const char *a, const char *b, long long *out)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, sql, &stmt);
+	*out = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_text(stmt, 1, a);
+	if (b)
+		bind_text(stmt, 2, b);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	} else {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int case_number_of(sqlite3 *db, long long id, char *buf, size_t size)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, "SELECT case_number FROM submissions WHERE id = ?1", &stmt);
+	buf[0] = '\0';
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+}
+
+static int store_fields(sqlite3 *db, long long id, const json_t *fields)
+{
+	const char *name;
+	json_t *field;
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "INSERT OR REPLACE INTO fields (submission_id, name, kind, raw, value, source, error)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	json_object_foreach((json_t *)fields, name, field) {
+		if (!json_is_object(field))
+			continue;
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		sqlite3_bind_int64(stmt, 1, id);
+		bind_text(stmt, 2, name);
+		bind_text(stmt, 3, json_string_value(json_object_get(field, "kind")));
+		bind_json(stmt, 4, json_object_get(field, "raw"));
+		bind_json(stmt, 5, json_object_get(field, "value"));
+		bind_text(stmt, 6, json_string_value(json_object_get(field, "source")));
+		bind_text(stmt, 7, json_string_value(json_object_get(field, "error")));
+		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+			msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+}
+
+static int store_criteria(sqlite3 *db, long long id, const json_t *criteria)
+{
+	size_t i;
+	json_t *criterion;
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "INSERT OR REPLACE INTO criteria (submission_id, criterion_id, kind, passed, text)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5)",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	json_array_foreach(criteria, i, criterion) {
+		const char *criterion_id = json_string_value(json_object_get(criterion, "id"));
+		const char *kind = json_string_value(json_object_get(criterion, "kind"));
+		const json_t *passed = json_object_get(criterion, "passed");
+		if (!criterion_id)
+			continue;
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		sqlite3_bind_int64(stmt, 1, id);
+		bind_text(stmt, 2, criterion_id);
+		bind_text(stmt, 3, kind ? kind : "eligibility");
+		if (json_is_boolean(passed))
+			sqlite3_bind_int(stmt, 4, json_is_true(passed));
+		else
+			sqlite3_bind_null(stmt, 4);
+		bind_text(stmt, 5, json_string_value(json_object_get(criterion, "text")));
+		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+			msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+}
+
+/* Adds rec["submission"] from a row. */
+static void set_submission(json_t *rec, const struct submission_row *row, const char *status)
+{
+	json_t *sub = json_object();
+	json_object_set_new(sub, "db_id", json_integer(row->id));
+	json_object_set_new(sub, "case_number",
+			    row->case_number[0] ? json_string(row->case_number) : json_null());
+	json_object_set_new(sub, "status", json_string(status));
+	if (row->duplicate_of > 0)
+		json_object_set_new(sub, "duplicate_of", json_integer(row->duplicate_of));
+	json_object_set_new(rec, "submission", sub);
+}
+
+/* Supersedes every live earlier submission of this applicant for this offer. */
+static int supersede(sqlite3 *db, long long id, const char *case_number, const char *offer_id,
+		     const char *applicant_key, int *superseded)
+{
+	sqlite3_stmt *stmt;
+	long long older[64];
+	size_t n = 0;
+	int rc = prepare(db,
+			 "SELECT id FROM submissions WHERE offer_id = ?1 AND applicant_key = ?2"
+			 " AND status = 'stored' AND id <> ?3 ORDER BY id",
+			 &stmt);
+	*superseded = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_text(stmt, 1, offer_id);
+	bind_text(stmt, 2, applicant_key);
+	sqlite3_bind_int64(stmt, 3, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < sizeof older / sizeof *older)
+		older[n++] = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		char detail[96], old_case[32];
+		if ((rc = prepare(db,
+				  "UPDATE submissions SET status = 'superseded', superseded_by = ?1"
+				  " WHERE id = ?2",
+				  &stmt)) != SQLITE_OK)
+			return rc;
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, older[i]);
+		if ((rc = finish(db, stmt)) != SQLITE_OK)
+			return rc;
+		snprintf(detail, sizeof detail, "erstattet af %s", case_number);
+		if ((rc = db_event(db, older[i], "superseded", detail)) != SQLITE_OK)
+			return rc;
+		case_number_of(db, older[i], old_case, sizeof old_case);
+		snprintf(detail, sizeof detail, "erstatter %s", old_case);
+		if ((rc = db_event(db, id, "supersedes", detail)) != SQLITE_OK)
+			return rc;
+		(*superseded)++;
+	}
+	return SQLITE_OK;
+}
+
+static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
+			     const char *case_number, long long duplicate_of, const char *applicant_key,
+			     const char *applicant_name, long long *id)
+{
+	const json_t *form = json_object_get(rec, "form");
+	const json_t *error = json_object_get(rec, "error");
+	const json_t *validation = json_object_get(rec, "validation");
+	const char *original_name = record_str(rec, "original_name");
+	const char *received_at = record_str(rec, "received_at");
+	char now_iso[CLOCK_ISO_SIZE];
+	time_t now;
+	sqlite3_stmt *stmt;
+	char *json = json_dumps(rec, JSON_COMPACT);
+	int rc;
+
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	clock_format(now, now_iso);
+	rc = prepare(db,
+		     "INSERT INTO submissions (record_id, case_number, sha256, original_name, size,"
+		     " received_at, format, offer_id, offer_version, form_source, status, validation,"
+		     " applicant_key, applicant_name, duplicate_of, error_stage, error_code,"
+		     " error_message, error_message_da, stored_path, record, stored_at)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		     " ?17, ?18, ?19, ?20, ?21, ?22)",
+		     &stmt);
+	if (rc != SQLITE_OK)
+		goto out;
+	bind_text(stmt, 1, record_str(rec, "id"));
+	bind_text(stmt, 2, case_number);
+	bind_text(stmt, 3, record_str(rec, "sha256") ? record_str(rec, "sha256") : "");
+	bind_text(stmt, 4, original_name ? original_name : "");
+	sqlite3_bind_int64(stmt, 5, json_integer_value(json_object_get(rec, "size")));
+	bind_text(stmt, 6, received_at ? received_at : now_iso);
+	bind_text(stmt, 7, record_str(rec, "format"));
+	bind_text(stmt, 8, record_str(form, "id"));
+	bind_text(stmt, 9, record_str(form, "version"));
+	bind_text(stmt, 10, record_str(form, "source"));
+	bind_text(stmt, 11, status);
+	bind_text(stmt, 12, record_str(validation, "result"));
+	bind_text(stmt, 13, applicant_key);
+	bind_text(stmt, 14, applicant_name);
+	if (duplicate_of > 0)
+		sqlite3_bind_int64(stmt, 15, duplicate_of);
+	bind_text(stmt, 16, record_str(error, "stage"));
+	bind_text(stmt, 17, record_str(error, "code"));
+	bind_text(stmt, 18, record_str(error, "message"));
+	bind_text(stmt, 19, record_str(error, "message_da"));
+	bind_text(stmt, 20, record_str(rec, "path"));
+	bind_text(stmt, 21, json);
+	bind_text(stmt, 22, now_iso);
+	rc = finish(db, stmt);
+	*id = sqlite3_last_insert_rowid(db);
+out:
+	free(json);
+	return rc;
+}
+
+int store_record(sqlite3 *db, json_t *rec)
+{
+	const char *record_id = record_str(rec, "id");
+	const char *sha256 = record_str(rec, "sha256");
+	const char *offer_id = record_str(json_object_get(rec, "form"), "id");
+	const json_t *fields = json_object_get(rec, "fields");
+	struct submission_row row = {0};
+	char applicant_key[512], applicant_name[512], detail[256];
+	const char *status = "stored", *reported = "stored";
+	int failed = record_failed(rec), have_key, have_name, superseded = 0, rc;
+
+	if (!record_id || !*record_id) {
+		msg_error("stdin: a record without \"id\" cannot be stored");
+		record_fail(rec, "store", "bad_record", 1, "record has no id",
+			    "Filen kunne ikke registreres (intern fejl: posten mangler id). "
+			    "Kontakt den systemansvarlige.");
+		return SQLITE_OK;
+	}
+	have_key = store_applicant_key(fields, applicant_key, sizeof applicant_key) == 0;
+	have_name = store_applicant_name(fields, applicant_name, sizeof applicant_name) == 0;
+
+	if ((rc = db_begin(db)) != SQLITE_OK)
+		return rc;
+	int found = find_record(db, record_id, &row);
+	if (found < 0) {
+		rc = -found;
+		goto fail;
+	}
+	if (found) {
+		/* Stored before (the driver ran it again after a crash). */
+		db_rollback(db);
+		if (strcmp(row.status, "duplicate") == 0 || strcmp(row.status, "failed") == 0)
+			reported = row.status;
+		set_submission(rec, &row, reported);
+		msg_debug("%s: stored before as %s", record_id, row.case_number);
+		return SQLITE_OK;
+	}
+
+	if (failed) {
+		status = reported = "failed";
+	} else {
+		/* The first holder of these bytes, following a duplicate to its original. */
+		if ((rc = query_id(db,
+				   "SELECT COALESCE(duplicate_of, id) FROM submissions"
+				   " WHERE sha256 = ?1 AND status <> 'failed' ORDER BY id LIMIT 1",
+				   sha256 ? sha256 : "", NULL, &row.duplicate_of)) != SQLITE_OK)
+			goto fail;
+		if (row.duplicate_of > 0)
+			status = reported = "duplicate";
+		if ((rc = next_case_number(db, receipt_year(record_str(rec, "received_at")),
+					   row.case_number, sizeof row.case_number)) != SQLITE_OK)
+			goto fail;
+	}
+	if ((rc = insert_submission(db, rec, status, row.case_number[0] ? row.case_number : NULL,
+				    row.duplicate_of, have_key ? applicant_key : NULL,
+				    have_name ? applicant_name : NULL, &row.id)) != SQLITE_OK)
+		goto fail;
+	snprintf(detail, sizeof detail, "post %s", record_id);
+	if ((rc = db_event(db, row.id, "received", detail)) != SQLITE_OK)
+		goto fail;
+	if (json_is_object(fields) && (rc = store_fields(db, row.id, fields)) != SQLITE_OK)
+		goto fail;
+	const json_t *criteria = json_object_get(json_object_get(rec, "validation"), "criteria");
+	if (json_is_array(criteria) && (rc = store_criteria(db, row.id, criteria)) != SQLITE_OK)
+		goto fail;
+
+	if (failed) {
+		const json_t *error = json_object_get(rec, "error");
+		snprintf(detail, sizeof detail, "%s: %s",
+			 record_str(error, "stage") ? record_str(error, "stage") : "?",
+			 record_str(error, "code") ? record_str(error, "code") : "?");
+		rc = db_event(db, row.id, "failed", detail);
+	} else if (row.duplicate_of > 0) {
+		char original[32];
+		case_number_of(db, row.duplicate_of, original, sizeof original);
+		snprintf(detail, sizeof detail, "dublet af %s", original);
+		rc = db_event(db, row.id, "duplicate", detail);
+	} else {
+		if (offer_id && have_key &&
+		    (rc = supersede(db, row.id, row.case_number, offer_id, applicant_key,
+				    &superseded)) != SQLITE_OK)
+			goto fail;
+		if (superseded)
+			reported = "supersedes";
+		const char *result = record_str(json_object_get(rec, "validation"), "result");
+		snprintf(detail, sizeof detail, "%s%s%s", offer_id ? offer_id : "ukendt tilbud",
+			 result ? ": " : "", result ? result : "");
+		rc = db_event(db, row.id, "stored", detail);
+	}
+	if (rc != SQLITE_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != SQLITE_OK)
+		goto fail;
+	set_submission(rec, &row, reported);
+	msg_info("%s: %s %s", record_id, reported, row.case_number[0] ? row.case_number : "");
+	return SQLITE_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
