@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,9 @@ int field_type_parse(const char *name, enum field_type *type)
 	return -1;
 }
 
+/* Largest definition file read: a hand-written offer is a few kilobytes. */
+#define OFFER_MAX_FILE (4u * 1024u * 1024u)
+
 static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
 	(void)url;
@@ -58,8 +62,35 @@ xmlDoc *offer_read_xml(const char *path, struct strbuf *err)
 		strbuf_printf(err, "%s: out of memory\n", path);
 		return NULL;
 	}
-	xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* Read into memory first: libxml2 loads the main document through the
+	 * external entity loader too, which refuses everything. */
+	struct strbuf file;
+	strbuf_init(&file, OFFER_MAX_FILE);
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		strbuf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
+		xmlFreeParserCtxt(ctxt);
+		return NULL;
+	}
+	char chunk[8192];
+	size_t n;
+	int too_big = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (strbuf_append(&file, chunk, n) < 0) {
+			too_big = 1;
+			break;
+		}
+	fclose(fp);
+	if (too_big) {
+		strbuf_printf(err, "%s: larger than %u bytes\n", path, OFFER_MAX_FILE);
+		strbuf_release(&file);
+		xmlFreeParserCtxt(ctxt);
+		return NULL;
+	}
+	errno = 0;
+	xmlDoc *doc = xmlCtxtReadMemory(ctxt, strbuf_str(&file), (int)file.len, path, NULL,
+					XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	strbuf_release(&file);
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		if (e && e->message)
