@@ -1,0 +1,1481 @@
+/*
+ * pdf.c - page layout on libharu 2.3: blocks in, a PDF/A-1b file out.
+ *
+ * Rendering runs in three steps inside one HPDF_Doc:
+ *   1. set up: compression before any font or page, the UTF-8 encoder
+ *      before the Info strings, the two subset fonts (notes/libharu.md 1.6,
+ *      1.1);
+ *   2. layout: every block is measured and broken into lines with our own
+ *      word wrapping (HPDF_Page_TextRect draws nothing for a word wider than
+ *      its box and MeasureText can split a UTF-8 character, notes 1.4, 1.5),
+ *      giving a list of drawing operations, each tagged with its page;
+ *   3. drawing: page by page, graphics first and then all text in one
+ *      BT..ET, so the graphics state machine is never violated (notes 1.7).
+ * libharu reports errors through a handler that only records the first
+ * one; after each step we look, and on an error free the document and
+ * start again (pdf_doc_render).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+
+#include "paths.h"
+#include "pdf.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+#define MAX_COLS 8
+
+/* A4 portrait, in points. */
+#define PAGE_W 595.276
+#define PAGE_H 841.89
+#define MARGIN_L 68.0
+#define MARGIN_R 62.0
+#define MARGIN_TOP 76.0    /* from the top edge to the first line */
+#define MARGIN_BOTTOM 72.0 /* from the bottom edge to the last line */
+#define TEXT_W (PAGE_W - MARGIN_L - MARGIN_R)
+#define BULLET_INDENT 14.0
+#define CELL_PAD 4.0
+
+/* Internal styles beyond the public ones. */
+#define STYLE_H1 8
+#define STYLE_H2 16
+
+#define FONT_REGULAR "fonts/skema-sans.ttf"
+#define FONT_BOLD "fonts/skema-sans-bold.ttf"
+#define DEFAULT_ICC "/usr/share/color/icc/sRGB.icc"
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
+static const char ELLIPSIS[] = "\xE2\x80\xA6";    /* U+2026 */
+
+struct run {
+	int style;
+	char *text;
+};
+
+enum block_kind { B_PARA, B_HEADING, B_SPACE, B_PAGEBREAK, B_COLUMNS, B_TABLE };
+
+struct row {
+	int header;
+	char *cells[MAX_COLS];
+};
+
+struct block {
+	enum block_kind kind;
+	int level;          /* heading */
+	int bullet;         /* paragraph hung behind a bullet */
+	double indent;      /* paragraph */
+	double space;       /* B_SPACE */
+	struct run *runs;   /* paragraph, heading (one run) */
+	size_t nruns;
+	char *left, *right; /* columns */
+	int ncols;          /* table */
+	double widths[MAX_COLS];
+	struct row *rows;
+	size_t nrows;
+};
+
+struct pdf_doc {
+	struct block *blocks;
+	size_t nblocks, alloc;
+	int open_para;   /* a paragraph or bullet is being built */
+	int open_table;  /* a table is being built */
+	char *title, *author, *subject, *keywords, *creator, *id_seed;
+	time_t created;
+	char *header_left, *header_right, *footer_left, *watermark;
+	size_t replaced;
+	int pages;
+	int degraded;
+};
+
+/* --- text cleaning and the font's character set ----------------------------- */
+
+static unsigned char coverage[65536 / 8];
+static int coverage_state; /* 0 not loaded, 1 loaded, -1 failed */
+
+static void coverage_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+	(void)error_no;
+	(void)detail_no;
+	*(int *)user = 1;
+}
+
+/*
+ * Asks libharu which code points both fonts map to a real glyph.  Done once
+ * per process in a throwaway document: the subset fonts have few cmap
+ * segments, so the 2 x 65,536 lookups take a few milliseconds.
+ */
+static int coverage_load(void)
+{
+	char regular[PATH_MAX], bold[PATH_MAX];
+	int failed = 0;
+	HPDF_Doc pdf;
+
+	if (coverage_state)
+		return coverage_state;
+	coverage_state = -1;
+	if (paths_find(FONT_REGULAR, regular, sizeof regular) < 0 ||
+	    paths_find(FONT_BOLD, bold, sizeof bold) < 0)
+		return -1;
+	pdf = HPDF_New(coverage_error, &failed);
+	if (!pdf)
+		return -1;
+	const char *rname = HPDF_LoadTTFontFromFile(pdf, regular, HPDF_TRUE);
+	const char *bname = HPDF_LoadTTFontFromFile(pdf, bold, HPDF_TRUE);
+	HPDF_FontDef rdef = rname ? HPDF_GetFontDef(pdf, rname) : NULL;
+	HPDF_FontDef bdef = bname ? HPDF_GetFontDef(pdf, bname) : NULL;
+	if (!failed && rdef && bdef) {
+		memset(coverage, 0, sizeof coverage);
+		for (unsigned cp = 0x20; cp < 0x10000; cp++)
+			if (HPDF_TTFontDef_GetGlyphid(rdef, (HPDF_UINT16)cp) != 0 &&
+			    HPDF_TTFontDef_GetGlyphid(bdef, (HPDF_UINT16)cp) != 0)
+				coverage[cp / 8] |= (unsigned char)(1u << (cp % 8));
+		coverage_state = 1;
+	}
+	HPDF_Free(pdf);
+	return coverage_state;
+}
+
+int pdf_font_has(unsigned cp)
+{
+	if (coverage_load() < 0)
+		return -1;
+	return cp < 0x10000 && (coverage[cp / 8] & (1u << (cp % 8))) ? 1 : 0;
+}
+
+char *pdf_clean_text(const char *text, size_t max, size_t *replaced)
+{
+	struct strbuf out;
+	size_t count = 0;
+	int have_font = coverage_load() > 0;
+
+	strbuf_init(&out, 0);
+	if (strbuf_puts(&out, "") < 0)
+		return NULL;
+	for (const char *p = text ? text : ""; *p;) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, &cp);
+		const char *put = p;
+		size_t putlen = n;
+
+		if (out.len + 4 > max) {
+			/* Cut at a character boundary; the ellipsis shows it. */
+			if (strbuf_puts(&out, ELLIPSIS) < 0)
+				goto fail;
+			break;
+		}
+		if (n == 0) {
+			/* Not UTF-8: one byte becomes one visible replacement. */
+			put = REPLACEMENT, putlen = 3, n = 1, count++;
+		} else if (cp == '\r') {
+			/* CRLF is one line break; a lone CR is one too. */
+			put = p[1] == '\n' ? "" : "\n", putlen = p[1] == '\n' ? 0 : 1;
+		} else if (cp == '\t') {
+			put = " ", putlen = 1;
+		} else if (cp == '\n') {
+			;
+		} else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+			   (have_font && !pdf_font_has(cp)) || (!have_font && cp >= 0x80)) {
+			put = REPLACEMENT, putlen = 3, count++;
+		}
+		if (strbuf_append(&out, put, putlen) < 0)
+			goto fail;
+		p += n;
+	}
+	if (replaced)
+		*replaced += count;
+	return strbuf_detach(&out);
+fail:
+	strbuf_release(&out);
+	return NULL;
+}
+
+/* --- building the block list ------------------------------------------------ */
+
+struct pdf_doc *pdf_doc_new(void)
+{
+	return calloc(1, sizeof(struct pdf_doc));
+}
+
+static void block_release(struct block *b)
+{
+	for (size_t i = 0; i < b->nruns; i++)
+		free(b->runs[i].text);
+	free(b->runs);
+	free(b->left);
+	free(b->right);
+	for (size_t i = 0; i < b->nrows; i++)
+		for (int c = 0; c < MAX_COLS; c++)
+			free(b->rows[i].cells[c]);
+	free(b->rows);
+}
+
+void pdf_doc_free(struct pdf_doc *doc)
+{
+	if (!doc)
+		return;
+	for (size_t i = 0; i < doc->nblocks; i++)
+		block_release(&doc->blocks[i]);
+	free(doc->blocks);
+	free(doc->title);
+	free(doc->author);
+	free(doc->subject);
+	free(doc->keywords);
+	free(doc->creator);
+	free(doc->id_seed);
+	free(doc->header_left);
+	free(doc->header_right);
+	free(doc->footer_left);
+	free(doc->watermark);
+	free(doc);
+}
+
+/* Replaces *slot with a cleaned copy of text (NULL stays NULL). */
+static int set_text(struct pdf_doc *doc, char **slot, const char *text)
+{
+	char *copy = NULL;
+	if (text && !(copy = pdf_clean_text(text, PDF_MAX_TEXT, &doc->replaced)))
+		return -1;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+int pdf_set_meta(struct pdf_doc *doc, const struct pdf_meta *meta)
+{
+	doc->created = meta->created;
+	if (set_text(doc, &doc->title, meta->title) < 0 ||
+	    set_text(doc, &doc->author, meta->author) < 0 ||
+	    set_text(doc, &doc->subject, meta->subject) < 0 ||
+	    set_text(doc, &doc->keywords, meta->keywords) < 0 ||
+	    set_text(doc, &doc->creator, meta->creator) < 0)
+		return -1;
+	free(doc->id_seed);
+	doc->id_seed = meta->id_seed ? strdup(meta->id_seed) : NULL;
+	return meta->id_seed && !doc->id_seed ? -1 : 0;
+}
+
+int pdf_set_header(struct pdf_doc *doc, const char *left, const char *right)
+{
+	return set_text(doc, &doc->header_left, left) < 0 ||
+			       set_text(doc, &doc->header_right, right) < 0
+		       ? -1
+		       : 0;
+}
+
+int pdf_set_footer(struct pdf_doc *doc, const char *left)
+{
+	return set_text(doc, &doc->footer_left, left);
+}
+
+int pdf_set_watermark(struct pdf_doc *doc, const char *text)
+{
+	return set_text(doc, &doc->watermark, text);
+}
+
+/* Appends a zeroed block; NULL when out of memory.  Closes an open paragraph or table. */
+static struct block *add_block(struct pdf_doc *doc, enum block_kind kind)
+{
+	doc->open_para = 0;
+	doc->open_table = 0;
+	if (doc->nblocks == doc->alloc) {
+		size_t alloc = doc->alloc ? doc->alloc * 2 : 32;
+		struct block *grown = realloc(doc->blocks, alloc * sizeof *grown);
+		if (!grown)
+			return NULL;
+		doc->blocks = grown;
+		doc->alloc = alloc;
+	}
+	struct block *b = &doc->blocks[doc->nblocks++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	return b;
+}
+
+static int add_run(struct pdf_doc *doc, struct block *b, int style, const char *text)
+{
+	struct run *grown = realloc(b->runs, (b->nruns + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	b->runs = grown;
+	char *clean = pdf_clean_text(text, PDF_MAX_TEXT, &doc->replaced);
+	if (!clean)
+		return -1;
+	b->runs[b->nruns].style = style;
+	b->runs[b->nruns].text = clean;
+	b->nruns++;
+	return 0;
+}
+
+int pdf_heading(struct pdf_doc *doc, int level, const char *text)
+{
+	struct block *b = add_block(doc, B_HEADING);
+	if (!b)
+		return -1;
+	b->level = level <= 1 ? 1 : 2;
+	return add_run(doc, b, PDF_BOLD | (b->level == 1 ? STYLE_H1 : STYLE_H2), text);
+}
+
+int pdf_para_begin(struct pdf_doc *doc, double indent)
+{
+	struct block *b = add_block(doc, B_PARA);
+	if (!b)
+		return -1;
+	b->indent = indent < 0 ? 0 : indent > TEXT_W / 2 ? TEXT_W / 2 : indent;
+	doc->open_para = 1;
+	return 0;
+}
+
+int pdf_bullet_begin(struct pdf_doc *doc)
+{
+	if (pdf_para_begin(doc, 0) < 0)
+		return -1;
+	doc->blocks[doc->nblocks - 1].bullet = 1;
+	return 0;
+}
+
+int pdf_para_text(struct pdf_doc *doc, int style, const char *text)
+{
+	if (!doc->open_para && pdf_para_begin(doc, 0) < 0)
+		return -1;
+	return add_run(doc, &doc->blocks[doc->nblocks - 1],
+		       style & (PDF_BOLD | PDF_SMALL | PDF_GREY), text);
+}
+
+int pdf_para_end(struct pdf_doc *doc)
+{
+	doc->open_para = 0;
+	return 0;
+}
+
+int pdf_paragraph(struct pdf_doc *doc, int style, const char *text)
+{
+	if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, style, text) < 0)
+		return -1;
+	return pdf_para_end(doc);
+}
+
+int pdf_space(struct pdf_doc *doc, double points)
+{
+	struct block *b = add_block(doc, B_SPACE);
+	if (!b)
+		return -1;
+	b->space = points < 0 ? 0 : points > PAGE_H / 2 ? PAGE_H / 2 : points;
+	return 0;
+}
+
+int pdf_page_break(struct pdf_doc *doc)
+{
+	return add_block(doc, B_PAGEBREAK) ? 0 : -1;
+}
+
+int pdf_columns(struct pdf_doc *doc, const char *left, const char *right)
+{
+	struct block *b = add_block(doc, B_COLUMNS);
+	if (!b)
+		return -1;
+	return set_text(doc, &b->left, left ? left : "") < 0 ||
+			       set_text(doc, &b->right, right ? right : "") < 0
+		       ? -1
+		       : 0;
+}
+
+int pdf_table_begin(struct pdf_doc *doc, int ncols, const double *widths)
+{
+	struct block *b = add_block(doc, B_TABLE);
+	double sum = 0;
+	if (!b)
+		return -1;
+	b->ncols = ncols < 1 ? 1 : ncols > MAX_COLS ? MAX_COLS : ncols;
+	for (int c = 0; c < b->ncols; c++) {
+		b->widths[c] = widths && widths[c] > 0 ? widths[c] : 1.0 / b->ncols;
+		sum += b->widths[c];
+	}
+	for (int c = 0; c < b->ncols; c++)
+		b->widths[c] /= sum; /* whatever the caller summed to, fill the width */
+	doc->open_table = 1;
+	return 0;
+}
+
+int pdf_table_row(struct pdf_doc *doc, int header, const char *const *cells)
+{
+	if (!doc->open_table || !doc->nblocks)
+		return -1;
+	struct block *b = &doc->blocks[doc->nblocks - 1];
+	struct row *grown = realloc(b->rows, (b->nrows + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	b->rows = grown;
+	struct row *r = &b->rows[b->nrows++];
+	memset(r, 0, sizeof *r);
+	r->header = header && b->nrows == 1;
+	for (int c = 0; c < b->ncols; c++)
+		if (set_text(doc, &r->cells[c], cells[c] ? cells[c] : "") < 0)
+			return -1;
+	return 0;
+}
+
+int pdf_table_end(struct pdf_doc *doc)
+{
+	doc->open_table = 0;
+	return 0;
+}
+
+int pdf_doc_pages(const struct pdf_doc *doc)
+{
+	return doc->pages;
+}
+
+size_t pdf_doc_replaced(const struct pdf_doc *doc)
+{
+	return doc->replaced;
+}
+
+int pdf_doc_degraded(const struct pdf_doc *doc)
+{
+	return doc->degraded;
+}
+
+/* --- layout ------------------------------------------------------------------ */
+
+enum op_kind { OP_TEXT, OP_LINE, OP_FILL };
+
+struct op {
+	enum op_kind kind;
+	int page;  /* 0-based */
+	int style;
+	double x, y, x2, y2;  /* text: baseline start; line: ends; fill: rect corners */
+	const char *text;
+	size_t len;
+};
+
+struct render {
+	struct pdf_doc *doc;
+	HPDF_Doc pdf;
+	HPDF_Font regular, bold;
+	HPDF_STATUS error, detail;
+	const char *where;  /* what we were doing when it failed */
+	struct op *ops;
+	size_t nops, aops;
+	int oom;
+	int page;           /* current page while laying out, 0-based */
+	double y;           /* top of the next line */
+	int page_empty;
+};
+
+/* A piece of a run placed on a line. */
+struct seg {
+	int line;
+	int style;
+	const char *text;
+	size_t len;
+	double x, w;
+};
+
+struct segs {
+	struct seg *v;
+	size_t n, alloc;
+	int lines;
+};
+
+static void error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+	struct render *r = user;
+	if (!r->error) {
+		r->error = error_no;
+		r->detail = detail_no;
+	}
+}
+
+static double style_size(int style)
+{
+	if (style & STYLE_H1)
+		return 14.0;
+	if (style & STYLE_H2)
+		return 11.5;
+	if (style & PDF_SMALL)
+		return 8.5;
+	return 10.0;
+}
+
+static double line_height(int style)
+{
+	return style_size(style) * 1.4;
+}
+
+static HPDF_Font style_font(const struct render *r, int style)
+{
+	return style & PDF_BOLD ? r->bold : r->regular;
+}
+
+/*
+ * Width in points.  libharu refuses strings over 65,535 bytes (0x105B, and
+ * then the document is spoilt), so long text is measured in pieces cut at
+ * character boundaries.
+ */
+static double text_width(const struct render *r, int style, const char *text, size_t len)
+{
+	double total = 0;
+	while (len > 0) {
+		size_t n = len;
+		if (n > 4096) {
+			n = 4096;
+			while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+				n--;
+			if (n == 0)
+				n = 4096;
+		}
+		HPDF_TextWidth tw = HPDF_Font_TextWidth(style_font(r, style), (const HPDF_BYTE *)text,
+							(HPDF_UINT)n);
+		total += tw.width;
+		text += n;
+		len -= n;
+	}
+	return total * style_size(style) / 1000.0;
+}
+
+static struct op *add_op(struct render *r, enum op_kind kind)
+{
+	if (r->nops == r->aops) {
+		size_t alloc = r->aops ? r->aops * 2 : 256;
+		struct op *grown = realloc(r->ops, alloc * sizeof *grown);
+		if (!grown) {
+			r->oom = 1;
+			return NULL;
+		}
+		r->ops = grown;
+		r->aops = alloc;
+	}
+	struct op *o = &r->ops[r->nops++];
+	memset(o, 0, sizeof *o);
+	o->kind = kind;
+	o->page = r->page;
+	return o;
+}
+
+static void add_text(struct render *r, int style, double x, double y, const char *text, size_t len)
+{
+	struct op *o = add_op(r, OP_TEXT);
+	if (o) {
+		o->style = style;
+		o->x = x, o->y = y;
+		o->text = text, o->len = len;
+	}
+}
+
+static void add_line(struct render *r, double x1, double y1, double x2, double y2)
+{
+	struct op *o = add_op(r, OP_LINE);
+	if (o)
+		o->x = x1, o->y = y1, o->x2 = x2, o->y2 = y2;
+}
+
+static void add_fill(struct render *r, double x1, double y1, double x2, double y2)
+{
+	struct op *o = add_op(r, OP_FILL);
+	if (o)
+		o->x = x1, o->y = y1, o->x2 = x2, o->y2 = y2;
+}
+
+static struct seg *add_seg(struct render *r, struct segs *s)
+{
+	if (s->n == s->alloc) {
+		size_t alloc = s->alloc ? s->alloc * 2 : 64;
+		struct seg *grown = realloc(s->v, alloc * sizeof *grown);
+		if (!grown) {
+			r->oom = 1;
+			return NULL;
+		}
+		s->v = grown;
+		s->alloc = alloc;
+	}
+	return &s->v[s->n++];
+}
+
+/*
+ * Breaks runs into lines at most width wide: greedy, breaking at ASCII
+ * spaces and '\n'; a word wider than a whole line is cut between two UTF-8
+ * characters (never inside one, the MeasureText bug in notes 1.5).
+ * Consecutive words of one run on one line become one segment, so a line
+ * usually costs one text operator.
+ */
+static void wrap(struct render *r, const struct run *runs, size_t nruns, double width,
+		 struct segs *out)
+{
+	double x = 0;
+	int line = 0, line_used = 0;
+	struct seg *last = NULL; /* the segment words of the same run may extend */
+
+	int space_before = 0; /* spaces seen since the last word, across runs */
+	const char *space_at = NULL;
+
+	out->n = 0;
+	for (size_t i = 0; i < nruns; i++) {
+		const char *p = runs[i].text;
+		int style = runs[i].style;
+		double space_w = text_width(r, style, " ", 1);
+
+		last = NULL;
+		while (*p) {
+			if (*p == ' ') {
+				if (!space_before)
+					space_at = p;
+				space_before++;
+				p++;
+				continue;
+			}
+			if (*p == '\n') {
+				line++, x = 0, line_used = 0, last = NULL, space_before = 0;
+				p++;
+				continue;
+			}
+			const char *word = p;
+			while (*p && *p != ' ' && *p != '\n')
+				p++;
+			size_t len = (size_t)(p - word);
+			double w = text_width(r, style, word, len);
+			double gap = line_used && space_before ? space_w : 0;
+
+			if (line_used && x + gap + w > width) {
+				line++, x = 0, line_used = 0, last = NULL, gap = 0;
+			}
+			while (w > width && len > 0) {
+				/* Cut the word: as many whole characters as fit. */
+				size_t fit = 0;
+				double fw = 0;
+				while (fit < len) {
+					size_t n = utf8_valid_prefix(word + fit);
+					if (n == 0)
+						n = 1;
+					double cw = text_width(r, style, word + fit, n);
+					if (fw + cw > width - x && fit > 0)
+						break;
+					fw += cw;
+					fit += n;
+				}
+				struct seg *s = add_seg(r, out);
+				if (!s)
+					return;
+				*s = (struct seg){line, style, word, fit, x, fw};
+				word += fit, len -= fit;
+				line++, x = 0, line_used = 0, last = NULL;
+				/* 1,024 bytes are wider than any line: skip measuring
+				 * the rest of a huge word again and again. */
+				w = len > 1024 ? width + 1 : text_width(r, style, word, len);
+			}
+			if (len == 0) {
+				space_before = 0;
+				continue;
+			}
+			/* One space between words of one run: extend the segment. */
+			if (last && space_before == 1 && gap > 0 && space_at + 1 == word &&
+			    last->text + last->len == space_at) {
+				last->len = (size_t)(word + len - last->text);
+				last->w += gap + w;
+				x += gap + w;
+			} else {
+				struct seg *s = add_seg(r, out);
+				if (!s)
+					return;
+				*s = (struct seg){line, style, word, len, x + gap, w};
+				last = s;
+				x += gap + w;
+			}
+			line_used = 1;
+			space_before = 0;
+		}
+	}
+	out->lines = out->n ? line + 1 : 0;
+}
+
+static double content_top(void)
+{
+	return PAGE_H - MARGIN_TOP;
+}
+
+static void new_page(struct render *r)
+{
+	r->page++;
+	r->y = content_top();
+	r->page_empty = 1;
+}
+
+/* Makes room for h points, starting a new page when this one is too full. */
+static void need(struct render *r, double h)
+{
+	if (r->y - h < MARGIN_BOTTOM && !r->page_empty)
+		new_page(r);
+}
+
+/* The tallest line height among the runs. */
+static double runs_line_height(const struct run *runs, size_t nruns)
+{
+	double lh = line_height(PDF_REGULAR);
+	for (size_t i = 0; i < nruns; i++)
+		if (line_height(runs[i].style) > lh)
+			lh = line_height(runs[i].style);
+	return lh;
+}
+
+/* Places wrapped lines at x, line by line, breaking pages between lines. */
+static void place_lines(struct render *r, const struct segs *s, double x, double lh)
+{
+	size_t k = 0;
+	for (int line = 0; line < s->lines; line++) {
+		need(r, lh);
+		double base = r->y - lh * 0.76;
+		for (; k < s->n && s->v[k].line == line; k++)
+			add_text(r, s->v[k].style, x + s->v[k].x, base, s->v[k].text, s->v[k].len);
+		r->y -= lh;
+		r->page_empty = 0;
+	}
+}
+
+/* Heights used to keep a heading with what follows it. */
+static double first_lines_height(struct render *r, const struct block *b, struct segs *tmp);
+
+static void layout_para(struct render *r, const struct block *b, struct segs *s)
+{
+	double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
+	double lh = runs_line_height(b->runs, b->nruns);
+
+	wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, s);
+	if (b->bullet && s->lines > 0) {
+		need(r, lh);
+		add_text(r, b->runs[0].style & ~PDF_BOLD, x - BULLET_INDENT + 3, r->y - lh * 0.76,
+			 "\xE2\x80\xA2", 3);
+	}
+	place_lines(r, s, x, lh);
+	r->y -= b->bullet ? 2.0 : 6.0;
+}
+
+static void layout_heading(struct render *r, const struct block *b, const struct block *next,
+			   struct segs *s, struct segs *tmp)
+{
+	double lh = runs_line_height(b->runs, b->nruns);
+	double before = b->level == 1 ? 8.0 : 6.0;
+
+	wrap(r, b->runs, b->nruns, TEXT_W, s);
+	/* Never strand a heading: it needs its own lines plus the start of the next block. */
+	double keep = before + s->lines * lh + 3.0 + (next ? first_lines_height(r, next, tmp) : 0);
+	if (r->y - keep < MARGIN_BOTTOM && !r->page_empty)
+		new_page(r);
+	if (!r->page_empty)
+		r->y -= before;
+	place_lines(r, s, MARGIN_L, lh);
+	r->y -= 3.0;
+}
+
+static double layout_columns_height(struct render *r, const struct block *b, struct segs *s,
+				    int draw);
+
+static void layout_columns(struct render *r, const struct block *b, struct segs *s)
+{
+	double h = layout_columns_height(r, b, s, 0);
+	need(r, h);
+	layout_columns_height(r, b, s, 1);
+	r->y -= h + 6.0;
+	r->page_empty = 0;
+}
+
+/*
+ * Column text is laid out one line per input line, each wrapped on its own.
+ * The text is copied line by line because wrap() works on NUL-terminated runs.
+ */
+static double layout_columns_height(struct render *r, const struct block *b, struct segs *s,
+				    int draw)
+{
+	const double gap = 20.0, colw = (TEXT_W - gap) / 2;
+	const char *sides[2] = {b->left, b->right};
+	double lh = line_height(PDF_REGULAR), tallest = 0;
+
+	for (int side = 0; side < 2; side++) {
+		const char *p = sides[side] ? sides[side] : "";
+		double y = 0;
+		while (*p) {
+			const char *end = strchr(p, '\n');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			struct run run = {*p == '*' ? PDF_BOLD : PDF_REGULAR, NULL};
+			const char *start = p + (*p == '*');
+			size_t slen = len - (size_t)(start - p);
+			/* Point into the block's own text: wrap() stops at the
+			 * NUL, so a line is wrapped from a NUL-terminated copy
+			 * and the segments re-pointed into the block. */
+			char *copy = strndup(start, slen);
+			if (!copy) {
+				r->oom = 1;
+				return 0;
+			}
+			run.text = copy;
+			wrap(r, &run, 1, colw, s);
+			int lines = s->lines ? s->lines : 1;
+			if (draw)
+				for (size_t k = 0; k < s->n; k++)
+					add_text(r, s->v[k].style,
+						 MARGIN_L + side * (colw + gap) + s->v[k].x,
+						 r->y - y - s->v[k].line * lh - lh * 0.76,
+						 start + (s->v[k].text - copy), s->v[k].len);
+			free(copy);
+			y += lines * lh;
+			p = end ? end + 1 : p + len;
+		}
+		if (y > tallest)
+			tallest = y;
+	}
+	return tallest;
+}
+
+/* Wraps one table cell; returns its height.  Segments land in s. */
+static double cell_wrap(struct render *r, const char *text, int header, double width, struct segs *s)
+{
+	struct run run = {header ? PDF_BOLD : PDF_REGULAR, (char *)text};
+	wrap(r, &run, 1, width - 2 * CELL_PAD, s);
+	int lines = s->lines ? s->lines : 1;
+	return lines * line_height(PDF_REGULAR) + 2 * CELL_PAD - 2.0;
+}
+
+static double row_height(struct render *r, const struct block *b, const struct row *row,
+			 struct segs *s)
+{
+	double h = 0;
+	for (int c = 0; c < b->ncols; c++) {
+		double ch = cell_wrap(r, row->cells[c], row->header, b->widths[c] * TEXT_W, s);
+		if (ch > h)
+			h = ch;
+	}
+	return h;
+}
+
+static void draw_row(struct render *r, const struct block *b, const struct row *row, double h,
+		     struct segs *s)
+{
+	double x = MARGIN_L, top = r->y, lh = line_height(PDF_REGULAR);
+	double limit = top - h; /* a row taller than a page is cut here */
+
+	if (row->header)
+		add_fill(r, MARGIN_L, top - h, MARGIN_L + TEXT_W, top);
+	for (int c = 0; c < b->ncols; c++) {
+		double w = b->widths[c] * TEXT_W;
+		cell_wrap(r, row->cells[c], row->header, w, s);
+		for (size_t k = 0; k < s->n; k++) {
+			double base = top - CELL_PAD - s->v[k].line * lh - lh * 0.76 + 1.0;
+			if (base < limit + 2.0)
+				break;
+			add_text(r, s->v[k].style, x + CELL_PAD + s->v[k].x, base, s->v[k].text,
+				 s->v[k].len);
+		}
+		x += w;
+	}
+	/* Grid: top and bottom rule, and the vertical rules. */
+	add_line(r, MARGIN_L, top, MARGIN_L + TEXT_W, top);
+	add_line(r, MARGIN_L, top - h, MARGIN_L + TEXT_W, top - h);
+	x = MARGIN_L;
+	for (int c = 0; c <= b->ncols; c++) {
+		add_line(r, x, top, x, top - h);
+		if (c < b->ncols)
+			x += b->widths[c] * TEXT_W;
+	}
+	r->y -= h;
+	r->page_empty = 0;
+}
+
+static void layout_table(struct render *r, const struct block *b, struct segs *s)
+{
+	const struct row *header = b->nrows && b->rows[0].header ? &b->rows[0] : NULL;
+	double header_h = header ? row_height(r, b, header, s) : 0;
+	double max_row = content_top() - MARGIN_BOTTOM - header_h - 2.0;
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		const struct row *row = &b->rows[i];
+		double h = row_height(r, b, row, s);
+		if (h > max_row)
+			h = max_row;
+		if (row == header) {
+			/* The header goes with the first body row. */
+			double next = i + 1 < b->nrows ? row_height(r, b, &b->rows[i + 1], s) : 0;
+			if (next > max_row)
+				next = max_row;
+			need(r, h + next);
+			draw_row(r, b, row, h, s);
+			continue;
+		}
+		if (r->y - h < MARGIN_BOTTOM && !r->page_empty) {
+			new_page(r);
+			if (header)
+				draw_row(r, b, header, header_h, s);
+		}
+		draw_row(r, b, row, h, s);
+	}
+	r->y -= 8.0;
+}
+
+static double first_lines_height(struct render *r, const struct block *b, struct segs *tmp)
+{
+	switch (b->kind) {
+	case B_PARA: {
+		double lh = runs_line_height(b->runs, b->nruns);
+		double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
+		wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, tmp);
+		return (tmp->lines >= 2 ? 2 : 1) * lh;
+	}
+	case B_TABLE: {
+		double h = 0;
+		for (size_t i = 0; i < b->nrows && i < 2; i++)
+			h += row_height(r, b, &b->rows[i], tmp);
+		return h;
+	}
+	case B_COLUMNS:
+		return layout_columns_height(r, b, tmp, 0);
+	case B_HEADING:
+		return line_height(b->runs[0].style) * 2;
+	default:
+		return line_height(PDF_REGULAR) * 2;
+	}
+}
+
+static void layout(struct render *r)
+{
+	struct pdf_doc *doc = r->doc;
+	struct segs s = {0}, tmp = {0};
+
+	r->page = -1;
+	new_page(r);
+	for (size_t i = 0; i < doc->nblocks && !r->oom; i++) {
+		const struct block *b = &doc->blocks[i];
+		switch (b->kind) {
+		case B_PARA:
+			layout_para(r, b, &s);
+			break;
+		case B_HEADING:
+			layout_heading(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL, &s, &tmp);
+			break;
+		case B_SPACE:
+			if (!r->page_empty)
+				r->y -= b->space;
+			break;
+		case B_PAGEBREAK:
+			if (!r->page_empty)
+				new_page(r);
+			break;
+		case B_COLUMNS:
+			layout_columns(r, b, &s);
+			break;
+		case B_TABLE:
+			layout_table(r, b, &s);
+			break;
+		}
+	}
+	free(s.v);
+	free(tmp.v);
+}
+
+/* --- drawing ------------------------------------------------------------------ */
+
+static void set_fill_for(HPDF_Page page, int style)
+{
+	if (style & PDF_GREY)
+		HPDF_Page_SetRGBFill(page, 0.38f, 0.38f, 0.38f);
+	else
+		HPDF_Page_SetRGBFill(page, 0, 0, 0);
+}
+
+/* Draws text with len bytes: libharu wants a NUL-terminated string. */
+static void text_out(struct render *r, HPDF_Page page, double x, double y, const char *text,
+		     size_t len)
+{
+	char stack[512];
+	char *buf = len < sizeof stack ? stack : malloc(len + 1);
+	if (!buf) {
+		r->oom = 1;
+		return;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	HPDF_Page_TextOut(page, (HPDF_REAL)x, (HPDF_REAL)y, buf);
+	if (buf != stack)
+		free(buf);
+}
+
+static void draw_page_frame(struct render *r, HPDF_Page page, int pageno, int pages)
+{
+	struct pdf_doc *doc = r->doc;
+	char side[64];
+	double y_head = PAGE_H - 40.0, y_foot = 38.0;
+
+	if (doc->watermark && *doc->watermark) {
+		/* Light grey rather than transparent: PDF/A-1 forbids transparency. */
+		double size = 96.0;
+		double w = text_width(r, PDF_BOLD, doc->watermark, strlen(doc->watermark)) / 10.0 * size;
+		HPDF_Page_BeginText(page);
+		HPDF_Page_SetFontAndSize(page, r->bold, (HPDF_REAL)size);
+		HPDF_Page_SetRGBFill(page, 0.88f, 0.88f, 0.88f);
+		/* 40 degrees: cos 0.766, sin 0.643; centred on the page. */
+		double cx = PAGE_W / 2 - 0.766 * w / 2, cy = PAGE_H / 2 - 0.643 * w / 2;
+		HPDF_Page_SetTextMatrix(page, 0.766f, 0.643f, -0.643f, 0.766f, (HPDF_REAL)cx,
+					(HPDF_REAL)cy);
+		HPDF_Page_ShowText(page, doc->watermark);
+		HPDF_Page_EndText(page);
+	}
+	HPDF_Page_SetRGBStroke(page, 0.6f, 0.6f, 0.6f);
+	HPDF_Page_SetLineWidth(page, 0.5f);
+	HPDF_Page_MoveTo(page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(y_head - 6));
+	HPDF_Page_LineTo(page, (HPDF_REAL)(PAGE_W - MARGIN_R), (HPDF_REAL)(y_head - 6));
+	HPDF_Page_MoveTo(page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(y_foot + 12));
+	HPDF_Page_LineTo(page, (HPDF_REAL)(PAGE_W - MARGIN_R), (HPDF_REAL)(y_foot + 12));
+	HPDF_Page_Stroke(page);
+
+	HPDF_Page_BeginText(page);
+	HPDF_Page_SetFontAndSize(page, r->regular, (HPDF_REAL)style_size(PDF_SMALL));
+	HPDF_Page_SetRGBFill(page, 0.38f, 0.38f, 0.38f);
+	if (doc->header_left)
+		text_out(r, page, MARGIN_L, y_head, doc->header_left, strlen(doc->header_left));
+	if (doc->header_right) {
+		double w = text_width(r, PDF_SMALL, doc->header_right, strlen(doc->header_right));
+		text_out(r, page, PAGE_W - MARGIN_R - w, y_head, doc->header_right,
+			 strlen(doc->header_right));
+	}
+	if (doc->footer_left)
+		text_out(r, page, MARGIN_L, y_foot, doc->footer_left, strlen(doc->footer_left));
+	snprintf(side, sizeof side, "Side %d af %d", pageno, pages);
+	double w = text_width(r, PDF_SMALL, side, strlen(side));
+	text_out(r, page, PAGE_W - MARGIN_R - w, y_foot, side, strlen(side));
+	if (doc->watermark && *doc->watermark) {
+		/* Also in the header, in red: printed in black and white, the
+		 * grey diagonal may vanish, and text extraction finds this one. */
+		HPDF_Page_SetFontAndSize(page, r->bold, (HPDF_REAL)style_size(PDF_SMALL));
+		HPDF_Page_SetRGBFill(page, 0.75f, 0.0f, 0.0f);
+		double ww = text_width(r, PDF_BOLD | PDF_SMALL, doc->watermark, strlen(doc->watermark));
+		text_out(r, page, (PAGE_W - ww) / 2, y_head, doc->watermark, strlen(doc->watermark));
+	}
+	HPDF_Page_EndText(page);
+}
+
+static void draw(struct render *r, int pages)
+{
+	size_t k = 0;
+	for (int p = 0; p < pages && !r->error && !r->oom; p++) {
+		HPDF_Page page = HPDF_AddPage(r->pdf);
+		if (!page)
+			return;
+		HPDF_Page_SetWidth(page, (HPDF_REAL)PAGE_W);
+		HPDF_Page_SetHeight(page, (HPDF_REAL)PAGE_H);
+		draw_page_frame(r, page, p + 1, pages);
+
+		size_t first = k, end = k;
+		while (end < r->nops && r->ops[end].page == p)
+			end++;
+		/* Graphics first: fills under the grid, then the grid. */
+		HPDF_Page_SetRGBFill(page, 0.92f, 0.92f, 0.92f);
+		for (k = first; k < end; k++)
+			if (r->ops[k].kind == OP_FILL) {
+				const struct op *o = &r->ops[k];
+				HPDF_Page_Rectangle(page, (HPDF_REAL)o->x, (HPDF_REAL)o->y,
+						    (HPDF_REAL)(o->x2 - o->x), (HPDF_REAL)(o->y2 - o->y));
+				HPDF_Page_Fill(page);
+			}
+		HPDF_Page_SetRGBStroke(page, 0.55f, 0.55f, 0.55f);
+		HPDF_Page_SetLineWidth(page, 0.5f);
+		int stroked = 0;
+		for (k = first; k < end; k++)
+			if (r->ops[k].kind == OP_LINE) {
+				const struct op *o = &r->ops[k];
+				HPDF_Page_MoveTo(page, (HPDF_REAL)o->x, (HPDF_REAL)o->y);
+				HPDF_Page_LineTo(page, (HPDF_REAL)o->x2, (HPDF_REAL)o->y2);
+				stroked = 1;
+			}
+		if (stroked)
+			HPDF_Page_Stroke(page);
+
+		HPDF_Page_BeginText(page);
+		int cur_style = -1;
+		for (k = first; k < end; k++) {
+			const struct op *o = &r->ops[k];
+			if (o->kind != OP_TEXT)
+				continue;
+			if (o->style != cur_style) {
+				HPDF_Page_SetFontAndSize(page, style_font(r, o->style),
+							 (HPDF_REAL)style_size(o->style));
+				set_fill_for(page, o->style);
+				cur_style = o->style;
+			}
+			text_out(r, page, o->x, o->y, o->text, o->len);
+		}
+		HPDF_Page_EndText(page);
+		k = end;
+	}
+}
+
+/* --- archive metadata ----------------------------------------------------------- */
+
+/* XML-escapes text into sb (the XMP packet: libharu's own does not escape). */
+static void xml_escape(struct strbuf *sb, const char *text)
+{
+	for (const char *p = text ? text : ""; *p; p++) {
+		switch (*p) {
+		case '&': strbuf_puts(sb, "&amp;"); break;
+		case '<': strbuf_puts(sb, "&lt;"); break;
+		case '>': strbuf_puts(sb, "&gt;"); break;
+		case '"': strbuf_puts(sb, "&quot;"); break;
+		case '\'': strbuf_puts(sb, "&apos;"); break;
+		case '\n': strbuf_puts(sb, " "); break;
+		default: strbuf_putc(sb, *p);
+		}
+	}
+}
+
+static void xmp_date(time_t t, char *buf, size_t size, HPDF_Date *info)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	long off = tm.tm_gmtoff / 60;
+	long aoff = off < 0 ? -off : off;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+		 (int)(aoff / 60 % 100), (int)(aoff % 60));
+	info->year = tm.tm_year + 1900;
+	info->month = tm.tm_mon + 1;
+	info->day = tm.tm_mday;
+	info->hour = tm.tm_hour;
+	info->minutes = tm.tm_min;
+	info->seconds = tm.tm_sec > 59 ? 59 : tm.tm_sec;
+	info->ind = off == 0 ? 'Z' : off < 0 ? '-' : '+';
+	info->off_hour = (HPDF_INT)(aoff / 60);
+	info->off_minutes = (HPDF_INT)(aoff % 60);
+}
+
+static void set_info(struct render *r)
+{
+	struct pdf_doc *doc = r->doc;
+	char iso[64];
+	HPDF_Date date;
+
+	if (doc->title)
+		HPDF_SetInfoAttr(r->pdf, HPDF_INFO_TITLE, doc->title);
+	if (doc->author)
+		HPDF_SetInfoAttr(r->pdf, HPDF_INFO_AUTHOR, doc->author);
+	if (doc->subject)
+		HPDF_SetInfoAttr(r->pdf, HPDF_INFO_SUBJECT, doc->subject);
+	if (doc->keywords)
+		HPDF_SetInfoAttr(r->pdf, HPDF_INFO_KEYWORDS, doc->keywords);
+	if (doc->creator)
+		HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, doc->creator);
+	xmp_date(doc->created, iso, sizeof iso, &date);
+	HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_CREATION_DATE, date);
+	HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_MOD_DATE, date);
+}
+
+/*
+ * The XMP packet PDF/A-1 wants, mirroring the Info dictionary.  Written by
+ * us rather than HPDF_PDFA_SetPDFAConformance, which does not escape & < >
+ * (a title "Afgørelse & klage" gave malformed XML) and writes /SubType
+ * (notes/libharu.md 1.3).
+ */
+static void add_xmp(struct render *r)
+{
+	struct pdf_doc *doc = r->doc;
+	struct strbuf x;
+	char iso[64];
+	HPDF_Date unused;
+	const char *producer = HPDF_GetInfoAttr(r->pdf, HPDF_INFO_PRODUCER);
+
+	xmp_date(doc->created, iso, sizeof iso, &unused);
+	strbuf_init(&x, 0);
+	strbuf_puts(&x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+			"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+			"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+			"<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+			"<dc:format>application/pdf</dc:format>\n");
+	if (doc->title) {
+		strbuf_puts(&x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_escape(&x, doc->title);
+		strbuf_puts(&x, "</rdf:li></rdf:Alt></dc:title>\n");
+	}
+	if (doc->author) {
+		strbuf_puts(&x, "<dc:creator><rdf:Seq><rdf:li>");
+		xml_escape(&x, doc->author);
+		strbuf_puts(&x, "</rdf:li></rdf:Seq></dc:creator>\n");
+	}
+	if (doc->subject) {
+		strbuf_puts(&x, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_escape(&x, doc->subject);
+		strbuf_puts(&x, "</rdf:li></rdf:Alt></dc:description>\n");
+	}
+	strbuf_puts(&x, "</rdf:Description>\n"
+			"<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+	if (doc->creator) {
+		strbuf_puts(&x, "<xmp:CreatorTool>");
+		xml_escape(&x, doc->creator);
+		strbuf_puts(&x, "</xmp:CreatorTool>\n");
+	}
+	strbuf_printf(&x, "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+		      iso, iso);
+	strbuf_puts(&x, "</rdf:Description>\n"
+			"<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+	if (doc->keywords) {
+		strbuf_puts(&x, "<pdf:Keywords>");
+		xml_escape(&x, doc->keywords);
+		strbuf_puts(&x, "</pdf:Keywords>\n");
+	}
+	if (producer) {
+		strbuf_puts(&x, "<pdf:Producer>");
+		xml_escape(&x, producer);
+		strbuf_puts(&x, "</pdf:Producer>\n");
+	}
+	strbuf_puts(&x, "</rdf:Description>\n"
+			"<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+			"<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+			"</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+	if (x.overflow || !x.data) {
+		r->oom = 1;
+		strbuf_release(&x);
+		return;
+	}
+	/* Not compressed: PDF/A readers must find the packet as plain bytes. */
+	HPDF_Dict meta = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+	if (meta) {
+		HPDF_Dict_AddName(meta, "Type", "Metadata");
+		HPDF_Dict_AddName(meta, "Subtype", "XML");
+		HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)x.data, (HPDF_UINT)x.len);
+		HPDF_Dict_Add(r->pdf->catalog, "Metadata", meta);
+	}
+	strbuf_release(&x);
+	r->pdf->pdf_version = HPDF_VER_14;
+}
+
+/* The sRGB output intent, with the key spelt right (libharu adds a space). */
+static void add_output_intent(struct render *r)
+{
+	const char *icc = getenv("SKEMA_ICC");
+	if (!icc || !*icc)
+		icc = DEFAULT_ICC;
+	r->where = "loading the sRGB profile";
+	HPDF_OutputIntent profile = HPDF_LoadIccProfileFromFile(r->pdf, icc, 3);
+	if (!profile || r->error)
+		return;
+	/* libharu stores the 7 KB profile raw; deflated it is half the size,
+	 * which keeps a letter under the 40 KB budget. */
+	profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	HPDF_Dict intent = HPDF_Dict_New(r->pdf->mmgr);
+	if (!intent || HPDF_Xref_Add(r->pdf->xref, intent) != HPDF_OK)
+		return;
+	HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+	HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+	HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(r->pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+	HPDF_Dict_Add(intent, "Info", HPDF_String_New(r->pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+	HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+	HPDF_Array intents = HPDF_Array_New(r->pdf->mmgr);
+	if (!intents)
+		return;
+	HPDF_Dict_Add(r->pdf->catalog, "OutputIntents", intents);
+	HPDF_Array_Add(intents, intent);
+}
+
+/*
+ * The trailer /ID from the caller's seed: libharu's own is MD5 of ctime(),
+ * identical for every file made in the same second (notes 1.3), and would
+ * make the output depend on the clock.
+ */
+static void add_id(struct render *r)
+{
+	struct pdf_doc *doc = r->doc;
+	struct sha256 ctx;
+	unsigned char digest[32];
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, "skema-pdf-id\n", 13);
+	if (doc->id_seed)
+		sha256_update(&ctx, doc->id_seed, strlen(doc->id_seed));
+	if (doc->title)
+		sha256_update(&ctx, doc->title, strlen(doc->title));
+	sha256_update(&ctx, &doc->created, sizeof doc->created);
+	sha256_final(&ctx, digest);
+	HPDF_Array id = HPDF_Array_New(r->pdf->mmgr);
+	if (!id)
+		return;
+	HPDF_Dict_Add(r->pdf->trailer, "ID", id);
+	HPDF_Array_Add(id, HPDF_Binary_New(r->pdf->mmgr, digest, 16));
+	HPDF_Array_Add(id, HPDF_Binary_New(r->pdf->mmgr, digest, 16));
+}
+
+/* --- one attempt, and the retry ------------------------------------------------ */
+
+static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t *outlen,
+		   char *err, size_t errsize)
+{
+	struct render r;
+	char regular[PATH_MAX], bold[PATH_MAX];
+	unsigned char *buf = NULL;
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	r.doc = doc;
+	if (paths_find(FONT_REGULAR, regular, sizeof regular) < 0 ||
+	    paths_find(FONT_BOLD, bold, sizeof bold) < 0) {
+		snprintf(err, errsize, "font %s or %s not found in the data directory", FONT_REGULAR,
+			 FONT_BOLD);
+		return -1;
+	}
+	r.pdf = HPDF_New(error_handler, &r);
+	if (!r.pdf) {
+		snprintf(err, errsize, "libharu: cannot create a document");
+		return -1;
+	}
+	/* Order matters: compression before fonts and pages, the UTF-8
+	 * encoder before the Info strings (notes/libharu.md 1.1, 1.6). */
+	r.where = "setting up";
+	HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(r.pdf);
+	HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
+	r.where = "loading the fonts";
+	const char *rname = HPDF_LoadTTFontFromFile(r.pdf, regular, HPDF_TRUE);
+	const char *bname = HPDF_LoadTTFontFromFile(r.pdf, bold, HPDF_TRUE);
+	if (rname && bname) {
+		r.regular = HPDF_GetFont(r.pdf, rname, "UTF-8");
+		r.bold = HPDF_GetFont(r.pdf, bname, "UTF-8");
+	}
+	if (r.error || !r.regular || !r.bold)
+		goto out;
+	r.where = "setting the document information";
+	set_info(&r);
+	if (r.error)
+		goto out;
+	r.where = "laying out";
+	layout(&r);
+	if (r.error || r.oom)
+		goto out;
+	int pages = r.page + 1;
+	r.where = "drawing";
+	draw(&r, pages);
+	if (r.error || r.oom)
+		goto out;
+	if (archive) {
+		r.where = "writing the XMP metadata";
+		add_xmp(&r);
+		add_output_intent(&r);
+		if (r.error || r.oom)
+			goto out;
+	}
+	r.where = "writing the file";
+	add_id(&r);
+	if (r.error || HPDF_SaveToStream(r.pdf) != HPDF_OK)
+		goto out;
+	HPDF_UINT32 size = HPDF_GetStreamSize(r.pdf);
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		r.oom = 1;
+		goto out;
+	}
+	HPDF_ResetStream(r.pdf);
+	size_t got = 0;
+	while (got < size) {
+		HPDF_UINT32 chunk = size - (HPDF_UINT32)got;
+		HPDF_STATUS st = HPDF_ReadFromStream(r.pdf, buf + got, &chunk);
+		got += chunk;
+		if (st != HPDF_OK || chunk == 0)
+			break;
+	}
+	if (got != size || r.error)
+		goto out;
+	*out = buf;
+	*outlen = size;
+	buf = NULL;
+	doc->pages = pages;
+	rc = 0;
+out:
+	if (rc < 0) {
+		if (r.oom)
+			snprintf(err, errsize, "out of memory while %s", r.where);
+		else
+			snprintf(err, errsize, "libharu error 0x%04X (detail %u) while %s",
+				 (unsigned)r.error, (unsigned)r.detail, r.where);
+	}
+	free(buf);
+	free(r.ops);
+	HPDF_Free(r.pdf);
+	return rc;
+}
+
+int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *err,
+		   size_t errsize)
+{
+	char first[256];
+
+	*out = NULL;
+	*len = 0;
+	doc->degraded = 0;
+	if (attempt(doc, 1, out, len, first, sizeof first) == 0)
+		return 0;
+	/* One libharu error spoils the document: build it again from the
+	 * blocks, without the PDF/A extras, which are what usually fails
+	 * (a missing ICC profile).  The same error twice is a real one. */
+	if (attempt(doc, 0, out, len, err, errsize) == 0) {
+		doc->degraded = 1;
+		snprintf(err, errsize, "%s", first);
+		return 0;
+	}
+	return -1;
+}
+
+/* --- writing ---------------------------------------------------------------------- */
+
+int pdf_write_file(const char *path, const unsigned char *data, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd = -1, saved;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	/* The rename is durable only once the directory is synced. */
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}

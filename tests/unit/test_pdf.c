@@ -1,0 +1,239 @@
+/*
+ * test_pdf.c - the layout module: text cleaning against the font's
+ * character set, deterministic output, flowing text over pages, tables
+ * that repeat their header, and the archive metadata.
+ *
+ * Set PDF_TEST_OUT=DIR to keep the rendered files for a look with pdftoppm.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "paths.h"
+#include "pdf.h"
+#include "strbuf.h"
+
+static void keep(const char *name, const unsigned char *data, size_t len)
+{
+	const char *dir = getenv("PDF_TEST_OUT");
+	char path[4096];
+	if (!dir)
+		return;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(pdf_write_file(path, data, len), 0);
+}
+
+static void test_clean_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+		size_t replaced;
+	} cases[] = {
+		{"Søren Ærø – «ok» “citat” 100 € ½", "Søren Ærø – «ok» “citat” 100 € ½", 0},
+		{"a\tb", "a b", 0},
+		{"a\r\nb\rc", "a\nb\nc", 0},
+		{"bell\x07!", "bell\xEF\xBF\xBD!", 1},
+		{"bad \xC3 byte", "bad \xEF\xBF\xBD byte", 1},
+		{"overlong \xC0\xAF", "overlong \xEF\xBF\xBD\xEF\xBF\xBD", 2},
+		{"emoji \xF0\x9F\x98\x80.", "emoji \xEF\xBF\xBD.", 1},
+		{"hebrew \xD7\xA9\xD7\x9C", "hebrew \xEF\xBF\xBD\xEF\xBF\xBD", 2},
+		{"rlo \xE2\x80\xAEx", "rlo \xEF\xBF\xBDx", 1},
+		{"c1 \xC2\x85", "c1 \xEF\xBF\xBD", 1},
+		{"(PDF) Tj <</x>> \\", "(PDF) Tj <</x>> \\", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		size_t replaced = 0;
+		char *got = pdf_clean_text(cases[i].in, PDF_MAX_TEXT, &replaced);
+		assert_non_null(got);
+		if (strcmp(got, cases[i].want) != 0 || replaced != cases[i].replaced)
+			fail_msg("case %zu: got \"%s\" (%zu replaced), want \"%s\" (%zu)", i, got,
+				 replaced, cases[i].want, cases[i].replaced);
+		free(got);
+	}
+	/* The cap cuts between characters and shows the cut. */
+	char *got = pdf_clean_text("æææææ", 7, NULL);
+	assert_non_null(got);
+	if (strcmp(got, "æææ…") != 0 && strcmp(got, "ææ…") != 0)
+		fail_msg("cap: got \"%s\"", got);
+	free(got);
+}
+
+static void test_font_has(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned cp;
+		int want;
+	} cases[] = {
+		{'A', 1}, {0xE6, 1}, {0xF8, 1}, {0xE5, 1}, {0xC5, 1}, {0x20AC, 1},
+		{0x201C, 1}, {0xAB, 1}, {0xBD, 1}, {0x2013, 1}, {0xFFFD, 1},
+		{0x5D0, 0}, {0x4E2D, 0}, {0x202E, 0}, {0x1F600, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int got = pdf_font_has(cases[i].cp);
+		if (got != cases[i].want)
+			fail_msg("U+%04X: got %d, want %d", cases[i].cp, got, cases[i].want);
+	}
+}
+
+static struct pdf_doc *sample(int paragraphs, int rows)
+{
+	struct pdf_doc *doc = pdf_doc_new();
+	struct pdf_meta meta = {"Afgørelse & klage <test>", "Socialstyrelsen", "Emne", "skema",
+				"test_pdf", 1637000000, "seed-1"};
+	assert_non_null(doc);
+	assert_int_equal(pdf_set_meta(doc, &meta), 0);
+	assert_int_equal(pdf_set_header(doc, "Socialstyrelsen", "J.nr. 2026-000001"), 0);
+	assert_int_equal(pdf_set_footer(doc, "Socialstyrelsen · Edisonsvej 18"), 0);
+	assert_int_equal(pdf_columns(doc, "*Modtager\nVejle Kommune", "*Dato\n13. september 2021"), 0);
+	assert_int_equal(pdf_heading(doc, 1, "Overskrift med æøå"), 0);
+	for (int i = 0; i < paragraphs; i++) {
+		assert_int_equal(pdf_para_begin(doc, 0), 0);
+		assert_int_equal(pdf_para_text(doc, PDF_BOLD, "Fed start: "), 0);
+		assert_int_equal(pdf_para_text(doc, PDF_REGULAR,
+					       "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+					       "eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut "
+					       "enim ad minim veniam, quis nostrud exercitation ullamco."),
+				 0);
+		pdf_para_end(doc);
+	}
+	assert_int_equal(pdf_bullet_begin(doc), 0);
+	assert_int_equal(pdf_para_text(doc, 0, "Et punkt i en liste"), 0);
+	pdf_para_end(doc);
+	if (rows) {
+		double widths[3] = {0.2, 0.6, 0.2};
+		const char *head[3] = {"Kriterium", "Begrundelse", "Resultat"};
+		assert_int_equal(pdf_heading(doc, 2, "Kriterier"), 0);
+		assert_int_equal(pdf_table_begin(doc, 3, widths), 0);
+		assert_int_equal(pdf_table_row(doc, 1, head), 0);
+		for (int i = 0; i < rows; i++) {
+			const char *cells[3] = {"chefniveau", "Ansøgningen er besluttet på chefniveau i "
+							      "kommunen, som tildelingskriterierne kræver.",
+						"opfyldt"};
+			assert_int_equal(pdf_table_row(doc, 0, cells), 0);
+		}
+		pdf_table_end(doc);
+	}
+	return doc;
+}
+
+static void test_render_deterministic(void **state)
+{
+	(void)state;
+	unsigned char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	char err[256];
+	struct pdf_doc *doc = sample(3, 2);
+
+	if (pdf_doc_render(doc, &a, &alen, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	assert_int_equal(pdf_doc_degraded(doc), 0);
+	assert_int_equal(pdf_doc_pages(doc), 1);
+	assert_true(alen > 1000 && alen < 40 * 1024);
+	assert_memory_equal(a, "%PDF-1.4", 8);
+	assert_int_equal(pdf_doc_render(doc, &b, &blen, err, sizeof err), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	/* The XMP packet escapes the title libharu would have written raw. */
+	const char *escaped = "Afg\xC3\xB8relse &amp; klage &lt;test&gt;";
+	assert_non_null(memmem(a, alen, escaped, strlen(escaped)));
+	assert_non_null(memmem(a, alen, "/Subtype /XML", 13));
+	assert_non_null(memmem(a, alen, "/OutputIntents", 14));
+	keep("small.pdf", a, alen);
+	free(a);
+	free(b);
+	pdf_doc_free(doc);
+}
+
+static void test_id_differs_by_seed(void **state)
+{
+	(void)state;
+	unsigned char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	char err[256];
+	struct pdf_doc *one = sample(1, 0), *two = sample(1, 0);
+	struct pdf_meta meta = {"Afgørelse & klage <test>", "Socialstyrelsen", "Emne", "skema",
+				"test_pdf", 1637000000, "seed-2"};
+	assert_int_equal(pdf_set_meta(two, &meta), 0);
+	assert_int_equal(pdf_doc_render(one, &a, &alen, err, sizeof err), 0);
+	assert_int_equal(pdf_doc_render(two, &b, &blen, err, sizeof err), 0);
+	assert_int_equal(alen, blen);
+	assert_true(memcmp(a, b, alen) != 0);
+	free(a);
+	free(b);
+	pdf_doc_free(one);
+	pdf_doc_free(two);
+}
+
+static void test_flow_over_pages(void **state)
+{
+	(void)state;
+	unsigned char *a = NULL;
+	size_t alen = 0;
+	char err[256];
+	struct pdf_doc *doc = sample(40, 60);
+
+	if (pdf_doc_render(doc, &a, &alen, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	int pages = pdf_doc_pages(doc);
+	if (pages < 4)
+		fail_msg("pages: got %d, want at least 4", pages);
+	keep("long.pdf", a, alen);
+	free(a);
+	pdf_doc_free(doc);
+}
+
+static void test_hostile_text(void **state)
+{
+	(void)state;
+	unsigned char *a = NULL;
+	size_t alen = 0;
+	char err[256];
+	struct pdf_doc *doc = pdf_doc_new();
+	char *word = malloc(100001);
+
+	assert_non_null(doc);
+	assert_non_null(word);
+	/* One 100,000-character word: cut between characters, over pages. */
+	for (size_t i = 0; i < 100000; i++)
+		word[i] = "Wæ"[i % 2 ? 0 : 0];
+	word[100000] = '\0';
+	assert_int_equal(pdf_paragraph(doc, 0, word), 0);
+	assert_int_equal(pdf_paragraph(doc, 0, ") Tj ET BT /F1 99 Tf (x) Tj \\) \\\\ %%EOF\n"
+						"\x01\x02\x1b[31m \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D "
+						"\xF0\x9F\x98\x80\xE2\x80\xAE"),
+			 0);
+	if (pdf_doc_render(doc, &a, &alen, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	assert_true(pdf_doc_pages(doc) > 5);
+	assert_true(pdf_doc_replaced(doc) >= 8);
+	keep("hostile.pdf", a, alen);
+	free(a);
+	free(word);
+	pdf_doc_free(doc);
+}
+
+int main(void)
+{
+	/* The fonts live in the source tree, where unit tests run. */
+	setenv("SKEMA_DATADIR", ".", 0);
+	setenv("SKEMA_CONFDIR", "/nonexistent", 0);
+	setenv("TZ", "Europe/Copenhagen", 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_text),
+		cmocka_unit_test(test_font_has),
+		cmocka_unit_test(test_render_deterministic),
+		cmocka_unit_test(test_id_differs_by_seed),
+		cmocka_unit_test(test_flow_over_pages),
+		cmocka_unit_test(test_hostile_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
