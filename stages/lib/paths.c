@@ -14,6 +14,10 @@
 #ifndef SKEMA_DEFAULT_DATADIR
 #define SKEMA_DEFAULT_DATADIR "/usr/local/share/skema"
 #endif
+/* /etc/skema for PREFIX=/usr, $(PREFIX)/etc/skema otherwise (install/rules.mk). */
+#ifndef SKEMA_DEFAULT_CONFDIR
+#define SKEMA_DEFAULT_CONFDIR "/etc/skema"
+#endif
 
 static char exe_dir[PATH_MAX];
 static char datadir[PATH_MAX];
@@ -86,7 +90,7 @@ const char *paths_datadir(void)
 const char *paths_confdir(void)
 {
 	const char *env = getenv("SKEMA_CONFDIR");
-	return env && *env ? env : "/etc/skema";
+	return env && *env ? env : SKEMA_DEFAULT_CONFDIR;
 }
 
 int paths_find(const char *relative, char *buf, size_t size)

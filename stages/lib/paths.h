@@ -22,7 +22,8 @@ const char *paths_exe_dir(void);
 /* The data directory (holds forms/ and fonts/).  Borrowed. */
 const char *paths_datadir(void);
 
-/* The local configuration directory ($SKEMA_CONFDIR or /etc/skema).  Borrowed. */
+/* The local configuration directory ($SKEMA_CONFDIR, else SKEMA_DEFAULT_CONFDIR:
+ * /etc/skema, or $(PREFIX)/etc/skema when not installed under /usr).  Borrowed. */
 const char *paths_confdir(void);
 
 /*
