@@ -1,0 +1,464 @@
+/*
+ * claim.c - the claim protocol, in the manner of Maildir and Postfix's
+ * queue: a file is taken out of the inbox only once it is complete, by an
+ * atomic rename that never replaces anything, and leaves work/ only by
+ * another rename, into archive/ or quarantine/.  Nothing is ever deleted:
+ * the only things removed are the claim's own notes and its empty
+ * directory.
+ *
+ * Crash safety, step by step (what the next run finds after a kill -9):
+ *   1. mkdir work/C              an empty claim: removed by claim_list()
+ *   2. write work/C/.origin      a claim with no file: removed
+ *   3. rename inbox/F work/C/F   claimed: processed by the next run
+ *   4. link to archive/.objects  done again if missing (EEXIST is fine)
+ *   5. store commits the record  processed again: the store is idempotent
+ *                                on the record id, which ingest derives
+ *                                from the claim alone
+ *   6. rename to archive/ or quarantine/, then the notes and C removed
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "paths.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "workspace.h"
+
+#define CLAIM_MAX_DEPTH 6
+
+void candidate_list_init(struct candidate_list *list)
+{
+	memset(list, 0, sizeof *list);
+}
+
+void candidate_list_release(struct candidate_list *list)
+{
+	if (!list)
+		return;
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+/*
+ * Files that are not a finished drop: partial downloads and copies, Office
+ * owner files (~$x.docx), LibreOffice locks (.~lock.x.odt#), macOS and
+ * Windows droppings, and every dot file (rsync's .x.XXXXXX temporaries).
+ */
+static int ignored_file(const char *name)
+{
+	return name[0] == '.' || strncmp(name, "~$", 2) == 0 || ends_with(name, ".part") ||
+	       ends_with(name, ".tmp") || ends_with(name, ".partial") ||
+	       ends_with(name, ".crdownload") || ends_with(name, ".filepart") ||
+	       ends_with(name, "~") || strcasecmp(name, "Thumbs.db") == 0 ||
+	       strcasecmp(name, "desktop.ini") == 0;
+}
+
+static int ignored_dir(const char *name)
+{
+	return name[0] == '.' || strcmp(name, "__MACOSX") == 0 || strcmp(name, "@eaDir") == 0 ||
+	       strcasecmp(name, "$RECYCLE.BIN") == 0 ||
+	       strcmp(name, "System Volume Information") == 0;
+}
+
+static int push(struct candidate_list *list, const struct candidate *cand)
+{
+	if (list->count == list->alloc) {
+		size_t alloc = list->alloc ? list->alloc * 2 : 64;
+		struct candidate *items = realloc(list->items, alloc * sizeof *items);
+		if (!items)
+			return -1;
+		list->items = items;
+		list->alloc = alloc;
+	}
+	list->items[list->count++] = *cand;
+	return 0;
+}
+
+static int scan_dir(const char *inbox, const char *rel, int depth, long settle, time_t now,
+		    struct candidate_list *list)
+{
+	char dir[PATH_MAX];
+	struct dirent **names = NULL;
+
+	if (rel[0])
+		paths_join(dir, sizeof dir, inbox, rel);
+	else
+		snprintf(dir, sizeof dir, "%s", inbox);
+	int n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		char shown[512];
+		msg_syserror("%s", msg_escape(shown, sizeof shown, dir));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		struct candidate cand;
+		struct stat st;
+		char path[PATH_MAX];
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			goto next;
+		memset(&cand, 0, sizeof cand);
+		if (rel[0])
+			paths_join(cand.rel, sizeof cand.rel, rel, name);
+		else
+			snprintf(cand.rel, sizeof cand.rel, "%s", name);
+		paths_join(path, sizeof path, inbox, cand.rel);
+		/* lstat: a symlink is looked at, never followed. */
+		if (lstat(path, &st) < 0)
+			goto next; /* gone meanwhile: someone took it */
+		if (S_ISDIR(st.st_mode)) {
+			if (!ignored_dir(name) && depth < CLAIM_MAX_DEPTH)
+				scan_dir(inbox, cand.rel, depth + 1, settle, now, list);
+			goto next;
+		}
+		if (ignored_file(name)) {
+			list->ignored++;
+			goto next;
+		}
+		cand.regular = S_ISREG(st.st_mode);
+		cand.size = st.st_size;
+		cand.mtime = st.st_mtim;
+		/*
+		 * ctime, not mtime: every write moves it, by this machine's
+		 * clock, while mtime may be copied from the sender (cp -p,
+		 * SMB clients with a skewed clock).
+		 */
+		if (cand.regular && now - st.st_ctim.tv_sec < settle) {
+			list->unsettled++;
+			goto next;
+		}
+		push(list, &cand);
+next:
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list)
+{
+	char inbox[PATH_MAX];
+	ws_path(ws, inbox, sizeof inbox, "inbox");
+	return scan_dir(inbox, "", 0, settle, time(NULL), list);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Links the claimed file into archive/.objects/<sha256>: the copy made durable before anything else happens. */
+static int link_object(const struct workspace *ws, const char *file, long long max_size)
+{
+	char objects[PATH_MAX], object[PATH_MAX], hex[65];
+	uint64_t size;
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fsync(fd) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (st.st_size > max_size || st.st_size == 0) {
+		close(fd); /* refused later anyway; not worth hashing a gigabyte twice */
+		return 0;
+	}
+	int rc = sha256_fd(fd, hex, &size);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	ws_path(ws, objects, sizeof objects, WS_OBJECTS);
+	paths_join(object, sizeof object, objects, hex);
+	if (link(file, object) < 0) {
+		if (errno == EEXIST)
+			return 0; /* the same bytes were dropped before */
+		return -1;
+	}
+	return fs_fsync_dir(objects);
+}
+
+int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
+	       char *claim_dir, size_t size)
+{
+	char work[PATH_MAX], dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX], name[64], shown[512];
+	unsigned char random[6];
+	struct stat st;
+
+	ws_path(ws, work, sizeof work, "work");
+	if (snprintf(from, sizeof from, "%s/inbox/%s", ws->root, cand->rel) >= (int)sizeof from)
+		return -1;
+	msg_escape(shown, sizeof shown, cand->rel);
+	/* Still the file the scan saw?  A changed one is still being written. */
+	if (lstat(from, &st) < 0)
+		return 0;
+	if (cand->regular && (!S_ISREG(st.st_mode) || st.st_size != cand->size ||
+			      st.st_mtim.tv_sec != cand->mtime.tv_sec ||
+			      st.st_mtim.tv_nsec != cand->mtime.tv_nsec))
+		return 0;
+	if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random)
+		memset(random, 0, sizeof random);
+	snprintf(name, sizeof name, "%lld.P%ldR%02x%02x%02x%02x%02x%02x", (long long)received_at,
+		 (long)getpid(), random[0], random[1], random[2], random[3], random[4], random[5]);
+	paths_join(dir, sizeof dir, work, name);
+	if (mkdir(dir, 0700) < 0) {
+		msg_syserror("%s", dir);
+		return -1;
+	}
+	if (fs_write_file(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
+		msg_syserror("%s/.origin", dir);
+		goto undo;
+	}
+	paths_join(to, sizeof to, dir, base_name(cand->rel));
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
+		/* ENOENT: staff took it back, or another skema won the race. */
+		int gone = errno == ENOENT;
+		if (!gone)
+			msg_syserror("inbox/%s: claim", shown);
+		claim_finish(dir);
+		return gone ? 0 : -1;
+	}
+	if (fs_fsync_dir(dir) < 0 || fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
+		msg_syserror("%s: fsync", dir);
+	if (cand->regular && link_object(ws, to, ws->max_size) < 0)
+		msg_syserror("inbox/%s: archive copy", shown);
+	snprintf(claim_dir, size, "%s", dir);
+	return 1;
+undo:
+	claim_finish(dir);
+	return -1;
+}
+
+static int claim_name(const char *name)
+{
+	const char *p = name;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > name && *p == '.';
+}
+
+int claim_file(const char *claim_dir, char *buf, size_t size)
+{
+	struct dirent **names = NULL;
+	int n = scandir(claim_dir, &names, NULL, alphasort), found = -1;
+	for (int i = 0; i < n; i++) {
+		if (found < 0 && names[i]->d_name[0] != '.') {
+			paths_join(buf, size, claim_dir, names[i]->d_name);
+			found = 0;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+void claim_origin(const char *claim_dir, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	paths_join(path, sizeof path, claim_dir, ".origin");
+	buf[0] = '\0';
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, size - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	if (!buf[0] && claim_file(claim_dir, path, sizeof path) == 0)
+		snprintf(buf, size, "%s", base_name(path));
+}
+
+long claim_bump_attempts(const char *claim_dir)
+{
+	char path[PATH_MAX], text[32] = "";
+	long attempts = 0;
+	paths_join(path, sizeof path, claim_dir, ".attempts");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, text, sizeof text - 1);
+		text[n > 0 ? n : 0] = '\0';
+		attempts = strtol(text, NULL, 10);
+		close(fd);
+	}
+	attempts++;
+	int len = snprintf(text, sizeof text, "%ld\n", attempts);
+	fs_write_file(claim_dir, ".attempts", text, (size_t)len);
+	return attempts;
+}
+
+int claim_finish(const char *claim_dir)
+{
+	static const char *const notes[] = {".origin", ".retry", ".attempts"};
+	char path[PATH_MAX];
+	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+		paths_join(path, sizeof path, claim_dir, notes[i]);
+		unlink(path);
+	}
+	/* Temporaries of fs_write_file() left by a crash. */
+	struct dirent **names = NULL;
+	int n = scandir(claim_dir, &names, NULL, NULL);
+	for (int i = 0; i < n; i++) {
+		if (strncmp(names[i]->d_name, ".tmp-", 5) == 0) {
+			paths_join(path, sizeof path, claim_dir, names[i]->d_name);
+			unlink(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (rmdir(claim_dir) < 0)
+		return -1;
+	return fs_fsync_parent(claim_dir);
+}
+
+long claim_list(const struct workspace *ws, char ***dirs)
+{
+	char work[PATH_MAX], dir[PATH_MAX], file[PATH_MAX];
+	struct dirent **names = NULL;
+	char **out = NULL;
+	long count = 0;
+
+	*dirs = NULL;
+	ws_path(ws, work, sizeof work, "work");
+	int n = scandir(work, &names, NULL, alphasort);
+	if (n < 0) {
+		msg_syserror("%s", work);
+		return -1;
+	}
+	out = calloc((size_t)n + 1, sizeof *out);
+	for (int i = 0; i < n; i++) {
+		if (out && claim_name(names[i]->d_name)) {
+			paths_join(dir, sizeof dir, work, names[i]->d_name);
+			if (claim_file(dir, file, sizeof file) == 0)
+				out[count++] = strdup(dir);
+			else if (!ws->read_only)
+				claim_finish(dir); /* the file left, or never came */
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!out)
+		return -1;
+	*dirs = out;
+	return count;
+}
+
+/*
+ * "<id>-<name>", cut to fit NAME_MAX with room for the reason suffix,
+ * keeping the extension and whole UTF-8 sequences.
+ */
+static void final_name(const char *id, const char *file, char *buf, size_t size)
+{
+	const char *name = base_name(file);
+	size_t room = NAME_MAX - sizeof WS_REASON_SUFFIX - strlen(id) - 1;
+	size_t len = strlen(name);
+	if (len <= room) {
+		snprintf(buf, size, "%s-%s", id, name);
+		return;
+	}
+	const char *dot = strrchr(name, '.');
+	size_t ext = dot && strlen(dot) <= 16 ? strlen(dot) : 0;
+	size_t keep = room - ext;
+	while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
+		keep--;
+	snprintf(buf, size, "%s-%.*s%s", id, (int)keep, name, ext ? dot : "");
+}
+
+int claim_archive(const struct workspace *ws, const char *claim_dir, const char *id, char *out,
+		  size_t size)
+{
+	char file[PATH_MAX], archive[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
+	if (claim_file(claim_dir, file, sizeof file) < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	ws_path(ws, archive, sizeof archive, "archive");
+	final_name(id, file, name, sizeof name);
+	if (fs_move(file, archive, name, final, sizeof final) < 0)
+		return -1;
+	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
+	claim_finish(claim_dir);
+	return 0;
+}
+
+int claim_quarantine(const struct workspace *ws, const char *claim_dir, const char *id,
+		     const char *reason_da, const char *detail, char *out, size_t size)
+{
+	char file[PATH_MAX], quarantine[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
+	char origin[PATH_MAX], shown[PATH_MAX], received[CLOCK_ISO_SIZE], reason_name[NAME_MAX + 1];
+	struct strbuf text;
+	int result = -1;
+
+	if (claim_file(claim_dir, file, sizeof file) < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	claim_origin(claim_dir, origin, sizeof origin);
+	msg_escape(shown, sizeof shown, origin);
+	clock_format((time_t)strtoll(base_name(claim_dir), NULL, 10), received);
+	ws_path(ws, quarantine, sizeof quarantine, "quarantine");
+	if (id)
+		final_name(id, file, name, sizeof name);
+	else
+		final_name(base_name(claim_dir), file, name, sizeof name);
+	/*
+	 * The reason first, then the file: after a crash between the two the
+	 * file is still claimed and the next run writes the reason again.
+	 */
+	if (snprintf(reason_name, sizeof reason_name, "%s%s", name, WS_REASON_SUFFIX) >=
+	    (int)sizeof reason_name)
+		return -1; /* cannot happen: final_name() leaves room */
+	strbuf_init(&text, 64 * 1024);
+	strbuf_printf(&text,
+		      "skema kunne ikke behandle filen \"%s\".\n\n"
+		      "Årsag: %s\n\n"
+		      "Modtaget: %s\n",
+		      shown, reason_da && *reason_da ? reason_da : "Filen kunne ikke læses.",
+		      received);
+	if (id)
+		strbuf_printf(&text, "Id: %s\n", id);
+	strbuf_printf(&text,
+		      "Filen ligger nu i mappen quarantine/ som \"%s\".\n\n"
+		      "Hvad gør jeg nu?\n"
+		      "Ret det, der står under Årsag, og læg den rettede fil i indbakken igen.\n"
+		      "Skal den samme fil blot prøves igen (fx efter at skemadefinitionen er\n"
+		      "rettet), kan administrator skrive: skema retry %s\n\n"
+		      "Teknisk besked til administrator: %s\n",
+		      name, id ? id : base_name(claim_dir), detail && *detail ? detail : "-");
+	if (fs_write_file(quarantine, reason_name, text.data, text.len) < 0)
+		goto out;
+	if (fs_move(file, quarantine, name, final, sizeof final) < 0)
+		goto out;
+	/* A numbered name: the reason file must sit beside it under the same stem. */
+	if (strcmp(base_name(final), name) != 0) {
+		char from[PATH_MAX], numbered[NAME_MAX + 1];
+		paths_join(from, sizeof from, quarantine, reason_name);
+		if (snprintf(numbered, sizeof numbered, "%s%s", base_name(final), WS_REASON_SUFFIX) <
+		    (int)sizeof numbered)
+			fs_move(from, quarantine, numbered, NULL, 0);
+	}
+	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
+	claim_finish(claim_dir);
+	result = 0;
+out:
+	strbuf_release(&text);
+	return result;
+}

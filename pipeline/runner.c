@@ -1,0 +1,669 @@
+/*
+ * runner.c - one pass of the driver: recover what is claimed, claim what is
+ * complete, send it through
+ *
+ *   skema-ingest --claim | skema-extract | skema-validate | skema-store DB
+ *
+ * in batches, and move each file to archive/ or quarantine/ by what the
+ * last stage says about its record.  Then the later stages (decide, letter,
+ * report), each only if it is installed.
+ *
+ * Outcome of a file, from its record at the end of the chain:
+ *   error, permanent       quarantine/ with a reason file (error.message_da)
+ *   error, temporary       stays claimed; the next pass runs it again
+ *   no error, stored       archive/
+ *   no record at all       a stage crashed or stopped: the batch is run again
+ *                          file by file; a file that crashes the chain
+ *                          run.max_attempts times is quarantined, so one bad
+ *                          document cannot stop the queue.  A crash is
+ *                          never a verdict on the other files.
+ * A stage that is not installed yet is left out of the chain with a
+ * warning; without skema-store nothing is archived (archive/ means stored).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "db.h"
+#include "msg.h"
+#include "paths.h"
+#include "record.h"
+#include "workspace.h"
+
+#define CHAIN_MAX 4
+
+enum claim_state { CLAIM_PENDING, CLAIM_DONE, CLAIM_DEFERRED };
+
+struct chain {
+	pid_t pids[CHAIN_MAX];
+	const char *names[CHAIN_MAX];
+	int count;
+	int out_fd;
+};
+
+/* What a pass knows about the installed stages and the database. */
+struct pass {
+	struct runner *r;
+	sqlite3 *db;
+	int have_store;
+	long total, handled;
+};
+
+static void report(struct runner *r, struct pass *p, const char *origin, const char *id,
+		   const char *outcome, const char *detail, const char *where);
+
+void runner_init(struct runner *r, struct workspace *ws)
+{
+	memset(r, 0, sizeof *r);
+	r->ws = ws;
+	r->settle = -1;
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+}
+
+static int stage_path(const char *name, char *buf, size_t size)
+{
+	return paths_stage(name, buf, size);
+}
+
+/*
+ * Starts path with argv, stdin from in_fd and stdout to out_fd.  sandbox:
+ * the parser of untrusted documents gets no new privileges and no core
+ * dumps (skema-extract adds its own rlimits and seccomp per document).
+ */
+static pid_t spawn(const char *path, char *const argv[], int in_fd, int out_fd, int sandbox)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (in_fd != STDIN_FILENO && dup2(in_fd, STDIN_FILENO) < 0)
+		_exit(EXIT_SOFTWARE);
+	if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
+		_exit(EXIT_SOFTWARE);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core);
+	if (sandbox)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	execv(path, argv);
+	_exit(EXIT_SOFTWARE);
+}
+
+static void missing_once(struct runner *r, const char *name)
+{
+	if (r->missing_reported & (1 << name[0] % 31))
+		return;
+	r->missing_reported |= 1 << name[0] % 31;
+	msg_warn("skema-%s is not installed: the chain runs without it", name);
+}
+
+/*
+ * Starts the chain over n claims.  Returns 0 with ch set, or -1 (a message
+ * says why).  The caller reads ch->out_fd and calls chain_wait().
+ */
+static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch)
+{
+	static const char *const order[] = {"ingest", "extract", "validate", "store"};
+	char paths[CHAIN_MAX][PATH_MAX], max_size[32], db_path[PATH_MAX];
+	struct runner *r = p->r;
+	int in_fd = -1, result = -1;
+
+	memset(ch, 0, sizeof *ch);
+	ch->out_fd = -1;
+	snprintf(max_size, sizeof max_size, "%lld", r->ws->max_size);
+	ws_path(r->ws, db_path, sizeof db_path, WS_DB);
+	in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (in_fd < 0) {
+		msg_syserror("/dev/null");
+		return -1;
+	}
+	for (size_t s = 0; s < CHAIN_MAX; s++) {
+		const char *name = order[s];
+		if (stage_path(name, paths[s], sizeof paths[s]) < 0) {
+			if (s == 0) {
+				msg_error("cannot find the stage program skema-ingest");
+				goto out;
+			}
+			missing_once(r, name);
+			continue;
+		}
+		char **argv = calloc(n + 8, sizeof *argv);
+		if (!argv)
+			goto out;
+		size_t a = 0;
+		char program[64];
+		snprintf(program, sizeof program, "skema-%s", name);
+		argv[a++] = program;
+		if (s == 0) {
+			argv[a++] = (char *)"--claim";
+			argv[a++] = (char *)"--max-size";
+			argv[a++] = max_size;
+			for (size_t i = 0; i < n; i++)
+				argv[a++] = claims[i];
+		} else if (s == 3) {
+			argv[a++] = db_path;
+		}
+		argv[a] = NULL;
+		int pipe_fds[2];
+		if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
+			msg_syserror("pipe");
+			free(argv);
+			goto out;
+		}
+		pid_t pid = spawn(paths[s], argv, in_fd, pipe_fds[1], s == 1);
+		free(argv);
+		close(pipe_fds[1]);
+		close(in_fd);
+		in_fd = pipe_fds[0];
+		if (pid < 0) {
+			msg_syserror("fork");
+			goto out;
+		}
+		ch->pids[ch->count] = pid;
+		ch->names[ch->count] = name;
+		ch->count++;
+		if (s == 3)
+			p->have_store = 1;
+	}
+	ch->out_fd = in_fd;
+	in_fd = -1;
+	result = 0;
+out:
+	if (in_fd >= 0)
+		close(in_fd);
+	return result;
+}
+
+/*
+ * Waits for every stage.  Returns 0 when all exited 0, 75 when one asked
+ * for a retry (and none crashed), 70 when one crashed or failed otherwise.
+ */
+static int chain_wait(struct chain *ch)
+{
+	int worst = 0;
+	for (int i = 0; i < ch->count; i++) {
+		int status;
+		while (waitpid(ch->pids[i], &status, 0) < 0) {
+			if (errno != EINTR) {
+				status = -1;
+				break;
+			}
+		}
+		int code;
+		if (status != -1 && WIFEXITED(status)) {
+			code = WEXITSTATUS(status);
+			if (code != 0)
+				msg_warn("skema-%s exited with %d", ch->names[i], code);
+		} else {
+			if (status != -1)
+				msg_error("skema-%s died of signal %d", ch->names[i],
+					  WTERMSIG(status));
+			code = EXIT_SOFTWARE;
+		}
+		if (code == EXIT_TEMPFAIL && worst == 0)
+			worst = EXIT_TEMPFAIL;
+		else if (code != 0 && code != EXIT_TEMPFAIL)
+			worst = EXIT_SOFTWARE;
+	}
+	return worst;
+}
+
+/* Ids become file names: only the characters ingest makes. */
+static int safe_id(const char *id)
+{
+	if (!id || !*id || strlen(id) > 100)
+		return 0;
+	for (const char *c = id; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || *c == '-' || *c == '_'))
+			return 0;
+	return 1;
+}
+
+/* Records where the file now lives, for skema export and the event log. */
+static void note_place(struct pass *p, const json_t *rec, const char *where, const char *event)
+{
+	if (!p->db)
+		return;
+	const char *id = record_str(rec, "id");
+	sqlite3_stmt *stmt = NULL;
+	if (db_begin(p->db) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(p->db, "UPDATE submissions SET stored_path = ?1 WHERE record_id = ?2",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, where, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	json_t *sub = json_object_get(rec, "submission");
+	long long db_id = json_integer_value(json_object_get(sub, "db_id"));
+	if (db_id > 0)
+		db_event(p->db, db_id, event, where);
+	if (db_commit(p->db) != SQLITE_OK)
+		db_rollback(p->db);
+}
+
+static void handle_record(struct pass *p, char **claims, size_t n, enum claim_state *state,
+			  json_t *rec)
+{
+	struct runner *r = p->r;
+	const char *path = record_str(rec, "path");
+	const char *id = record_str(rec, "id");
+	char origin[PATH_MAX], where[PATH_MAX];
+	size_t i;
+
+	for (i = 0; path && i < n; i++) {
+		size_t len = strlen(claims[i]);
+		if (strncmp(path, claims[i], len) == 0 && path[len] == '/')
+			break;
+	}
+	if (!path || i == n) {
+		msg_warn("a record for no claim of this batch: %s", path ? path : "(no path)");
+		return;
+	}
+	if (state[i] != CLAIM_PENDING)
+		return;
+	claim_origin(claims[i], origin, sizeof origin);
+	if (!safe_id(id))
+		id = NULL;
+	json_t *error = json_object_get(rec, "error");
+	if (error) {
+		const char *message = record_str(error, "message");
+		if (json_is_true(json_object_get(error, "permanent"))) {
+			if (claim_quarantine(r->ws, claims[i], id, record_str(error, "message_da"),
+					     message, where, sizeof where) < 0) {
+				msg_syserror("%s: quarantine", claims[i]);
+				state[i] = CLAIM_DEFERRED;
+				r->deferred++;
+				return;
+			}
+			state[i] = CLAIM_DONE;
+			r->quarantined++;
+			note_place(p, rec, where, "quarantined");
+			report(r, p, origin, id, "quarantined", message, where);
+			return;
+		}
+		state[i] = CLAIM_DEFERRED;
+		r->deferred++;
+		report(r, p, origin, id, "deferred", message, NULL);
+		return;
+	}
+	if (!p->have_store || !json_is_object(json_object_get(rec, "submission")) || !id) {
+		state[i] = CLAIM_DEFERRED;
+		r->deferred++;
+		report(r, p, origin, id, "deferred",
+		       p->have_store ? "the store returned no submission" : "skema-store is not installed",
+		       NULL);
+		return;
+	}
+	if (claim_archive(r->ws, claims[i], id, where, sizeof where) < 0) {
+		msg_syserror("%s: archive", claims[i]);
+		state[i] = CLAIM_DEFERRED;
+		r->deferred++;
+		return;
+	}
+	state[i] = CLAIM_DONE;
+	r->archived++;
+	note_place(p, rec, where, "archived");
+	const char *status = record_str(json_object_get(rec, "submission"), "status");
+	const char *case_number = record_str(json_object_get(rec, "submission"), "case_number");
+	char detail[128];
+	snprintf(detail, sizeof detail, "%s%s%s", status ? status : "stored",
+		 case_number ? ", " : "", case_number ? case_number : "");
+	report(r, p, origin, id, "archived", detail, where);
+}
+
+/* Runs the chain over n claims; returns the chain's worst exit code. */
+static int run_batch(struct pass *p, char **claims, size_t n, enum claim_state *state)
+{
+	struct chain ch;
+	if (chain_start(p, claims, n, &ch) < 0)
+		return EXIT_SOFTWARE;
+	FILE *out = fdopen(ch.out_fd, "r");
+	if (!out) {
+		close(ch.out_fd);
+		chain_wait(&ch);
+		return EXIT_SOFTWARE;
+	}
+	json_t *rec;
+	int rc;
+	while ((rc = record_read(out, &rec)) != 0) {
+		if (rc < 0)
+			continue;
+		handle_record(p, claims, n, state, rec);
+		json_decref(rec);
+	}
+	fclose(out);
+	return chain_wait(&ch);
+}
+
+/*
+ * Sends claims through in batches.  Files a crashed batch left without a
+ * record are run again one by one, so only the file that crashes the chain
+ * pays for it.
+ */
+static int process(struct pass *p, char **claims, size_t n)
+{
+	struct runner *r = p->r;
+	size_t batch = (size_t)(r->jobs > 0 ? r->jobs : r->ws->batch_size);
+	int worst = 0;
+
+	for (size_t start = 0; start < n; start += batch) {
+		size_t count = n - start < batch ? n - start : batch;
+		enum claim_state *state = calloc(count, sizeof *state);
+		if (!state)
+			return EXIT_SOFTWARE;
+		int rc = run_batch(p, claims + start, count, state);
+		for (size_t i = 0; i < count; i++) {
+			if (state[i] != CLAIM_PENDING)
+				continue;
+			if (rc == EXIT_SOFTWARE && count > 1 && !(r->stop && *r->stop)) {
+				enum claim_state one = CLAIM_PENDING;
+				int rc1 = run_batch(p, claims + start + i, 1, &one);
+				state[i] = one;
+				if (one != CLAIM_PENDING)
+					continue;
+				if (rc1 != EXIT_SOFTWARE)
+					goto leave;
+			} else if (rc != EXIT_SOFTWARE) {
+				goto leave;
+			}
+			if (r->stop && *r->stop)
+				goto leave; /* stopped by us, not a verdict */
+			char origin[PATH_MAX], where[PATH_MAX];
+			claim_origin(claims[start + i], origin, sizeof origin);
+			long attempts = claim_bump_attempts(claims[start + i]);
+			if (attempts >= r->ws->max_attempts &&
+			    claim_quarantine(r->ws, claims[start + i], NULL,
+					     "skema gik ned under læsningen af filen, flere gange. "
+					     "Filen kan være beskadiget. Åbn den i Word eller "
+					     "LibreOffice, gem den igen som .docx eller .odt, og "
+					     "læg den i indbakken igen.",
+					     "the chain crashed on this file", where, sizeof where) == 0) {
+				r->quarantined++;
+				report(r, p, origin, NULL, "quarantined", "the chain crashed on this file",
+				       where);
+				continue;
+			}
+leave:
+			r->deferred++;
+			report(r, p, origin, NULL, "deferred",
+			       rc == EXIT_TEMPFAIL ? "a stage asked to retry later"
+						   : "no result from the chain",
+			       NULL);
+		}
+		free(state);
+		if (rc > worst)
+			worst = rc;
+		if (r->stop && *r->stop)
+			break;
+	}
+	return worst;
+}
+
+int runner_stage(const char *name, char *const args[])
+{
+	char path[PATH_MAX];
+	if (stage_path(name, path, sizeof path) < 0)
+		return -1;
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	pid_t pid = spawn(path, args, null_fd < 0 ? STDIN_FILENO : null_fd, STDOUT_FILENO, 0);
+	if (null_fd >= 0)
+		close(null_fd);
+	if (pid < 0) {
+		msg_syserror("fork");
+		return EXIT_TEMPFAIL;
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SOFTWARE;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	msg_error("skema-%s died of signal %d", name, WTERMSIG(status));
+	return EXIT_SOFTWARE;
+}
+
+/* decide, letter, report: only those installed; a failure is logged. */
+static int later_stages(struct runner *r)
+{
+	char db[PATH_MAX], letters[PATH_MAX], reports[PATH_MAX];
+	ws_path(r->ws, db, sizeof db, WS_DB);
+	ws_path(r->ws, letters, sizeof letters, "letters");
+	ws_path(r->ws, reports, sizeof reports, "reports");
+	char *decide[] = {(char *)"skema-decide", db, NULL};
+	char *letter[] = {(char *)"skema-letter", (char *)"-d", db, (char *)"-o", letters,
+			  (char *)"--pending", (char *)"--review-sheets", NULL};
+	char *report_args[] = {(char *)"skema-report", (char *)"-d", db, (char *)"-o", reports, NULL};
+	struct {
+		const char *name;
+		char **args;
+	} steps[] = {{"decide", decide}, {"letter", letter}, {"report", report_args}};
+	int worst = 0;
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		int rc = runner_stage(steps[i].name, steps[i].args);
+		if (rc < 0) {
+			missing_once(r, steps[i].name);
+			continue;
+		}
+		if (rc != 0) {
+			msg_error("skema-%s failed (exit %d)", steps[i].name, rc);
+			if (rc == EXIT_TEMPFAIL && worst == 0)
+				worst = EXIT_TEMPFAIL;
+			else if (rc != EXIT_TEMPFAIL)
+				worst = EXIT_SOFTWARE;
+		} else {
+			msg_debug("skema-%s done", steps[i].name);
+		}
+	}
+	return worst;
+}
+
+/* --- what the user sees --------------------------------------------------- */
+
+static double elapsed(const struct runner *r)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - r->started.tv_sec) +
+	       (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+}
+
+static void progress(struct runner *r, struct pass *p)
+{
+	long done = p->handled, total = p->total > 0 ? p->total : 1;
+	int width = 24, filled = (int)(done * width / total);
+	double secs = elapsed(r);
+	char bar[32];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[width] = '\0';
+	fprintf(stderr, "\r[%s] %ld/%ld  arkiveret %ld  karantæne %ld  venter %ld  %.1f filer/s ",
+		bar, done, p->total, r->archived, r->quarantined, r->deferred,
+		secs > 0 ? (double)done / secs : 0.0);
+	fflush(stderr);
+}
+
+static void report(struct runner *r, struct pass *p, const char *origin, const char *id,
+		   const char *outcome, const char *detail, const char *where)
+{
+	char now_iso[CLOCK_ISO_SIZE], shown[PATH_MAX], shown_detail[1024];
+	time_t now;
+	p->handled++;
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	clock_format(now, now_iso);
+	msg_escape(shown, sizeof shown, origin ? origin : "");
+	msg_escape(shown_detail, sizeof shown_detail, detail ? detail : "");
+	switch (r->output) {
+	case RUNNER_JSON: {
+		json_t *line = json_object();
+		record_set_str(line, "time", now_iso);
+		record_set_str(line, "file", shown);
+		record_set_str(line, "id", id);
+		record_set_str(line, "outcome", outcome);
+		record_set_str(line, "detail", detail);
+		record_set_str(line, "path", where);
+		record_write(stdout, line);
+		json_decref(line);
+		break;
+	}
+	case RUNNER_PROGRESS:
+		if (r->verbosity > 0) {
+			fprintf(stderr, "\r\033[K");
+			printf("%s %s: %s%s%s%s\n", now_iso, shown, outcome, detail ? " (" : "",
+			       detail ? shown_detail : "", detail ? ")" : "");
+			fflush(stdout);
+		}
+		progress(r, p);
+		break;
+	case RUNNER_LINES:
+		if (r->verbosity >= 0) {
+			printf("%s %s: %s%s%s%s\n", now_iso, shown, outcome, detail ? " (" : "",
+			       detail ? shown_detail : "", detail ? ")" : "");
+			fflush(stdout);
+		}
+		break;
+	}
+}
+
+/* --- the pass ------------------------------------------------------------- */
+
+static int add_claim(char ***claims, size_t *count, size_t *alloc, const char *dir)
+{
+	if (*count == *alloc) {
+		size_t grown = *alloc ? *alloc * 2 : 64;
+		char **more = realloc(*claims, (grown + 1) * sizeof *more);
+		if (!more)
+			return -1;
+		*claims = more;
+		*alloc = grown;
+	}
+	(*claims)[(*count)++] = strdup(dir);
+	return 0;
+}
+
+/* A symlink, FIFO or device is claimed (renamed, never opened) only to be quarantined. */
+static void quarantine_special(struct runner *r, struct pass *p, const char *claim_dir,
+			       const char *rel)
+{
+	char where[PATH_MAX];
+	if (claim_quarantine(r->ws, claim_dir, NULL,
+			     "Det lagte er ikke et almindeligt dokument, men en genvej (symbolsk "
+			     "link), en enhed eller en pipe. skema åbner ikke sådanne. Læg selve "
+			     "dokumentet (.docx eller .odt) i indbakken.",
+			     "not a regular file (symlink, device, FIFO or socket); not opened", where,
+			     sizeof where) == 0) {
+		r->quarantined++;
+		report(r, p, rel, NULL, "quarantined", "not a regular file", where);
+	} else {
+		r->deferred++;
+	}
+}
+
+int runner_pass(struct runner *r)
+{
+	struct workspace *ws = r->ws;
+	struct pass p = {.r = r};
+	struct candidate_list list;
+	char **claims = NULL, db_path[PATH_MAX], store[PATH_MAX];
+	size_t count = 0, alloc = 0;
+	int result = 0, lock = -1;
+
+	candidate_list_init(&list);
+	if (ws->read_only) {
+		msg_error("%s: the workspace is read-only: nothing can be claimed", ws->root);
+		return EXIT_TEMPFAIL;
+	}
+	lock = ws_lock(ws, "run", 1, NULL);
+	if (lock < 0) {
+		msg_syserror("%s: lock", ws->root);
+		return EXIT_TEMPFAIL;
+	}
+	/* Recovery first: what a crashed or stopped run left claimed. */
+	char **left = NULL;
+	long nleft = claim_list(ws, &left);
+	for (long i = 0; i < nleft; i++) {
+		add_claim(&claims, &count, &alloc, left[i]);
+		free(left[i]);
+	}
+	free(left);
+	if (nleft > 0)
+		msg_info("%ld file(s) left claimed by an earlier run: finishing them", nleft);
+
+	long settle = r->settle >= 0 ? r->settle : ws->settle_seconds;
+	if (!(r->stop && *r->stop) && claim_scan(ws, settle, &list) < 0) {
+		result = EXIT_TEMPFAIL;
+		goto out;
+	}
+	r->unsettled = list.unsettled;
+	p.total = (long)(count + list.count);
+	ws_path(ws, db_path, sizeof db_path, WS_DB);
+	if (stage_path("store", store, sizeof store) == 0 && db_open(db_path, 0, &p.db) != SQLITE_OK)
+		p.db = NULL;
+
+	for (size_t i = 0; i < list.count && !(r->stop && *r->stop); i++) {
+		char dir[PATH_MAX];
+		time_t received_at;
+		if (clock_now(&received_at) < 0)
+			received_at = time(NULL);
+		int rc = claim_take(ws, &list.items[i], received_at, dir, sizeof dir);
+		if (rc < 0) {
+			result = EXIT_TEMPFAIL;
+			continue;
+		}
+		if (rc == 0) {
+			p.total--;
+			continue;
+		}
+		r->claimed++;
+		if (!list.items[i].regular) {
+			quarantine_special(r, &p, dir, list.items[i].rel);
+			continue;
+		}
+		add_claim(&claims, &count, &alloc, dir);
+	}
+	if (count > 0) {
+		int rc = process(&p, claims, count);
+		if (rc == EXIT_SOFTWARE && r->deferred == 0)
+			rc = 0; /* every file got its verdict despite a stage's complaint */
+		if (rc > result)
+			result = rc;
+	}
+	if (r->output == RUNNER_PROGRESS && p.handled > 0)
+		fputc('\n', stderr);
+	if (p.db || stage_path("store", store, sizeof store) == 0) {
+		if (count > 0 || r->claimed > 0 || r->always_later) {
+			int rc = later_stages(r);
+			if (rc > result)
+				result = rc;
+		}
+	}
+	if (r->deferred > 0 && result == 0)
+		result = EXIT_TEMPFAIL;
+out:
+	for (size_t i = 0; i < count; i++)
+		free(claims[i]);
+	free(claims);
+	candidate_list_release(&list);
+	sqlite3_close(p.db);
+	if (lock >= 0)
+		close(lock);
+	return result;
+}

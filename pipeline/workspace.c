@@ -1,0 +1,212 @@
+/*
+ * workspace.c - opening a workspace, its locks, and the file-system moves
+ * every state change is made of (rename without replace, then fsync of the
+ * directories: a rename is atomic, but only durable once the directory is
+ * synced).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "workspace.h"
+
+int ws_open(struct workspace *ws, const char *dir)
+{
+	char path[PATH_MAX], shown[512];
+	struct stat st;
+
+	memset(ws, 0, sizeof *ws);
+	config_init(&ws->config);
+	msg_escape(shown, sizeof shown, dir);
+	char *real = realpath(dir, NULL);
+	if (!real) {
+		msg_syserror("%s", shown);
+		return EXIT_CONFIG;
+	}
+	snprintf(ws->root, sizeof ws->root, "%s", real);
+	free(real);
+	if (stat(ws_path(ws, path, sizeof path, "inbox"), &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    access(ws_path(ws, path, sizeof path, WS_DB), F_OK) < 0) {
+		msg_error("%s: not a skema workspace (no inbox/ or skema.db); "
+			  "create one with: skema init DIR",
+			  shown);
+		return EXIT_CONFIG;
+	}
+	ws_path(ws, path, sizeof path, WS_CONF);
+	if (access(path, F_OK) == 0) {
+		struct strbuf err;
+		strbuf_init(&err, 4096);
+		if (config_load(&ws->config, path, &err) < 0) {
+			msg_error("%s", strbuf_str(&err));
+			strbuf_release(&err);
+			return EXIT_CONFIG;
+		}
+		strbuf_release(&err);
+	}
+	ws->settle_seconds = config_get_long(&ws->config, "inbox.settle_seconds", 5);
+	ws->max_size = config_get_long(&ws->config, "inbox.max_size", 64L * 1024 * 1024);
+	ws->batch_size = config_get_long(&ws->config, "run.batch_size", 50);
+	ws->max_attempts = config_get_long(&ws->config, "run.max_attempts", 3);
+	if (ws->settle_seconds < 0)
+		ws->settle_seconds = 0;
+	if (ws->batch_size < 1)
+		ws->batch_size = 1;
+	if (ws->max_attempts < 1)
+		ws->max_attempts = 1;
+	ws->read_only = access(ws_path(ws, path, sizeof path, "work"), W_OK) < 0 ||
+			access(ws_path(ws, path, sizeof path, "inbox"), W_OK) < 0;
+	return 0;
+}
+
+void ws_release(struct workspace *ws)
+{
+	if (!ws)
+		return;
+	config_release(&ws->config);
+}
+
+char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel)
+{
+	return paths_join(buf, size, ws->root, rel);
+}
+
+int ws_lock(const struct workspace *ws, const char *name, int wait, long *holder)
+{
+	char file[64], path[PATH_MAX];
+	snprintf(file, sizeof file, ".%s.lock", name);
+	ws_path(ws, path, sizeof path, file);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR && wait)
+			continue;
+		if (errno == EWOULDBLOCK || errno == EINTR) {
+			char text[32] = "";
+			ssize_t n = pread(fd, text, sizeof text - 1, 0);
+			if (holder)
+				*holder = n > 0 ? strtol(text, NULL, 10) : 0;
+			close(fd);
+			return -2;
+		}
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	/* The holder's pid, for the message another process prints. */
+	char text[32];
+	int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, text, (size_t)len, 0) < 0) {
+		/* Only informative; the lock is what counts. */
+	}
+	return fd;
+}
+
+int fs_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	/* Some file systems refuse fsync on directories; that is not a failure. */
+	return rc < 0 && errno != EINVAL ? -1 : 0;
+}
+
+int fs_fsync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return fs_fsync_dir(".");
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return fs_fsync_dir(dir);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fs_write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], tmp_name[64];
+	snprintf(tmp_name, sizeof tmp_name, ".tmp-%ld-%u", (long)getpid(), (unsigned)rand());
+	paths_join(tmp, sizeof tmp, dir, tmp_name);
+	paths_join(final, sizeof final, dir, name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, final) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return fs_fsync_dir(dir);
+}
+
+/* "name.docx" -> "name (n).docx", at most size bytes. */
+static void numbered_name(const char *name, int n, char *buf, size_t size)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot || dot == name)
+		dot = name + strlen(name);
+	snprintf(buf, size, "%.*s (%d)%s", (int)(dot - name), name, n, dot);
+}
+
+int fs_move(const char *from, const char *dir, const char *name, char *out, size_t out_size)
+{
+	char to[PATH_MAX], alt[NAME_MAX + 1];
+	const char *target = name;
+
+	for (int n = 2; n < 1000; n++) {
+		paths_join(to, sizeof to, dir, target);
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+			if (out)
+				snprintf(out, out_size, "%s", to);
+			if (fs_fsync_dir(dir) < 0 || fs_fsync_parent(from) < 0)
+				return -1;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+		numbered_name(name, n, alt, sizeof alt);
+		target = alt;
+	}
+	errno = EEXIST;
+	return -1;
+}

@@ -1,0 +1,187 @@
+/*
+ * workspace.h - the driver's view of a workspace: its directories, its
+ * settings, the claim protocol that moves dropped files between states, and
+ * the runner that sends claimed files through the stage programs.
+ *
+ * States are places (docs/workspace.md):
+ *   inbox/       staff drop files here
+ *   work/C/      claimed: renamed out of the inbox into a claim directory C
+ *                ("<receipt seconds>.P<pid>R<random>") with its notes
+ *                (.origin, .retry, .attempts) beside the file
+ *   archive/     stored in skema.db; archive/.objects/<sha256> is the
+ *                content-addressed copy (a hard link) made at claim time
+ *   quarantine/  a permanent problem; a reason file (Danish) beside it
+ * A move is a rename(2) within one file system, followed by an fsync of the
+ * directories, so a crash leaves every file in exactly one state.
+ */
+#ifndef SKEMA_WORKSPACE_H
+#define SKEMA_WORKSPACE_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "config.h"
+
+#define WS_CONF "skema.conf"
+#define WS_DB "skema.db"
+#define WS_OBJECTS "archive/.objects"
+#define WS_REASON_SUFFIX ".årsag.txt"
+
+struct workspace {
+	char root[PATH_MAX];     /* absolute */
+	struct config config;
+	long settle_seconds;     /* inbox.settle_seconds */
+	long long max_size;      /* inbox.max_size, bytes */
+	long batch_size;         /* run.batch_size */
+	long max_attempts;       /* run.max_attempts: crashes before quarantine */
+	int read_only;           /* the workspace cannot be written */
+};
+
+/*
+ * Opens the workspace at dir: checks that it is one (inbox/ and skema.db)
+ * and loads skema.conf.  Returns 0, or an exit code with a message printed.
+ */
+int ws_open(struct workspace *ws, const char *dir);
+void ws_release(struct workspace *ws);
+
+/* root/rel into buf; returns buf. */
+char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel);
+
+/*
+ * Takes the lock root/.NAME.lock (flock).  wait: block until free.  Returns
+ * the open descriptor (keep it to hold the lock), -2 when held by another
+ * process (its pid, if known, in *holder), or -1 on error.
+ */
+int ws_lock(const struct workspace *ws, const char *name, int wait, long *holder);
+
+/* Syncs a directory, so that a rename in it survives a power cut. */
+int fs_fsync_dir(const char *dir);
+
+/* Syncs the directory a path is in. */
+int fs_fsync_parent(const char *path);
+
+/*
+ * Writes data to dir/name through a temporary name, fsync and rename, then
+ * syncs dir.  Replaces an existing file.  Returns 0 or -1 (errno).
+ */
+int fs_write_file(const char *dir, const char *name, const char *data, size_t len);
+
+/*
+ * Renames from into dir under name without ever replacing a file
+ * (renameat2 RENAME_NOREPLACE): when name is taken, tries "stem (2).ext" and
+ * so on.  Syncs both directories.  The final path goes into out.  Returns 0
+ * or -1 (errno).
+ */
+int fs_move(const char *from, const char *dir, const char *name, char *out, size_t out_size);
+
+/* --- claims (claim.c) ----------------------------------------------------- */
+
+/* A file found in the inbox. */
+struct candidate {
+	char rel[PATH_MAX];  /* path relative to inbox/ */
+	int regular;         /* 0: symlink, FIFO, device, socket */
+	off_t size;
+	struct timespec mtime;
+};
+
+struct candidate_list {
+	struct candidate *items;
+	size_t count, alloc;
+	size_t unsettled;    /* files seen but still being written */
+	size_t ignored;      /* temporary and lock files left alone */
+};
+
+void candidate_list_init(struct candidate_list *list);
+void candidate_list_release(struct candidate_list *list);
+
+/*
+ * Lists what in the inbox may be claimed now: regular files whose size and
+ * mtime have not changed for settle seconds (now is the wall clock), and
+ * non-regular entries, which are claimed only to be quarantined.  Skips
+ * temporary, lock and OS files and dot directories; descends into
+ * sub-folders.  Returns 0 or -1.
+ */
+int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list);
+
+/*
+ * Claims one candidate: mkdir work/C, note its origin, rename the file into
+ * it (never replacing), sync; for a regular file within the size limit,
+ * sync its data and link it into archive/.objects under its sha256.
+ * Returns 1 with the claim directory in claim_dir, 0 when the file was gone
+ * or changed (someone else took it, or staff are still writing), -1 on error.
+ */
+int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
+	       char *claim_dir, size_t size);
+
+/*
+ * Lists the claims in work/ (oldest first), cleaning up claim directories
+ * that hold no file (a crash between mkdir and rename, or after the final
+ * move).  *dirs receives absolute paths (caller frees each and the array).
+ * Returns the count, or -1.
+ */
+long claim_list(const struct workspace *ws, char ***dirs);
+
+/* The claimed file inside claim_dir, into buf.  Returns 0, or -1 if none. */
+int claim_file(const char *claim_dir, char *buf, size_t size);
+
+/* The name staff gave it (the .origin note, else the file name). */
+void claim_origin(const char *claim_dir, char *buf, size_t size);
+
+/* Reads and bumps the .attempts note; returns the new count. */
+long claim_bump_attempts(const char *claim_dir);
+
+/*
+ * Moves the claimed file to archive/ as "<id>-<name>" and removes the claim
+ * directory.  Writes the final path (relative to the root) into out.
+ */
+int claim_archive(const struct workspace *ws, const char *claim_dir, const char *id,
+		  char *out, size_t size);
+
+/*
+ * Writes the reason file (Danish; reason_da says what is wrong and what to
+ * do, detail is the English technical message) and moves the claimed file
+ * to quarantine/.  id may be NULL when no record was made.
+ */
+int claim_quarantine(const struct workspace *ws, const char *claim_dir, const char *id,
+		     const char *reason_da, const char *detail, char *out, size_t size);
+
+/* Removes the notes and the empty claim directory. */
+int claim_finish(const char *claim_dir);
+
+/* --- the runner (runner.c) ------------------------------------------------ */
+
+enum runner_output { RUNNER_LINES, RUNNER_PROGRESS, RUNNER_JSON };
+
+struct runner {
+	struct workspace *ws;
+	int verbosity;              /* -1 quiet, 0, 1 verbose */
+	enum runner_output output;
+	long settle;                /* seconds; -1: the workspace's setting */
+	long jobs;                  /* batch size override; 0: configured */
+	volatile sig_atomic_t *stop; /* set by a signal: claim nothing more */
+	int always_later;           /* run decide/letter/report even when idle */
+	/* counts for this run */
+	long claimed, archived, quarantined, deferred, failed;
+	size_t unsettled;
+	struct timespec started;
+	int missing_reported;
+};
+
+void runner_init(struct runner *r, struct workspace *ws);
+
+/*
+ * One pass: recover what is claimed in work/, claim what is complete in
+ * the inbox, run the chain over it in batches, then the later stages
+ * (decide, letter, report).  Returns 0 when every file was handled, 75
+ * when some stay claimed for the next run (temporary failure), another
+ * exit code on a fatal error.
+ */
+int runner_pass(struct runner *r);
+
+/* Runs one named later stage with args if it exists; returns its exit code. */
+int runner_stage(const char *name, char *const args[]);
+
+#endif
