@@ -1,14 +1,208 @@
 /*
- * cmd_decide.c - skema decide: NOT YET WRITTEN (a placeholder that says so).
+ * cmd_decide.c - skema decide: a reviewer's final decision on a case.
+ *
+ * usage: skema decide CASE bevilget|afslag|venteliste|mangler|bekræftelse
+ *                     [--reason TEXT]
+ *
+ * CASE is a case number ("2026-000017") or a database id.  The standing
+ * decision (a proposal, or an earlier final one) stays in the decisions
+ * table with current = 0; the new one is final, carries the reviewer's
+ * reason and the OS user as actor, and the event log records the change
+ * ("reviewed": what was proposed, what was decided).  A reason is required
+ * when the reviewer changes the proposed outcome: it becomes the
+ * explanation the letter gives.  The reason itself is kept in the
+ * decisions table only, not in the append-only event log, so that a purge
+ * can remove it (it may name people).
+ *
+ * Exit codes: 0 done, 64 usage, 65 no such case or a case that is not live,
+ * 70 internal error, 75 database busy or read-only, 78 no workspace.
  */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
 #include "commands.h"
+#include "db.h"
 #include "msg.h"
+#include "review.h"
+
+static const char *const outcomes[] = {"bevilget", "afslag", "venteliste", "mangler", "bekræftelse"};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: skema decide CASE bevilget|afslag|venteliste|mangler|bekræftelse "
+		     "[--reason TEXT]\n"
+		     "\n"
+		     "Records a reviewer's final decision on a case (case number or id).  The\n"
+		     "proposal stays in the history.  --reason is required when the outcome differs\n"
+		     "from the proposal; it becomes the explanation in the letter.\n"
+		     "\n"
+		     "  -r, --reason TEXT   why (Danish, for the letter)\n"
+		     "      --help          this text\n");
+}
+
+static char *dup_column(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, i);
+	return text ? strdup((const char *)text) : NULL;
+}
 
 int cmd_decide(int argc, char **argv, const struct global_options *opt)
 {
-	(void)argc;
-	(void)argv;
-	(void)opt;
-	msg_error("decide: not implemented yet");
-	return EXIT_SOFTWARE;
+	static const struct option long_options[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL, *outcome = NULL;
+	char status_text[32], offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
+	char *old_outcome = NULL, *old_state = NULL, *old_explanation = NULL, *case_number = NULL;
+	long long id = 0, old_id = 0;
+	int c, status = EXIT_DONE, old_rank = 0, rc;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	time_t now;
+
+	while ((c = getopt_long(argc, argv, "r:h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
+		if (strcmp(argv[optind + 1], outcomes[i]) == 0)
+			outcome = outcomes[i];
+	if (!outcome) {
+		msg_error("decide: \"%s\" is not an outcome (bevilget, afslag, venteliste, mangler, "
+			  "bekræftelse)",
+			  argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	if (reason && !*reason)
+		reason = NULL;
+	if ((status = review_open_db(opt, &db)) != 0)
+		return status;
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	clock_format(now, now_iso);
+
+	if ((rc = db_begin(db)) != SQLITE_OK) {
+		status = review_exit_code(rc);
+		goto out;
+	}
+	int found = review_find_case(db, argv[optind], &id, status_text, sizeof status_text, offer,
+				     sizeof offer);
+	if (found <= 0) {
+		if (found == 0)
+			msg_error("decide: %s: no such case", argv[optind]);
+		status = found == 0 ? EXIT_DATAERR : review_exit_code(-found);
+		goto fail;
+	}
+	if (strcmp(status_text, "stored") != 0) {
+		msg_error("decide: %s: the case is %s, not open for a decision", argv[optind],
+			  status_text);
+		status = EXIT_DATAERR;
+		goto fail;
+	}
+	rc = sqlite3_prepare_v2(db,
+				"SELECT d.id, d.outcome, d.state, d.explanation, d.rank, s.case_number"
+				" FROM submissions s LEFT JOIN decisions d"
+				" ON d.submission_id = s.id AND d.current = 1 WHERE s.id = ?1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		old_id = sqlite3_column_int64(stmt, 0);
+		old_outcome = dup_column(stmt, 1);
+		old_state = dup_column(stmt, 2);
+		old_explanation = dup_column(stmt, 3);
+		old_rank = sqlite3_column_int(stmt, 4);
+		case_number = dup_column(stmt, 5);
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	int same = old_outcome && strcmp(old_outcome, outcome) == 0;
+	if (!same && !reason) {
+		msg_error("decide: %s: give the reason for %s with --reason (it goes in the letter)",
+			  argv[optind], old_outcome ? "changing the proposal" : "the decision");
+		status = EXIT_USAGE;
+		goto fail;
+	}
+	if (old_id > 0) {
+		rc = sqlite3_prepare_v2(db, "UPDATE decisions SET current = 0 WHERE id = ?1", -1, &stmt,
+					NULL);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		sqlite3_bind_int64(stmt, 1, old_id);
+		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+			goto sql_fail;
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	rc = sqlite3_prepare_v2(db,
+				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
+				" reason, actor, decided_at, current)"
+				" VALUES (?1, ?2, 'final', ?3, ?4, ?5, ?6, ?7, 1)",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, outcome, -1, SQLITE_STATIC);
+	if (old_rank > 0)
+		sqlite3_bind_int(stmt, 3, old_rank);
+	/* Confirming keeps the proposal's explanation; a change is explained by the reviewer. */
+	if (same && old_explanation)
+		sqlite3_bind_text(stmt, 4, old_explanation, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(stmt, 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, db_actor(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, now_iso, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+		goto sql_fail;
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (old_outcome)
+		snprintf(detail, sizeof detail, "%s %s -> endelig %s",
+			 old_state && strcmp(old_state, "final") == 0 ? "endelig" : "foreslået",
+			 old_outcome, outcome);
+	else
+		snprintf(detail, sizeof detail, "endelig %s", outcome);
+	if ((rc = db_event(db, id, "reviewed", detail)) != SQLITE_OK)
+		goto sql_fail;
+	if ((rc = db_commit(db)) != SQLITE_OK)
+		goto sql_fail;
+	if (opt->verbosity >= 0)
+		printf("%s: %s (endelig)%s%s\n", case_number ? case_number : argv[optind], outcome,
+		       same ? "" : ", ændret fra ", same ? "" : (old_outcome ? old_outcome : "intet forslag"));
+	goto out;
+sql_fail:
+	msg_error("decide: %s", sqlite3_errmsg(db));
+	status = review_exit_code(rc);
+fail:
+	sqlite3_finalize(stmt);
+	db_rollback(db);
+out:
+	free(old_outcome);
+	free(old_state);
+	free(old_explanation);
+	free(case_number);
+	sqlite3_close(db);
+	return status;
 }

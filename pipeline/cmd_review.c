@@ -1,14 +1,206 @@
 /*
- * cmd_review.c - skema review: NOT YET WRITTEN (a placeholder that says so).
+ * cmd_review.c - skema review: the decisions that await a reviewer.
+ *
+ * usage: skema review [--offer ID] [--all]
+ *
+ * Lists the proposed decisions on live cases (the review_queue view,
+ * docs/schema.md): case number, offer, applicant, proposed outcome and the
+ * explanation the letter will carry.  --all lists the standing decision of
+ * every live case, final ones too.  With the global --json, one JSON object
+ * per line.  A reviewer confirms or changes a proposal with skema decide.
+ *
+ * Also holds the helpers the reviewer's other subcommands share (review.h).
  */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
 #include "commands.h"
+#include "db.h"
 #include "msg.h"
+#include "paths.h"
+#include "record.h"
+#include "review.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: skema review [--offer ID] [--all]\n"
+		     "\n"
+		     "Lists the proposed decisions that await a reviewer: case number, offer,\n"
+		     "applicant, proposed outcome and its explanation.  Confirm or change one with\n"
+		     "  skema decide CASE OUTCOME --reason TEXT\n"
+		     "\n"
+		     "  -o, --offer ID   only this offer\n"
+		     "  -a, --all        every live case's standing decision, final ones too\n"
+		     "      --help       this text\n"
+		     "With skema --json, one JSON object per line.\n");
+}
+
+int review_exit_code(int rc)
+{
+	return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+}
+
+int review_open_db(const struct global_options *opt, sqlite3 **db)
+{
+	char path[PATH_MAX];
+	*db = NULL;
+	/* Anything we create in the workspace holds personal data. */
+	umask(077);
+	paths_join(path, sizeof path, opt->workspace, "skema.db");
+	if (access(path, F_OK) != 0) {
+		msg_syserror("%s (create a workspace with: skema init DIR)", path);
+		return EXIT_CONFIG;
+	}
+	int rc = db_open(path, 0, db);
+	return rc == SQLITE_OK ? 0 : review_exit_code(rc);
+}
+
+int review_find_case(sqlite3 *db, const char *key, long long *id, char *status,
+		     size_t status_size, char *offer, size_t offer_size)
+{
+	sqlite3_stmt *stmt;
+	char *end;
+	long long number = strtoll(key, &end, 10);
+	int by_id = *key && *end == '\0' && number > 0;
+	int rc = sqlite3_prepare_v2(db,
+				    by_id ? "SELECT id, status, offer_id FROM submissions WHERE id = ?1"
+					  : "SELECT id, status, offer_id FROM submissions"
+					    " WHERE case_number = ?1",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(db));
+		return -rc;
+	}
+	if (by_id)
+		sqlite3_bind_int64(stmt, 1, number);
+	else
+		sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *text;
+		*id = sqlite3_column_int64(stmt, 0);
+		if (status) {
+			text = sqlite3_column_text(stmt, 1);
+			snprintf(status, status_size, "%s", text ? (const char *)text : "");
+		}
+		if (offer) {
+			text = sqlite3_column_text(stmt, 2);
+			snprintf(offer, offer_size, "%s", text ? (const char *)text : "");
+		}
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		msg_error("%s", sqlite3_errmsg(db));
+		rc = -rc;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static const char *column(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, i);
+	return text ? (const char *)text : "";
+}
 
 int cmd_review(int argc, char **argv, const struct global_options *opt)
 {
-	(void)argc;
-	(void)argv;
-	(void)opt;
-	msg_error("review: not implemented yet");
-	return EXIT_SOFTWARE;
+	static const struct option long_options[] = {
+		{"offer", required_argument, NULL, 'o'},
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *only = NULL;
+	int c, all = 0, status = EXIT_DONE;
+	sqlite3 *db;
+	sqlite3_stmt *stmt = NULL;
+	size_t shown = 0;
+
+	while ((c = getopt_long(argc, argv, "o:ah", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			only = optarg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = review_open_db(opt, &db)) != 0)
+		return status;
+	int rc = sqlite3_prepare_v2(
+		db,
+		all ? "SELECT case_number, offer_id, applicant_name, outcome, state, explanation,"
+		      " submission_id, rank FROM current_decisions"
+		      " WHERE status = 'stored' AND (?1 IS NULL OR offer_id = ?1)"
+		      " ORDER BY offer_id, rank IS NULL, rank, received_at, submission_id"
+		    : "SELECT case_number, offer_id, applicant_name, outcome, state, explanation,"
+		      " submission_id, rank FROM review_queue WHERE (?1 IS NULL OR offer_id = ?1)",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(db));
+		status = review_exit_code(rc);
+		goto out;
+	}
+	if (only)
+		sqlite3_bind_text(stmt, 1, only, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (opt->json) {
+			json_t *line = json_object();
+			json_object_set_new(line, "submission_id", json_integer(sqlite3_column_int64(stmt, 6)));
+			json_object_set_new(line, "case_number", json_string(column(stmt, 0)));
+			json_object_set_new(line, "offer_id", json_string(column(stmt, 1)));
+			json_object_set_new(line, "applicant", json_string(column(stmt, 2)));
+			json_object_set_new(line, "outcome", json_string(column(stmt, 3)));
+			json_object_set_new(line, "state", json_string(column(stmt, 4)));
+			json_object_set_new(line, "explanation", json_string(column(stmt, 5)));
+			if (sqlite3_column_type(stmt, 7) != SQLITE_NULL)
+				json_object_set_new(line, "rank", json_integer(sqlite3_column_int(stmt, 7)));
+			record_write(stdout, line);
+			json_decref(line);
+		} else {
+			printf("%s  %s  %s\n  %s: %s\n  %s\n\n", column(stmt, 0), column(stmt, 1),
+			       *column(stmt, 2) ? column(stmt, 2) : "(ansøger ikke oplyst)",
+			       strcmp(column(stmt, 4), "final") == 0 ? "Afgjort" : "Forslag",
+			       column(stmt, 3), column(stmt, 5));
+		}
+		shown++;
+	}
+	if (rc != SQLITE_DONE) {
+		msg_error("%s", sqlite3_errmsg(db));
+		status = review_exit_code(rc);
+		goto out;
+	}
+	if (!opt->json) {
+		if (shown == 0)
+			printf("Ingen afgørelser afventer gennemsyn.\n");
+		else if (!all)
+			printf("%zu forslag afventer gennemsyn. Bekræft eller ændr med:\n"
+			       "  skema decide SAGSNR bevilget|afslag|venteliste|mangler|bekræftelse "
+			       "--reason \"...\"\n",
+			       shown);
+	}
+out:
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return status;
 }

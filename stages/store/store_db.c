@@ -533,7 +533,7 @@ int store_record(sqlite3 *db, json_t *rec)
 	if ((rc = db_commit(db)) != SQLITE_OK)
 		goto fail;
 	set_submission(rec, &row, reported);
-	msg_info("%s: %s %s", record_id, reported, row.case_number[0] ? row.case_number : "");
+	msg_debug("%s: %s %s", record_id, reported, row.case_number[0] ? row.case_number : "");
 	return SQLITE_OK;
 fail:
 	db_rollback(db);

@@ -1,0 +1,542 @@
+/*
+ * skema-decide - proposes an outcome for every live submission, offer by
+ * offer, according to the offer's selection policy (offers.md; the
+ * policies are in decide_policy.c).
+ *
+ * usage: skema-decide [--offer ID] [--force] [--now ISO] [--forms DIR] DB
+ *
+ * For each offer in the definitions (forms/<id>/offer.xml) it reads the
+ * stored submissions, runs the policy, and for every submission whose
+ * decision is new or changed writes a decisions row (state "proposed", or
+ * "final" when the offer's auto-confirm lists the outcome; the row it
+ * replaces stays, with current = 0) and one JSON line on stdout:
+ *   {"submission_id", "case_number", "offer_id", "outcome", "state", "explanation"}
+ * Re-running with nothing changed writes nothing.  A decision a reviewer
+ * made final is never changed, except that a final place on a waiting list
+ * becomes a proposed place when one is freed.
+ *
+ * Deadline offers are decided only once the deadline has passed (--now
+ * sets the time; --force decides an open round).  A round with fewer
+ * eligible applications than the offer's minimum is logged as a
+ * below_minimum event and reported on stderr, for the manager.
+ *
+ * Exit codes: 0 done; 64 usage; 70 internal error; 75 database busy, full
+ * or read-only (nothing of the offer being decided is written; run again);
+ * 78 an offer definition could not be loaded.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "db.h"
+#include "decide.h"
+#include "msg.h"
+#include "normalize.h"
+#include "offer.h"
+#include "paths.h"
+#include "record.h"
+#include "strbuf.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force);
+static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case **out,
+		      size_t *count);
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: skema-decide [--offer ID] [--force] [--now ISO] [--forms DIR] DB\n"
+		"\n"
+		"Proposes outcomes for the stored submissions in DB by each offer's policy and\n"
+		"writes one JSON line per new or changed decision.\n"
+		"\n"
+		"  -o, --offer ID    only this offer\n"
+		"  -f, --force       decide a deadline round before its deadline\n"
+		"  -n, --now ISO     the time to decide at (default: now, or $SKEMA_NOW)\n"
+		"      --forms DIR   offer definitions (default: $SKEMA_FORMS or <datadir>/forms)\n"
+		"  -q, --quiet       errors only\n"
+		"  -v, --verbose     say what is decided\n"
+		"      --help        this text\n"
+		"      --version     the version\n"
+		"\n"
+		"Exit: 0 done, 64 usage, 70 internal error, 75 database busy, full or\n"
+		"read-only (run again), 78 offer definition error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"offer", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
+		{"now", required_argument, NULL, 'n'},   {"forms", required_argument, NULL, 'F'},
+		{"quiet", no_argument, NULL, 'q'},       {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *only = NULL, *now_text = NULL, *forms = NULL;
+	int c, force = 0, verbosity = 0, status = EXIT_DONE, matched = 0;
+	struct offer_set set;
+	struct strbuf err;
+	sqlite3 *db = NULL;
+	time_t now;
+
+	msg_set_program("skema-decide");
+	clock_init();
+	while ((c = getopt_long(argc, argv, "o:fn:qvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			only = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'n':
+			now_text = optarg;
+			break;
+		case 'F':
+			forms = optarg;
+			break;
+		case 'q':
+			verbosity = -1;
+			break;
+		case 'v':
+			verbosity = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		case 'V':
+			printf("skema-decide (skema) %s\n", SKEMA_VERSION);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	msg_set_verbosity(verbosity);
+	if (now_text) {
+		if (clock_parse(now_text, &now) < 0) {
+			msg_error("--now: \"%s\" is not an ISO date or time", now_text);
+			return EXIT_USAGE;
+		}
+	} else if (clock_now(&now) < 0) {
+		return EXIT_USAGE;
+	}
+
+	offer_set_init(&set);
+	strbuf_init(&err, 64 * 1024);
+	if (offer_set_load(&set, forms ? forms : paths_forms_dir(), &err) < 0) {
+		/* The good definitions are still loaded; decide those. */
+		msg_error("offer definitions:\n%s", strbuf_str(&err));
+		status = EXIT_CONFIG;
+	}
+	umask(077);
+	int rc = db_open(argv[optind], 0, &db);
+	if (rc != SQLITE_OK) {
+		status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+		goto out;
+	}
+	for (size_t i = 0; i < set.count; i++) {
+		const struct offer *offer = set.offers[i];
+		if (only && strcmp(only, offer->id) != 0)
+			continue;
+		matched = 1;
+		rc = decide_offer(db, offer, now, force);
+		if (rc != SQLITE_OK) {
+			status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+			break;
+		}
+	}
+	if (only && !matched && status == EXIT_DONE) {
+		msg_error("%s: no such offer", only);
+		status = EXIT_USAGE;
+	}
+out:
+	sqlite3_close(db);
+	strbuf_release(&err);
+	offer_set_release(&set);
+	return status;
+}
+
+static int auto_confirmed(const struct offer *offer, const char *outcome)
+{
+	for (size_t i = 0; i < offer->nauto_confirm; i++)
+		if (strcmp(offer->auto_confirm[i], outcome) == 0)
+			return 1;
+	return 0;
+}
+
+/* Writes the new decision of c (inside the caller's transaction). */
+static int record_decision(sqlite3 *db, const struct offer *offer, struct decide_case *c,
+			   const char *state, const char *decided_at)
+{
+	sqlite3_stmt *stmt = NULL;
+	char detail[128];
+	int rc;
+
+	if (c->decision_id > 0) {
+		rc = sqlite3_prepare_v2(db, "UPDATE decisions SET current = 0 WHERE id = ?1", -1,
+					&stmt, NULL);
+		if (rc != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, c->decision_id);
+		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(stmt);
+	}
+	rc = sqlite3_prepare_v2(db,
+				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
+				" actor, decided_at, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, c->id);
+	sqlite3_bind_text(stmt, 2, c->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, state, -1, SQLITE_STATIC);
+	if (c->rank > 0)
+		sqlite3_bind_int(stmt, 4, c->rank);
+	sqlite3_bind_text(stmt, 5, strbuf_str(&c->explanation), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, db_actor(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, decided_at, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	snprintf(detail, sizeof detail, "%s: %s%s", offer->id, c->outcome,
+		 strcmp(state, "final") == 0 ? " (automatisk bekræftet)" : "");
+	return db_event(db, c->id, strcmp(state, "final") == 0 ? "decided" : "proposed", detail);
+fail:
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+}
+
+/* Logs a round below its minimum once; the message goes out every run. */
+static int tell_below_minimum(sqlite3 *db, const struct offer *offer, long eligible)
+{
+	sqlite3_stmt *stmt;
+	char detail[256];
+	int rc, seen = 0;
+
+	snprintf(detail, sizeof detail,
+		 "%s: %ld egnede ansøgninger, færre end minimum %ld", offer->id, eligible,
+		 offer->capacity_min);
+	msg_warn("%s: only %ld eligible applications, fewer than the minimum of %ld", offer->id,
+		 eligible, offer->capacity_min);
+	rc = sqlite3_prepare_v2(db, "SELECT 1 FROM events WHERE event = 'below_minimum' AND detail = ?1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, detail, -1, SQLITE_STATIC);
+	seen = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return seen ? SQLITE_OK : db_event(db, 0, "below_minimum", detail);
+}
+
+static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force)
+{
+	struct decide_case *cases = NULL;
+	size_t ncases = 0;
+	long below_minimum = -1;
+	char decided_at[CLOCK_ISO_SIZE];
+	json_t *lines = json_array();
+	int rc;
+
+	clock_format(now, decided_at);
+	if ((rc = db_begin(db)) != SQLITE_OK)
+		goto out;
+	if ((rc = load_cases(db, offer, &cases, &ncases)) != SQLITE_OK)
+		goto fail;
+	decide_run_policy(offer, cases, ncases, now, force, &below_minimum);
+	if (below_minimum >= 0 && ncases > 0 && (rc = tell_below_minimum(db, offer, below_minimum)) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < ncases; i++) {
+		struct decide_case *c = &cases[i];
+		if (!c->outcome)
+			continue;
+		if (c->current_outcome && strcmp(c->current_outcome, c->outcome) == 0 &&
+		    (strcmp(c->current_state, "final") == 0 ||
+		     strcmp(c->current_explanation ? c->current_explanation : "",
+			    strbuf_str(&c->explanation)) == 0))
+			continue; /* nothing changed */
+		const char *state = auto_confirmed(offer, c->outcome) ? "final" : "proposed";
+		if ((rc = record_decision(db, offer, c, state, decided_at)) != SQLITE_OK)
+			goto fail;
+		json_t *line = json_object();
+		json_object_set_new(line, "submission_id", json_integer(c->id));
+		json_object_set_new(line, "case_number",
+				    c->case_number ? json_string(c->case_number) : json_null());
+		json_object_set_new(line, "offer_id", json_string(offer->id));
+		json_object_set_new(line, "outcome", json_string(c->outcome));
+		json_object_set_new(line, "state", json_string(state));
+		json_object_set_new(line, "explanation", json_string(strbuf_str(&c->explanation)));
+		json_array_append_new(lines, line);
+	}
+	if ((rc = db_commit(db)) != SQLITE_OK)
+		goto fail;
+	/* Only what is committed is announced. */
+	size_t i;
+	json_t *line;
+	json_array_foreach(lines, i, line) {
+		msg_debug("%s: %s %s", offer->id, json_string_value(json_object_get(line, "case_number")),
+			 json_string_value(json_object_get(line, "outcome")));
+		if (record_write(stdout, line) < 0) {
+			msg_syserror("stdout");
+			break;
+		}
+	}
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	for (size_t k = 0; k < ncases; k++)
+		decide_case_release(&cases[k]);
+	free(cases);
+	json_decref(lines);
+	return rc;
+}
+
+static char *dup_column(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return text ? strdup((const char *)text) : NULL;
+}
+
+/* The label of a field of the offer, for Danish sentences. */
+static const char *label_of(const struct offer *offer, const char *name)
+{
+	const struct offer_field *field = offer_find_field(offer, name);
+	return field && field->label ? field->label : name;
+}
+
+/* Sentences for an incomplete record: what is missing, what could not be read. */
+static void missing_reasons(const struct offer *offer, const char *record_json, struct strbuf *out)
+{
+	json_t *rec = record_json ? json_loads(record_json, 0, NULL) : NULL;
+	const json_t *validation = json_object_get(rec, "validation");
+	const json_t *missing = json_object_get(validation, "missing");
+	const json_t *invalid = json_object_get(validation, "invalid");
+	size_t i;
+	json_t *item;
+
+	if (json_array_size(missing) > 0) {
+		strbuf_puts(out, "Der mangler: ");
+		json_array_foreach(missing, i, item) {
+			const char *name = json_string_value(item);
+			strbuf_printf(out, "%s»%s«", i ? ", " : "", name ? label_of(offer, name) : "?");
+		}
+		strbuf_puts(out, ".");
+	}
+	json_array_foreach(invalid, i, item) {
+		const char *name = json_string_value(json_object_get(item, "field"));
+		const char *message = json_string_value(json_object_get(item, "message"));
+		strbuf_printf(out, "%sFeltet »%s« er ikke udfyldt korrekt%s%s.", out->len ? " " : "",
+			      name ? label_of(offer, name) : "?", message ? ": " : "",
+			      message ? message : "");
+	}
+	if (out->len)
+		strbuf_puts(out, " Send en rettet ansøgning.");
+	json_decref(rec);
+}
+
+static char *field_value(sqlite3 *db, long long id, const char *name)
+{
+	sqlite3_stmt *stmt;
+	char *value = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM fields WHERE submission_id = ?1 AND name = ?2",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		value = dup_column(stmt, 0);
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+static int parse_int(const char *text, long *out)
+{
+	char *end;
+	if (!text || !*text)
+		return -1;
+	*out = strtol(text, &end, 10);
+	return *end ? -1 : 0;
+}
+
+/*
+ * The value of a spread attribute: a field, or one derived from fields
+ * (region from kommune, age group from alder_fra/alder_til, size band from
+ * antal_pladser).  Caller frees; "" when unknown.
+ */
+static char *spread_value(sqlite3 *db, long long id, const char *attribute)
+{
+	char buf[64];
+	long from, to;
+	if (strcmp(attribute, "region") == 0) {
+		char *kommune = field_value(db, id, "kommune");
+		const char *region = kommune ? kommune_region(kommune) : NULL;
+		if (!region && kommune && kommune_canonical(kommune))
+			region = kommune_region(kommune_canonical(kommune));
+		free(kommune);
+		return strdup(region ? region : "");
+	}
+	if (strcmp(attribute, "aldersgruppe") == 0 || strcmp(attribute, "age_group") == 0) {
+		char *a = field_value(db, id, "alder_fra"), *b = field_value(db, id, "alder_til");
+		int ok = parse_int(a, &from) == 0 && parse_int(b, &to) == 0;
+		free(a);
+		free(b);
+		if (!ok)
+			return strdup("");
+		/* The middle of the ages served says which children the place is for. */
+		long middle = (from + to) / 2;
+		snprintf(buf, sizeof buf, "%s",
+			 middle < 6 ? "0-5 år" : middle < 12 ? "6-11 år" : middle < 18 ? "12-17 år"
+										  : "18-23 år");
+		return strdup(buf);
+	}
+	if (strcmp(attribute, "stoerrelse") == 0 || strcmp(attribute, "size_band") == 0) {
+		char *a = field_value(db, id, "antal_pladser");
+		int ok = parse_int(a, &from) == 0;
+		free(a);
+		if (!ok)
+			return strdup("");
+		snprintf(buf, sizeof buf, "%s",
+			 from <= 6 ? "1-6 pladser" : from <= 15 ? "7-15 pladser" : "over 15 pladser");
+		return strdup(buf);
+	}
+	char *value = field_value(db, id, attribute);
+	return value ? value : strdup("");
+}
+
+static int load_criteria(sqlite3 *db, const struct offer *offer, struct decide_case *c)
+{
+	sqlite3_stmt *stmt;
+	struct strbuf failed, priority;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT passed, text FROM criteria"
+				    " WHERE submission_id = ?1 AND criterion_id = ?2",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	strbuf_init(&failed, 8192);
+	strbuf_init(&priority, 8192);
+	for (size_t i = 0; i < offer->ncriteria; i++) {
+		const struct offer_criterion *criterion = &offer->criteria[i];
+		int passed = -1;
+		char *text = NULL;
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, c->id);
+		sqlite3_bind_text(stmt, 2, criterion->id, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+				passed = sqlite3_column_int(stmt, 0) != 0;
+			text = dup_column(stmt, 1);
+		}
+		if (!text || !*text) {
+			free(text);
+			text = NULL;
+			const char *fallback = passed == 1 ? criterion->pass_text : passed == 0 ? criterion->fail_text : NULL;
+			if (fallback)
+				text = strdup(fallback);
+		}
+		if (criterion->kind == CRITERION_ELIGIBILITY && passed == 0 && text)
+			strbuf_printf(&failed, "%s%s", failed.len ? " " : "", text);
+		if (criterion->kind == CRITERION_PRIORITY && c->npriority < DECIDE_MAX_PRIORITY) {
+			c->priority[c->npriority++] = passed;
+			c->priority_passed += passed == 1;
+			if (text)
+				strbuf_printf(&priority, "%s%s", priority.len ? " " : "", text);
+		}
+		free(text);
+	}
+	sqlite3_finalize(stmt);
+	c->reasons = failed.len ? strbuf_detach(&failed) : NULL;
+	c->priority_text = priority.len ? strbuf_detach(&priority) : NULL;
+	strbuf_release(&failed);
+	strbuf_release(&priority);
+	return SQLITE_OK;
+}
+
+/* Reads the live submissions of offer with their standing decisions.  Caller frees. */
+static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case **out,
+		      size_t *count)
+{
+	sqlite3_stmt *stmt;
+	struct decide_case *cases = NULL;
+	size_t n = 0, alloc = 0;
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT s.id, s.case_number, s.received_at, s.validation, d.id, d.outcome, d.state,"
+		" d.explanation, s.record"
+		" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+		" WHERE s.offer_id = ?1 AND s.status = 'stored' ORDER BY s.id",
+		-1, &stmt, NULL);
+	*out = NULL;
+	*count = 0;
+	if (rc != SQLITE_OK) {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		return rc;
+	}
+	sqlite3_bind_text(stmt, 1, offer->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == alloc) {
+			size_t grown_alloc = alloc ? alloc * 2 : 64;
+			struct decide_case *grown = realloc(cases, grown_alloc * sizeof *grown);
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			cases = grown;
+			alloc = grown_alloc;
+		}
+		struct decide_case *c = &cases[n++];
+		decide_case_init(c);
+		c->id = sqlite3_column_int64(stmt, 0);
+		c->case_number = dup_column(stmt, 1);
+		c->received_at = dup_column(stmt, 2);
+		c->validation = dup_column(stmt, 3);
+		c->decision_id = sqlite3_column_int64(stmt, 4);
+		c->current_outcome = dup_column(stmt, 5);
+		c->current_state = dup_column(stmt, 6);
+		c->current_explanation = dup_column(stmt, 7);
+		if (!c->received_at || clock_parse(c->received_at, &c->received) < 0)
+			c->received = 0;
+		c->late = !offer->rolling && c->received > offer->deadline_at;
+		if ((rc = load_criteria(db, offer, c)) != SQLITE_OK)
+			break;
+		if (c->validation && strcmp(c->validation, "incomplete") == 0) {
+			struct strbuf missing;
+			strbuf_init(&missing, 8192);
+			missing_reasons(offer, (const char *)sqlite3_column_text(stmt, 8), &missing);
+			if (missing.len) {
+				free(c->reasons);
+				c->reasons = strbuf_detach(&missing);
+			}
+			strbuf_release(&missing);
+		}
+		for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++)
+			c->spread[a] = spread_value(db, c->id, offer->spread[a]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		for (size_t k = 0; k < n; k++)
+			decide_case_release(&cases[k]);
+		free(cases);
+		return rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+	}
+	*out = cases;
+	*count = n;
+	return SQLITE_OK;
+}

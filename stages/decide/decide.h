@@ -1,0 +1,65 @@
+/*
+ * decide.h - the decide stage's modules: the selection policies, kept apart
+ * from the database so that unit tests can run them on constructed rounds.
+ */
+#ifndef SKEMA_DECIDE_H
+#define SKEMA_DECIDE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "offer.h"
+#include "strbuf.h"
+
+#define DECIDE_MAX_PRIORITY 32
+#define DECIDE_MAX_SPREAD 8
+
+/* One live submission of an offer, as the policies see it. */
+struct decide_case {
+	long long id;
+	char *case_number;
+	char *received_at;      /* as stored, ISO */
+	time_t received;
+	char *validation;       /* eligible | not_eligible | incomplete | NULL */
+	int late;               /* received after the offer's deadline */
+	/* Priority criteria in the order the offer lists them: 1, 0, -1 unknown. */
+	int priority[DECIDE_MAX_PRIORITY];
+	size_t npriority;
+	int priority_passed;
+	char *spread[DECIDE_MAX_SPREAD]; /* the value of each spread attribute, "" unknown */
+	/* The decision that stands now, if any. */
+	long long decision_id;
+	char *current_outcome;
+	char *current_state;
+	char *current_explanation;
+	/* The first failed eligibility sentences and missing labels, for the explanation. */
+	char *reasons;
+	/* The sentences of the priority criteria it passed, for the explanation. */
+	char *priority_text;
+	/* What the policy proposes. */
+	const char *outcome;
+	int rank;
+	struct strbuf explanation;
+};
+
+void decide_case_init(struct decide_case *c);
+void decide_case_release(struct decide_case *c);
+
+/* 1 when the standing decision is final and no policy may change it. */
+int decide_case_fixed(const struct decide_case *c);
+
+/*
+ * Runs the offer's policy over cases (any order; sorted here by receipt
+ * time, then id), setting outcome, rank and explanation of every case it
+ * decides (outcome stays NULL for a case left alone).  now decides whether
+ * a deadline has passed; force proposes before it.  Sets *below_minimum to
+ * the number of eligible applications when a round has fewer than the
+ * offer's minimum, else -1.  Returns 0.
+ */
+int decide_run_policy(const struct offer *offer, struct decide_case *cases, size_t ncases,
+		      time_t now, int force, long *below_minimum);
+
+/* The Danish name of a spread attribute ("region", "type af anbringelsessted"). */
+const char *decide_attribute_label(const struct offer *offer, const char *attribute);
+
+#endif

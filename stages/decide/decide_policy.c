@@ -1,0 +1,413 @@
+/*
+ * decide_policy.c - the selection policies of offers.md: first come first
+ * served within the capacity of a period, ranking by priority criteria at a
+ * deadline, broad representation, and plain confirmation of registrations.
+ *
+ * Everything here is deterministic: the same cases give the same outcomes
+ * and the same explanations, so that re-running skema-decide changes
+ * nothing (the caller compares explanations to find what changed).  Ties are
+ * broken by receipt time, then by database id, and every explanation says
+ * which rule decided.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "decide.h"
+#include "normalize.h"
+
+#define EXPLANATION_MAX (16u * 1024u)
+
+void decide_case_init(struct decide_case *c)
+{
+	memset(c, 0, sizeof *c);
+	strbuf_init(&c->explanation, EXPLANATION_MAX);
+}
+
+void decide_case_release(struct decide_case *c)
+{
+	if (!c)
+		return;
+	free(c->case_number);
+	free(c->received_at);
+	free(c->validation);
+	for (size_t i = 0; i < DECIDE_MAX_SPREAD; i++)
+		free(c->spread[i]);
+	free(c->current_outcome);
+	free(c->current_state);
+	free(c->current_explanation);
+	free(c->reasons);
+	free(c->priority_text);
+	strbuf_release(&c->explanation);
+}
+
+int decide_case_fixed(const struct decide_case *c)
+{
+	/* A final place on the waiting list is not fixed: a freed place moves it. */
+	return c->current_state && strcmp(c->current_state, "final") == 0 && c->current_outcome &&
+	       strcmp(c->current_outcome, "venteliste") != 0;
+}
+
+static int fixed_selected(const struct decide_case *c)
+{
+	return decide_case_fixed(c) && strcmp(c->current_outcome, "bevilget") == 0;
+}
+
+static int by_receipt(const void *a, const void *b)
+{
+	const struct decide_case *x = a, *y = b;
+	if (x->received != y->received)
+		return x->received < y->received ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Better first: more priority criteria passed, then in the order listed, then receipt. */
+static int by_priority(const void *a, const void *b)
+{
+	const struct decide_case *const *px = a, *const *py = b;
+	const struct decide_case *x = *px, *y = *py;
+	if (x->priority_passed != y->priority_passed)
+		return x->priority_passed > y->priority_passed ? -1 : 1;
+	for (size_t i = 0; i < x->npriority && i < y->npriority; i++)
+		if (x->priority[i] != y->priority[i])
+			return x->priority[i] > y->priority[i] ? -1 : 1;
+	return by_receipt(x, y);
+}
+
+static int same_priority(const struct decide_case *x, const struct decide_case *y)
+{
+	if (x->priority_passed != y->priority_passed || x->npriority != y->npriority)
+		return 0;
+	return memcmp(x->priority, y->priority, x->npriority * sizeof *x->priority) == 0;
+}
+
+/* The capacity period a receipt time falls in: key for grouping, Danish label. */
+static void period_of(const struct offer *offer, time_t received, char *key, size_t key_size,
+		      char *label, size_t label_size)
+{
+	struct tm tm;
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	localtime_r(&received, &tm);
+	if (strcmp(period, "year") == 0) {
+		snprintf(key, key_size, "%04d", tm.tm_year + 1900);
+		snprintf(label, label_size, "året %04d", tm.tm_year + 1900);
+	} else if (strcmp(period, "quarter") == 0) {
+		snprintf(key, key_size, "%04d-Q%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
+		snprintf(label, label_size, "%d. kvartal %04d", tm.tm_mon / 3 + 1, tm.tm_year + 1900);
+	} else if (strcmp(period, "month") == 0) {
+		snprintf(key, key_size, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+		snprintf(label, label_size, "måneden %02d/%04d", tm.tm_mon + 1, tm.tm_year + 1900);
+	} else {
+		/* concurrent, round, none: one pool of places */
+		snprintf(key, key_size, "all");
+		snprintf(label, label_size, "%s",
+			 strcmp(period, "concurrent") == 0 ? "de samtidige forløb" : "runden");
+	}
+}
+
+static const char *unit_of(const struct offer *offer)
+{
+	return offer->capacity_unit && *offer->capacity_unit ? offer->capacity_unit : "pladser";
+}
+
+static void explain_reasons(struct decide_case *c, const char *lead)
+{
+	strbuf_puts(&c->explanation, lead);
+	if (c->reasons && *c->reasons) {
+		strbuf_puts(&c->explanation, " ");
+		strbuf_puts(&c->explanation, c->reasons);
+	}
+}
+
+static void explain_priority(struct decide_case *c, size_t rank, size_t eligible,
+			     const struct offer *offer)
+{
+	size_t npriority = 0;
+	for (size_t i = 0; i < offer->ncriteria; i++)
+		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	strbuf_printf(&c->explanation,
+		      "Ansøgningen opfylder tildelingskriterierne og er modtaget inden ansøgningsfristen. "
+		      "Efter prioriteringskriterierne er den rangeret som nr. %zu af %zu egnede ansøgninger",
+		      rank, eligible);
+	if (npriority > 0)
+		strbuf_printf(&c->explanation, " (den opfylder %d af %zu prioriteringskriterier)",
+			      c->priority_passed, npriority);
+	strbuf_puts(&c->explanation, ".");
+	if (c->priority_text && *c->priority_text) {
+		strbuf_puts(&c->explanation, " ");
+		strbuf_puts(&c->explanation, c->priority_text);
+	}
+}
+
+/* Registrations: everyone who registers in time is confirmed. */
+static void decide_registration(const struct offer *offer, struct decide_case *c)
+{
+	char deadline[CLOCK_ISO_SIZE];
+	if (strcmp(c->validation, "incomplete") == 0) {
+		c->outcome = "mangler";
+		explain_reasons(c, "Tilmeldingen mangler oplysninger, før den kan registreres.");
+	} else if (c->late) {
+		c->outcome = "afslag";
+		strbuf_printf(&c->explanation, "Tilmeldingen er modtaget efter fristen %s.",
+			      clock_format_danish(offer->deadline_at, deadline));
+	} else if (strcmp(c->validation, "not_eligible") == 0) {
+		c->outcome = "afslag";
+		explain_reasons(c, "Tilmeldingen opfylder ikke betingelserne.");
+	} else {
+		c->outcome = "bekræftelse";
+		strbuf_puts(&c->explanation, "Tilmeldingen er modtaget og registreret.");
+	}
+}
+
+static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
+			      const int *candidate)
+{
+	char *done = calloc(ncases ? ncases : 1, 1);
+	if (!done)
+		return;
+	for (size_t i = 0; i < ncases; i++) {
+		char key[32], label[64], other_key[32], other_label[64];
+		long used = 0;
+		int position = 0, waiting = 0;
+		if (!candidate[i] || done[i])
+			continue;
+		period_of(offer, cases[i].received, key, sizeof key, label, sizeof label);
+		/* Places already given for good in this period are taken. */
+		for (size_t j = 0; j < ncases; j++) {
+			if (!fixed_selected(&cases[j]))
+				continue;
+			period_of(offer, cases[j].received, other_key, sizeof other_key, other_label,
+				  sizeof other_label);
+			used += strcmp(key, other_key) == 0;
+		}
+		for (size_t j = i; j < ncases; j++) {
+			struct decide_case *c = &cases[j];
+			if (!candidate[j] || done[j])
+				continue;
+			period_of(offer, c->received, other_key, sizeof other_key, other_label,
+				  sizeof other_label);
+			if (strcmp(key, other_key) != 0)
+				continue;
+			done[j] = 1;
+			c->rank = ++position;
+			strbuf_puts(&c->explanation,
+				    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
+				    "først til mølle-princippet i den rækkefølge, ansøgningerne er modtaget. ");
+			if (offer->capacity_max < 0) {
+				c->outcome = "bevilget";
+				strbuf_puts(&c->explanation,
+					    "Der er ikke et loft over antallet, og ansøgningen imødekommes.");
+			} else if (used < offer->capacity_max) {
+				used++;
+				c->outcome = "bevilget";
+				strbuf_printf(&c->explanation,
+					      "Ansøgningen er nr. %d blandt de egnede ansøgninger i %s, hvor der er "
+					      "%ld %s, og den får derfor en plads.",
+					      position, label, offer->capacity_max, unit_of(offer));
+			} else {
+				c->outcome = "venteliste";
+				strbuf_printf(&c->explanation,
+					      "Alle %ld %s i %s er besat, og ansøgningen er derfor sat på "
+					      "venteliste som nr. %d. Bliver en plads ledig, går den til den "
+					      "første på ventelisten.",
+					      offer->capacity_max, unit_of(offer), label, ++waiting);
+			}
+		}
+	}
+	free(done);
+}
+
+/* How many of the selected share each spread value of c; also which values are new. */
+static long spread_score(const struct offer *offer, struct decide_case *const *selected,
+			 size_t nselected, const struct decide_case *c, char *new_mask)
+{
+	long score = 0;
+	for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++) {
+		long same = 0;
+		for (size_t k = 0; k < nselected; k++)
+			same += strcmp(selected[k]->spread[a] ? selected[k]->spread[a] : "",
+				       c->spread[a] ? c->spread[a] : "") == 0;
+		if (new_mask)
+			new_mask[a] = same == 0;
+		score += same;
+	}
+	return score;
+}
+
+static void decide_round(const struct offer *offer, struct decide_case *cases, size_t ncases,
+			 const int *candidate, long *below_minimum)
+{
+	struct decide_case **ranked = calloc(ncases ? ncases : 1, sizeof *ranked);
+	struct decide_case **selected = calloc(ncases ? ncases : 1, sizeof *selected);
+	size_t neligible = 0, nselected = 0;
+	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
+	long max = offer->capacity_max;
+	char mask[DECIDE_MAX_SPREAD];
+
+	if (!ranked || !selected)
+		goto out;
+	for (size_t i = 0; i < ncases; i++)
+		if (candidate[i] || fixed_selected(&cases[i]))
+			ranked[neligible++] = &cases[i];
+	qsort(ranked, neligible, sizeof *ranked, by_priority);
+	for (size_t i = 0; i < neligible; i++) {
+		ranked[i]->rank = (int)i + 1;
+		if (fixed_selected(ranked[i]))
+			selected[nselected++] = ranked[i];
+	}
+	if (offer->capacity_min > 0 && (long)neligible < offer->capacity_min)
+		*below_minimum = (long)neligible;
+
+	/*
+	 * Greedy selection in rank order.  With broad representation each place
+	 * goes to the best-ranked candidate that shares the fewest attribute
+	 * values with those already selected, so a second of a kind is taken
+	 * only when no new kind is left.
+	 */
+	for (;;) {
+		struct decide_case *best = NULL;
+		long best_score = 0;
+		if (max >= 0 && (long)nselected >= max)
+			break;
+		for (size_t i = 0; i < neligible; i++) {
+			struct decide_case *c = ranked[i];
+			if (c->outcome || decide_case_fixed(c))
+				continue;
+			long score = broad ? spread_score(offer, selected, nselected, c, NULL) : 0;
+			if (!best || score < best_score) {
+				best = c;
+				best_score = score;
+			}
+			if (!broad)
+				break;
+		}
+		if (!best)
+			break;
+		if (broad)
+			spread_score(offer, selected, nselected, best, mask);
+		selected[nselected++] = best;
+		best->outcome = "bevilget";
+		explain_priority(best, (size_t)best->rank, neligible, offer);
+		if (broad) {
+			int any = 0;
+			strbuf_puts(&best->explanation,
+				    " Ved udvælgelsen er der lagt vægt på bred repræsentation (");
+			for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++)
+				strbuf_printf(&best->explanation, "%s%s", a ? ", " : "",
+					      decide_attribute_label(offer, offer->spread[a]));
+			strbuf_printf(&best->explanation,
+				      "): en ansøgning af en slags, der endnu ikke er udvalgt, går forud "
+				      "for endnu en af samme slags. Ansøgningen er udvalgt som nr. %zu",
+				      nselected);
+			for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++) {
+				if (!mask[a])
+					continue;
+				strbuf_printf(&best->explanation, "%s%s: %s", any ? ", " : " og tilføjer ",
+					      decide_attribute_label(offer, offer->spread[a]),
+					      best->spread[a] && *best->spread[a] ? best->spread[a]
+										  : "ikke oplyst");
+				any = 1;
+			}
+			strbuf_puts(&best->explanation, ".");
+		}
+		if (max >= 0)
+			strbuf_printf(&best->explanation, " Der er plads til %ld %s, og ansøgningen er udvalgt.",
+				      max, unit_of(offer));
+		else
+			strbuf_puts(&best->explanation, " Ansøgningen er udvalgt.");
+		if (*below_minimum >= 0)
+			strbuf_printf(&best->explanation,
+				      " Der er kun %ld egnede ansøgninger, færre end de mindst %ld, som "
+				      "tilbuddet forudsætter; ledelsen er orienteret.",
+				      *below_minimum, offer->capacity_min);
+	}
+	for (size_t i = 0; i < neligible; i++) {
+		struct decide_case *c = ranked[i];
+		if (c->outcome || decide_case_fixed(c))
+			continue;
+		c->outcome = "afslag";
+		explain_priority(c, (size_t)c->rank, neligible, offer);
+		if (i > 0 && same_priority(c, ranked[i - 1]))
+			strbuf_puts(&c->explanation, " Ved samme prioritering går den først modtagne "
+						     "ansøgning forud.");
+		strbuf_printf(&c->explanation, " Der er kun plads til %ld %s%s, og ansøgningen er "
+					       "derfor ikke udvalgt.",
+			      max, unit_of(offer),
+			      broad ? ", som er fordelt med vægt på bred repræsentation" : "");
+	}
+out:
+	free(ranked);
+	free(selected);
+}
+
+int decide_run_policy(const struct offer *offer, struct decide_case *cases, size_t ncases,
+		      time_t now, int force, long *below_minimum)
+{
+	int registration = strcmp(offer->policy, "none") == 0;
+	int open_round = !offer->rolling && now < offer->deadline_at && !force;
+	int *candidate = calloc(ncases ? ncases : 1, sizeof *candidate);
+	char deadline[CLOCK_ISO_SIZE], received[CLOCK_ISO_SIZE];
+
+	*below_minimum = -1;
+	if (!candidate)
+		return -1;
+	qsort(cases, ncases, sizeof *cases, by_receipt);
+	for (size_t i = 0; i < ncases; i++) {
+		struct decide_case *c = &cases[i];
+		if (!c->validation || decide_case_fixed(c))
+			continue;
+		if (registration) {
+			decide_registration(offer, c);
+			continue;
+		}
+		if (open_round)
+			continue; /* nothing is proposed before the deadline */
+		if (strcmp(c->validation, "incomplete") == 0) {
+			c->outcome = "mangler";
+			explain_reasons(c, "Ansøgningen kan ikke behandles, fordi der mangler oplysninger.");
+		} else if (!offer->rolling && c->late) {
+			c->outcome = "afslag";
+			strbuf_printf(&c->explanation,
+				      "Ansøgningen er modtaget %s, efter ansøgningsfristen %s, og kan derfor "
+				      "ikke komme i betragtning.",
+				      clock_format_danish(c->received, received),
+				      clock_format_danish(offer->deadline_at, deadline));
+		} else if (strcmp(c->validation, "not_eligible") == 0) {
+			c->outcome = "afslag";
+			explain_reasons(c, "Ansøgningen opfylder ikke tildelingskriterierne.");
+		} else if (strcmp(c->validation, "eligible") == 0) {
+			candidate[i] = 1;
+		}
+	}
+	if (!registration && !open_round) {
+		if (offer->rolling)
+			decide_first_come(offer, cases, ncases, candidate);
+		else
+			decide_round(offer, cases, ncases, candidate, below_minimum);
+	}
+	free(candidate);
+	return 0;
+}
+
+const char *decide_attribute_label(const struct offer *offer, const char *attribute)
+{
+	static const struct {
+		const char *name, *label;
+	} known[] = {
+		{"region", "region"},
+		{"aldersgruppe", "aldersgruppe"},
+		{"age_group", "aldersgruppe"},
+		{"stoerrelse", "størrelse"},
+		{"size_band", "størrelse"},
+		{"sted_type", "type af anbringelsessted"},
+		{"maalgruppe", "målgruppe"},
+		{"driftsherre_type", "driftsherre"},
+		{"kursustype", "kursustype"},
+	};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strcmp(known[i].name, attribute) == 0)
+			return known[i].label;
+	const struct offer_field *field = offer_find_field(offer, attribute);
+	return field && field->label ? field->label : attribute;
+}
