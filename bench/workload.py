@@ -3,8 +3,8 @@
 
 Usage: workload.py -n N [-s SEED] -o DIR [--resave K] [--soffice PATH]
 
-Writes N filled forms (DOCX and ODT) across all eight offers of
-docs/../shared/spec/offers.md into DIR, in the proportions a real round
+Writes N filled forms (DOCX and ODT) across all eight offers of the spec
+(offers.md) into DIR/forms/, in the proportions a real round
 would have: mostly valid, some incomplete (required fields left empty), some
 not eligible (one eligibility criterion fails), a few broken files (empty,
 truncated, legacy .doc, PDF, random bytes, a zip without a document part).
@@ -786,6 +786,8 @@ def plan(n, seed):
         fmt = ("docx", "odt")[(i // len(OFFER_IDS)) % 2] if i < 16 else ("docx" if rng.random() < 0.6 else "odt")
         r = rng.random()
         klass = "valid" if r < 0.75 else "incomplete" if r < 0.87 else "ineligible" if r < 0.97 else "broken"
+        # every class appears as soon as n allows (the rest is random)
+        klass = {5: "incomplete", 9: "ineligible", 13: "broken"}.get(i, klass)
         large = rng.random() < 0.02 or i == 3
         out.append((i, offer, fmt, klass, large))
     return out
@@ -809,7 +811,8 @@ def main(argv):
         sys.stderr.write("workload: -n and --resave must not be negative\n")
         return 64
     labels = load_labels(args.datadir)
-    os.makedirs(args.output, exist_ok=True)
+    forms = os.path.join(args.output, "forms")
+    os.makedirs(forms, exist_ok=True)
     rows = []
     for i, offer, fmt, klass, large in plan(args.n, args.seed):
         rng = random.Random("form:%d:%d" % (args.seed, i))
@@ -819,7 +822,7 @@ def main(argv):
         if klass == "broken":
             detail, data = make_broken(rng, data)
         name = "ansoegning-%05d.%s" % (i + 1, fmt)
-        with open(os.path.join(args.output, name), "wb") as f:
+        with open(os.path.join(forms, name), "wb") as f:
             f.write(data)
         rows.append([name, offer, fmt, klass, detail, len(data)])
     if args.resave:
@@ -830,11 +833,11 @@ def main(argv):
         candidates = [r for r in rows if r[3] == "valid" and r[4] == "-"]
         chosen = pick.sample(candidates, min(args.resave, len(candidates)))
         with tempfile.TemporaryDirectory(prefix="skema-workload-") as tmp:
-            done = set(resave(args.soffice, [os.path.join(args.output, r[0]) for r in chosen], tmp))
+            done = set(resave(args.soffice, [os.path.join(forms, r[0]) for r in chosen], tmp))
         for r in chosen:
-            if os.path.join(args.output, r[0]) in done:
+            if os.path.join(forms, r[0]) in done:
                 r[4] = "resaved"
-                r[5] = os.path.getsize(os.path.join(args.output, r[0]))
+                r[5] = os.path.getsize(os.path.join(forms, r[0]))
     with open(os.path.join(args.output, "manifest.tsv"), "w", encoding="utf-8") as f:
         f.write("file\toffer\tformat\tclass\tdetail\tsize\n")
         for r in rows:

@@ -1,0 +1,887 @@
+#!/usr/bin/env python3
+"""bench.py - skema's one benchmark: every stage, the whole pipeline, and
+what users would use instead, side by side in the same run (issue 9).
+
+Usage: bench.py [--quick] [--sizes 100,1000,10000] [--out FILE] [--work DIR]
+
+Measures, as forms per second and peak resident memory (RSS):
+  - each stage (ingest, extract, validate, store, decide, letter, report) in
+    one process per batch and, on a sample, in one process per form;
+  - the whole `skema run` (with and without letters, --jobs 1 and 2);
+  - scaling: the batch figures at every size (cost per form, memory);
+  - baselines in the same run on the same inputs: the floor program
+    (libzip + xmlTextReader, no logic), `pandoc -t plain`, LibreOffice
+    headless converting the same letters to PDF in one batch call, and the
+    sqlite3 shell running the report's queries (bench/report-queries.sql).
+
+Wall time is taken around each process (fork to reap), peak RSS from
+wait4(2) (the largest of the process and the children it reaped, like
+/usr/bin/time's %M).  Every figure is the median of repeated runs; a run
+that takes long is not repeated beyond a time budget, and the table says how
+many runs a median is of.  A program that is not built, a baseline that is
+not installed, a run that fails: the row says so, never a number.
+
+The workload comes from bench/workload.py (seeded, cached under --work).
+Times are Danish and fixed (SKEMA_NOW) so runs are comparable.
+
+Writes the tables on stdout and to --out (markdown, with the machine, the
+commit and the date).  Exit codes: 0 done (also with skipped or failed
+rows: the report says so), 64 usage, 70 internal error.
+"""
+
+import argparse
+import datetime
+import glob
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+SKEMA_NOW = "2021-08-16T10:00:00+02:00"
+SEED = 1
+GNU_TIME = "/usr/bin/time"
+
+
+# --- running and measuring -------------------------------------------------
+
+class Run:
+    """One measured process: wall seconds, peak RSS in KiB, exit code."""
+
+    def __init__(self, sec, rss_kb, rc):
+        self.sec, self.rss_kb, self.rc = sec, rss_kb, rc
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.bin = os.path.abspath(args.bin)
+        self.tools = os.path.abspath(args.tools)
+        self.work = os.path.abspath(args.work)
+        self.logdir = os.path.join(self.work, "logs")
+        os.makedirs(self.logdir, exist_ok=True)
+        self.env = dict(os.environ)
+        self.env.update(SKEMA_NOW=SKEMA_NOW, SKEMA_DATADIR=ROOT, SKEMA_TZ="Europe/Copenhagen",
+                        LC_ALL="C.UTF-8", SKEMA_CONFDIR="/nonexistent")
+        self.env["PATH"] = self.bin + ":" + self.tools + ":" + self.env.get("PATH", "")
+        self.env.pop("SKEMA_HOME", None)
+        self.rows = {}       # section -> list of row lists
+        self.notes = []
+        self.figures = {}    # key -> value, for the targets table
+        self.max_rss_kb = {} # what -> KiB, our programs only
+        self.logn = 0
+
+    # A command is a list (exec'd directly) or a string (run by bash).
+    def run_once(self, cmd, stdin=None, stdout=None, cwd=None, tag="run"):
+        self.logn += 1
+        log = os.path.join(self.logdir, "%03d-%s.err" % (self.logn, re.sub(r"[^A-Za-z0-9_.-]", "_", tag)))
+        fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+        fout = open(stdout, "wb") if stdout else subprocess.DEVNULL
+        ferr = open(log, "wb")
+        try:
+            if isinstance(cmd, str):
+                cmd = ["bash", "-c", "set -o pipefail; " + cmd]
+            # The peak RSS comes from GNU time, a small program: wait4()'s
+            # figure for our own child would count this Python process,
+            # whose memory the child has at fork and Linux keeps across exec.
+            rssfile = log[:-4] + ".rss"
+            if os.access(GNU_TIME, os.X_OK):
+                cmd = [GNU_TIME, "-f", "%M", "-o", rssfile] + list(cmd)
+            start = time.perf_counter()
+            try:
+                p = subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=ferr, cwd=cwd, env=self.env)
+            except OSError as e:
+                ferr.write(("cannot run %s: %s\n" % (cmd[0], e)).encode())
+                return Run(0.0, 0, 127)
+            _pid, status, ru = os.wait4(p.pid, 0)
+            sec = time.perf_counter() - start
+            p.returncode = os.waitstatus_to_exitcode(status)
+            rss = ru.ru_maxrss
+            try:
+                with open(rssfile) as f:
+                    rss = int(f.read().strip().split("\n")[-1])
+                os.unlink(rssfile)
+            except (OSError, ValueError):
+                pass
+            return Run(sec, rss, p.returncode)
+        finally:
+            for f in (fin, fout):
+                if f is not subprocess.DEVNULL:
+                    f.close()
+            ferr.close()
+
+    def measure(self, cmd, reps, setup=None, budget=None, **kw):
+        """Runs cmd up to reps times (setup() before each, untimed).
+        Returns (median seconds, max RSS KiB, runs, exit code of a failure or 0)."""
+        budget = budget if budget is not None else (20 if self.quick else 90)
+        runs = []
+        for _ in range(reps):
+            if setup:
+                setup()
+            r = self.run_once(cmd, **kw)
+            if r.rc != 0:
+                return None, r.rss_kb, len(runs) + 1, r.rc
+            runs.append(r)
+            if sum(x.sec for x in runs) > budget:
+                break
+        return (statistics.median(x.sec for x in runs), max(x.rss_kb for x in runs), len(runs), 0)
+
+    def have(self, prog):
+        return shutil.which(prog, path=self.env["PATH"]) is not None
+
+    def ours(self, name):
+        p = os.path.join(self.bin, name)
+        return p if os.access(p, os.X_OK) else None
+
+    def help_text(self, argv):
+        try:
+            r = subprocess.run(argv + ["--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=self.env, timeout=10)
+            return r.stdout.decode(errors="replace")
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    def add(self, section, row):
+        self.rows.setdefault(section, []).append(row)
+
+    def note_rss(self, what, rss_kb):
+        if rss_kb:
+            self.max_rss_kb[what] = max(self.max_rss_kb.get(what, 0), rss_kb)
+
+
+# --- formatting ---------------------------------------------------------------
+
+def fmt_rate(n, sec):
+    if sec is None or sec <= 0:
+        return "-"
+    r = n / sec
+    return "%.0f" % r if r >= 100 else "%.1f" % r if r >= 10 else "%.2f" % r
+
+
+def fmt_sec(sec):
+    if sec is None:
+        return "-"
+    return "%.3f" % sec if sec < 10 else "%.1f" % sec
+
+
+def fmt_ms(sec):
+    if sec is None:
+        return "-"
+    ms = sec * 1000
+    return "%.2f" % ms if ms < 10 else "%.1f" % ms
+
+
+def fmt_mb(kb):
+    return "%.1f" % (kb / 1024.0) if kb else "-"
+
+
+def count_lines(path):
+    n = 0
+    with open(path, "rb") as f:
+        for _ in f:
+            n += 1
+    return n
+
+
+def count_errors(path):
+    """Records that carry an error object (docs/records.md)."""
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            if b'"error":{' in line.replace(b" ", b""):
+                n += 1
+    return n
+
+
+def rm_db(path):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def copy_db(src, dst):
+    rm_db(dst)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(src + suffix):
+            shutil.copyfile(src + suffix, dst + suffix)
+
+
+# --- the workload ------------------------------------------------------------------
+
+def workload(b, n):
+    """bench/work/wl-N-sSEED: generated once, reused while the generator is unchanged."""
+    d = os.path.join(b.work, "wl-%d-s%d" % (n, SEED))
+    stamp = os.path.join(d, ".generator")
+    gen = os.path.join(ROOT, "bench", "workload.py")
+    with open(gen, "rb") as f:
+        import hashlib
+        digest = hashlib.sha256(f.read()).hexdigest()
+    resave = 0
+    if b.have("soffice") and not b.args.no_libreoffice:
+        resave = 4 if b.quick else max(4, min(100, n // 100))
+    want = "%s resave=%d\n" % (digest, resave)
+    if os.path.exists(stamp) and open(stamp).read() == want:
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    t0 = time.perf_counter()
+    cmd = [sys.executable, gen, "-n", str(n), "-s", str(SEED), "-o", d]
+    if resave:
+        cmd += ["--resave", str(resave)]
+    r = subprocess.run(cmd, env=b.env)
+    if r.returncode != 0:
+        raise SystemExit("bench: workload generator failed (exit %d)" % r.returncode)
+    with open(stamp, "w") as f:
+        f.write(want)
+    sys.stderr.write("bench: generated %d forms in %.1f s\n" % (n, time.perf_counter() - t0))
+    return d
+
+
+def manifest(d):
+    rows = []
+    with open(os.path.join(d, "manifest.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            name, offer, fmt, klass, detail, size = line.rstrip("\n").split("\t")
+            rows.append(dict(path=os.path.join(d, "forms", name), offer=offer, format=fmt,
+                             klass=klass, detail=detail, size=int(size)))
+    return rows
+
+
+def sample(rows, k):
+    """Every (len/k)-th row: spread over offers, formats and classes."""
+    if k >= len(rows):
+        return list(rows)
+    step = len(rows) / float(k)
+    return [rows[int(i * step)] for i in range(k)]
+
+
+# --- stages ----------------------------------------------------------------------------
+
+STAGE_NOTE = {
+    "ingest": "reads bytes, digests",
+    "extract": "zip + XML, all field encodings",
+    "validate": "normalise, criteria",
+    "store": "one transaction per record",
+    "decide": "capacity, priorities",
+    "letter": "one PDF per pending decision",
+    "report": "PDF + CSV per offer",
+}
+
+
+def stage_batch(b, n, wl, state):
+    """One process per batch for every stage, chained on the previous
+    stage's output.  Fills state with the files later steps need."""
+    w = os.path.join(b.work, "n%d" % n)
+    shutil.rmtree(w, ignore_errors=True)
+    os.makedirs(w)
+    forms = os.path.join(wl, "forms")
+    reps = 3 if b.quick else 5 if n <= 1000 else 3
+    prev = None  # the previous stage's output
+    chain_broken = None
+
+    def row(stage, sec, rss, runs, rc, count, extra=""):
+        if rc:
+            b.add("batch", [stage, n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs, extra])
+            return
+        b.note_rss("skema-" + stage, rss)
+        b.add("batch", [stage, n, fmt_sec(sec), fmt_rate(count, sec), fmt_mb(rss), runs, extra])
+        b.figures[("batch", stage, n)] = (sec, rss, count)
+
+    def skipped(stage, why):
+        b.add("batch", [stage, n, "skipped", "-", "-", 0, why])
+
+    # ingest
+    out = os.path.join(w, "ingest.jsonl")
+    if b.ours("skema-ingest"):
+        sec, rss, runs, rc = b.measure([b.ours("skema-ingest"), forms], reps, stdout=out, tag="ingest-%d" % n)
+        row("ingest", sec, rss, runs, rc, n, "%d records" % (count_lines(out) if not rc else 0))
+        prev = out if not rc else None
+    else:
+        skipped("ingest", "not built")
+    if not prev:
+        chain_broken = "needs ingest"
+
+    # extract, validate: filters on stdin
+    for stage in ("extract", "validate"):
+        out = os.path.join(w, stage + ".jsonl")
+        prog = b.ours("skema-" + stage)
+        if not prog:
+            skipped(stage, "not built")
+            prev, chain_broken = None, chain_broken or "needs " + stage
+            continue
+        if not prev:
+            skipped(stage, chain_broken)
+            continue
+        sec, rss, runs, rc = b.measure([prog], reps, stdin=prev, stdout=out, tag="%s-%d" % (stage, n))
+        extra = ""
+        if not rc:
+            extra = "%d records, %d with error" % (count_lines(out), count_errors(out))
+        row(stage, sec, rss, runs, rc, n, extra)
+        state[stage + "_in"] = prev
+        prev = out if not rc else None
+        if rc:
+            chain_broken = "needs " + stage
+
+    # store: a fresh database each run
+    db = os.path.join(w, "skema.db")
+    prog = b.ours("skema-store")
+    if prog and prev:
+        out = os.path.join(w, "store.jsonl")
+        sec, rss, runs, rc = b.measure([prog, "-q", db], reps, setup=lambda: rm_db(db),
+                                       stdin=prev, stdout=out, tag="store-%d" % n)
+        row("store", sec, rss, runs, rc, n, "" if rc else "%d records" % count_lines(out))
+        state["store_in"] = prev
+        if not rc:
+            state["db_stored"] = db
+    else:
+        skipped("store", "not built" if not prog else chain_broken)
+
+    # decide: on a copy of the stored database
+    stored = state.get("db_stored")
+    prog = b.ours("skema-decide")
+    ddb = os.path.join(w, "decided.db")
+    if prog and stored:
+        sec, rss, runs, rc = b.measure([prog, ddb], reps, setup=lambda: copy_db(stored, ddb),
+                                       tag="decide-%d" % n)
+        row("decide", sec, rss, runs, rc, n)
+        if not rc:
+            state["db_decided"] = ddb
+    else:
+        skipped("decide", "not built" if not prog else "needs store")
+
+    # letter: every pending decision, on a copy of the decided database
+    decided = state.get("db_decided")
+    prog = b.ours("skema-letter")
+    if prog and decided:
+        ldb = os.path.join(w, "letter.db")
+        ldir = os.path.join(w, "letters")
+
+        def setup_letters():
+            copy_db(decided, ldb)
+            shutil.rmtree(ldir, ignore_errors=True)
+            os.makedirs(ldir)
+        lreps = reps if n <= 1000 else 1
+        sec, rss, runs, rc = b.measure([prog, "-q", "-d", ldb, "-o", ldir, "--pending"], lreps,
+                                       setup=setup_letters, tag="letter-%d" % n)
+        pdfs = sorted(glob.glob(os.path.join(ldir, "**", "*.pdf"), recursive=True))
+        size = sum(os.path.getsize(p) for p in pdfs)
+        extra = "%d letters, %.1f KB each" % (len(pdfs), size / 1024.0 / len(pdfs)) if pdfs else "no letters written"
+        if rc:
+            row("letter", None, rss, runs, rc, 0, extra)
+        elif not pdfs:
+            b.add("batch", ["letter", n, fmt_sec(sec), "-", fmt_mb(rss), runs, extra])
+        else:
+            b.note_rss("skema-letter", rss)
+            b.add("batch", ["letter", n, fmt_sec(sec), fmt_rate(len(pdfs), sec) + " letters/s",
+                            fmt_mb(rss), runs, extra])
+            b.figures[("letters", n)] = (sec, rss, len(pdfs), size)
+            state["letters"] = pdfs
+    else:
+        skipped("letter", "not built" if not prog else "needs decide")
+
+    # report: over the decided database
+    prog = b.ours("skema-report")
+    if prog and decided:
+        rdir = os.path.join(w, "reports")
+        rdb = os.path.join(w, "report.db")
+        copy_db(decided, rdb)
+
+        def setup_report():
+            shutil.rmtree(rdir, ignore_errors=True)
+            os.makedirs(rdir)
+        sec, rss, runs, rc = b.measure([prog, "-d", rdb, "-o", rdir], reps, setup=setup_report,
+                                       tag="report-%d" % n)
+        files = glob.glob(os.path.join(rdir, "**", "*"), recursive=True)
+        row("report", sec, rss, runs, rc, n, "%d files" % len([f for f in files if os.path.isfile(f)]))
+        if not rc:
+            b.figures[("report", n)] = (sec, rss)
+    else:
+        skipped("report", "not built" if not prog else "needs decide")
+
+    # the floor, same forms, same size
+    floor = os.path.join(b.tools, "floor")
+    lst = os.path.join(w, "files.txt")
+    with open(lst, "w") as f:
+        for r in manifest(wl):
+            f.write(r["path"] + "\n")
+    if os.access(floor, os.X_OK):
+        sec, rss, runs, rc = b.measure([floor, "-q", "-l", lst], reps, tag="floor-%d" % n)
+        if rc:
+            b.add("baseline-batch", ["floor", n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs])
+        else:
+            b.add("baseline-batch", ["floor (libzip + xmlTextReader)", n, fmt_sec(sec), fmt_rate(n, sec),
+                                     fmt_mb(rss), runs])
+            b.figures[("floor", n)] = (sec, rss)
+    else:
+        b.add("baseline-batch", ["floor", n, "skipped", "-", "-", 0])
+
+    # sqlite3 running the report's queries on the same database
+    if decided and b.have("sqlite3"):
+        qfile = os.path.join(w, "report-queries.sql")
+        write_report_queries(b, decided, qfile)
+        rdb = os.path.join(w, "sqlite3.db")
+        copy_db(decided, rdb)
+        sec, rss, runs, rc = b.measure(["sqlite3", "-batch", rdb], reps, stdin=qfile, tag="sqlite3-%d" % n)
+        if not rc:
+            b.add("baseline-batch", ["sqlite3, the report's queries", n, fmt_sec(sec), fmt_rate(n, sec),
+                                     fmt_mb(rss), runs])
+            b.figures[("sqlite3", n)] = (sec, rss)
+        else:
+            b.add("baseline-batch", ["sqlite3, the report's queries", n, "failed (exit %d)" % rc, "-", "-", runs])
+    elif not b.have("sqlite3"):
+        b.add("baseline-batch", ["sqlite3, the report's queries", n, "skipped: not installed", "-", "-", 0])
+    state["workdir"] = w
+
+
+def write_report_queries(b, db, out):
+    text = open(os.path.join(ROOT, "bench", "report-queries.sql"), encoding="utf-8").read()
+    once = text.split("-- @once", 1)[1].split("-- @per-offer", 1)[0]
+    per = text.split("-- @per-offer", 1)[1]
+    r = subprocess.run(["sqlite3", "-batch", db,
+                        "SELECT DISTINCT offer_id FROM submissions WHERE offer_id IS NOT NULL"],
+                       stdout=subprocess.PIPE, env=b.env)
+    offers = [o for o in r.stdout.decode().split("\n") if o]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(".output /dev/null\n")
+        f.write(once)
+        for o in offers:
+            q = per.replace(":offer", "'%s'" % o.replace("'", "''"))
+            f.write(q.replace(":from", "NULL").replace(":to", "NULL"))
+
+
+def stage_per_form(b, n, wl, state):
+    """One process per form, on a sample of the batch's inputs."""
+    k = 10 if b.quick else 50
+    w = os.path.join(state["workdir"], "per-form")
+    os.makedirs(w, exist_ok=True)
+    rows = sample(manifest(wl), k)
+
+    def per_form(stage, cmds, setup=None):
+        total, rss = 0.0, 0
+        for i, (cmd, kw) in enumerate(cmds):
+            if setup:
+                setup(i)
+            r = b.run_once(cmd, tag="%s-one" % stage, **kw)
+            if r.rc != 0:
+                b.add("per-form", [stage, len(cmds), "failed (exit %d) on form %d" % (r.rc, i + 1), "-", fmt_mb(r.rss_kb)])
+                return None
+            total += r.sec
+            rss = max(rss, r.rss_kb)
+        b.note_rss("skema-" + stage if not stage.startswith("pandoc") and not stage.startswith("floor") else stage, rss)
+        b.add("per-form", [stage, len(cmds), fmt_ms(total / len(cmds)), fmt_rate(len(cmds), total), fmt_mb(rss)])
+        b.figures[("per-form", stage)] = (total / len(cmds), rss)
+        return total
+
+    prog = b.ours("skema-ingest")
+    if prog:
+        per_form("ingest", [([prog, r["path"]], {}) for r in rows])
+    for stage in ("extract", "validate", "store"):
+        prog = b.ours("skema-" + stage)
+        src = state.get(stage + "_in")
+        if not prog or not src:
+            b.add("per-form", [stage, 0, "skipped (%s)" % ("not built" if not prog else "no input"), "-", "-"])
+            continue
+        with open(src, "rb") as f:
+            lines = f.readlines()
+        picks = [lines[int(i * len(lines) / float(k))] for i in range(min(k, len(lines)))]
+        cmds = []
+        for i, line in enumerate(picks):
+            p = os.path.join(w, "%s-%03d.jsonl" % (stage, i))
+            with open(p, "wb") as f:
+                f.write(line)
+            if stage == "store":
+                cmds.append(([prog, "-q", os.path.join(w, "one.db")], dict(stdin=p)))
+            else:
+                cmds.append(([prog], dict(stdin=p)))
+        rm_db(os.path.join(w, "one.db"))
+        per_form(stage, cmds)
+    for stage in ("decide", "letter", "report"):
+        if b.ours("skema-" + stage):
+            b.add("per-form", [stage, 0, "n/a: works on the database, not on one form", "-", "-"])
+
+    floor = os.path.join(b.tools, "floor")
+    if os.access(floor, os.X_OK):
+        per_form("floor", [([floor, "-q", r["path"]], {}) for r in rows])
+
+    # pandoc on readable forms (it fails fast on the broken ones, which
+    # would flatter it); the same spread of offers and formats.
+    readable = [r for r in manifest(wl) if r["klass"] != "broken"]
+    pk = 10 if b.quick else 40
+    if b.have("pandoc"):
+        per_form("pandoc -t plain", [(["pandoc", "-t", "plain", "-o", "/dev/null", r["path"]], {})
+                                     for r in sample(readable, pk)])
+    else:
+        b.add("per-form", ["pandoc -t plain", 0, "skipped: pandoc not installed", "-", "-"])
+
+
+# --- LibreOffice converting the same letters -------------------------------------------
+
+def fodt(paragraphs):
+    def e(s):
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    body = "".join("<text:p>%s</text:p>" % e(p) for p in paragraphs)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" '
+            'office:mimetype="application/vnd.oasis.opendocument.text">'
+            '<office:body><office:text>%s</office:text></office:body></office:document>' % body)
+
+
+def libreoffice_letters(b, state):
+    """LibreOffice headless converting the same letters (their text, as flat
+    ODT) to PDF in one batch call, against skema-letter's time per letter."""
+    if not b.have("soffice") or b.args.no_libreoffice:
+        b.add("letters", ["LibreOffice", "-", "skipped: %s" % ("--no-libreoffice" if b.have("soffice")
+                                                            else "soffice not installed"), "-", "-", "-", "-"])
+        return
+    k = 10 if b.quick else 100
+    w = os.path.join(b.work, "lo-letters")
+    shutil.rmtree(w, ignore_errors=True)
+    src, out = os.path.join(w, "src"), os.path.join(w, "out")
+    os.makedirs(src)
+    os.makedirs(out)
+    letters = state.get("letters") or []
+    what = "the same letters' text"
+    if letters and b.have("pdftotext"):
+        for i, pdf in enumerate(sample(letters, k)):
+            r = subprocess.run(["pdftotext", "-layout", pdf, "-"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+            paras = [p.strip() for p in r.stdout.decode(errors="replace").replace("\f", "\n\n").split("\n\n")]
+            with open(os.path.join(src, "brev-%03d.fodt" % i), "w", encoding="utf-8") as f:
+                f.write(fodt([p for p in paras if p]))
+    else:
+        what = "synthetic two-page letters (skema-letter wrote none)"
+        text = ["Afgørelse om deltagelse i Temaforløb om overgreb mod børn"] + \
+               ["Socialstyrelsen har behandlet jeres ansøgning. " * 8] * 24
+        for i in range(k):
+            with open(os.path.join(src, "brev-%03d.fodt" % i), "w", encoding="utf-8") as f:
+                f.write(fodt(text))
+    inputs = sorted(glob.glob(os.path.join(src, "*.fodt")))
+    profile = "file://" + os.path.join(b.work, "lo-profile")
+    base = ["soffice", "-env:UserInstallation=" + profile, "--headless", "--norestore",
+            "--convert-to", "pdf", "--outdir", out]
+    # A first start creates the profile; not timed, so LibreOffice is measured warm.
+    b.run_once(base + [inputs[0]], tag="soffice-warmup")
+    for p in glob.glob(os.path.join(out, "*")):
+        os.unlink(p)
+    r = b.run_once(base + inputs, tag="soffice-letters")
+    made = glob.glob(os.path.join(out, "*.pdf"))
+    if r.rc != 0 or len(made) != len(inputs):
+        b.add("letters", ["LibreOffice, one batch call", "failed (exit %d, %d of %d PDFs)" % (r.rc, len(made), len(inputs)),
+                          "-", "-", what])
+        return
+    size = sum(os.path.getsize(p) for p in made) / len(made)
+    b.add("letters", ["LibreOffice headless, one batch call", len(inputs), fmt_ms(r.sec / len(inputs)),
+                      fmt_rate(len(inputs), r.sec), "%.1f" % (size / 1024.0), fmt_mb(r.rss_kb), what])
+    b.figures["libreoffice"] = (r.sec / len(inputs), size)
+
+
+# --- the whole pipeline ---------------------------------------------------------------
+
+def whole_run(b, n, wl, jobs, letters):
+    skema = b.ours("skema")
+    label = "skema run --jobs %d, %s" % (jobs, "with letters" if letters else "without letters")
+    if not skema:
+        b.add("run", [label, n, "skipped: skema not built", "-", "-", 0, ""])
+        return
+    h = b.help_text([skema, "run"])
+    if "not implemented" in h or not re.search(r"--jobs", h):
+        # A driver without `run`, or an older one: say so rather than guess.
+        probe = subprocess.run([skema, "run", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=b.env)
+        if probe.returncode == 70 or b"not implemented" in probe.stdout:
+            b.add("run", [label, n, "skipped: skema run not implemented yet", "-", "-", 0, ""])
+            return
+    extra_opts = []
+    if not letters:
+        m = re.search(r"(--no-letters?)\b", h)
+        if not m:
+            b.add("run", [label, n, "skipped: skema run has no option to leave letters out", "-", "-", 0, ""])
+            return
+        extra_opts.append(m.group(1))
+    ws = os.path.join(b.work, "ws-%d" % n)
+    forms = [r["path"] for r in manifest(wl)]
+
+    def setup():
+        shutil.rmtree(ws, ignore_errors=True)
+        r = subprocess.run([skema, "init", ws], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=b.env)
+        if r.returncode != 0:
+            raise RuntimeError("skema init failed (exit %d)" % r.returncode)
+        inbox = os.path.join(ws, "inbox")
+        for p in forms:
+            shutil.copyfile(p, os.path.join(inbox, os.path.basename(p)))
+    reps = 1 if n >= 10000 else 3 if not b.quick else 1
+    try:
+        sec, rss, runs, rc = b.measure([skema, "-q", "-C", ws, "run", "--jobs", str(jobs)] + extra_opts, reps,
+                                       setup=setup, tag="run-%d-j%d%s" % (n, jobs, "-l" if letters else ""))
+    except RuntimeError as e:
+        b.add("run", [label, n, "failed: %s" % e, "-", "-", 0, ""])
+        return
+    pdfs = glob.glob(os.path.join(ws, "**", "*.pdf"), recursive=True)
+    left = len(os.listdir(os.path.join(ws, "inbox"))) if os.path.isdir(os.path.join(ws, "inbox")) else -1
+    extra = "%d PDFs written, %d files left in inbox" % (len(pdfs), left)
+    if rc:
+        b.add("run", [label, n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs, extra])
+        return
+    b.note_rss("skema run (all its processes)", rss)
+    b.add("run", [label, n, fmt_sec(sec), fmt_rate(n, sec), fmt_mb(rss), runs, extra])
+    b.figures[("run", n, jobs, letters)] = (sec, rss)
+
+
+# --- the report --------------------------------------------------------------------------
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = "%.1f GiB" % (int(line.split()[1]) / 1048576.0)
+    except OSError:
+        pass
+    osr = "?"
+    try:
+        osr = [l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME")][0]
+    except (OSError, IndexError):
+        pass
+    return "%s, %d cores (%s), %s RAM, %s %s" % (osr, os.cpu_count() or 0, cpu, mem, platform.system(),
+                                                 platform.release())
+
+
+def git_commit():
+    try:
+        c = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL).stdout.decode().strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+        return c + (" (with uncommitted changes in the tree)" if dirty else "")
+    except OSError:
+        return "?"
+
+
+def version_of(argv):
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        line = r.stdout.decode(errors="replace").strip().split("\n")[0]
+        return line[:80]
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(out)
+
+
+def targets(b, sizes):
+    """The issue's targets, each with its measured figure and baseline."""
+    rows = []
+    big = max(sizes)
+
+    def status(ok):
+        return "met" if ok else "**not met**"
+
+    ex = b.figures.get(("batch", "extract", big))
+    pandoc = b.figures.get(("per-form", "pandoc -t plain"))
+    floor = b.figures.get(("floor", big))
+    if ex and pandoc:
+        per = ex[0] / ex[2]
+        ratio = pandoc[0] / per
+        rows.append(["extraction vs `pandoc -t plain`, per form", "%s ms (batch of %d)" % (fmt_ms(per), big),
+                     "%s ms (one process per form)" % fmt_ms(pandoc[0]), "%.0f×" % ratio, "≥ 100×", status(ratio >= 100)])
+    else:
+        rows.append(["extraction vs `pandoc -t plain`", "-" if not ex else "%s ms" % fmt_ms(ex[0] / ex[2]),
+                     "-" if not pandoc else "%s ms" % fmt_ms(pandoc[0]), "-", "≥ 100×",
+                     "skipped: " + ("skema-extract not measured" if not ex else "pandoc not measured")])
+    if ex and floor:
+        ratio = ex[0] / floor[0]
+        rows.append(["extraction vs the floor, same %d forms" % big, fmt_sec(ex[0]) + " s", fmt_sec(floor[0]) + " s",
+                     "%.2f× the floor" % ratio, "≤ 2×", status(ratio <= 2)])
+    else:
+        rows.append(["extraction vs the floor", "-", "-" if not floor else fmt_sec(floor[0]) + " s", "-", "≤ 2×",
+                     "skipped: skema-extract not measured" if not ex else "skipped: floor not measured"])
+    lt = [v for k, v in b.figures.items() if k[0] == "letters"]
+    lo = b.figures.get("libreoffice")
+    if lt:
+        sec, _rss, count, size = max(lt, key=lambda v: v[2])
+        rate = count / sec
+        rows.append(["letters per second, one process", "%.0f letters/s (%d letters)" % (rate, count), "-", "-",
+                     "≥ 150/s", status(rate >= 150)])
+        rows.append(["letter size", "%.1f KB" % (size / 1024.0 / count), "-", "-", "≤ 40 KB",
+                     status(size / count <= 40 * 1024)])
+        if lo:
+            ratio = lo[0] / (sec / count)
+            rows.append(["letters vs LibreOffice (one batch call)", "%s ms/letter" % fmt_ms(sec / count),
+                         "%s ms/letter" % fmt_ms(lo[0]), "%.0f×" % ratio, "≥ 20×", status(ratio >= 20)])
+        else:
+            rows.append(["letters vs LibreOffice", "%s ms/letter" % fmt_ms(sec / count), "-", "-", "≥ 20×",
+                         "skipped: LibreOffice not measured"])
+    else:
+        for what, t in (("letters per second, one process", "≥ 150/s"), ("letter size", "≤ 40 KB"),
+                        ("letters vs LibreOffice (one batch call)", "≥ 20×")):
+            rows.append([what, "-", "%s ms/letter" % fmt_ms(lo[0]) if lo and "LibreOffice" in what else "-", "-", t,
+                         "skipped: skema-letter wrote no letters"])
+    rep = b.figures.get(("report", big))
+    sq = b.figures.get(("sqlite3", big))
+    if rep:
+        rows.append(["report over %d submissions" % big, fmt_sec(rep[0]) + " s",
+                     (fmt_sec(sq[0]) + " s (sqlite3, same queries)") if sq else "-",
+                     "%.1f× sqlite3" % (rep[0] / sq[0]) if sq else "-", "< 1 s",
+                     status(rep[0] < 1) + ("" if big >= 10000 else " (at %d, not 10,000)" % big)])
+    else:
+        rows.append(["report over 10,000 submissions", "-", (fmt_sec(sq[0]) + " s (sqlite3)") if sq else "-", "-",
+                     "< 1 s", "skipped: skema-report not measured"])
+    for letters, t in ((False, 1000), (True, 150)):
+        runs = [(k, v) for k, v in b.figures.items() if k[0] == "run" and k[3] == letters]
+        label = "whole pipeline, %s" % ("a letter each" if letters else "no letters")
+        if runs:
+            (k, v) = max(runs, key=lambda kv: (kv[0][1], kv[0][2]))
+            rate = k[1] / v[0]
+            rows.append([label + " (%d forms, --jobs %d)" % (k[1], k[2]), "%.0f forms/s" % rate, "-", "-",
+                         "≥ %d forms/s" % t, status(rate >= t)])
+        else:
+            rows.append([label, "-", "-", "-", "≥ %d forms/s" % t, "skipped: skema run not measured"])
+    if b.max_rss_kb:
+        worst = max(b.max_rss_kb.items(), key=lambda kv: kv[1])
+        rows.append(["peak RSS, any of our programs, any N", "%s MB (%s)" % (fmt_mb(worst[1]), worst[0]), "-", "-",
+                     "< 50 MB", status(worst[1] < 50 * 1024)])
+    return rows
+
+
+def scaling(b, sizes):
+    rows = []
+    for stage in ("ingest", "extract", "validate", "store", "decide", "report"):
+        cells = []
+        for n in sizes:
+            f = b.figures.get(("batch", stage, n))
+            cells.append("%s µs, %s MB" % ("%.0f" % (f[0] / n * 1e6), fmt_mb(f[1])) if f else "-")
+        if any(c != "-" for c in cells):
+            rows.append([stage] + cells)
+    cells = []
+    for n in sizes:
+        f = b.figures.get(("letters", n))
+        cells.append("%.0f µs/letter, %s MB" % (f[0] / f[2] * 1e6, fmt_mb(f[1])) if f else "-")
+    if any(c != "-" for c in cells):
+        rows.append(["letter"] + cells)
+    cells = []
+    for n in sizes:
+        f = b.figures.get(("floor", n))
+        cells.append("%s µs, %s MB" % ("%.0f" % (f[0] / n * 1e6), fmt_mb(f[1])) if f else "-")
+    rows.append(["floor (baseline)"] + cells)
+    return rows
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="bench", description="skema's benchmark (issue 9)")
+    ap.add_argument("--quick", action="store_true", help="a minute or less: 100 forms, fewer runs")
+    ap.add_argument("--sizes", help="comma-separated workload sizes (default 100,1000,10000; quick: 100)")
+    ap.add_argument("--out", help="markdown output (default bench/results.md; quick: bench/work/results-quick.md)")
+    ap.add_argument("--work", default=os.path.join(ROOT, "bench", "work"), help="scratch directory")
+    ap.add_argument("--bin", default=os.path.join(ROOT, "bin"), help="where skema and skema-* are")
+    ap.add_argument("--tools", default=os.path.join(ROOT, "build", "bin"), help="where floor is")
+    ap.add_argument("--no-run", action="store_true", help="leave out the whole-pipeline runs")
+    ap.add_argument("--no-libreoffice", action="store_true",
+                    help="leave out LibreOffice (the letters baseline, the re-saved forms)")
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:
+        return 0 if e.code == 0 else 64
+    try:
+        sizes = [int(s) for s in (args.sizes or ("100" if args.quick else "100,1000,10000")).split(",")]
+    except ValueError:
+        sys.stderr.write("bench: --sizes: not a list of numbers\n")
+        return 64
+    out = args.out or os.path.join(ROOT, "bench", "work" if args.quick else "", "results-quick.md" if args.quick else "results.md")
+    b = Bench(args)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load0 = os.getloadavg()
+    t0 = time.perf_counter()
+
+    state = {}
+    for n in sizes:
+        sys.stderr.write("bench: %d forms\n" % n)
+        wl = workload(b, n)
+        st = {}
+        stage_batch(b, n, wl, st)
+        if n == max(sizes):
+            state = st
+            state["wl"] = wl
+    sys.stderr.write("bench: one process per form\n")
+    stage_per_form(b, max(sizes), state["wl"], state)
+    sys.stderr.write("bench: LibreOffice\n")
+    libreoffice_letters(b, state)
+    if not args.no_run:
+        sys.stderr.write("bench: skema run\n")
+        for n in ([100] if b.quick else [n for n in sizes if n >= 1000] or sizes):
+            wl = workload(b, n)
+            if b.quick or n == 1000:
+                whole_run(b, n, wl, 1, False)
+            whole_run(b, n, wl, 2, False)
+            whole_run(b, n, wl, 2, True)
+
+    elapsed = time.perf_counter() - t0
+    load1 = os.getloadavg()
+    md = []
+    md.append("# skema benchmark results\n")
+    md.append("Written by `make %s` (bench/bench.py); do not edit by hand. Performance claims in the README come "
+              "from this file only.\n" % ("bench-quick" if b.quick else "bench"))
+    md.append("- date: %s" % started.strftime("%Y-%m-%d %H:%M UTC"))
+    md.append("- commit: %s" % git_commit())
+    md.append("- machine: %s" % machine())
+    md.append("- load average at start / end: %.2f / %.2f (the machine is shared; figures are medians)" % (load0[0], load1[0]))
+    md.append("- mode: %s; sizes %s; the whole run took %.0f s" % ("quick" if b.quick else "full",
+                                                                  ", ".join(map(str, sizes)), elapsed))
+    md.append("- workload: bench/workload.py, seed %d: eight offers, DOCX ≈60 %% / ODT ≈40 %%, ≈75 %% valid, 12 %% "
+              "incomplete, 10 %% not eligible, 3 %% broken files, ≈2 %% large (5,000-character motivation, "
+              "100-row table), a few re-saved by LibreOffice" % SEED)
+    md.append("- SKEMA_NOW=%s for every run" % SKEMA_NOW)
+    md.append("- baselines: pandoc %s; %s; sqlite3 %s" % (
+        version_of(["pandoc", "--version"]).replace("pandoc ", ""),
+        version_of(["soffice", "--version"]) if b.have("soffice") else "LibreOffice not installed",
+        version_of(["sqlite3", "--version"]).split(" ")[0]))
+    md.append("")
+    md.append("## Targets (issue 9), each beside its baseline\n")
+    md.append(table(["what", "skema", "baseline", "ratio", "target", "status"], targets(b, sizes)))
+    md.append("\n## Each stage, one process per batch\n")
+    md.append("Median wall time of the runs counted; forms/s = forms in the batch / time; RSS is the peak.\n")
+    md.append(table(["stage", "forms", "median s", "forms/s", "peak RSS MB", "runs", "output"], b.rows.get("batch", [])))
+    md.append("\n## Baselines, one process per batch, same input\n")
+    md.append(table(["baseline", "forms", "median s", "forms/s", "peak RSS MB", "runs"], b.rows.get("baseline-batch", [])))
+    md.append("\n## One process per form (a sample of %d-form workload)\n" % max(sizes))
+    md.append(table(["program", "forms", "ms per form", "forms/s", "peak RSS MB"], b.rows.get("per-form", [])))
+    md.append("\n## Letters beside LibreOffice\n")
+    md.append(table(["converter", "letters", "ms per letter", "letters/s", "KB per letter", "peak RSS MB", "input"],
+                    b.rows.get("letters", [])))
+    md.append("\n## Whole pipeline: `skema run`\n")
+    md.append(table(["command", "forms", "median s", "forms/s", "peak RSS MB", "runs", "result"], b.rows.get("run", [])))
+    md.append("\n## Scaling: cost per form and peak RSS by workload size\n")
+    md.append(table(["stage"] + ["%d forms" % n for n in sizes], scaling(b, sizes)))
+    md.append("\nLogs of every run (stderr): bench/work/logs/.")
+    text = "\n".join(md) + "\n"
+    tmp = out + ".tmp"
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, out)
+    sys.stdout.write(text)
+    sys.stderr.write("bench: wrote %s\n" % os.path.relpath(out, os.getcwd()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
