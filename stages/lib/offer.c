@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 
 #include "clock.h"
 #include "offer.h"
@@ -54,6 +55,106 @@ static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlPar
 	return NULL;
 }
 
+/* Reads a whole definition-sized file into file (caller releases).  Returns 0 or -1. */
+static int read_small_file(const char *path, struct strbuf *file, struct strbuf *err)
+{
+	char chunk[8192];
+	size_t n;
+	int too_big = 0;
+	strbuf_init(file, OFFER_MAX_FILE);
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		strbuf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (strbuf_append(file, chunk, n) < 0) {
+			too_big = 1;
+			break;
+		}
+	fclose(fp);
+	if (too_big) {
+		strbuf_printf(err, "%s: larger than %u bytes\n", path, OFFER_MAX_FILE);
+		strbuf_release(file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Collects schema errors as "FILE:LINE: message" lines. */
+static void schema_error(void *ctx, xmlErrorPtr e)
+{
+	struct strbuf *err = ctx;
+	if (!e || !e->message)
+		return;
+	strbuf_printf(err, "%s:%d: %s", e->file ? e->file : "?", e->line, e->message);
+	if (err->len && err->data[err->len - 1] != '\n')
+		strbuf_putc(err, '\n');
+}
+
+/*
+ * The schema beside the definitions: DIR/offer.rng for DIR/<id>/offer.xml,
+ * else the shipped forms/offer.rng.  Writes its path; returns 0, or -1 when
+ * there is none (a stripped-down installation checks nothing).
+ */
+static int find_schema(const char *definition, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	snprintf(dir, sizeof dir, "%s", definition);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+	}
+	paths_join(buf, size, dir, "offer.rng");
+	if (stat(buf, &st) == 0)
+		return 0;
+	return paths_find("forms/offer.rng", buf, size);
+}
+
+int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err)
+{
+	char rng[PATH_MAX];
+	struct strbuf file;
+	xmlRelaxNGParserCtxtPtr pctxt = NULL;
+	xmlRelaxNGPtr schema = NULL;
+	xmlRelaxNGValidCtxtPtr vctxt = NULL;
+	int rc = -1;
+
+	if (find_schema(path, rng, sizeof rng) < 0)
+		return 0;
+	if (read_small_file(rng, &file, err) < 0)
+		return -1;
+	pctxt = xmlRelaxNGNewMemParserCtxt(strbuf_str(&file), (int)file.len);
+	if (pctxt) {
+		xmlRelaxNGSetParserStructuredErrors(pctxt, schema_error, err);
+		schema = xmlRelaxNGParse(pctxt);
+	}
+	if (!schema) {
+		strbuf_printf(err, "%s: the offer schema does not parse\n", rng);
+		goto out;
+	}
+	vctxt = xmlRelaxNGNewValidCtxt(schema);
+	if (!vctxt)
+		goto out;
+	size_t before = err->len;
+	xmlRelaxNGSetValidStructuredErrors(vctxt, schema_error, err);
+	if (xmlRelaxNGValidateDoc(vctxt, doc) == 0) {
+		rc = 0;
+	} else if (err->len == before) {
+		strbuf_printf(err, "%s: does not match the offer schema %s\n", path, rng);
+	}
+out:
+	xmlRelaxNGFreeValidCtxt(vctxt);
+	xmlRelaxNGFree(schema);
+	xmlRelaxNGFreeParserCtxt(pctxt);
+	strbuf_release(&file);
+	return rc;
+}
+
 xmlDoc *offer_read_xml(const char *path, struct strbuf *err)
 {
 	xmlSetExternalEntityLoader(refuse_external);
@@ -65,25 +166,7 @@ xmlDoc *offer_read_xml(const char *path, struct strbuf *err)
 	/* Read into memory first: libxml2 loads the main document through the
 	 * external entity loader too, which refuses everything. */
 	struct strbuf file;
-	strbuf_init(&file, OFFER_MAX_FILE);
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		strbuf_printf(err, "%s: cannot read: %s\n", path, strerror(errno));
-		xmlFreeParserCtxt(ctxt);
-		return NULL;
-	}
-	char chunk[8192];
-	size_t n;
-	int too_big = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (strbuf_append(&file, chunk, n) < 0) {
-			too_big = 1;
-			break;
-		}
-	fclose(fp);
-	if (too_big) {
-		strbuf_printf(err, "%s: larger than %u bytes\n", path, OFFER_MAX_FILE);
-		strbuf_release(&file);
+	if (read_small_file(path, &file, err) < 0) {
 		xmlFreeParserCtxt(ctxt);
 		return NULL;
 	}
@@ -176,6 +259,7 @@ static void field_release(struct offer_field *f)
 	free(f->label);
 	free(f->help);
 	free(f->section);
+	free(f->required_if);
 	for (size_t i = 0; i < f->nchoices; i++)
 		free(f->choices[i]);
 	free(f->choices);
@@ -208,6 +292,7 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 	value = attr(node, "required");
 	f->required = value && strcmp(value, "true") == 0;
 	free(value);
+	f->required_if = attr(node, "required-if");
 	if ((value = attr(node, "min"))) {
 		if (parse_long(value, &f->min) < 0) {
 			strbuf_printf(err, "%s:%d: field %s: min is not a number\n", path, f->line, f->name);
@@ -298,7 +383,9 @@ static int load_include(struct offer *offer, const char *path, const xmlNode *no
 			      (int)xmlGetLineNo(node), block, file);
 		goto out;
 	}
-	rc = load_fields(offer, file, xmlDocGetRootElement(doc), section, depth + 1, err);
+	rc = offer_check_schema(file, doc, err);
+	if (rc == 0)
+		rc = load_fields(offer, file, xmlDocGetRootElement(doc), section, depth + 1, err);
 	xmlFreeDoc(doc);
 out:
 	free(block);
@@ -412,6 +499,8 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 			      path, root ? (int)xmlGetLineNo(root) : 1, OFFER_NS);
 		goto out;
 	}
+	if (offer_check_schema(path, doc, err) < 0)
+		goto out;
 	rc = 0;
 	offer->id = attr(root, "id");
 	offer->version = attr(root, "version");
@@ -422,6 +511,7 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 	if (!offer->version)
 		offer->version = strdup("1");
 	offer->title = child_text(root, "title");
+	offer->authority = child_text(root, "authority");
 	if (!offer->title) {
 		strbuf_printf(err, "%s:%d: offer %s has no <title>\n", path,
 			      (int)xmlGetLineNo(root), offer->id ? offer->id : "?");
@@ -436,6 +526,7 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 	offer->rolling = 1;
 	if ((node = child(root, "intake"))) {
 		offer->deadline = attr(node, "deadline");
+		offer->late_text = child_text(node, "late");
 		if (offer->deadline) {
 			offer->rolling = 0;
 			if (clock_parse(offer->deadline, &offer->deadline_at) < 0) {
@@ -472,6 +563,7 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 		offer->capacity_period = strdup(offer->rolling ? "year" : "round");
 	if ((node = child(root, "selection"))) {
 		offer->policy = attr(node, "policy");
+		offer->rank_by = attr(node, "rank");
 		value = attr(node, "auto-confirm");
 		offer->auto_confirm = split_words(value, &offer->nauto_confirm);
 		free(value);
@@ -550,6 +642,9 @@ void offer_free(struct offer *offer)
 	free(offer->capacity_unit);
 	free(offer->capacity_period);
 	free(offer->policy);
+	free(offer->authority);
+	free(offer->late_text);
+	free(offer->rank_by);
 	xmlFreeDoc(offer->doc);
 	free(offer);
 }

@@ -43,6 +43,7 @@ struct offer_field {
 	char **choices;    /* FIELD_CHOICE: the listed values */
 	size_t nchoices;
 	int line;          /* line in the definition, for messages */
+	char *required_if; /* SQLite expression: required when true ("sted_type <> 'plejefamilie'"); NULL */
 };
 
 enum criterion_kind { CRITERION_ELIGIBILITY, CRITERION_PRIORITY };
@@ -78,6 +79,9 @@ struct offer {
 	struct offer_criterion *criteria;
 	size_t ncriteria;
 	xmlDoc *doc;       /* the whole definition, for intro texts, contact, letters */
+	char *authority;   /* <authority>, e.g. "Socialstyrelsen"; NULL when absent */
+	char *late_text;   /* <intake><late>: the Danish reason for a late application; NULL: a default */
+	char *rank_by;     /* <selection rank="field">: rank eligible applications by this field, ascending; NULL */
 };
 
 struct offer_set {
@@ -109,6 +113,13 @@ const struct offer_field *offer_find_field(const struct offer *offer, const char
 const char *field_type_name(enum field_type type);
 /* Returns 0 and sets *type, or -1 for an unknown name. */
 int field_type_parse(const char *name, enum field_type *type);
+
+/*
+ * Checks a parsed definition or block against the RELAX NG schema
+ * (forms/offer.rng beside the definitions, else the shipped one).  Returns 0,
+ * or -1 with "FILE:LINE: problem" lines appended to err.
+ */
+int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err);
 
 /* Parses an offer definition file safely (no network, no entities, no DTD). */
 xmlDoc *offer_read_xml(const char *path, struct strbuf *err);

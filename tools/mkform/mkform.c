@@ -364,8 +364,11 @@ static void docx_run(xmlTextWriterPtr w, const char *text, int placeholder, cons
 	el(w, "w:r");
 	if (placeholder || font) {
 		el(w, "w:rPr");
-		if (placeholder)
+		if (placeholder) {
 			val(w, "w:rStyle", "w:val", "PlaceholderText");
+			/* Direct colour too: LibreOffice ignores the style in a plain-text control. */
+			val(w, "w:color", "w:val", "808080");
+		}
 		if (font) {
 			el(w, "w:rFonts");
 			at(w, "w:ascii", font);
