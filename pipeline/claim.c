@@ -198,6 +198,25 @@ static int link_object(const struct workspace *ws, const char *file, long long m
 	return fs_fsync_dir(objects);
 }
 
+/* "document.docx": the extension kept when it is short and plain ASCII. */
+static void claim_inner_name(const char *rel, char *buf, size_t size)
+{
+	const char *base = base_name(rel);
+	const char *dot = strrchr(base, '.');
+	size_t len = 0;
+	if (dot && dot != base) {
+		for (len = 1; dot[len]; len++) {
+			char c = dot[len];
+			if (len > 10 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+					  (c >= '0' && c <= '9')))
+				break;
+		}
+		if (dot[len] != '\0' || len == 1)
+			len = 0;
+	}
+	snprintf(buf, size, "document%.*s", (int)len, len ? dot : "");
+}
+
 int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
 	       char *claim_dir, size_t size)
 {
@@ -229,7 +248,14 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 		msg_syserror("%s/.origin", dir);
 		goto undo;
 	}
-	paths_join(to, sizeof to, dir, base_name(cand->rel));
+	/*
+	 * Inside the claim the file is "document" plus its extension: the name
+	 * staff gave it may hold any bytes, and records (JSON) hold only UTF-8.
+	 * The real name is in .origin and comes back in archive/ or quarantine/.
+	 */
+	char inner[32];
+	claim_inner_name(cand->rel, inner, sizeof inner);
+	paths_join(to, sizeof to, dir, inner);
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
 		/* ENOENT: staff took it back, or another skema won the race. */
 		int gone = errno == ENOENT;
@@ -365,9 +391,9 @@ long claim_list(const struct workspace *ws, char ***dirs)
  * "<id>-<name>", cut to fit NAME_MAX with room for the reason suffix,
  * keeping the extension and whole UTF-8 sequences.
  */
-static void final_name(const char *id, const char *file, char *buf, size_t size)
+static void final_name(const char *id, const char *origin, char *buf, size_t size)
 {
-	const char *name = base_name(file);
+	const char *name = base_name(origin);
 	size_t room = NAME_MAX - sizeof WS_REASON_SUFFIX - strlen(id) - 1;
 	size_t len = strlen(name);
 	if (len <= room) {
@@ -386,12 +412,14 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 		  size_t size)
 {
 	char file[PATH_MAX], archive[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
+	char origin[PATH_MAX];
 	if (claim_file(claim_dir, file, sizeof file) < 0) {
 		errno = ENOENT;
 		return -1;
 	}
 	ws_path(ws, archive, sizeof archive, "archive");
-	final_name(id, file, name, sizeof name);
+	claim_origin(claim_dir, origin, sizeof origin);
+	final_name(id, origin, name, sizeof name);
 	if (fs_move(file, archive, name, final, sizeof final) < 0)
 		return -1;
 	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
@@ -415,10 +443,7 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 	msg_escape(shown, sizeof shown, origin);
 	clock_format((time_t)strtoll(base_name(claim_dir), NULL, 10), received);
 	ws_path(ws, quarantine, sizeof quarantine, "quarantine");
-	if (id)
-		final_name(id, file, name, sizeof name);
-	else
-		final_name(base_name(claim_dir), file, name, sizeof name);
+	final_name(id ? id : base_name(claim_dir), origin, name, sizeof name);
 	/*
 	 * The reason first, then the file: after a crash between the two the
 	 * file is still claimed and the next run writes the reason again.

@@ -1,0 +1,165 @@
+#!/bin/bash
+test_description='skema init, run and status: every dropped file ends in exactly one place'
+. "$(dirname "$0")/lib.sh"
+
+# count DIR: files in DIR that are not dot files or reason files
+count() {
+	find "$1" -mindepth 1 -maxdepth 1 ! -type d ! -name '.*' ! -name '*.årsag.txt' | wc -l
+}
+
+test_expect_success 'skema --help and --version' '
+	skema --help >out &&
+	test_grep "usage: skema" out &&
+	skema --version >out &&
+	test_grep "^skema" out &&
+	skema-ingest --version >out &&
+	test_grep "skema-ingest (skema)" out &&
+	test_expect_code 64 skema --no-such-option 2>err
+'
+
+test_expect_success 'init creates a private workspace' '
+	skema init ws &&
+	for d in inbox work archive archive/.objects quarantine letters reports; do
+		test -d ws/$d || return 1
+	done &&
+	test -f ws/skema.db &&
+	test "$(stat -c %a ws/inbox)" = 700 &&
+	test "$(stat -c %a ws/skema.conf)" = 600 &&
+	test_grep "^authority.name = Socialstyrelsen" ws/skema.conf &&
+	test_grep "^authority.unit = SISO – Videnscenter" ws/skema.conf &&
+	test_grep "^letter.signatory" ws/skema.conf &&
+	test_grep "^klage" ws/skema.conf &&
+	test "$(sql ws/skema.db "PRAGMA user_version")" -ge 1
+'
+
+test_expect_success 'init again keeps an edited configuration' '
+	echo "inbox.settle_seconds = 0" >>ws/skema.conf &&
+	skema init ws &&
+	test_grep "^inbox.settle_seconds = 0" ws/skema.conf
+'
+
+test_expect_success 'run outside a workspace is a configuration error' '
+	mkdir notws &&
+	test_expect_code 78 skema -C notws run 2>err &&
+	test_grep "not a skema workspace" err
+'
+
+test_expect_success 'SKEMA_HOME chooses the workspace' '
+	SKEMA_HOME=$TRASH/ws skema status >out &&
+	test_grep "^archive: *0" out
+'
+
+test_expect_success 'a run over good, bad, hostile and ignored files' '
+	cp "$CORPUS/docx4j_LegacyForms.docx" "ws/inbox/Ansøgning fra Ærø kommune.docx" &&
+	cp "$CORPUS/docx4j_invoice2013.docx" "ws/inbox/-leading dash \$(x).docx" &&
+	printf "not a document at all\n" >"ws/inbox/notes.docx" &&
+	: >ws/inbox/empty.odt &&
+	head -c 300 "$CORPUS/docx4j_LegacyForms.docx" >ws/inbox/truncated.docx &&
+	printf "x" >"$(printf "ws/inbox/odd\001name\377.docx")" &&
+	ln -s /etc/shadow ws/inbox/shadow.docx &&
+	mkfifo ws/inbox/pipe.docx &&
+	mkdir -p "ws/inbox/Kommune A" &&
+	cp "$CORPUS/docx4j_LegacyForms.docx" "ws/inbox/Kommune A/form.docx" &&
+	: >"ws/inbox/~\$form.docx" &&
+	: >"ws/inbox/.~lock.form.odt#" &&
+	: >ws/inbox/upload.part &&
+	: >ws/inbox/Thumbs.db &&
+	: >ws/inbox/.DS_Store &&
+	: >ws/inbox/._form.docx &&
+	skema -C ws run --settle 0 >log 2>err &&
+	cat log &&
+	test_line_count = 9 log &&
+	test "$(count ws/archive)" -eq "$(grep -c ": archived" log)" &&
+	test "$(count ws/quarantine)" -eq "$(grep -c ": quarantined" log)" &&
+	test "$(( $(count ws/archive) + $(count ws/quarantine) ))" -eq 9 &&
+	test -z "$(ls ws/work)"
+'
+
+test_expect_success 'ignored files stay in the inbox, untouched' '
+	test -f "ws/inbox/~\$form.docx" &&
+	test -f "ws/inbox/.~lock.form.odt#" &&
+	test -f ws/inbox/upload.part &&
+	test -f ws/inbox/Thumbs.db &&
+	test -f ws/inbox/._form.docx &&
+	test "$(find ws/inbox -type f | wc -l)" -eq 6
+'
+
+test_expect_success 'names with spaces, Danish letters and odd bytes survive' '
+	ls ws/archive ws/quarantine >names &&
+	test_grep "[0-9]-Ansøgning fra Ærø kommune.docx$" names &&
+	test_grep "[0-9]--leading dash \$(x).docx$" names &&
+	test_grep "[0-9]-form.docx$" names &&
+	ls ws/archive ws/quarantine | grep -aq "$(printf "odd\001name\377.docx")"
+'
+
+test_expect_success 'a symlink is quarantined as a link, never followed' '
+	link=$(find ws/quarantine -type l -name "*shadow.docx") &&
+	test "$(readlink "$link")" = /etc/shadow &&
+	test_grep "genvej" "$link.årsag.txt" &&
+	test_grep "shadow.docx" "$link.årsag.txt" &&
+	test -p "$(find ws/quarantine -name "*pipe.docx" ! -name "*.txt")"
+'
+
+test_expect_success 'an empty file is quarantined with a Danish reason' '
+	reason=$(ls ws/quarantine/*empty.odt.årsag.txt) &&
+	test_grep "\"empty.odt\"" "$reason" &&
+	test_grep "Filen er tom" "$reason" &&
+	test_grep "skema retry" "$reason" &&
+	test -f "${reason%.årsag.txt}"
+'
+
+if test_have skema-extract && test_have skema-store; then
+test_expect_success 'not a document and a corrupt zip are quarantined' '
+	ls ws/quarantine/*notes.docx.årsag.txt &&
+	ls ws/quarantine/*truncated.docx.årsag.txt
+'
+fi
+
+test_expect_success 'the content-addressed copy holds every stored file' '
+	for f in ws/archive/*-Ansøgning*; do
+		h=$(sha256sum "$f" | cut -d" " -f1) &&
+		cmp "$f" ws/archive/.objects/$h || return 1
+	done
+'
+
+if test_have skema-store; then
+test_expect_success 'every claimed regular file has one row in the database' '
+	test "$(sql ws/skema.db "SELECT count(*) FROM submissions")" -eq 7 &&
+	test "$(sql ws/skema.db "SELECT count(DISTINCT record_id) FROM submissions")" -eq 7 &&
+	sql ws/skema.db "SELECT stored_path FROM submissions" >paths &&
+	while read -r p; do test -e "ws/$p" || { echo "missing $p"; return 1; }; done <paths
+'
+fi
+
+test_expect_success 'status shows every state' '
+	skema -C ws status >out &&
+	cat out &&
+	test_grep "^inbox: *0 waiting" out &&
+	test_grep "^claimed: *0" out &&
+	test_grep "^archive: *$(count ws/archive)\$" out &&
+	test_grep "^quarantine: *$(count ws/quarantine) " out &&
+	skema -C ws status --json >json &&
+	test "$(jq .files.archive json)" -eq "$(count ws/archive)"
+'
+
+test_expect_success 'a second run on an empty inbox does nothing and succeeds' '
+	skema -C ws run --settle 0 >log &&
+	test_line_count = 0 log
+'
+
+test_expect_success 'a file still being written is left for later' '
+	cp "$CORPUS/docx4j_LegacyForms.docx" ws/inbox/fresh.docx &&
+	skema -C ws run --settle 60 >log &&
+	test -f ws/inbox/fresh.docx &&
+	skema -C ws status >out &&
+	test_grep "^inbox: *1 waiting" out
+'
+
+test_expect_success 'run --json writes one object per file' '
+	skema -C ws run --settle 0 --json >log &&
+	test_line_count = 1 log &&
+	test "$(jq -r .file log)" = fresh.docx &&
+	jq -r .outcome log | grep -E "^(archived|quarantined)$"
+'
+
+test_done
