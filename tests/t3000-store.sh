@@ -1,0 +1,196 @@
+#!/bin/bash
+test_description='skema-store: rows, case numbers, idempotence, duplicates, superseding, faults'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/store/records.sh"
+
+test_expect_success 'help, version and usage errors' '
+	skema-store --help >out &&
+	test_grep "usage: skema-store" out &&
+	skema-store --version >out &&
+	test_grep "^skema-store (skema) " out &&
+	test_expect_code 64 skema-store </dev/null &&
+	test_expect_code 64 skema-store --bogus x.db </dev/null
+'
+
+test_expect_success 'stores records with case numbers per year of receipt' '
+	mkrec 1 temaforloeb 2025-12-31T23:59:00+01:00 eligible "{\"kommune\":\"Aarhus\",\"timer\":20}" \
+		"[[\"chefniveau\",\"eligibility\",true],[\"motivation\",\"priority\",false]]" >in &&
+	mkrec 2 temaforloeb 2026-01-01T00:01:00+01:00 eligible "{\"kommune\":\"Odense\"}" >>in &&
+	mkrec 3 temaforloeb 2026-01-02T10:00:00+01:00 incomplete "{\"kommune\":\"Vejle\"}" >>in &&
+	skema-store t.db <in >out &&
+	test_line_count = 3 out &&
+	jq -r ".submission | [.db_id, .case_number, .status] | @tsv" out >actual &&
+	printf "1\t2025-000001\tstored\n2\t2026-000001\tstored\n3\t2026-000002\tstored\n" >expect &&
+	test_cmp expect actual &&
+	jq -e "has(\"fields\") and has(\"validation\")" out >/dev/null
+'
+
+test_expect_success 'the row, fields and criteria hold what the record said' '
+	sql t.db "SELECT sha256, original_name, size, offer_id, status, validation, applicant_name, applicant_key FROM submissions WHERE id = 1" >actual &&
+	echo "$(printf %064d 1)|ansøgning 1.docx|1000|temaforloeb|stored|eligible|Aarhus Kommune|kommune:aarhus" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT name, raw, value, source FROM fields WHERE submission_id = 1 ORDER BY name" >actual &&
+	printf "kommune|Aarhus|Aarhus|content-control\ntimer|20|20|content-control\n" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT criterion_id, kind, passed FROM criteria WHERE submission_id = 1 ORDER BY criterion_id" >actual &&
+	printf "chefniveau|eligibility|1\nmotivation|priority|0\n" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT json_extract(record, \"$.id\") FROM submissions WHERE id = 2" >actual &&
+	jq -r "select(.submission.db_id == 2) | .id" out >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the database file is private' '
+	test "$(stat -c %a t.db)" = 600
+'
+
+test_expect_success 'the same record twice is stored once' '
+	skema-store t.db <in >again &&
+	test "$(sql t.db "SELECT COUNT(*) FROM submissions")" = 3 &&
+	jq -r ".submission.case_number" again >actual &&
+	jq -r ".submission.case_number" out >expect &&
+	test_cmp expect actual &&
+	test "$(sql t.db "SELECT COUNT(*) FROM fields")" = 4
+'
+
+test_expect_success 'the same file again is a duplicate of the first' '
+	mkrec 4 temaforloeb 2026-01-03T09:00:00+01:00 eligible "{\"kommune\":\"Aalborg\"}" "[]" "[]" "$(printf %064d 2)" >dup &&
+	skema-store t.db <dup >out &&
+	jq -r ".submission | [.status, .duplicate_of, .case_number] | @tsv" out >actual &&
+	printf "duplicate\t2\t2026-000003\n" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT status, duplicate_of FROM submissions WHERE id = 4" >actual &&
+	echo "duplicate|2" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT detail FROM case_history WHERE submission_id = 4 AND event = \"duplicate\"" >actual &&
+	echo "dublet af 2026-000001" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a corrected form from the same kommune supersedes the earlier one' '
+	mkrec 5 temaforloeb 2026-01-04T09:00:00+01:00 eligible "{\"kommune\":\"Odense\",\"timer\":10}" >fix &&
+	skema-store t.db <fix >out &&
+	test "$(jq -r .submission.status out)" = supersedes &&
+	sql t.db "SELECT id, status, superseded_by FROM submissions WHERE applicant_key = \"kommune:odense\" ORDER BY id" >actual &&
+	printf "2|superseded|5\n5|stored|\n" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT case_number, event, detail FROM case_history WHERE event IN (\"superseded\", \"supersedes\") ORDER BY case_number" >actual &&
+	printf "2026-000001|superseded|erstattet af 2026-000004\n2026-000004|supersedes|erstatter 2026-000001\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the same applicant for another offer does not supersede' '
+	mkrec 6 raadgivningsforloeb 2026-01-05T09:00:00+01:00 eligible "{\"kommune\":\"Odense\"}" >other &&
+	skema-store t.db <other >out &&
+	test "$(jq -r .submission.status out)" = stored &&
+	test "$(sql t.db "SELECT status FROM submissions WHERE id = 5")" = stored
+'
+
+test_expect_success 'facilities are told apart by CVR' '
+	mkrec 7 test-bred 2026-01-05T10:00:00+01:00 eligible "{\"sted_navn\":\"Solgården\",\"cvr\":\"12345678\",\"kommune\":\"Vejle\"}" >cvr &&
+	mkrec 8 test-bred 2026-01-06T10:00:00+01:00 eligible "{\"sted_navn\":\"Solgaarden\",\"cvr\":\"12345678\",\"kommune\":\"Vejle\"}" >>cvr &&
+	mkrec 9 test-bred 2026-01-06T11:00:00+01:00 eligible "{\"sted_navn\":\"Solgården\",\"cvr\":\"87654321\",\"kommune\":\"Vejle\"}" >>cvr &&
+	skema-store t.db <cvr >out &&
+	jq -r .submission.status out >actual &&
+	printf "stored\nsupersedes\nstored\n" >expect &&
+	test_cmp expect actual &&
+	test "$(sql t.db "SELECT applicant_name FROM submissions WHERE id = 9")" = "Solgården"
+'
+
+test_expect_success 'a failed record is stored with its error and no case number' '
+	jq -n -c "{id: \"x-1\", path: \"work/x.doc\", original_name: \"x.doc\", sha256: \"$(printf %064d 99)\", size: 5, received_at: \"2026-01-07T10:00:00+01:00\", error: {stage: \"extract\", code: \"legacy_doc\", permanent: true, message: \"old Word\", message_da: \"Gem som .docx\"}}" >bad &&
+	skema-store t.db <bad >out &&
+	jq -r ".submission | [.status, .case_number] | @tsv" out >actual &&
+	printf "failed\t\n" >expect &&
+	test_cmp expect actual &&
+	jq -e ".error.code == \"legacy_doc\"" out &&
+	sql t.db "SELECT status, error_stage, error_code, error_message_da FROM submissions WHERE record_id = \"x-1\"" >actual &&
+	echo "failed|extract|legacy_doc|Gem som .docx" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a record without an id is passed on with an error' '
+	echo "{\"sha256\":\"abc\"}" | skema-store t.db >out &&
+	jq -e ".error.stage == \"store\" and .error.code == \"bad_record\"" out
+'
+
+test_expect_success 'a line that is not JSON is skipped, the next record stored' '
+	{ echo "not json" && mkrec 10 temaforloeb 2026-02-01T10:00:00+01:00 eligible "{\"kommune\":\"Herning\"}"; } >mixed &&
+	skema-store t.db <mixed >out 2>err &&
+	test_line_count = 1 out &&
+	test_grep "not a JSON object" err
+'
+
+test_expect_success 'offer_summary counts per offer' '
+	sql t.db "SELECT offer_id, received, duplicates, superseded, incomplete, eligible FROM offer_summary WHERE offer_id = \"temaforloeb\"" >actual &&
+	echo "temaforloeb|6|1|1|1|3" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a busy database: exit 75 and nothing written' '
+	before=$(sql t.db "SELECT COUNT(*) FROM submissions") &&
+	mkfifo hold &&
+	{ sqlite3 t.db "BEGIN IMMEDIATE; INSERT INTO case_numbers VALUES (1999, 1);" ".shell cat hold" "ROLLBACK;" & } &&
+	sleep 1 &&
+	mkrec 11 temaforloeb 2026-02-02T10:00:00+01:00 eligible "{\"kommune\":\"Ikast-Brande\"}" >busy &&
+	test_expect_code 75 env SKEMA_BUSY_TIMEOUT=200 skema-store t.db <busy >out 2>err &&
+	echo done >hold && wait &&
+	test_line_count = 0 out &&
+	test_grep "locked" err &&
+	test "$(sql t.db "SELECT COUNT(*) FROM submissions")" = "$before" &&
+	skema-store t.db <busy >out &&
+	test "$(jq -r .submission.status out)" = stored
+'
+
+test_expect_success 'a database on a read-only file system: exit 75' '
+	if mkdir ro && mount -t tmpfs -o size=1m tmpfs ro 2>/dev/null; then
+		cp t.db ro/ && mount -o remount,ro ro &&
+		mkrec 12 temaforloeb 2026-02-03T10:00:00+01:00 eligible "{\"kommune\":\"Viborg\"}" >r &&
+		test_expect_code 75 skema-store ro/t.db <r >out 2>err;
+		code=$?; umount ro; test $code = 0 && test_line_count = 0 out
+	else
+		echo "# cannot mount a tmpfs here; checked a missing directory instead" &&
+		mkrec 12 temaforloeb 2026-02-03T10:00:00+01:00 eligible "{\"kommune\":\"Viborg\"}" >r &&
+		test_expect_code 75 skema-store nodir/t.db <r >out 2>err &&
+		test_line_count = 0 out
+	fi
+'
+
+test_expect_success 'a full disk: exit 75, the record rolled back' '
+	if mkdir full && mount -t tmpfs -o size=256k tmpfs full 2>/dev/null; then
+		skema-store full/t.db </dev/null &&
+		dd if=/dev/zero of=full/filler bs=4k 2>/dev/null;
+		head -c 300000 /dev/zero | tr "\0" x >big &&
+		mkrec 13 temaforloeb 2026-02-04T10:00:00+01:00 eligible "{\"kommune\":\"Viborg\"}" |
+		jq -c --rawfile m big ".fields.motivation = {kind: \"text\", raw: \$m, value: \$m}" >r &&
+		test_expect_code 75 skema-store full/t.db <r >out 2>err;
+		code=$?; rm -f full/filler;
+		n=$(sql full/t.db "SELECT COUNT(*) FROM submissions"); umount full;
+		test $code = 0 && test_line_count = 0 out && test "$n" = 0
+	else
+		echo "# cannot mount a tmpfs here; skipped"
+	fi
+'
+
+test_expect_success 'an old v1 database is migrated and keeps its numbers' '
+	sqlite3 old.db <"$FIXTURES/store/schema-v1.sql" &&
+	test "$(sql old.db "PRAGMA user_version")" = 1 &&
+	mkrec 14 temaforloeb 2021-06-01T10:00:00+02:00 eligible "{\"kommune\":\"Skive\"}" >r &&
+	skema-store old.db <r >out &&
+	test "$(sql old.db "PRAGMA user_version")" = 2 &&
+	test "$(jq -r .submission.case_number out)" = 2021-000008 &&
+	sql old.db "SELECT offer_id, received, selected FROM offer_summary ORDER BY offer_id" >actual &&
+	printf "raadgivningsforloeb|1|1\ntemaforloeb|1|0\n" >expect &&
+	test_cmp expect actual &&
+	sql old.db "PRAGMA integrity_check" >actual &&
+	echo ok >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a database newer than this skema is refused' '
+	sqlite3 new.db "PRAGMA user_version = 99" &&
+	test_must_fail skema-store new.db </dev/null 2>err &&
+	test_grep "newer than this skema" err
+'
+
+test_done
