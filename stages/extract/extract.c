@@ -1,0 +1,299 @@
+/*
+ * skema-extract - read the fields of filled-in DOCX and ODT forms.
+ *
+ * Usage:
+ *   skema-extract [--forms DIR] [--no-sandbox] [LIMITS] < records > records
+ *   skema-extract --inspect [--json] [--forms DIR] [LIMITS] FILE...
+ *
+ * As a stage, reads JSON Lines records (docs/records.md), reads the file at
+ * each record's "path", and writes the record with "format", "form",
+ * "fields", "extra_fields" and "warnings" added, or with "error" set: a
+ * stable code, an English message and Danish advice for staff.  A record
+ * that already failed passes through untouched; one bad document never
+ * stops the batch.  --inspect lists every field of any DOCX or ODT instead
+ * (inspect.c).
+ *
+ * Exit: 0 when every record was written (documents refused included), 64
+ * usage, 65 when input lines were not records (--inspect: a file was
+ * refused), 70 internal failure, 78 no offer definitions.
+ *
+ * Security: documents are untrusted.  Each is parsed in a forked child
+ * with resource limits and a seccomp filter (sandbox.c); XML without
+ * network, entities or DTDs (xml.c); zip sizes counted from the bytes
+ * actually inflated (zip.c).  --no-sandbox parses in this process, for
+ * fuzzing and benchmarks only.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "msg.h"
+#include "offer.h"
+#include "paths.h"
+#include "record.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+static void usage(FILE *out);
+static int parse_size(const char *text, size_t *out);
+static int run_stage(const struct offer_set *offers, const struct extract_limits *limits,
+		     int sandbox);
+static int run_inspect(char **files, int nfiles, const struct offer_set *offers,
+		       const struct extract_limits *limits, int sandbox, int as_json);
+
+enum {
+	OPT_FORMS = 256, OPT_NO_SANDBOX, OPT_INSPECT, OPT_JSON, OPT_MAX_SIZE, OPT_MAX_ENTRIES,
+	OPT_MAX_PART, OPT_MAX_TOTAL, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_FIELDS,
+	OPT_MAX_FIELD_LEN, OPT_MAX_MEMORY, OPT_MAX_CPU, OPT_TIMEOUT, OPT_VERSION,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"forms", required_argument, NULL, OPT_FORMS},
+		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+		{"inspect", no_argument, NULL, OPT_INSPECT},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+		{"max-entries", required_argument, NULL, OPT_MAX_ENTRIES},
+		{"max-part", required_argument, NULL, OPT_MAX_PART},
+		{"max-total", required_argument, NULL, OPT_MAX_TOTAL},
+		{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+		{"max-fields", required_argument, NULL, OPT_MAX_FIELDS},
+		{"max-field-length", required_argument, NULL, OPT_MAX_FIELD_LEN},
+		{"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+		{"max-cpu", required_argument, NULL, OPT_MAX_CPU},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	struct extract_limits limits;
+	const char *forms_dir = NULL;
+	int sandbox = 1, inspect = 0, as_json = 0, c;
+	size_t n;
+
+	msg_set_program("skema-extract");
+	extract_limits_default(&limits);
+	while ((c = getopt_long(argc, argv, "qvh", options, NULL)) != -1) {
+		int bad = 0;
+		switch (c) {
+		case OPT_FORMS:
+			forms_dir = optarg;
+			break;
+		case OPT_NO_SANDBOX:
+			sandbox = 0;
+			break;
+		case OPT_INSPECT:
+			inspect = 1;
+			break;
+		case OPT_JSON:
+			as_json = 1;
+			break;
+		case OPT_MAX_SIZE:
+			bad = parse_size(optarg, &limits.max_size);
+			break;
+		case OPT_MAX_ENTRIES:
+			bad = parse_size(optarg, &limits.max_entries);
+			break;
+		case OPT_MAX_PART:
+			bad = parse_size(optarg, &limits.max_part);
+			break;
+		case OPT_MAX_TOTAL:
+			bad = parse_size(optarg, &limits.max_total);
+			break;
+		case OPT_MAX_RATIO:
+			bad = parse_size(optarg, &limits.max_ratio);
+			break;
+		case OPT_MAX_DEPTH:
+			bad = parse_size(optarg, &n) || n < 2 || n > 256;
+			limits.max_depth = (int)n;
+			break;
+		case OPT_MAX_FIELDS:
+			bad = parse_size(optarg, &limits.max_fields);
+			break;
+		case OPT_MAX_FIELD_LEN:
+			bad = parse_size(optarg, &limits.max_field_len);
+			break;
+		case OPT_MAX_MEMORY:
+			bad = parse_size(optarg, &limits.max_memory);
+			break;
+		case OPT_MAX_CPU:
+			bad = parse_size(optarg, &n) || n > 3600;
+			limits.max_cpu = (int)n;
+			break;
+		case OPT_TIMEOUT:
+			bad = parse_size(optarg, &n) || n < 1 || n > 3600000;
+			limits.timeout_ms = (int)n;
+			break;
+		case 'q':
+			msg_set_verbosity(-1);
+			break;
+		case 'v':
+			msg_set_verbosity(1);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		case OPT_VERSION:
+			printf("skema-extract (skema) %s\n", SKEMA_VERSION);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (bad) {
+			msg_error("bad value for an option: %s", optarg);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (inspect && optind >= argc) {
+		msg_error("--inspect needs at least one file");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!inspect && optind < argc) {
+		msg_error("unexpected argument: %s", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	extract_xml_setup();
+	struct offer_set offers;
+	struct strbuf err;
+	offer_set_init(&offers);
+	strbuf_init(&err, 64 * 1024);
+	if (!forms_dir)
+		forms_dir = paths_forms_dir();
+	int loaded = offer_set_load(&offers, forms_dir, &err);
+	int status;
+	if (inspect) {
+		/* Inspecting works on any document; offers only add the "# form" line. */
+		status = run_inspect(argv + optind, argc - optind, &offers, &limits, sandbox,
+				     as_json);
+	} else if (offers.count == 0) {
+		msg_error("%s: no offer definitions%s%s", forms_dir, err.len ? ": " : "",
+			  strbuf_str(&err));
+		status = EXIT_CONFIG;
+	} else {
+		if (loaded < 0)
+			msg_warn("%s", strbuf_str(&err));
+		status = run_stage(&offers, &limits, sandbox);
+	}
+	offer_set_release(&offers);
+	strbuf_release(&err);
+	return status;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: skema-extract [--forms DIR] [--no-sandbox] [LIMITS] < records > records\n"
+	      "       skema-extract --inspect [--json] [--forms DIR] [LIMITS] FILE...\n"
+	      "\n"
+	      "Reads the fields of filled-in DOCX and ODT forms (docs/records.md).\n"
+	      "\n"
+	      "  --forms DIR           offer definitions (default: the data directory's forms/)\n"
+	      "  --no-sandbox          parse in this process (fuzzing, benchmarks)\n"
+	      "  --inspect             list every field of each FILE instead\n"
+	      "  --json                with --inspect: one JSON object per file\n"
+	      "  -q, --quiet           errors only\n"
+	      "  -v, --verbose         more messages\n"
+	      "  -h, --help            this text\n"
+	      "      --version         the version\n"
+	      "\n"
+	      "Limits (sizes take K, M, G):\n"
+	      "  --max-size N          bytes of the file (20M)\n"
+	      "  --max-entries N       zip entries (1000)\n"
+	      "  --max-part N          inflated bytes of one part (20M)\n"
+	      "  --max-total N         inflated bytes of all parts read (64M)\n"
+	      "  --max-ratio N         inflated:compressed ratio past 1 MiB (100)\n"
+	      "  --max-depth N         XML nesting, 2..256 (256)\n"
+	      "  --max-fields N        fields in one document (2000)\n"
+	      "  --max-field-length N  bytes of one field (100000)\n"
+	      "  --max-memory N        address space of the parsing child (512M)\n"
+	      "  --max-cpu N           CPU seconds of the parsing child (10)\n"
+	      "  --timeout MS          wall-clock milliseconds per document (10000)\n",
+	      out);
+}
+
+static int parse_size(const char *text, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!text || *text < '0' || *text > '9')
+		return 1;
+	unsigned long long v = strtoull(text, &end, 10);
+	unsigned long long mult = 1;
+	if (*end == 'K' || *end == 'k')
+		mult = 1024ull, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024ull * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1024ull * 1024 * 1024, end++;
+	if (errno || *end || v > (unsigned long long)SIZE_MAX / mult)
+		return 1;
+	*out = (size_t)(v * mult);
+	return 0;
+}
+
+static int run_stage(const struct offer_set *offers, const struct extract_limits *limits,
+		     int sandbox)
+{
+	json_t *rec;
+	int r, status = EXIT_DONE;
+	while ((r = record_read(stdin, &rec)) != 0) {
+		if (r < 0) {
+			status = EXIT_DATAERR;
+			continue;
+		}
+		const char *path = record_str(rec, "path");
+		if (!record_failed(rec)) {
+			if (!path) {
+				record_fail(rec, "extract", "io", 1, "record without a path",
+					    "Posten mangler en fil. Kontakt en administrator.");
+			} else {
+				json_t *scan = extract_scan_path(path, path, limits, sandbox);
+				extract_apply(rec, scan, offers);
+				json_decref(scan);
+			}
+		}
+		if (record_write(stdout, rec) < 0) {
+			msg_syserror("stdout");
+			json_decref(rec);
+			return EXIT_SOFTWARE;
+		}
+		json_decref(rec);
+	}
+	if (ferror(stdin)) {
+		msg_syserror("stdin");
+		return EXIT_SOFTWARE;
+	}
+	return status;
+}
+
+static int run_inspect(char **files, int nfiles, const struct offer_set *offers,
+		       const struct extract_limits *limits, int sandbox, int as_json)
+{
+	int refused = 0;
+	for (int i = 0; i < nfiles; i++) {
+		json_t *scan = extract_scan_path(files[i], files[i], limits, sandbox);
+		refused |= extract_inspect_print(stdout, files[i], scan,
+						 offers->count ? offers : NULL, as_json);
+		json_decref(scan);
+	}
+	if (fflush(stdout) == EOF) {
+		msg_syserror("stdout");
+		return EXIT_SOFTWARE;
+	}
+	return refused ? EXIT_DATAERR : EXIT_DONE;
+}

@@ -1,0 +1,173 @@
+/*
+ * extract.h - the modules of skema-extract, and what they pass each other.
+ *
+ * The stage reads untrusted DOCX and ODT files.  The work is split so that
+ * everything which touches document bytes (zip.c, xml.c, docx.c, odt.c,
+ * document.c) produces one JSON "scan": the fields found, the table rows
+ * and "Label: value" paragraphs for the fallback, the document properties
+ * and warnings, or an error.  The scan is made in a sandboxed child
+ * (sandbox.c) and sent to the parent as one JSON text; the parent alone
+ * knows the offers and turns the scan into the record (mapping.c) or into
+ * the --inspect listing (inspect.c).
+ *
+ * A scan:
+ *   {"format": "docx", "properties": {"skema.form": "...", ...},
+ *    "title": "...",
+ *    "fields": [{"name", "kind", "raw", "value"?, "source", "part",
+ *                "label"?, "options"?: [...]}, ...],
+ *    "rows": [["cell", "cell"], ...], "paragraphs": ["text", ...],
+ *    "warnings": ["..."]}
+ * or {"error": {"code", "message", "message_da", "permanent"}}.
+ */
+#ifndef SKEMA_EXTRACT_H
+#define SKEMA_EXTRACT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "strbuf.h"
+
+/* Limits on one document; every one is an option of skema-extract. */
+struct extract_limits {
+	size_t max_size;        /* bytes of the file itself */
+	size_t max_entries;     /* zip entries */
+	size_t max_part;        /* inflated bytes of one part */
+	size_t max_total;       /* inflated bytes of all parts read */
+	size_t max_ratio;       /* inflated : compressed, checked past 1 MiB */
+	int max_depth;          /* XML nesting */
+	size_t max_fields;      /* fields in one document */
+	size_t max_field_len;   /* bytes of one field's text */
+	size_t max_rows;        /* table rows and paragraphs kept for the fallback */
+	/* Sandbox only. */
+	size_t max_memory;      /* RLIMIT_AS of the child */
+	int max_cpu;            /* RLIMIT_CPU seconds */
+	int timeout_ms;         /* wall clock */
+};
+
+void extract_limits_default(struct extract_limits *limits);
+
+/* Error codes of docs/records.md, with their Danish advice for staff. */
+const char *extract_error_da(const char *code);
+
+/*
+ * The scan being built, and the first error.  Once err_code is set, every
+ * later step is skipped: a document over a limit is refused, not half-read.
+ */
+struct extract_scan {
+	const struct extract_limits *limits;
+	const char *display;   /* the file as named in messages; borrowed */
+	const char *part;      /* the part being read, for messages; borrowed */
+	json_t *fields;        /* array */
+	json_t *rows;          /* array of arrays of strings */
+	json_t *paragraphs;    /* array of strings */
+	json_t *properties;    /* object */
+	json_t *warnings;      /* array of strings */
+	char *title;
+	const char *format;
+	size_t total_inflated;
+	char err_code[32];
+	struct strbuf err_msg;
+};
+
+void extract_scan_init(struct extract_scan *scan, const struct extract_limits *limits,
+		       const char *display);
+void extract_scan_release(struct extract_scan *scan);
+/* Records the first error; returns -1 so callers can "return extract_fail(...)". */
+int extract_fail(struct extract_scan *scan, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int extract_failed(const struct extract_scan *scan);
+/* Adds a warning once (the same text twice is kept once). */
+void extract_warn(struct extract_scan *scan, const char *text);
+/*
+ * Appends a field.  name, raw may be any bytes: invalid UTF-8 is escaped
+ * as \xNN so the JSON stays valid (Formular_Anzeige has garbage names).
+ * Returns the new field object (borrowed) or NULL after an error (too many
+ * fields).
+ */
+json_t *extract_add_field(struct extract_scan *scan, const char *name, const char *kind,
+			  const char *raw, const char *source);
+/* Sets key of field to a string made safe as above. */
+void extract_field_set(json_t *field, const char *key, const char *value);
+/* A copy of text as valid UTF-8 (invalid bytes as \xNN); caller json_decref()s. */
+json_t *extract_json_string(const char *text);
+/* The scan as a JSON object (new reference). */
+json_t *extract_scan_json(const struct extract_scan *scan);
+
+/*
+ * Reads the document at path (display names it in messages) and fills
+ * scan.  Returns 0, or -1 with the scan's error set.  Never exits.
+ */
+int extract_document(const char *path, struct extract_scan *scan);
+/* Reads the whole file (capped by max_size); caller frees *data.  0 or -1. */
+int extract_read_file(const char *path, struct extract_scan *scan, unsigned char **data,
+		      size_t *size);
+/* The same on bytes already in memory (fuzzing). */
+int extract_document_mem(const unsigned char *data, size_t size, struct extract_scan *scan);
+
+/* zip.c: a zip package held in memory. */
+struct extract_zip;
+int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan *scan,
+		     struct extract_zip **out);
+void extract_zip_free(struct extract_zip *zip);
+/* 1 when the package has an entry named exactly name. */
+int extract_zip_has(struct extract_zip *zip, const char *name);
+/* Name of entry i (borrowed), i < count; for listing customXml parts. */
+size_t extract_zip_count(const struct extract_zip *zip);
+const char *extract_zip_name(const struct extract_zip *zip, size_t i);
+/*
+ * Inflates entry name into out (capped by the limits, counted from the
+ * bytes actually inflated).  Returns 0, 1 when there is no such entry, or
+ * -1 with the scan's error set.
+ */
+int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *out,
+		     struct extract_scan *scan);
+
+/* xml.c: libxml2's reader, configured for untrusted input. */
+struct _xmlTextReader;
+void extract_xml_setup(void);
+/* Returns a reader on buf (which must outlive it), or NULL with the error set. */
+struct _xmlTextReader *extract_xml_reader(const char *buf, size_t len, struct extract_scan *scan);
+/*
+ * Advances like xmlTextReaderRead, refusing DOCTYPEs and nesting deeper
+ * than the limit.  Returns 1, 0 at the end, -1 with the error set.
+ */
+int extract_xml_next(struct _xmlTextReader *reader, struct extract_scan *scan);
+void extract_xml_reader_free(struct _xmlTextReader *reader);
+/* Attribute by namespace and local name; caller frees with free(). */
+char *extract_xml_attr(struct _xmlTextReader *reader, const char *ns, const char *local);
+
+/* docx.c, odt.c: the word processors' markup. */
+int extract_docx(struct extract_zip *zip, struct extract_scan *scan);
+int extract_flat_opc(const char *buf, size_t len, struct extract_scan *scan);
+int extract_odt(struct extract_zip *zip, struct extract_scan *scan);
+int extract_fodt(const char *buf, size_t len, struct extract_scan *scan);
+
+/*
+ * sandbox.c: scans path in a child process with resource limits and a
+ * seccomp filter, or in this process when sandbox is 0.  Returns the scan
+ * as JSON (new reference), an error scan when the child crashed, timed out
+ * or ran out of memory; never NULL.
+ */
+json_t *extract_scan_path(const char *path, const char *display,
+			  const struct extract_limits *limits, int sandbox);
+
+/* mapping.c: from a scan to the record's form, fields and extra_fields. */
+struct offer_set;
+void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers);
+/* The offer a scan belongs to, or NULL; *source is "property", "title" or "labels". */
+const struct offer *extract_identify(json_t *scan, const struct offer_set *offers,
+				     const char **source);
+
+/* inspect.c: prints one file's fields; returns 1 when the file was refused. */
+#include <stdio.h>
+int extract_inspect_print(FILE *out, const char *path, json_t *scan,
+			  const struct offer_set *offers, int as_json);
+
+/* text.c: collecting text for fields and the fallback. */
+/* 1 when text is one of Word's or LibreOffice's placeholder texts. */
+int extract_is_placeholder(const char *text);
+/* Trims, and cuts runs of blank lines; used for every raw value. */
+void extract_tidy(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * mapping.c - from what a document holds to what an offer asks for.
+ *
+ * Which offer: the custom property skema.form (blank forms carry it and
+ * Word and LibreOffice keep it on save), else the document title, else the
+ * offer whose field names or printed labels the document shows most.
+ * Which value: the control named like the field; else a control whose
+ * label (the text beside it) is the field's label; else a label/value
+ * table (label cell, value in the next cell or the cell below); else a
+ * "Label: value" paragraph.  Each value keeps its source, so a reviewer
+ * sees how sure we are.  Values are normalised by normalize_value() (the
+ * offers engineer's module), never here.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "normalize.h"
+#include "offer.h"
+#include "record.h"
+
+/*
+ * Folds a label for comparison: lower case (ASCII and Æ Ø Å), white space
+ * runs as one space, a trailing colon, asterisk or question mark dropped.
+ * Writes into out (size bytes).
+ */
+static void fold_label(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	int space = 1;
+	for (const unsigned char *p = (const unsigned char *)in; *p && n + 3 < size; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			if (!space)
+				out[n++] = ' ';
+			space = 1;
+			continue;
+		}
+		if (p[0] == 0xc2 && p[1] == 0xa0) { /* no-break space */
+			if (!space)
+				out[n++] = ' ';
+			space = 1;
+			p++;
+			continue;
+		}
+		space = 0;
+		if (p[0] == 0xc3 && (p[1] == 0x86 || p[1] == 0x98 || p[1] == 0x85)) {
+			out[n++] = (char)0xc3;
+			out[n++] = (char)(p[1] + 0x20);
+			p++;
+			continue;
+		}
+		out[n++] = (char)tolower(*p);
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' || out[n - 1] == '*' ||
+			 out[n - 1] == '?'))
+		n--;
+	out[n] = '\0';
+}
+
+static int label_equal(const char *a, const char *b)
+{
+	char fa[1024], fb[1024];
+	fold_label(a, fa, sizeof fa);
+	fold_label(b, fb, sizeof fb);
+	return fa[0] && strcmp(fa, fb) == 0;
+}
+
+static json_t *find_named(json_t *fields, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) {
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && strcmp(n, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* A control without a usable name, labelled by the text beside it. */
+static json_t *find_labelled(json_t *fields, const struct offer *offer,
+			     const struct offer_field *want)
+{
+	size_t i;
+	json_t *f;
+	if (!want->label)
+		return NULL;
+	json_array_foreach(fields, i, f) {
+		const char *n = json_string_value(json_object_get(f, "name"));
+		const char *label = json_string_value(json_object_get(f, "label"));
+		if (n && offer_find_field(offer, n))
+			continue; /* it belongs to another field */
+		if (label && label_equal(label, want->label))
+			return f;
+	}
+	return NULL;
+}
+
+/* Label/value tables: the value right of the label, else below it. */
+static int find_in_rows(json_t *rows, const char *label, const char **value)
+{
+	for (size_t r = 0; r < json_array_size(rows); r++) {
+		json_t *row = json_array_get(rows, r);
+		for (size_t c = 0; c < json_array_size(row); c++) {
+			if (!label_equal(json_string_value(json_array_get(row, c)), label))
+				continue;
+			if (c + 1 < json_array_size(row)) {
+				*value = json_string_value(json_array_get(row, c + 1));
+				return 1;
+			}
+			json_t *below = json_array_get(rows, r + 1);
+			if (below && c < json_array_size(below)) {
+				*value = json_string_value(json_array_get(below, c));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* "Label: value" paragraphs; *value points into a copy the caller frees. */
+static char *find_in_paragraphs(json_t *paragraphs, const char *label)
+{
+	for (size_t i = 0; i < json_array_size(paragraphs); i++) {
+		const char *p = json_string_value(json_array_get(paragraphs, i));
+		const char *colon = strchr(p, ':');
+		if (!colon)
+			continue;
+		char *head = strndup(p, (size_t)(colon - p));
+		int match = head && label_equal(head, label);
+		free(head);
+		if (match) {
+			struct strbuf sb;
+			strbuf_init(&sb, 0);
+			strbuf_puts(&sb, colon + 1);
+			extract_tidy(&sb);
+			return strbuf_detach(&sb);
+		}
+	}
+	return NULL;
+}
+
+static int count_label_hits(json_t *scan, const struct offer *offer)
+{
+	int hits = 0;
+	json_t *rows = json_object_get(scan, "rows");
+	json_t *paragraphs = json_object_get(scan, "paragraphs");
+	json_t *fields = json_object_get(scan, "fields");
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		const char *v;
+		char *p = NULL;
+		if (find_named(fields, f->name) ||
+		    (f->label && (find_in_rows(rows, f->label, &v) ||
+				  (p = find_in_paragraphs(paragraphs, f->label)))))
+			hits++;
+		free(p);
+	}
+	return hits;
+}
+
+const struct offer *extract_identify(json_t *scan, const struct offer_set *offers,
+				     const char **source)
+{
+	json_t *props = json_object_get(scan, "properties");
+	const char *id = json_string_value(json_object_get(props, "skema.form"));
+	if (id && *id) {
+		*source = "property";
+		return offer_set_find(offers, id);
+	}
+	const char *title = json_string_value(json_object_get(scan, "title"));
+	for (size_t i = 0; title && i < offers->count; i++) {
+		if (offers->offers[i]->title && label_equal(offers->offers[i]->title, title)) {
+			*source = "title";
+			return offers->offers[i];
+		}
+	}
+	/* The offer most of whose fields the document shows, by a clear margin. */
+	const struct offer *best = NULL;
+	int best_hits = 0, second = 0;
+	for (size_t i = 0; i < offers->count; i++) {
+		int hits = count_label_hits(scan, offers->offers[i]);
+		if (hits > best_hits) {
+			second = best_hits;
+			best_hits = hits;
+			best = offers->offers[i];
+		} else if (hits > second) {
+			second = hits;
+		}
+	}
+	if (best && best_hits >= 3 && best_hits > second + 1 &&
+	    (size_t)best_hits * 2 >= best->nfields) {
+		*source = "labels";
+		return best;
+	}
+	*source = NULL;
+	return NULL;
+}
+
+/* Builds fields.NAME from a control or fallback text, normalised. */
+static json_t *make_field(const struct offer_field *want, const char *kind, const char *raw,
+			  const char *input, const char *source, json_t *options)
+{
+	char reason[200] = "";
+	json_t *out = json_object();
+	json_object_set_new(out, "kind", json_string(kind));
+	json_object_set_new(out, "raw", extract_json_string(raw));
+	json_t *value = normalize_value(want, input, reason, sizeof reason);
+	if (value) {
+		json_object_set_new(out, "value", value);
+	} else {
+		json_object_set_new(out, "value", json_null());
+		json_object_set_new(out, "error",
+				    extract_json_string(reason[0] ? reason : "ugyldig værdi"));
+	}
+	json_object_set_new(out, "source", json_string(source));
+	if (options)
+		json_object_set(out, "options", options);
+	return out;
+}
+
+void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
+{
+	json_t *error = json_object_get(scan, "error");
+	if (error) {
+		record_fail(rec, "extract", json_string_value(json_object_get(error, "code")),
+			    json_is_true(json_object_get(error, "permanent")),
+			    json_string_value(json_object_get(error, "message")),
+			    json_string_value(json_object_get(error, "message_da")));
+		return;
+	}
+	const char *format = json_string_value(json_object_get(scan, "format"));
+	record_set_str(rec, "format", format);
+	size_t i;
+	json_t *w;
+	json_array_foreach(json_object_get(scan, "warnings"), i, w)
+		record_warn(rec, "extract", json_string_value(w));
+
+	const char *source = NULL;
+	const struct offer *offer = extract_identify(scan, offers, &source);
+	if (!offer) {
+		json_t *props = json_object_get(scan, "properties");
+		const char *id = json_string_value(json_object_get(props, "skema.form"));
+		char message[600], da[600];
+		const char *path = record_str(rec, "path");
+		if (id) {
+			snprintf(message, sizeof message, "%s: form \"%.100s\" is not a known offer",
+				 path ? path : "", id);
+			snprintf(da, sizeof da,
+				 "Blanketten siger, at den hører til tilbuddet \"%.100s\", som skema "
+				 "ikke kender. Kontakt en administrator, eller behandl ansøgningen "
+				 "manuelt.",
+				 id);
+		} else {
+			snprintf(message, sizeof message,
+				 "%s: which offer the form belongs to could not be determined",
+				 path ? path : "");
+			snprintf(da, sizeof da, "%s", extract_error_da("unknown_form"));
+		}
+		record_fail(rec, "extract", "unknown_form", 1, message, da);
+		return;
+	}
+	json_t *props = json_object_get(scan, "properties");
+	const char *version = json_string_value(json_object_get(props, "skema.version"));
+	json_t *form = json_pack("{s:s, s:s, s:s}", "id", offer->id, "version",
+				 version ? version : offer->version ? offer->version : "", "source",
+				 source);
+	json_object_set_new(rec, "form", form);
+
+	json_t *fields = json_object_get(scan, "fields");
+	json_t *rows = json_object_get(scan, "rows");
+	json_t *paragraphs = json_object_get(scan, "paragraphs");
+	json_t *out = json_object();
+	json_t *used = json_array(); /* fields consumed by label, not to be listed as extra */
+	for (size_t k = 0; k < offer->nfields; k++) {
+		const struct offer_field *want = &offer->fields[k];
+		json_t *f = find_named(fields, want->name);
+		if (!f)
+			f = find_labelled(fields, offer, want);
+		if (f) {
+			const char *raw = json_string_value(json_object_get(f, "raw"));
+			const char *mapped = json_string_value(json_object_get(f, "value"));
+			json_object_set_new(
+				out, want->name,
+				make_field(want, json_string_value(json_object_get(f, "kind")), raw,
+					   mapped ? mapped : raw,
+					   json_string_value(json_object_get(f, "source")),
+					   json_object_get(f, "options")));
+			json_array_append(used, f);
+			continue;
+		}
+		if (!want->label)
+			continue;
+		const char *value;
+		if (find_in_rows(rows, want->label, &value)) {
+			json_object_set_new(out, want->name,
+					    make_field(want, "text", value, value, "table", NULL));
+			continue;
+		}
+		char *p = find_in_paragraphs(paragraphs, want->label);
+		if (p)
+			json_object_set_new(out, want->name,
+					    make_field(want, "text", p, p, "paragraph", NULL));
+		free(p);
+	}
+	json_object_set_new(rec, "fields", out);
+
+	json_t *extra = json_array();
+	json_t *f;
+	json_array_foreach(fields, i, f) {
+		const char *name = json_string_value(json_object_get(f, "name"));
+		int is_used = 0;
+		for (size_t u = 0; u < json_array_size(used); u++)
+			if (json_array_get(used, u) == f)
+				is_used = 1;
+		if (is_used || !name || !*name || offer_find_field(offer, name))
+			continue;
+		json_array_append_new(extra, json_pack("{s:O, s:O, s:O, s:O}", "name",
+						       json_object_get(f, "name"), "kind",
+						       json_object_get(f, "kind"), "raw",
+						       json_object_get(f, "raw"), "source",
+						       json_object_get(f, "source")));
+	}
+	json_object_set_new(rec, "extra_fields", extra);
+	if (!json_object_get(rec, "warnings"))
+		json_object_set_new(rec, "warnings", json_array());
+	json_decref(used);
+}

@@ -1,0 +1,226 @@
+/*
+ * sandbox.c - reading one document in a child process that can do almost
+ * nothing.
+ *
+ * libxml2's README says it is not meant for untrusted data, and libzip has
+ * had its CVEs; so the parse runs in a forked child: the file is read into
+ * memory first, then the child limits itself (RLIMIT_AS, RLIMIT_CPU,
+ * RLIMIT_FSIZE 0, RLIMIT_NOFILE) and installs a seccomp filter that
+ * allows reading and writing already open descriptors, memory management
+ * and exit; open, socket, execve and the rest fail with EPERM.  The child
+ * writes its scan as one JSON text into a pipe and exits.  The parent
+ * enforces a wall-clock timeout and turns whatever the child does (crash,
+ * kill, garbage, silence) into an error for that one document: crash,
+ * timeout or out_of_memory.  A fork of this small process costs well under a
+ * millisecond, so one document per child is affordable.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extract.h"
+
+/* The child's exit status when it could not even produce its answer. */
+#define CHILD_OOM 71
+
+/* Largest answer accepted from a child: fields are capped well below this. */
+#define MAX_ANSWER (256u << 20)
+
+static json_t *error_scan(const char *display, const char *code, const char *what)
+{
+	char line[1200];
+	snprintf(line, sizeof line, "%s: %s", display, what);
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string(code));
+	json_object_set_new(err, "message", extract_json_string(line));
+	json_object_set_new(err, "message_da", json_string(extract_error_da(code)));
+	json_object_set_new(err, "permanent", json_true());
+	return json_pack("{s:o}", "error", err);
+}
+
+static json_t *scan_in_process(const char *path, const char *display,
+			       const struct extract_limits *limits)
+{
+	struct extract_scan scan;
+	extract_scan_init(&scan, limits, display);
+	extract_document(path, &scan);
+	json_t *result = extract_scan_json(&scan);
+	extract_scan_release(&scan);
+	return result;
+}
+
+static int confine(const struct extract_limits *limits)
+{
+	struct rlimit rl;
+	rl.rlim_cur = rl.rlim_max = limits->max_memory;
+	if (limits->max_memory && setrlimit(RLIMIT_AS, &rl) < 0)
+		return -1;
+	rl.rlim_cur = (rlim_t)limits->max_cpu;
+	rl.rlim_max = (rlim_t)limits->max_cpu + 1;
+	if (limits->max_cpu && setrlimit(RLIMIT_CPU, &rl) < 0)
+		return -1;
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+		return -1;
+	rl.rlim_cur = rl.rlim_max = 8;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	if (!ctx)
+		return -1;
+	static const int allowed[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(exit),
+		SCMP_SYS(exit_group), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
+		SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(rt_sigprocmask), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+		SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(clock_gettime),
+		SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getpid), SCMP_SYS(gettid),
+		SCMP_SYS(tgkill), SCMP_SYS(sigaltstack),
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0] && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(EXIT_FAILURE);
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+static void child(int fd, const char *path, const char *display,
+		  const struct extract_limits *limits)
+{
+	struct extract_scan scan;
+	unsigned char *data = NULL;
+	size_t size = 0;
+
+	extract_scan_init(&scan, limits, display);
+	/* Open and read before confinement: the filter forbids open(2). */
+	if (extract_read_file(path, &scan, &data, &size) == 0) {
+		if (confine(limits) < 0)
+			_exit(EXIT_FAILURE);
+		extract_document_mem(data, size, &scan);
+	}
+	json_t *result = extract_scan_json(&scan);
+	char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
+	if (!text)
+		_exit(CHILD_OOM);
+	write_all(fd, text, strlen(text));
+	_exit(0);
+}
+
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+json_t *extract_scan_path(const char *path, const char *display,
+			  const struct extract_limits *limits, int sandbox)
+{
+	if (!sandbox)
+		return scan_in_process(path, display, limits);
+
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return error_scan(display, "io", "cannot create a pipe");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return error_scan(display, "io", "cannot fork");
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], path, display, limits);
+	}
+	close(fds[1]);
+
+	struct strbuf answer;
+	strbuf_init(&answer, MAX_ANSWER);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	int timed_out = 0, too_big = 0;
+	char chunk[65536];
+	for (;;) {
+		long left = limits->timeout_ms - elapsed_ms(&start);
+		if (left <= 0) {
+			timed_out = 1;
+			break;
+		}
+		struct pollfd p = {.fd = fds[0], .events = POLLIN};
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			timed_out = r == 0;
+			break;
+		}
+		ssize_t n = read(fds[0], chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (strbuf_append(&answer, chunk, (size_t)n) < 0) {
+			too_big = 1;
+			break;
+		}
+	}
+	close(fds[0]);
+	if (timed_out || too_big)
+		kill(pid, SIGKILL);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+
+	json_t *result = NULL;
+	if (timed_out) {
+		result = error_scan(display, "timeout", "reading took longer than the time limit");
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+		result = error_scan(display, "timeout", "reading used more than the CPU time limit");
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		result = error_scan(display, "timeout", "the reader was killed (CPU time limit)");
+	} else if (WIFSIGNALED(status)) {
+		char what[100];
+		snprintf(what, sizeof what, "the reader crashed (signal %d)", WTERMSIG(status));
+		result = error_scan(display, "crash", what);
+	} else if (too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
+		result = error_scan(display, "out_of_memory", "the reader ran out of memory");
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		char what[100];
+		snprintf(what, sizeof what, "the reader failed (exit %d)", WEXITSTATUS(status));
+		result = error_scan(display, "crash", what);
+	} else {
+		json_error_t jerr;
+		result = json_loadb(answer.data ? answer.data : "", answer.len, 0, &jerr);
+		if (!json_is_object(result)) {
+			json_decref(result);
+			result = error_scan(display, "crash", "the reader gave no answer");
+		}
+	}
+	strbuf_release(&answer);
+	return result;
+}

@@ -1,0 +1,251 @@
+/*
+ * scan.c - what the extractor found in one document: fields, fallback
+ * text, properties, warnings, or the first error.
+ *
+ * Everything here may hold bytes from an attacker's document, so every
+ * string goes through extract_json_string(): jansson refuses invalid UTF-8,
+ * and a field name with garbage bytes (odftoolkit Formular_Anzeige) must
+ * still be listed, escaped, rather than lost.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "utf8.h"
+
+void extract_limits_default(struct extract_limits *limits)
+{
+	limits->max_size = 20u << 20;
+	limits->max_entries = 1000;
+	limits->max_part = 20u << 20;
+	limits->max_total = 64u << 20;
+	limits->max_ratio = 100;
+	limits->max_depth = 256;
+	limits->max_fields = 2000;
+	limits->max_field_len = 100000;
+	limits->max_rows = 5000;
+	limits->max_memory = 512u << 20;
+	limits->max_cpu = 10;
+	limits->timeout_ms = 10000;
+}
+
+/*
+ * Danish advice per error code, for the staff member who dropped the file.
+ * Each says what happened in plain words and what to do next.
+ */
+static const struct {
+	const char *code;
+	const char *da;
+} advice[] = {
+	{"legacy_doc", "Filen er et gammelt Word-dokument (.doc). Gem dokumentet som .docx eller "
+		       ".odt og læg det i indbakken igen."},
+	{"encrypted", "Filen er beskyttet med adgangskode. Bed ansøgeren om en udgave uden "
+		      "adgangskode, eller åbn den, gem den uden adgangskode som .docx eller .odt og "
+		      "læg den i indbakken igen."},
+	{"pdf", "Filen er en PDF og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at sende "
+		"blanketten som .docx eller .odt, og læg den i indbakken igen."},
+	{"image", "Filen er et billede og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at "
+		  "sende blanketten som .docx eller .odt, og læg den i indbakken igen."},
+	{"empty", "Filen er tom. Bed ansøgeren om at sende blanketten igen som .docx eller .odt."},
+	{"truncated", "Filen er ufuldstændig (afkortet), måske fordi den ikke var færdig med at "
+		      "blive kopieret. Læg den hele fil i indbakken igen, eller bed ansøgeren om at "
+		      "sende den igen."},
+	{"corrupt_zip", "Filen er beskadiget og kan ikke åbnes. Prøv at åbne den i Word eller "
+			"LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
+	{"no_document_part", "Filen ligner et Office-dokument, men indeholder ikke noget "
+			     "tekstdokument. Gem blanketten som .docx eller .odt og læg den i "
+			     "indbakken igen."},
+	{"not_a_document", "Filen er hverken et Word- eller et LibreOffice-dokument. Gem "
+			   "blanketten som .docx eller .odt og læg den i indbakken igen."},
+	{"too_large", "Filen er for stor til at blive læst automatisk. Fjern store billeder, gem "
+		      "blanketten som .docx eller .odt og læg den i indbakken igen."},
+	{"too_many_entries", "Filen indeholder for mange dele til at blive læst automatisk. Gem "
+			     "blanketten igen som .docx eller .odt og læg den i indbakken igen."},
+	{"zip_bomb", "Filen er pakket på en usædvanlig måde og bliver ikke læst af "
+		     "sikkerhedshensyn. Kontakt en administrator."},
+	{"duplicate_entry", "Filen er bygget forkert (den indeholder samme del to gange) og "
+			    "bliver ikke læst af sikkerhedshensyn. Gem blanketten igen i Word eller "
+			    "LibreOffice og læg den i indbakken igen."},
+	{"doctype", "Filen indeholder en dokumenttypeerklæring (DOCTYPE), som et Word- eller "
+		    "LibreOffice-dokument aldrig har, og bliver ikke læst af sikkerhedshensyn. "
+		    "Kontakt en administrator."},
+	{"xml_error", "Filen er beskadiget og kan ikke læses. Prøv at åbne den i Word eller "
+		      "LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
+	{"xml_too_deep", "Filen er bygget usædvanligt dybt og bliver ikke læst af "
+			 "sikkerhedshensyn. Gem blanketten igen og læg den i indbakken igen."},
+	{"too_many_fields", "Filen indeholder langt flere felter end en ansøgningsblanket og "
+			    "bliver ikke læst automatisk. Kontakt en administrator."},
+	{"field_too_long", "Et felt i blanketten indeholder mere tekst, end der kan læses "
+			   "automatisk. Bed ansøgeren om at forkorte teksten og sende blanketten "
+			   "igen."},
+	{"unknown_form", "Det kunne ikke afgøres, hvilket tilbud blanketten hører til. Brug den "
+			 "blanket, der hører til tilbuddet, eller behandl ansøgningen manuelt."},
+	{"macro", "Filen indeholder makroer. Gem dokumentet som .docx uden makroer og læg det i "
+		  "indbakken igen."},
+	{"timeout", "Filen tog for lang tid at læse og er lagt til side. Kontakt en "
+		    "administrator."},
+	{"out_of_memory", "Filen krævede for meget hukommelse at læse og er lagt til side. "
+			  "Kontakt en administrator."},
+	{"crash", "Filen kunne ikke læses på grund af en fejl i skema. Kontakt en administrator; "
+		  "filen er gemt."},
+	{"io", "Filen kunne ikke læses fra disken. Prøv igen senere, eller kontakt en "
+	       "administrator."},
+};
+
+const char *extract_error_da(const char *code)
+{
+	for (size_t i = 0; i < sizeof advice / sizeof advice[0]; i++)
+		if (strcmp(advice[i].code, code) == 0)
+			return advice[i].da;
+	return "Filen kunne ikke læses. Kontakt en administrator; filen er gemt.";
+}
+
+void extract_scan_init(struct extract_scan *scan, const struct extract_limits *limits,
+		       const char *display)
+{
+	memset(scan, 0, sizeof *scan);
+	scan->limits = limits;
+	scan->display = display;
+	scan->part = "";
+	scan->fields = json_array();
+	scan->rows = json_array();
+	scan->paragraphs = json_array();
+	scan->properties = json_object();
+	scan->warnings = json_array();
+	strbuf_init(&scan->err_msg, 1024);
+}
+
+void extract_scan_release(struct extract_scan *scan)
+{
+	if (!scan)
+		return;
+	json_decref(scan->fields);
+	json_decref(scan->rows);
+	json_decref(scan->paragraphs);
+	json_decref(scan->properties);
+	json_decref(scan->warnings);
+	free(scan->title);
+	strbuf_release(&scan->err_msg);
+	scan->fields = scan->rows = scan->paragraphs = scan->properties = scan->warnings = NULL;
+	scan->title = NULL;
+}
+
+int extract_fail(struct extract_scan *scan, const char *code, const char *fmt, ...)
+{
+	if (scan->err_code[0])
+		return -1;
+	snprintf(scan->err_code, sizeof scan->err_code, "%s", code);
+	char text[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	strbuf_reset(&scan->err_msg);
+	/* Messages may quote entry names from the archive: keep them one clean line. */
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(&scan->err_msg, "\\x%02x", *p);
+		else
+			strbuf_putc(&scan->err_msg, (char)*p);
+	}
+	return -1;
+}
+
+int extract_failed(const struct extract_scan *scan)
+{
+	return scan->err_code[0] != '\0';
+}
+
+json_t *extract_json_string(const char *text)
+{
+	if (!text)
+		text = "";
+	if (utf8_is_valid(text))
+		return json_string(text);
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	for (const char *p = text; *p;) {
+		size_t n = utf8_valid_prefix(p);
+		if (n) {
+			strbuf_append(&sb, p, n);
+			p += n;
+		} else {
+			strbuf_printf(&sb, "\\x%02x", (unsigned char)*p);
+			p++;
+		}
+	}
+	json_t *s = json_string(strbuf_str(&sb));
+	strbuf_release(&sb);
+	return s ? s : json_string("");
+}
+
+void extract_warn(struct extract_scan *scan, const char *text)
+{
+	size_t i;
+	json_t *w;
+	json_array_foreach(scan->warnings, i, w)
+		if (strcmp(json_string_value(w), text) == 0)
+			return;
+	json_array_append_new(scan->warnings, extract_json_string(text));
+}
+
+void extract_field_set(json_t *field, const char *key, const char *value)
+{
+	json_object_set_new(field, key, extract_json_string(value));
+}
+
+json_t *extract_add_field(struct extract_scan *scan, const char *name, const char *kind,
+			  const char *raw, const char *source)
+{
+	if (extract_failed(scan))
+		return NULL;
+	if (json_array_size(scan->fields) >= scan->limits->max_fields) {
+		extract_fail(scan, "too_many_fields", "%s: more than %zu fields", scan->part,
+			     scan->limits->max_fields);
+		return NULL;
+	}
+	if (strlen(raw) > scan->limits->max_field_len) {
+		extract_fail(scan, "field_too_long", "%s: field longer than %zu bytes", scan->part,
+			     scan->limits->max_field_len);
+		return NULL;
+	}
+	json_t *field = json_object();
+	extract_field_set(field, "name", name);
+	extract_field_set(field, "kind", kind);
+	extract_field_set(field, "raw", raw);
+	extract_field_set(field, "source", source);
+	extract_field_set(field, "part", scan->part);
+	json_array_append_new(scan->fields, field);
+	return field;
+}
+
+json_t *extract_scan_json(const struct extract_scan *scan)
+{
+	if (extract_failed(scan)) {
+		const char *msg = strbuf_str(&scan->err_msg);
+		char line[1200];
+		snprintf(line, sizeof line, "%s%s%s", scan->display ? scan->display : "",
+			 scan->display ? ": " : "", msg);
+		json_t *err = json_object();
+		json_object_set_new(err, "code", json_string(scan->err_code));
+		json_object_set_new(err, "message", extract_json_string(line));
+		json_object_set_new(err, "message_da",
+				    json_string(extract_error_da(scan->err_code)));
+		/* Only a failure to read the file from disk is worth a retry. */
+		json_object_set_new(err, "permanent",
+				    json_boolean(strcmp(scan->err_code, "io") != 0));
+		return json_pack("{s:o}", "error", err);
+	}
+	json_t *out = json_object();
+	json_object_set_new(out, "format", json_string(scan->format ? scan->format : ""));
+	json_object_set(out, "properties", scan->properties);
+	if (scan->title)
+		json_object_set_new(out, "title", extract_json_string(scan->title));
+	json_object_set(out, "fields", scan->fields);
+	json_object_set(out, "rows", scan->rows);
+	json_object_set(out, "paragraphs", scan->paragraphs);
+	json_object_set(out, "warnings", scan->warnings);
+	return out;
+}
