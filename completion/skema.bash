@@ -81,7 +81,9 @@ _skema()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$(_skema_help_options "$prog")" -- "$cur"))
+			# The global options (skema(1)); --help shows only some.
+			COMPREPLY=($(compgen -W "--workspace --quiet --verbose --json --help --version
+				$(_skema_help_options "$prog")" -- "$cur"))
 		else
 			# "  name   summary" lines under "commands:" in skema --help.
 			local commands

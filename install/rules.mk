@@ -9,7 +9,7 @@
 #   $(DATADIR)/skema/forms, fonts        shipped offer definitions, blank
 #                                        forms, letter texts, fonts; found
 #                                        through <exe>/../share/skema
-#   $(SKEMA_CONFDIR)/forms               editable copies of the offer
+#   $(PKGSYSCONFDIR)/forms               editable copies of the offer
 #                                        definitions, blocks and letter texts:
 #                                        a file here overrides the shipped one
 #   $(MANDIR)/man1, man5                 the manual
@@ -29,7 +29,7 @@ MANDIR         ?= $(DATAROOTDIR)/man
 DOCDIR         ?= $(DATAROOTDIR)/doc/skema
 BASHCOMPDIR    ?= $(DATAROOTDIR)/bash-completion/completions
 SYSCONFDIR     ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
-SKEMA_CONFDIR  ?= $(SYSCONFDIR)/skema
+PKGSYSCONFDIR  ?= $(SYSCONFDIR)/skema
 SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SKEMA_SHAREDIR := $(DATAROOTDIR)/skema
 
@@ -37,18 +37,20 @@ INSTALL        ?= install
 INSTALL_PROGRAM ?= $(INSTALL) -m 755
 INSTALL_DATA   ?= $(INSTALL) -m 644
 
-CPPFLAGS += -DSKEMA_DEFAULT_CONFDIR='"$(SKEMA_CONFDIR)"'
+CPPFLAGS += -DSKEMA_DEFAULT_CONFDIR='"$(PKGSYSCONFDIR)"'
 # No path into the source tree may survive installation, debug info included.
 CFLAGS   += -fdebug-prefix-map=$(CURDIR)=.
 
-# The compiled-in directories must follow PREFIX: paths.o is rebuilt when
-# they change (the stamp is rewritten only when its contents differ).
+# The compiled-in directories (and the flags that keep the source tree out
+# of the binaries) must follow PREFIX and CFLAGS: every object is rebuilt
+# when they change.  The stamp is rewritten only when its contents differ.
 INSTALL_PATHS_STAMP := $(BUILD)/install-paths
 $(INSTALL_PATHS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	@printf '%s\n' '$(PREFIX)' '$(SKEMA_CONFDIR)' >$@.tmp
+	@printf '%s\n' '$(CC)' '$(CPPFLAGS)' '$(CFLAGS)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
-$(BUILD)/stages/lib/paths.o: $(INSTALL_PATHS_STAMP)
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard stages/*/*.c pipeline/*.c tools/*/*.c \
+	tests/unit/*.c)): $(INSTALL_PATHS_STAMP)
 FORCE:
 
 MAN1_PAGES := $(sort $(wildcard man/*.1))
@@ -66,7 +68,7 @@ DOCS       := $(sort $(wildcard README.md docs/*.md))
 # (or @BINDIR@), rewritten here to $(BINDIR).
 define install_unit
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
-	    -e 's|@CONFDIR@|$(SKEMA_CONFDIR)|g' -e 's|/usr/bin/skema|$(BINDIR)/skema|g' \
+	    -e 's|@CONFDIR@|$(PKGSYSCONFDIR)|g' -e 's|/usr/bin/skema|$(BINDIR)/skema|g' \
 	    $(1) >$(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp && \
 	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp && \
 	mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1))
@@ -83,11 +85,11 @@ install: all
 	done; echo "installed $(words $(SKEMA_DATA)) data files in $(DESTDIR)$(SKEMA_SHAREDIR)"
 	@# An administrator's edits survive a reinstall: copy only what is absent.
 	@set -e; for f in $(SKEMA_CONF); do \
-		$(INSTALL) -d "$(DESTDIR)$(SKEMA_CONFDIR)/$${f%/*}"; \
-		if test -e "$(DESTDIR)$(SKEMA_CONFDIR)/$$f"; then \
-			echo "kept $(DESTDIR)$(SKEMA_CONFDIR)/$$f"; \
+		$(INSTALL) -d "$(DESTDIR)$(PKGSYSCONFDIR)/$${f%/*}"; \
+		if test -e "$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; then \
+			echo "kept $(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
 		else \
-			$(INSTALL_DATA) "$$f" "$(DESTDIR)$(SKEMA_CONFDIR)/$$f"; \
+			$(INSTALL_DATA) "$$f" "$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
 		fi; \
 	done
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -112,15 +114,15 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	@set -e; for f in $(SKEMA_CONF); do \
-		c="$(DESTDIR)$(SKEMA_CONFDIR)/$$f"; \
+		c="$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
 		if test -e "$$c" && ! cmp -s "$$f" "$$c"; then \
 			echo "kept $$c: changed locally"; \
 		else \
 			rm -f "$$c"; \
 		fi; \
 	done
-	-@test -d $(DESTDIR)$(SKEMA_CONFDIR) && \
-		find $(DESTDIR)$(SKEMA_CONFDIR) -depth -type d -empty -delete
+	-@test -d $(DESTDIR)$(PKGSYSCONFDIR) && \
+		find $(DESTDIR)$(PKGSYSCONFDIR) -depth -type d -empty -delete
 	-@for d in $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BASHCOMPDIR) \
 		   $(DESTDIR)$(DATAROOTDIR)/bash-completion $(DESTDIR)$(SYSTEMDUNITDIR); do \
 		rmdir "$$d" 2>/dev/null; done; true
@@ -138,8 +140,8 @@ man:
 # --- the Debian package ------------------------------------------------------
 
 # dpkg-buildpackage builds and cleans in the directory it is given, so it
-# works on a copy of the tracked files (as they are in the working tree)
-# under build/deb/, never in the tree other people are building in.
+# works on a copy of the working tree (tracked files and new ones git does
+# not ignore) under build/deb/, never in the tree other people build in.
 DEB_DIR := build/deb
 DEB_SRC := $(DEB_DIR)/skema-$(VERSION)
 
@@ -147,7 +149,7 @@ deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
 		{ echo "make deb: needs dpkg-dev and debhelper (apt-get install debhelper devscripts lintian)" >&2; exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
-	git ls-files -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	git ls-files -z -c -o --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2
 	@ls $(DEB_DIR)/*.deb
 	@if command -v lintian >/dev/null; then lintian --fail-on error $(DEB_DIR)/*.changes; fi
