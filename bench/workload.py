@@ -10,7 +10,13 @@ not eligible (one eligibility criterion fails), a few broken files (empty,
 truncated, legacy .doc, PDF, random bytes, a zip without a document part).
 About one form in fifty is large: a 5,000-character motivation and a
 100-row participant table.  DIR/manifest.tsv lists every file with its offer,
-format, class and size, so the harness can pick samples and count.
+format, class, size and writer, so the harness can pick samples and count.
+
+Writers: about half the forms are written by the project's own form writer
+(build/bin/mkform --fill, when built; a few of them with --plain, as if
+retyped without controls), the rest by the writer in this file, which
+encodes the same fields differently (ODT form controls where mkform writes
+content controls, Word-style split runs in DOCX).
 
 Deterministic: the same N and SEED give the same bytes (zip entries carry a
 fixed date, entries are written in a fixed order), which tests/t8000 checks.
@@ -31,6 +37,7 @@ Exit codes: 0 done, 64 usage, 70 internal error (LibreOffice failed).
 import argparse
 import hashlib
 import io
+import json
 import os
 import random
 import re
@@ -787,10 +794,48 @@ def plan(n, seed):
         r = rng.random()
         klass = "valid" if r < 0.75 else "incomplete" if r < 0.87 else "ineligible" if r < 0.97 else "broken"
         # every class appears as soon as n allows (the rest is random)
-        klass = {5: "incomplete", 9: "ineligible", 13: "broken"}.get(i, klass)
+        klass = {3: "valid", 5: "incomplete", 9: "ineligible", 13: "broken"}.get(i, klass)
         large = rng.random() < 0.02 or i == 3
-        out.append((i, offer, fmt, klass, large))
+        # Who writes the form: the project's own form writer (mkform, when
+        # built) for about half, a few of those "retyped" without controls
+        # (--plain), the rest and every large form (mkform has no 100-row
+        # table) by the writer below, which encodes fields differently
+        # (ODT form controls rather than content controls).
+        w = rng.random()
+        writer = "mkform" if w < 0.47 else "mkform-plain" if w < 0.50 else "builtin"
+        if large or klass == "broken" or i in (0, 1, 8, 9):
+            writer = "builtin"
+        elif i in (2, 10):
+            writer = "mkform"
+        out.append((i, offer, fmt, klass, large, writer))
     return out
+
+
+def mkform_values(values):
+    """VALUES as mkform --fill takes them: strings, integers, booleans;
+    dates as an applicant types them, paragraphs joined; empty left out."""
+    out = {}
+    for name, v in values.items():
+        if v == "" or v is None:
+            continue
+        if isinstance(v, tuple) and v[0] == "para":
+            out[name] = "\n\n".join(v[1])
+        elif isinstance(v, tuple) and v[0] == "date":
+            # typed as applicants type dates, in one of the spec's forms
+            out[name] = date_text(random.Random(repr(v)), *v[1:4])
+        else:
+            out[name] = v
+    return out
+
+
+def run_mkform(mkform, datadir, offer_id, values, plain, out_path, tmpdir):
+    """Writes one filled form with mkform.  Returns its exit code."""
+    vpath = os.path.join(tmpdir, "values.json")
+    with open(vpath, "w", encoding="utf-8") as f:
+        json.dump(mkform_values(values), f, ensure_ascii=False, sort_keys=True)
+    cmd = [mkform, "--fill", vpath] + (["--plain"] if plain else []) + \
+        ["-o", out_path, os.path.join(datadir, "forms", offer_id, "offer.xml")]
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 
 
 def main(argv):
@@ -801,6 +846,9 @@ def main(argv):
     ap.add_argument("--resave", type=int, default=0, metavar="K",
                     help="replace K valid forms by LibreOffice re-saves (default 0)")
     ap.add_argument("--soffice", default=shutil.which("soffice") or "", help="LibreOffice program")
+    ap.add_argument("--mkform", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                     "build", "bin", "mkform"),
+                    help="the project's form writer (default build/bin/mkform; \"\" for none)")
     ap.add_argument("--datadir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."),
                     help="where forms/ is (labels)")
     try:
@@ -813,8 +861,11 @@ def main(argv):
     labels = load_labels(args.datadir)
     forms = os.path.join(args.output, "forms")
     os.makedirs(forms, exist_ok=True)
+    mkform = args.mkform if args.mkform and os.access(args.mkform, os.X_OK) else None
     rows = []
-    for i, offer, fmt, klass, large in plan(args.n, args.seed):
+    failed = 0
+    tmpdir = tempfile.mkdtemp(prefix="skema-workload-")
+    for i, offer, fmt, klass, large, writer in plan(args.n, args.seed):
         rng = random.Random("form:%d:%d" % (args.seed, i))
         values = make_values(rng, offer, klass, large)
         data = (make_docx if fmt == "docx" else make_odt)(rng, offer, values, labels, large)
@@ -822,9 +873,19 @@ def main(argv):
         if klass == "broken":
             detail, data = make_broken(rng, data)
         name = "ansoegning-%05d.%s" % (i + 1, fmt)
-        with open(os.path.join(forms, name), "wb") as f:
+        path = os.path.join(forms, name)
+        if writer.startswith("mkform") and mkform and \
+                os.path.exists(os.path.join(args.datadir, "forms", offer, "offer.xml")):
+            rc = run_mkform(mkform, args.datadir, offer, values, writer == "mkform-plain", path, tmpdir)
+            if rc == 0:
+                rows.append([name, offer, fmt, klass, detail, os.path.getsize(path), writer])
+                continue
+            failed += 1
+            sys.stderr.write("workload: mkform failed (exit %d) on %s; written by the builtin writer\n" % (rc, name))
+        with open(path, "wb") as f:
             f.write(data)
-        rows.append([name, offer, fmt, klass, detail, len(data)])
+        rows.append([name, offer, fmt, klass, detail, len(data), "builtin"])
+    shutil.rmtree(tmpdir, ignore_errors=True)
     if args.resave:
         if not args.soffice:
             sys.stderr.write("workload: --resave needs LibreOffice (soffice), not found\n")
@@ -839,7 +900,7 @@ def main(argv):
                 r[4] = "resaved"
                 r[5] = os.path.getsize(os.path.join(forms, r[0]))
     with open(os.path.join(args.output, "manifest.tsv"), "w", encoding="utf-8") as f:
-        f.write("file\toffer\tformat\tclass\tdetail\tsize\n")
+        f.write("file\toffer\tformat\tclass\tdetail\tsize\twriter\n")
         for r in rows:
             f.write("\t".join(map(str, r)) + "\n")
     return 0

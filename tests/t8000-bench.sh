@@ -33,7 +33,12 @@ test_expect_success 'workload: every offer, both formats, every class' '
 	do
 		test_grep "	$class	" a/manifest.tsv || return 1
 	done &&
-	test_grep "	large	" a/manifest.tsv
+	test_grep "	large	" a/manifest.tsv &&
+	if test -x "$SRC/build/bin/mkform"
+	then
+		test_grep "	mkform$" a/manifest.tsv &&
+		test_grep "	builtin$" a/manifest.tsv
+	fi
 '
 
 test_expect_success 'workload: -n 0 writes an empty manifest; bad usage exits 64' '
@@ -64,7 +69,7 @@ test_expect_success 'workload: forms carry their identity and a control per fiel
 '
 
 test_expect_success 'workload: ODT forms carry form controls with their values' '
-	file=$(awk -F"	" "\$3 == \"odt\" && \$4 == \"valid\" { print \$1; exit }" a/manifest.tsv) &&
+	file=$(awk -F"	" "\$3 == \"odt\" && \$4 == \"valid\" && \$7 == \"builtin\" { print \$1; exit }" a/manifest.tsv) &&
 	unzip -p "a/forms/$file" content.xml >content.xml &&
 	xmllint --noout content.xml &&
 	test_grep "form:current-value=\"[^\"]" content.xml &&
