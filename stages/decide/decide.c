@@ -383,7 +383,11 @@ static char *spread_value(sqlite3 *db, long long id, const char *attribute)
 {
 	char buf[64];
 	long from, to;
-	if (strcmp(attribute, "region") == 0) {
+	/*
+	 * Spreading over 98 kommuner, every age or every size would spread over
+	 * nothing: a kommune counts by its region, ages and sizes by band.
+	 */
+	if (strcmp(attribute, "region") == 0 || strcmp(attribute, "kommune") == 0) {
 		char *kommune = field_value(db, id, "kommune");
 		const char *region = kommune ? kommune_region(kommune) : NULL;
 		if (!region && kommune && kommune_canonical(kommune))
@@ -391,7 +395,8 @@ static char *spread_value(sqlite3 *db, long long id, const char *attribute)
 		free(kommune);
 		return strdup(region ? region : "");
 	}
-	if (strcmp(attribute, "aldersgruppe") == 0 || strcmp(attribute, "age_group") == 0) {
+	if (strcmp(attribute, "aldersgruppe") == 0 || strcmp(attribute, "age_group") == 0 ||
+	    strcmp(attribute, "alder_fra") == 0 || strcmp(attribute, "alder_til") == 0) {
 		char *a = field_value(db, id, "alder_fra"), *b = field_value(db, id, "alder_til");
 		int ok = parse_int(a, &from) == 0 && parse_int(b, &to) == 0;
 		free(a);
@@ -405,7 +410,8 @@ static char *spread_value(sqlite3 *db, long long id, const char *attribute)
 										  : "18-23 år");
 		return strdup(buf);
 	}
-	if (strcmp(attribute, "stoerrelse") == 0 || strcmp(attribute, "size_band") == 0) {
+	if (strcmp(attribute, "stoerrelse") == 0 || strcmp(attribute, "size_band") == 0 ||
+	    strcmp(attribute, "antal_pladser") == 0) {
 		char *a = field_value(db, id, "antal_pladser");
 		int ok = parse_int(a, &from) == 0;
 		free(a);
@@ -527,6 +533,8 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 		}
 		for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++)
 			c->spread[a] = spread_value(db, c->id, offer->spread[a]);
+		if (offer->rank_by)
+			c->rank_value = field_value(db, c->id, offer->rank_by);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {

@@ -26,6 +26,7 @@ struct decide_case {
 	int priority[DECIDE_MAX_PRIORITY];
 	size_t npriority;
 	int priority_passed;
+	char *rank_value;       /* the offer's rank field (<selection rank>), NULL unknown */
 	char *spread[DECIDE_MAX_SPREAD]; /* the value of each spread attribute, "" unknown */
 	/* The decision that stands now, if any. */
 	long long decision_id;

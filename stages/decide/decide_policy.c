@@ -32,6 +32,7 @@ void decide_case_release(struct decide_case *c)
 	free(c->case_number);
 	free(c->received_at);
 	free(c->validation);
+	free(c->rank_value);
 	for (size_t i = 0; i < DECIDE_MAX_SPREAD; i++)
 		free(c->spread[i]);
 	free(c->current_outcome);
@@ -62,6 +63,24 @@ static int by_receipt(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * The offer's rank field, ascending (<selection rank>: e.g. the date the
+ * beredskab was approved, so the revision due soonest comes first).
+ * Numbers compare as numbers, anything else (ISO dates) as text; an
+ * unknown value comes last.
+ */
+static int compare_rank_values(const char *a, const char *b)
+{
+	char *end_a, *end_b;
+	if (!a || !*a || !b || !*b)
+		return (a && *a) ? -1 : (b && *b) ? 1 : 0;
+	double x = strtod(a, &end_a), y = strtod(b, &end_b);
+	if (!*end_a && !*end_b && end_a != a && end_b != b)
+		return x < y ? -1 : x > y;
+	int cmp = strcmp(a, b);
+	return cmp < 0 ? -1 : cmp > 0;
+}
+
 /* Better first: more priority criteria passed, then in the order listed, then receipt. */
 static int by_priority(const void *a, const void *b)
 {
@@ -72,12 +91,16 @@ static int by_priority(const void *a, const void *b)
 	for (size_t i = 0; i < x->npriority && i < y->npriority; i++)
 		if (x->priority[i] != y->priority[i])
 			return x->priority[i] > y->priority[i] ? -1 : 1;
+	int by_value = compare_rank_values(x->rank_value, y->rank_value);
+	if (by_value)
+		return by_value;
 	return by_receipt(x, y);
 }
 
 static int same_priority(const struct decide_case *x, const struct decide_case *y)
 {
-	if (x->priority_passed != y->priority_passed || x->npriority != y->npriority)
+	if (x->priority_passed != y->priority_passed || x->npriority != y->npriority ||
+	    compare_rank_values(x->rank_value, y->rank_value) != 0)
 		return 0;
 	return memcmp(x->priority, y->priority, x->npriority * sizeof *x->priority) == 0;
 }
@@ -138,6 +161,12 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 		strbuf_puts(&c->explanation, " ");
 		strbuf_puts(&c->explanation, c->priority_text);
 	}
+	if (offer->rank_by)
+		strbuf_printf(&c->explanation,
+			      " Ved samme opfyldelse af prioriteringskriterierne rangeres efter »%s« "
+			      "(laveste først), her %s.",
+			      decide_attribute_label(offer, offer->rank_by),
+			      c->rank_value && *c->rank_value ? c->rank_value : "ikke oplyst");
 }
 
 /* Registrations: everyone who registers in time is confirmed. */
@@ -396,6 +425,10 @@ const char *decide_attribute_label(const struct offer *offer, const char *attrib
 		const char *name, *label;
 	} known[] = {
 		{"region", "region"},
+		{"kommune", "region"},
+		{"alder_fra", "aldersgruppe"},
+		{"alder_til", "aldersgruppe"},
+		{"antal_pladser", "størrelse"},
 		{"aldersgruppe", "aldersgruppe"},
 		{"age_group", "aldersgruppe"},
 		{"stoerrelse", "størrelse"},

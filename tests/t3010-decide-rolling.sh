@@ -1,0 +1,114 @@
+#!/bin/bash
+test_description='skema-decide: rolling intake, first come first served, waiting list, withdrawal'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/store/records.sh"
+export SKEMA_FORMS=$FIXTURES/store/forms
+
+# test-rullende: 2 places a year, first come; mangler confirmed automatically.
+outcome() {
+	sql ws/skema.db "SELECT outcome || '/' || state FROM current_decisions WHERE case_number = '$1'"
+}
+
+test_expect_success 'setup: seven applications, stored out of receipt order' '
+	mkdir ws &&
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	mkrec 1 test-rullende 2026-03-01T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\"}" "$C" >in &&
+	mkrec 3 test-rullende 2026-03-05T10:00:00+01:00 eligible "{\"kommune\":\"Vejle\"}" "$C" >>in &&
+	mkrec 2 test-rullende 2026-02-01T10:00:00+01:00 eligible "{\"kommune\":\"Odense\"}" "$C" >>in &&
+	mkrec 4 test-rullende 2026-03-03T10:00:00+01:00 eligible "{\"kommune\":\"Herning\"}" "$C" >>in &&
+	mkrec 5 test-rullende 2026-02-15T10:00:00+01:00 not_eligible "{\"kommune\":\"Skive\"}" "[[\"chefniveau\",\"eligibility\",false]]" >>in &&
+	mkrec 6 test-rullende 2026-02-20T10:00:00+01:00 incomplete "{\"kommune\":\"Viborg\"}" "$C" "[\"kontakt_email\"]" >>in &&
+	mkrec 7 test-rullende 2027-01-10T10:00:00+01:00 eligible "{\"kommune\":\"Aalborg\"}" "$C" >>in &&
+	skema-store ws/skema.db <in >stored &&
+	jq -r ".submission.case_number" stored >cases &&
+	printf "2026-000001\n2026-000002\n2026-000003\n2026-000004\n2026-000005\n2026-000006\n2027-000001\n" >expect &&
+	test_cmp expect cases
+'
+
+test_expect_success 'first come first served within the year, then the waiting list' '
+	skema-decide ws/skema.db >out &&
+	jq -r "[.case_number, .outcome, .state] | @tsv" out | sort >actual &&
+	cat >expect <<-\EOT &&
+	2026-000001	bevilget	proposed
+	2026-000002	venteliste	proposed
+	2026-000003	bevilget	proposed
+	2026-000004	venteliste	proposed
+	2026-000005	afslag	proposed
+	2026-000006	mangler	final
+	2027-000001	bevilget	proposed
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'explanations say rank, capacity and reasons in Danish' '
+	jq -r "select(.case_number == \"2026-000003\") | .explanation" out >e &&
+	test_grep "først til mølle" e &&
+	test_grep "nr. 1 blandt de egnede ansøgninger i året 2026, hvor der er 2 forløb" e &&
+	jq -r "select(.case_number == \"2026-000002\") | .explanation" out >e &&
+	test_grep "Alle 2 forløb i året 2026 er besat" e &&
+	test_grep "venteliste som nr. 2" e &&
+	jq -r "select(.case_number == \"2026-000005\") | .explanation" out >e &&
+	test_grep "chefniveau ikke opfyldt" e &&
+	jq -r "select(.case_number == \"2026-000006\") | .explanation" out >e &&
+	test_grep "Der mangler: »Kontaktpersonens e-mail«" e
+'
+
+test_expect_success 'decisions are in the database with actor and time' '
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = 7 &&
+	test "$(sql ws/skema.db "SELECT COUNT(DISTINCT actor) FROM decisions")" = 1 &&
+	test "$(sql ws/skema.db "SELECT rank FROM current_decisions WHERE case_number = \"2026-000004\"")" = 3 &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM events WHERE event = \"proposed\"")" = 6 &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM events WHERE event = \"decided\"")" = 1
+'
+
+test_expect_success 're-running changes nothing' '
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = 7
+'
+
+test_expect_success 'a new application after the places are gone waits' '
+	mkrec 8 test-rullende 2026-04-01T10:00:00+02:00 eligible "{\"kommune\":\"Randers\"}" "[[\"chefniveau\",\"eligibility\",true]]" >late &&
+	skema-store ws/skema.db <late >/dev/null &&
+	skema-decide ws/skema.db >out &&
+	jq -r "[.case_number, .outcome] | @tsv" out >actual &&
+	printf "2026-000007\tventeliste\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a withdrawal gives the place to the first on the waiting list' '
+	skema -C ws withdraw 2026-000001 >out &&
+	test_grep "2026-000004" out &&
+	test "$(outcome 2026-000004)" = bevilget/proposed &&
+	test "$(outcome 2026-000002)" = venteliste/proposed &&
+	test "$(sql ws/skema.db "SELECT status FROM submissions WHERE case_number = \"2026-000001\"")" = withdrawn &&
+	sql ws/skema.db "SELECT event FROM case_history WHERE case_number = \"2026-000001\"" >actual &&
+	printf "received\nstored\nproposed\nwithdrawn\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a final waiting-list place is still promoted when a place frees' '
+	skema -C ws decide 2026-000002 venteliste >out &&
+	test "$(outcome 2026-000002)" = venteliste/final &&
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again &&
+	skema -C ws withdraw 2026-000003 >out &&
+	test "$(outcome 2026-000002)" = bevilget/proposed &&
+	test "$(outcome 2026-000007)" = venteliste/proposed
+'
+
+test_expect_success 'a withdrawn case cannot be withdrawn or decided again' '
+	test_expect_code 65 skema -C ws withdraw 2026-000001 2>err &&
+	test_grep "withdrawn" err &&
+	test_expect_code 65 skema -C ws decide 2026-000001 bevilget --reason x 2>err &&
+	test_expect_code 65 skema -C ws withdraw 2026-999999 2>err &&
+	test_grep "no such case" err
+'
+
+test_expect_success 'offer_summary agrees' '
+	sql ws/skema.db "SELECT received, withdrawn, incomplete, not_eligible, eligible, selected, waiting, rejected, missing_info FROM offer_summary" >actual &&
+	echo "8|2|1|1|4|3|1|1|1" >expect &&
+	test_cmp expect actual
+'
+
+test_done
