@@ -1,0 +1,126 @@
+#!/bin/bash
+test_description='skema-decide: deadline rounds ranked by priority criteria, ties, late, minimum'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/store/records.sh"
+export SKEMA_FORMS=$FIXTURES/store/forms
+
+# test-frist: deadline 2021-09-13 12:00, at least 3 and at most 4 places,
+# priority criteria ingen_bistand, then motivation.
+app() { # N RECEIVED RESULT INGEN_BISTAND MOTIVATION
+	mkrec "$1" test-frist "$2" "$3" "{\"kommune\":\"K$1\"}" \
+		"[[\"workshops\",\"eligibility\",$([ "$3" = not_eligible ] && echo false || echo true)],[\"ingen_bistand\",\"priority\",$4],[\"motivation\",\"priority\",$5]]" \
+		"$([ "$3" = incomplete ] && echo "[\"motivation\"]" || echo "[]")"
+}
+
+test_expect_success 'setup: an oversubscribed round' '
+	app 1 2021-09-01T10:00:00+02:00 eligible true true >in &&
+	app 2 2021-09-10T10:00:00+02:00 eligible true false >>in &&
+	app 3 2021-09-03T10:00:00+02:00 eligible true false >>in &&
+	app 4 2021-09-04T10:00:00+02:00 eligible true false >>in &&
+	app 5 2021-09-05T10:00:00+02:00 eligible false false >>in &&
+	app 6 2021-09-06T10:00:00+02:00 eligible true true >>in &&
+	app 7 2021-09-13T12:30:00+02:00 eligible true true >>in &&
+	app 8 2021-09-07T10:00:00+02:00 not_eligible true true >>in &&
+	app 9 2021-09-08T10:00:00+02:00 incomplete true true >>in &&
+	skema-store db <in >/dev/null &&
+	cp db before.db
+'
+
+test_expect_success 'nothing is proposed before the deadline' '
+	skema-decide --now 2021-09-13T11:59 db >out &&
+	test_line_count = 0 out &&
+	test "$(sql db "SELECT COUNT(*) FROM decisions")" = 0
+'
+
+test_expect_success '--force proposes before the deadline' '
+	cp before.db forced.db &&
+	skema-decide --force --now 2021-09-10T12:00 forced.db >out &&
+	test_line_count = 9 out
+'
+
+test_expect_success 'after the deadline: ranked, ties by receipt, capacity 4' '
+	skema-decide --now 2021-09-13T12:00:01 db >out &&
+	test_line_count = 9 out &&
+	sql db "SELECT applicant_key, outcome, rank FROM current_decisions JOIN submissions s USING (case_number) ORDER BY rank IS NULL, rank, applicant_key" >actual &&
+	cat >expect <<-\EOT &&
+	kommune:k1|bevilget|1
+	kommune:k6|bevilget|2
+	kommune:k3|bevilget|3
+	kommune:k4|bevilget|4
+	kommune:k2|afslag|5
+	kommune:k5|afslag|6
+	kommune:k7|afslag|
+	kommune:k8|afslag|
+	kommune:k9|mangler|
+	EOT
+	test_cmp expect actual
+'
+
+text_of() { sql db "SELECT explanation FROM current_decisions JOIN submissions s USING (case_number) WHERE applicant_key = 'kommune:$1'"; }
+
+test_expect_success 'explanations give rank, criteria, capacity and the tie rule' '
+	text_of k3 >e &&
+	test_grep "rangeret som nr. 3 af 6 egnede ansøgninger" e &&
+	test_grep "opfylder 1 af 2 prioriteringskriterier" e &&
+	test_grep "Der er plads til 4 kommuner" e &&
+	text_of k2 >e &&
+	test_grep "Ved samme prioritering går den først modtagne ansøgning forud" e &&
+	test_grep "ikke udvalgt" e &&
+	text_of k7 >e &&
+	test_grep "efter ansøgningsfristen 13. september 2021" e &&
+	text_of k9 >e &&
+	test_grep "»Motivation«" e
+'
+
+test_expect_success 'the decisions are proposals; mangler is not auto-confirmed here' '
+	test "$(sql db "SELECT COUNT(*) FROM decisions WHERE state = \"proposed\"")" = 9 &&
+	skema-decide --now 2021-09-14 db >again &&
+	test_line_count = 0 again
+'
+
+test_expect_success 'a round below its minimum tells the manager, once in the log' '
+	app 21 2021-09-01T10:00:00+02:00 eligible true true >few &&
+	app 22 2021-09-02T10:00:00+02:00 eligible false true >>few &&
+	app 23 2021-09-02T11:00:00+02:00 not_eligible true true >>few &&
+	skema-store small.db <few >/dev/null &&
+	skema-decide --now 2021-09-14 small.db >out 2>err &&
+	test_grep "test-frist: only 2 eligible applications, fewer than the minimum of 3" err &&
+	jq -r .outcome out | sort >actual &&
+	printf "afslag\nbevilget\nbevilget\n" >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.outcome == \"bevilget\") | .explanation" out >e &&
+	test_grep "færre end de mindst 3" e &&
+	sql small.db "SELECT submission_id IS NULL, detail FROM events WHERE event = \"below_minimum\"" >actual &&
+	echo "1|test-frist: 2 egnede ansøgninger, færre end minimum 3" >expect &&
+	test_cmp expect actual &&
+	skema-decide --now 2021-09-15 small.db >out 2>err &&
+	test_grep "fewer than the minimum" err &&
+	test "$(sql small.db "SELECT COUNT(*) FROM events WHERE event = \"below_minimum\"")" = 1
+'
+
+test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
+	mkdir ws && cp db ws/skema.db &&
+	skema -C ws decide 2021-000004 bevilget >/dev/null &&
+	app 10 2021-09-12T10:00:00+02:00 eligible true true >more &&
+	skema-store ws/skema.db <more >/dev/null &&
+	skema-decide --now 2021-09-14 ws/skema.db >out &&
+	sql ws/skema.db "SELECT applicant_key, outcome, state FROM current_decisions JOIN submissions s USING (case_number) WHERE outcome = \"bevilget\" ORDER BY applicant_key" >actual &&
+	cat >expect <<-\EOT &&
+	kommune:k1|bevilget|proposed
+	kommune:k10|bevilget|proposed
+	kommune:k4|bevilget|final
+	kommune:k6|bevilget|proposed
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'usage errors' '
+	test_expect_code 64 skema-decide &&
+	test_expect_code 64 skema-decide --now yesterday db &&
+	test_expect_code 64 skema-decide --offer no-such-offer db 2>err &&
+	test_grep "no such offer" err &&
+	skema-decide --help >out && test_grep "usage: skema-decide" out &&
+	skema-decide --version >out && test_grep "^skema-decide (skema) " out
+'
+
+test_done
