@@ -199,7 +199,7 @@ static int link_object(const struct workspace *ws, const char *file, long long m
 }
 
 /* "document.docx": the extension kept when it is short and plain ASCII. */
-static void claim_inner_name(const char *rel, char *buf, size_t size)
+void claim_inner_name(const char *rel, char *buf, size_t size)
 {
 	const char *base = base_name(rel);
 	const char *dot = strrchr(base, '.');

@@ -124,6 +124,9 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
  */
 long claim_list(const struct workspace *ws, char ***dirs);
 
+/* The name a claimed file gets inside its claim: "document" + a plain extension. */
+void claim_inner_name(const char *rel, char *buf, size_t size);
+
 /* The claimed file inside claim_dir, into buf.  Returns 0, or -1 if none. */
 int claim_file(const char *claim_dir, char *buf, size_t size);
 
