@@ -1,0 +1,615 @@
+/*
+ * engine.c - the criteria engine of skema-validate (validate.h).
+ *
+ * One in-memory SQLite database per offer holds a one-row temporary table
+ * "application".  For each record the row is replaced (bound values only)
+ * and every compiled criterion is stepped once.  SQLite's own expression
+ * language does the work: CASE for conditional rules, BETWEEN, date() for
+ * dates against receipt, sums of 0/1 checkboxes for "at least one of".
+ *
+ * Security: definitions are administrator input, so a test is compiled as
+ * "SELECT (test) FROM application" with an authorizer that permits only
+ * SELECT, reading the application table and calling functions; the
+ * statement must also be sqlite3_stmt_readonly() and the whole text one
+ * statement.  Applicants' values only ever reach SQLite as bound parameters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "clock.h"
+#include "normalize.h"
+#include "record.h"
+#include "utf8.h"
+#include "validate.h"
+
+/* Context columns after the fields, in this order. */
+static const char *const context_columns[] = {
+	"received_at", "received_date", "received_time", "received_year", "deadline_at",
+	"kommune_region",
+};
+#define NCONTEXT (sizeof context_columns / sizeof *context_columns)
+
+static int authorize(void *data, int action, const char *a, const char *b, const char *db_name,
+		     const char *trigger)
+{
+	const struct validate_engine *e = data;
+	(void)b;
+	(void)db_name;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+		return SQLITE_OK;
+	case SQLITE_READ:
+		return a && strcmp(a, "application") == 0 ? SQLITE_OK : SQLITE_DENY;
+	case SQLITE_INSERT:
+	case SQLITE_DELETE:
+		/* Only the engine's own two statements fill the row. */
+		return e->internal && a && strcmp(a, "application") == 0 ? SQLITE_OK : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+void validate_engine_init(struct validate_engine *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+void validate_engine_release(struct validate_engine *e)
+{
+	if (!e)
+		return;
+	if (e->offer) {
+		for (size_t i = 0; e->tests && i < e->offer->ncriteria; i++)
+			sqlite3_finalize(e->tests[i]);
+		for (size_t i = 0; e->required_if && i < e->offer->nfields; i++)
+			sqlite3_finalize(e->required_if[i]);
+	}
+	free(e->tests);
+	free(e->required_if);
+	sqlite3_finalize(e->clear);
+	sqlite3_finalize(e->insert);
+	sqlite3_close(e->db);
+	validate_engine_init(e);
+}
+
+/* Compiles "SELECT (expr) FROM application"; returns the statement or NULL with err. */
+static sqlite3_stmt *compile_test(struct validate_engine *e, const char *expr, const char *where,
+				  struct strbuf *err)
+{
+	struct strbuf sql;
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = NULL;
+	strbuf_init(&sql, 0);
+	/* The expression is the administrator's; a closing parenthesis in it can
+	 * at most end the expression early, and the tail check below refuses
+	 * anything after it. */
+	strbuf_printf(&sql, "SELECT (%s\n) FROM application", expr);
+	int rc = sqlite3_prepare_v2(e->db, strbuf_str(&sql), -1, &stmt, &tail);
+	if (rc != SQLITE_OK) {
+		strbuf_printf(err, "%s: %s\n", where, sqlite3_errmsg(e->db));
+		goto fail;
+	}
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		strbuf_printf(err, "%s: the test must be one expression\n", where);
+		goto fail;
+	}
+	if (!stmt || !sqlite3_stmt_readonly(stmt) || sqlite3_column_count(stmt) != 1) {
+		strbuf_printf(err, "%s: the test must be one read-only expression\n", where);
+		goto fail;
+	}
+	strbuf_release(&sql);
+	return stmt;
+fail:
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return NULL;
+}
+
+/* ---- choice literals ------------------------------------------------------ */
+
+static int ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Reads an SQL string literal at p ('it''s'); returns the end or NULL.  *out: caller frees. */
+static const char *read_literal(const char *p, char **out)
+{
+	struct strbuf sb;
+	if (*p != '\'')
+		return NULL;
+	strbuf_init(&sb, 0);
+	for (p++; *p; p++) {
+		if (*p == '\'') {
+			if (p[1] == '\'') {
+				strbuf_putc(&sb, '\'');
+				p++;
+				continue;
+			}
+			*out = strbuf_detach(&sb);
+			return p + 1;
+		}
+		strbuf_putc(&sb, *p);
+	}
+	strbuf_release(&sb);
+	return NULL;
+}
+
+static int check_literal(const struct offer_field *f, const char *literal, const char *where,
+			 struct strbuf *err)
+{
+	for (size_t i = 0; i < f->nchoices; i++)
+		if (strcmp(f->choices[i], literal) == 0)
+			return 0;
+	strbuf_printf(err, "%s: '%s' is not a choice of field %s (", where, literal, f->name);
+	for (size_t i = 0; i < f->nchoices; i++)
+		strbuf_printf(err, "%s'%s'", i ? ", " : "", f->choices[i]);
+	strbuf_puts(err, ")\n");
+	return -1;
+}
+
+int validate_check_choice_literals(const struct offer *offer, const char *expr, const char *where,
+				   struct strbuf *err)
+{
+	int rc = 0;
+	const char *p = expr;
+	while (*p) {
+		if (*p == '\'') {
+			char *skipped = NULL;
+			const char *next = read_literal(p, &skipped);
+			free(skipped);
+			if (!next)
+				break;
+			p = next;
+			continue;
+		}
+		if (!ident_char(*p) || (p > expr && ident_char(p[-1]))) {
+			p++;
+			continue;
+		}
+		const char *start = p;
+		while (ident_char(*p))
+			p++;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(p - start), start);
+		const struct offer_field *f = offer_find_field(offer, name);
+		if (!f || f->type != FIELD_CHOICE)
+			continue;
+		/* Also a CASE on the field: "CASE kursustype WHEN 'x' THEN ... WHEN 'y'". */
+		const char *q = skip_space(p);
+		int list = 0, is_case = start - expr >= 5 && strncasecmp(skip_space(start - 5), "CASE", 4) == 0;
+		if (q[0] == '=' && q[1] == '=')
+			q += 2;
+		else if (q[0] == '=')
+			q += 1;
+		else if ((q[0] == '!' || q[0] == '<') && (q[1] == '=' || q[1] == '>'))
+			q += 2;
+		else if (strncasecmp(q, "NOT", 3) == 0 && !ident_char(q[3]) &&
+			 strncasecmp(skip_space(q + 3), "IN", 2) == 0) {
+			q = skip_space(skip_space(q + 3) + 2);
+			list = 1;
+		} else if (strncasecmp(q, "IN", 2) == 0 && !ident_char(q[2])) {
+			q = skip_space(q + 2);
+			list = 1;
+		} else if (!is_case)
+			continue;
+		if (is_case) {
+			/* Every WHEN 'literal' up to the END belongs to this field. */
+			const char *w = q;
+			while (*w && strncasecmp(w, "END", 3) != 0) {
+				if (strncasecmp(w, "WHEN", 4) == 0 && !ident_char(w[4])) {
+					char *lit = NULL;
+					const char *after = read_literal(skip_space(w + 4), &lit);
+					if (after && check_literal(f, lit, where, err) < 0)
+						rc = -1;
+					free(lit);
+					w = after ? after : w + 4;
+					continue;
+				}
+				if (*w == '\'') {
+					char *lit = NULL;
+					const char *after = read_literal(w, &lit);
+					free(lit);
+					w = after ? after : w + 1;
+					continue;
+				}
+				w++;
+			}
+			continue;
+		}
+		q = skip_space(q);
+		if (list) {
+			if (*q != '(')
+				continue;
+			q = skip_space(q + 1);
+			for (;;) {
+				char *lit = NULL;
+				const char *after = read_literal(q, &lit);
+				if (!after)
+					break;
+				if (check_literal(f, lit, where, err) < 0)
+					rc = -1;
+				free(lit);
+				q = skip_space(after);
+				if (*q != ',')
+					break;
+				q = skip_space(q + 1);
+			}
+		} else {
+			char *lit = NULL;
+			if (read_literal(q, &lit) && check_literal(f, lit, where, err) < 0)
+				rc = -1;
+			free(lit);
+		}
+	}
+	return rc;
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+int validate_engine_open(struct validate_engine *e, const struct offer *offer, struct strbuf *err)
+{
+	struct strbuf sql, where;
+	int rc = -1, bad = 0;
+
+	validate_engine_init(e);
+	e->offer = offer;
+	strbuf_init(&sql, 0);
+	strbuf_init(&where, 0);
+	if (sqlite3_open_v2(":memory:", &e->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		strbuf_printf(err, "%s: cannot open an in-memory database\n", offer->path);
+		goto out;
+	}
+	sqlite3_db_config(e->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_db_config(e->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_limit(e->db, SQLITE_LIMIT_SQL_LENGTH, 100000);
+
+	/* Field names match [a-z][a-z0-9_]* (offer.rng) and are quoted anyway. */
+	strbuf_puts(&sql, "CREATE TEMP TABLE application (");
+	for (size_t i = 0; i < offer->nfields; i++)
+		strbuf_printf(&sql, "%s\"%s\"", i ? ", " : "", offer->fields[i].name);
+	for (size_t i = 0; i < NCONTEXT; i++) {
+		if (offer_find_field(offer, context_columns[i])) {
+			strbuf_printf(err, "%s:%d: field %s: the name is reserved for a context column\n",
+				      offer->path, offer_find_field(offer, context_columns[i])->line,
+				      context_columns[i]);
+			goto out;
+		}
+		strbuf_printf(&sql, ", \"%s\"", context_columns[i]);
+	}
+	strbuf_puts(&sql, ")");
+	e->ncolumns = offer->nfields + NCONTEXT;
+	if (sqlite3_exec(e->db, strbuf_str(&sql), NULL, NULL, NULL) != SQLITE_OK) {
+		strbuf_printf(err, "%s: %s\n", offer->path, sqlite3_errmsg(e->db));
+		goto out;
+	}
+	sqlite3_set_authorizer(e->db, authorize, e);
+	e->internal = 1;
+	strbuf_reset(&sql);
+	strbuf_puts(&sql, "INSERT INTO application VALUES (");
+	for (size_t i = 0; i < e->ncolumns; i++)
+		strbuf_printf(&sql, "%s?", i ? ", " : "");
+	strbuf_puts(&sql, ")");
+	if (sqlite3_prepare_v2(e->db, strbuf_str(&sql), -1, &e->insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(e->db, "DELETE FROM application", -1, &e->clear, NULL) != SQLITE_OK) {
+		strbuf_printf(err, "%s: %s\n", offer->path, sqlite3_errmsg(e->db));
+		e->internal = 0;
+		goto out;
+	}
+	e->internal = 0;
+
+	e->tests = calloc(offer->ncriteria ? offer->ncriteria : 1, sizeof *e->tests);
+	e->required_if = calloc(offer->nfields ? offer->nfields : 1, sizeof *e->required_if);
+	if (!e->tests || !e->required_if)
+		goto out;
+	for (size_t i = 0; i < offer->ncriteria; i++) {
+		const struct offer_criterion *c = &offer->criteria[i];
+		strbuf_reset(&where);
+		strbuf_printf(&where, "%s:%d: criterion %s", offer->path, c->line, c->id);
+		e->tests[i] = compile_test(e, c->test, strbuf_str(&where), err);
+		if (!e->tests[i])
+			bad = 1;
+		if (validate_check_choice_literals(offer, c->test, strbuf_str(&where), err) < 0)
+			bad = 1;
+	}
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		if (!f->required_if)
+			continue;
+		strbuf_reset(&where);
+		strbuf_printf(&where, "%s:%d: field %s: required-if", offer->path, f->line, f->name);
+		e->required_if[i] = compile_test(e, f->required_if, strbuf_str(&where), err);
+		if (!e->required_if[i])
+			bad = 1;
+		if (validate_check_choice_literals(offer, f->required_if, strbuf_str(&where), err) < 0)
+			bad = 1;
+	}
+	/* What the selection names must exist too. */
+	for (size_t i = 0; i < offer->nspread; i++)
+		if (!offer->spread[i] || !offer_find_field(offer, offer->spread[i])) {
+			strbuf_printf(err, "%s: selection: spread over unknown field \"%s\"\n",
+				      offer->path, offer->spread[i] ? offer->spread[i] : "");
+			bad = 1;
+		}
+	if (offer->rank_by && !offer_find_field(offer, offer->rank_by)) {
+		strbuf_printf(err, "%s: selection: rank by unknown field \"%s\"\n", offer->path,
+			      offer->rank_by);
+		bad = 1;
+	}
+	rc = bad ? -1 : 0;
+out:
+	strbuf_release(&sql);
+	strbuf_release(&where);
+	if (rc < 0)
+		validate_engine_release(e);
+	return rc;
+}
+
+/* The year of "YYYY-MM-DD". */
+static int year_of(const char *date)
+{
+	int year = 0;
+	for (int i = 0; i < 4 && date[i] >= '0' && date[i] <= '9'; i++)
+		year = year * 10 + (date[i] - '0');
+	return year;
+}
+
+/* ---- one record --------------------------------------------------------------- */
+
+/* The text to normalise for a field object: raw, else the value as text.  Caller frees. */
+static char *field_text(const json_t *obj)
+{
+	const json_t *raw = json_object_get(obj, "raw");
+	if (json_is_string(raw))
+		return strdup(json_string_value(raw));
+	const json_t *value = json_object_get(obj, "value");
+	char buf[32];
+	if (json_is_string(value))
+		return strdup(json_string_value(value));
+	if (json_is_integer(value)) {
+		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(value));
+		return strdup(buf);
+	}
+	if (json_is_true(value))
+		return strdup("1");
+	if (json_is_false(value))
+		return strdup("0");
+	return NULL;
+}
+
+static void add_invalid(json_t *invalid, const char *field, const char *message)
+{
+	json_array_append_new(invalid, json_pack("{s:s, s:s}", "field", field, "message", message));
+}
+
+static int bind_json(sqlite3_stmt *stmt, int index, const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return sqlite3_bind_null(stmt, index);
+	if (json_is_integer(v))
+		return sqlite3_bind_int64(stmt, index, (sqlite3_int64)json_integer_value(v));
+	if (json_is_string(v))
+		return sqlite3_bind_text(stmt, index, json_string_value(v), -1, SQLITE_TRANSIENT);
+	return sqlite3_bind_null(stmt, index);
+}
+
+/* Steps a compiled test: 1 true, 0 false, -1 NULL, -2 error. */
+static int run_test(struct validate_engine *e, sqlite3_stmt *stmt)
+{
+	int result = -2;
+	sqlite3_reset(stmt);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		switch (sqlite3_column_type(stmt, 0)) {
+		case SQLITE_NULL:
+			result = -1;
+			break;
+		case SQLITE_FLOAT:
+			result = sqlite3_column_double(stmt, 0) != 0.0;
+			break;
+		default:
+			result = sqlite3_column_int64(stmt, 0) != 0;
+			break;
+		}
+	}
+	(void)e;
+	sqlite3_reset(stmt);
+	return result;
+}
+
+/* "13. september 2021 kl. 12.00" for a deadline; "1. juni 2019" when it is a whole day. */
+static void danish_deadline(const struct offer *offer, char *buf, size_t size)
+{
+	char date[CLOCK_ISO_SIZE];
+	clock_format_danish(offer->deadline_at, date);
+	if (strlen(offer->deadline) >= 16)
+		snprintf(buf, size, "%s kl. %.2s.%.2s", date, offer->deadline + 11, offer->deadline + 14);
+	else
+		snprintf(buf, size, "%s", date);
+}
+
+int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
+{
+	const struct offer *offer = e->offer;
+	json_t *fields = json_object_get(rec, "fields");
+	json_t *values = json_object(), *missing = json_array(), *invalid = json_array();
+	json_t *criteria = json_array(), *validation = json_object();
+	int rc = -1, any_failed = 0, any_unknown = 0;
+	time_t received;
+	char received_at[CLOCK_ISO_SIZE], received_date[CLOCK_ISO_SIZE], buf[256];
+
+	if (!values || !missing || !invalid || !criteria || !validation)
+		goto out;
+	/* Receipt time: the record's, else now (a record built by hand). */
+	const char *at = record_str(rec, "received_at");
+	if (!at || clock_parse(at, &received) < 0) {
+		if (clock_now(&received) < 0)
+			received = time(NULL);
+		record_warn(rec, "validate", "received_at missing or unreadable; the current time was used");
+	}
+	clock_format(received, received_at);
+	clock_format_date(received, received_date);
+
+	/* Every field normalised again from what the document said, then its limits. */
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		const json_t *obj = fields ? json_object_get(fields, f->name) : NULL;
+		char *text = obj ? field_text(obj) : NULL;
+		char reason[128] = "";
+		json_t *value = normalize_value(f, text ? text : "", reason, sizeof reason);
+		free(text);
+		if (!value) {
+			add_invalid(invalid, f->name, reason[0] ? reason : "kan ikke læses");
+			value = json_null();
+		} else if (json_is_integer(value) && f->type == FIELD_INTEGER &&
+			   ((f->has_min && json_integer_value(value) < f->min) ||
+			    (f->has_max && json_integer_value(value) > f->max))) {
+			if (f->has_min && f->has_max)
+				snprintf(buf, sizeof buf, "skal være mellem %ld og %ld", f->min, f->max);
+			else if (f->has_min)
+				snprintf(buf, sizeof buf, "skal være mindst %ld", f->min);
+			else
+				snprintf(buf, sizeof buf, "må højst være %ld", f->max);
+			/* Kept: a criterion may give the real reason ("op til 25 timer"). */
+			add_invalid(invalid, f->name, buf);
+		} else if (json_is_string(value) && (f->type == FIELD_TEXT || f->type == FIELD_LONGTEXT) &&
+			   ((f->has_min && (long)utf8_length(json_string_value(value)) < f->min) ||
+			    (f->has_max && (long)utf8_length(json_string_value(value)) > f->max))) {
+			snprintf(buf, sizeof buf, "skal være mellem %ld og %ld tegn", f->has_min ? f->min : 0,
+				 f->has_max ? f->max : 0);
+			add_invalid(invalid, f->name, buf);
+		}
+		json_object_set_new(values, f->name, value);
+	}
+
+	/* The row. */
+	e->internal = 1;
+	sqlite3_reset(e->clear);
+	int step = sqlite3_step(e->clear);
+	sqlite3_reset(e->clear);
+	sqlite3_reset(e->insert);
+	sqlite3_clear_bindings(e->insert);
+	for (size_t i = 0; i < offer->nfields; i++)
+		bind_json(e->insert, (int)i + 1, json_object_get(values, offer->fields[i].name));
+	int col = (int)offer->nfields + 1;
+	sqlite3_bind_text(e->insert, col++, received_at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(e->insert, col++, received_date, -1, SQLITE_TRANSIENT);
+	snprintf(buf, sizeof buf, "%.5s", received_at + 11);
+	sqlite3_bind_text(e->insert, col++, buf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(e->insert, col++, year_of(received_date));
+	if (!offer->rolling) {
+		char deadline[CLOCK_ISO_SIZE];
+		clock_format(offer->deadline_at, deadline);
+		sqlite3_bind_text(e->insert, col, deadline, -1, SQLITE_TRANSIENT);
+	}
+	col++;
+	const char *region = NULL;
+	for (size_t i = 0; i < offer->nfields; i++)
+		if (offer->fields[i].type == FIELD_KOMMUNE) {
+			const json_t *k = json_object_get(values, offer->fields[i].name);
+			if (json_is_string(k))
+				region = kommune_region(json_string_value(k));
+			break;
+		}
+	if (region)
+		sqlite3_bind_text(e->insert, col, region, -1, SQLITE_STATIC);
+	if (step != SQLITE_DONE || sqlite3_step(e->insert) != SQLITE_DONE) {
+		strbuf_printf(err, "%s: cannot fill the application row: %s", offer->path,
+			      sqlite3_errmsg(e->db));
+		e->internal = 0;
+		goto out;
+	}
+	sqlite3_reset(e->insert);
+	e->internal = 0;
+
+	/* Required, and required-if. */
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		int required = f->required;
+		if (!required && e->required_if[i])
+			required = run_test(e, e->required_if[i]) == 1;
+		if (required && json_is_null(json_object_get(values, f->name)))
+			json_array_append_new(missing, json_string(f->name));
+	}
+
+	/* The deadline first: a late application fails with its own reason. */
+	if (!offer->rolling) {
+		char deadline[CLOCK_ISO_SIZE], danish[96];
+		int late = received > offer->deadline_at;
+		clock_format(offer->deadline_at, deadline);
+		json_object_set_new(validation, "deadline",
+				    json_pack("{s:s, s:b}", "at", deadline, "late", late));
+		danish_deadline(offer, danish, sizeof danish);
+		if (late) {
+			if (offer->late_text)
+				snprintf(buf, sizeof buf, "%s", offer->late_text);
+			else
+				snprintf(buf, sizeof buf,
+					 "Ansøgningen er modtaget efter ansøgningsfristen %s og kan derfor ikke komme i betragtning.",
+					 danish);
+			any_failed = 1;
+		} else {
+			snprintf(buf, sizeof buf, "Ansøgningen er modtaget inden ansøgningsfristen %s.", danish);
+		}
+		json_array_append_new(criteria, json_pack("{s:s, s:s, s:b, s:s}", "id", "frist", "kind",
+							  "eligibility", "passed", !late, "text", buf));
+	}
+
+	for (size_t i = 0; i < offer->ncriteria; i++) {
+		const struct offer_criterion *c = &offer->criteria[i];
+		int result = run_test(e, e->tests[i]);
+		if (result == -2) {
+			strbuf_printf(err, "%s:%d: criterion %s: %s", offer->path, c->line, c->id,
+				      sqlite3_errmsg(e->db));
+			goto out;
+		}
+		const char *text = result == 1 ? c->pass_text : result == 0 ? c->fail_text : c->fail_text;
+		json_t *entry = json_pack("{s:s, s:s}", "id", c->id, "kind",
+					  c->kind == CRITERION_PRIORITY ? "priority" : "eligibility");
+		json_object_set_new(entry, "passed", result < 0 ? json_null() : json_boolean(result));
+		json_object_set_new(entry, "text", json_string(text ? text : ""));
+		json_array_append_new(criteria, entry);
+		if (c->kind == CRITERION_ELIGIBILITY) {
+			if (result == 0)
+				any_failed = 1;
+			else if (result < 0)
+				any_unknown = 1;
+		}
+	}
+
+	/* A hard criterion that fails decides, whatever else is missing; then
+	 * what we could not judge; then eligible. */
+	const char *result = any_failed                                 ? "not_eligible"
+			     : (any_unknown || json_array_size(missing)) ? "incomplete"
+									 : "eligible";
+	json_object_set_new(validation, "result", json_string(result));
+	json_object_set(validation, "missing", missing);
+	json_object_set(validation, "invalid", invalid);
+	json_object_set(validation, "criteria", criteria);
+	json_object_set(validation, "values", values);
+	if (region)
+		json_object_set_new(validation, "region", json_string(region));
+	json_object_set(rec, "validation", validation);
+	rc = 0;
+out:
+	json_decref(values);
+	json_decref(missing);
+	json_decref(invalid);
+	json_decref(criteria);
+	json_decref(validation);
+	return rc;
+}
