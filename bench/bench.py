@@ -487,7 +487,8 @@ def stage_per_form(b, n, wl, state):
                 return None
             total += r.sec
             rss = max(rss, r.rss_kb)
-        b.note_rss("skema-" + stage if not stage.startswith("pandoc") and not stage.startswith("floor") else stage, rss)
+        if not stage.startswith("pandoc") and not stage.startswith("floor"):
+            b.note_rss("skema-" + stage, rss)
         b.add("per-form", [stage, len(cmds), fmt_ms(total / len(cmds)), fmt_rate(len(cmds), total), fmt_mb(rss)])
         b.figures[("per-form", stage)] = (total / len(cmds), rss)
         return total
@@ -598,6 +599,31 @@ def libreoffice_letters(b, state):
 
 # --- the whole pipeline ---------------------------------------------------------------
 
+def driver_without_letters(b):
+    """A bin directory whose driver finds every stage but skema-letter.
+
+    The driver runs decide, letter and report after the chain "each only if
+    it is installed" (pipeline/runner.c), looking for stages beside its own
+    executable; so a copy of it among links to the other stages is the
+    pipeline without letters, unchanged otherwise."""
+    d = os.path.join(b.work, "bin-noletters")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    shutil.copy2(os.path.join(b.bin, "skema"), os.path.join(d, "skema"))
+    for p in glob.glob(os.path.join(b.bin, "skema-*")):
+        if os.path.basename(p) != "skema-letter":
+            os.symlink(p, os.path.join(d, os.path.basename(p)))
+    return os.path.join(d, "skema")
+
+
+def count_files(d, skip=lambda name: False):
+    n = 0
+    for root, dirs, files in os.walk(d):
+        dirs[:] = [x for x in dirs if not x.startswith(".")]
+        n += sum(1 for f in files if not f.startswith(".") and not skip(f))
+    return n
+
+
 def whole_run(b, n, wl, jobs, letters):
     skema = b.ours("skema")
     label = "skema run --jobs %d, %s" % (jobs, "with letters" if letters else "without letters")
@@ -605,19 +631,15 @@ def whole_run(b, n, wl, jobs, letters):
         b.add("run", [label, n, "skipped: skema not built", "-", "-", 0, ""])
         return
     h = b.help_text([skema, "run"])
-    if "not implemented" in h or not re.search(r"--jobs", h):
-        # A driver without `run`, or an older one: say so rather than guess.
-        probe = subprocess.run([skema, "run", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=b.env)
-        if probe.returncode == 70 or b"not implemented" in probe.stdout:
-            b.add("run", [label, n, "skipped: skema run not implemented yet", "-", "-", 0, ""])
-            return
-    extra_opts = []
+    if not re.search(r"--jobs", h):
+        b.add("run", [label, n, "skipped: skema run not implemented yet", "-", "-", 0, ""])
+        return
+    if letters and not b.ours("skema-letter"):
+        b.add("run", [label, n, "skipped: skema-letter not built", "-", "-", 0, ""])
+        return
     if not letters:
-        m = re.search(r"(--no-letters?)\b", h)
-        if not m:
-            b.add("run", [label, n, "skipped: skema run has no option to leave letters out", "-", "-", 0, ""])
-            return
-        extra_opts.append(m.group(1))
+        skema = driver_without_letters(b)
+    settle = ["--settle", "0"] if "--settle" in h else []
     ws = os.path.join(b.work, "ws-%d" % n)
     forms = [r["path"] for r in manifest(wl)]
 
@@ -629,22 +651,29 @@ def whole_run(b, n, wl, jobs, letters):
         inbox = os.path.join(ws, "inbox")
         for p in forms:
             shutil.copyfile(p, os.path.join(inbox, os.path.basename(p)))
-    reps = 1 if n >= 10000 else 3 if not b.quick else 1
+    reps = 1 if n >= 10000 or b.quick else 3
     try:
-        sec, rss, runs, rc = b.measure([skema, "-q", "-C", ws, "run", "--jobs", str(jobs)] + extra_opts, reps,
+        sec, rss, runs, rc = b.measure([skema, "-q", "-C", ws, "run", "--jobs", str(jobs)] + settle, reps,
                                        setup=setup, tag="run-%d-j%d%s" % (n, jobs, "-l" if letters else ""))
     except RuntimeError as e:
         b.add("run", [label, n, "failed: %s" % e, "-", "-", 0, ""])
         return
-    pdfs = glob.glob(os.path.join(ws, "**", "*.pdf"), recursive=True)
-    left = len(os.listdir(os.path.join(ws, "inbox"))) if os.path.isdir(os.path.join(ws, "inbox")) else -1
-    extra = "%d PDFs written, %d files left in inbox" % (len(pdfs), left)
+    pdfs = count_files(os.path.join(ws, "letters"), lambda f: not f.endswith(".pdf"))
+    archived = count_files(os.path.join(ws, "archive"))
+    quarantined = count_files(os.path.join(ws, "quarantine"), lambda f: f.endswith(".txt"))
+    left = count_files(os.path.join(ws, "inbox"))
+    extra = "%d archived, %d quarantined, %d left in inbox; %d PDFs in letters/" % (archived, quarantined, left, pdfs)
+    if not letters:
+        extra += " (skema-letter left out)"
     if rc:
         b.add("run", [label, n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs, extra])
         return
+    if left:
+        b.add("run", [label, n, "incomplete: %d forms not taken" % left, "-", fmt_mb(rss), runs, extra])
+        return
     b.note_rss("skema run (all its processes)", rss)
     b.add("run", [label, n, fmt_sec(sec), fmt_rate(n, sec), fmt_mb(rss), runs, extra])
-    b.figures[("run", n, jobs, letters)] = (sec, rss)
+    b.figures[("run", n, jobs, letters)] = (sec, rss, pdfs)
 
 
 # --- the report --------------------------------------------------------------------------
