@@ -1,0 +1,119 @@
+/*
+ * report.h - the modules of skema-report: what it counts (report_data.c),
+ * how it draws (report_pdf.c: pages, tables, charts on libharu) and what a
+ * report says (report_doc.c).
+ */
+#ifndef SKEMA_REPORT_H
+#define SKEMA_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "offer.h"
+
+/* Denmark's five regions, plus one for a kommune we could not place. */
+#define REPORT_REGIONS 6
+extern const char *const report_region_names[REPORT_REGIONS];
+
+/* A labelled number, for charts and tables. */
+struct report_count {
+	char *label;
+	long value;
+};
+
+struct report_counts {
+	struct report_count *items;
+	size_t count;
+};
+
+/* What the report is about: the whole database, or a period (dates, inclusive). */
+struct report_scope {
+	const char *from; /* "YYYY-MM-DD" or NULL */
+	const char *to;   /* "YYYY-MM-DD" or NULL */
+};
+
+/* The numbers of one offer round. */
+struct report_offer {
+	char *id;
+	const struct offer *def; /* borrowed; NULL when the definition is missing */
+	long received, duplicates, superseded, withdrawn, failed;
+	long incomplete, not_eligible, eligible;
+	long selected, waiting, rejected, missing, confirmed;
+	long awaiting_review, undecided;
+	struct report_counts per_day;  /* "YYYY-MM-DD" -> submissions received */
+	struct report_counts regions;  /* REPORT_REGIONS items, in report_region_names order */
+	struct report_counts types;    /* applicant type -> live applications */
+	struct report_counts failed_criteria; /* criterion id -> failures, most first */
+};
+
+/* The state of the database the report was made from, for its footer. */
+struct report_db_state {
+	long long submissions;
+	long long max_event_id;
+	int schema_version;
+};
+
+/*
+ * Fills o with the numbers of offer id within scope.  Returns an SQLite code
+ * (SQLITE_OK); out of memory is SQLITE_NOMEM.
+ */
+int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
+		      const struct report_scope *scope, struct report_offer *o);
+void report_offer_release(struct report_offer *o);
+
+/*
+ * The offer ids to report on: every loaded definition, then every other
+ * offer id found in the database, sorted.  Caller frees each and the array.
+ */
+int report_offer_ids(sqlite3 *db, const struct offer_set *set, char ***ids, size_t *count);
+
+int report_db_state_load(sqlite3 *db, struct report_db_state *state);
+
+/* Adds value under label (a new item or added to an existing one). */
+int report_counts_add(struct report_counts *c, const char *label, long value);
+void report_counts_release(struct report_counts *c);
+long report_counts_max(const struct report_counts *c);
+
+/* The common WHERE for one offer and a scope; binds :offer, :from, :to. */
+void report_bind_scope(sqlite3_stmt *stmt, const char *offer_id, const struct report_scope *scope);
+
+/* Danish label of an outcome ("bevilget" -> "Bevilget"). Borrowed. */
+const char *report_outcome_label(const char *outcome);
+
+/*
+ * Writes the ranked list of one offer as CSV (Danish Excel dialect) to
+ * path, atomically.  Returns 0, or -1 with a message printed.
+ */
+int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
+			    const char *path);
+
+/*
+ * Writes data to path the safe way: a temporary name in the same directory,
+ * fsync, rename, fsync of the directory; a reader sees the old file or the
+ * new one, never half.  Returns 0, or -1 with errno set.
+ */
+int report_write_file(const char *path, const void *data, size_t len);
+
+/* --- report_doc.c: the documents ------------------------------------------ */
+
+struct report_context {
+	sqlite3 *db;
+	const struct offer_set *offers;
+	struct report_scope scope;
+	struct report_db_state state;
+	time_t now;
+};
+
+/*
+ * Builds the PDF of one offer round / the overview of all offers into
+ * memory: *out (caller frees) and *len.  Returns 0, or -1 with a message
+ * printed.
+ */
+int report_doc_offer(const struct report_context *ctx, const struct report_offer *o,
+		     unsigned char **out, size_t *len);
+int report_doc_overview(const struct report_context *ctx, struct report_offer *const *offers,
+			size_t count, unsigned char **out, size_t *len);
+
+#endif

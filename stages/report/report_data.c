@@ -1,0 +1,439 @@
+/*
+ * report_data.c - the numbers behind a report, counted by SQLite.
+ *
+ * Every count is one aggregate query over the submissions of one offer in
+ * the report's period, so a report over 10,000 submissions costs a handful
+ * of index scans, not 10,000 round trips.  The categories follow the
+ * offer_summary view (docs/schema.md): a submission is live when its status
+ * is 'stored'; duplicates, superseded, withdrawn and failed ones are counted
+ * apart and never as applicants.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "msg.h"
+#include "normalize.h"
+#include "report.h"
+
+const char *const report_region_names[REPORT_REGIONS] = {
+	"Region Hovedstaden", "Region Sjælland", "Region Syddanmark",
+	"Region Midtjylland", "Region Nordjylland", "Ukendt region",
+};
+
+/* The submissions of one offer in the scope; every query below uses it. */
+#define SCOPE_SQL                                                                          \
+	" s.offer_id = :offer"                                                             \
+	" AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)"                    \
+	" AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)"
+
+#define CURRENT_DECISION_JOIN                                                              \
+	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"             \
+	"   WHERE d2.submission_id = s.id AND d2.current = 1)"
+
+static const char counts_sql[] =
+	"SELECT count(*),"
+	"  total(s.status = 'duplicate'), total(s.status = 'superseded'),"
+	"  total(s.status = 'withdrawn'), total(s.status = 'failed'),"
+	"  total(s.status = 'stored' AND s.validation = 'incomplete'),"
+	"  total(s.status = 'stored' AND s.validation = 'not_eligible'),"
+	"  total(s.status = 'stored' AND s.validation = 'eligible'),"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget'),"
+	"  total(s.status = 'stored' AND d.outcome = 'venteliste'),"
+	"  total(s.status = 'stored' AND d.outcome = 'afslag'),"
+	"  total(s.status = 'stored' AND d.outcome = 'mangler'),"
+	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse'),"
+	"  total(s.status = 'stored' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.id IS NULL)"
+	" FROM submissions s" CURRENT_DECISION_JOIN " WHERE" SCOPE_SQL;
+
+static const char per_day_sql[] =
+	"SELECT substr(s.received_at, 1, 10) AS day, count(*) FROM submissions s"
+	" WHERE" SCOPE_SQL " GROUP BY day ORDER BY day";
+
+static const char kommune_sql[] =
+	"SELECT f.value, count(*) FROM submissions s"
+	" JOIN fields f ON f.submission_id = s.id AND f.name = 'kommune'"
+	" WHERE s.status = 'stored' AND" SCOPE_SQL " GROUP BY f.value";
+
+static const char live_sql[] =
+	"SELECT count(*) FROM submissions s WHERE s.status = 'stored' AND" SCOPE_SQL;
+
+static const char type_sql[] =
+	"SELECT f.value, count(*) FROM submissions s"
+	" LEFT JOIN fields f ON f.submission_id = s.id AND f.name = 'sted_type'"
+	" WHERE s.status = 'stored' AND" SCOPE_SQL " GROUP BY f.value ORDER BY count(*) DESC";
+
+static const char criteria_sql[] =
+	"SELECT c.criterion_id, count(*) FROM submissions s"
+	" JOIN criteria c ON c.submission_id = s.id"
+	" WHERE s.status = 'stored' AND c.passed = 0 AND c.kind = 'eligibility' AND" SCOPE_SQL
+	" GROUP BY c.criterion_id ORDER BY count(*) DESC, c.criterion_id LIMIT 10";
+
+void report_bind_scope(sqlite3_stmt *stmt, const char *offer_id, const struct report_scope *scope)
+{
+	int i;
+	if ((i = sqlite3_bind_parameter_index(stmt, ":offer")) > 0)
+		sqlite3_bind_text(stmt, i, offer_id, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":from")) > 0 && scope->from)
+		sqlite3_bind_text(stmt, i, scope->from, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":to")) > 0 && scope->to)
+		sqlite3_bind_text(stmt, i, scope->to, -1, SQLITE_STATIC);
+}
+
+int report_counts_add(struct report_counts *c, const char *label, long value)
+{
+	for (size_t i = 0; i < c->count; i++)
+		if (strcmp(c->items[i].label, label) == 0) {
+			c->items[i].value += value;
+			return SQLITE_OK;
+		}
+	struct report_count *bigger = realloc(c->items, (c->count + 1) * sizeof *bigger);
+	if (!bigger)
+		return SQLITE_NOMEM;
+	c->items = bigger;
+	if (!(c->items[c->count].label = strdup(label)))
+		return SQLITE_NOMEM;
+	c->items[c->count++].value = value;
+	return SQLITE_OK;
+}
+
+void report_counts_release(struct report_counts *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free(c->items[i].label);
+	free(c->items);
+	c->items = NULL;
+	c->count = 0;
+}
+
+long report_counts_max(const struct report_counts *c)
+{
+	long max = 0;
+	for (size_t i = 0; i < c->count; i++)
+		if (c->items[i].value > max)
+			max = c->items[i].value;
+	return max;
+}
+
+/* Runs a "label, count" query into c; NULL labels become null_label. */
+static int load_counts(sqlite3 *db, const char *sql, const char *offer_id,
+		       const struct report_scope *scope, const char *null_label,
+		       struct report_counts *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	report_bind_scope(stmt, offer_id, scope);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *label = (const char *)sqlite3_column_text(stmt, 0);
+		rc = report_counts_add(c, label && *label ? label : null_label,
+				       (long)sqlite3_column_int64(stmt, 1));
+		if (rc != SQLITE_OK)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int load_regions(sqlite3 *db, struct report_offer *o, const struct report_scope *scope)
+{
+	struct report_counts kommuner = {NULL, 0};
+	long placed = 0, live = 0;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	for (size_t i = 0; i < REPORT_REGIONS; i++)
+		if ((rc = report_counts_add(&o->regions, report_region_names[i], 0)) != SQLITE_OK)
+			goto out;
+	if ((rc = load_counts(db, kommune_sql, o->id, scope, "", &kommuner)) != SQLITE_OK)
+		goto out;
+	for (size_t i = 0; i < kommuner.count; i++) {
+		const char *canonical = kommune_canonical(kommuner.items[i].label);
+		const char *region = kommune_region(canonical ? canonical : kommuner.items[i].label);
+		for (size_t r = 0; region && r + 1 < REPORT_REGIONS; r++)
+			if (strcmp(region, report_region_names[r]) == 0) {
+				o->regions.items[r].value += kommuner.items[i].value;
+				placed += kommuner.items[i].value;
+				break;
+			}
+	}
+	/* Everyone live whose kommune we could not place, or who gave none. */
+	if ((rc = sqlite3_prepare_v2(db, live_sql, -1, &stmt, NULL)) != SQLITE_OK)
+		goto out;
+	report_bind_scope(stmt, o->id, scope);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		live = (long)sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_OK;
+	}
+	o->regions.items[REPORT_REGIONS - 1].value = live > placed ? live - placed : 0;
+out:
+	sqlite3_finalize(stmt);
+	report_counts_release(&kommuner);
+	return rc;
+}
+
+int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
+		      const struct report_scope *scope, struct report_offer *o)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	memset(o, 0, sizeof *o);
+	o->def = def;
+	if (!(o->id = strdup(id)))
+		return SQLITE_NOMEM;
+	if ((rc = sqlite3_prepare_v2(db, counts_sql, -1, &stmt, NULL)) != SQLITE_OK)
+		return rc;
+	report_bind_scope(stmt, id, scope);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		long *fields[] = {&o->received,	    &o->duplicates,	 &o->superseded, &o->withdrawn,
+				  &o->failed,	    &o->incomplete,	 &o->not_eligible, &o->eligible,
+				  &o->selected,	    &o->waiting,	 &o->rejected,	 &o->missing,
+				  &o->confirmed,    &o->awaiting_review, &o->undecided};
+		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
+			*fields[i] = (long)sqlite3_column_int64(stmt, i);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	const char *default_type = "Ikke angivet";
+	if (def && def->applicant && strcmp(def->applicant, "kommune") == 0)
+		default_type = "kommune";
+	if ((rc = load_counts(db, per_day_sql, id, scope, "?", &o->per_day)) != SQLITE_OK ||
+	    (rc = load_regions(db, o, scope)) != SQLITE_OK ||
+	    (rc = load_counts(db, type_sql, id, scope, default_type, &o->types)) != SQLITE_OK ||
+	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK)
+		return rc;
+	return SQLITE_OK;
+}
+
+void report_offer_release(struct report_offer *o)
+{
+	if (!o)
+		return;
+	free(o->id);
+	report_counts_release(&o->per_day);
+	report_counts_release(&o->regions);
+	report_counts_release(&o->types);
+	report_counts_release(&o->failed_criteria);
+	memset(o, 0, sizeof *o);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int report_offer_ids(sqlite3 *db, const struct offer_set *set, char ***ids_out, size_t *count_out)
+{
+	char **ids = NULL;
+	size_t count = 0, defined;
+	sqlite3_stmt *stmt = NULL;
+	int rc = SQLITE_NOMEM;
+
+	ids = calloc(set->count + 1, sizeof *ids);
+	if (!ids)
+		goto fail;
+	for (size_t i = 0; i < set->count; i++)
+		if (!(ids[count++] = strdup(set->offers[i]->id)))
+			goto fail;
+	defined = count;
+	if ((rc = sqlite3_prepare_v2(db,
+				     "SELECT DISTINCT offer_id FROM submissions"
+				     " WHERE offer_id IS NOT NULL ORDER BY offer_id",
+				     -1, &stmt, NULL)) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(stmt, 0);
+		int known = 0;
+		for (size_t i = 0; id && i < defined; i++)
+			known |= strcmp(ids[i], id) == 0;
+		if (!id || known)
+			continue;
+		char **bigger = realloc(ids, (count + 1) * sizeof *ids);
+		if (!bigger || !(bigger[count] = strdup(id))) {
+			if (bigger)
+				ids = bigger;
+			rc = SQLITE_NOMEM;
+			goto fail;
+		}
+		ids = bigger;
+		count++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	qsort(ids, defined, sizeof *ids, compare_strings);
+	*ids_out = ids;
+	*count_out = count;
+	return SQLITE_OK;
+fail:
+	sqlite3_finalize(stmt);
+	for (size_t i = 0; ids && i < count; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
+}
+
+int report_db_state_load(sqlite3 *db, struct report_db_state *state)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT (SELECT count(*) FROM submissions),"
+				    " (SELECT coalesce(max(id), 0) FROM events)",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		state->submissions = sqlite3_column_int64(stmt, 0);
+		state->max_event_id = sqlite3_column_int64(stmt, 1);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		state->schema_version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+}
+
+const char *report_outcome_label(const char *outcome)
+{
+	static const char *const labels[][2] = {
+		{"bevilget", "Bevilget"},   {"venteliste", "Venteliste"},
+		{"afslag", "Afslag"},	    {"mangler", "Mangler oplysninger"},
+		{"bekræftelse", "Bekræftet"},
+	};
+	for (size_t i = 0; outcome && i < sizeof labels / sizeof *labels; i++)
+		if (strcmp(labels[i][0], outcome) == 0)
+			return labels[i][1];
+	return outcome ? outcome : "";
+}
+
+int report_write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd = -1, saved;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp ||
+	    snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	/* The rename itself must reach the disk, or a crash can bring back the old file. */
+	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
+			    const char *path)
+{
+	static const char sql[] =
+		"SELECT d.rank, s.case_number, s.applicant_name, s.received_at, s.validation,"
+		"  d.outcome, d.state, d.explanation, s.id, s.original_name"
+		" FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND" SCOPE_SQL
+		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
+	static const char *const header[] = {
+		"rang", "sagsnummer", "ansøger", "modtaget", "vurdering", "udfald",
+		"status", "begrundelse", "id", "filnavn",
+	};
+	sqlite3_stmt *stmt = NULL;
+	struct csv_writer csv;
+	char *data = NULL;
+	size_t size = 0;
+	int result = -1, rc;
+	FILE *out = open_memstream(&data, &size);
+
+	if (!out) {
+		msg_syserror("%s", path);
+		return -1;
+	}
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL)) != SQLITE_OK) {
+		msg_error("%s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	report_bind_scope(stmt, offer_id, scope);
+	csv_init(&csv, out, CSV_EXCEL_DA);
+	for (size_t i = 0; i < sizeof header / sizeof *header; i++)
+		csv_text(&csv, header[i]);
+	csv_end_row(&csv);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (int i = 0; i < 10; i++) {
+			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
+				csv_int(&csv, sqlite3_column_int64(stmt, i));
+			else if (i == 6)
+				csv_text(&csv, !sqlite3_column_text(stmt, 6) ? "ikke afgjort"
+					       : strcmp((const char *)sqlite3_column_text(stmt, 6),
+							"final") == 0
+					       ? "endelig"
+					       : "forslag, afventer sagsbehandler");
+			else
+				csv_text(&csv, (const char *)sqlite3_column_text(stmt, i));
+		}
+		csv_end_row(&csv);
+	}
+	if (rc != SQLITE_DONE) {
+		msg_error("%s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	if (csv_flush(&csv) < 0) {
+		msg_syserror("%s", path);
+		goto out;
+	}
+	fclose(out);
+	out = NULL;
+	if (report_write_file(path, data, size) < 0) {
+		msg_syserror("%s", path);
+		goto out;
+	}
+	result = 0;
+out:
+	if (out)
+		fclose(out);
+	free(data);
+	sqlite3_finalize(stmt);
+	return result;
+}

@@ -1,0 +1,743 @@
+/*
+ * report_doc.c - what a report says: one PDF per offer round, one overview.
+ *
+ * Written for a manager who reads only the reports/ folder: each report
+ * opens with how the round stands and what needs attention, in sentences,
+ * then the numbers against capacity and deadline, the charts, the ranked
+ * list with the reason for each decision, and the open work.  All text a
+ * manager reads is Danish.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "normalize.h"
+#include "report.h"
+#include "report_pdf.h"
+
+#define CURRENT_DECISION_JOIN                                                              \
+	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"             \
+	"   WHERE d2.submission_id = s.id AND d2.current = 1)"
+#define SCOPE_WHERE                                                                        \
+	" (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)"                        \
+	" AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)"
+
+static const char *policy_label(const char *policy)
+{
+	if (!policy)
+		return "ikke angivet";
+	if (strcmp(policy, "first-come") == 0)
+		return "først til mølle";
+	if (strcmp(policy, "priority") == 0)
+		return "efter prioritering";
+	if (strcmp(policy, "broad-representation") == 0)
+		return "bred repræsentation";
+	if (strcmp(policy, "none") == 0)
+		return "ingen udvælgelse (tilmelding)";
+	return policy;
+}
+
+static const char *period_label(const char *period)
+{
+	if (!period)
+		return "";
+	if (strcmp(period, "year") == 0)
+		return " pr. år";
+	if (strcmp(period, "quarter") == 0)
+		return " pr. kvartal";
+	if (strcmp(period, "concurrent") == 0)
+		return " ad gangen";
+	if (strcmp(period, "round") == 0)
+		return " i denne runde";
+	return "";
+}
+
+/* "13. september 2021 kl. 12.00" */
+static void danish_time(time_t t, char *buf, size_t size)
+{
+	char date[CLOCK_ISO_SIZE];
+	struct tm tm;
+	localtime_r(&t, &tm);
+	clock_format_danish(t, date);
+	snprintf(buf, size, "%s kl. %02d.%02d", date, tm.tm_hour, tm.tm_min);
+}
+
+/* "1.000" with the Danish thousands dot. */
+static const char *num(long value, char *buf, size_t size)
+{
+	char plain[32];
+	size_t len, out = 0;
+	snprintf(plain, sizeof plain, "%ld", value < 0 ? -value : value);
+	len = strlen(plain);
+	if (value < 0 && out + 1 < size)
+		buf[out++] = '-';
+	for (size_t i = 0; i < len && out + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[out++] = '.';
+		buf[out++] = plain[i];
+	}
+	buf[out] = '\0';
+	return buf;
+}
+
+static void footer_text(const struct report_context *ctx, char *buf, size_t size)
+{
+	char when[96];
+	danish_time(ctx->now, when, sizeof when);
+	snprintf(buf, size,
+		 "Udarbejdet %s af skema-report %s. Databasen: %lld ansøgninger, sidste hændelse nr. "
+		 "%lld, skemaversion %d.",
+		 when, SKEMA_VERSION, ctx->state.submissions, ctx->state.max_event_id,
+		 ctx->state.schema_version);
+}
+
+static void scope_text(const struct report_context *ctx, char *buf, size_t size)
+{
+	if (!ctx->scope.from && !ctx->scope.to)
+		snprintf(buf, size, "Periode: alle modtagne ansøgninger.");
+	else
+		snprintf(buf, size, "Periode: ansøgninger modtaget %s%s til %s%s.",
+			 ctx->scope.from ? "fra " : "", ctx->scope.from ? ctx->scope.from : "",
+			 ctx->scope.to ? ctx->scope.to : "i dag", "");
+}
+
+static const char *offer_title(const struct report_offer *o)
+{
+	return o->def && o->def->title ? o->def->title : o->id;
+}
+
+static void deadline_text(const struct report_context *ctx, const struct report_offer *o,
+			  char *buf, size_t size)
+{
+	char when[96];
+	if (!o->def) {
+		snprintf(buf, size, "Tilbuddets definition findes ikke; frist og kapacitet er ukendte.");
+		return;
+	}
+	if (o->def->rolling || !o->def->deadline) {
+		snprintf(buf, size, "Løbende optag (ingen ansøgningsfrist).");
+		return;
+	}
+	danish_time(o->def->deadline_at, when, sizeof when);
+	if (ctx->now > o->def->deadline_at)
+		snprintf(buf, size, "Ansøgningsfristen udløb %s.", when);
+	else
+		snprintf(buf, size, "Ansøgningsfristen er %s (om %ld dage).", when,
+			 (long)((o->def->deadline_at - ctx->now) / 86400));
+}
+
+static void capacity_text(const struct report_offer *o, char *buf, size_t size)
+{
+	char a[32], b[32];
+	const struct offer *def = o->def;
+	if (!def || def->capacity_max < 0) {
+		snprintf(buf, size, "Ingen kapacitetsgrænse.");
+		return;
+	}
+	const char *unit = def->capacity_unit ? def->capacity_unit : "pladser";
+	if (def->capacity_min > 0)
+		snprintf(buf, size, "Kapacitet: mindst %s og højst %s %s%s.",
+			 num(def->capacity_min, a, sizeof a), num(def->capacity_max, b, sizeof b),
+			 unit, period_label(def->capacity_period));
+	else
+		snprintf(buf, size, "Kapacitet: højst %s %s%s.", num(def->capacity_max, a, sizeof a),
+			 unit, period_label(def->capacity_period));
+}
+
+/* The sentences a manager reads first: where the round stands, what needs them. */
+static void status_sentences(struct report_pdf *p, const struct report_context *ctx,
+			     const struct report_offer *o)
+{
+	char text[512], a[32], b[32], c[32];
+	const struct offer *def = o->def;
+	long live = o->incomplete + o->not_eligible + o->eligible;
+
+	snprintf(text, sizeof text,
+		 "Der er modtaget %s filer til tilbuddet; %s er gyldige ansøgninger, og %s opfylder "
+		 "kriterierne.",
+		 num(o->received, a, sizeof a), num(live, b, sizeof b), num(o->eligible, c, sizeof c));
+	report_pdf_paragraph(p, 0, text);
+	if (def && def->capacity_max >= 0) {
+		snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s.",
+			 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
+			 def->capacity_unit ? def->capacity_unit : "pladser");
+		report_pdf_paragraph(p, 0, text);
+		if (o->selected > def->capacity_max)
+			report_pdf_paragraph(p, 1, "OBS: Der er bevilget flere end kapaciteten tillader.");
+		int closed = !def->rolling && def->deadline && ctx->now > def->deadline_at;
+		if (closed && def->capacity_min > 0 && o->selected < def->capacity_min) {
+			snprintf(text, sizeof text,
+				 "OBS: Fristen er udløbet, og der er bevilget færre end minimum (%s).",
+				 num(def->capacity_min, a, sizeof a));
+			report_pdf_paragraph(p, 1, text);
+		}
+	}
+	if (o->awaiting_review > 0) {
+		snprintf(text, sizeof text,
+			 "Kræver opmærksomhed: %s forslag til afgørelse afventer en sagsbehandlers "
+			 "gennemgang.",
+			 num(o->awaiting_review, a, sizeof a));
+		report_pdf_paragraph(p, 1, text);
+	}
+	if (o->undecided > 0) {
+		snprintf(text, sizeof text, "%s gyldige ansøgninger er endnu ikke afgjort.",
+			 num(o->undecided, a, sizeof a));
+		report_pdf_paragraph(p, 0, text);
+	}
+	if (o->received == 0)
+		report_pdf_paragraph(p, 0, "Der er ikke modtaget nogen ansøgninger i perioden.");
+}
+
+static void numbers_table(struct report_pdf *p, const struct report_offer *o)
+{
+	static const double widths[] = {0.52, 0.14, 0.34};
+	static const char *const header[] = {"Kategori", "Antal", "Bemærkning"};
+	char cap[160], n[32];
+	struct {
+		const char *label;
+		long value;
+		const char *note;
+	} rows[] = {
+		{"Modtaget i alt", o->received, "alle filer, også dubletter"},
+		{"Dubletter", o->duplicates, "samme fil modtaget igen; behandles ikke"},
+		{"Erstattet af nyere ansøgning", o->superseded, NULL},
+		{"Trukket tilbage", o->withdrawn, NULL},
+		{"Kunne ikke læses (karantæne)", o->failed, NULL},
+		{"Ufuldstændige (mangler oplysninger)", o->incomplete, NULL},
+		{"Opfylder ikke kriterierne", o->not_eligible, NULL},
+		{"Opfylder kriterierne", o->eligible, NULL},
+		{"Bevilget / udvalgt", o->selected, cap},
+		{"Venteliste", o->waiting, NULL},
+		{"Afslag", o->rejected, NULL},
+		{"Anmodet om manglende oplysninger", o->missing, NULL},
+		{"Bekræftet (tilmeldinger)", o->confirmed, NULL},
+		{"Afventer gennemgang", o->awaiting_review, "forslag, endnu ikke endelige"},
+		{"Endnu ikke afgjort", o->undecided, NULL},
+	};
+	capacity_text(o, cap, sizeof cap);
+	report_pdf_table_begin(p, 3, widths, header);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const char *cells[] = {rows[i].label, num(rows[i].value, n, sizeof n), rows[i].note};
+		report_pdf_table_row(p, cells);
+	}
+	report_pdf_table_end(p);
+}
+
+static int outcome_counts(const struct report_offer *o, struct report_counts *c)
+{
+	struct {
+		const char *label;
+		long value;
+	} rows[] = {
+		{"Bevilget", o->selected},	   {"Venteliste", o->waiting},
+		{"Afslag", o->rejected},	   {"Mangler oplysninger", o->missing},
+		{"Bekræftet", o->confirmed},	   {"Ikke afgjort", o->undecided},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+		if (report_counts_add(c, rows[i].label, rows[i].value) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+/* Labels the failed criteria with their id and, where known, the offer's text. */
+static int criteria_counts(const struct report_offer *o, struct report_counts *c)
+{
+	for (size_t i = 0; i < o->failed_criteria.count; i++)
+		if (report_counts_add(c, o->failed_criteria.items[i].label,
+				      o->failed_criteria.items[i].value) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+static const char *state_label(const char *state)
+{
+	if (!state)
+		return "ikke afgjort";
+	return strcmp(state, "final") == 0 ? "endelig" : "forslag";
+}
+
+static const char *validation_label(const char *validation)
+{
+	if (!validation)
+		return "";
+	if (strcmp(validation, "eligible") == 0)
+		return "Opfylder kriterierne.";
+	if (strcmp(validation, "not_eligible") == 0)
+		return "Opfylder ikke kriterierne.";
+	if (strcmp(validation, "incomplete") == 0)
+		return "Ansøgningen mangler oplysninger.";
+	return validation;
+}
+
+static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
+		       const struct report_offer *o)
+{
+	static const char sql[] =
+		"SELECT d.rank, s.case_number, s.applicant_name, substr(s.received_at, 1, 16),"
+		"  s.validation, d.outcome, d.state, d.explanation, s.id"
+		" FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND s.offer_id = :offer AND" SCOPE_WHERE
+		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
+	static const double widths[] = {0.06, 0.14, 0.18, 0.12, 0.15, 0.35};
+	static const char *const header[] = {"Nr.", "Sagsnr.", "Ansøger", "Modtaget", "Udfald",
+					     "Begrundelse"};
+	sqlite3_stmt *stmt;
+	int deadline_round = o->def && !o->def->rolling && o->def->deadline;
+	long rows = 0;
+
+	report_pdf_heading(p, 2, deadline_round ? "Rangordnet liste og udvælgelse"
+						: "Ansøgninger i behandlingsrækkefølge");
+	report_pdf_paragraph(p, 0,
+			     deadline_round
+				     ? "Listen viser de gyldige ansøgninger i den rækkefølge, de er "
+				       "vurderet efter kriterierne, og hvorfor hver er udvalgt eller ej."
+				     : "Listen viser de gyldige ansøgninger i den rækkefølge, de "
+				       "behandles i, med udfald og begrundelse.");
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	report_bind_scope(stmt, o->id, &ctx->scope);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char rank[32], case_number[64], outcome[96], received[32];
+		const char *t;
+		if (rows == 0)
+			report_pdf_table_begin(p, 6, widths, header);
+		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL)
+			rank[0] = '\0';
+		else
+			snprintf(rank, sizeof rank, "%lld", sqlite3_column_int64(stmt, 0));
+		t = (const char *)sqlite3_column_text(stmt, 1);
+		if (t)
+			snprintf(case_number, sizeof case_number, "%s", t);
+		else
+			snprintf(case_number, sizeof case_number, "id %lld",
+				 sqlite3_column_int64(stmt, 8));
+		t = (const char *)sqlite3_column_text(stmt, 3);
+		snprintf(received, sizeof received, "%s", t ? t : "");
+		if (strlen(received) > 10)
+			received[10] = ' ';
+		t = (const char *)sqlite3_column_text(stmt, 5);
+		snprintf(outcome, sizeof outcome, "%s%s%s%s", t ? report_outcome_label(t) : "",
+			 t ? " (" : "ikke afgjort",
+			 t ? state_label((const char *)sqlite3_column_text(stmt, 6)) : "",
+			 t ? ")" : "");
+		/* Without a decision's explanation, at least say how it was assessed. */
+		const char *why = (const char *)sqlite3_column_text(stmt, 7);
+		if (!why || !*why)
+			why = validation_label((const char *)sqlite3_column_text(stmt, 4));
+		const char *cells[] = {
+			rank, case_number, (const char *)sqlite3_column_text(stmt, 2), received,
+			outcome, why,
+		};
+		report_pdf_table_row(p, cells);
+		rows++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	if (rows)
+		report_pdf_table_end(p);
+	else
+		report_pdf_paragraph(p, 0, "Ingen gyldige ansøgninger.");
+	return 0;
+}
+
+/* Broad representation: how applicants and selected spread over one attribute. */
+static int spread_table(struct report_pdf *p, const struct report_context *ctx,
+			const struct report_offer *o, const char *attribute)
+{
+	static const char sql[] =
+		"SELECT f.value, count(*), total(d.outcome = 'bevilget') FROM submissions s"
+		" JOIN fields f ON f.submission_id = s.id AND f.name = :name" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND s.validation = 'eligible' AND s.offer_id = :offer"
+		" AND" SCOPE_WHERE " GROUP BY f.value ORDER BY count(*) DESC";
+	static const double widths[] = {0.5, 0.25, 0.25};
+	static const char *const header[] = {"Værdi", "Opfylder kriterierne", "Bevilget"};
+	/* Spreading over kommuner means over the country: show the regions. */
+	int region = strcmp(attribute, "region") == 0 || strcmp(attribute, "kommune") == 0;
+	struct report_counts applicants = {NULL, 0}, chosen = {NULL, 0};
+	sqlite3_stmt *stmt;
+	char title[160], a[32], b[32];
+	int rc, result = -1;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	report_bind_scope(stmt, o->id, &ctx->scope);
+	sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":name"),
+			  region ? "kommune" : attribute, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *value = (const char *)sqlite3_column_text(stmt, 0);
+		if (region) {
+			const char *canonical = kommune_canonical(value ? value : "");
+			value = kommune_region(canonical ? canonical : value);
+		}
+		if (!value || !*value)
+			value = "ikke angivet";
+		if (report_counts_add(&applicants, value, (long)sqlite3_column_int64(stmt, 1)) ||
+		    report_counts_add(&chosen, value, (long)sqlite3_column_double(stmt, 2)))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		goto out;
+	}
+	const struct offer_field *field = o->def ? offer_find_field(o->def, attribute) : NULL;
+	if (region)
+		snprintf(title, sizeof title, "Fordeling efter region (ud fra kommunen)");
+	else
+		snprintf(title, sizeof title, "Fordeling efter: %s",
+			 field && field->label ? field->label : attribute);
+	report_pdf_heading(p, 3, title);
+	if (applicants.count == 0) {
+		report_pdf_paragraph(p, 0, "Ingen ansøgninger med denne oplysning.");
+	} else {
+		report_pdf_table_begin(p, 3, widths, header);
+		for (size_t i = 0; i < applicants.count; i++) {
+			const char *cells[] = {applicants.items[i].label,
+					       num(applicants.items[i].value, a, sizeof a),
+					       num(chosen.items[i].value, b, sizeof b)};
+			report_pdf_table_row(p, cells);
+		}
+		report_pdf_table_end(p);
+	}
+	result = 0;
+out:
+	sqlite3_finalize(stmt);
+	report_counts_release(&applicants);
+	report_counts_release(&chosen);
+	return result;
+}
+
+static void offer_charts(struct report_pdf *p, const struct report_offer *o,
+			 struct report_counts *outcomes, struct report_counts *criteria)
+{
+	char deadline_date[CLOCK_ISO_SIZE], deadline_label[96];
+	const char *deadline = NULL;
+	if (o->def && !o->def->rolling && o->def->deadline) {
+		clock_format_date(o->def->deadline_at, deadline_date);
+		deadline = deadline_date;
+		char when[CLOCK_ISO_SIZE];
+		snprintf(deadline_label, sizeof deadline_label, "Frist %s",
+			 clock_format_danish(o->def->deadline_at, when));
+	}
+	report_pdf_time_chart(p, "Modtagne ansøgninger over tid", &o->per_day, deadline,
+			      deadline_label);
+	report_pdf_bar_chart(p, "Udfald", outcomes, "Antal ansøgninger");
+	report_pdf_bar_chart(p, "Ansøgere efter region (ud fra kommunen)", &o->regions,
+			     "Antal ansøgninger");
+	report_pdf_bar_chart(p, "Ansøgere efter type", &o->types, "Antal ansøgninger");
+	report_pdf_bar_chart(p, "Kriterier, der oftest ikke var opfyldt", criteria,
+			     "Antal ansøgninger");
+}
+
+int report_doc_offer(const struct report_context *ctx, const struct report_offer *o,
+		     unsigned char **out, size_t *len)
+{
+	struct report_pdf p;
+	struct report_counts outcomes = {NULL, 0}, criteria = {NULL, 0};
+	char text[1024], footer[512];
+	int result = -1;
+
+	footer_text(ctx, footer, sizeof footer);
+	snprintf(text, sizeof text, "Statusrapport · %s", offer_title(o));
+	if (report_pdf_begin(&p, text, footer) < 0)
+		goto out;
+	report_pdf_heading(&p, 1, offer_title(o));
+	snprintf(text, sizeof text, "Statusrapport for tilbuddet %s. Udvælgelse: %s.", o->id,
+		 o->def ? policy_label(o->def->policy) : "ukendt");
+	report_pdf_paragraph(&p, 0, text);
+	deadline_text(ctx, o, text, sizeof text);
+	report_pdf_paragraph(&p, 0, text);
+	capacity_text(o, text, sizeof text);
+	report_pdf_paragraph(&p, 0, text);
+	scope_text(ctx, text, sizeof text);
+	report_pdf_paragraph(&p, 0, text);
+
+	report_pdf_heading(&p, 2, "Sådan står runden");
+	status_sentences(&p, ctx, o);
+	report_pdf_heading(&p, 2, "Tallene");
+	numbers_table(&p, o);
+
+	report_pdf_keep(&p, 260); /* the heading with the first chart */
+	report_pdf_heading(&p, 2, "Diagrammer");
+	if (outcome_counts(o, &outcomes) < 0 || criteria_counts(o, &criteria) < 0) {
+		msg_error("out of memory");
+		goto out;
+	}
+	offer_charts(&p, o, &outcomes, &criteria);
+
+	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
+	    o->def->nspread > 0) {
+		report_pdf_heading(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig");
+		for (size_t i = 0; i < o->def->nspread; i++)
+			if (spread_table(&p, ctx, o, o->def->spread[i]) < 0)
+				goto out;
+	}
+	if (ranked_list(&p, ctx, o) < 0)
+		goto out;
+	if (report_pdf_finish(&p, out, len) < 0)
+		goto out;
+	result = 0;
+out:
+	report_counts_release(&outcomes);
+	report_counts_release(&criteria);
+	report_pdf_release(&p);
+	return result;
+}
+
+/* --- the overview --------------------------------------------------------- */
+
+static int review_queue(struct report_pdf *p, const struct report_context *ctx, long *count)
+{
+	static const char sql[] =
+		"SELECT s.case_number, s.offer_id, s.applicant_name, d.outcome,"
+		"  substr(s.received_at, 1, 10), s.id"
+		" FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND d.state = 'proposed' AND" SCOPE_WHERE
+		" ORDER BY s.offer_id, d.rank IS NULL, d.rank, s.received_at, s.id";
+	static const double widths[] = {0.16, 0.3, 0.24, 0.16, 0.14};
+	static const char *const header[] = {"Sagsnr.", "Tilbud", "Ansøger", "Forslag",
+					     "Modtaget"};
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*count = 0;
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	report_bind_scope(stmt, NULL, &ctx->scope);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char case_number[64];
+		const char *t = (const char *)sqlite3_column_text(stmt, 0);
+		if (t)
+			snprintf(case_number, sizeof case_number, "%s", t);
+		else
+			snprintf(case_number, sizeof case_number, "id %lld",
+				 sqlite3_column_int64(stmt, 5));
+		if ((*count)++ == 0)
+			report_pdf_table_begin(p, 5, widths, header);
+		const char *cells[] = {case_number, (const char *)sqlite3_column_text(stmt, 1),
+				       (const char *)sqlite3_column_text(stmt, 2),
+				       report_outcome_label((const char *)sqlite3_column_text(stmt, 3)),
+				       (const char *)sqlite3_column_text(stmt, 4)};
+		report_pdf_table_row(p, cells);
+	}
+	sqlite3_finalize(stmt);
+	if (*count)
+		report_pdf_table_end(p);
+	else
+		report_pdf_paragraph(p, 0, "Ingen afgørelser afventer gennemgang.");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int quarantine(struct report_pdf *p, const struct report_context *ctx, long *count)
+{
+	static const char sql[] =
+		"SELECT s.original_name, substr(s.received_at, 1, 16),"
+		"  coalesce(s.error_message_da, s.error_message, s.error_code), s.id"
+		" FROM submissions s WHERE s.status = 'failed' AND" SCOPE_WHERE
+		" ORDER BY s.received_at, s.id";
+	static const double widths[] = {0.3, 0.16, 0.54};
+	static const char *const header[] = {"Fil", "Modtaget", "Årsag"};
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*count = 0;
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	report_bind_scope(stmt, NULL, &ctx->scope);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char received[32];
+		const char *t = (const char *)sqlite3_column_text(stmt, 1);
+		snprintf(received, sizeof received, "%s", t ? t : "");
+		if (strlen(received) > 10)
+			received[10] = ' ';
+		if ((*count)++ == 0)
+			report_pdf_table_begin(p, 3, widths, header);
+		const char *cells[] = {(const char *)sqlite3_column_text(stmt, 0), received,
+				       (const char *)sqlite3_column_text(stmt, 2)};
+		report_pdf_table_row(p, cells);
+	}
+	sqlite3_finalize(stmt);
+	if (*count)
+		report_pdf_table_end(p);
+	else
+		report_pdf_paragraph(p, 0, "Ingen filer i karantæne.");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Counts without an offer: quarantined files are mostly unreadable forms. */
+static long count_failed(const struct report_context *ctx)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM submissions s WHERE s.status = 'failed' AND" SCOPE_WHERE;
+	sqlite3_stmt *stmt;
+	long n = 0;
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	report_bind_scope(stmt, NULL, &ctx->scope);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+int report_doc_overview(const struct report_context *ctx, struct report_offer *const *offers,
+			size_t count, unsigned char **out, size_t *len)
+{
+	static const double widths[] = {0.25, 0.14, 0.1, 0.1, 0.1, 0.1, 0.1, 0.11};
+	static const char *const header[] = {"Tilbud",	     "Frist",	      "Mod- taget",
+					     "Op- fylder",   "Bevil- get",    "Vente- liste",
+					     "Afslag",	     "Afventer gennem- gang"};
+	static const char *const series[] = {"Bevilget", "Venteliste", "Afslag",
+					     "Mangler oplysninger", "Ikke afgjort"};
+	struct report_pdf p;
+	struct report_counts per_day = {NULL, 0}, regions = {NULL, 0}, types = {NULL, 0},
+			     criteria = {NULL, 0};
+	const char **labels = calloc(count + 1, sizeof *labels);
+	long *values = calloc((count + 1) * 5, sizeof *values);
+	char text[1024], footer[512], a[32], b[32];
+	long received = 0, awaiting = 0, failed = count_failed(ctx), listed;
+	int result = -1;
+
+	memset(&p, 0, sizeof p);
+	if (!labels || !values) {
+		msg_error("out of memory");
+		goto out;
+	}
+	footer_text(ctx, footer, sizeof footer);
+	if (report_pdf_begin(&p, "Samlet statusrapport for alle tilbud", footer) < 0)
+		goto out;
+	report_pdf_heading(&p, 1, "Samlet statusrapport for alle tilbud");
+	scope_text(ctx, text, sizeof text);
+	report_pdf_paragraph(&p, 0, text);
+
+	for (size_t i = 0; i < count; i++) {
+		const struct report_offer *o = offers[i];
+		received += o->received;
+		awaiting += o->awaiting_review;
+		labels[i] = o->id; /* short enough for a chart label */
+		long row[] = {o->selected, o->waiting, o->rejected, o->missing, o->undecided};
+		memcpy(values + i * 5, row, sizeof row);
+		for (size_t j = 0; j < o->per_day.count; j++)
+			if (report_counts_add(&per_day, o->per_day.items[j].label,
+					      o->per_day.items[j].value))
+				goto oom;
+		for (size_t j = 0; j < o->regions.count; j++)
+			if (report_counts_add(&regions, o->regions.items[j].label,
+					      o->regions.items[j].value))
+				goto oom;
+		for (size_t j = 0; j < o->types.count; j++)
+			if (report_counts_add(&types, o->types.items[j].label,
+					      o->types.items[j].value))
+				goto oom;
+		for (size_t j = 0; j < o->failed_criteria.count; j++) {
+			snprintf(text, sizeof text, "%s: %s", o->id, o->failed_criteria.items[j].label);
+			if (report_counts_add(&criteria, text, o->failed_criteria.items[j].value))
+				goto oom;
+		}
+	}
+	/* per_day was summed in offer order; the chart needs no order, the
+	 * most-failed list does: keep its ten largest. */
+	for (size_t i = 0; i < criteria.count; i++)
+		for (size_t j = i + 1; j < criteria.count; j++)
+			if (criteria.items[j].value > criteria.items[i].value) {
+				struct report_count t = criteria.items[i];
+				criteria.items[i] = criteria.items[j];
+				criteria.items[j] = t;
+			}
+	while (criteria.count > 10)
+		free(criteria.items[--criteria.count].label);
+
+	report_pdf_heading(&p, 2, "Kræver opmærksomhed");
+	snprintf(text, sizeof text, "Der er i alt modtaget %s filer til %zu tilbud.",
+		 num(received, a, sizeof a), count);
+	report_pdf_paragraph(&p, 0, text);
+	snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s filer "
+				    "ligger i karantæne, fordi de ikke kunne læses.",
+		 num(awaiting, a, sizeof a), num(failed, b, sizeof b));
+	report_pdf_paragraph(&p, awaiting > 0 || failed > 0, text);
+	for (size_t i = 0; i < count; i++) {
+		const struct report_offer *o = offers[i];
+		const struct offer *def = o->def;
+		if (def && def->capacity_max >= 0 && o->selected > def->capacity_max) {
+			snprintf(text, sizeof text, "OBS: %s har flere bevilgede (%ld) end kapaciteten (%ld).",
+				 offer_title(o), o->selected, def->capacity_max);
+			report_pdf_paragraph(&p, 1, text);
+		}
+		if (def && !def->rolling && def->deadline && ctx->now > def->deadline_at &&
+		    def->capacity_min > 0 && o->selected < def->capacity_min) {
+			snprintf(text, sizeof text,
+				 "OBS: %s: fristen er udløbet, og der er bevilget %ld, under minimum %ld.",
+				 offer_title(o), o->selected, def->capacity_min);
+			report_pdf_paragraph(&p, 1, text);
+		}
+	}
+
+	report_pdf_heading(&p, 2, "Tilbuddene");
+	report_pdf_table_begin(&p, 8, widths, header);
+	for (size_t i = 0; i < count; i++) {
+		const struct report_offer *o = offers[i];
+		char deadline[64], n[6][32];
+		if (o->def && !o->def->rolling && o->def->deadline) {
+			char date[CLOCK_ISO_SIZE];
+			snprintf(deadline, sizeof deadline, "%s", clock_format_danish(o->def->deadline_at, date));
+		} else {
+			snprintf(deadline, sizeof deadline, "%s", o->def ? "løbende" : "ukendt");
+		}
+		const char *cells[] = {offer_title(o),
+				       deadline,
+				       num(o->received, n[0], sizeof n[0]),
+				       num(o->eligible, n[1], sizeof n[1]),
+				       num(o->selected, n[2], sizeof n[2]),
+				       num(o->waiting, n[3], sizeof n[3]),
+				       num(o->rejected, n[4], sizeof n[4]),
+				       num(o->awaiting_review, n[5], sizeof n[5])};
+		report_pdf_table_row(&p, cells);
+	}
+	report_pdf_table_end(&p);
+
+	report_pdf_keep(&p, 260); /* the heading with the first chart */
+	report_pdf_heading(&p, 2, "Diagrammer");
+	report_pdf_stacked_chart(&p, "Udfald pr. tilbud", count, labels, 5, series, values);
+	report_pdf_time_chart(&p, "Modtagne ansøgninger over tid, alle tilbud", &per_day, NULL, NULL);
+	report_pdf_bar_chart(&p, "Ansøgere efter region (ud fra kommunen)", &regions,
+			     "Antal ansøgninger");
+	report_pdf_bar_chart(&p, "Ansøgere efter type", &types, "Antal ansøgninger");
+	report_pdf_bar_chart(&p, "Kriterier, der oftest ikke var opfyldt", &criteria,
+			     "Antal ansøgninger");
+
+	report_pdf_heading(&p, 2, "Åbent arbejde: afventer gennemgang");
+	if (review_queue(&p, ctx, &listed) < 0)
+		goto out;
+	report_pdf_heading(&p, 2, "Åbent arbejde: filer i karantæne");
+	if (quarantine(&p, ctx, &listed) < 0)
+		goto out;
+	if (report_pdf_finish(&p, out, len) < 0)
+		goto out;
+	result = 0;
+	goto out;
+oom:
+	msg_error("out of memory");
+out:
+	free(labels);
+	free(values);
+	report_counts_release(&per_day);
+	report_counts_release(&regions);
+	report_counts_release(&types);
+	report_counts_release(&criteria);
+	report_pdf_release(&p);
+	return result;
+}

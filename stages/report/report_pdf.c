@@ -1,0 +1,791 @@
+/*
+ * report_pdf.c - pages, wrapped text, tables and bar charts on libharu 2.3
+ * for skema-report (see report_pdf.h for why this is not stages/lib/pdf).
+ *
+ * libharu hazards handled here (shared/notes/libharu.md): compression is
+ * set before any font or page exists (1.6); the UTF-8 encoder is current
+ * before Info strings are set (1.1); every string is cleaned to the
+ * characters the embedded subset font has, so nothing prints as a blank or
+ * a box; line breaking is ours, because HPDF_Page_TextRect silently drops an
+ * over-long word (1.4), and a forced break is moved back to a UTF-8
+ * boundary, because MeasureText without word wrap can split a character
+ * (1.5); a path is always stroked or filled before text is drawn (1.7).
+ * Errors do not longjmp: the handler records the first one and
+ * report_pdf_finish() refuses to hand out a document that had one.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "paths.h"
+#include "report_pdf.h"
+#include "utf8.h"
+
+#define PAGE_W 595.276
+#define PAGE_H 841.89
+#define MARGIN_L 56.0
+#define MARGIN_R 56.0
+#define MARGIN_T 64.0
+#define MARGIN_B 64.0
+#define TEXT_W (PAGE_W - MARGIN_L - MARGIN_R)
+#define BODY_SIZE 9.5
+#define SMALL_SIZE 7.5
+#define TABLE_SIZE 8.0
+#define CELL_PAD 3.0
+#define CELL_MAX_LINES 5
+#define MAX_TEXT 4096
+
+/* The ranges of fonts/unicodes.txt: what the subset fonts can draw. */
+static const uint32_t font_ranges[][2] = {
+	{0x20, 0x7E},	  {0xA0, 0x17F},   {0x218, 0x21B},  {0x2C6, 0x2C7},  {0x2D8, 0x2DD},
+	{0x2010, 0x2027}, {0x2030, 0x203A}, {0x2044, 0x2044}, {0x20AC, 0x20AC}, {0x2116, 0x2116},
+	{0x2122, 0x2122}, {0x2190, 0x2193}, {0x2212, 0x2212}, {0x2713, 0x2713}, {0x2717, 0x2717},
+	{0xFFFD, 0xFFFD},
+};
+
+static int font_has(uint32_t cp)
+{
+	for (size_t i = 0; i < sizeof font_ranges / sizeof *font_ranges; i++)
+		if (cp >= font_ranges[i][0] && cp <= font_ranges[i][1])
+			return 1;
+	return 0;
+}
+
+char *report_pdf_clean(const char *text, char *out, size_t size)
+{
+	size_t used = 0;
+	const char *p = text ? text : "";
+
+	if (size == 0)
+		return out;
+	while (*p) {
+		uint32_t cp;
+		char buf[4];
+		size_t n = utf8_decode(p, &cp), len;
+		if (n == 0) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+			cp = ' ';
+		else if (!font_has(cp))
+			cp = 0xFFFD;
+		len = utf8_encode(cp, buf);
+		/* Keep room for "…" (3 bytes) and the NUL. */
+		if (used + len + 4 > size) {
+			if (used + 4 <= size) {
+				memcpy(out + used, "\xE2\x80\xA6", 3);
+				used += 3;
+			}
+			break;
+		}
+		memcpy(out + used, buf, len);
+		used += len;
+		p += n;
+	}
+	out[used] = '\0';
+	return out;
+}
+
+static void error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+	struct report_pdf *p = user_data;
+	if (!p->error) {
+		p->error = error_no;
+		p->detail = detail_no;
+	}
+}
+
+static double text_width(HPDF_Font font, double size, const char *text, size_t len)
+{
+	HPDF_TextWidth w = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)text, (HPDF_UINT)len);
+	return w.width * size / 1000.0;
+}
+
+/* Draws clean text (already cleaned) at x, y. */
+static void draw_text(struct report_pdf *p, HPDF_Font font, double size, double x, double y,
+		      const char *text)
+{
+	HPDF_Page_BeginText(p->page);
+	HPDF_Page_SetFontAndSize(p->page, font, (HPDF_REAL)size);
+	HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)y, text);
+	HPDF_Page_EndText(p->page);
+}
+
+/* Draws untrusted text, cleaned, left/right aligned or centred (align -1/1/0). */
+static void put_text(struct report_pdf *p, HPDF_Font font, double size, double x, double y,
+		     int align, const char *text)
+{
+	char clean[MAX_TEXT];
+	report_pdf_clean(text, clean, sizeof clean);
+	double w = text_width(font, size, clean, strlen(clean));
+	if (align == 1)
+		x -= w;
+	else if (align == 0)
+		x -= w / 2;
+	draw_text(p, font, size, x, y, clean);
+}
+
+struct line_ctx {
+	struct report_pdf *p;
+	HPDF_Font font;
+	double size, x, y, leading;
+	char buf[MAX_TEXT];
+};
+static int wrap(HPDF_Font font, double size, double width, const char *text, int max_lines,
+		void (*line)(void *ctx, const char *text, size_t len), void *ctx, int *rest);
+static void draw_line(void *ctx, const char *text, size_t len);
+
+/* Like put_text, right-aligned at x, cut with "…" to at most max_width points. */
+static void put_label(struct report_pdf *p, double size, double x, double y, double max_width,
+		      const char *text)
+{
+	char clean[512];
+	size_t len;
+	report_pdf_clean(text, clean, sizeof clean - 4);
+	len = strlen(clean);
+	if (text_width(p->regular, size, clean, len) > max_width) {
+		double ellipsis = text_width(p->regular, size, "\xE2\x80\xA6", 3);
+		while (len > 0 && text_width(p->regular, size, clean, len) + ellipsis > max_width) {
+			len--;
+			while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80)
+				len--;
+		}
+		memcpy(clean + len, "\xE2\x80\xA6", 4);
+	}
+	put_text(p, p->regular, size, x, y, 1, clean);
+}
+
+static void grey_fill(struct report_pdf *p, double g)
+{
+	HPDF_Page_SetGrayFill(p->page, (HPDF_REAL)g);
+}
+
+static void start_page(struct report_pdf *p)
+{
+	char number[32];
+
+	p->page = HPDF_AddPage(p->pdf);
+	HPDF_Page_SetWidth(p->page, (HPDF_REAL)PAGE_W);
+	HPDF_Page_SetHeight(p->page, (HPDF_REAL)PAGE_H);
+	p->pages++;
+	grey_fill(p, 0.3);
+	put_text(p, p->regular, SMALL_SIZE, MARGIN_L, PAGE_H - 36, -1, p->title);
+	/* The footer may take two lines; the page number keeps its own column. */
+	struct line_ctx l = {.p = p, .font = p->regular, .size = SMALL_SIZE, .x = MARGIN_L,
+			     .y = 40, .leading = SMALL_SIZE + 2};
+	int rest;
+	wrap(p->regular, SMALL_SIZE, TEXT_W - 50, p->footer, 2, draw_line, &l, &rest);
+	snprintf(number, sizeof number, "Side %d", p->pages);
+	put_text(p, p->regular, SMALL_SIZE, PAGE_W - MARGIN_R, 40, 1, number);
+	HPDF_Page_SetGrayStroke(p->page, 0.6f);
+	HPDF_Page_SetLineWidth(p->page, 0.5f);
+	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(PAGE_H - 42));
+	HPDF_Page_LineTo(p->page, (HPDF_REAL)(PAGE_W - MARGIN_R), (HPDF_REAL)(PAGE_H - 42));
+	HPDF_Page_Stroke(p->page);
+	grey_fill(p, 0);
+	HPDF_Page_SetGrayStroke(p->page, 0);
+	p->y = PAGE_H - MARGIN_T;
+	p->rows_on_page = 0;
+}
+
+void report_pdf_new_page(struct report_pdf *p)
+{
+	start_page(p);
+}
+
+
+/* Makes room for height points, starting a page when needed; 1 when it did. */
+static int need(struct report_pdf *p, double height)
+{
+	if (p->y - height >= MARGIN_B)
+		return 0;
+	start_page(p);
+	return 1;
+}
+
+void report_pdf_keep(struct report_pdf *p, double points)
+{
+	need(p, points);
+}
+
+static int load_font(struct report_pdf *p, const char *relative, const char *fallback,
+		     HPDF_Font *font)
+{
+	char path[PATH_MAX];
+	if (paths_find(relative, path, sizeof path) < 0)
+		snprintf(path, sizeof path, "%s", fallback);
+	const char *name = HPDF_LoadTTFontFromFile(p->pdf, path, HPDF_TRUE);
+	if (!name) {
+		msg_error("%s: cannot load the font (libharu error 0x%04x)", path,
+			  (unsigned)p->error);
+		return -1;
+	}
+	*font = HPDF_GetFont(p->pdf, name, "UTF-8");
+	return *font ? 0 : -1;
+}
+
+int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer)
+{
+	memset(p, 0, sizeof *p);
+	report_pdf_clean(title, p->title, sizeof p->title);
+	report_pdf_clean(footer, p->footer, sizeof p->footer);
+	p->pdf = HPDF_New(error_handler, p);
+	if (!p->pdf) {
+		msg_error("out of memory for a PDF");
+		return -1;
+	}
+	/* Before any font or page: libharu applies it when objects are created. */
+	HPDF_SetCompressionMode(p->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(p->pdf);
+	HPDF_SetCurrentEncoder(p->pdf, "UTF-8");
+	if (load_font(p, "fonts/skema-sans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+		      &p->regular) < 0 ||
+	    load_font(p, "fonts/skema-sans-bold.ttf",
+		      "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", &p->bold) < 0)
+		return -1;
+	HPDF_SetInfoAttr(p->pdf, HPDF_INFO_TITLE, p->title);
+	HPDF_SetInfoAttr(p->pdf, HPDF_INFO_CREATOR, "skema-report");
+	start_page(p);
+	return p->error ? -1 : 0;
+}
+
+void report_pdf_release(struct report_pdf *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < REPORT_PDF_MAX_COLS; i++) {
+		free(p->header[i]);
+		p->header[i] = NULL;
+	}
+	if (p->pdf)
+		HPDF_Free(p->pdf);
+	p->pdf = NULL;
+}
+
+/*
+ * Breaks clean text into lines of at most width points: calls line(ctx,
+ * text, len) for each.  Stops after max_lines (0: no limit), and returns
+ * the number of lines; *rest is set to 1 when text was left over.
+ */
+static int wrap(HPDF_Font font, double size, double width, const char *text, int max_lines,
+		void (*line)(void *ctx, const char *text, size_t len), void *ctx, int *rest)
+{
+	const char *s = text;
+	int lines = 0;
+
+	*rest = 0;
+	while (*s) {
+		size_t left = strlen(s), n;
+		HPDF_REAL real;
+		if (max_lines && lines == max_lines) {
+			*rest = 1;
+			break;
+		}
+		n = HPDF_Font_MeasureText(font, (const HPDF_BYTE *)s, (HPDF_UINT)left,
+					  (HPDF_REAL)width, (HPDF_REAL)size, 0, 0, HPDF_TRUE, &real);
+		if (n == 0) {
+			/* One word wider than the line: break it where it must. */
+			n = HPDF_Font_MeasureText(font, (const HPDF_BYTE *)s, (HPDF_UINT)left,
+						  (HPDF_REAL)width, (HPDF_REAL)size, 0, 0, HPDF_FALSE,
+						  &real);
+			while (n > 0 && n < left && ((unsigned char)s[n] & 0xC0) == 0x80)
+				n--;
+			if (n == 0)
+				n = utf8_valid_prefix(s) ? utf8_valid_prefix(s) : 1;
+		}
+		size_t shown = n;
+		while (shown > 0 && s[shown - 1] == ' ')
+			shown--;
+		if (line)
+			line(ctx, s, shown);
+		lines++;
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+	return lines;
+}
+
+
+static void draw_line(void *ctx, const char *text, size_t len)
+{
+	struct line_ctx *l = ctx;
+	if (len >= sizeof l->buf)
+		len = sizeof l->buf - 1;
+	memcpy(l->buf, text, len);
+	l->buf[len] = '\0';
+	draw_text(l->p, l->font, l->size, l->x, l->y, l->buf);
+	l->y -= l->leading;
+}
+
+/* Page flow for paragraphs: like draw_line, but breaks pages. */
+static void flow_line(void *ctx, const char *text, size_t len)
+{
+	struct line_ctx *l = ctx;
+	if (need(l->p, l->leading))
+		l->y = l->p->y - l->size;
+	draw_line(ctx, text, len);
+	l->p->y -= l->leading;
+}
+
+void report_pdf_heading(struct report_pdf *p, int level, const char *text)
+{
+	double size = level == 1 ? 16 : level == 2 ? 12.5 : 10.5;
+	double before = level == 1 ? 0 : level == 2 ? 14 : 8;
+	char clean[MAX_TEXT];
+	int rest;
+
+	report_pdf_clean(text, clean, sizeof clean);
+	/* A heading never ends a page: keep room for a few lines after it. */
+	if (p->y < PAGE_H - MARGIN_T - 1)
+		p->y -= before;
+	need(p, size * 1.4 + (level == 1 ? 60 : 130));
+	struct line_ctx l = {.p = p, .font = p->bold, .size = size, .x = MARGIN_L,
+			     .y = p->y - size, .leading = size * 1.3};
+	int lines = wrap(p->bold, size, TEXT_W, clean, 3, draw_line, &l, &rest);
+	p->y -= lines * size * 1.3 + size * 0.4;
+}
+
+void report_pdf_paragraph(struct report_pdf *p, int bold, const char *text)
+{
+	char clean[MAX_TEXT];
+	int rest;
+	HPDF_Font font = bold ? p->bold : p->regular;
+
+	report_pdf_clean(text, clean, sizeof clean);
+	need(p, BODY_SIZE * 1.4);
+	struct line_ctx l = {.p = p, .font = font, .size = BODY_SIZE, .x = MARGIN_L,
+			     .y = p->y - BODY_SIZE, .leading = BODY_SIZE * 1.4};
+	wrap(font, BODY_SIZE, TEXT_W, clean, 0, flow_line, &l, &rest);
+	p->y -= BODY_SIZE * 0.5;
+}
+
+void report_pdf_space(struct report_pdf *p, double points)
+{
+	p->y -= points;
+	if (p->y < MARGIN_B)
+		start_page(p);
+}
+
+/* --- tables -------------------------------------------------------------- */
+
+/* Height of a row: the cell with the most lines decides. */
+static double row_height(struct report_pdf *p, HPDF_Font font, char cells[][MAX_TEXT / 4])
+{
+	int most = 1, rest;
+	for (int i = 0; i < p->ncols; i++) {
+		int lines = wrap(font, TABLE_SIZE, p->widths[i] - 2 * CELL_PAD, cells[i],
+				 CELL_MAX_LINES, NULL, NULL, &rest);
+		if (lines > most)
+			most = lines;
+	}
+	return most * (TABLE_SIZE + 2.5) + 2 * CELL_PAD;
+}
+
+static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4])
+{
+	HPDF_Font font = header ? p->bold : p->regular;
+	double size = TABLE_SIZE, height = row_height(p, font, cells), x = MARGIN_L;
+	int rest;
+
+	if (header) {
+		grey_fill(p, 0.88);
+		HPDF_Page_Rectangle(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - height),
+				    (HPDF_REAL)TEXT_W, (HPDF_REAL)height);
+		HPDF_Page_Fill(p->page);
+		grey_fill(p, 0);
+	}
+	for (int i = 0; i < p->ncols; i++) {
+		struct line_ctx l = {.p = p, .font = font, .size = size, .x = x + CELL_PAD,
+				     .y = p->y - CELL_PAD - size, .leading = size + 2.5};
+		wrap(font, size, p->widths[i] - 2 * CELL_PAD, cells[i], CELL_MAX_LINES, draw_line,
+		     &l, &rest);
+		if (rest)
+			draw_text(p, font, size, x + p->widths[i] - CELL_PAD - 8,
+				  l.y + l.leading, "\xE2\x80\xA6");
+		x += p->widths[i];
+	}
+	HPDF_Page_SetGrayStroke(p->page, header ? 0.2f : 0.75f);
+	HPDF_Page_SetLineWidth(p->page, header ? 0.8f : 0.4f);
+	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - height));
+	HPDF_Page_LineTo(p->page, (HPDF_REAL)(MARGIN_L + TEXT_W), (HPDF_REAL)(p->y - height));
+	HPDF_Page_Stroke(p->page);
+	HPDF_Page_SetGrayStroke(p->page, 0);
+	p->y -= height;
+}
+
+static void clean_cells(struct report_pdf *p, const char *const *in, char out[][MAX_TEXT / 4])
+{
+	for (int i = 0; i < p->ncols; i++)
+		report_pdf_clean(in[i] ? in[i] : "", out[i], MAX_TEXT / 4);
+}
+
+void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *widths,
+			    const char *const *header)
+{
+	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+
+	if (ncols > REPORT_PDF_MAX_COLS)
+		ncols = REPORT_PDF_MAX_COLS;
+	p->ncols = ncols;
+	for (int i = 0; i < ncols; i++) {
+		p->widths[i] = widths[i] * TEXT_W;
+		free(p->header[i]);
+		p->header[i] = strdup(header[i] ? header[i] : "");
+	}
+	clean_cells(p, (const char *const *)p->header, cells);
+	/* The header and at least two rows together, or a new page. */
+	need(p, row_height(p, p->bold, cells) + 3 * (BODY_SIZE + 8));
+	draw_row(p, 1, cells);
+	p->rows_on_page = 0;
+}
+
+void report_pdf_table_row(struct report_pdf *p, const char *const *cells_in)
+{
+	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+	char head[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+
+	clean_cells(p, cells_in, cells);
+	if (need(p, row_height(p, p->regular, cells))) {
+		/* Continued on a new page: the header again. */
+		clean_cells(p, (const char *const *)p->header, head);
+		draw_row(p, 1, head);
+	}
+	draw_row(p, 0, cells);
+	p->rows_on_page++;
+}
+
+void report_pdf_table_end(struct report_pdf *p)
+{
+	p->ncols = 0;
+	p->y -= 8;
+}
+
+/* --- charts -------------------------------------------------------------- */
+
+/* A step of 1, 2 or 5 times a power of ten giving at most 5 ticks up to max. */
+static long nice_step(long max)
+{
+	long step = 1;
+	while (max / step > 5) {
+		if (max / (step * 2) <= 5)
+			return step * 2;
+		if (max / (step * 5) <= 5)
+			return step * 5;
+		step *= 10;
+	}
+	return step;
+}
+
+static void chart_title(struct report_pdf *p, const char *title, double height)
+{
+	need(p, height + 30);
+	p->y -= 6;
+	put_text(p, p->bold, BODY_SIZE + 0.5, MARGIN_L, p->y - BODY_SIZE, -1, title);
+	p->y -= BODY_SIZE + 10;
+}
+
+static void stroke_line(struct report_pdf *p, double x1, double y1, double x2, double y2,
+			double width, double grey)
+{
+	HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)width);
+	HPDF_Page_SetGrayStroke(p->page, (HPDF_REAL)grey);
+	HPDF_Page_MoveTo(p->page, (HPDF_REAL)x1, (HPDF_REAL)y1);
+	HPDF_Page_LineTo(p->page, (HPDF_REAL)x2, (HPDF_REAL)y2);
+	HPDF_Page_Stroke(p->page);
+	HPDF_Page_SetGrayStroke(p->page, 0);
+}
+
+static void box(struct report_pdf *p, double x, double y, double w, double h, double grey)
+{
+	if (w <= 0 || h <= 0)
+		return;
+	grey_fill(p, grey);
+	HPDF_Page_SetLineWidth(p->page, 0.6f);
+	HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
+	HPDF_Page_FillStroke(p->page);
+	grey_fill(p, 0);
+}
+
+/* The value axis of a horizontal chart: ticks from 0 to top along y. */
+static void x_axis(struct report_pdf *p, double x0, double width, double y, long top, long step,
+		   double grid_top, const char *label)
+{
+	char number[32];
+	for (long v = 0; v <= top; v += step) {
+		double x = x0 + width * (double)v / (double)top;
+		stroke_line(p, x, y, x, grid_top, 0.3, v ? 0.8 : 0);
+		snprintf(number, sizeof number, "%ld", v);
+		put_text(p, p->regular, SMALL_SIZE, x, y - 9, 0, number);
+	}
+	if (label)
+		put_text(p, p->regular, SMALL_SIZE, x0 + width, y - 19, 1, label);
+}
+
+void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
+			  const char *axis_label)
+{
+	const double bar_h = 13, gap = 5, label_w = 150;
+	size_t n = c->count ? c->count : 1;
+	double height = n * (bar_h + gap) + 26;
+	long max = report_counts_max(c), step, top;
+	char number[32];
+
+	chart_title(p, title, height);
+	if (c->count == 0 || max == 0) {
+		put_text(p, p->regular, BODY_SIZE, MARGIN_L, p->y - BODY_SIZE, -1,
+			 "Ingen ansøgninger at vise.");
+		p->y -= BODY_SIZE + 12;
+		return;
+	}
+	step = nice_step(max);
+	top = ((max + step - 1) / step) * step;
+	double x0 = MARGIN_L + label_w, width = TEXT_W - label_w - 30;
+	double y_top = p->y, y_axis = p->y - n * (bar_h + gap);
+	x_axis(p, x0, width, y_axis, top, step, y_top, axis_label);
+	for (size_t i = 0; i < c->count; i++) {
+		double y = y_top - (i + 1) * (bar_h + gap) + gap / 2;
+		double w = width * (double)c->items[i].value / (double)top;
+		box(p, x0, y, w, bar_h, 0.45);
+		put_label(p, BODY_SIZE - 1, x0 - 6, y + 3.5, label_w - 8, c->items[i].label);
+		snprintf(number, sizeof number, "%ld", c->items[i].value);
+		put_text(p, p->bold, BODY_SIZE - 1, x0 + w + 4, y + 3.5, -1, number);
+	}
+	stroke_line(p, x0, y_axis, x0, y_top, 0.8, 0);
+	p->y = y_axis - 28;
+}
+
+/* Days since 1970 of "YYYY-MM-DD", or -1. */
+static long day_number(const char *date)
+{
+	int y, m, d;
+	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return -1;
+	/* Howard Hinnant's days_from_civil: no time zones, no mktime. */
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void day_label(long day, char *buf, size_t size)
+{
+	time_t t = (time_t)day * 86400 + 12 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(buf, size, "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+void report_pdf_time_chart(struct report_pdf *p, const char *title,
+			   const struct report_counts *per_day, const char *deadline_date,
+			   const char *deadline_label)
+{
+	const double height = 150;
+	long first = LONG_MAX, last = LONG_MIN, deadline = day_number(deadline_date);
+	char label[128];
+
+	chart_title(p, title, height + 30);
+	for (size_t i = 0; i < per_day->count; i++) {
+		long d = day_number(per_day->items[i].label);
+		if (d < 0)
+			continue;
+		first = d < first ? d : first;
+		last = d > last ? d : last;
+	}
+	if (first == LONG_MAX) {
+		put_text(p, p->regular, BODY_SIZE, MARGIN_L, p->y - BODY_SIZE, -1,
+			 "Ingen ansøgninger modtaget i perioden.");
+		p->y -= BODY_SIZE + 12;
+		return;
+	}
+	/* Show the deadline when it is near the receipts; a deadline far away
+	 * would squeeze every bar into a hairline, so it is named instead. */
+	int deadline_shown = deadline >= 0 && deadline >= first - 92 && deadline <= last + 92;
+	if (deadline_shown) {
+		first = deadline < first ? deadline : first;
+		last = deadline > last ? deadline : last;
+	}
+	first -= 1;
+	last += 1;
+	/* Days, or weeks when a day's bar would be thinner than a hairline. */
+	long bucket = last - first + 1 > 92 ? 7 : 1;
+	size_t nbuckets = (size_t)((last - first) / bucket + 1);
+	long *counts = calloc(nbuckets, sizeof *counts);
+	if (!counts) {
+		p->error = p->error ? p->error : HPDF_FAILD_TO_ALLOC_MEM;
+		return;
+	}
+	long max = 0;
+	for (size_t i = 0; i < per_day->count; i++) {
+		long d = day_number(per_day->items[i].label);
+		if (d < 0)
+			continue;
+		size_t b = (size_t)((d - first) / bucket);
+		counts[b] += per_day->items[i].value;
+		max = counts[b] > max ? counts[b] : max;
+	}
+	long step = nice_step(max), top = ((max + step - 1) / step) * step;
+	double x0 = MARGIN_L + 30, width = TEXT_W - 40, y0 = p->y - height;
+	double bar_w = width / (double)nbuckets;
+
+	/* y axis from zero with a light grid */
+	for (long v = 0; v <= top; v += step) {
+		double y = y0 + height * (double)v / (double)top;
+		stroke_line(p, x0, y, x0 + width, y, 0.3, v ? 0.8 : 0);
+		snprintf(label, sizeof label, "%ld", v);
+		put_text(p, p->regular, SMALL_SIZE, x0 - 4, y - 2.5, 1, label);
+	}
+	for (size_t b = 0; b < nbuckets; b++) {
+		double h = height * (double)counts[b] / (double)top;
+		if (bar_w >= 4) {
+			box(p, x0 + b * bar_w + bar_w * 0.1, y0, bar_w * 0.8, h, 0.45);
+		} else if (h > 0) {
+			/* Too narrow for an outline: it would turn the bar black. */
+			grey_fill(p, 0.35);
+			HPDF_Page_Rectangle(p->page, (HPDF_REAL)(x0 + b * bar_w), (HPDF_REAL)y0,
+					    (HPDF_REAL)bar_w, (HPDF_REAL)h);
+			HPDF_Page_Fill(p->page);
+			grey_fill(p, 0);
+		}
+	}
+	stroke_line(p, x0, y0, x0, y0 + height, 0.8, 0);
+	/* x labels: first, last and a few between, never overlapping */
+	int nlabels = 5;
+	for (int i = 0; i < nlabels; i++) {
+		long d = first + (long)((double)(last - first) * i / (nlabels - 1));
+		day_label(d, label, sizeof label);
+		double x = x0 + ((double)(d - first) / bucket + 0.5) * bar_w;
+		stroke_line(p, x, y0, x, y0 - 3, 0.5, 0);
+		put_text(p, p->regular, SMALL_SIZE, x, y0 - 11, i == 0 ? -1 : i == nlabels - 1 ? 1 : 0,
+			 label);
+	}
+	put_text(p, p->regular, SMALL_SIZE, x0 + width, y0 - 22, 1,
+		 bucket == 7 ? "Ansøgninger pr. uge" : "Ansøgninger pr. dag");
+	if (deadline >= 0 && !deadline_shown) {
+		snprintf(label, sizeof label, "%s (uden for diagrammet)", deadline_label);
+		put_text(p, p->bold, SMALL_SIZE, x0 + 4, y0 + height - 4, -1, label);
+	} else if (deadline >= 0) {
+		static const HPDF_UINT16 dash[] = {4, 2};
+		double x = x0 + ((double)(deadline - first) / bucket + 0.5) * bar_w;
+		HPDF_Page_SetDash(p->page, dash, 2, 0);
+		stroke_line(p, x, y0, x, y0 + height + 4, 1.2, 0);
+		HPDF_Page_SetDash(p->page, NULL, 0, 0);
+		put_text(p, p->bold, SMALL_SIZE, x + (x > x0 + width / 2 ? -3 : 3),
+			 y0 + height - 4, x > x0 + width / 2 ? 1 : -1, deadline_label);
+	}
+	free(counts);
+	p->y = y0 - 32;
+}
+
+/* Grey levels far enough apart to tell on a greyscale print, darkest first. */
+static const double series_grey[] = {0.15, 0.45, 0.7, 0.9, 1.0, 0.3, 0.6, 0.8};
+
+void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nrows,
+			      const char *const *row_labels, size_t nseries,
+			      const char *const *series_labels, const long *values)
+{
+	const double bar_h = 14, gap = 6, label_w = 150;
+	double height = (nrows ? nrows : 1) * (bar_h + gap) + 50;
+	long max = 0;
+	char number[32];
+
+	if (nseries > sizeof series_grey / sizeof *series_grey)
+		nseries = sizeof series_grey / sizeof *series_grey;
+	chart_title(p, title, height);
+	for (size_t i = 0; i < nrows; i++) {
+		long sum = 0;
+		for (size_t j = 0; j < nseries; j++)
+			sum += values[i * nseries + j];
+		max = sum > max ? sum : max;
+	}
+	if (nrows == 0 || max == 0) {
+		put_text(p, p->regular, BODY_SIZE, MARGIN_L, p->y - BODY_SIZE, -1,
+			 "Ingen afgørelser at vise.");
+		p->y -= BODY_SIZE + 12;
+		return;
+	}
+	/* the legend first, so it is read before the bars */
+	double lx = MARGIN_L;
+	for (size_t j = 0; j < nseries; j++) {
+		char clean[128];
+		report_pdf_clean(series_labels[j], clean, sizeof clean);
+		double w = text_width(p->regular, SMALL_SIZE, clean, strlen(clean));
+		if (lx + 14 + w > MARGIN_L + TEXT_W) {
+			lx = MARGIN_L;
+			p->y -= 12;
+		}
+		box(p, lx, p->y - 8, 9, 9, series_grey[j]);
+		draw_text(p, p->regular, SMALL_SIZE, lx + 12, p->y - 7, clean);
+		lx += 22 + w;
+	}
+	p->y -= 18;
+	long step = nice_step(max), top = ((max + step - 1) / step) * step;
+	double x0 = MARGIN_L + label_w, width = TEXT_W - label_w - 30;
+	double y_top = p->y, y_axis = p->y - nrows * (bar_h + gap);
+	x_axis(p, x0, width, y_axis, top, step, y_top, "Antal ansøgninger");
+	for (size_t i = 0; i < nrows; i++) {
+		double y = y_top - (i + 1) * (bar_h + gap) + gap / 2, x = x0;
+		long sum = 0;
+		put_label(p, BODY_SIZE - 1, x0 - 6, y + 4, label_w - 8, row_labels[i]);
+		for (size_t j = 0; j < nseries; j++) {
+			long v = values[i * nseries + j];
+			double w = width * (double)v / (double)top;
+			box(p, x, y, w, bar_h, series_grey[j]);
+			snprintf(number, sizeof number, "%ld", v);
+			if (v && w > text_width(p->regular, SMALL_SIZE, number, strlen(number)) + 4) {
+				grey_fill(p, series_grey[j] < 0.5 ? 1 : 0);
+				put_text(p, p->regular, SMALL_SIZE, x + w / 2, y + 4.5, 0, number);
+				grey_fill(p, 0);
+			}
+			x += w;
+			sum += v;
+		}
+		snprintf(number, sizeof number, "%ld", sum);
+		put_text(p, p->bold, BODY_SIZE - 1, x + 4, y + 4, -1, number);
+	}
+	stroke_line(p, x0, y_axis, x0, y_top, 0.8, 0);
+	p->y = y_axis - 28;
+}
+
+int report_pdf_finish(struct report_pdf *p, unsigned char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (!p->error)
+		HPDF_SaveToStream(p->pdf);
+	if (p->error) {
+		msg_error("libharu error 0x%04x (detail %u) while drawing the report",
+			  (unsigned)p->error, (unsigned)p->detail);
+		return -1;
+	}
+	HPDF_UINT32 size = HPDF_GetStreamSize(p->pdf);
+	unsigned char *data = malloc(size ? size : 1);
+	if (!data) {
+		msg_error("out of memory for a PDF of %u bytes", (unsigned)size);
+		return -1;
+	}
+	HPDF_ResetStream(p->pdf);
+	HPDF_UINT32 got = size;
+	HPDF_STATUS rc = HPDF_ReadFromStream(p->pdf, data, &got);
+	/* Reading to the end reports HPDF_STREAM_EOF with the bytes read. */
+	if ((rc != HPDF_OK && rc != HPDF_STREAM_EOF) || got != size) {
+		msg_error("libharu could not hand out the PDF (0x%04x)", (unsigned)rc);
+		free(data);
+		return -1;
+	}
+	p->error = 0;
+	*out = data;
+	*len = size;
+	return 0;
+}

@@ -1,0 +1,202 @@
+#!/bin/bash
+test_description='skema-report: PDF reports and ranked-list CSV from a database with known numbers'
+. "$(dirname "$0")/lib.sh"
+
+export SKEMA_NOW=2026-04-01T12:00:00+02:00
+
+# new_db DB: an empty workspace database (schema v1; skema migrates it).
+new_db() {
+	sqlite3 "$1" <"$FIXTURES/report/schema-v1.sql"
+}
+
+# squeeze FILE: the PDF's text with runs of blanks as one space.
+squeeze() {
+	pdf_text "$1" | tr -s " "
+}
+
+test_expect_success 'setup: the database of fixtures/report/known.sql' '
+	new_db known.db &&
+	sqlite3 known.db <"$FIXTURES/report/known.sql" &&
+	test "$(sql known.db "SELECT count(*) FROM submissions")" = 24
+'
+
+test_expect_success 'writes the overview and a PDF and a CSV per offer' '
+	skema-report -d known.db -o reports &&
+	test -s reports/oversigt.pdf &&
+	test -s reports/temaforloeb.pdf &&
+	test -s reports/temaforloeb.csv &&
+	test -s reports/partnerskab-magtanvendelse-2021.pdf &&
+	ls "$SRC"/forms/*/offer.xml | wc -l >want &&
+	ls reports/*.csv | wc -l >got &&
+	test_cmp want got &&
+	ls reports | grep -v "\.pdf\$" | grep -v "\.csv\$" >stray;
+	test_line_count = 0 stray
+'
+
+test_expect_success 'offer report: the numbers against capacity' '
+	squeeze reports/temaforloeb.pdf >tema.txt &&
+	test_grep "^Modtaget i alt 17 " tema.txt &&
+	test_grep "^Dubletter 2 " tema.txt &&
+	test_grep "^Erstattet af nyere ansøgning 1\$" tema.txt &&
+	test_grep "^Trukket tilbage 1\$" tema.txt &&
+	test_grep "^Ufuldstændige (mangler oplysninger) 1\$" tema.txt &&
+	test_grep "^Opfylder ikke kriterierne 3\$" tema.txt &&
+	test_grep "^Opfylder kriterierne 9\$" tema.txt &&
+	test_grep "^Bevilget / udvalgt 6 Kapacitet: højst 10 temaforløb" tema.txt &&
+	test_grep "^Venteliste 3\$" tema.txt &&
+	test_grep "^Afslag 3\$" tema.txt &&
+	test_grep "^Afventer gennemgang 3 " tema.txt &&
+	test_grep "Der er bevilget 6 af højst 10 temaforløb" tema.txt &&
+	test_grep "Kræver opmærksomhed: 3 forslag" tema.txt &&
+	test_grep "Løbende optag" tema.txt
+'
+
+test_expect_success 'offer report: charts carry their numbers (regions from the kommune)' '
+	test_grep "Region Midtjylland 7\$" tema.txt &&
+	test_grep "Region Hovedstaden 4\$" tema.txt &&
+	test_grep "Region Syddanmark 1\$" tema.txt &&
+	test_grep "Region Sjælland 0\$" tema.txt &&
+	test_grep "Ukendt region 1\$" tema.txt &&
+	test_grep "chefniveau 3\$" tema.txt &&
+	test_grep "timer 1\$" tema.txt &&
+	test_grep "^ *kommune 13\$" tema.txt &&
+	test_grep "Ansøgninger pr. dag" tema.txt
+'
+
+test_expect_success 'offer report: the list in rank order with the reasons, old decisions ignored' '
+	grep -o "^ *[0-9]* 2026-0000[0-9][0-9]" tema.txt | awk "{print \$1}" >ranks &&
+	seq 1 13 >ranks.expect &&
+	test_cmp ranks.expect ranks &&
+	test_grep "Begrundelse for ansøgning nummer 10" tema.txt &&
+	grep "^ *1 2026-000001" tema.txt >first &&
+	test_grep "Bevilget" first
+'
+
+test_expect_success 'deadline round: the deadline, the ranked list, the spread' '
+	squeeze reports/partnerskab-magtanvendelse-2021.pdf >pm.txt &&
+	test_grep "Ansøgningsfristen udløb 13. september 2021 kl. 12.00" pm.txt &&
+	test_grep "Rangordnet liste og udvælgelse" pm.txt &&
+	test_grep "Bred repræsentation" pm.txt &&
+	test_grep "^ *døgninstitution 2 2\$" pm.txt &&
+	test_grep "^ *opholdssted 2 1\$" pm.txt &&
+	test_grep "^ *Region Midtjylland 2 1\$" pm.txt &&
+	test_grep "^Bevilget / udvalgt 3 Kapacitet: mindst 7 og højst 10" pm.txt &&
+	test_grep "færre end minimum (7)" pm.txt &&
+	test_grep "Frist 13. september 2021" pm.txt
+'
+
+test_expect_success 'overview: every offer, open work and quarantine with reasons' '
+	squeeze reports/oversigt.pdf >ov.txt &&
+	test_grep "3 forslag til afgørelse afventer gennemgang, og 2 filer" ov.txt &&
+	test_grep "Filen er ødelagt og kan ikke læses" ov.txt &&
+	test_grep "Filen er et gammelt Word-dokument" ov.txt &&
+	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget" ov.txt &&
+	test_grep "løbende 17 9 6 3 3 3\$" ov.txt &&
+	test_grep "Udfald pr. tilbud" ov.txt
+'
+
+test_expect_success 'footer: when, and from which database state' '
+	test_grep "Udarbejdet 1. april 2026 kl. 12.00" ov.txt &&
+	test_grep "Databasen: 24 ansøgninger, sidste hændelse nr. 2" ov.txt
+'
+
+test_expect_success 'every page renders' '
+	for f in reports/*.pdf; do
+		pdftoppm -png -r 30 "$f" "page-$(basename "$f" .pdf)" 2>/dev/null || return 1
+	done &&
+	test "$(ls page-*.png | wc -l)" -gt 18
+'
+
+test_expect_success 'ranked-list CSV: Danish Excel, in rank order, only live submissions' '
+	head -c 3 reports/temaforloeb.csv | od -An -tx1 | tr -d " " >bom &&
+	echo efbbbf >bom.expect &&
+	test_cmp bom.expect bom &&
+	head -n 1 reports/temaforloeb.csv | tail -c +4 | tr -d "\r" >header &&
+	echo "rang;sagsnummer;ansøger;modtaget;vurdering;udfald;status;begrundelse;id;filnavn" >header.expect &&
+	test_cmp header.expect header &&
+	tail -n +2 reports/temaforloeb.csv | cut -d";" -f1 >ranks &&
+	seq 1 13 | sed "s/\$/$(printf "\r")/" >ranks.expect &&
+	tr -d "\r" <ranks >r1 && tr -d "\r" <ranks.expect >r2 && test_cmp r2 r1 &&
+	grep "^2;" reports/temaforloeb.csv >second &&
+	test_grep "forslag, afventer sagsbehandler" second
+'
+
+test_expect_success 'a period: only what was received in it, in files named by it' '
+	skema-report -d known.db -o reports --from 2026-03-05 --to 2026-03-10 &&
+	squeeze reports/temaforloeb_2026-03-05_2026-03-10.pdf >period.txt &&
+	test_grep "^Modtaget i alt 8 " period.txt &&
+	test_grep "modtaget fra 2026-03-05 til 2026-03-10" period.txt &&
+	test -s reports/oversigt_2026-03-05_2026-03-10.pdf &&
+	squeeze reports/temaforloeb.pdf >again.txt &&
+	test_grep "^Modtaget i alt 17 " again.txt
+'
+
+test_expect_success '--offer: only that offer' '
+	skema-report -d known.db -o one --offer temaforloeb &&
+	ls one >files &&
+	printf "temaforloeb.csv\ntemaforloeb.pdf\n" >files.expect &&
+	test_cmp files.expect files &&
+	test_expect_code 64 skema-report -d known.db -o one --offer ingen-saadan
+'
+
+test_expect_success 'an empty database gives sound reports' '
+	new_db empty.db &&
+	skema-report -d empty.db -o empty &&
+	squeeze empty/temaforloeb.pdf >e.txt &&
+	test_grep "^Modtaget i alt 0 " e.txt &&
+	test_grep "Der er ikke modtaget nogen ansøgninger" e.txt &&
+	test_grep "Ingen ansøgninger modtaget i perioden" e.txt &&
+	squeeze empty/oversigt.pdf >eo.txt &&
+	test_grep "Ingen filer i karantæne" eo.txt &&
+	test_grep "Ingen afgørelser afventer gennemgang" eo.txt &&
+	pdftoppm -png -r 30 empty/oversigt.pdf e 2>/dev/null
+'
+
+test_expect_success 'hostile text: control characters, emoji and a formula become harmless' '
+	new_db hostile.db &&
+	sqlite3 hostile.db "INSERT INTO submissions (record_id, sha256, original_name, received_at, offer_id, status, validation, applicant_name) VALUES (\"h1\", \"x\", \"x.docx\", \"2026-03-01T10:00:00+01:00\", \"temaforloeb\", \"stored\", \"eligible\", \"=HYPERLINK(1) Ålborg $(printf "\\001\\033")[31m 😀 \\xff\")" &&
+	skema-report -d hostile.db -o hostile &&
+	squeeze hostile/temaforloeb.pdf >h.txt &&
+	test_grep "Ålborg" h.txt &&
+	test_grep "$(printf "\\357\\277\\275")" h.txt &&
+	grep "^;" hostile/temaforloeb.csv >row &&
+	test_grep "\"'\''=HYPERLINK" row
+'
+
+test_expect_success 'usage: --help, bad dates and missing arguments' '
+	skema-report --help >help &&
+	test_grep "usage: skema-report -d DB -o DIR" help &&
+	skema-report --version >version &&
+	test_grep "^skema-report (skema) " version &&
+	test_expect_code 64 skema-report -d known.db &&
+	test_expect_code 64 skema-report -d known.db -o x --from 1.3.2026 &&
+	test_must_fail skema-report -d nothing.db -o x 2>err &&
+	test_grep "nothing.db" err
+'
+
+test_expect_success 'skema report: for the workspace, into reports/' '
+	mkdir -p ws/reports &&
+	cp known.db ws/skema.db &&
+	skema -C ws report &&
+	test -s ws/reports/oversigt.pdf &&
+	test -s ws/reports/temaforloeb.csv &&
+	skema -C ws report --offer temaforloeb --from 2026-03-05 &&
+	test -s ws/reports/temaforloeb_2026-03-05_nu.pdf &&
+	test_expect_code 64 skema -C ws report extra
+'
+
+test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
+	new_db large.db &&
+	bash "$FIXTURES/report/many.sh" 5000 large.db &&
+	skema-report -d large.db -o large &&
+	for f in large/*.pdf large/*.csv; do
+		test "$(wc -c <"$f")" -lt 3000000 || return 1
+	done &&
+	squeeze large/temaforloeb.pdf >l.txt &&
+	want=$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\''") &&
+	test_grep "^Modtaget i alt $(echo $want | sed "s/\\(.\\)\\(...\\)\$/\\1.\\2/") " l.txt &&
+	pdftoppm -png -r 30 -f 1 -l 3 large/temaforloeb.pdf l 2>/dev/null &&
+	test "$(tail -n +2 large/temaforloeb.csv | wc -l)" = "$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\'' AND status = '\''stored'\''")"
+'
+
+test_done
