@@ -13,7 +13,9 @@
  * stay, with offer, status, validation result, criteria results and
  * outcomes, so the offer_summary counts are unchanged.  A "purged" event is
  * logged per case and a "purge" event for the run.  Everything is one
- * transaction: a purge that fails leaves the database as it was (files
+ * transaction, with secure_delete on and the WAL checkpointed after, so
+ * that the deleted text does not linger in the file: a purge that fails
+ * leaves the database as it was (files
  * already removed are then only gone from disk, not from the record, so a
  * second run completes it).
  *
@@ -128,6 +130,8 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	clock_format(now, now_iso);
 	if ((status = review_open_db(opt, &db)) != 0)
 		return status;
+	/* Deleted text must not linger in free pages of the file. */
+	sqlite3_exec(db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = db_begin(db)) != SQLITE_OK) {
 		status = review_exit_code(rc);
 		goto out;
@@ -190,6 +194,10 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 		goto sql_fail;
 	if ((rc = db_commit(db)) != SQLITE_OK)
 		goto sql_fail;
+	/* ... nor in old page images in the write-ahead log. */
+	if (sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+		msg_warn("purge: the write-ahead log could not be checkpointed now; "
+			 "old page images stay in skema.db-wal until the next checkpoint");
 	if (opt->verbosity >= 0)
 		printf("Personoplysninger er slettet i %zu afsluttede sager modtaget før %s.\n", nids,
 		       date);

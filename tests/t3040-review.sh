@@ -1,0 +1,122 @@
+#!/bin/bash
+test_description='the reviewer loop: skema review, skema decide, the event log'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/store/records.sh"
+export SKEMA_FORMS=$FIXTURES/store/forms
+
+test_expect_success 'setup: a rolling offer with three proposals and one automatic decision' '
+	mkdir ws &&
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	mkrec 1 test-rullende 2026-03-01T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\"}" "$C" >in &&
+	mkrec 2 test-rullende 2026-03-02T10:00:00+01:00 eligible "{\"kommune\":\"Odense\"}" "$C" >>in &&
+	mkrec 3 test-rullende 2026-03-03T10:00:00+01:00 eligible "{\"kommune\":\"Vejle\"}" "$C" >>in &&
+	mkrec 4 test-rullende 2026-03-04T10:00:00+01:00 incomplete "{\"kommune\":\"Skive\"}" "$C" "[\"kontakt_email\"]" >>in &&
+	skema-store ws/skema.db <in >/dev/null &&
+	skema-decide ws/skema.db >/dev/null
+'
+
+test_expect_success 'review lists the proposals awaiting a reviewer' '
+	skema -C ws review >out &&
+	test_grep "2026-000001  test-rullende  Aarhus Kommune" out &&
+	test_grep "Forslag: bevilget" out &&
+	test_grep "Forslag: venteliste" out &&
+	test_grep "først til mølle" out &&
+	test_grep "3 forslag afventer gennemsyn" out &&
+	! grep -q "2026-000004" out
+'
+
+test_expect_success 'review --json and --all' '
+	skema -C ws --json review >out &&
+	test_line_count = 3 out &&
+	jq -r "[.case_number, .applicant, .outcome, .rank] | @tsv" out >actual &&
+	printf "2026-000001\tAarhus Kommune\tbevilget\t1\n2026-000002\tOdense Kommune\tbevilget\t2\n2026-000003\tVejle Kommune\tventeliste\t3\n" >expect &&
+	test_cmp expect actual &&
+	skema -C ws --json review --all >out &&
+	test_line_count = 4 out &&
+	skema -C ws --json review --offer nothing >out &&
+	test_line_count = 0 out
+'
+
+test_expect_success 'confirming a proposal needs no reason and keeps its explanation' '
+	skema -C ws decide 2026-000001 bevilget >out &&
+	test_grep "2026-000001: bevilget (endelig)" out &&
+	sql ws/skema.db "SELECT outcome, state, current FROM decisions WHERE submission_id = 1 ORDER BY id" >actual &&
+	printf "bevilget|proposed|0\nbevilget|final|1\n" >expect &&
+	test_cmp expect actual &&
+	test "$(sql ws/skema.db "SELECT COUNT(DISTINCT explanation) FROM decisions WHERE submission_id = 1")" = 1
+'
+
+test_expect_success 'overriding needs a reason; the reason is the explanation' '
+	test_expect_code 64 skema -C ws decide 2026-000002 afslag 2>err &&
+	test_grep "reason" err &&
+	skema -C ws decide 2 afslag --reason "Kommunen har allerede et forløb i gang." >out &&
+	sql ws/skema.db "SELECT outcome, state, current, reason IS NOT NULL FROM decisions WHERE submission_id = 2 ORDER BY id" >actual &&
+	printf "bevilget|proposed|0|0\nafslag|final|1|1\n" >expect &&
+	test_cmp expect actual &&
+	test "$(sql ws/skema.db "SELECT explanation FROM current_decisions WHERE submission_id = 2")" = "Kommunen har allerede et forløb i gang."
+'
+
+test_expect_success 'the event log keeps proposal and decision with the OS user' '
+	sql ws/skema.db "SELECT event, actor, detail FROM case_history WHERE case_number = \"2026-000002\"" >actual &&
+	cat >expect <<-EOT &&
+	received|$(id -un)|post $(jq -r -s ".[1].id" in)
+	stored|$(id -un)|test-rullende: eligible
+	proposed|$(id -un)|test-rullende: bevilget
+	reviewed|$(id -un)|foreslået bevilget -> endelig afslag
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'the event log is append-only' '
+	test_must_fail sqlite3 ws/skema.db "DELETE FROM events" 2>err &&
+	test_grep "append-only" err &&
+	test_must_fail sqlite3 ws/skema.db "UPDATE events SET actor = \"x\"" 2>err &&
+	test_grep "append-only" err
+'
+
+test_expect_success 'the freed place goes to the waiting list; final decisions stay' '
+	skema-decide ws/skema.db >out &&
+	jq -r "[.case_number, .outcome] | @tsv" out >actual &&
+	printf "2026-000003\tbevilget\n" >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT case_number, outcome, state FROM current_decisions ORDER BY case_number" >actual &&
+	cat >expect <<-\EOT &&
+	2026-000001|bevilget|final
+	2026-000002|afslag|final
+	2026-000003|bevilget|proposed
+	2026-000004|mangler|final
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'a reviewer may decide a case that has no proposal yet, with a reason' '
+	mkrec 5 test-rullende 2026-03-05T10:00:00+01:00 eligible "{\"kommune\":\"Lejre\"}" >more &&
+	skema-store ws/skema.db <more >/dev/null &&
+	skema -C ws decide 2026-000005 venteliste --reason "Afventer budget." >/dev/null &&
+	test "$(sql ws/skema.db "SELECT detail FROM events WHERE event = \"reviewed\" AND submission_id = 5")" = "endelig venteliste"
+'
+
+test_expect_success 'usage and lookup errors' '
+	test_expect_code 64 skema -C ws decide 2026-000003 godkendt --reason x 2>err &&
+	test_grep "not an outcome" err &&
+	test_expect_code 64 skema -C ws decide 2026-000003 &&
+	test_expect_code 65 skema -C ws decide 2026-999999 bevilget --reason x 2>err &&
+	test_grep "no such case" err &&
+	test_expect_code 78 skema -C nowhere review 2>err &&
+	skema -C ws review --help >out && test_grep "usage: skema review" out &&
+	skema -C ws decide --help >out && test_grep "usage: skema decide" out &&
+	skema -C ws withdraw --help >out && test_grep "usage: skema withdraw" out
+'
+
+test_expect_success 'a busy database: decide exits 75 and changes nothing' '
+	n=$(sql ws/skema.db "SELECT COUNT(*) FROM decisions") &&
+	mkfifo hold &&
+	{ sqlite3 ws/skema.db "BEGIN IMMEDIATE; INSERT INTO case_numbers VALUES (1999, 1);" ".shell cat hold" "ROLLBACK;" & } &&
+	sleep 1 &&
+	SKEMA_BUSY_TIMEOUT=200 test_expect_code 75 skema -C ws decide 2026-000003 bevilget 2>err;
+	code=$?; echo done >hold; wait;
+	test $code = 0 &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n"
+'
+
+test_done
