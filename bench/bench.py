@@ -199,6 +199,23 @@ def count_errors(path):
     return n
 
 
+def mean_fields(path):
+    """Fields per record that has any: a sanity check that an extractor is
+    not fast because it reads nothing."""
+    import json
+    total = with_fields = 0
+    with open(path, "rb") as f:
+        for line in f:
+            try:
+                n = len(json.loads(line).get("fields") or {})
+            except ValueError:
+                continue
+            if n:
+                total += n
+                with_fields += 1
+    return total / with_fields if with_fields else 0.0
+
+
 def rm_db(path):
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
@@ -254,6 +271,26 @@ def manifest(d):
                              klass=r["class"], detail=r["detail"], size=int(r["size"]),
                              writer=r.get("writer", "builtin")))
     return rows
+
+
+def describe(wl):
+    """What a workload holds, counted from its manifest."""
+    rows = manifest(wl)
+    if not rows:
+        return "empty"
+
+    def pct(pred):
+        return "%.0f %%" % (100.0 * sum(1 for r in rows if pred(r)) / len(rows))
+    offers = len(set(r["offer"] for r in rows))
+    return ("%d offers; DOCX %s, ODT %s; valid %s, incomplete %s, not eligible %s, broken files %s; "
+            "large (5,000-character motivation, 100-row table) %s; written by mkform %s (of which --plain %s), "
+            "by the builtin writer %s; re-saved by LibreOffice: %d forms"
+            % (offers, pct(lambda r: r["format"] == "docx"), pct(lambda r: r["format"] == "odt"),
+               pct(lambda r: r["klass"] == "valid"), pct(lambda r: r["klass"] == "incomplete"),
+               pct(lambda r: r["klass"] == "ineligible"), pct(lambda r: r["klass"] == "broken"),
+               pct(lambda r: r["detail"] == "large"), pct(lambda r: r["writer"].startswith("mkform")),
+               pct(lambda r: r["writer"] == "mkform-plain"), pct(lambda r: r["writer"] == "builtin"),
+               sum(1 for r in rows if r["detail"] == "resaved")))
 
 
 def sample(rows, k):
@@ -325,6 +362,8 @@ def stage_batch(b, n, wl, state):
         extra = ""
         if not rc:
             extra = "%d records, %d with error" % (count_lines(out), count_errors(out))
+            if stage == "extract":
+                extra += ", %.1f fields per form read" % mean_fields(out)
         row(stage, sec, rss, runs, rc, n, extra)
         state[stage + "_in"] = prev
         if stage == "extract" and not rc and "--no-sandbox" in b.help_text([prog]):
@@ -754,6 +793,11 @@ def targets(b, sizes):
         ratio = ex[0] / floor[0]
         rows.append(["extraction vs the floor, same %d forms" % big, fmt_sec(ex[0]) + " s", fmt_sec(floor[0]) + " s",
                      "%.2f× the floor" % ratio, "≤ 2×", status(ratio <= 2)])
+        nosb = b.figures.get(("batch", "extract --no-sandbox", big))
+        if nosb:
+            ratio = nosb[0] / floor[0]
+            rows.append(["(extraction --no-sandbox vs the floor, for comparison)", fmt_sec(nosb[0]) + " s",
+                         fmt_sec(floor[0]) + " s", "%.2f× the floor" % ratio, "≤ 2×", status(ratio <= 2)])
     else:
         rows.append(["extraction vs the floor", "-", "-" if not floor else fmt_sec(floor[0]) + " s", "-", "≤ 2×",
                      "skipped: skema-extract not measured" if not ex else "skipped: floor not measured"])
@@ -807,7 +851,7 @@ def targets(b, sizes):
 
 def scaling(b, sizes):
     rows = []
-    for stage in ("ingest", "extract", "validate", "store", "decide", "report"):
+    for stage in ("ingest", "extract", "extract --no-sandbox", "validate", "store", "decide", "report"):
         cells = []
         for n in sizes:
             f = b.figures.get(("batch", stage, n))
@@ -888,9 +932,7 @@ def main(argv):
     md.append("- load average at start / end: %.2f / %.2f (the machine is shared; figures are medians)" % (load0[0], load1[0]))
     md.append("- mode: %s; sizes %s; the whole run took %.0f s" % ("quick" if b.quick else "full",
                                                                   ", ".join(map(str, sizes)), elapsed))
-    md.append("- workload: bench/workload.py, seed %d: eight offers, DOCX ≈60 %% / ODT ≈40 %%, ≈75 %% valid, 12 %% "
-              "incomplete, 10 %% not eligible, 3 %% broken files, ≈2 %% large (5,000-character motivation, "
-              "100-row table), a few re-saved by LibreOffice" % SEED)
+    md.append("- workload: bench/workload.py, seed %d; at %d forms: %s" % (SEED, max(sizes), describe(state["wl"])))
     md.append("- SKEMA_NOW=%s for every run" % SKEMA_NOW)
     md.append("- baselines: pandoc %s; %s; sqlite3 %s" % (
         version_of(["pandoc", "--version"]).replace("pandoc ", ""),
