@@ -1,0 +1,91 @@
+#!/bin/bash
+test_description='skema watch (inotify and polling, one per workspace, SIGTERM) and skema retry'
+. "$(dirname "$0")/lib.sh"
+
+# wait_for COMMAND...: retries COMMAND for up to 20 seconds.
+wait_for() {
+	for _ in $(seq 1 100); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "wait_for: gave up on: $*" >&2
+	return 1
+}
+
+archived() { test "$(ls ws/archive | wc -l)" -ge "$1"; }
+quarantined() { test "$(ls ws/quarantine | grep -vc 'årsag.txt$')" -ge "$1"; }
+gone() { ! kill -0 "$1"; }
+
+test_expect_success 'setup' '
+	skema init ws >/dev/null &&
+	echo "inbox.settle_seconds = 0" >>ws/skema.conf
+'
+
+test_expect_success 'watch processes files as they arrive' '
+	skema -C ws watch >watch.log 2>watch.err &
+	echo $! >watch.pid &&
+	wait_for test -s ws/.watch.lock &&
+	: >ws/inbox/empty-1.docx &&
+	wait_for quarantined 1 &&
+	mkdir ws/inbox/later &&
+	sleep 0.3 &&
+	: >ws/inbox/later/empty-2.docx &&
+	wait_for quarantined 2 &&
+	test_grep "empty-1.docx: quarantined" watch.log &&
+	test_grep "later/empty-2.docx: quarantined" watch.log
+'
+
+test_expect_success 'a second watch on the same workspace is refused clearly' '
+	test_expect_code 75 skema -C ws watch 2>err &&
+	test_grep "another skema watch is already running" err &&
+	test_grep "pid $(cat watch.pid)" err
+'
+
+test_expect_success 'a run beside the watch waits its turn and loses nothing' '
+	for i in 1 2 3 4 5; do : >ws/inbox/both-$i.docx; done &&
+	skema -C ws run --settle 0 >run.log 2>&1;
+	wait_for quarantined 7 &&
+	test -z "$(find ws/inbox -type f)" &&
+	test -z "$(ls ws/work)" &&
+	test "$(cat run.log watch.log | grep -c "both-.*: quarantined")" -eq 5
+'
+
+test_expect_success 'SIGTERM stops the watch cleanly' '
+	kill -TERM "$(cat watch.pid)" &&
+	wait_for gone "$(cat watch.pid)" &&
+	test_grep "watch: stopped" watch.err &&
+	test -z "$(ls ws/work)"
+'
+
+test_expect_success 'polling mode finds files without inotify' '
+	skema -C ws watch --poll 1 >poll.log 2>poll.err &
+	echo $! >poll.pid &&
+	wait_for test_grep polling poll.err &&
+	: >ws/inbox/polled.docx &&
+	wait_for quarantined 8 &&
+	test_grep "polled.docx: quarantined" poll.log &&
+	kill -TERM "$(cat poll.pid)" &&
+	wait_for gone "$(cat poll.pid)"
+'
+
+test_expect_success 'retry sends a quarantined file through again, keeping its receipt time' '
+	reason=$(ls ws/quarantine/*-polled.docx.årsag.txt) &&
+	old=$(basename "${reason%-polled.docx.årsag.txt}") &&
+	printf "now it has content" >"ws/quarantine/$old-polled.docx" &&
+	skema -C ws retry "$old" >log 2>err &&
+	cat log &&
+	test_grep "polled.docx:" log &&
+	! test -e "ws/quarantine/$old-polled.docx" &&
+	! test -e "$reason" &&
+	new=$(ls ws/archive ws/quarantine | grep -- "-polled.docx$" | sed -e "s/-polled.docx$//") &&
+	test "$new" != "$old" &&
+	test "$(echo "$new" | cut -d- -f1-2)" = "$(echo "$old" | cut -d- -f1-2)" &&
+	test -z "$(ls ws/work)"
+'
+
+test_expect_success 'retry of an unknown id fails with 65' '
+	test_expect_code 65 skema -C ws retry 20200101-000000-000000000000-1 2>err &&
+	test_grep "not in quarantine" err
+'
+
+test_done
