@@ -499,9 +499,8 @@ static void docx_input(xmlTextWriterPtr w, const struct offer_field *f, const st
 		end(w);
 		break;
 	case FIELD_LONGTEXT:
-		el(w, "w:text");
-		at(w, "w:multiLine", "1");
-		end(w);
+		/* Rich text (no type child): LibreOffice turns a plain-text
+		 * control into a text-input field, which loses line breaks. */
 		break;
 	default:
 		el(w, "w:text");
@@ -560,8 +559,6 @@ static void docx_field_row(xmlTextWriterPtr w, const struct offer_field *f, json
 		end(w);
 	}
 	end(w); /* p */
-	if (f->help && *f->help)
-		docx_para(w, "Small", f->help);
 	end(w); /* tc */
 	docx_cell_start(w, 6038, NULL);
 	el(w, "w:p");
@@ -575,6 +572,23 @@ static void docx_field_row(xmlTextWriterPtr w, const struct offer_field *f, json
 	end(w); /* p */
 	end(w); /* tc */
 	end(w); /* tr */
+	/* The hint gets its own full-width row: in the label cell it would make
+	 * the label differ from the definition's, and labels are how a form that
+	 * lost its tags is still read. */
+	if (f->help && *f->help) {
+		el(w, "w:tr");
+		el(w, "w:tc");
+		el(w, "w:tcPr");
+		el(w, "w:tcW");
+		at(w, "w:w", "9638");
+		at(w, "w:type", "dxa");
+		end(w);
+		val(w, "w:gridSpan", "w:val", "2");
+		end(w);
+		docx_para(w, "Small", f->help);
+		end(w);
+		end(w);
+	}
 }
 
 static void docx_table_start(xmlTextWriterPtr w)
@@ -1082,8 +1096,6 @@ static void odt_field_row(xmlTextWriterPtr w, const struct offer_field *f, json_
 		end(w);
 	}
 	end(w);
-	if (f->help && *f->help)
-		odt_para(w, "Small", f->help);
 	end(w);
 	el(w, "table:table-cell");
 	at(w, "table:style-name", "ValueCell");
@@ -1094,6 +1106,19 @@ static void odt_field_row(xmlTextWriterPtr w, const struct offer_field *f, json_
 	end(w);
 	end(w);
 	end(w);
+	/* The hint in its own full-width row, as in the DOCX (docx_field_row). */
+	if (f->help && *f->help) {
+		el(w, "table:table-row");
+		el(w, "table:table-cell");
+		at(w, "table:style-name", "HelpCell");
+		at(w, "table:number-columns-spanned", "2");
+		at(w, "office:value-type", "string");
+		odt_para(w, "Small", f->help);
+		end(w);
+		el(w, "table:covered-table-cell");
+		end(w);
+		end(w);
+	}
 }
 
 static void odt_cell_style(xmlTextWriterPtr w, const char *name, const char *background)
@@ -1137,6 +1162,7 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	end(w);
 	odt_cell_style(w, "LabelCell", "#f2f2f2");
 	odt_cell_style(w, "ValueCell", NULL);
+	odt_cell_style(w, "HelpCell", NULL);
 	end(w);
 	el(w, "office:body");
 	el(w, "office:text");
