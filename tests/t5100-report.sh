@@ -59,7 +59,7 @@ test_expect_success 'offer report: charts carry their numbers (regions from the 
 	test_grep "Ukendt region 1\$" tema.txt &&
 	test_grep "chefniveau 3\$" tema.txt &&
 	test_grep "timer 1\$" tema.txt &&
-	test_grep "^ *kommune 13\$" tema.txt &&
+	test_grep "^ *Kommune 13\$" tema.txt &&
 	test_grep "Ansøgninger pr. dag" tema.txt
 '
 

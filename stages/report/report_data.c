@@ -207,7 +207,7 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 		return rc;
 	const char *default_type = "Ikke angivet";
 	if (def && def->applicant && strcmp(def->applicant, "kommune") == 0)
-		default_type = "kommune";
+		default_type = "Kommune";
 	if ((rc = load_counts(db, per_day_sql, id, scope, "?", &o->per_day)) != SQLITE_OK ||
 	    (rc = load_regions(db, o, scope)) != SQLITE_OK ||
 	    (rc = load_counts(db, type_sql, id, scope, default_type, &o->types)) != SQLITE_OK ||
