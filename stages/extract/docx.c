@@ -115,6 +115,7 @@ struct docx_walk {
 	char *pending_bookmark;
 	int saw_root;
 	int tracked;
+	int para_has_field;     /* a paragraph holding a field labels nothing below it */
 };
 
 static int is_w(const char *ns)
@@ -224,6 +225,7 @@ static char *current_label(struct docx_walk *walk)
 	if (sb.len == 0)
 		strbuf_puts(&sb, strbuf_str(&walk->last_para));
 	extract_tidy(&sb);
+	walk->para_has_field = 1;
 	return strbuf_detach(&sb);
 }
 
@@ -609,9 +611,11 @@ static void paragraph_end(struct docx_walk *walk)
 			    scan->limits->max_rows)
 			json_array_append_new(scan->paragraphs,
 					      extract_json_string(strbuf_str(&walk->para)));
-		strbuf_reset(&walk->last_para);
-		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
 	}
+	strbuf_reset(&walk->last_para);
+	if (!walk->para_has_field)
+		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
+	walk->para_has_field = 0;
 	strbuf_reset(&walk->para);
 }
 

@@ -3,7 +3,9 @@
  *
  * For an administrator looking at a strange file: every field found, ours
  * or not, one per line, tab-separated so it can be cut and diffed:
- *   NAME <TAB> KIND <TAB> VALUE <TAB> RAW <TAB> SOURCE <TAB> PART
+ *   NAME <TAB> KIND <TAB> VALUE <TAB> RAW <TAB> SOURCE <TAB> PART <TAB> LABEL
+ * (LABEL: the text printed beside the field, which names it when the
+ * document does not)
  * preceded by "# file", "# format", "# property NAME = VALUE", "# title",
  * "# form" (when an offer is recognised) and "# warning" lines.  Tabs,
  * newlines and backslashes inside values are written \t, \n and \\, so a
@@ -108,6 +110,8 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan,
 		put_escaped(out, str(f, "source"));
 		putc('\t', out);
 		put_escaped(out, str(f, "part"));
+		putc('\t', out);
+		put_escaped(out, str(f, "label"));
 		putc('\n', out);
 	}
 	return 0;

@@ -47,6 +47,7 @@ static void on_error(void *arg, xmlErrorPtr error)
 		return;
 	char text[200];
 	snprintf(text, sizeof text, "%s", error->message ? error->message : "error");
+	text[strcspn(text, "\n")] = '\0'; /* libxml2 adds a second line with the bytes */
 	size_t n = strlen(text);
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';

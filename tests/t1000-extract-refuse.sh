@@ -1,0 +1,83 @@
+#!/bin/bash
+test_description='skema-extract refuses what is not a readable form, with a code and Danish advice'
+. "$(dirname "$0")/lib.sh"
+
+R=$FIXTURES/extract/refuse
+
+# refused FILE CODE [OPTIONS...]: --inspect names the code, and the stage
+# turns the record into a permanent error with that code and Danish advice.
+refused() {
+	r_file=$1 r_code=$2
+	shift 2
+	test_expect_code 65 skema-extract --inspect "$@" "$R/$r_file" >out &&
+	test_grep "^# error $r_code: " out &&
+	printf '{"id":"x","path":"%s"}\n' "$R/$r_file" >in &&
+	skema-extract "$@" <in >rec &&
+	test "$(jq -r .error.code rec)" = "$r_code" &&
+	test "$(jq -r .error.permanent rec)" = true &&
+	test "$(jq -r .error.stage rec)" = extract &&
+	jq -r .error.message_da rec >da &&
+	test_grep '[a-zæøå]' da &&
+	test_line_count = 1 rec
+}
+
+test_expect_success 'legacy .doc (OLE compound file)' 'refused legacy.doc legacy_doc'
+test_expect_success 'legacy .doc: Danish advice names .docx and .odt' '
+	refused legacy.doc legacy_doc &&
+	test_grep "Gem dokumentet som .docx eller .odt" da
+'
+test_expect_success 'encrypted OOXML (OLE EncryptedPackage)' 'refused encrypted.docx encrypted'
+test_expect_success 'encrypted ODT (manifest encryption-data)' 'refused encrypted.odt encrypted'
+test_expect_success 'a PDF named .docx' 'refused scan.docx pdf'
+test_expect_success 'an image named .docx' 'refused photo.docx image'
+test_expect_success 'an empty file' 'refused empty.docx empty'
+test_expect_success 'plain text named .docx' 'refused notes.docx not_a_document'
+test_expect_success 'RTF named .docx' 'refused letter.rtf.docx not_a_document'
+test_expect_success 'a spreadsheet package' 'refused sheet.docx not_a_document'
+test_expect_success 'an OpenDocument spreadsheet' 'refused sheet.ods not_a_document'
+test_expect_success 'a truncated DOCX' 'refused truncated.docx truncated'
+test_expect_success 'a damaged central directory' 'refused corrupt.docx corrupt_zip'
+test_expect_success 'a zip without a document part' 'refused nodoc.docx no_document_part'
+test_expect_success '_rels/.rels without officeDocument' 'refused norels.docx no_document_part'
+test_expect_success 'main part named but missing' 'refused missingmain.docx no_document_part'
+test_expect_success 'two entries with the same name' 'refused dup.docx duplicate_entry'
+test_expect_success 'two entries differing only in case' 'refused casedup.docx duplicate_entry'
+test_expect_success 'an entry name with ../' 'refused traversal.docx corrupt_zip'
+test_expect_success 'more than 1000 entries' 'refused entries.docx too_many_entries'
+test_expect_success 'an inflate ratio over 100 (zip bomb)' 'refused bomb.docx zip_bomb'
+test_expect_success 'a part larger than --max-part' 'refused bomb.docx too_large --max-part 1M'
+test_expect_success 'a part inflating past its declared size' 'refused liar.docx zip_bomb'
+test_expect_success 'a file larger than --max-size' 'refused bomb.docx too_large --max-size 10K'
+test_expect_success 'DOCTYPE with entities (billion laughs)' 'refused doctype.docx doctype'
+test_expect_success 'DOCTYPE with an external entity (XXE)' '
+	refused xxe.docx doctype &&
+	! grep -q "$(cat /etc/hostname 2>/dev/null || echo nohostname)" rec
+'
+test_expect_success 'nesting deeper than 256' 'refused deep.docx xml_too_deep'
+test_expect_success 'nesting deeper than --max-depth' '
+	test_expect_code 65 skema-extract --inspect --max-depth 5 "$FIXTURES/extract/docs/sdt-kinds.docx" >out &&
+	test_grep "^# error xml_too_deep: .*nesting deeper than 5" out
+'
+test_expect_success 'XML that is not well-formed' 'refused broken.docx xml_error'
+test_expect_success 'bytes that are not UTF-8' 'refused latin1.docx xml_error'
+test_expect_success 'more fields than --max-fields' '
+	test_expect_code 65 skema-extract --inspect --max-fields 3 "$FIXTURES/extract/docs/sdt-kinds.docx" >out &&
+	test_grep "^# error too_many_fields: " out
+'
+test_expect_success 'a field longer than --max-field-length' '
+	test_expect_code 65 skema-extract --inspect --max-field-length 10 "$FIXTURES/extract/docs/sdt-kinds.docx" >out &&
+	test_grep "^# error field_too_long: " out
+'
+test_expect_success 'a missing file is an io error, not permanent' '
+	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&
+	skema-extract <in >rec &&
+	test "$(jq -r .error.code rec)" = io &&
+	test "$(jq -r .error.permanent rec)" = false
+'
+test_expect_success 'error messages name the file and stay on one line' '
+	refused traversal.docx corrupt_zip &&
+	jq -r .error.message rec >msg &&
+	test_grep "traversal.docx: zip: unsafe entry name" msg &&
+	test_line_count = 1 msg
+'
+test_done

@@ -1,0 +1,99 @@
+#!/bin/bash
+test_description='skema-extract --inspect reads every field kind exactly (hand-made fixtures)'
+. "$(dirname "$0")/lib.sh"
+
+D=$FIXTURES/extract/docs
+
+# Each fixture's listing is compared whole: expected vs actual on failure.
+for doc in "$D"/*.docx "$D"/*.docm "$D"/*.odt "$D"/*.fodt; do
+	name=$(basename "$doc")
+	test_expect_success "fields of $name" "
+		(cd '$D' && skema-extract --inspect --forms '$SRC/forms' '$name') >actual &&
+		test_cmp '$doc.expected' actual
+	"
+done
+
+# The checks below restate single facts from the listings, so a wrong
+# expected file cannot hide them.
+field() { # FILE NAME -> the line of field NAME
+	skema-extract --inspect "$D/$1" | awk -F'\t' -v n="$2" '$1 == n'
+}
+test_expect_success 'text split across runs and proofErr is joined' '
+	field sdt-kinds.docx motivation | cut -f3 >v &&
+	echo "Vi ønsker forløbet.\nAnden\tlinje\ntredje" >want &&
+	test_cmp want v
+'
+test_expect_success 'w14 checkbox state, not the glyph' '
+	test "$(field sdt-kinds.docx besluttet_chefniveau | cut -f3)" = 1 &&
+	test "$(field sdt-kinds.docx tidligere_bistand | cut -f3)" = 0
+'
+test_expect_success 'drop-down: the shown text maps to its value' '
+	field sdt-kinds.docx forloebstype | cut -f2-4 >v &&
+	printf "dropdown\trådgivning\tRådgivning\n" >want &&
+	test_cmp want v
+'
+test_expect_success 'date picker: w:fullDate is the value' '
+	test "$(field sdt-kinds.docx indledende_moede_dato | cut -f3)" = 2021-03-04
+'
+test_expect_success 'placeholder text, flagged or Word default, is empty' '
+	test -z "$(field sdt-kinds.docx kontakt_stilling | cut -f4)" &&
+	test -z "$(field sdt-kinds.docx chef_navn | cut -f4)"
+'
+test_expect_success 'a text box in mc:AlternateContent is read once' '
+	skema-extract --inspect "$D/sdt-kinds.docx" | grep -c "^kontakt_email	" >n &&
+	test "$(cat n)" = 1
+'
+test_expect_success 'building blocks and groups are not fields' '
+	! skema-extract --inspect "$D/sdt-kinds.docx" | grep "Indhold"
+'
+test_expect_success 'legacy checkbox: w:checked overrides w:default, bare w:checked is true' '
+	test "$(field legacy-fields.docx ledelsesopbakning | cut -f3)" = 1 &&
+	test "$(field legacy-fields.docx besluttet_chefniveau | cut -f3)" = 1 &&
+	test "$(field legacy-fields.docx tidligere_bistand | cut -f3)" = 0 &&
+	test "$(field legacy-fields.docx personaleressourcer_afsat | cut -f3)" = 0
+'
+test_expect_success 'legacy drop-down: w:result, else w:default' '
+	test "$(field legacy-fields.docx forloebstype | cut -f3)" = undervisning &&
+	test "$(field legacy-fields.docx sted_type | cut -f3)" = opholdssted
+'
+test_expect_success 'empty FORMTEXT (five en spaces) is empty' '
+	field legacy-fields.docx kontakt_stilling >line &&
+	test -s line &&
+	test -z "$(cut -f4 line)"
+'
+test_expect_success 'tracked changes: insertions in, deletions out, a warning' '
+	skema-extract --inspect "$D/tracked.docx" >out &&
+	test_grep "^tema	richtext	Vold og overgreb mod børn	" out &&
+	test_grep "^# warning .*tracked changes" out
+'
+test_expect_success 'strict OOXML namespaces' '
+	test "$(field strict.docx tema | cut -f3)" = "Strikt OOXML"
+'
+test_expect_success 'the main part is found through _rels/.rels' '
+	field altpath.docx tema | cut -f6 >v &&
+	echo word/main2.xml >want &&
+	test_cmp want v
+'
+test_expect_success 'a .docm is read as docm; its macros are never run' '
+	skema-extract --inspect "$D/macro.docm" >out &&
+	test_grep "^# format docm" out
+'
+test_expect_success 'a file whose name lies is read by its content' '
+	cp "$D/all-kinds.odt" lies.docx &&
+	skema-extract --inspect lies.docx >out &&
+	test_grep "^# format odt" out
+'
+test_expect_success 'ODT and flat ODT give the same fields' '
+	skema-extract --inspect "$D/all-kinds.odt" | grep -v "^#" | cut -f1-5 >odt &&
+	skema-extract --inspect "$D/all-kinds.fodt" | grep -v "^#" | cut -f1-5 >fodt &&
+	test_cmp odt fodt
+'
+test_expect_success 'ODT form controls: values only in form:current-*' '
+	test "$(field all-kinds.odt tema | cut -f3)" = "Vold mod børn" &&
+	test "$(field all-kinds.odt tidligere_bistand | cut -f3)" = 0 &&
+	test "$(field all-kinds.odt forloebstype | cut -f3)" = rådgivning
+'
+test_expect_success 'ODT tracked changes: deleted text is not read' '
+	! skema-extract --inspect "$D/all-kinds.odt" | grep "ikke med"
+'
+test_done
