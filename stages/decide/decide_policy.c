@@ -279,7 +279,8 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	for (size_t i = 0; i < ncases; i++)
 		if (candidate[i] || fixed_selected(&cases[i]))
 			ranked[neligible++] = &cases[i];
-	qsort(ranked, neligible, sizeof *ranked, by_priority);
+	if (neligible > 1)
+		qsort(ranked, neligible, sizeof *ranked, by_priority);
 	for (size_t i = 0; i < neligible; i++) {
 		ranked[i]->rank = (int)i + 1;
 		if (fixed_selected(ranked[i]))
@@ -381,7 +382,8 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 	*below_minimum = -1;
 	if (!candidate)
 		return -1;
-	qsort(cases, ncases, sizeof *cases, by_receipt);
+	if (ncases > 1)
+		qsort(cases, ncases, sizeof *cases, by_receipt);
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
 		if (!c->validation || decide_case_fixed(c))
