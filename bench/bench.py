@@ -858,25 +858,30 @@ def targets(b, sizes):
 
 
 def scaling(b, sizes):
+    """Cost per form and peak RSS at every size, and how they grow from the
+    smallest size to the largest: linear cost is a ratio near 1."""
     rows = []
-    for stage in ("ingest", "extract", "extract --no-sandbox", "validate", "store", "decide", "report"):
+    lo, hi = min(sizes), max(sizes)
+
+    def line(name, get):
         cells = []
         for n in sizes:
-            f = b.figures.get(("batch", stage, n))
-            cells.append("%s µs, %s MB" % ("%.0f" % (f[0] / n * 1e6), fmt_mb(f[1])) if f else "-")
-        if any(c != "-" for c in cells):
-            rows.append([stage] + cells)
-    cells = []
-    for n in sizes:
-        f = b.figures.get(("letters", n))
-        cells.append("%.0f µs/letter, %s MB" % (f[0] / f[2] * 1e6, fmt_mb(f[1])) if f else "-")
-    if any(c != "-" for c in cells):
-        rows.append(["letter"] + cells)
-    cells = []
-    for n in sizes:
-        f = b.figures.get(("floor", n))
-        cells.append("%s µs, %s MB" % ("%.0f" % (f[0] / n * 1e6), fmt_mb(f[1])) if f else "-")
-    rows.append(["floor (baseline)"] + cells)
+            f = get(n)
+            cells.append("%.0f µs, %s MB" % (f[0] * 1e6, fmt_mb(f[1])) if f else "-")
+        if all(c == "-" for c in cells):
+            return
+        a, z = get(lo), get(hi)
+        growth = "-"
+        if a and z and lo != hi:
+            growth = "cost %.2f×, RSS %.2f×" % (z[0] / a[0], z[1] / float(a[1]) if a[1] else 0)
+        rows.append([name] + cells + [growth])
+
+    for stage in ("ingest", "extract", "extract --no-sandbox", "validate", "store", "decide", "report"):
+        line(stage, lambda n, st=stage: (lambda f: (f[0] / n, f[1]) if f else None)(b.figures.get(("batch", st, n))))
+    line("letter (per letter)", lambda n: (lambda f: (f[0] / f[2], f[1]) if f else None)(b.figures.get(("letters", n))))
+    line("floor (baseline)", lambda n: (lambda f: (f[0] / n, f[1]) if f else None)(b.figures.get(("floor", n))))
+    line("sqlite3 report queries (baseline)",
+         lambda n: (lambda f: (f[0] / n, f[1]) if f else None)(b.figures.get(("sqlite3", n))))
     return rows
 
 
@@ -963,7 +968,10 @@ def main(argv):
     md.append("\n## Whole pipeline: `skema run`\n")
     md.append(table(["command", "forms", "median s", "forms/s", "peak RSS MB", "runs", "result"], b.rows.get("run", [])))
     md.append("\n## Scaling: cost per form and peak RSS by workload size\n")
-    md.append(table(["stage"] + ["%d forms" % n for n in sizes], scaling(b, sizes)))
+    md.append("Median time per form (per letter for letters) and peak RSS; the last column compares the largest "
+              "size with the smallest.\n")
+    md.append(table(["stage"] + ["%d forms" % n for n in sizes] + ["growth %d → %d" % (min(sizes), max(sizes))],
+                    scaling(b, sizes)))
     md.append("\nLogs of every run (stderr): bench/work/logs/.")
     text = "\n".join(md) + "\n"
     tmp = out + ".tmp"

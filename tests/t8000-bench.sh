@@ -91,6 +91,27 @@ test_expect_success 'workload: large forms have a 5,000-character motivation and
 	fi
 '
 
+if test_have soffice
+then
+	test_expect_success 'workload: --resave has LibreOffice save some forms again' '
+		$WORKLOAD -n 12 -s 3 -o lo0 &&
+		$WORKLOAD -n 12 -s 3 -o lo --resave 2 &&
+		awk -F"	" "\$5 == \"resaved\" { print \$1, \$2 }" lo/manifest.tsv >resaved &&
+		test_line_count = 2 resaved &&
+		while read file offer
+		do
+			case $file in
+			*.docx) unzip -p "lo/forms/$file" docProps/custom.xml >props ;;
+			*.odt) unzip -p "lo/forms/$file" meta.xml >props ;;
+			esac &&
+			test_grep "$offer" props &&
+			! cmp -s "lo/forms/$file" "lo0/forms/$file" || return 1
+		done <resaved
+	'
+else
+	say "# skipping the LibreOffice re-save test: soffice not installed"
+fi
+
 test_expect_success 'floor reads every form and skips the broken ones' '
 	ls a/forms/* >list &&
 	floor -l list >out &&
