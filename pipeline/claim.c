@@ -408,6 +408,14 @@ static void final_name(const char *id, const char *origin, char *buf, size_t siz
 	snprintf(buf, size, "%s-%.*s%s", id, (int)keep, name, ext ? dot : "");
 }
 
+void claim_plan(const char *claim_dir, const char *id, const char *state, char *out, size_t size)
+{
+	char origin[PATH_MAX], name[NAME_MAX + 1];
+	claim_origin(claim_dir, origin, sizeof origin);
+	final_name(id ? id : base_name(claim_dir), origin, name, sizeof name);
+	snprintf(out, size, "%s/%s", state, name);
+}
+
 int claim_archive(const struct workspace *ws, const char *claim_dir, const char *id, char *out,
 		  size_t size)
 {

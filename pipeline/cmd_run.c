@@ -10,8 +10,9 @@
  *
  * Exit codes: 0 every file handled (archived or quarantined), 75 some stay
  * claimed for the next run (a temporary failure, or the workspace is
- * read-only or locked), 70 a later stage (decide, letter, report) failed,
- * 64 usage, 78 not a workspace.
+ * read-only), 64 usage, 78 not a workspace.  A later stage (decide, letter,
+ * report) that fails is reported on stderr but is not a failure to handle
+ * the files; the next run runs it again.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -42,8 +43,7 @@ static void usage(FILE *out)
 		     "  -q, --quiet         errors only\n"
 		     "  -v, --verbose       say more\n"
 		     "      --json          one JSON object per file on stdout\n"
-		     "Exit: 0 all handled, 75 some left for the next run, 70 a later stage\n"
-		     "failed, 78 not a workspace.\n");
+		     "Exit: 0 all handled, 75 some left for the next run, 78 not a workspace.\n");
 }
 
 /* Parses a non-negative number; returns 0 or -1. */

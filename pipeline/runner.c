@@ -235,7 +235,10 @@ static int safe_id(const char *id)
 	return 1;
 }
 
-/* Records where the file now lives, for skema export and the event log. */
+/*
+ * Records where the file lives (or is about to: see claim_plan()), for
+ * skema export, and an event when event is not NULL.
+ */
 static void note_place(struct pass *p, const json_t *rec, const char *where, const char *event)
 {
 	if (!p->db)
@@ -253,7 +256,7 @@ static void note_place(struct pass *p, const json_t *rec, const char *where, con
 	sqlite3_finalize(stmt);
 	json_t *sub = json_object_get(rec, "submission");
 	long long db_id = json_integer_value(json_object_get(sub, "db_id"));
-	if (db_id > 0)
+	if (db_id > 0 && event)
 		db_event(p->db, db_id, event, where);
 	if (db_commit(p->db) != SQLITE_OK)
 		db_rollback(p->db);
@@ -286,6 +289,9 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	if (error) {
 		const char *message = record_str(error, "message");
 		if (json_is_true(json_object_get(error, "permanent"))) {
+			char planned[PATH_MAX];
+			claim_plan(claims[i], id, "quarantine", planned, sizeof planned);
+			note_place(p, rec, planned, "quarantined");
 			if (claim_quarantine(r->ws, claims[i], id, record_str(error, "message_da"),
 					     message, where, sizeof where) < 0) {
 				msg_syserror("%s: quarantine", claims[i]);
@@ -295,7 +301,8 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 			}
 			state[i] = CLAIM_DONE;
 			r->quarantined++;
-			note_place(p, rec, where, "quarantined");
+			if (strcmp(where, planned) != 0)
+				note_place(p, rec, where, NULL);
 			report(r, p, origin, id, "quarantined", message, where);
 			return;
 		}
@@ -312,6 +319,9 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		       NULL);
 		return;
 	}
+	char planned[PATH_MAX];
+	claim_plan(claims[i], id, "archive", planned, sizeof planned);
+	note_place(p, rec, planned, "archived");
 	if (claim_archive(r->ws, claims[i], id, where, sizeof where) < 0) {
 		msg_syserror("%s: archive", claims[i]);
 		state[i] = CLAIM_DEFERRED;
@@ -320,7 +330,8 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	}
 	state[i] = CLAIM_DONE;
 	r->archived++;
-	note_place(p, rec, where, "archived");
+	if (strcmp(where, planned) != 0)
+		note_place(p, rec, where, NULL);
 	const char *status = record_str(json_object_get(rec, "submission"), "status");
 	const char *case_number = record_str(json_object_get(rec, "submission"), "case_number");
 	char detail[128];
@@ -463,7 +474,9 @@ static int later_stages(struct runner *r)
 			continue;
 		}
 		if (rc != 0) {
-			msg_error("skema-%s failed (exit %d)", steps[i].name, rc);
+			msg_error("skema-%s failed (exit %d); the files are in place, and the "
+				  "next run tries it again",
+				  steps[i].name, rc);
 			if (rc == EXIT_TEMPFAIL && worst == 0)
 				worst = EXIT_TEMPFAIL;
 			else if (rc != EXIT_TEMPFAIL)
@@ -648,13 +661,14 @@ int runner_pass(struct runner *r)
 	}
 	if (r->output == RUNNER_PROGRESS && p.handled > 0)
 		fputc('\n', stderr);
-	if (p.db || stage_path("store", store, sizeof store) == 0) {
-		if (count > 0 || r->claimed > 0 || r->always_later) {
-			int rc = later_stages(r);
-			if (rc > result)
-				result = rc;
-		}
-	}
+	/*
+	 * A failing later stage is an error to fix, said loudly, but not a
+	 * failure to handle the files: they are all in their place, and the
+	 * next pass runs the later stages again (they are idempotent).
+	 */
+	if ((p.db || stage_path("store", store, sizeof store) == 0) &&
+	    (count > 0 || r->claimed > 0 || r->always_later))
+		r->later_failed = later_stages(r) != 0;
 	if (r->deferred > 0 && result == 0)
 		result = EXIT_TEMPFAIL;
 out:

@@ -137,6 +137,14 @@ void claim_origin(const char *claim_dir, char *buf, size_t size);
 long claim_bump_attempts(const char *claim_dir);
 
 /*
+ * Where claim_archive() (state "archive") or claim_quarantine() (state
+ * "quarantine") will put the file, relative to the root: recorded in the
+ * database before the move, so a crash between the two leaves a row that
+ * already names the place the next run moves the file to.
+ */
+void claim_plan(const char *claim_dir, const char *id, const char *state, char *out, size_t size);
+
+/*
  * Moves the claimed file to archive/ as "<id>-<name>" and removes the claim
  * directory.  Writes the final path (relative to the root) into out.
  */
@@ -171,6 +179,7 @@ struct runner {
 	size_t unsettled;
 	struct timespec started;
 	int missing_reported;
+	int later_failed;           /* decide, letter or report failed */
 };
 
 void runner_init(struct runner *r, struct workspace *ws);
@@ -180,7 +189,8 @@ void runner_init(struct runner *r, struct workspace *ws);
  * the inbox, run the chain over it in batches, then the later stages
  * (decide, letter, report).  Returns 0 when every file was handled, 75
  * when some stay claimed for the next run (temporary failure), another
- * exit code on a fatal error.
+ * exit code on a fatal error.  A later stage that fails sets later_failed
+ * and prints an error, but does not change the result.
  */
 int runner_pass(struct runner *r);
 
