@@ -105,6 +105,37 @@ int review_find_case(sqlite3 *db, const char *key, long long *id, char *status,
 	return rc;
 }
 
+/*
+ * Prints text indented, wrapped at about 78 columns on spaces.  Columns are
+ * counted in UTF-8 characters, so æ, ø and å count once.
+ */
+static void print_wrapped(const char *text, const char *indent)
+{
+	size_t width = 78 - strlen(indent), column = 0;
+	fputs(indent, stdout);
+	while (*text) {
+		const char *end = text;
+		size_t chars = 0;
+		while (*end && *end != ' ') {
+			chars += ((unsigned char)*end & 0xC0) != 0x80;
+			end++;
+		}
+		if (column > 0 && column + 1 + chars > width) {
+			printf("\n%s", indent);
+			column = 0;
+		} else if (column > 0) {
+			putchar(' ');
+			column++;
+		}
+		fwrite(text, 1, (size_t)(end - text), stdout);
+		column += chars;
+		text = end;
+		while (*text == ' ')
+			text++;
+	}
+	putchar('\n');
+}
+
 static const char *column(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, i);
@@ -178,10 +209,12 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 			record_write(stdout, line);
 			json_decref(line);
 		} else {
-			printf("%s  %s  %s\n  %s: %s\n  %s\n\n", column(stmt, 0), column(stmt, 1),
+			printf("%s  %s  %s\n  %s: %s\n", column(stmt, 0), column(stmt, 1),
 			       *column(stmt, 2) ? column(stmt, 2) : "(ansøger ikke oplyst)",
 			       strcmp(column(stmt, 4), "final") == 0 ? "Afgjort" : "Forslag",
-			       column(stmt, 3), column(stmt, 5));
+			       column(stmt, 3));
+			print_wrapped(column(stmt, 5), "    ");
+			putchar('\n');
 		}
 		shown++;
 	}

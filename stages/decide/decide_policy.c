@@ -193,6 +193,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			      const int *candidate)
 {
 	char *done = calloc(ncases ? ncases : 1, 1);
+	int concurrent = offer->capacity_period && strcmp(offer->capacity_period, "concurrent") == 0;
 	if (!done)
 		return;
 	for (size_t i = 0; i < ncases; i++) {
@@ -230,17 +231,29 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			} else if (used < offer->capacity_max) {
 				used++;
 				c->outcome = "bevilget";
-				strbuf_printf(&c->explanation,
-					      "Ansøgningen er nr. %d blandt de egnede ansøgninger i %s, hvor der er "
-					      "%ld %s, og den får derfor en plads.",
-					      position, label, offer->capacity_max, unit_of(offer));
+				if (concurrent)
+					strbuf_printf(&c->explanation,
+						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %d "
+						      "blandt de egnede ansøgninger; den får derfor en plads.",
+						      offer->capacity_max, unit_of(offer), position);
+				else
+					strbuf_printf(&c->explanation,
+						      "Ansøgningen er nr. %d blandt de egnede ansøgninger i %s, hvor "
+						      "der er %ld %s, og den får derfor en plads.",
+						      position, label, offer->capacity_max, unit_of(offer));
 			} else {
 				c->outcome = "venteliste";
+				if (concurrent)
+					strbuf_printf(&c->explanation,
+						      "Alle %ld %s, der kan være i gang ad gangen, er besat",
+						      offer->capacity_max, unit_of(offer));
+				else
+					strbuf_printf(&c->explanation, "Alle %ld %s i %s er besat",
+						      offer->capacity_max, unit_of(offer), label);
 				strbuf_printf(&c->explanation,
-					      "Alle %ld %s i %s er besat, og ansøgningen er derfor sat på "
-					      "venteliste som nr. %d. Bliver en plads ledig, går den til den "
-					      "første på ventelisten.",
-					      offer->capacity_max, unit_of(offer), label, ++waiting);
+					      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
+					      "en plads ledig, går den til den første på ventelisten.",
+					      ++waiting);
 			}
 		}
 	}
