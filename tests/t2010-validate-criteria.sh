@@ -1,0 +1,77 @@
+#!/bin/bash
+test_description='every criterion of every offer passes and fails on filled-in forms
+
+Each case in fixtures/offers/cases.txt fills an offer form with mkform
+(DOCX and ODT by turns), reads it with skema-ingest and skema-extract like
+the pipeline does, and checks what skema-validate decides: the result, the
+criteria that did not pass, the missing fields, and the Danish reason.'
+. "$(dirname "$0")/lib.sh"
+
+CASES=$FIXTURES/offers/cases.txt
+
+test_expect_success 'fill every case as a form and read it back' '
+	mkdir inbox &&
+	: >records.jsonl &&
+	n=0 &&
+	grep -v "^#" "$CASES" >cases &&
+	while IFS="|" read -r offer case received result failed missing patch
+	do
+		n=$((n + 1)) &&
+		if test $((n % 2)) = 0; then ext=odt; else ext=docx; fi &&
+		jq "$patch" "$FIXTURES/offers/$offer.json" >values.json &&
+		mkform --fill values.json -o "inbox/$offer--$case.$ext" "$SRC/forms/$offer/offer.xml" &&
+		skema-ingest --received-at "$received" "inbox/$offer--$case.$ext" >>records.jsonl || return 1
+	done <cases &&
+	test_line_count = $n records.jsonl &&
+	skema-extract <records.jsonl >extracted.jsonl &&
+	skema-validate <extracted.jsonl >validated.jsonl &&
+	test_line_count = $n validated.jsonl
+'
+
+# "result|not passed|missing" for one case, from the validated records.
+outcome() {
+	jq -r --arg name "$1" '
+		select(.original_name == $name) |
+		[.validation.result,
+		 ([.validation.criteria[] | select(.passed != true) | .id] | sort | if length == 0 then "-" else join(",") end),
+		 (.validation.missing | sort | if length == 0 then "-" else join(",") end)] | join("|")' validated.jsonl
+}
+
+n=0
+while IFS="|" read -r offer case received result failed missing patch
+do
+	n=$((n + 1))
+	if test $((n % 2)) = 0; then ext=odt; else ext=docx; fi
+	test_expect_success "$offer: $case ($ext)" "
+		echo '$result|$failed|$missing' >expect &&
+		outcome '$offer--$case.$ext' >actual &&
+		test_cmp expect actual
+	"
+done < <(grep -v "^#" "$CASES")
+
+test_expect_success 'a failed criterion carries the sentence from its definition' '
+	jq -r "select(.original_name == \"temaforloeb--too-many-hours.odt\" or .original_name == \"temaforloeb--too-many-hours.docx\") |
+		.validation.criteria[] | select(.id == \"timer\") | .text" validated.jsonl >actual &&
+	echo "Et temaforløb er på op til 25 timer; ansøgningen angiver et antal timer uden for denne ramme." >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a late application fails with its own reason and the deadline' '
+	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late\")) |
+		(.validation.deadline.at, .validation.deadline.late, (.validation.criteria[] | select(.id == \"frist\") | .text))" validated.jsonl >actual &&
+	cat >expect <<-\EOT &&
+	2021-09-13T12:00:00+02:00
+	true
+	Ansøgningen er modtaget efter ansøgningsfristen mandag den 13. september 2021 kl. 12.00 og kan derfor ikke komme i betragtning.
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'values are normalised and the region is known' '
+	jq -c "select(.original_name == \"spillerum-2019--pass.docx\") | .validation |
+		[.values.kommune, .region, .values.cvr, .values.kontakt_telefon, .values.antal_deltagere, .values.maalgruppe]" validated.jsonl >actual &&
+	echo "[\"Silkeborg\",\"Region Midtjylland\",\"29189404\",\"+45 86 80 11 22\",30,\"begge\"]" >expect &&
+	test_cmp expect actual
+'
+
+test_done
