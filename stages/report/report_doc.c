@@ -281,12 +281,14 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND s.offer_id = :offer AND" SCOPE_WHERE
 		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
-	static const double widths[] = {0.06, 0.14, 0.18, 0.12, 0.15, 0.35};
-	static const char *const header[] = {"Nr.", "Sagsnr.", "Ansøger", "Modtaget", "Udfald",
-					     "Begrundelse"};
+	static const double widths[] = {0.07, 0.16, 0.35, 0.18, 0.24};
+	static const char *const header[] = {"Nr.", "Sagsnr.", "Ansøger", "Modtaget", "Udfald"};
 	sqlite3_stmt *stmt;
 	int deadline_round = o->def && !o->def->rolling && o->def->deadline;
 	long rows = 0;
+	/* The whole reason for each decision; in a very long list the start of
+	 * it, so the file stays a few MB (the CSV beside it has every word). */
+	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
 	report_pdf_heading(p, 2, deadline_round ? "Rangordnet liste og udvælgelse"
 						: "Ansøgninger i behandlingsrækkefølge");
@@ -306,7 +308,7 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		char rank[32], case_number[64], outcome[96], received[32];
 		const char *t;
 		if (rows == 0)
-			report_pdf_table_begin(p, 6, widths, header);
+			report_pdf_table_begin(p, 5, widths, header);
 		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL)
 			rank[0] = '\0';
 		else
@@ -332,9 +334,9 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 			why = validation_label((const char *)sqlite3_column_text(stmt, 4));
 		const char *cells[] = {
 			rank, case_number, (const char *)sqlite3_column_text(stmt, 2), received,
-			outcome, why,
+			outcome,
 		};
-		report_pdf_table_row(p, cells);
+		report_pdf_table_row_note(p, cells, why, note_lines);
 		rows++;
 	}
 	sqlite3_finalize(stmt);
@@ -504,7 +506,7 @@ static int review_queue(struct report_pdf *p, const struct report_context *ctx, 
 		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND d.state = 'proposed' AND" SCOPE_WHERE
 		" ORDER BY s.offer_id, d.rank IS NULL, d.rank, s.received_at, s.id";
-	static const double widths[] = {0.16, 0.3, 0.24, 0.16, 0.14};
+	static const double widths[] = {0.14, 0.36, 0.24, 0.12, 0.14};
 	static const char *const header[] = {"Sagsnr.", "Tilbud", "Ansøger", "Forslag",
 					     "Modtaget"};
 	sqlite3_stmt *stmt;

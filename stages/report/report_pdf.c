@@ -378,24 +378,97 @@ void report_pdf_space(struct report_pdf *p, double points)
 
 /* --- tables -------------------------------------------------------------- */
 
-/* Height of a row: the cell with the most lines decides. */
-static double row_height(struct report_pdf *p, HPDF_Font font, char cells[][MAX_TEXT / 4])
+/* The lines of one wrapped text, for measuring and for drawing with an ellipsis. */
+struct wrapped {
+	const char *line[16];
+	size_t len[16];
+	int count, rest;
+};
+
+static void collect_line(void *ctx, const char *text, size_t len)
 {
-	int most = 1, rest;
-	for (int i = 0; i < p->ncols; i++) {
-		int lines = wrap(font, TABLE_SIZE, p->widths[i] - 2 * CELL_PAD, cells[i],
-				 CELL_MAX_LINES, NULL, NULL, &rest);
-		if (lines > most)
-			most = lines;
+	struct wrapped *w = ctx;
+	if (w->count < 16) {
+		w->line[w->count] = text;
+		w->len[w->count] = len;
+		w->count++;
 	}
-	return most * (TABLE_SIZE + 2.5) + 2 * CELL_PAD;
 }
 
-static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4])
+static void wrap_text(HPDF_Font font, double size, double width, const char *text, int max_lines,
+		      struct wrapped *w)
+{
+	memset(w, 0, sizeof *w);
+	if (max_lines > 16)
+		max_lines = 16;
+	wrap(font, size, width, text, max_lines, collect_line, w, &w->rest);
+}
+
+/*
+ * Draws wrapped lines from y_top down; when text was left over, the last
+ * line is shortened to make room for "…", so a cut never looks complete.
+ */
+static void draw_wrapped(struct report_pdf *p, HPDF_Font font, double size, double x,
+			 double y_top, double width, double leading, const struct wrapped *w)
+{
+	char buf[MAX_TEXT];
+	for (int i = 0; i < w->count; i++) {
+		size_t len = w->len[i] < sizeof buf - 4 ? w->len[i] : sizeof buf - 4;
+		memcpy(buf, w->line[i], len);
+		if (i == w->count - 1 && w->rest) {
+			double ellipsis = text_width(font, size, "\xE2\x80\xA6", 3);
+			while (len > 0 && text_width(font, size, buf, len) + ellipsis > width) {
+				len--;
+				while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
+					len--;
+			}
+			memcpy(buf + len, "\xE2\x80\xA6", 3);
+			len += 3;
+		}
+		buf[len] = '\0';
+		draw_text(p, font, size, x, y_top - size - i * leading, buf);
+	}
+}
+
+#define TABLE_LEADING (TABLE_SIZE + 2.5)
+#define NOTE_SIZE (TABLE_SIZE - 0.5)
+#define NOTE_LEADING (NOTE_SIZE + 2.2)
+
+/* Height of the cells of a row: the cell with the most lines decides. */
+static double cells_height(struct report_pdf *p, HPDF_Font font, char cells[][MAX_TEXT / 4])
+{
+	int most = 1;
+	struct wrapped w;
+	for (int i = 0; i < p->ncols; i++) {
+		wrap_text(font, TABLE_SIZE, p->widths[i] - 2 * CELL_PAD, cells[i], CELL_MAX_LINES, &w);
+		if (w.count > most)
+			most = w.count;
+	}
+	return most * TABLE_LEADING + 2 * CELL_PAD;
+}
+
+static double note_indent(const struct report_pdf *p)
+{
+	return p->ncols > 1 ? p->widths[0] : 0;
+}
+
+static double note_height(struct report_pdf *p, const char *note, int max_lines)
+{
+	struct wrapped w;
+	if (!note || !*note)
+		return 0;
+	wrap_text(p->regular, NOTE_SIZE, TEXT_W - note_indent(p) - 2 * CELL_PAD, note, max_lines,
+		  &w);
+	return w.count * NOTE_LEADING + CELL_PAD;
+}
+
+static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4],
+		     const char *note, int note_lines)
 {
 	HPDF_Font font = header ? p->bold : p->regular;
-	double size = TABLE_SIZE, height = row_height(p, font, cells), x = MARGIN_L;
-	int rest;
+	double height = cells_height(p, font, cells), x = MARGIN_L;
+	double total = height + note_height(p, note, note_lines);
+	struct wrapped w;
 
 	if (header) {
 		grey_fill(p, 0.88);
@@ -405,22 +478,27 @@ static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4
 		grey_fill(p, 0);
 	}
 	for (int i = 0; i < p->ncols; i++) {
-		struct line_ctx l = {.p = p, .font = font, .size = size, .x = x + CELL_PAD,
-				     .y = p->y - CELL_PAD - size, .leading = size + 2.5};
-		wrap(font, size, p->widths[i] - 2 * CELL_PAD, cells[i], CELL_MAX_LINES, draw_line,
-		     &l, &rest);
-		if (rest)
-			draw_text(p, font, size, x + p->widths[i] - CELL_PAD - 8,
-				  l.y + l.leading, "\xE2\x80\xA6");
+		double width = p->widths[i] - 2 * CELL_PAD;
+		wrap_text(font, TABLE_SIZE, width, cells[i], CELL_MAX_LINES, &w);
+		draw_wrapped(p, font, TABLE_SIZE, x + CELL_PAD, p->y - CELL_PAD, width,
+			     TABLE_LEADING, &w);
 		x += p->widths[i];
+	}
+	if (total > height) {
+		double width = TEXT_W - note_indent(p) - 2 * CELL_PAD;
+		wrap_text(p->regular, NOTE_SIZE, width, note, note_lines, &w);
+		grey_fill(p, 0.25);
+		draw_wrapped(p, p->regular, NOTE_SIZE, MARGIN_L + note_indent(p) + CELL_PAD,
+			     p->y - height + CELL_PAD, width, NOTE_LEADING, &w);
+		grey_fill(p, 0);
 	}
 	HPDF_Page_SetGrayStroke(p->page, header ? 0.2f : 0.75f);
 	HPDF_Page_SetLineWidth(p->page, header ? 0.8f : 0.4f);
-	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - height));
-	HPDF_Page_LineTo(p->page, (HPDF_REAL)(MARGIN_L + TEXT_W), (HPDF_REAL)(p->y - height));
+	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - total));
+	HPDF_Page_LineTo(p->page, (HPDF_REAL)(MARGIN_L + TEXT_W), (HPDF_REAL)(p->y - total));
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_SetGrayStroke(p->page, 0);
-	p->y -= height;
+	p->y -= total;
 }
 
 static void clean_cells(struct report_pdf *p, const char *const *in, char out[][MAX_TEXT / 4])
@@ -444,24 +522,32 @@ void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *width
 	}
 	clean_cells(p, (const char *const *)p->header, cells);
 	/* The header and at least two rows together, or a new page. */
-	need(p, row_height(p, p->bold, cells) + 3 * (BODY_SIZE + 8));
-	draw_row(p, 1, cells);
+	need(p, cells_height(p, p->bold, cells) + 3 * (BODY_SIZE + 8));
+	draw_row(p, 1, cells, NULL, 0);
 	p->rows_on_page = 0;
+}
+
+void report_pdf_table_row_note(struct report_pdf *p, const char *const *cells_in,
+			       const char *note_in, int note_lines)
+{
+	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+	char head[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+	char note[MAX_TEXT];
+
+	clean_cells(p, cells_in, cells);
+	report_pdf_clean(note_in, note, sizeof note);
+	if (need(p, cells_height(p, p->regular, cells) + note_height(p, note, note_lines))) {
+		/* Continued on a new page: the header again. */
+		clean_cells(p, (const char *const *)p->header, head);
+		draw_row(p, 1, head, NULL, 0);
+	}
+	draw_row(p, 0, cells, note, note_lines);
+	p->rows_on_page++;
 }
 
 void report_pdf_table_row(struct report_pdf *p, const char *const *cells_in)
 {
-	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
-	char head[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
-
-	clean_cells(p, cells_in, cells);
-	if (need(p, row_height(p, p->regular, cells))) {
-		/* Continued on a new page: the header again. */
-		clean_cells(p, (const char *const *)p->header, head);
-		draw_row(p, 1, head);
-	}
-	draw_row(p, 0, cells);
-	p->rows_on_page++;
+	report_pdf_table_row_note(p, cells_in, NULL, 0);
 }
 
 void report_pdf_table_end(struct report_pdf *p)

@@ -63,6 +63,13 @@ void report_pdf_keep(struct report_pdf *p, double points);
 void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *widths,
 			    const char *const *header);
 void report_pdf_table_row(struct report_pdf *p, const char *const *cells);
+/*
+ * A row with a note under its cells (from the second column to the right
+ * edge, smaller and grey): a decision's explanation.  The note wraps onto
+ * at most note_lines lines (at most 16), then is cut with "…".
+ */
+void report_pdf_table_row_note(struct report_pdf *p, const char *const *cells, const char *note,
+			       int note_lines);
 void report_pdf_table_end(struct report_pdf *p);
 
 /* Horizontal bars, one per item, with the count beside each bar. */
