@@ -674,8 +674,11 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		walk->ntable++;
 		break;
 	case E_TR:
-		if (walk->ntable > 0)
-			json_array_clear(walk->tables[walk->ntable - 1].row);
+		if (walk->ntable > 0) {
+			/* A fresh array: the finished row is kept by reference in scan->rows. */
+			json_decref(walk->tables[walk->ntable - 1].row);
+			walk->tables[walk->ntable - 1].row = json_array();
+		}
 		break;
 	case E_TC:
 		if (walk->ntable > 0) {

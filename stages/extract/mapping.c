@@ -97,15 +97,29 @@ static json_t *find_labelled(json_t *fields, const struct offer *offer,
 	return NULL;
 }
 
-/* Label/value tables: the value right of the label, else below it. */
-static int find_in_rows(json_t *rows, const char *label, const char **value)
+static int is_offer_label(const struct offer *offer, const char *text)
+{
+	for (size_t i = 0; offer && i < offer->nfields; i++)
+		if (offer->fields[i].label && label_equal(offer->fields[i].label, text))
+			return 1;
+	return 0;
+}
+
+/*
+ * Label/value tables: the value right of the label, else below it.  A
+ * cell to the right that is itself a label means a header row: the
+ * values are below.
+ */
+static int find_in_rows(json_t *rows, const char *label, const char **value,
+			const struct offer *offer)
 {
 	for (size_t r = 0; r < json_array_size(rows); r++) {
 		json_t *row = json_array_get(rows, r);
 		for (size_t c = 0; c < json_array_size(row); c++) {
 			if (!label_equal(json_string_value(json_array_get(row, c)), label))
 				continue;
-			if (c + 1 < json_array_size(row)) {
+			if (c + 1 < json_array_size(row) &&
+			    !is_offer_label(offer, json_string_value(json_array_get(row, c + 1)))) {
 				*value = json_string_value(json_array_get(row, c + 1));
 				return 1;
 			}
@@ -152,7 +166,7 @@ static int count_label_hits(json_t *scan, const struct offer *offer)
 		const char *v;
 		char *p = NULL;
 		if (find_named(fields, f->name) ||
-		    (f->label && (find_in_rows(rows, f->label, &v) ||
+		    (f->label && (find_in_rows(rows, f->label, &v, offer) ||
 				  (p = find_in_paragraphs(paragraphs, f->label)))))
 			hits++;
 		free(p);
@@ -293,7 +307,7 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		if (!want->label)
 			continue;
 		const char *value;
-		if (find_in_rows(rows, want->label, &value)) {
+		if (find_in_rows(rows, want->label, &value, offer)) {
 			json_object_set_new(out, want->name,
 					    make_field(want, "text", value, value, "table", NULL));
 			continue;

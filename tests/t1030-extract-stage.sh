@@ -1,0 +1,123 @@
+#!/bin/bash
+test_description='skema-extract as a stage: records in, records with fields out'
+. "$(dirname "$0")/lib.sh"
+
+D=$FIXTURES/extract/docs
+R=$FIXTURES/extract/refuse
+
+rec() { # ID FILE -> one input record
+	printf '{"id":"%s","path":"%s","sha256":"0","received_at":"2021-09-13T11:59:00+02:00"}\n' "$1" "$2"
+}
+
+test_expect_success '--help, --version and a bad option' '
+	skema-extract --help >out &&
+	test_grep "^usage: skema-extract" out &&
+	skema-extract --version >out &&
+	test_grep "^skema-extract (skema) " out &&
+	test_expect_code 64 skema-extract --no-such-option 2>err </dev/null &&
+	test_expect_code 64 skema-extract --max-size lots </dev/null 2>err &&
+	test_expect_code 64 skema-extract --inspect 2>err
+'
+test_expect_success 'a form with content controls: identity, fields, raw and value' '
+	rec a "$D/sdt-kinds.docx" | skema-extract >out &&
+	test "$(jq -r .format out)" = docx &&
+	test "$(jq -c .form out)" = "{\"id\":\"temaforloeb\",\"version\":\"1\",\"source\":\"property\"}" &&
+	test "$(jq -r .fields.kommune.raw out)" = "Århus Kommune" &&
+	test "$(jq -r .fields.kommune.value out)" = Aarhus &&
+	test "$(jq -r .fields.timer.value out)" = 20 &&
+	test "$(jq -r .fields.besluttet_chefniveau.value out)" = 1 &&
+	test "$(jq -r .fields.tidligere_bistand.value out)" = 0 &&
+	test "$(jq -r .fields.forloebstype.value out)" = rådgivning &&
+	test "$(jq -r .fields.indledende_moede_dato.value out)" = 2021-03-04 &&
+	test "$(jq -r .fields.kontakt_stilling.value out)" = null &&
+	test "$(jq -r .fields.kontakt_stilling.raw out)" = "" &&
+	test "$(jq -r .fields.tema.source out)" = content-control &&
+	test "$(jq -c .fields.forloebstype.options out)" = "[\"Vælg et element.\",\"Sparring\",\"Rådgivning\"]" &&
+	test "$(jq -r ".extra_fields[0].name" out)" = raekke &&
+	test "$(jq -r .sha256 out)" = 0
+'
+test_expect_success 'ODT: every encoding lands in the record, with the tracked-change warning' '
+	rec b "$D/all-kinds.odt" | skema-extract >out &&
+	test "$(jq -r .format out)" = odt &&
+	test "$(jq -r .fields.kontakt_telefon.source out)" = fieldmark &&
+	test "$(jq -r .fields.kommune.source out)" = user-field &&
+	test "$(jq -r .fields.forvaltning.source out)" = text-input &&
+	test "$(jq -r .fields.tema.source out)" = form-control &&
+	test "$(jq -r .fields.timer.raw out)" = Tyve &&
+	test "$(jq -r .fields.timer.value out)" = 20 &&
+	test "$(jq -r ".warnings[0].stage" out)" = extract &&
+	jq -r ".warnings[0].text" out >w &&
+	test_grep "tracked changes" w
+'
+test_expect_success 'a form that lost its controls: title, tables and paragraphs' '
+	rec c "$D/fallback.docx" | skema-extract >out &&
+	test "$(jq -r .form.source out)" = title &&
+	test "$(jq -r .fields.tema.raw out)" = "Digitale overgreb" &&
+	test "$(jq -r .fields.tema.source out)" = table &&
+	test "$(jq -r .fields.kontakt_email.value out)" = jens@odense.dk &&
+	test "$(jq -r .fields.besluttet_chefniveau.value out)" = 1 &&
+	test "$(jq -r .fields.timer.value out)" = 20 &&
+	test "$(jq -r .fields.indledende_moede_dato.source out)" = paragraph &&
+	test "$(jq -r .fields.indledende_moede_dato.value out)" = 2021-09-13
+'
+test_expect_success 'no title and no properties: recognised by its labels' '
+	rec d "$D/fallback-labels.docx" | skema-extract >out &&
+	test "$(jq -r .form.source out)" = labels &&
+	test "$(jq -r .form.id out)" = temaforloeb
+'
+test_expect_success 'no way to tell the offer: unknown_form' '
+	rec e "$D/unknown.docx" | skema-extract >out &&
+	test "$(jq -r .error.code out)" = unknown_form &&
+	jq -r .error.message out >m &&
+	test_grep "could not be determined" m
+'
+test_expect_success 'a form id no offer has: unknown_form naming it' '
+	rec f "$D/foreign-form.docx" | skema-extract >out &&
+	test "$(jq -r .error.code out)" = unknown_form &&
+	jq -r .error.message_da out >m &&
+	test_grep "ukendt-tilbud" m
+'
+test_expect_success 'normalising errors stay on the field, in Danish' '
+	rec g "$D/bad-values.docx" >in &&
+	skema-extract --forms "$SRC/forms" <in >out &&
+	test "$(jq -r .error out)" = null &&
+	test "$(jq -r .fields.timer.raw out)" = mange &&
+	test "$(jq -r .fields.timer.value out)" = null &&
+	test "$(jq -r .fields.indledende_moede_dato.value out)" = null &&
+	jq -r ".fields.indledende_moede_dato.error, .fields.timer.error" out >e &&
+	test_line_count = 2 e &&
+	! grep -x null e
+'
+test_expect_success 'a record that already failed passes through untouched' '
+	echo "{\"id\":\"h\",\"path\":\"$D/sdt-kinds.docx\",\"error\":{\"stage\":\"ingest\",\"code\":\"io\",\"permanent\":false,\"message\":\"m\",\"message_da\":\"d\"}}" >in &&
+	skema-extract <in >out &&
+	jq -S . in >want &&
+	jq -S . out >got &&
+	test_cmp want got
+'
+test_expect_success 'one bad document never stops the batch; order is kept' '
+	{
+		rec 1 "$D/sdt-kinds.docx" &&
+		rec 2 "$R/legacy.doc" &&
+		rec 3 "$R/doctype.docx" &&
+		rec 4 "$R/bomb.docx" &&
+		rec 5 "$D/all-kinds.fodt" &&
+		rec 6 "$R/truncated.docx"
+	} >in &&
+	skema-extract <in >out &&
+	jq -r "[.id, (.error.code // .form.id)] | join(\" \")" out >got &&
+	printf "1 temaforloeb\n2 legacy_doc\n3 doctype\n4 zip_bomb\n5 temaforloeb\n6 truncated\n" >want &&
+	test_cmp want got
+'
+test_expect_success 'a line that is not a record: the rest is written, exit 65' '
+	{ rec 1 "$D/strict.docx" && echo "not json" && rec 2 "$D/sdt-kinds.docx"; } >in &&
+	test_expect_code 65 skema-extract <in >out 2>err &&
+	test_line_count = 2 out &&
+	test_grep "not a JSON object" err
+'
+test_expect_success 'no offer definitions: exit 78' '
+	mkdir empty-forms &&
+	rec 1 "$D/strict.docx" >in &&
+	test_expect_code 78 skema-extract --forms empty-forms <in >out 2>err
+'
+test_done
