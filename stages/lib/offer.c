@@ -260,6 +260,7 @@ static void field_release(struct offer_field *f)
 	free(f->help);
 	free(f->section);
 	free(f->required_if);
+	free(f->source);
 	for (size_t i = 0; i < f->nchoices; i++)
 		free(f->choices[i]);
 	free(f->choices);
@@ -293,6 +294,7 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 	f->required = value && strcmp(value, "true") == 0;
 	free(value);
 	f->required_if = attr(node, "required-if");
+	f->source = strdup(path);
 	if ((value = attr(node, "min"))) {
 		if (parse_long(value, &f->min) < 0) {
 			strbuf_printf(err, "%s:%d: field %s: min is not a number\n", path, f->line, f->name);

@@ -44,6 +44,7 @@ struct offer_field {
 	size_t nchoices;
 	int line;          /* line in the definition, for messages */
 	char *required_if; /* SQLite expression: required when true ("sted_type <> 'plejefamilie'"); NULL */
+	char *source;      /* the file it is defined in (an offer or a block), for messages */
 };
 
 enum criterion_kind { CRITERION_ELIGIBILITY, CRITERION_PRIORITY };

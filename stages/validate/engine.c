@@ -332,7 +332,8 @@ int validate_engine_open(struct validate_engine *e, const struct offer *offer, s
 		if (!f->required_if)
 			continue;
 		strbuf_reset(&where);
-		strbuf_printf(&where, "%s:%d: field %s: required-if", offer->path, f->line, f->name);
+		strbuf_printf(&where, "%s:%d: field %s: required-if", f->source ? f->source : offer->path,
+			      f->line, f->name);
 		e->required_if[i] = compile_test(e, f->required_if, strbuf_str(&where), err);
 		if (!e->required_if[i])
 			bad = 1;

@@ -1,0 +1,114 @@
+#!/bin/bash
+test_description='skema check-forms: the eight definitions load, and an administrator'"'"'s mistakes are reported with file and line'
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'the shipped definitions all pass' '
+	skema check-forms >out &&
+	test_line_count = 8 out &&
+	for id in temadag-plejefamilie opkvalificering-anbringelsessted spillerum-2019 \
+		raadgivningsforloeb temaforloeb partnerskab-magtanvendelse-2021 \
+		beredskab-revision-2021 informationsmoede-2021
+	do
+		test_grep "^$id: ok" out || return 1
+	done
+'
+
+test_expect_success 'skema-validate --help and --version' '
+	skema-validate --help >out &&
+	test_grep "usage: skema-validate" out &&
+	skema-validate --version >out &&
+	test_grep "^skema-validate (skema) " out &&
+	test_expect_code 64 skema-validate --bogus 2>err &&
+	test_grep "usage" err
+'
+
+# A private copy of the definitions for each mistake.
+fresh() {
+	rm -rf forms && cp -r "$SRC/forms" forms
+}
+
+# line_of FILE PATTERN: the line number of the first match.
+line_of() {
+	grep -n "$2" "$1" | head -n 1 | cut -d: -f1
+}
+
+test_expect_success 'an unknown field in a test names file, line and column' '
+	fresh &&
+	sed -i "s/<test>timer BETWEEN 1 AND 25<\/test>/<test>timers BETWEEN 1 AND 25<\/test>/" forms/temaforloeb/offer.xml &&
+	line=$(line_of forms/temaforloeb/offer.xml "criterion id=\"timer\"") &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/temaforloeb/offer.xml:$line: criterion timer: no such column: timers" err &&
+	test_grep "^spillerum-2019: ok" out
+'
+
+test_expect_success 'a choice the form does not offer' '
+	fresh &&
+	sed -i "s/WHEN '"'"'fælleskursus'"'"' THEN/WHEN '"'"'faelleskursus'"'"' THEN/" forms/spillerum-2019/offer.xml &&
+	line=$(line_of forms/spillerum-2019/offer.xml "criterion id=\"deltagere\"") &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "spillerum-2019/offer.xml:$line: criterion deltagere: '"'"'faelleskursus'"'"' is not a choice of field kursustype" err
+'
+
+test_expect_success 'a choice in an IN list' '
+	fresh &&
+	sed -i "s/IN ('"'"'døgninstitution'"'"', '"'"'opholdssted'"'"')/IN ('"'"'døgninstitution'"'"', '"'"'opholdsted'"'"')/" forms/opkvalificering-anbringelsessted/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "opkvalificering-anbringelsessted/offer.xml:[0-9]*: criterion sted_type: '"'"'opholdsted'"'"' is not a choice of field sted_type" err
+'
+
+test_expect_success 'a broken expression' '
+	fresh &&
+	sed -i "s/<test>lokale_stilles = 1<\/test>/<test>lokale_stilles = = 1<\/test>/" forms/temadag-plejefamilie/offer.xml &&
+	line=$(line_of forms/temadag-plejefamilie/offer.xml "criterion id=\"lokale\"") &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "temadag-plejefamilie/offer.xml:$line: criterion lokale: .*syntax error" err
+'
+
+test_expect_success 'a test that reads anything but the application is refused' '
+	fresh &&
+	sed -i "s/<test>lokale_stilles = 1<\/test>/<test>(SELECT count(*) FROM sqlite_master) \&gt;= 0<\/test>/" forms/temadag-plejefamilie/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "criterion lokale: .*not authorized" err
+'
+
+test_expect_success 'a second statement after the test is refused' '
+	fresh &&
+	sed -i "s/<test>lokale_stilles = 1<\/test>/<test>1) FROM application; DELETE FROM application; SELECT (1<\/test>/" forms/temadag-plejefamilie/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "criterion lokale: the test must be one expression" err
+'
+
+test_expect_success 'a schema violation names the line' '
+	fresh &&
+	sed -i "s/<field name=\"tema\" type=\"text\"/<field name=\"tema\" type=\"tekst\"/" forms/temaforloeb/offer.xml &&
+	line=$(line_of forms/temaforloeb/offer.xml "field name=\"tema\"") &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "forms/temaforloeb/offer.xml:$line: " err
+'
+
+test_expect_success 'a missing block' '
+	fresh &&
+	sed -i "s/<include block=\"kommune\"\/>/<include block=\"kommuner\"\/>/" forms/raadgivningsforloeb/offer.xml &&
+	line=$(line_of forms/raadgivningsforloeb/offer.xml "include block") &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "raadgivningsforloeb/offer.xml:$line: block \"kommuner\" not found" err
+'
+
+test_expect_success 'an unknown field in required-if and in the selection' '
+	fresh &&
+	sed -i "s/required-if=\"sted_type/required-if=\"stedtype/" forms/blocks/anbringelsessted.xml &&
+	sed -i "s/<spread field=\"driftsherre_type\"\/>/<spread field=\"driftsherre\"\/>/" forms/partnerskab-magtanvendelse-2021/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "blocks/anbringelsessted.xml:[0-9]*: field cvr: required-if: no such column: stedtype" err &&
+	test_grep "partnerskab-magtanvendelse-2021/offer.xml: selection: spread over unknown field \"driftsherre\"" err
+'
+
+test_expect_success 'skema-validate refuses to judge with a broken definition' '
+	fresh &&
+	sed -i "s/<test>timer BETWEEN 1 AND 25<\/test>/<test>timers BETWEEN 1 AND 25<\/test>/" forms/temaforloeb/offer.xml &&
+	echo "{\"id\":\"a\",\"form\":{\"id\":\"temaforloeb\"},\"fields\":{}}" >in.jsonl &&
+	test_expect_code 78 skema-validate --forms forms <in.jsonl >out 2>err &&
+	test_grep "no such column: timers" err
+'
+
+test_done
