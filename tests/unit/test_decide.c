@@ -1,0 +1,266 @@
+/*
+ * test_decide.c - the selection policies on constructed rounds with known
+ * answers, without a database: first come within capacity, waiting list,
+ * places given for good, ranking with ties, broad representation, an open
+ * deadline round, registrations; and the store's applicant keys.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "clock.h"
+#include "../../stages/decide/decide.h"
+#include "offer.h"
+#include "../../stages/store/store.h"
+
+/* One constructed application: receipt day in September 2021, result, priority, spread. */
+struct app {
+	int day;
+	const char *validation;
+	int priority[2];        /* 1, 0, -1 */
+	const char *spread[2];
+	const char *current;    /* standing final decision, or NULL */
+};
+
+static time_t day_of(int day)
+{
+	char iso[32];
+	time_t t;
+	snprintf(iso, sizeof iso, "2021-09-%02dT10:00:00+02:00", day);
+	assert_int_equal(clock_parse(iso, &t), 0);
+	return t;
+}
+
+/* Runs the policy over apps; writes the outcomes, in input order, as "b v a m -" letters. */
+static void run(struct offer *offer, const struct app *apps, size_t n, int now_day, int force,
+		char *got, long *below)
+{
+	struct decide_case *cases = calloc(n, sizeof *cases);
+	assert_non_null(cases);
+	for (size_t i = 0; i < n; i++) {
+		decide_case_init(&cases[i]);
+		cases[i].id = (long long)i + 1;
+		cases[i].received = day_of(apps[i].day);
+		cases[i].validation = strdup(apps[i].validation);
+		cases[i].late = !offer->rolling && cases[i].received > offer->deadline_at;
+		cases[i].npriority = 2;
+		for (int p = 0; p < 2; p++) {
+			cases[i].priority[p] = apps[i].priority[p];
+			cases[i].priority_passed += apps[i].priority[p] == 1;
+			cases[i].spread[p] = strdup(apps[i].spread[p] ? apps[i].spread[p] : "");
+		}
+		if (apps[i].current) {
+			cases[i].current_outcome = strdup(apps[i].current);
+			cases[i].current_state = strdup("final");
+		}
+	}
+	decide_run_policy(offer, cases, n, day_of(now_day), force, below);
+	/* The policy sorts by receipt; report by id, i.e. input order. */
+	for (size_t i = 0; i < n; i++) {
+		const struct decide_case *c = &cases[i];
+		const char *o = c->outcome;
+		got[c->id - 1] = !o ? '-' : strcmp(o, "bevilget") == 0 ? 'b' : strcmp(o, "venteliste") == 0 ? 'v'
+			: strcmp(o, "afslag") == 0 ? 'a' : strcmp(o, "mangler") == 0 ? 'm' : 'k';
+		if (o)
+			assert_true(c->explanation.len > 0);
+	}
+	got[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		decide_case_release(&cases[i]);
+	free(cases);
+}
+
+static char *spread_names[] = {(char *)"sted_type", (char *)"region"};
+static struct offer_criterion two_priorities[] = {
+	{.id = (char *)"p1", .kind = CRITERION_PRIORITY},
+	{.id = (char *)"p2", .kind = CRITERION_PRIORITY},
+};
+
+static struct offer make_offer(const char *policy, int rolling, long min, long max)
+{
+	struct offer offer;
+	memset(&offer, 0, sizeof offer);
+	offer.id = (char *)"test";
+	offer.policy = (char *)policy;
+	offer.rolling = rolling;
+	offer.capacity_period = (char *)(rolling ? "year" : "round");
+	offer.capacity_min = min;
+	offer.capacity_max = max;
+	offer.deadline_at = day_of(13);
+	offer.criteria = two_priorities;
+	offer.ncriteria = 2;
+	return offer;
+}
+
+static void expect(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: got %s, want %s", what, got, want);
+}
+
+static void test_first_come(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("first-come", 1, 0, 2);
+	const struct app apps[] = {
+		{5, "eligible", {1, 1}, {0}, NULL},   {2, "eligible", {0, 0}, {0}, NULL},
+		{9, "eligible", {1, 1}, {0}, NULL},   {3, "eligible", {1, 1}, {0}, NULL},
+		{1, "incomplete", {1, 1}, {0}, NULL}, {4, "not_eligible", {1, 1}, {0}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 6, 20, 0, got, &below);
+	/* Days 2 and 3 take the places; priority plays no part in a rolling offer. */
+	expect("first come", got, "vbvbma");
+	assert_int_equal(below, -1);
+}
+
+static void test_first_come_final_places(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("first-come", 1, 0, 2);
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {0}, NULL},
+		{2, "eligible", {1, 1}, {0}, "venteliste"}, /* final, but promotable */
+		{8, "eligible", {1, 1}, {0}, "bevilget"},   /* given for good: takes a place */
+		{3, "eligible", {1, 1}, {0}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 4, 20, 0, got, &below);
+	expect("final places", got, "bv-v");
+	/* Day 1 withdrawn: the final waiting-list place on day 2 is promoted. */
+	run(&offer, apps + 1, 3, 20, 0, got, &below);
+	expect("promotion", got, "b-v");
+}
+
+static void test_priority_ties_and_late(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 2, 3);
+	const struct app apps[] = {
+		{1, "eligible", {0, 1}, {0}, NULL}, /* 1 passed, second criterion */
+		{2, "eligible", {1, 0}, {0}, NULL}, /* 1 passed, first criterion: before day 1 */
+		{3, "eligible", {1, 1}, {0}, NULL}, /* best */
+		{4, "eligible", {1, 0}, {0}, NULL}, /* tie with day 2, later */
+		{14, "eligible", {1, 1}, {0}, NULL}, /* late */
+		{5, "eligible", {0, 0}, {0}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 6, 11, 0, got, &below);
+	expect("before the deadline", got, "------");
+	run(&offer, apps, 6, 20, 0, got, &below);
+	expect("ranked round", got, "abbbaa");
+	assert_int_equal(below, -1);
+	run(&offer, apps, 6, 11, 1, got, &below);
+	expect("forced round", got, "abbbaa");
+}
+
+static void test_below_minimum(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 7, 10);
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {0}, NULL},
+		{2, "not_eligible", {1, 1}, {0}, NULL},
+		{3, "eligible", {0, 0}, {0}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 3, 20, 0, got, &below);
+	expect("below minimum", got, "bab");
+	assert_int_equal(below, 2);
+}
+
+static void test_broad_representation(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("broad-representation", 0, 0, 3);
+	offer.spread = spread_names;
+	offer.nspread = 2;
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{2, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{3, "eligible", {1, 1}, {"døgninstitution", "Midt"}, NULL},
+		{4, "eligible", {0, 0}, {"opholdssted", "Syd"}, NULL},
+		{5, "eligible", {0, 0}, {"opholdssted", "Hovedstaden"}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 5, 20, 0, got, &below);
+	expect("broad", got, "babab");
+	/* The same round by priority alone takes the three best ranked. */
+	offer.policy = (char *)"priority";
+	run(&offer, apps, 5, 20, 0, got, &below);
+	expect("priority", got, "bbbaa");
+}
+
+static void test_registration(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("none", 0, 0, -1);
+	const struct app apps[] = {
+		{1, "eligible", {0}, {0}, NULL},
+		{2, "incomplete", {0}, {0}, NULL},
+		{14, "eligible", {0}, {0}, NULL},
+	};
+	char got[16];
+	long below;
+	run(&offer, apps, 3, 5, 0, got, &below);
+	expect("registration", got, "kma");
+}
+
+static void test_applicant_keys(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *fields, *key, *name;
+	} cases[] = {
+		{"{\"kommune\":{\"value\":\"Aarhus\"}}", "kommune:aarhus", "Aarhus Kommune"},
+		{"{\"kommune\":{\"value\":\"København\"}}", "kommune:københavn", "Københavns Kommune"},
+		{"{\"cvr\":{\"value\":\"12345678\"},\"sted_navn\":{\"value\":\"Solgården\"}}", "cvr:12345678",
+		 "Solgården"},
+		{"{\"sted_navn\":{\"value\":\"Familien Hansen\"},\"kommune\":{\"value\":\"Vejle\"}}",
+		 "sted:familien hansen|vejle", "Familien Hansen"},
+		{"{\"email\":{\"value\":\"Lise@Example.DK\"},\"navn\":{\"value\":\"Lise\"}}",
+		 "email:lise@example.dk", "Lise"},
+		{"{\"tema\":{\"value\":\"x\"}}", "", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *fields = json_loads(cases[i].fields, 0, NULL);
+		char key[256] = "", name[256] = "";
+		assert_non_null(fields);
+		if (store_applicant_key(fields, key, sizeof key) < 0)
+			key[0] = '\0';
+		if (store_applicant_name(fields, name, sizeof name) < 0)
+			name[0] = '\0';
+		expect(cases[i].fields, key, cases[i].key);
+		expect(cases[i].fields, name, cases[i].name);
+		json_decref(fields);
+	}
+	char number[32];
+	expect("case number", store_format_case_number(2026, 17, number, sizeof number), "2026-000017");
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_come),
+		cmocka_unit_test(test_first_come_final_places),
+		cmocka_unit_test(test_priority_ties_and_late),
+		cmocka_unit_test(test_below_minimum),
+		cmocka_unit_test(test_broad_representation),
+		cmocka_unit_test(test_registration),
+		cmocka_unit_test(test_applicant_keys),
+	};
+	clock_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
