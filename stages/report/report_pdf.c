@@ -722,7 +722,8 @@ void report_pdf_time_chart(struct report_pdf *p, const char *title,
 		max = counts[b] > max ? counts[b] : max;
 	}
 	long step = nice_step(max), top = ((max + step - 1) / step) * step;
-	double x0 = MARGIN_L + 30, width = TEXT_W - 40, y0 = p->y - height;
+	/* 12 points above the plot for the deadline's label, clear of the bars. */
+	double x0 = MARGIN_L + 30, width = TEXT_W - 40, y0 = p->y - 12 - height;
 	double bar_w = width / (double)nbuckets;
 
 	/* y axis from zero with a light grid */
@@ -760,15 +761,15 @@ void report_pdf_time_chart(struct report_pdf *p, const char *title,
 		 bucket == 7 ? "Ansøgninger pr. uge" : "Ansøgninger pr. dag");
 	if (deadline >= 0 && !deadline_shown) {
 		snprintf(label, sizeof label, "%s (uden for diagrammet)", deadline_label);
-		put_text(p, p->bold, SMALL_SIZE, x0 + 4, y0 + height - 4, -1, label);
+		put_text(p, p->bold, SMALL_SIZE, x0 + 4, y0 + height + 6, -1, label);
 	} else if (deadline >= 0) {
 		static const HPDF_UINT16 dash[] = {4, 2};
 		double x = x0 + ((double)(deadline - first) / bucket + 0.5) * bar_w;
 		HPDF_Page_SetDash(p->page, dash, 2, 0);
-		stroke_line(p, x, y0, x, y0 + height + 4, 1.2, 0);
+		stroke_line(p, x, y0, x, y0 + height + 12, 1.2, 0);
 		HPDF_Page_SetDash(p->page, NULL, 0, 0);
-		put_text(p, p->bold, SMALL_SIZE, x + (x > x0 + width / 2 ? -3 : 3),
-			 y0 + height - 4, x > x0 + width / 2 ? 1 : -1, deadline_label);
+		put_text(p, p->bold, SMALL_SIZE, x + (x > x0 + width / 2 ? -4 : 4), y0 + height + 6,
+			 x > x0 + width / 2 ? 1 : -1, deadline_label);
 	}
 	free(counts);
 	p->y = y0 - 32;
