@@ -39,8 +39,8 @@
 #define PAGE_H 841.89
 #define MARGIN_L 68.0
 #define MARGIN_R 62.0
-#define MARGIN_TOP 76.0    /* from the top edge to the first line */
-#define MARGIN_BOTTOM 72.0 /* from the bottom edge to the last line */
+#define MARGIN_TOP 68.0    /* from the top edge to the first line */
+#define MARGIN_BOTTOM 64.0 /* from the bottom edge to the last line */
 #define TEXT_W (PAGE_W - MARGIN_L - MARGIN_R)
 #define BULLET_INDENT 14.0
 #define CELL_PAD 4.0
@@ -469,6 +469,7 @@ struct render {
 	int page;           /* current page while laying out, 0-based */
 	double y;           /* top of the next line */
 	int page_empty;
+	int after_bullet;   /* the last block was a bullet item */
 };
 
 /* A piece of a run placed on a line. */
@@ -508,7 +509,7 @@ static double style_size(int style)
 
 static double line_height(int style)
 {
-	return style_size(style) * 1.4;
+	return style_size(style) * 1.36;
 }
 
 static HPDF_Font style_font(const struct render *r, int style)
@@ -725,12 +726,23 @@ static double runs_line_height(const struct run *runs, size_t nruns)
 	return lh;
 }
 
-/* Places wrapped lines at x, line by line, breaking pages between lines. */
+/*
+ * Places wrapped lines at x, line by line, breaking pages between lines:
+ * a paragraph of up to five lines is kept whole (a signature, an address),
+ * a longer one leaves at least two lines on each page.
+ */
 static void place_lines(struct render *r, const struct segs *s, double x, double lh)
 {
 	size_t k = 0;
+	if (s->lines <= 5)
+		need(r, s->lines * lh);
+	else
+		need(r, 2 * lh);
 	for (int line = 0; line < s->lines; line++) {
-		need(r, lh);
+		if (s->lines > 5 && line == s->lines - 2)
+			need(r, 2 * lh);
+		else
+			need(r, lh);
 		double base = r->y - lh * 0.76;
 		for (; k < s->n && s->v[k].line == line; k++)
 			add_text(r, s->v[k].style, x + s->v[k].x, base, s->v[k].text, s->v[k].len);
@@ -755,6 +767,7 @@ static void layout_para(struct render *r, const struct block *b, struct segs *s)
 	}
 	place_lines(r, s, x, lh);
 	r->y -= b->bullet ? 2.0 : 6.0;
+	r->after_bullet = b->bullet;
 }
 
 static void layout_heading(struct render *r, const struct block *b, const struct block *next,
@@ -950,6 +963,10 @@ static void layout(struct render *r)
 	new_page(r);
 	for (size_t i = 0; i < doc->nblocks && !r->oom; i++) {
 		const struct block *b = &doc->blocks[i];
+		/* A list ends with a little air before what follows it. */
+		if (r->after_bullet && !(b->kind == B_PARA && b->bullet) && !r->page_empty)
+			r->y -= 4.0;
+		r->after_bullet = 0;
 		switch (b->kind) {
 		case B_PARA:
 			layout_para(r, b, &s);
@@ -1042,10 +1059,18 @@ static void draw_page_frame(struct render *r, HPDF_Page page, int pageno, int pa
 		text_out(r, page, PAGE_W - MARGIN_R - w, y_head, doc->header_right,
 			 strlen(doc->header_right));
 	}
-	if (doc->footer_left)
-		text_out(r, page, MARGIN_L, y_foot, doc->footer_left, strlen(doc->footer_left));
 	snprintf(side, sizeof side, "Side %d af %d", pageno, pages);
 	double w = text_width(r, PDF_SMALL, side, strlen(side));
+	if (doc->footer_left) {
+		/* Cut between characters so it never runs into the page number. */
+		size_t len = strlen(doc->footer_left);
+		while (len > 0 && text_width(r, PDF_SMALL, doc->footer_left, len) > TEXT_W - w - 12) {
+			len--;
+			while (len > 0 && ((unsigned char)doc->footer_left[len] & 0xC0) == 0x80)
+				len--;
+		}
+		text_out(r, page, MARGIN_L, y_foot, doc->footer_left, len);
+	}
 	text_out(r, page, PAGE_W - MARGIN_R - w, y_foot, side, strlen(side));
 	if (doc->watermark && *doc->watermark) {
 		/* Also in the header, in red: printed in black and white, the

@@ -1,0 +1,414 @@
+/*
+ * skema-letter - writes the PDF decision letters and the reviewers' sheets.
+ *
+ * usage: skema-letter -d DB -o DIR [--pending] [--review-sheets] [--config FILE]
+ *
+ * Reads JSON Lines on stdin, one object per submission to write for, with
+ * "submission_id" (= submissions.id, as skema-decide prints; a stored
+ * record's "submission": {"db_id"} also works), or with --pending takes
+ * every submission whose current decision has no letter yet.  For each it
+ * loads the submission, fields, criteria and current decision from DB and
+ * writes DIR/<case_number>-<outcome>.pdf: a proposed decision gives a draft
+ * marked UDKAST on every page, named ...-<outcome>-udkast.pdf; a final
+ * letter never replaces a file (a second one is ...-<outcome>-2.pdf).  With
+ * --review-sheets it also writes DIR/<case_number>-gennemgang.pdf.  Each
+ * file is written to a temporary name, fsynced and renamed, then recorded
+ * in the letters table (path, sha256, kind, draft) and reported as one JSON
+ * line on stdout:
+ *   {"submission_id", "case_number", "kind", "draft", "path", "sha256",
+ *    "pages", "size", "letter_id"}
+ * The texts come from forms/letters/ (docs/letters.md), the authority's
+ * name, signatory and complaints body from the workspace configuration
+ * (--config, else skema.conf beside DB).  Under SKEMA_NOW the same input
+ * gives the same bytes.
+ *
+ * Exit codes: 0 done; 64 usage; 65 an input line or submission id was bad
+ * (the others are written); 70 a PDF could not be made; 75 the database is
+ * busy or the disk full (run again); 78 configuration, letter text or font
+ * missing or wrong.
+ *
+ * Security: field values are untrusted.  They reach libharu only through
+ * the layout module, which validates UTF-8, replaces characters the font
+ * lacks and caps lengths; they reach the letter text only escaped
+ * (pdf_markup_escape), so a value cannot add headings or bold.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "letter.h"
+#include "msg.h"
+#include "offer.h"
+#include "paths.h"
+#include "pdf.h"
+#include "record.h"
+#include "sha256.h"
+#include "strbuf.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+struct run {
+	sqlite3 *db;
+	const char *dir;
+	int review;
+	struct config cfg;
+	struct offer_set offers;
+	time_t now;
+};
+
+static int process(struct run *run, long long id);
+static int worse(int a, int b);
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: skema-letter -d DB -o DIR [--pending] [--review-sheets] [--config FILE]\n"
+		"\n"
+		"Writes the PDF letter for the current decision of each submission named on\n"
+		"stdin (JSON Lines with \"submission_id\"), or of every submission without\n"
+		"one (--pending), records it in DB and prints one JSON line per file.\n"
+		"\n"
+		"  -d, --db DB           the workspace database\n"
+		"  -o, --output DIR      where the PDF files go (created if missing)\n"
+		"  -p, --pending         every current decision that has no letter yet\n"
+		"  -r, --review-sheets   also write the reviewer's sheet per submission\n"
+		"  -c, --config FILE     the workspace configuration (default: skema.conf\n"
+		"                        beside DB, if present)\n"
+		"  -q, --quiet           errors only\n"
+		"  -v, --verbose         say what is written\n"
+		"  -h, --help            this text\n"
+		"  -V, --version         the version\n"
+		"\n"
+		"Exit codes: 0 done, 64 usage, 65 bad input, 70 a PDF could not be made,\n"
+		"75 database busy or disk full, 78 configuration, letter text or font.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"db", required_argument, NULL, 'd'},     {"output", required_argument, NULL, 'o'},
+		{"pending", no_argument, NULL, 'p'},      {"review-sheets", no_argument, NULL, 'r'},
+		{"config", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+	};
+	const char *db_path = NULL, *config_path = NULL;
+	int c, pending = 0, status = EXIT_DONE, rc;
+	struct run run;
+	struct strbuf err;
+
+	msg_set_program("skema-letter");
+	memset(&run, 0, sizeof run);
+	config_init(&run.cfg);
+	offer_set_init(&run.offers);
+	strbuf_init(&err, 64 * 1024);
+	while ((c = getopt_long(argc, argv, "d:o:prc:qvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'o': run.dir = optarg; break;
+		case 'p': pending = 1; break;
+		case 'r': run.review = 1; break;
+		case 'c': config_path = optarg; break;
+		case 'q': msg_set_verbosity(-1); break;
+		case 'v': msg_set_verbosity(1); break;
+		case 'h': usage(stdout); return EXIT_DONE;
+		case 'V': printf("skema-letter (skema) %s\n", SKEMA_VERSION); return EXIT_DONE;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !db_path || !run.dir) {
+		if (optind != argc)
+			msg_error("unexpected argument: %s", argv[optind]);
+		else
+			msg_error("both -d DB and -o DIR are needed");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	clock_init();
+	if (clock_now(&run.now) < 0)
+		return EXIT_USAGE;
+
+	/* Configuration: the named file must exist; the default may not. */
+	char conf[PATH_MAX];
+	if (!config_path) {
+		snprintf(conf, sizeof conf, "%s", db_path);
+		char *slash = strrchr(conf, '/');
+		if (slash)
+			snprintf(slash + 1, sizeof conf - (size_t)(slash + 1 - conf), "skema.conf");
+		else
+			snprintf(conf, sizeof conf, "skema.conf");
+		if (access(conf, F_OK) == 0)
+			config_path = conf;
+	}
+	if (config_path && config_load(&run.cfg, config_path, &err) < 0) {
+		msg_error("%s", strbuf_str(&err));
+		status = EXIT_CONFIG;
+		goto out;
+	}
+	if (pdf_font_has('A') != 1) {
+		msg_error("%s: fonts/skema-sans.ttf or fonts/skema-sans-bold.ttf missing or unreadable"
+			  " (make fonts)", paths_datadir());
+		status = EXIT_CONFIG;
+		goto out;
+	}
+	strbuf_reset(&err);
+	if (offer_set_load(&run.offers, paths_forms_dir(), &err) < 0)
+		msg_warn("some offer definitions could not be loaded: %s", strbuf_str(&err));
+	if (mkdir(run.dir, 0755) < 0 && errno != EEXIST) {
+		msg_syserror("%s", run.dir);
+		status = EXIT_CONFIG;
+		goto out;
+	}
+	if ((rc = db_open(db_path, 0, &run.db)) != SQLITE_OK) {
+		status = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? EXIT_TEMPFAIL
+										     : EXIT_CONFIG;
+		goto out;
+	}
+
+	if (pending) {
+		long long *ids = NULL;
+		size_t count = 0;
+		if ((rc = letter_pending(run.db, &ids, &count)) != SQLITE_OK) {
+			status = (rc & 0xff) == SQLITE_BUSY ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+		} else {
+			for (size_t i = 0; i < count && status != EXIT_TEMPFAIL; i++)
+				status = worse(status, process(&run, ids[i]));
+		}
+		free(ids);
+	} else {
+		json_t *rec;
+		while ((rc = record_read(stdin, &rec)) != 0) {
+			if (rc < 0) {
+				status = worse(status, EXIT_DATAERR);
+				continue;
+			}
+			json_t *id = json_object_get(rec, "submission_id");
+			if (!json_is_integer(id))
+				id = json_object_get(json_object_get(rec, "submission"), "db_id");
+			if (!json_is_integer(id) || json_integer_value(id) <= 0) {
+				msg_error("stdin: a line without \"submission_id\"");
+				status = worse(status, EXIT_DATAERR);
+			} else {
+				status = worse(status, process(&run, json_integer_value(id)));
+			}
+			json_decref(rec);
+			if (status == EXIT_TEMPFAIL)
+				break;
+		}
+	}
+out:
+	if (run.db)
+		sqlite3_close(run.db);
+	offer_set_release(&run.offers);
+	config_release(&run.cfg);
+	strbuf_release(&err);
+	return status;
+}
+
+/* The exit status that matters more: temporary beats everything, then the rest by weight. */
+static int worse(int a, int b)
+{
+	static const int order[] = {EXIT_DONE, EXIT_DATAERR, EXIT_SOFTWARE, EXIT_CONFIG, EXIT_TEMPFAIL};
+	int ra = 0, rb = 0;
+	for (int i = 0; i < 5; i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	return rb > ra ? b : a;
+}
+
+/* A case number made safe for a file name: [A-Za-z0-9_-], others become '_'. */
+static void file_stem(const struct letter_case *c, char *buf, size_t size)
+{
+	if (!c->case_number || !*c->case_number) {
+		snprintf(buf, size, "sag-%lld", c->submission_id);
+		return;
+	}
+	size_t i = 0;
+	for (const char *p = c->case_number; *p && i + 1 < size && i < 64; p++, i++)
+		buf[i] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+					 (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
+				 ? *p
+				 : '_';
+	buf[i] = '\0';
+}
+
+/* Records the file in the letters table and the event log, in one transaction. */
+static int record_letter(struct run *run, const struct letter_case *c, const char *kind, int draft,
+			 const char *path, const char *sha, long long *letter_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	char at[CLOCK_ISO_SIZE];
+	int rc;
+
+	if ((rc = db_begin(run->db)) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(run->db,
+				"INSERT INTO letters (submission_id, decision_id, kind, draft, path, sha256,"
+				" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, c->submission_id);
+		if (c->has_decision)
+			sqlite3_bind_int64(stmt, 2, c->decision_id);
+		else
+			sqlite3_bind_null(stmt, 2);
+		sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 4, draft);
+		sqlite3_bind_text(stmt, 5, path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, sha, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 7, clock_format(run->now, at), -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(run->db);
+		*letter_id = sqlite3_last_insert_rowid(run->db);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK) {
+		char detail[PATH_MAX + 64];
+		snprintf(detail, sizeof detail, "%s%s: %s", kind, draft ? " (udkast)" : "", path);
+		rc = db_event(run->db, c->submission_id, strcmp(kind, "review") == 0 ? "review_sheet" : "letter",
+			      detail);
+	}
+	if (rc == SQLITE_OK)
+		rc = db_commit(run->db);
+	if (rc != SQLITE_OK) {
+		msg_error("%s: recording %s: %s", sqlite3_db_filename(run->db, "main"), path,
+			  sqlite3_errstr(rc));
+		db_rollback(run->db);
+	}
+	return rc;
+}
+
+static int exit_for_sqlite(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_FULL || rc == SQLITE_READONLY ||
+			       rc == SQLITE_IOERR
+		       ? EXIT_TEMPFAIL
+		       : EXIT_SOFTWARE;
+}
+
+/* Renders doc and publishes it as path; records and reports it.  Returns an exit code. */
+static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
+		   const char *kind, int draft, const char *path)
+{
+	unsigned char *pdf = NULL, digest[32];
+	size_t len = 0;
+	char err[256], sha[65];
+	long long letter_id = 0;
+	struct sha256 ctx;
+	int rc;
+
+	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0) {
+		msg_error("%s: %s", path, err);
+		return EXIT_SOFTWARE;
+	}
+	if (pdf_doc_degraded(doc))
+		msg_warn("%s: written without the PDF/A extras after: %s", path, err);
+	if (pdf_doc_replaced(doc) > 0)
+		msg_info("%s: %zu characters the font lacks were printed as U+FFFD", path,
+			 pdf_doc_replaced(doc));
+	sha256_init(&ctx);
+	sha256_update(&ctx, pdf, len);
+	sha256_final(&ctx, digest);
+	sha256_hex(digest, sha);
+	if (pdf_write_file(path, pdf, len) < 0) {
+		int temporary = errno == ENOSPC || errno == EDQUOT || errno == EIO;
+		msg_syserror("%s", path);
+		free(pdf);
+		return temporary ? EXIT_TEMPFAIL : EXIT_CONFIG;
+	}
+	free(pdf);
+	if ((rc = record_letter(run, c, kind, draft, path, sha, &letter_id)) != SQLITE_OK)
+		return exit_for_sqlite(rc);
+	json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}", "submission_id",
+				 (json_int_t)c->submission_id, "case_number", c->case_number, "kind",
+				 kind, "draft", draft, "path", path, "sha256", sha, "pages",
+				 pdf_doc_pages(doc), "size", (json_int_t)len, "letter_id",
+				 (json_int_t)letter_id);
+	if (!line || record_write(stdout, line) < 0) {
+		json_decref(line);
+		msg_syserror("stdout");
+		return EXIT_TEMPFAIL;
+	}
+	json_decref(line);
+	msg_debug("%s: %s", c->case_number ? c->case_number : "?", path);
+	return EXIT_DONE;
+}
+
+static int process(struct run *run, long long id)
+{
+	struct letter_case c;
+	char stem[80], path[PATH_MAX];
+	struct strbuf err;
+	int rc, status = EXIT_DONE;
+
+	strbuf_init(&err, 64 * 1024);
+	if ((rc = letter_case_load(run->db, id, &c)) != SQLITE_OK) {
+		if (rc == SQLITE_NOTFOUND) {
+			msg_error("submission %lld: not in the database", id);
+			status = EXIT_DATAERR;
+		} else {
+			status = exit_for_sqlite(rc);
+		}
+		goto out;
+	}
+	const struct offer *offer = c.offer_id ? offer_set_find(&run->offers, c.offer_id) : NULL;
+	if (c.offer_id && !offer)
+		msg_warn("%s: offer %s is not defined; writing without its criteria and contact",
+			 c.case_number ? c.case_number : "?", c.offer_id);
+	file_stem(&c, stem, sizeof stem);
+
+	if (c.has_decision) {
+		int draft = !c.state || strcmp(c.state, "final") != 0;
+		struct pdf_doc *doc = pdf_doc_new();
+		if (!doc) {
+			status = EXIT_SOFTWARE;
+			goto out;
+		}
+		if (letter_build(doc, &c, offer, &run->cfg, run->now, &err) < 0) {
+			msg_error("%s: %s", c.case_number ? c.case_number : "?", strbuf_str(&err));
+			status = strstr(strbuf_str(&err), "out of memory") ? EXIT_SOFTWARE : EXIT_CONFIG;
+			pdf_doc_free(doc);
+			goto out;
+		}
+		/* A draft is redone freely; a final letter never replaces a file. */
+		snprintf(path, sizeof path, "%s/%s-%s%s.pdf", run->dir, stem, c.outcome,
+			 draft ? "-udkast" : "");
+		for (int n = 2; !draft && access(path, F_OK) == 0 && n < 1000; n++)
+			snprintf(path, sizeof path, "%s/%s-%s-%d.pdf", run->dir, stem, c.outcome, n);
+		status = worse(status, publish(run, &c, doc, c.outcome, draft, path));
+		pdf_doc_free(doc);
+	} else if (!run->review) {
+		msg_warn("%s: no current decision, so no letter", c.case_number ? c.case_number : "?");
+	}
+	if (run->review && status != EXIT_TEMPFAIL) {
+		struct pdf_doc *doc = pdf_doc_new();
+		if (!doc || letter_build_review(doc, &c, offer, &run->cfg, run->now) < 0) {
+			msg_error("%s: out of memory building the review sheet", stem);
+			status = worse(status, EXIT_SOFTWARE);
+		} else {
+			snprintf(path, sizeof path, "%s/%s-gennemgang.pdf", run->dir, stem);
+			status = worse(status, publish(run, &c, doc, "review", 0, path));
+		}
+		pdf_doc_free(doc);
+	}
+out:
+	letter_case_release(&c);
+	strbuf_release(&err);
+	return status;
+}

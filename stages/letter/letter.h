@@ -1,0 +1,94 @@
+/*
+ * letter.h - the modules of skema-letter: loading a case from the
+ * database (letter_case.c), the data a letter text is rendered with and the
+ * letter itself (letter_doc.c), and the reviewer's sheet (letter_review.c).
+ */
+#ifndef SKEMA_LETTER_H
+#define SKEMA_LETTER_H
+
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "offer.h"
+#include "pdf.h"
+#include "strbuf.h"
+
+/* Longest field value printed on a review sheet; the rest is counted, not shown. */
+#define LETTER_REVIEW_MAX_VALUE 4000
+
+/* Everything a letter or review sheet says about one submission. */
+struct letter_case {
+	long long submission_id;
+	char *case_number;    /* journalnummer */
+	char *record_id;
+	char *original_name;
+	char *offer_id;
+	char *received_at;    /* ISO */
+	char *status;
+	char *validation;
+	char *applicant_name;
+	long long duplicate_of, superseded_by;
+	int has_decision;
+	long long decision_id;
+	char *outcome;
+	char *state;          /* proposed | final */
+	char *explanation;
+	char *reason;
+	char *decided_at;
+	char *actor;
+	json_t *fields;       /* name -> {kind, raw, value, source, error} */
+	json_t *criteria;     /* [{id, kind, passed: true|false|null, text}] */
+	json_t *record;       /* the stored record, or NULL */
+	json_t *related;      /* [{case_number, status, received_at, relation}] */
+};
+
+void letter_case_init(struct letter_case *c);
+void letter_case_release(struct letter_case *c);
+
+/*
+ * Loads submission id.  Returns SQLITE_OK, SQLITE_NOTFOUND when there is no
+ * such submission, or another SQLite code (message printed).
+ */
+int letter_case_load(sqlite3 *db, long long id, struct letter_case *c);
+
+/*
+ * Ids of submissions whose current decision has no letter of its kind yet
+ * (a draft for a proposed decision, a final letter for a final one).
+ * *ids is caller-freed.  Returns an SQLite code.
+ */
+int letter_pending(sqlite3 *db, long long **ids, size_t *count);
+
+/* A configuration value with the documented default (docs/letters.md). */
+const char *letter_conf(const struct config *cfg, const char *key);
+
+/*
+ * The data a letter text is rendered with (keys in docs/letters.md).
+ * Returns a new object (caller json_decref()s), or NULL when out of memory.
+ */
+json_t *letter_data(const struct letter_case *c, const struct offer *offer,
+		    const struct config *cfg, time_t now);
+
+/*
+ * Builds the letter: letterhead, recipient, the rendered letter text.
+ * Returns 0, or -1 with a message in err (template errors name file and line).
+ */
+int letter_build(struct pdf_doc *doc, const struct letter_case *c, const struct offer *offer,
+		 const struct config *cfg, time_t now, struct strbuf *err);
+
+/* Builds the reviewer's sheet.  Returns 0 or -1 (out of memory). */
+int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
+			const struct offer *offer, const struct config *cfg, time_t now);
+
+/*
+ * The Danish sentence for a criterion result {id, passed, text}: the
+ * offer's pass or fail text, else the stored text.  Borrowed.
+ */
+const char *letter_criterion_text(const struct offer *offer, json_t *criterion);
+
+/* The Danish name of an outcome for headings ("Bevilget", "Venteliste", ...). */
+const char *letter_outcome_title(const char *outcome);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * letter_case.c - reading one submission, its fields, criteria, current
+ * decision and related submissions from the workspace database (schema in
+ * stages/lib/db.c, docs/schema.md).  Read only: the letters row is written
+ * by letter.c once the file is safely on disk.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "letter.h"
+#include "msg.h"
+
+void letter_case_init(struct letter_case *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+void letter_case_release(struct letter_case *c)
+{
+	if (!c)
+		return;
+	free(c->case_number);
+	free(c->record_id);
+	free(c->original_name);
+	free(c->offer_id);
+	free(c->received_at);
+	free(c->status);
+	free(c->validation);
+	free(c->applicant_name);
+	free(c->outcome);
+	free(c->state);
+	free(c->explanation);
+	free(c->reason);
+	free(c->decided_at);
+	free(c->actor);
+	json_decref(c->fields);
+	json_decref(c->criteria);
+	json_decref(c->record);
+	json_decref(c->related);
+	letter_case_init(c);
+}
+
+static char *column(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, i);
+	return text ? strdup((const char *)text) : NULL;
+}
+
+static json_t *column_json(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, i);
+	return text ? json_string((const char *)text) : json_null();
+}
+
+static int fail(sqlite3 *db, const char *what, int rc)
+{
+	msg_error("%s: %s: %s", sqlite3_db_filename(db, "main"), what, sqlite3_errmsg(db));
+	return rc;
+}
+
+static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT case_number, record_id, original_name, offer_id, received_at,"
+				    " status, validation, applicant_name, duplicate_of, superseded_by, record"
+				    " FROM submissions WHERE id = ?1",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading submissions", rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		c->submission_id = id;
+		c->case_number = column(stmt, 0);
+		c->record_id = column(stmt, 1);
+		c->original_name = column(stmt, 2);
+		c->offer_id = column(stmt, 3);
+		c->received_at = column(stmt, 4);
+		c->status = column(stmt, 5);
+		c->validation = column(stmt, 6);
+		c->applicant_name = column(stmt, 7);
+		c->duplicate_of = sqlite3_column_int64(stmt, 8);
+		c->superseded_by = sqlite3_column_int64(stmt, 9);
+		const unsigned char *record = sqlite3_column_text(stmt, 10);
+		if (record)
+			c->record = json_loads((const char *)record, 0, NULL);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_NOTFOUND;
+	} else {
+		rc = fail(db, "reading submissions", rc);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int load_fields(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT name, kind, raw, value, source, error FROM fields"
+				    " WHERE submission_id = ?1 ORDER BY rowid",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading fields", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	c->fields = json_object();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(stmt, 0);
+		if (!name)
+			continue;
+		json_t *f = json_object();
+		json_object_set_new(f, "kind", column_json(stmt, 1));
+		json_object_set_new(f, "raw", column_json(stmt, 2));
+		json_object_set_new(f, "value", column_json(stmt, 3));
+		json_object_set_new(f, "source", column_json(stmt, 4));
+		json_object_set_new(f, "error", column_json(stmt, 5));
+		json_object_set_new(c->fields, (const char *)name, f);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading fields", rc);
+}
+
+static int load_criteria(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT criterion_id, kind, passed, text FROM criteria"
+				    " WHERE submission_id = ?1 ORDER BY rowid",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading criteria", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	c->criteria = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *cr = json_object();
+		json_object_set_new(cr, "id", column_json(stmt, 0));
+		json_object_set_new(cr, "kind", column_json(stmt, 1));
+		json_object_set_new(cr, "passed", sqlite3_column_type(stmt, 2) == SQLITE_NULL
+							  ? json_null()
+							  : json_boolean(sqlite3_column_int(stmt, 2)));
+		json_object_set_new(cr, "text", column_json(stmt, 3));
+		json_array_append_new(c->criteria, cr);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading criteria", rc);
+}
+
+static int load_decision(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT id, outcome, state, explanation, reason, decided_at, actor"
+				    " FROM decisions WHERE submission_id = ?1 AND current = 1"
+				    " ORDER BY id DESC LIMIT 1",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading decisions", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		c->has_decision = 1;
+		c->decision_id = sqlite3_column_int64(stmt, 0);
+		c->outcome = column(stmt, 1);
+		c->state = column(stmt, 2);
+		c->explanation = column(stmt, 3);
+		c->reason = column(stmt, 4);
+		c->decided_at = column(stmt, 5);
+		c->actor = column(stmt, 6);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	} else {
+		rc = fail(db, "reading decisions", rc);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Duplicates of this one, the one it duplicates, and versions it replaced or was replaced by. */
+static int load_related(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT case_number, status, received_at, original_name,"
+		"  CASE WHEN id = ?2 THEN 'original' WHEN duplicate_of = ?1 THEN 'duplicate'"
+		"       WHEN superseded_by = ?1 THEN 'earlier' WHEN id = ?3 THEN 'later' END"
+		" FROM submissions WHERE id <> ?1 AND (id = ?2 OR id = ?3 OR duplicate_of = ?1"
+		"  OR superseded_by = ?1) ORDER BY received_at, id",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading related submissions", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	sqlite3_bind_int64(stmt, 2, c->duplicate_of);
+	sqlite3_bind_int64(stmt, 3, c->superseded_by);
+	c->related = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *r = json_object();
+		json_object_set_new(r, "case_number", column_json(stmt, 0));
+		json_object_set_new(r, "status", column_json(stmt, 1));
+		json_object_set_new(r, "received_at", column_json(stmt, 2));
+		json_object_set_new(r, "original_name", column_json(stmt, 3));
+		json_object_set_new(r, "relation", column_json(stmt, 4));
+		json_array_append_new(c->related, r);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading related submissions", rc);
+}
+
+int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
+{
+	int rc;
+	letter_case_init(c);
+	if ((rc = load_submission(db, id, c)) != SQLITE_OK || (rc = load_fields(db, c)) != SQLITE_OK ||
+	    (rc = load_criteria(db, c)) != SQLITE_OK || (rc = load_decision(db, c)) != SQLITE_OK ||
+	    (rc = load_related(db, c)) != SQLITE_OK)
+		return rc;
+	if (!c->fields || !c->criteria || !c->related)
+		return SQLITE_NOMEM;
+	return SQLITE_OK;
+}
+
+int letter_pending(sqlite3 *db, long long **ids, size_t *count)
+{
+	sqlite3_stmt *stmt;
+	size_t alloc = 0;
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT d.submission_id FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+		" WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+		"  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"
+		"   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))"
+		" ORDER BY d.submission_id",
+		-1, &stmt, NULL);
+	*ids = NULL;
+	*count = 0;
+	if (rc != SQLITE_OK)
+		return fail(db, "finding pending letters", rc);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*count == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			long long *grown = realloc(*ids, alloc * sizeof *grown);
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*ids = grown;
+		}
+		(*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding pending letters", rc);
+}

@@ -1,0 +1,482 @@
+/*
+ * letter_doc.c - the decision letter: the data its text is rendered with,
+ * the letterhead and recipient, and the letter text from forms/letters/.
+ *
+ * The structure every letter shares (letterhead, recipient, date, case
+ * number, page numbers, UDKAST) is built here; what the letter says is a
+ * template an administrator edits (docs/letters.md).  Texts are looked up
+ * as forms/letters/<offer-id>/<outcome>.txt, then
+ * forms/letters/default/<outcome>.txt, each first in the local
+ * configuration directory (paths_find).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "clock.h"
+#include "letter.h"
+#include "paths.h"
+#include "pdf_markup.h"
+#include "template.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+/* Rendered letter text larger than this is refused (a template loop gone wrong). */
+#define LETTER_MAX_TEXT (2u * 1024u * 1024u)
+
+/* Defaults for the configuration keys, matching Socialstyrelsen/SISO. */
+static const struct {
+	const char *key, *value;
+} defaults[] = {
+	{"authority.name", "Socialstyrelsen"},
+	{"authority.unit", "SISO – Videnscenter for sociale indsatser ved vold og seksuelle "
+			   "overgreb mod børn"},
+	{"authority.address", "Edisonsvej 18, 1. sal"},
+	{"authority.postal", "5000 Odense C"},
+	{"authority.phone", "72 42 37 00"},
+	{"authority.email", "info@socialstyrelsen.dk"},
+	{"authority.web", "www.socialstyrelsen.dk"},
+	{"letter.signatory", ""},       /* empty: the offer's contact person */
+	{"letter.signatory_title", ""},
+	{"letter.reply_days", "14"},
+	{"klage.instans", "Social-, Bolig- og Ældreministeriet"},
+	{"klage.frist", "4 uger"},
+	{"klage.adresse", ""},          /* empty: authority.email */
+};
+
+const char *letter_conf(const struct config *cfg, const char *key)
+{
+	const char *fallback = "";
+	for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
+		if (strcmp(defaults[i].key, key) == 0)
+			fallback = defaults[i].value;
+	return cfg ? config_get(cfg, key, fallback) : fallback;
+}
+
+const char *letter_outcome_title(const char *outcome)
+{
+	static const struct {
+		const char *outcome, *title;
+	} titles[] = {
+		{"bevilget", "Bevilget"},       {"venteliste", "Venteliste"},
+		{"afslag", "Afslag"},           {"mangler", "Manglende oplysninger"},
+		{"bekræftelse", "Bekræftelse"},
+	};
+	for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+		if (outcome && strcmp(titles[i].outcome, outcome) == 0)
+			return titles[i].title;
+	return outcome ? outcome : "";
+}
+
+/* --- data ------------------------------------------------------------------ */
+
+/* The field's normalised value as text, else its raw text, else NULL.  Borrowed. */
+static const char *field_text(const struct letter_case *c, const char *name)
+{
+	json_t *f = json_object_get(c->fields, name);
+	const char *v = json_string_value(json_object_get(f, "value"));
+	if (!v || !*v)
+		v = json_string_value(json_object_get(f, "raw"));
+	return v && *v ? v : NULL;
+}
+
+/* "Vejle" -> "Vejle Kommune"; the two that are named otherwise. */
+static void kommune_name(const char *kommune, char *buf, size_t size)
+{
+	size_t len = strlen(kommune);
+	if (len > 7 && (strstr(kommune, "Kommune") || strstr(kommune, "kommune")))
+		snprintf(buf, size, "%s", kommune);
+	else if (strcmp(kommune, "København") == 0)
+		snprintf(buf, size, "Københavns Kommune");
+	else if (strcmp(kommune, "Bornholm") == 0)
+		snprintf(buf, size, "Bornholms Regionskommune");
+	else
+		snprintf(buf, size, "%s Kommune", kommune);
+}
+
+static void add_line(json_t *lines, const char *prefix, const char *text)
+{
+	char buf[1024];
+	if (!text || !*text)
+		return;
+	snprintf(buf, sizeof buf, "%s%s", prefix, text);
+	json_array_append_new(lines, json_string(buf));
+}
+
+/*
+ * The recipient from the fields: the institution or municipality, the
+ * department, the person, the address.  Each offer's form has a different
+ * block (offers.md "Common blocks"), so the first field present wins.
+ */
+static json_t *recipient(const struct letter_case *c)
+{
+	json_t *r = json_object(), *lines = json_array();
+	const char *sted = field_text(c, "sted_navn"), *kommune = field_text(c, "kommune");
+	const char *org = field_text(c, "organisation"), *navn = field_text(c, "navn");
+	const char *person = field_text(c, "kontakt_navn");
+	char name[512];
+
+	if (sted)
+		snprintf(name, sizeof name, "%s", sted);
+	else if (kommune)
+		kommune_name(kommune, name, sizeof name);
+	else if (org)
+		snprintf(name, sizeof name, "%s", org);
+	else if (navn)
+		snprintf(name, sizeof name, "%s", navn), navn = NULL;
+	else
+		snprintf(name, sizeof name, "%s", c->applicant_name ? c->applicant_name : "Ansøger");
+	if (!person)
+		person = field_text(c, "leder_navn");
+	if (!person)
+		person = navn;
+	add_line(lines, "", field_text(c, "forvaltning"));
+	add_line(lines, "Att.: ", person);
+	add_line(lines, "", field_text(c, "adresse"));
+	const char *postnr = field_text(c, "postnr"), *by = field_text(c, "by");
+	if (postnr || by) {
+		char pb[256];
+		snprintf(pb, sizeof pb, "%s%s%s", postnr ? postnr : "", postnr && by ? " " : "",
+			 by ? by : "");
+		add_line(lines, "", pb);
+	}
+	const char *email = field_text(c, "kontakt_email");
+	add_line(lines, "", email ? email : field_text(c, "email"));
+	json_object_set_new(r, "navn", json_string(name));
+	json_object_set_new(r, "linjer", lines);
+	json_object_set_new(r, "person", person ? json_string(person) : json_null());
+	return r;
+}
+
+static const struct offer_criterion *find_criterion(const struct offer *offer, const char *id)
+{
+	for (size_t i = 0; offer && id && i < offer->ncriteria; i++)
+		if (strcmp(offer->criteria[i].id, id) == 0)
+			return &offer->criteria[i];
+	return NULL;
+}
+
+const char *letter_criterion_text(const struct offer *offer, json_t *cr)
+{
+	const struct offer_criterion *def = find_criterion(offer, json_string_value(json_object_get(cr, "id")));
+	json_t *passed = json_object_get(cr, "passed");
+	if (def && json_is_true(passed) && def->pass_text)
+		return def->pass_text;
+	if (def && json_is_false(passed) && def->fail_text)
+		return def->fail_text;
+	const char *stored = json_string_value(json_object_get(cr, "text"));
+	return stored ? stored : "";
+}
+
+/* The offer's <contact name title email phone/>. */
+static json_t *contact(const struct offer *offer, const struct config *cfg)
+{
+	json_t *k = json_object();
+	xmlNode *root = offer && offer->doc ? xmlDocGetRootElement(offer->doc) : NULL;
+	static const char *const attrs[][2] = {
+		{"name", "navn"}, {"title", "titel"}, {"email", "email"}, {"phone", "telefon"}};
+
+	for (xmlNode *n = root ? root->children : NULL; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "contact") != 0)
+			continue;
+		for (size_t i = 0; i < 4; i++) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)attrs[i][0]);
+			if (v)
+				json_object_set_new(k, attrs[i][1], json_string((const char *)v));
+			xmlFree(v);
+		}
+		break;
+	}
+	if (!json_object_get(k, "navn"))
+		json_object_set_new(k, "navn", json_string(letter_conf(cfg, "authority.name")));
+	if (!json_object_get(k, "email"))
+		json_object_set_new(k, "email", json_string(letter_conf(cfg, "authority.email")));
+	if (!json_object_get(k, "telefon"))
+		json_object_set_new(k, "telefon", json_string(letter_conf(cfg, "authority.phone")));
+	return k;
+}
+
+static json_t *danish_date(const char *iso)
+{
+	time_t t;
+	char buf[CLOCK_ISO_SIZE];
+	if (!iso || clock_parse(iso, &t) < 0)
+		return json_null();
+	return json_string(clock_format_danish(t, buf));
+}
+
+/* Missing or unreadable fields, by their labels: the record's validation, else the required ones empty. */
+static json_t *missing_fields(const struct letter_case *c, const struct offer *offer)
+{
+	json_t *list = json_array();
+	json_t *validation = c->record ? json_object_get(c->record, "validation") : NULL;
+	json_t *missing = json_object_get(validation, "missing");
+	json_t *invalid = json_object_get(validation, "invalid");
+	size_t i;
+	json_t *item;
+
+	if (json_is_array(missing) || json_is_array(invalid)) {
+		json_array_foreach(missing, i, item)
+		{
+			const char *name = json_string_value(item);
+			const struct offer_field *f = name && offer ? offer_find_field(offer, name) : NULL;
+			if (!name)
+				continue;
+			json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "felt", name, "label",
+							      f && f->label ? f->label : name, "fejl"));
+		}
+		json_array_foreach(invalid, i, item)
+		{
+			const char *name = json_string_value(json_object_get(item, "field"));
+			const char *why = json_string_value(json_object_get(item, "message"));
+			const struct offer_field *f = name && offer ? offer_find_field(offer, name) : NULL;
+			if (!name || !f || !f->required)
+				continue;
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "felt", name, "label",
+							      f->label ? f->label : name, "fejl", why));
+		}
+		return list;
+	}
+	for (i = 0; offer && i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		json_t *stored = json_object_get(c->fields, f->name);
+		const char *value = json_string_value(json_object_get(stored, "value"));
+		const char *error = json_string_value(json_object_get(stored, "error"));
+		if (!f->required || (value && *value))
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "felt", f->name, "label",
+						      f->label ? f->label : f->name, "fejl", error));
+	}
+	return list;
+}
+
+json_t *letter_data(const struct letter_case *c, const struct offer *offer,
+		    const struct config *cfg, time_t now)
+{
+	json_t *d = json_object();
+	char date[CLOCK_ISO_SIZE];
+	const char *key;
+	json_t *value;
+	size_t i;
+
+	json_object_set_new(d, "myndighed",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "navn",
+				      letter_conf(cfg, "authority.name"), "enhed",
+				      letter_conf(cfg, "authority.unit"), "adresse",
+				      letter_conf(cfg, "authority.address"), "postnr_by",
+				      letter_conf(cfg, "authority.postal"), "telefon",
+				      letter_conf(cfg, "authority.phone"), "email",
+				      letter_conf(cfg, "authority.email"), "web",
+				      letter_conf(cfg, "authority.web")));
+	json_t *k = contact(offer, cfg);
+	const char *signatory = letter_conf(cfg, "letter.signatory");
+	const char *signatory_title = letter_conf(cfg, "letter.signatory_title");
+	json_object_set_new(d, "underskriver",
+			    json_pack("{s:s, s:s}", "navn",
+				      *signatory ? signatory : json_string_value(json_object_get(k, "navn")),
+				      "titel",
+				      *signatory || *signatory_title
+					      ? signatory_title
+					      : (json_string_value(json_object_get(k, "titel"))
+							 ? json_string_value(json_object_get(k, "titel"))
+							 : "")));
+	json_object_set_new(d, "kontakt", k);
+	const char *klage_adresse = letter_conf(cfg, "klage.adresse");
+	json_object_set_new(d, "klage",
+			    json_pack("{s:s, s:s, s:s}", "instans", letter_conf(cfg, "klage.instans"),
+				      "frist", letter_conf(cfg, "klage.frist"), "adresse",
+				      *klage_adresse ? klage_adresse : letter_conf(cfg, "authority.email")));
+
+	json_t *sag = json_object();
+	json_object_set_new(sag, "journalnummer", json_string(c->case_number ? c->case_number : ""));
+	json_object_set_new(sag, "dato", json_string(clock_format_danish(now, date)));
+	json_object_set_new(sag, "modtaget", danish_date(c->received_at));
+	json_object_set_new(sag, "tilbud", json_string(offer && offer->title ? offer->title
+								   : c->offer_id ? c->offer_id : ""));
+	json_object_set_new(sag, "tilbud_id", json_string(c->offer_id ? c->offer_id : ""));
+	json_object_set_new(sag, "filnavn", json_string(c->original_name ? c->original_name : ""));
+	json_object_set_new(d, "sag", sag);
+	json_object_set_new(d, "modtager", recipient(c));
+
+	json_object_set_new(d, "udfald", json_string(c->outcome ? c->outcome : ""));
+	json_object_set_new(d, "udfald_titel", json_string(letter_outcome_title(c->outcome)));
+	json_object_set_new(d, "udkast", json_boolean(!c->state || strcmp(c->state, "final") != 0));
+	json_object_set_new(d, "begrundelse", json_string(c->explanation ? c->explanation : ""));
+	json_object_set_new(d, "sagsbehandlers_begrundelse", json_string(c->reason ? c->reason : ""));
+
+	/* Criteria, sorted into the lists a letter cites. */
+	json_t *krav = json_array(), *opfyldt = json_array(), *ikke = json_array();
+	json_t *prio = json_array(), *uvurderet = json_array();
+	json_array_foreach(c->criteria, i, value)
+	{
+		const char *kind = json_string_value(json_object_get(value, "kind"));
+		json_t *passed = json_object_get(value, "passed");
+		json_t *item = json_pack("{s:s, s:s, s:O}", "id",
+					 json_string_value(json_object_get(value, "id"))
+						 ? json_string_value(json_object_get(value, "id"))
+						 : "",
+					 "tekst", letter_criterion_text(offer, value), "opfyldt",
+					 json_is_null(passed) || !passed ? json_null() : passed);
+		if (kind && strcmp(kind, "priority") == 0) {
+			json_array_append(prio, item);
+		} else {
+			json_array_append(krav, item);
+			if (json_is_true(passed))
+				json_array_append(opfyldt, item);
+			else if (json_is_false(passed))
+				json_array_append(ikke, item);
+			else
+				json_array_append(uvurderet, item);
+		}
+		json_decref(item);
+	}
+	json_object_set_new(d, "krav", krav);
+	json_object_set_new(d, "opfyldte_krav", opfyldt);
+	json_object_set_new(d, "ikke_opfyldte_krav", ikke);
+	json_object_set_new(d, "ikke_vurderede_krav", uvurderet);
+	json_object_set_new(d, "prioritering", prio);
+	json_object_set_new(d, "mangler", missing_fields(c, offer));
+	/* Mustache cannot ask "is this list empty?" without repeating: flags. */
+	static const char *const lists[] = {"krav", "opfyldte_krav", "ikke_opfyldte_krav",
+					    "ikke_vurderede_krav", "prioritering", "mangler"};
+	for (i = 0; i < sizeof lists / sizeof *lists; i++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "har_%s", lists[i]);
+		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 0));
+	}
+
+	/* The deadline, when the record knows it. */
+	json_t *deadline = c->record ? json_object_get(json_object_get(c->record, "validation"), "deadline") : NULL;
+	if (json_is_object(deadline)) {
+		json_object_set_new(d, "frist",
+				    json_pack("{s:o, s:b}", "tidspunkt",
+					      danish_date(json_string_value(json_object_get(deadline, "at"))),
+					      "overskredet", json_is_true(json_object_get(deadline, "late"))));
+	}
+	long days = config_get_long(cfg, "letter.reply_days", 14);
+	if (days < 1 || days > 365)
+		days = 14;
+	json_object_set_new(d, "svarfrist", json_string(clock_format_danish(now + days * 86400, date)));
+
+	/* Field values as text, and choice values as flags ({{#valg.sted_type.plejefamilie}}). */
+	json_t *felter = json_object(), *valg = json_object();
+	json_object_foreach(c->fields, key, value)
+	{
+		const char *text = field_text(c, key);
+		json_object_set_new(felter, key, json_string(text ? text : ""));
+		const struct offer_field *f = offer ? offer_find_field(offer, key) : NULL;
+		if (f && f->type == FIELD_CHOICE && text)
+			json_object_set_new(valg, key, json_pack("{s:b}", text, 1));
+	}
+	json_object_set_new(d, "felter", felter);
+	json_object_set_new(d, "valg", valg);
+	return d;
+}
+
+/* --- the letter -------------------------------------------------------------- */
+
+static int find_template(const char *offer_id, const char *outcome, char *path, size_t size)
+{
+	char rel[PATH_MAX];
+	if (offer_id && *offer_id && !strchr(offer_id, '/') && offer_id[0] != '.') {
+		snprintf(rel, sizeof rel, "forms/letters/%s/%s.txt", offer_id, outcome);
+		if (paths_find(rel, path, size) == 0)
+			return 0;
+	}
+	snprintf(rel, sizeof rel, "forms/letters/default/%s.txt", outcome);
+	return paths_find(rel, path, size);
+}
+
+/* "Name\nline\nline" with the name in bold, for pdf_columns. */
+static void address_block(struct strbuf *sb, const char *bold, json_t *lines)
+{
+	size_t i;
+	json_t *line;
+	strbuf_printf(sb, "*%s", bold);
+	json_array_foreach(lines, i, line)
+	{
+		const char *text = json_string_value(line);
+		/* A value starting with '*' must not turn bold: prefix a space. */
+		strbuf_printf(sb, "\n%s%s", text && *text == '*' ? " " : "", text ? text : "");
+	}
+}
+
+int letter_build(struct pdf_doc *doc, const struct letter_case *c, const struct offer *offer,
+		 const struct config *cfg, time_t now, struct strbuf *err)
+{
+	char path[PATH_MAX], date[CLOCK_ISO_SIZE], title[512], seed[256], creator[128];
+	struct template *tpl = NULL;
+	struct strbuf text, left, right, footer;
+	json_t *data = NULL;
+	int rc = -1, draft = !c->state || strcmp(c->state, "final") != 0;
+
+	strbuf_init(&text, LETTER_MAX_TEXT);
+	strbuf_init(&left, 64 * 1024);
+	strbuf_init(&right, 64 * 1024);
+	strbuf_init(&footer, 4096);
+	if (find_template(c->offer_id, c->outcome, path, sizeof path) < 0) {
+		strbuf_printf(err, "no letter text forms/letters/default/%s.txt", c->outcome);
+		goto out;
+	}
+	if (template_load(path, &tpl, err) < 0)
+		goto out;
+	if (!(data = letter_data(c, offer, cfg, now)))
+		goto oom;
+	if (template_render(tpl, data, pdf_markup_escape, NULL, &text, err) < 0)
+		goto out;
+
+	const char *authority = letter_conf(cfg, "authority.name");
+	snprintf(title, sizeof title, "%s: %s",
+		 strcmp(c->outcome, "bekræftelse") == 0 ? "Bekræftelse"
+		 : strcmp(c->outcome, "mangler") == 0   ? "Anmodning om oplysninger"
+							: "Afgørelse",
+		 json_string_value(json_object_get(json_object_get(data, "sag"), "tilbud")));
+	snprintf(seed, sizeof seed, "letter\n%s\n%s\n%lld\n%d", c->case_number ? c->case_number : "",
+		 c->outcome, c->decision_id, draft);
+	snprintf(creator, sizeof creator, "skema-letter (skema) %s", SKEMA_VERSION);
+	char subject[256];
+	snprintf(subject, sizeof subject, "J.nr. %s – %s", c->case_number ? c->case_number : "",
+		 letter_outcome_title(c->outcome));
+	struct pdf_meta meta = {title, authority, subject, c->outcome, creator, now, seed};
+	char jnr[128];
+	snprintf(jnr, sizeof jnr, "J.nr. %s", c->case_number ? c->case_number : "");
+	strbuf_printf(&footer, "%s · %s · %s · %s", authority, letter_conf(cfg, "authority.address"),
+		      letter_conf(cfg, "authority.postal"), letter_conf(cfg, "authority.web"));
+
+	json_t *to = json_object_get(data, "modtager");
+	address_block(&left, json_string_value(json_object_get(to, "navn")),
+		      json_object_get(to, "linjer"));
+	strbuf_printf(&right, "*%s\n%s\n%s\n%s\n\nDato: %s\nJ.nr.: %s", authority,
+		      letter_conf(cfg, "authority.unit"), letter_conf(cfg, "authority.address"),
+		      letter_conf(cfg, "authority.postal"), clock_format_danish(now, date),
+		      c->case_number ? c->case_number : "");
+	json_t *k = json_object_get(data, "kontakt");
+	if (json_string_value(json_object_get(k, "navn")))
+		strbuf_printf(&right, "\nKontakt: %s", json_string_value(json_object_get(k, "navn")));
+	if (left.overflow || right.overflow || footer.overflow)
+		goto oom;
+
+	if (pdf_set_meta(doc, &meta) < 0 || pdf_set_header(doc, authority, jnr) < 0 ||
+	    pdf_set_footer(doc, strbuf_str(&footer)) < 0 ||
+	    (draft && pdf_set_watermark(doc, "UDKAST") < 0) ||
+	    pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0 || pdf_space(doc, 14) < 0 ||
+	    pdf_markup(doc, strbuf_str(&text)) < 0)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	strbuf_printf(err, "out of memory");
+out:
+	json_decref(data);
+	template_free(tpl);
+	strbuf_release(&text);
+	strbuf_release(&left);
+	strbuf_release(&right);
+	strbuf_release(&footer);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * letter_review.c - the reviewer's sheet: everything skema read and
+ * decided about one submission, so a person can check it before a letter
+ * goes out.  Built directly with the layout module (it is a form for
+ * internal use, not a text an administrator words).
+ *
+ * A field value can be anything an applicant typed, up to the extract
+ * stage's cap: each is cut at LETTER_REVIEW_MAX_VALUE bytes here, with the
+ * full length stated, so a 100,000-character field costs two lines, not
+ * thirty pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "letter.h"
+
+#ifndef SKEMA_VERSION
+#define SKEMA_VERSION "0"
+#endif
+
+static const char *str_or(const char *s, const char *fallback)
+{
+	return s && *s ? s : fallback;
+}
+
+static const char *source_da(const char *source)
+{
+	static const char *const map[][2] = {
+		{"content-control", "indholdskontrol"}, {"legacy-field", "formularfelt (gammelt)"},
+		{"form-control", "formularkontrol"},    {"user-field", "brugerfelt"},
+		{"text-input", "tekstfelt"},            {"fieldmark", "feltmærke"},
+		{"custom-xml", "custom XML"},           {"table", "tabel (ledetekst)"},
+		{"paragraph", "afsnit (ledetekst)"},
+	};
+	for (size_t i = 0; source && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], source) == 0)
+			return map[i][1];
+	return str_or(source, "–");
+}
+
+/* Copies text cut to the review cap (caller frees); notes the full length. */
+static char *capped(const char *text)
+{
+	struct strbuf sb;
+	size_t len = text ? strlen(text) : 0;
+	strbuf_init(&sb, 0);
+	if (!text || !*text) {
+		strbuf_puts(&sb, "–");
+		return strbuf_detach(&sb);
+	}
+	if (len <= LETTER_REVIEW_MAX_VALUE) {
+		strbuf_puts(&sb, text);
+		return strbuf_detach(&sb);
+	}
+	size_t cut = LETTER_REVIEW_MAX_VALUE;
+	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--; /* never inside a UTF-8 character */
+	strbuf_append(&sb, text, cut);
+	strbuf_printf(&sb, " … [afkortet: %zu byte i alt]", len);
+	return strbuf_detach(&sb);
+}
+
+static const char *validation_da(const char *validation)
+{
+	static const char *const map[][2] = {
+		{"eligible", "opfylder kravene"},
+		{"not_eligible", "opfylder ikke kravene"},
+		{"incomplete", "mangler oplysninger"},
+	};
+	for (size_t i = 0; validation && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], validation) == 0)
+			return map[i][1];
+	return str_or(validation, "–");
+}
+
+/* "13. september 2021 kl. 11:59" from an ISO time; the text itself when it is not one. */
+static void danish_time(const char *iso, char *buf, size_t size)
+{
+	time_t t;
+	char d[CLOCK_ISO_SIZE];
+	struct tm tm;
+	if (!iso || clock_parse(iso, &t) < 0) {
+		snprintf(buf, size, "%s", str_or(iso, "–"));
+		return;
+	}
+	localtime_r(&t, &tm);
+	snprintf(buf, size, "%s kl. %02d:%02d", clock_format_danish(t, d), tm.tm_hour, tm.tm_min);
+}
+
+static int field_row(struct pdf_doc *doc, const char *label, const char *name, json_t *f,
+		     int required)
+{
+	char head[1024];
+	const char *raw = json_string_value(json_object_get(f, "raw"));
+	const char *value = json_string_value(json_object_get(f, "value"));
+	const char *error = json_string_value(json_object_get(f, "error"));
+	struct strbuf where;
+	int rc;
+
+	snprintf(head, sizeof head, "%s\n(%s%s)", str_or(label, name), name, required ? ", påkrævet" : "");
+	strbuf_init(&where, 0);
+	if (!f)
+		strbuf_puts(&where, required ? "MANGLER: ikke fundet i dokumentet" : "ikke fundet");
+	else
+		strbuf_puts(&where, source_da(json_string_value(json_object_get(f, "source"))));
+	if (error)
+		strbuf_printf(&where, "\nFEJL: %s", error);
+	else if (f && required && (!value || !*value))
+		strbuf_puts(&where, "\nMANGLER: tom");
+	char *raw_text = capped(raw), *value_text = capped(value);
+	const char *cells[4] = {head, raw_text, value_text, strbuf_str(&where)};
+	rc = raw_text && value_text ? pdf_table_row(doc, 0, cells) : -1;
+	free(raw_text);
+	free(value_text);
+	strbuf_release(&where);
+	return rc;
+}
+
+static const char *criterion_result(json_t *passed)
+{
+	return json_is_true(passed) ? "✓ opfyldt" : json_is_false(passed) ? "✗ ikke opfyldt" : "kan ikke vurderes";
+}
+
+static const char *status_da(const char *status)
+{
+	static const char *const map[][2] = {
+		{"stored", "modtaget"}, {"duplicate", "dublet"}, {"superseded", "erstattet af nyere"},
+		{"supersedes", "erstatter ældre"}, {"withdrawn", "trukket tilbage"}, {"failed", "fejlet"},
+	};
+	for (size_t i = 0; status && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], status) == 0)
+			return map[i][1];
+	return str_or(status, "–");
+}
+
+int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
+			const struct offer *offer, const struct config *cfg, time_t now)
+{
+	char title[512], seed[256], creator[128], jnr[128], received[CLOCK_ISO_SIZE] = "–";
+	char today[CLOCK_ISO_SIZE];
+	struct strbuf left, right, text;
+	const char *authority = letter_conf(cfg, "authority.name");
+	const char *case_number = str_or(c->case_number, "(uden journalnummer)");
+	size_t i;
+	json_t *item;
+	int rc = -1;
+
+	strbuf_init(&left, 0);
+	strbuf_init(&right, 0);
+	strbuf_init(&text, 0);
+	danish_time(c->received_at, received, sizeof received);
+	snprintf(title, sizeof title, "Gennemgang af ansøgning %s", case_number);
+	snprintf(seed, sizeof seed, "review\n%s\n%lld\n%lld", case_number, c->submission_id,
+		 c->decision_id);
+	snprintf(creator, sizeof creator, "skema-letter (skema) %s", SKEMA_VERSION);
+	snprintf(jnr, sizeof jnr, "J.nr. %s", case_number);
+	struct pdf_meta meta = {title, authority, "Gennemgangsark til intern brug", "review", creator,
+				now, seed};
+	if (pdf_set_meta(doc, &meta) < 0 ||
+	    pdf_set_header(doc, "Gennemgangsark – til intern brug", jnr) < 0 ||
+	    pdf_set_footer(doc, authority) < 0 || pdf_heading(doc, 1, title) < 0)
+		goto out;
+
+	strbuf_printf(&left, "*Tilbud\n%s\n(%s)\n*Modtaget\n%s\n*Fil\n%s",
+		      offer && offer->title ? offer->title : str_or(c->offer_id, "ukendt tilbud"),
+		      str_or(c->offer_id, "–"), received, str_or(c->original_name, "–"));
+	strbuf_printf(&right, "*Status\n%s\n*Validering\n%s\n*Udskrevet\n%s",
+		      status_da(c->status), validation_da(c->validation), clock_format_danish(now, today));
+	if (pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0)
+		goto out;
+
+	/* The proposal first: it is what the reviewer confirms or changes. */
+	if (pdf_heading(doc, 2, "Foreslået afgørelse") < 0)
+		goto out;
+	if (c->has_decision) {
+		if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, letter_outcome_title(c->outcome)) < 0 ||
+		    pdf_para_text(doc, 0, strcmp(str_or(c->state, ""), "final") == 0 ? " (endelig" : " (foreslået") < 0)
+			goto out;
+		strbuf_reset(&text);
+		char when[64];
+		danish_time(c->decided_at, when, sizeof when);
+		strbuf_printf(&text, ", %s, %s)", str_or(c->actor, "skema"), when);
+		if (pdf_para_text(doc, 0, strbuf_str(&text)) < 0 || pdf_para_end(doc) < 0)
+			goto out;
+		if (c->explanation && *c->explanation && pdf_paragraph(doc, 0, c->explanation) < 0)
+			goto out;
+		if (c->reason && *c->reason) {
+			if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, "Sagsbehandlers begrundelse: ") < 0 ||
+			    pdf_para_text(doc, 0, c->reason) < 0 || pdf_para_end(doc) < 0)
+				goto out;
+		}
+		if (strcmp(str_or(c->outcome, ""), "afslag") == 0 &&
+		    pdf_paragraph(doc, PDF_SMALL | PDF_GREY,
+				  "Før et afslag sendes: vurdér om ansøger skal partshøres (forvaltningsloven "
+				  "§ 19) over oplysninger, ansøger ikke kender, og som taler imod ansøgningen.") < 0)
+			goto out;
+	} else if (pdf_paragraph(doc, 0, "Der er endnu ingen afgørelse i sagen.") < 0) {
+		goto out;
+	}
+
+	/* Criteria. */
+	if (pdf_heading(doc, 2, "Kriterier") < 0)
+		goto out;
+	if (json_array_size(c->criteria) == 0) {
+		if (pdf_paragraph(doc, 0, "Ingen kriterier er vurderet.") < 0)
+			goto out;
+	} else {
+		const double widths[4] = {0.25, 0.12, 0.17, 0.46};
+		const char *head[4] = {"Kriterium", "Type", "Resultat", "Begrundelse"};
+		if (pdf_table_begin(doc, 4, widths) < 0 || pdf_table_row(doc, 1, head) < 0)
+			goto out;
+		json_array_foreach(c->criteria, i, item)
+		{
+			const char *kind = json_string_value(json_object_get(item, "kind"));
+			const char *cells[4] = {
+				str_or(json_string_value(json_object_get(item, "id")), "–"),
+				kind && strcmp(kind, "priority") == 0 ? "prioritet" : "krav",
+				criterion_result(json_object_get(item, "passed")),
+				str_or(letter_criterion_text(offer, item), "–"),
+			};
+			if (pdf_table_row(doc, 0, cells) < 0)
+				goto out;
+		}
+		pdf_table_end(doc);
+	}
+
+	/* Fields: the offer's, in form order, then any the database has beyond them. */
+	if (pdf_heading(doc, 2, "Felter") < 0)
+		goto out;
+	{
+		const double widths[4] = {0.26, 0.27, 0.23, 0.24};
+		const char *head[4] = {"Felt", "Rå værdi", "Normaliseret", "Kilde og fejl"};
+		if (pdf_table_begin(doc, 4, widths) < 0 || pdf_table_row(doc, 1, head) < 0)
+			goto out;
+		for (i = 0; offer && i < offer->nfields; i++) {
+			const struct offer_field *f = &offer->fields[i];
+			if (field_row(doc, f->label, f->name, json_object_get(c->fields, f->name), f->required) < 0)
+				goto out;
+		}
+		const char *name;
+		json_t *f;
+		json_object_foreach(c->fields, name, f)
+		{
+			if (offer && offer_find_field(offer, name))
+				continue;
+			if (field_row(doc, NULL, name, f, 0) < 0)
+				goto out;
+		}
+		pdf_table_end(doc);
+	}
+
+	/* What the extract stage found beyond the definition, and its warnings. */
+	json_t *extra = c->record ? json_object_get(c->record, "extra_fields") : NULL;
+	if (json_array_size(extra) > 0) {
+		if (pdf_heading(doc, 2, "Felter uden for tilbuddets definition") < 0)
+			goto out;
+		json_array_foreach(extra, i, item)
+		{
+			char *raw = capped(json_string_value(json_object_get(item, "raw")));
+			strbuf_reset(&text);
+			strbuf_printf(&text, "%s (%s): ",
+				      str_or(json_string_value(json_object_get(item, "name")), "?"),
+				      source_da(json_string_value(json_object_get(item, "source"))));
+			int bad = !raw || pdf_bullet_begin(doc) < 0 ||
+				  pdf_para_text(doc, PDF_BOLD, strbuf_str(&text)) < 0 ||
+				  pdf_para_text(doc, 0, raw) < 0;
+			free(raw);
+			if (bad)
+				goto out;
+			pdf_para_end(doc);
+		}
+	}
+	json_t *warnings = c->record ? json_object_get(c->record, "warnings") : NULL;
+	if (json_array_size(warnings) > 0) {
+		if (pdf_heading(doc, 2, "Advarsler") < 0)
+			goto out;
+		json_array_foreach(warnings, i, item)
+		{
+			const char *w = json_is_string(item) ? json_string_value(item)
+							     : json_string_value(json_object_get(item, "text"));
+			char *shown = capped(w);
+			int bad = !shown || pdf_bullet_begin(doc) < 0 || pdf_para_text(doc, 0, shown) < 0;
+			free(shown);
+			if (bad)
+				goto out;
+			pdf_para_end(doc);
+		}
+	}
+
+	/* Duplicates and earlier versions. */
+	if (pdf_heading(doc, 2, "Dubletter og andre versioner") < 0)
+		goto out;
+	if (json_array_size(c->related) == 0) {
+		if (pdf_paragraph(doc, 0, "Ingen dubletter eller tidligere versioner.") < 0)
+			goto out;
+	} else {
+		const double widths[4] = {0.2, 0.3, 0.2, 0.3};
+		const char *head[4] = {"J.nr.", "Forhold", "Modtaget", "Fil"};
+		if (pdf_table_begin(doc, 4, widths) < 0 || pdf_table_row(doc, 1, head) < 0)
+			goto out;
+		json_array_foreach(c->related, i, item)
+		{
+			const char *rel = json_string_value(json_object_get(item, "relation"));
+			const char *relation =
+				!rel ? "–"
+				: strcmp(rel, "original") == 0  ? "denne er en dublet af"
+				: strcmp(rel, "duplicate") == 0 ? "dublet af denne"
+				: strcmp(rel, "earlier") == 0   ? "tidligere version (erstattet af denne)"
+								: "nyere version (erstatter denne)";
+			char received_rel[64];
+			danish_time(json_string_value(json_object_get(item, "received_at")), received_rel,
+				    sizeof received_rel);
+			const char *cells[4] = {
+				str_or(json_string_value(json_object_get(item, "case_number")), "–"), relation,
+				received_rel,
+				str_or(json_string_value(json_object_get(item, "original_name")), "–")};
+			if (pdf_table_row(doc, 0, cells) < 0)
+				goto out;
+		}
+		pdf_table_end(doc);
+	}
+	rc = left.overflow || right.overflow ? -1 : 0;
+out:
+	strbuf_release(&left);
+	strbuf_release(&right);
+	strbuf_release(&text);
+	return rc;
+}
