@@ -163,6 +163,18 @@ test_expect_success 'hostile text: control characters, emoji and a formula becom
 	test_grep "\"'\''=HYPERLINK" row
 '
 
+test_expect_success 'many kinds of applicant: the chart sums the rest as Øvrige' '
+	new_db kinds.db &&
+	for i in $(seq 1 20); do
+		echo "INSERT INTO submissions (id, record_id, sha256, original_name, received_at, offer_id, status, validation) VALUES ($i, \"k$i\", \"x\", \"x\", \"2026-03-01\", \"temaforloeb\", \"stored\", \"eligible\");"
+		echo "INSERT INTO fields (submission_id, name, value) VALUES ($i, \"sted_type\", \"type $i\");"
+	done | sqlite3 kinds.db &&
+	skema-report -d kinds.db -o kinds --offer temaforloeb &&
+	squeeze kinds/temaforloeb.pdf >k.txt &&
+	test_grep "Øvrige 5\$" k.txt &&
+	pdftoppm -png -r 30 kinds/temaforloeb.pdf k 2>/dev/null
+'
+
 test_expect_success 'usage: --help, bad dates and missing arguments' '
 	skema-report --help >help &&
 	test_grep "usage: skema-report -d DB -o DIR" help &&

@@ -617,8 +617,32 @@ static void x_axis(struct report_pdf *p, double x0, double width, double y, long
 		put_text(p, p->regular, SMALL_SIZE, x0 + width, y - 19, 1, label);
 }
 
+/* Bars beyond this many are summed into one "Øvrige" bar, so a chart always fits a page. */
+#define CHART_MAX_BARS 16
+
+static void bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
+		      const char *axis_label);
+
 void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
 			  const char *axis_label)
+{
+	if (c->count <= CHART_MAX_BARS) {
+		bar_chart(p, title, c, axis_label);
+		return;
+	}
+	struct report_count items[CHART_MAX_BARS];
+	struct report_counts shown = {items, CHART_MAX_BARS};
+	long others = 0;
+	memcpy(items, c->items, (CHART_MAX_BARS - 1) * sizeof *items);
+	for (size_t i = CHART_MAX_BARS - 1; i < c->count; i++)
+		others += c->items[i].value;
+	items[CHART_MAX_BARS - 1].label = (char *)"Øvrige";
+	items[CHART_MAX_BARS - 1].value = others;
+	bar_chart(p, title, &shown, axis_label);
+}
+
+static void bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
+		      const char *axis_label)
 {
 	const double bar_h = 13, gap = 5, label_w = 150;
 	size_t n = c->count ? c->count : 1;
@@ -789,7 +813,16 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 
 	if (nseries > sizeof series_grey / sizeof *series_grey)
 		nseries = sizeof series_grey / sizeof *series_grey;
+	/* More rows than a page holds: the first ones, and a note saying so. */
+	size_t all_rows = nrows;
+	if (nrows > 28) {
+		nrows = 28;
+		height = nrows * (bar_h + gap) + 50;
+	}
 	chart_title(p, title, height);
+	if (all_rows > nrows) {
+		put_text(p, p->regular, SMALL_SIZE, MARGIN_L + TEXT_W, p->y + 4, 1, "(de første 28)");
+	}
 	for (size_t i = 0; i < nrows; i++) {
 		long sum = 0;
 		for (size_t j = 0; j < nseries; j++)
