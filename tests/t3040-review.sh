@@ -96,6 +96,19 @@ test_expect_success 'a reviewer may decide a case that has no proposal yet, with
 	test "$(sql ws/skema.db "SELECT detail FROM events WHERE event = \"reviewed\" AND submission_id = 5")" = "endelig venteliste"
 '
 
+test_expect_success 'a corrected form answers a mangler; a case decided for good stays' '
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	mkrec 6 test-rullende 2026-03-10T10:00:00+01:00 eligible "{\"kommune\":\"Skive\"}" "$C" >fix &&
+	mkrec 7 test-rullende 2026-03-11T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\"}" "$C" >>fix &&
+	skema-store ws/skema.db <fix >out &&
+	jq -r ".submission.status" out >actual &&
+	printf "supersedes\nstored\n" >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT case_number, status FROM submissions WHERE id IN (1, 4) ORDER BY id" >actual &&
+	printf "2026-000001|stored\n2026-000004|superseded\n" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'usage and lookup errors' '
 	test_expect_code 64 skema -C ws decide 2026-000003 godkendt --reason x 2>err &&
 	test_grep "not an outcome" err &&

@@ -48,6 +48,7 @@
 #endif
 
 static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force);
+static void warn_unknown_offers(sqlite3 *db, const struct offer_set *set);
 static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case **out,
 		      size_t *count);
 
@@ -159,6 +160,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (!only && status == EXIT_DONE)
+		warn_unknown_offers(db, &set);
 	if (only && !matched && status == EXIT_DONE) {
 		msg_error("%s: no such offer", only);
 		status = EXIT_USAGE;
@@ -168,6 +171,25 @@ out:
 	strbuf_release(&err);
 	offer_set_release(&set);
 	return status;
+}
+
+/* Live submissions of an offer with no definition are never decided: say so. */
+static void warn_unknown_offers(sqlite3 *db, const struct offer_set *set)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT offer_id, COUNT(*) FROM submissions WHERE status = 'stored'"
+			       " AND offer_id IS NOT NULL GROUP BY offer_id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(stmt, 0);
+		char shown[256];
+		if (id && !offer_set_find(set, id))
+			msg_warn("%s: %d submissions for an offer without a definition are not decided",
+				 msg_escape(shown, sizeof shown, id), sqlite3_column_int(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
 }
 
 static int auto_confirmed(const struct offer *offer, const char *outcome)

@@ -336,7 +336,11 @@ static void set_submission(json_t *rec, const struct submission_row *row, const 
 	json_object_set_new(rec, "submission", sub);
 }
 
-/* Supersedes every live earlier submission of this applicant for this offer. */
+/*
+ * Supersedes every open earlier submission of this applicant for this
+ * offer: live, and not decided for good (a final mangler or venteliste is
+ * still open, since the corrected form answers it).
+ */
 static int supersede(sqlite3 *db, long long id, const char *case_number, const char *offer_id,
 		     const char *applicant_key, int *superseded)
 {
@@ -344,8 +348,13 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 	long long older[64];
 	size_t n = 0;
 	int rc = prepare(db,
-			 "SELECT id FROM submissions WHERE offer_id = ?1 AND applicant_key = ?2"
-			 " AND status = 'stored' AND id <> ?3 ORDER BY id",
+			 "SELECT s.id FROM submissions s WHERE s.offer_id = ?1 AND s.applicant_key = ?2"
+			 " AND s.status = 'stored' AND s.id <> ?3"
+			 /* A case decided for good is closed: a new form is a new application. */
+			 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.submission_id = s.id"
+			 "   AND d.current = 1 AND d.state = 'final'"
+			 "   AND d.outcome IN ('bevilget', 'afslag', 'bekræftelse'))"
+			 " ORDER BY s.id",
 			 &stmt);
 	*superseded = 0;
 	if (rc != SQLITE_OK)
