@@ -50,7 +50,8 @@ static int write_offer(const struct report_context *ctx, const struct report_off
 int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{"database", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'},
+		{"db", required_argument, NULL, 'd'},	    {"database", required_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
 		{"offer", required_argument, NULL, 'O'},    {"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},	    {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},	    {NULL, 0, NULL, 0},
