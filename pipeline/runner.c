@@ -84,9 +84,17 @@ static int stage_path(const char *name, char *buf, size_t size)
  */
 static pid_t spawn(const char *path, char *const argv[], int in_fd, int out_fd, int sandbox)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	/*
+	 * A stage outliving a killed driver would write on after .run.lock is
+	 * free, beside the next run's stages: it dies with the driver, as in a
+	 * power cut.  The next run redoes its work (every stage is idempotent).
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+		_exit(EXIT_SOFTWARE);
 	if (in_fd != STDIN_FILENO && dup2(in_fd, STDIN_FILENO) < 0)
 		_exit(EXIT_SOFTWARE);
 	if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
@@ -433,8 +441,14 @@ int runner_stage(const char *name, char *const args[])
 	char path[PATH_MAX];
 	if (stage_path(name, path, sizeof path) < 0)
 		return -1;
-	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	pid_t pid = spawn(path, args, null_fd < 0 ? STDIN_FILENO : null_fd, STDOUT_FILENO, 0);
+	/*
+	 * Their records on stdout are for programs, not for the log (and would
+	 * break run --json): dropped, or shown on stderr with -v.
+	 */
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int out_fd = msg_verbosity() > 0 ? STDERR_FILENO : null_fd;
+	pid_t pid = spawn(path, args, null_fd < 0 ? STDIN_FILENO : null_fd,
+			  out_fd < 0 ? STDERR_FILENO : out_fd, 0);
 	if (null_fd >= 0)
 		close(null_fd);
 	if (pid < 0) {
