@@ -131,6 +131,15 @@ test_expect_success 'a period: only what was received in it, in files named by i
 	test_grep "^Modtaget i alt 17 " again.txt
 '
 
+test_expect_success 'a new report replaces the old by rename, leaving no temporary file' '
+	ls -i reports/oversigt.pdf | cut -d" " -f1 >inode.before &&
+	skema-report -d known.db -o reports &&
+	ls -i reports/oversigt.pdf | cut -d" " -f1 >inode.after &&
+	! cmp -s inode.before inode.after &&
+	ls -a reports | grep "tmp" >stray;
+	test_line_count = 0 stray
+'
+
 test_expect_success '--offer: only that offer' '
 	skema-report -d known.db -o one --offer temaforloeb &&
 	ls one >files &&
@@ -205,6 +214,10 @@ test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
 		test "$(wc -c <"$f")" -lt 3000000 || return 1
 	done &&
 	squeeze large/temaforloeb.pdf >l.txt &&
+	pages=$(pdfinfo large/temaforloeb.pdf 2>/dev/null | sed -n "s/^Pages: *//p") &&
+	test "$pages" -gt 20 &&
+	headers=$(grep -c "^ *Nr. Sagsnr. Ansøger Modtaget Udfald" l.txt) &&
+	test "$headers" -ge $((pages - 4)) &&
 	want=$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\''") &&
 	test_grep "^Modtaget i alt $(echo $want | sed "s/\\(.\\)\\(...\\)\$/\\1.\\2/") " l.txt &&
 	pdftoppm -png -r 30 -f 1 -l 3 large/temaforloeb.pdf l 2>/dev/null &&
