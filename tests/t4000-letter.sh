@@ -1,0 +1,235 @@
+#!/bin/bash
+test_description='skema-letter: one letter per outcome, its text, drafts, the letters table, determinism'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/letter/cases.sh"
+
+export SKEMA_NOW=2026-03-10T09:00:00+01:00
+
+test_expect_success 'setup: applications for every outcome, stored and decided' '
+	mkdir ws &&
+	make_cases >in &&
+	skema-store ws/skema.db <in >stored &&
+	skema-decide ws/skema.db >decided &&
+	SKEMA_NOW=2021-09-01T09:00:00+02:00 skema-decide --offer informationsmoede-2021 ws/skema.db >>decided &&
+	jq -r "[.case_number, .outcome, .state] | @tsv" decided | sort >actual &&
+	test_grep "2026-000001	bevilget	proposed" actual &&
+	test_grep "2026-000002	afslag	proposed" actual &&
+	test_grep "2026-000003	mangler	final" actual &&
+	test_grep "venteliste	proposed" actual &&
+	test_grep "bekræftelse	final" actual
+'
+
+test_expect_success 'every decision gets a letter named by case number and outcome' '
+	skema-letter -d ws/skema.db -o letters <decided >out &&
+	test_line_count = $(wc -l <decided) out &&
+	test -f letters/2026-000001-bevilget-udkast.pdf &&
+	test -f letters/2026-000002-afslag-udkast.pdf &&
+	test -f letters/2026-000003-mangler.pdf &&
+	jq -r .kind out | sort -u >kinds &&
+	printf "afslag\nbekræftelse\nbevilget\nmangler\nventeliste\n" >expect &&
+	test_cmp expect kinds
+'
+
+test_expect_success 'each letter is in the letters table with its sha256, kind and draft flag' '
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM letters")" = $(wc -l <out) &&
+	for f in letters/*.pdf
+	do
+		want=$(sha256sum "$f" | cut -d" " -f1) &&
+		got=$(sql ws/skema.db "SELECT sha256 FROM letters WHERE path = \"$f\"") &&
+		test "$want" = "$got" || return 1
+	done &&
+	test "$(sql ws/skema.db "SELECT kind || draft FROM letters WHERE path LIKE \"%2026-000003%\"")" = mangler0 &&
+	test "$(sql ws/skema.db "SELECT kind || draft FROM letters WHERE path LIKE \"%2026-000001%\"")" = bevilget1 &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM events WHERE event = \"letter\"")" = $(wc -l <out)
+'
+
+test_expect_success 'the approval: letterhead, recipient, date, case number, outcome, reasons, contact' '
+	flat letters/2026-000001-bevilget-udkast.pdf >t &&
+	test_grep "Socialstyrelsen" t &&
+	test_grep "Vejle Kommune" t &&
+	test_grep "Att.: Søren Ærø" t &&
+	test_grep "Dato: 10. marts 2026" t &&
+	test_grep "J.nr.: 2026-000001" t &&
+	test_grep "modtaget jeres ansøgning om deltagelse i Temaforløb om overgreb mod børn" t &&
+	test_grep "Vi har besluttet at imødekomme jeres ansøgning" t &&
+	has_text "$(criterion temaforloeb chefniveau pass)" t &&
+	has_text "$(criterion temaforloeb timer pass)" t &&
+	test_grep "Laura Hold Pilegaard" t &&
+	test_grep "Side 1 af 1" t
+'
+
+test_expect_success 'the outcome comes before the reasons' '
+	flat letters/2026-000001-bevilget-udkast.pdf >t &&
+	outcome_at=$(grep -bo "imødekomme jeres ansøgning" t | head -1 | cut -d: -f1) &&
+	reason_at=$(grep -bo "Begrundelse" t | head -1 | cut -d: -f1) &&
+	test "$outcome_at" -lt "$reason_at"
+'
+
+test_expect_success 'a refusal cites each failed criterion from the offer and has a klagevejledning' '
+	flat letters/2026-000002-afslag-udkast.pdf >t &&
+	test_grep "Københavns Kommune" t &&
+	test_grep "give afslag på jeres ansøgning" t &&
+	has_text "$(criterion temaforloeb chefniveau fail)" t &&
+	has_text "$(criterion temaforloeb timer fail)" t &&
+	! grep -F "$(criterion temaforloeb personaleressourcer fail)" t &&
+	test_grep "Klagevejledning" t &&
+	test_grep "klage over afgørelsen til Social-, Bolig- og Ældreministeriet" t &&
+	test_grep "Klagefristen er 4 uger" t
+'
+
+test_expect_success 'the approval has no klagevejledning; the waiting list says why it waits' '
+	! grep "Klagevejledning" t.bevilget 2>/dev/null &&
+	flat letters/2026-000001-bevilget-udkast.pdf >t.bevilget &&
+	! grep "Klagevejledning" t.bevilget &&
+	f=$(jq -r "select(.kind == \"venteliste\") | .path" out) &&
+	flat "$f" >t &&
+	test_grep "optaget på venteliste" t &&
+	has_text "$(criterion raadgivningsforloeb elementer pass)" t
+'
+
+test_expect_success 'mangler names each missing field by its label' '
+	flat letters/2026-000003-mangler.pdf >t &&
+	has_text "$(label blocks/kommune kontakt_email)" t &&
+	has_text "$(label temaforloeb/offer indledende_moede_dato)" t &&
+	test_grep "senest den 24. marts 2026" t &&
+	! grep "kontakt_email" t
+'
+
+test_expect_success 'the registration gets a confirmation' '
+	f=$(jq -r "select(.kind == \"bekræftelse\") | .path" out) &&
+	flat "$f" >t &&
+	test_grep "Bekræftelse af tilmelding" t &&
+	test_grep "Tilmeldt: Karen Blixen, Rungstedlund" t
+'
+
+test_expect_success 'a draft says UDKAST on every page; a final letter nowhere' '
+	f=letters/2026-000002-afslag-udkast.pdf &&
+	pages=$(pdfinfo "$f" 2>/dev/null | sed -n "s/^Pages: *//p") &&
+	test "$pages" -ge 1 &&
+	for i in $(seq 1 "$pages")
+	do
+		pdftotext -f $i -l $i "$f" - 2>/dev/null | grep -q UDKAST || return 1
+		pdftotext -f $i -l $i "$f" - 2>/dev/null | grep -q "Side $i af $pages" || return 1
+	done &&
+	flat letters/2026-000003-mangler.pdf >t &&
+	! grep UDKAST t
+'
+
+test_expect_success 'every file passes qpdf --check and embeds its fonts' '
+	for f in letters/*.pdf
+	do
+		qpdf --check "$f" >/dev/null 2>&1 || { echo "qpdf: $f"; return 1; }
+		pdffonts "$f" 2>/dev/null | tail -n +3 >fonts &&
+		test_line_count = 2 fonts &&
+		! grep -v " yes yes yes " fonts || { cat fonts; return 1; }
+	done
+'
+
+test_expect_success 'archive metadata: PDF/A-1b XMP that parses, title, author, dates, an sRGB intent' '
+	f=letters/2026-000001-bevilget-udkast.pdf &&
+	pdfinfo -meta "$f" 2>/dev/null | sed -n "/<?xpacket begin/,/<?xpacket end/p" >xmp &&
+	xmllint --noout xmp &&
+	test_grep "<pdfaid:part>1</pdfaid:part>" xmp &&
+	test_grep "<pdfaid:conformance>B</pdfaid:conformance>" xmp &&
+	test_grep "<xmp:CreateDate>2026-03-10T09:00:00+01:00</xmp:CreateDate>" xmp &&
+	pdfinfo "$f" 2>/dev/null >info &&
+	test_grep "^Title: *Afgørelse: Temaforløb om overgreb mod børn" info &&
+	test_grep "^Author: *Socialstyrelsen" info &&
+	test_grep "^PDF version: *1.4" info &&
+	qpdf --show-object=1 "$f" >catalog 2>/dev/null &&
+	test_grep "/OutputIntents" catalog
+'
+
+test_expect_success 'each letter has its own /ID' '
+	for f in letters/*.pdf
+	do
+		qpdf --show-object=trailer "$f" 2>/dev/null | grep -o "/ID \[ <[0-9a-f]*>" || return 1
+	done | sort | uniq -d >same &&
+	test_line_count = 0 same
+'
+
+test_expect_success 'the same input gives the same bytes' '
+	skema-letter -d ws/skema.db -o again <decided >/dev/null &&
+	for f in letters/*.pdf
+	do
+		cmp "$f" "again/${f#letters/}" || return 1
+	done
+'
+
+test_expect_success 'a final letter never replaces a file: the second one gets a new name' '
+	cp letters/2026-000003-mangler.pdf before.pdf &&
+	echo "{\"submission_id\": 3}" | skema-letter -d ws/skema.db -o letters >out2 &&
+	test "$(jq -r .path out2)" = letters/2026-000003-mangler-2.pdf &&
+	cmp before.pdf letters/2026-000003-mangler.pdf
+'
+
+test_expect_success '--pending writes only what has no letter yet; a confirmed decision gets its final letter' '
+	skema-letter -d ws/skema.db -o letters --pending >pending &&
+	test_line_count = 0 pending &&
+	sqlite3 ws/skema.db "UPDATE decisions SET state = \"final\" WHERE current = 1 AND submission_id = 1" &&
+	skema-letter -d ws/skema.db -o letters --pending >pending &&
+	test "$(jq -r .path pending)" = letters/2026-000001-bevilget.pdf &&
+	test "$(jq -r .draft pending)" = false &&
+	flat letters/2026-000001-bevilget.pdf >t &&
+	! grep UDKAST t &&
+	test_grep "Vi har besluttet at imødekomme" t
+'
+
+test_expect_success 'the workspace configuration names the authority and the signatory' '
+	cat >ws/skema.conf <<-\EOT &&
+	authority.name = Testmyndigheden & Søn <A/S>
+	letter.signatory = Åse Ødegård
+	letter.signatory_title = Kontorchef
+	klage.instans = Ankestyrelsen
+	klage.frist = 3 måneder
+	EOT
+	echo "{\"submission_id\": 2}" | skema-letter -d ws/skema.db -o conf >/dev/null &&
+	flat conf/2026-000002-afslag-udkast.pdf >t &&
+	test_grep "Testmyndigheden & Søn <A/S> har den" t &&
+	test_grep "Åse Ødegård Kontorchef" t &&
+	test_grep "klage over afgørelsen til Ankestyrelsen" t &&
+	test_grep "Klagefristen er 3 måneder" t &&
+	pdfinfo -meta conf/2026-000002-afslag-udkast.pdf 2>/dev/null |
+		sed -n "/<?xpacket begin/,/<?xpacket end/p" >xmp &&
+	xmllint --noout xmp &&
+	test_grep "Testmyndigheden &amp; Søn &lt;A/S&gt;" xmp &&
+	rm ws/skema.conf
+'
+
+test_expect_success 'a local letter text overrides the shipped one' '
+	mkdir -p local/forms/letters/temaforloeb &&
+	printf "# Lokal tekst for {{sag.journalnummer}}\n\nHej {{modtager.navn}}.\n" \
+		>local/forms/letters/temaforloeb/bevilget.txt &&
+	echo "{\"submission_id\": 1}" |
+		SKEMA_CONFDIR=$PWD/local skema-letter -d ws/skema.db -o local/out >/dev/null &&
+	flat local/out/2026-000001-bevilget.pdf >t &&
+	test_grep "Lokal tekst for 2026-000001" t &&
+	test_grep "Hej Vejle Kommune." t
+'
+
+test_expect_success 'a broken letter text is reported with file and line, exit 78' '
+	mkdir -p broken/forms/letters/default &&
+	printf "# Afgørelse\n\n{{#opfyldte_krav}}\n- {{tekst}}\n" >broken/forms/letters/default/afslag.txt &&
+	echo "{\"submission_id\": 2}" >one &&
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/broken skema-letter -d ws/skema.db -o broken/out <one 2>err &&
+	test_grep "broken/forms/letters/default/afslag.txt:3: section \"opfyldte_krav\" is not closed" err
+'
+
+test_expect_success 'bad input: an unknown submission and a line without an id give 65, the rest is written' '
+	printf "{\"submission_id\": 999}\n{\"x\": 1}\n{\"submission_id\": 2}\n" >mixed &&
+	test_expect_code 65 skema-letter -d ws/skema.db -o mixout <mixed >out3 2>err &&
+	test_line_count = 1 out3 &&
+	test_grep "submission 999: not in the database" err
+'
+
+test_expect_success 'usage: --help, --version, missing options' '
+	skema-letter --help >help &&
+	test_grep "usage: skema-letter -d DB -o DIR" help &&
+	skema-letter --version >version &&
+	test_grep "^skema-letter (skema) " version &&
+	test_expect_code 64 skema-letter -o x </dev/null 2>err &&
+	test_grep "usage:" err &&
+	test_expect_code 64 skema-letter --bogus 2>err
+'
+
+test_done
