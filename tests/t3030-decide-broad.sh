@@ -101,6 +101,30 @@ test_expect_success 'the real beredskab offer ranks the revision due soonest fir
 	test_cmp expect actual
 '
 
+test_expect_success 'Spillerum: shared-course participants fill courses of up to 40' '
+	S=spillerum-2019 &&
+	n=0 &&
+	for kind in w w s w w s w w s; do
+		n=$((n + 1)) &&
+		if test $kind = w; then
+			x="\"kursustype\":\"arbejdspladskursus\",\"antal_deltagere\":30"
+		else
+			x="\"kursustype\":\"fælleskursus\",\"antal_deltagere\":5"
+		fi &&
+		sted 7$n $S 2019-05-0${n}T10:00:00+02:00 opholdssted Vejle false eligible \
+			"$x,\"maalgruppe\":\"begge\",\"alder_fra\":6,\"alder_til\":12,\"antal_pladser\":8" || return 1
+	done >s &&
+	skema-store sp.db <s >/dev/null &&
+	skema-decide --now 2019-06-02 sp.db >out &&
+	jq -r .outcome out | tr "\n" " " >actual &&
+	echo "bevilget bevilget bevilget bevilget bevilget bevilget bevilget afslag bevilget " >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.case_number == \"2019-000009\") | .explanation" out >e &&
+	test_grep "i alt er 15 deltagere udvalgt til fælleskursus (1 kursus)" e &&
+	test_grep "færre end de 25" e &&
+	test_grep "aldersgruppe: 6-11 år" out
+'
+
 test_expect_success 'the real rolling and registration offers decide' '
 	mkrec 61 temaforloeb 2026-02-01T10:00:00+01:00 eligible "{\"kommune\":\"Vejle\"}" >t &&
 	mkrec 62 informationsmoede-2021 2021-08-01T10:00:00+02:00 eligible "{\"navn\":\"A\",\"email\":\"a@x.dk\",\"organisation\":\"Vejle Kommune\"}" >>t &&

@@ -557,6 +557,16 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 			c->spread[a] = spread_value(db, c->id, offer->spread[a]);
 		if (offer->rank_by)
 			c->rank_value = field_value(db, c->id, offer->rank_by);
+		if (offer_find_field(offer, "kursustype")) {
+			char *type = field_value(db, c->id, "kursustype");
+			char *number = field_value(db, c->id, "antal_deltagere");
+			long participants;
+			if (type && strcmp(type, "fælleskursus") == 0)
+				c->shared_participants =
+					parse_int(number, &participants) == 0 && participants > 0 ? participants : 5;
+			free(type);
+			free(number);
+		}
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {

@@ -13,6 +13,9 @@
 
 #define DECIDE_MAX_PRIORITY 32
 #define DECIDE_MAX_SPREAD 8
+/* A shared course holds at most this many participants, and needs this many. */
+#define DECIDE_SHARED_COURSE_MAX 40
+#define DECIDE_SHARED_COURSE_MIN 25
 
 /* One live submission of an offer, as the policies see it. */
 struct decide_case {
@@ -26,6 +29,12 @@ struct decide_case {
 	int priority[DECIDE_MAX_PRIORITY];
 	size_t npriority;
 	int priority_passed;
+	/*
+	 * Spillerum's shared course (kursustype fælleskursus): this many
+	 * participants share a course of up to 40 with other facilities; 0 for
+	 * an application that takes a whole unit of the capacity.
+	 */
+	long shared_participants;
 	char *rank_value;       /* the offer's rank field (<selection rank>), NULL unknown */
 	char *spread[DECIDE_MAX_SPREAD]; /* the value of each spread attribute, "" unknown */
 	/* The decision that stands now, if any. */

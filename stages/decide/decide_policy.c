@@ -277,12 +277,31 @@ static long spread_score(const struct offer *offer, struct decide_case *const *s
 	return score;
 }
 
+/*
+ * Units of capacity used by whole applications plus shared-course
+ * participants, who fill courses of up to DECIDE_SHARED_COURSE_MAX.
+ */
+static long units_used(long whole, long shared)
+{
+	return whole + (shared + DECIDE_SHARED_COURSE_MAX - 1) / DECIDE_SHARED_COURSE_MAX;
+}
+
+static int fits(long max, long whole, long shared, const struct decide_case *c)
+{
+	if (max < 0)
+		return 1;
+	if (c->shared_participants > 0)
+		return units_used(whole, shared + c->shared_participants) <= max;
+	return units_used(whole + 1, shared) <= max;
+}
+
 static void decide_round(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			 const int *candidate, long *below_minimum)
 {
 	struct decide_case **ranked = calloc(ncases ? ncases : 1, sizeof *ranked);
 	struct decide_case **selected = calloc(ncases ? ncases : 1, sizeof *selected);
 	size_t neligible = 0, nselected = 0;
+	long whole = 0, shared = 0;
 	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
 	long max = offer->capacity_max;
 	char mask[DECIDE_MAX_SPREAD];
@@ -296,8 +315,13 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 		qsort(ranked, neligible, sizeof *ranked, by_priority);
 	for (size_t i = 0; i < neligible; i++) {
 		ranked[i]->rank = (int)i + 1;
-		if (fixed_selected(ranked[i]))
+		if (fixed_selected(ranked[i])) {
 			selected[nselected++] = ranked[i];
+			if (ranked[i]->shared_participants > 0)
+				shared += ranked[i]->shared_participants;
+			else
+				whole++;
+		}
 	}
 	if (offer->capacity_min > 0 && (long)neligible < offer->capacity_min)
 		*below_minimum = (long)neligible;
@@ -311,11 +335,9 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	for (;;) {
 		struct decide_case *best = NULL;
 		long best_score = 0;
-		if (max >= 0 && (long)nselected >= max)
-			break;
 		for (size_t i = 0; i < neligible; i++) {
 			struct decide_case *c = ranked[i];
-			if (c->outcome || decide_case_fixed(c))
+			if (c->outcome || decide_case_fixed(c) || !fits(max, whole, shared, c))
 				continue;
 			long score = broad ? spread_score(offer, selected, nselected, c, NULL) : 0;
 			if (!best || score < best_score) {
@@ -330,6 +352,10 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 		if (broad)
 			spread_score(offer, selected, nselected, best, mask);
 		selected[nselected++] = best;
+		if (best->shared_participants > 0)
+			shared += best->shared_participants;
+		else
+			whole++;
 		best->outcome = "bevilget";
 		explain_priority(best, (size_t)best->rank, neligible, offer);
 		if (broad) {
@@ -364,6 +390,22 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 				      " Der er kun %ld egnede ansøgninger, færre end de mindst %ld, som "
 				      "tilbuddet forudsætter; ledelsen er orienteret.",
 				      *below_minimum, offer->capacity_min);
+	}
+	/* Shared-course places: how the selected participants make up courses. */
+	for (size_t i = 0; i < neligible && shared > 0; i++) {
+		struct decide_case *c = ranked[i];
+		if (!c->outcome || strcmp(c->outcome, "bevilget") != 0 || c->shared_participants <= 0)
+			continue;
+		strbuf_printf(&c->explanation,
+			      " Fælleskurser samler deltagere fra flere anbringelsessteder i kurser på "
+			      "%d-%d deltagere; i alt er %ld deltagere udvalgt til fælleskursus (%ld %s).",
+			      DECIDE_SHARED_COURSE_MIN, DECIDE_SHARED_COURSE_MAX, shared,
+			      units_used(0, shared), units_used(0, shared) == 1 ? "kursus" : "kurser");
+		if (shared < DECIDE_SHARED_COURSE_MIN)
+			strbuf_printf(&c->explanation,
+				      " Det er færre end de %d, et kursus kræver, og det afklares med "
+				      "ansøgeren, om kurset kan gennemføres.",
+				      DECIDE_SHARED_COURSE_MIN);
 	}
 	for (size_t i = 0; i < neligible; i++) {
 		struct decide_case *c = ranked[i];
