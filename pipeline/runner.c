@@ -103,7 +103,9 @@ static pid_t spawn(const char *path, char *const argv[], int in_fd, int out_fd, 
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	signal(SIGXFSZ, SIG_DFL);
+	/* Under a file-size limit a write fails with EFBIG (a temporary
+	 * error the stage reports) instead of killing the stage. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (sandbox)
