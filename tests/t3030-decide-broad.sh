@@ -117,7 +117,7 @@ test_expect_success 'Spillerum: shared-course participants fill courses of up to
 	skema-store sp.db <s >/dev/null &&
 	skema-decide --now 2019-06-02 sp.db >out &&
 	jq -r .outcome out | tr "\n" " " >actual &&
-	echo "bevilget bevilget bevilget bevilget bevilget bevilget bevilget afslag bevilget " >expect &&
+	printf "bevilget bevilget bevilget bevilget bevilget bevilget bevilget afslag bevilget " >expect &&
 	test_cmp expect actual &&
 	jq -r "select(.case_number == \"2019-000009\") | .explanation" out >e &&
 	test_grep "i alt er 15 deltagere udvalgt til fælleskursus (1 kursus)" e &&
