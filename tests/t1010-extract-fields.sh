@@ -5,7 +5,7 @@ test_description='skema-extract --inspect reads every field kind exactly (hand-m
 D=$FIXTURES/extract/docs
 
 # Each fixture's listing is compared whole: expected vs actual on failure.
-for doc in "$D"/*.docx "$D"/*.docm "$D"/*.odt "$D"/*.fodt; do
+for doc in "$D"/*.docx "$D"/*.docm "$D"/*.odt "$D"/*.fodt "$D"/*.xml; do
 	name=$(basename "$doc")
 	test_expect_success "fields of $name" "
 		(cd '$D' && skema-extract --inspect --forms '$SRC/forms' '$name') >actual &&
@@ -92,6 +92,12 @@ test_expect_success 'ODT form controls: values only in form:current-*' '
 	test "$(field all-kinds.odt tema | cut -f3)" = "Vold mod børn" &&
 	test "$(field all-kinds.odt tidligere_bistand | cut -f3)" = 0 &&
 	test "$(field all-kinds.odt forloebstype | cut -f3)" = rådgivning
+'
+test_expect_success 'flat OPC reads like the DOCX, without the glossary' '
+	skema-extract --inspect "$D/sdt-kinds.docx" | grep -v "^#" | cut -f1-5 >docx &&
+	skema-extract --inspect "$D/sdt-kinds.xml" | grep -v "^#" | cut -f1-5 >flat &&
+	test_cmp docx flat &&
+	! grep glossary flat
 '
 test_expect_success 'ODT tracked changes: deleted text is not read' '
 	! skema-extract --inspect "$D/all-kinds.odt" | grep "ikke med"

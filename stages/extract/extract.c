@@ -220,7 +220,7 @@ static void usage(FILE *out)
 	      "  --max-depth N         XML nesting, 2..256 (256)\n"
 	      "  --max-fields N        fields in one document (2000)\n"
 	      "  --max-field-length N  bytes of one field (100000)\n"
-	      "  --max-memory N        address space of the parsing child (512M)\n"
+	      "  --max-memory N        memory the parsing child may add to its own (512M)\n"
 	      "  --max-cpu N           CPU seconds of the parsing child (10)\n"
 	      "  --timeout MS          wall-clock milliseconds per document (10000)\n",
 	      out);

@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -57,10 +58,28 @@ static json_t *scan_in_process(const char *path, const char *display,
 	return result;
 }
 
+/* Bytes of address space mapped now (libraries, heap, the document), or 0. */
+static size_t mapped_now(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static int confine(const struct extract_limits *limits)
 {
 	struct rlimit rl;
-	rl.rlim_cur = rl.rlim_max = limits->max_memory;
+	/*
+	 * The limit is what the document may add: the program's own mappings
+	 * (libicudata alone is 30 MB) differ between builds, and a limit below
+	 * them makes every allocation fail, which ends in a crash, not an error.
+	 */
+	rl.rlim_cur = rl.rlim_max = mapped_now() + limits->max_memory;
 	if (limits->max_memory && setrlimit(RLIMIT_AS, &rl) < 0)
 		return -1;
 	rl.rlim_cur = (rlim_t)limits->max_cpu;

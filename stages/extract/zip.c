@@ -74,7 +74,6 @@ int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan
 		extract_fail(scan, "out_of_memory", "zip: %s", zip_error_strerror(&error));
 		goto out;
 	}
-	zip_source_keep(zip->src);
 	zip->za = zip_open_from_source(zip->src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
 	if (!zip->za && zip_error_code_zip(&error) == ZIP_ER_INCONS) {
 		/*
@@ -146,10 +145,10 @@ void extract_zip_free(struct extract_zip *zip)
 {
 	if (!zip)
 		return;
+	/* A failed zip_open_from_source leaves the source to us; a good one owns it. */
 	if (zip->za)
 		zip_discard(zip->za);
-	/* We hold our own reference (zip_source_keep), so a failed open can retry. */
-	if (zip->src)
+	else if (zip->src)
 		zip_source_free(zip->src);
 	for (size_t i = 0; zip->names && i < zip->count; i++)
 		free(zip->names[i]);

@@ -1,0 +1,88 @@
+#!/bin/bash
+test_description='skema-extract parses each document in a confined child and survives it'
+. "$(dirname "$0")/lib.sh"
+
+D=$FIXTURES/extract/docs
+R=$FIXTURES/extract/refuse
+test_have cc || test_skip_all "no C compiler for the fault shims"
+
+# The shims are preloaded into skema-extract; a sanitizer build wants its
+# runtime first, which a preload would upset.
+export ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0"
+
+rec() {
+	printf '{"id":"%s","path":"%s"}\n' "$1" "$2"
+}
+
+test_expect_success 'build the fault shims' '
+	cat >crash.c <<-\EOF &&
+	#include <signal.h>
+	#include <stddef.h>
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o);
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o)
+	{
+		(void)b; (void)n; (void)u; (void)e; (void)o;
+		raise(SIGSEGV);
+		return NULL;
+	}
+	EOF
+	cc -shared -fPIC -o crash.so crash.c &&
+	cat >escape.c <<-\EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <fcntl.h>
+	#include <signal.h>
+	#include <unistd.h>
+	/* Tries what a compromised parser would: open a file, then carries on. */
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o);
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o)
+	{
+		int fd = open("/etc/passwd", O_RDONLY);
+		if (fd >= 0)
+			raise(SIGSEGV); /* the filter let it through */
+		void *(*real)(const char *, int, const char *, const char *, int) =
+			(void *(*)(const char *, int, const char *, const char *, int))dlsym(RTLD_NEXT, "xmlReaderForMemory");
+		return real(b, n, u, e, o);
+	}
+	EOF
+	cc -shared -fPIC -o escape.so escape.c -ldl
+'
+test_expect_success 'a parser crash becomes a crash error; the batch goes on' '
+	{ rec 1 "$D/strict.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&
+	LD_PRELOAD=$TRASH/crash.so skema-extract <in >out &&
+	jq -r "[.id, .error.code, .error.permanent] | join(\" \")" out >got &&
+	printf "1 crash true\n2 crash true\n" >want &&
+	test_cmp want got &&
+	jq -r .error.message_da out >da &&
+	test_grep "Kontakt en administrator" da
+'
+test_expect_success 'the child cannot open files (seccomp)' '
+	LD_PRELOAD=$TRASH/escape.so skema-extract --inspect "$D/strict.docx" >out &&
+	test_grep "^tema	text	Strikt OOXML" out
+'
+test_expect_success '... and without the sandbox it could (the shim is real)' '
+	{ LD_PRELOAD=$TRASH/escape.so skema-extract --no-sandbox --inspect "$D/strict.docx" >out 2>err; code=$?; } ;
+	test $code -ge 126
+'
+test_expect_success 'a document over the wall-clock limit: timeout' '
+	rec 1 "$R/bomb.docx" >in &&
+	skema-extract --timeout 1 --max-part 64M --max-total 64M --max-ratio 100000 <in >out &&
+	test "$(jq -r .error.code out)" = timeout
+'
+test_expect_success 'a document needing more memory than the child may have: out_of_memory' '
+	rec 1 "$R/bomb.docx" >in &&
+	skema-extract --max-memory 5M --max-part 64M --max-total 64M --max-ratio 100000 <in >out &&
+	test "$(jq -r .error.code out)" = out_of_memory
+'
+test_expect_success 'the same limits leave small forms alone' '
+	rec 1 "$D/sdt-kinds.docx" >in &&
+	skema-extract --max-memory 5M --timeout 2000 <in >out &&
+	test "$(jq -r .fields.tema.value out)" = "Seksuelle overgreb"
+'
+test_expect_success 'sandboxed and in-process results are the same' '
+	for f in "$D"/*.docx "$D"/*.odt "$D"/*.fodt; do rec x "$f"; done >in &&
+	skema-extract <in >a &&
+	skema-extract --no-sandbox <in >b &&
+	test_cmp a b
+'
+test_done
