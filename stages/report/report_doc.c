@@ -155,11 +155,14 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 	const struct offer *def = o->def;
 	long live = o->incomplete + o->not_eligible + o->eligible;
 
-	snprintf(text, sizeof text,
-		 "Der er modtaget %s filer til tilbuddet; %s er gyldige ansøgninger, og %s opfylder "
-		 "kriterierne.",
-		 num(o->received, a, sizeof a), num(live, b, sizeof b), num(o->eligible, c, sizeof c));
-	report_pdf_paragraph(p, 0, text);
+	if (o->received > 0) {
+		snprintf(text, sizeof text,
+			 "Der er modtaget %s filer til tilbuddet; %s er gyldige ansøgninger, og %s "
+			 "opfylder kriterierne.",
+			 num(o->received, a, sizeof a), num(live, b, sizeof b),
+			 num(o->eligible, c, sizeof c));
+		report_pdf_paragraph(p, 0, text);
+	}
 	if (def && def->capacity_max >= 0) {
 		snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s.",
 			 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
@@ -689,6 +692,10 @@ int report_doc_overview(const struct report_context *ctx, struct report_offer *c
 	}
 
 	report_pdf_heading(&p, 2, "Tilbuddene");
+	report_pdf_paragraph(&p, 0,
+			     "Hvert tilbud har sin egen rapport i samme mappe, navngivet efter "
+			     "tilbuddets id (fx temaforloeb.pdf), med den rangordnede liste som "
+			     "regneark ved siden af (temaforloeb.csv).");
 	report_pdf_table_begin(&p, 8, widths, header);
 	for (size_t i = 0; i < count; i++) {
 		const struct report_offer *o = offers[i];
