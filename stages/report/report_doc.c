@@ -293,14 +293,21 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	 * it, so the file stays a few MB (the CSV beside it has every word). */
 	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
-	report_pdf_heading(p, 2, deadline_round ? "Rangordnet liste og udvælgelse"
-						: "Ansøgninger i behandlingsrækkefølge");
-	report_pdf_paragraph(p, 0,
-			     deadline_round
-				     ? "Listen viser de gyldige ansøgninger i den rækkefølge, de er "
-				       "vurderet efter kriterierne, og hvorfor hver er udvalgt eller ej."
-				     : "Listen viser de gyldige ansøgninger i den rækkefølge, de "
-				       "behandles i, med udfald og begrundelse.");
+	int registration = o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
+	if (registration) {
+		report_pdf_heading(p, 2, "Tilmeldinger");
+		report_pdf_paragraph(p, 0, "Listen viser tilmeldingerne i den rækkefølge, de er "
+					   "modtaget.");
+	} else if (deadline_round) {
+		report_pdf_heading(p, 2, "Rangordnet liste og udvælgelse");
+		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
+					   "de er vurderet efter kriterierne, og hvorfor hver er "
+					   "udvalgt eller ej.");
+	} else {
+		report_pdf_heading(p, 2, "Ansøgninger i behandlingsrækkefølge");
+		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
+					   "de behandles i, med udfald og begrundelse.");
+	}
 	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		msg_error("%s", sqlite3_errmsg(ctx->db));
 		return -1;
