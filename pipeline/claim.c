@@ -90,8 +90,8 @@ static int push(struct candidate_list *list, const struct candidate *cand)
 	return 0;
 }
 
-static int scan_dir(const char *inbox, const char *rel, int depth, long settle, time_t now,
-		    struct candidate_list *list)
+static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
+		    const struct timespec *now, struct candidate_list *list)
 {
 	char dir[PATH_MAX];
 	struct dirent **names = NULL;
@@ -140,7 +140,10 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle, 
 		 * clock, while mtime may be copied from the sender (cp -p,
 		 * SMB clients with a skewed clock).
 		 */
-		if (cand.regular && now - st.st_ctim.tv_sec < settle) {
+		if (cand.regular && settle > 0 &&
+		    (double)(now->tv_sec - st.st_ctim.tv_sec) +
+				    (double)(now->tv_nsec - st.st_ctim.tv_nsec) / 1e9 <
+			    (double)settle) {
 			list->unsettled++;
 			goto next;
 		}
@@ -155,8 +158,11 @@ next:
 int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list)
 {
 	char inbox[PATH_MAX];
+	struct timespec now;
 	ws_path(ws, inbox, sizeof inbox, "inbox");
-	return scan_dir(inbox, "", 0, settle, time(NULL), list);
+	/* The wall clock, like ctime; not SKEMA_NOW, which only dates records. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	return scan_dir(inbox, "", 0, settle, &now, list);
 }
 
 static const char *base_name(const char *path)
