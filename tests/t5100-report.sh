@@ -125,7 +125,7 @@ test_expect_success 'a period: only what was received in it, in files named by i
 	skema-report -d known.db -o reports --from 2026-03-05 --to 2026-03-10 &&
 	squeeze reports/temaforloeb_2026-03-05_2026-03-10.pdf >period.txt &&
 	test_grep "^Modtaget i alt 8 " period.txt &&
-	test_grep "modtaget fra 2026-03-05 til 2026-03-10" period.txt &&
+	test_grep "modtaget fra 2026-03-05 til og med 2026-03-10" period.txt &&
 	test -s reports/oversigt_2026-03-05_2026-03-10.pdf &&
 	squeeze reports/temaforloeb.pdf >again.txt &&
 	test_grep "^Modtaget i alt 17 " again.txt

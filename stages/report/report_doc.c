@@ -98,10 +98,13 @@ static void scope_text(const struct report_context *ctx, char *buf, size_t size)
 {
 	if (!ctx->scope.from && !ctx->scope.to)
 		snprintf(buf, size, "Periode: alle modtagne ansøgninger.");
+	else if (!ctx->scope.to)
+		snprintf(buf, size, "Periode: ansøgninger modtaget fra og med %s.", ctx->scope.from);
+	else if (!ctx->scope.from)
+		snprintf(buf, size, "Periode: ansøgninger modtaget til og med %s.", ctx->scope.to);
 	else
-		snprintf(buf, size, "Periode: ansøgninger modtaget %s%s til %s%s.",
-			 ctx->scope.from ? "fra " : "", ctx->scope.from ? ctx->scope.from : "",
-			 ctx->scope.to ? ctx->scope.to : "i dag", "");
+		snprintf(buf, size, "Periode: ansøgninger modtaget fra %s til og med %s.",
+			 ctx->scope.from, ctx->scope.to);
 }
 
 static const char *offer_title(const struct report_offer *o)
