@@ -28,6 +28,7 @@ struct validate_engine {
 	sqlite3_stmt **required_if; /* per field, NULL where the field has none */
 	size_t ncolumns;           /* fields + context columns */
 	int internal;              /* 1 while the engine prepares its own statements */
+	int progress;              /* progress-handler calls during the current test */
 };
 
 /* Allocates nothing. */
