@@ -98,7 +98,8 @@ test_expect_success 'mangler names each missing field by its label' '
 test_expect_success 'the registration gets a confirmation' '
 	f=$(jq -r "select(.kind == \"bekræftelse\") | .path" out) &&
 	flat "$f" >t &&
-	test_grep "Bekræftelse af tilmelding" t &&
+	test_grep "Bekræftelse: Tilmelding til informationsmøde 18. august 2021" t &&
+	test_grep "Vi bekræfter hermed jeres tilmelding, som vi modtog den 10. august 2021" t &&
 	test_grep "Tilmeldt: Karen Blixen, Rungstedlund" t
 '
 

@@ -17,7 +17,7 @@
 #include "strbuf.h"
 
 /* Longest field value printed on a review sheet; the rest is counted, not shown. */
-#define LETTER_REVIEW_MAX_VALUE 4000
+#define LETTER_REVIEW_MAX_VALUE 6000
 
 /* Everything a letter or review sheet says about one submission. */
 struct letter_case {

@@ -89,8 +89,28 @@ static void danish_time(const char *iso, char *buf, size_t size)
 	snprintf(buf, size, "%s kl. %02d:%02d", clock_format_danish(t, d), tm.tm_hour, tm.tm_min);
 }
 
+/* Values longer than this are shown in full below the fields table, not in a cell. */
+#define CELL_MAX 400
+
+/* Copies text for a table cell (caller frees): short values whole, long ones begun. */
+static char *cell_value(const char *text, int *moved)
+{
+	struct strbuf sb;
+	size_t len = text ? strlen(text) : 0;
+	if (len <= CELL_MAX)
+		return capped(text);
+	size_t cut = 160;
+	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--;
+	strbuf_init(&sb, 0);
+	strbuf_append(&sb, text, cut);
+	strbuf_puts(&sb, " … [hele teksten står under tabellen]");
+	*moved = 1;
+	return strbuf_detach(&sb);
+}
+
 static int field_row(struct pdf_doc *doc, const char *label, const char *name, json_t *f,
-		     int required)
+		     int required, int *moved)
 {
 	char head[1024];
 	const char *raw = json_string_value(json_object_get(f, "raw"));
@@ -109,7 +129,7 @@ static int field_row(struct pdf_doc *doc, const char *label, const char *name, j
 		strbuf_printf(&where, "\nFEJL: %s", error);
 	else if (f && required && (!value || !*value))
 		strbuf_puts(&where, "\nMANGLER: tom");
-	char *raw_text = capped(raw), *value_text = capped(value);
+	char *raw_text = cell_value(raw, moved), *value_text = cell_value(value, moved);
 	const char *cells[4] = {head, raw_text, value_text, strbuf_str(&where)};
 	rc = raw_text && value_text ? pdf_table_row(doc, 0, cells) : -1;
 	free(raw_text);
@@ -145,7 +165,7 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	const char *case_number = str_or(c->case_number, "(uden journalnummer)");
 	size_t i;
 	json_t *item;
-	int rc = -1;
+	int rc = -1, any_long = 0;
 
 	strbuf_init(&left, 0);
 	strbuf_init(&right, 0);
@@ -236,8 +256,11 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			goto out;
 		for (i = 0; offer && i < offer->nfields; i++) {
 			const struct offer_field *f = &offer->fields[i];
-			if (field_row(doc, f->label, f->name, json_object_get(c->fields, f->name), f->required) < 0)
+			int moved = 0;
+			if (field_row(doc, f->label, f->name, json_object_get(c->fields, f->name), f->required,
+				      &moved) < 0)
 				goto out;
+			any_long |= moved;
 		}
 		const char *name;
 		json_t *f;
@@ -245,10 +268,34 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		{
 			if (offer && offer_find_field(offer, name))
 				continue;
-			if (field_row(doc, NULL, name, f, 0) < 0)
+			int moved = 0;
+			if (field_row(doc, NULL, name, f, 0, &moved) < 0)
 				goto out;
+			any_long |= moved;
 		}
 		pdf_table_end(doc);
+	}
+	/* Long values in full width, where they can flow over pages. */
+	if (any_long) {
+		const char *name;
+		json_t *f;
+		if (pdf_heading(doc, 2, "Lange tekster") < 0)
+			goto out;
+		json_object_foreach(c->fields, name, f)
+		{
+			const char *raw = json_string_value(json_object_get(f, "raw"));
+			const struct offer_field *def = offer ? offer_find_field(offer, name) : NULL;
+			if (!raw || strlen(raw) <= CELL_MAX)
+				continue;
+			char *shown = capped(raw);
+			strbuf_reset(&text);
+			strbuf_printf(&text, "%s (%s), rå værdi:", def && def->label ? def->label : name, name);
+			int bad = !shown || pdf_paragraph(doc, PDF_BOLD, strbuf_str(&text)) < 0 ||
+				  pdf_paragraph(doc, 0, shown) < 0;
+			free(shown);
+			if (bad)
+				goto out;
+		}
 	}
 
 	/* What the extract stage found beyond the definition, and its warnings. */

@@ -871,20 +871,25 @@ static void draw_row(struct render *r, const struct block *b, const struct row *
 		     struct segs *s)
 {
 	double x = MARGIN_L, top = r->y, lh = line_height(PDF_REGULAR);
-	double limit = top - h; /* a row taller than a page is cut here */
 
 	if (row->header)
 		add_fill(r, MARGIN_L, top - h, MARGIN_L + TEXT_W, top);
 	for (int c = 0; c < b->ncols; c++) {
 		double w = b->widths[c] * TEXT_W;
 		cell_wrap(r, row->cells[c], row->header, w, s);
+		/* Lines that fit in the row; a cut cell ends with a visible "…". */
+		int fit = (int)((h - 2 * CELL_PAD + 2.0) / lh);
+		int cut = s->lines > fit;
 		for (size_t k = 0; k < s->n; k++) {
-			double base = top - CELL_PAD - s->v[k].line * lh - lh * 0.76 + 1.0;
-			if (base < limit + 2.0)
+			if (s->v[k].line >= fit - (cut ? 1 : 0))
 				break;
+			double base = top - CELL_PAD - s->v[k].line * lh - lh * 0.76 + 1.0;
 			add_text(r, s->v[k].style, x + CELL_PAD + s->v[k].x, base, s->v[k].text,
 				 s->v[k].len);
 		}
+		if (cut && fit > 0)
+			add_text(r, row->header ? PDF_BOLD : PDF_REGULAR, x + CELL_PAD,
+				 top - CELL_PAD - (fit - 1) * lh - lh * 0.76 + 1.0, ELLIPSIS, 3);
 		x += w;
 	}
 	/* Grid: top and bottom rule, and the vertical rules. */
