@@ -219,6 +219,14 @@ static int chain_wait(struct chain *ch)
 			code = WEXITSTATUS(status);
 			if (code != 0)
 				msg_warn("skema-%s exited with %d", ch->names[i], code);
+		} else if (status != -1 && WTERMSIG(status) == SIGPIPE) {
+			/*
+			 * The stage after it stopped reading (it exited, e.g.
+			 * 75 on a full disk): a consequence, not a crash; that
+			 * stage's own code says what happened.
+			 */
+			msg_debug("skema-%s stopped: its reader went away", ch->names[i]);
+			code = 0;
 		} else {
 			if (status != -1)
 				msg_error("skema-%s died of signal %d", ch->names[i],
