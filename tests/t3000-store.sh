@@ -187,6 +187,27 @@ test_expect_success 'an old v1 database is migrated and keeps its numbers' '
 	test_cmp expect actual
 '
 
+test_expect_success 'an empty v0 database file gets the whole schema' '
+	: >empty.db &&
+	skema-store empty.db </dev/null &&
+	test "$(sql empty.db "PRAGMA user_version")" = 2 &&
+	sql empty.db "SELECT name FROM sqlite_master WHERE type = \"view\" ORDER BY name" >actual &&
+	printf "case_history\ncurrent_decisions\noffer_summary\nreview_queue\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'two stores at once: both wait their turn, numbers stay unique' '
+	for i in $(seq 100 139); do
+		mkrec $i temaforloeb 2026-05-01T10:00:00+02:00 eligible "{\"cvr\":\"$i\"}" || return 1
+	done >many &&
+	head -n 20 many >a && tail -n 20 many >b &&
+	{ skema-store par.db <a >out.a & skema-store par.db <b >out.b; wait $!; } &&
+	wait &&
+	test_line_count = 20 out.a && test_line_count = 20 out.b &&
+	test "$(sql par.db "SELECT COUNT(DISTINCT case_number) FROM submissions")" = 40 &&
+	test "$(sql par.db "SELECT MAX(case_number) FROM submissions")" = 2026-000040
+'
+
 test_expect_success 'a database newer than this skema is refused' '
 	sqlite3 new.db "PRAGMA user_version = 99" &&
 	test_must_fail skema-store new.db </dev/null 2>err &&

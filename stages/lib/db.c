@@ -172,26 +172,45 @@ static int exec(sqlite3 *db, const char *sql)
 	return rc;
 }
 
-static int migrate(sqlite3 *db)
+static int read_version(sqlite3 *db, int *version)
 {
 	sqlite3_stmt *stmt;
-	int version = 0, rc;
-
-	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (version > db_schema_version()) {
-		msg_error("%s: database schema version %d is newer than this skema (%d)",
-			  sqlite3_db_filename(db, "main"), version, db_schema_version());
-		return SQLITE_MISMATCH;
+	*version = 0;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(stmt, 0);
+		rc = SQLITE_OK;
 	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Runs the missing steps, each in its own transaction.  The version is read
+ * again inside each transaction: two programs that open a new workspace at
+ * the same moment must not both run step 1.
+ */
+static int migrate(sqlite3 *db)
+{
+	int version = 0, rc;
+
+	if ((rc = read_version(db, &version)) != SQLITE_OK)
+		return rc;
 	while (version < db_schema_version()) {
 		char bump[64];
 		if ((rc = db_begin(db)) != SQLITE_OK)
 			return rc;
+		if ((rc = read_version(db, &version)) != SQLITE_OK) {
+			db_rollback(db);
+			return rc;
+		}
+		if (version >= db_schema_version()) {
+			db_rollback(db);
+			break;
+		}
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
 		if ((rc = exec(db, migrations[version])) != SQLITE_OK || (rc = exec(db, bump)) != SQLITE_OK) {
 			db_rollback(db);
@@ -200,6 +219,11 @@ static int migrate(sqlite3 *db)
 		if ((rc = db_commit(db)) != SQLITE_OK)
 			return rc;
 		version++;
+	}
+	if (version > db_schema_version()) {
+		msg_error("%s: database schema version %d is newer than this skema (%d)",
+			  sqlite3_db_filename(db, "main"), version, db_schema_version());
+		return SQLITE_MISMATCH;
 	}
 	return SQLITE_OK;
 }
