@@ -677,8 +677,8 @@ int report_doc_overview(const struct report_context *ctx, struct report_offer *c
 		free(criteria.items[--criteria.count].label);
 
 	report_pdf_heading(&p, 2, "Kræver opmærksomhed");
-	snprintf(text, sizeof text, "Der er i alt modtaget %s filer til %zu tilbud.",
-		 num(received, a, sizeof a), count);
+	snprintf(text, sizeof text, "Til de %zu tilbud er der i alt modtaget %s filer.", count,
+		 num(received, a, sizeof a));
 	report_pdf_paragraph(&p, 0, text);
 	snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s filer "
 				    "ligger i karantæne, fordi de ikke kunne læses.",
