@@ -64,11 +64,13 @@ SYSTEMD_UNITS := $(sort $(wildcard dist/systemd/*.service dist/systemd/*.path \
 				   dist/systemd/*.timer dist/systemd/*.socket))
 DOCS       := $(sort $(wildcard README.md docs/*.md))
 
-# Units name the installed driver; dist/systemd/ writes it as /usr/bin/skema
-# (or @BINDIR@), rewritten here to $(BINDIR).
+# Units name the installed driver and docs; dist/systemd/ writes them for
+# /usr/local (or as @BINDIR@, @DOCDIR@), rewritten here for $(PREFIX).
 define install_unit
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
-	    -e 's|@CONFDIR@|$(PKGSYSCONFDIR)|g' -e 's|/usr/bin/skema|$(BINDIR)/skema|g' \
+	    -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@CONFDIR@|$(PKGSYSCONFDIR)|g' \
+	    -e 's|/usr/local/bin/skema|$(BINDIR)/skema|g' \
+	    -e 's|/usr/local/share/doc/skema|$(DOCDIR)|g' \
 	    $(1) >$(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp && \
 	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp && \
 	mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1)).tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(1))

@@ -54,6 +54,16 @@ test_expect_success 'man pages, bash completion and docs are installed' '
 	test -f "$root/share/doc/skema/records.md"
 '
 
+test_expect_success 'the systemd units are installed, naming the installed driver' '
+	ls "$SRC/dist/systemd" >want &&
+	test_line_count -ge 1 want &&
+	ls "$root/lib/systemd/system" >got &&
+	test_cmp want got &&
+	for unit in "$root"/lib/systemd/system/*.service; do
+		test_grep "^ExecStart=$prefix/bin/skema " "$unit" || exit 1
+	done
+'
+
 test_expect_success 'no path into the source tree survives installation' '
 	test -x "$root/bin/skema" &&
 	if grep -r -l -a -F "$SRC" "$dest" >leaks; then

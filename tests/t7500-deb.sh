@@ -68,12 +68,17 @@ test_expect_success 'man pages and bash completion are installed' '
 	test_grep "^/usr/share/doc/skema/copyright\$" contents
 '
 
-test_expect_success 'the systemd units of dist/systemd are in /lib/systemd/system' '
+test_expect_success 'the systemd units of dist/systemd are in /lib/systemd/system, naming /usr/bin/skema' '
 	ls "$SRC"/dist/systemd/*.service >units &&
-	while read -r unit; do
-		test_grep "^/lib/systemd/system/${unit##*/}\$" contents || exit 1
-	done <units &&
-	test_grep "deb-systemd-helper" control/postinst
+	test_line_count -ge 1 units &&
+	dpkg-deb -x "$deb" tree &&
+	for unit in $(ls "$SRC"/dist/systemd/); do
+		test_grep "^/lib/systemd/system/$unit\$" contents || exit 1
+	done &&
+	for unit in tree/lib/systemd/system/*.service; do
+		test_grep "^ExecStart=/usr/bin/skema " "$unit" || exit 1
+	done &&
+	! grep -r "/usr/local" tree/lib/systemd/system
 '
 
 test_expect_success 'postinst makes the system user and the workspace' '
