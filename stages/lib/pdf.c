@@ -878,7 +878,7 @@ static void draw_row(struct render *r, const struct block *b, const struct row *
 		double w = b->widths[c] * TEXT_W;
 		cell_wrap(r, row->cells[c], row->header, w, s);
 		/* Lines that fit in the row; a cut cell ends with a visible "…". */
-		int fit = (int)((h - 2 * CELL_PAD + 2.0) / lh);
+		int fit = (int)((h - 2 * CELL_PAD + 2.0) / lh + 0.01);
 		int cut = s->lines > fit;
 		for (size_t k = 0; k < s->n; k++) {
 			if (s->v[k].line >= fit - (cut ? 1 : 0))
