@@ -39,6 +39,7 @@ test_expect_success 'offers, blocks, fonts and blank forms are in share/skema' '
 test_expect_success 'editable offers and blocks are in PREFIX/etc/skema (not /etc)' '
 	test -f "$root/etc/skema/forms/temaforloeb/offer.xml" &&
 	test -f "$root/etc/skema/forms/blocks/kommune.xml" &&
+	test -f "$root/etc/skema/forms/letters/default/bevilget.txt" &&
 	test_cmp "$SRC/forms/temaforloeb/offer.xml" "$root/etc/skema/forms/temaforloeb/offer.xml" &&
 	! test -e "$dest/etc"
 '
@@ -108,6 +109,8 @@ test_expect_success 'the installed copy moved out of the tree runs init, run and
 	fi &&
 	cat demo.out &&
 	ls "$moved/ws/archive" | grep . &&
+	ls "$moved/ws/letters" | grep "^2026-000001-.*\.pdf\$" &&
+	ls "$moved/ws/reports" | grep "\.pdf\$" &&
 	test "$(ls "$moved/ws/quarantine" | wc -l)" = 0 &&
 	test "$(ls "$moved/ws/inbox" | wc -l)" = 0 &&
 	sql "$moved/ws/skema.db" "SELECT offer_id FROM submissions" >offers &&
