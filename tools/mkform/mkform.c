@@ -769,7 +769,7 @@ static xmlBufferPtr docx_custom(const struct offer *offer, const struct mkform_o
 		for (int i = 0; i < 2; i++) {
 			el(w, "property");
 			at(w, "fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}");
-			char pid[8];
+			char pid[16];
 			snprintf(pid, sizeof pid, "%d", i + 2);
 			at(w, "pid", pid);
 			at(w, "name", names[i]);
