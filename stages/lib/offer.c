@@ -697,7 +697,8 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 	}
 	closedir(d);
 	/* Sorted, so every run and every listing sees the offers in one order. */
-	qsort(names, count, sizeof *names, compare_names);
+	if (count > 0) /* qsort(NULL, 0, ...) is undefined (UBSan says so) */
+		qsort(names, count, sizeof *names, compare_names);
 	for (size_t i = 0; i < count; i++) {
 		char file[PATH_MAX], local[PATH_MAX], relative[PATH_MAX];
 		struct stat st;
