@@ -209,11 +209,15 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 			record_write(stdout, line);
 			json_decref(line);
 		} else {
+			/* Names and explanations quote documents: no control characters to the terminal. */
+			static char name[1024], explanation[64 * 1024];
+			msg_escape(name, sizeof name, column(stmt, 2));
+			msg_escape(explanation, sizeof explanation, column(stmt, 5));
 			printf("%s  %s  %s\n  %s: %s\n", column(stmt, 0), column(stmt, 1),
-			       *column(stmt, 2) ? column(stmt, 2) : "(ansøger ikke oplyst)",
+			       *name ? name : "(ansøger ikke oplyst)",
 			       strcmp(column(stmt, 4), "final") == 0 ? "Afgjort" : "Forslag",
 			       column(stmt, 3));
-			print_wrapped(column(stmt, 5), "    ");
+			print_wrapped(explanation, "    ");
 			putchar('\n');
 		}
 		shown++;
