@@ -103,6 +103,14 @@ test_expect_success 'an unknown field in required-if and in the selection' '
 	test_grep "partnerskab-magtanvendelse-2021/offer.xml: selection: spread over unknown field \"driftsherre\"" err
 '
 
+test_expect_success 'two fields with one label' '
+	fresh &&
+	sed -i "s/<label>Tema for forløbet<\/label>/<label>Kontaktperson<\/label>/" forms/temaforloeb/offer.xml &&
+	line=$(line_of forms/temaforloeb/offer.xml "field name=\"tema\"") &&
+	test_expect_code 78 skema check-forms --forms forms 2>err &&
+	test_grep "temaforloeb/offer.xml:$line: field tema: label \"Kontaktperson\" is also field kontakt_navn" err
+'
+
 test_expect_success 'skema-validate refuses to judge with a broken definition' '
 	fresh &&
 	sed -i "s/<test>timer BETWEEN 1 AND 25<\/test>/<test>timers BETWEEN 1 AND 25<\/test>/" forms/temaforloeb/offer.xml &&

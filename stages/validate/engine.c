@@ -354,6 +354,17 @@ int validate_engine_open(struct validate_engine *e, const struct offer *offer, s
 		if (validate_check_choice_literals(offer, f->required_if, strbuf_str(&where), err) < 0)
 			bad = 1;
 	}
+	/* Labels are how a form that lost its tags is read: two fields with one
+	 * label would make such a form ambiguous. */
+	for (size_t i = 0; i < offer->nfields; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcasecmp(offer->fields[i].label, offer->fields[j].label) == 0) {
+				strbuf_printf(err, "%s:%d: field %s: label \"%s\" is also field %s's\n",
+					      offer->fields[i].source ? offer->fields[i].source : offer->path,
+					      offer->fields[i].line, offer->fields[i].name,
+					      offer->fields[i].label, offer->fields[j].name);
+				bad = 1;
+			}
 	/* What the selection names must exist too. */
 	for (size_t i = 0; i < offer->nspread; i++)
 		if (!offer->spread[i] || !offer_find_field(offer, offer->spread[i])) {
