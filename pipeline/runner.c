@@ -678,8 +678,13 @@ int runner_pass(struct runner *r)
 	}
 	if (count > 0) {
 		int rc = process(&p, claims, count);
-		if (rc == EXIT_SOFTWARE && r->deferred == 0)
-			rc = 0; /* every file got its verdict despite a stage's complaint */
+		/*
+		 * A crash was said on stderr and is handled per file: what it
+		 * left without a verdict is deferred (75 below), or quarantined
+		 * after run.max_attempts.
+		 */
+		if (rc == EXIT_SOFTWARE)
+			rc = 0;
 		if (rc > result)
 			result = rc;
 	}

@@ -1,0 +1,81 @@
+#!/bin/bash
+test_description='a stage that crashes or asks for a retry: no verdict on the other files, no crash loop'
+. "$(dirname "$0")/lib.sh"
+
+test_have skema-extract && test_have skema-store || test_skip_all 'the stages are not built'
+
+# fake/ holds copies of the programs (the driver looks for its stages beside
+# itself) with a skema-extract that dies of SIGSEGV on a file saying CRASH
+# and a skema-store that can be told to answer 75 (busy).
+make_fake() {
+	mkdir -p fake &&
+	for p in skema skema-ingest skema-validate skema-store skema-decide skema-letter skema-report; do
+		if test -x "$SKEMA_BIN/$p"; then cp "$SKEMA_BIN/$p" fake/ || return 1; fi
+	done &&
+	mv fake/skema-store fake/skema-store.real &&
+	cat >fake/skema-extract <<-EOS &&
+	#!/bin/bash
+	in=\$(cat)
+	printf "%s\n" "\$in" | jq -r .path | while read -r p; do
+		if grep -q CRASH "\$p" 2>/dev/null; then kill -SEGV \$\$; fi
+	done
+	printf "%s\n" "\$in" | "$SKEMA_BIN/skema-extract"
+	EOS
+	cat >fake/skema-store <<-EOS &&
+	#!/bin/bash
+	if test -e "$TRASH/store-busy"; then cat >/dev/null; exit 75; fi
+	exec "$TRASH/fake/skema-store.real" "\$@"
+	EOS
+	chmod +x fake/skema-extract fake/skema-store
+}
+
+form=$SRC/forms/temaforloeb/blank.docx
+
+test_expect_success 'setup' '
+	make_fake &&
+	fake/skema init ws >/dev/null &&
+	echo "run.max_attempts = 3" >>ws/skema.conf
+'
+
+test_expect_success 'a crash in a batch: the others are handled, the culprit stays claimed' '
+	for i in 1 2 3 4; do cp "$form" "ws/inbox/god-$i.docx" || return 1; done &&
+	printf "CRASH\n" >ws/inbox/farlig.docx &&
+	test_expect_code 75 fake/skema -C ws run --settle 0 >log 2>err &&
+	cat log &&
+	test "$(grep -c "god-.*: archived" log)" = 4 &&
+	test_grep "farlig.docx: deferred" log &&
+	test "$(cat ws/work/*/.attempts)" = 1
+'
+
+test_expect_success 'after run.max_attempts crashes it is quarantined, and the queue moves on' '
+	test_expect_code 75 fake/skema -C ws run --settle 0 >log2 2>&1 &&
+	cp "$form" ws/inbox/god-5.docx &&
+	fake/skema -C ws run --settle 0 >log3 2>err3 &&
+	cat log3 &&
+	test_grep "farlig.docx: quarantined" log3 &&
+	test_grep "god-5.docx: archived" log3 &&
+	test_grep "gik ned" ws/quarantine/*-farlig.docx.årsag.txt &&
+	test -z "$(ls ws/work)"
+'
+
+test_expect_success 'a busy store (exit 75): files stay claimed, then go through' '
+	touch store-busy &&
+	cp "$form" ws/inbox/vent.docx &&
+	test_expect_code 75 fake/skema -C ws run --settle 0 >log4 2>&1 &&
+	test -n "$(ls ws/work)" &&
+	rm store-busy &&
+	fake/skema -C ws run --settle 0 >log5 2>&1 &&
+	test_grep "vent.docx: archived" log5 &&
+	test -z "$(ls ws/work)" &&
+	test "$(sql ws/skema.db "SELECT count(*) FROM submissions WHERE original_name = \"vent.docx\"")" = 1
+'
+
+test_expect_success 'a missing stage is said clearly and does not fail the files' '
+	rm fake/skema-validate &&
+	cp "$form" ws/inbox/uden.docx &&
+	fake/skema -C ws run --settle 0 >log6 2>err6 &&
+	test_grep "skema-validate is not installed" err6 &&
+	test_grep "uden.docx: archived" log6
+'
+
+test_done
