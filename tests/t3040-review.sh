@@ -109,6 +109,15 @@ test_expect_success 'a corrected form answers a mangler; a case decided for good
 	test_cmp expect actual
 '
 
+test_expect_success 'review escapes control characters from documents' '
+	mkrec 8 test-rullende 2026-03-12T10:00:00+01:00 eligible "{\"sted_navn\":\"Evil\u001b[2JHouse\"}" >evil &&
+	skema-store ws/skema.db <evil >/dev/null &&
+	skema-decide ws/skema.db >/dev/null &&
+	skema -C ws review >out &&
+	test_grep "Evil\\\\x1b\[2JHouse" out &&
+	! grep -q "$(printf "\033")" out
+'
+
 test_expect_success 'usage and lookup errors' '
 	test_expect_code 64 skema -C ws decide 2026-000003 godkendt --reason x 2>err &&
 	test_grep "not an outcome" err &&
