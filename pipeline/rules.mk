@@ -1,0 +1,19 @@
+# pipeline/rules.mk - the driver's make rules (included by the Makefile).
+#
+# make check-faults: the larger fault suite of issue 8.  The crash test with
+# 1000 dropped forms, then every fault script (tests/t6*.sh) FAULT_ROUNDS
+# times (default 5) with a new random seed each round.  `make check` runs the
+# same scripts once at a size that keeps the suite within about two minutes.
+
+FAULT_ROUNDS ?= 5
+FAULT_FILES  ?= 1000
+
+check-faults: all
+	SKEMA_BIN=$(CURDIR)/$(BIN) FAULT_FILES=$(FAULT_FILES) FAULT_SEED=1 \
+		bash tests/t6000-crash-recovery.sh
+	@set -e; for round in $$(seq 1 $(FAULT_ROUNDS)); do \
+		echo "# fault round $$round"; \
+		FAULT_SEED=$$round SKEMA_BIN=$(CURDIR)/$(BIN) prove --timer tests/t6*.sh; \
+	done
+
+.PHONY: check-faults
