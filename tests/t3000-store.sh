@@ -109,6 +109,27 @@ test_expect_success 'a failed record is stored with its error and no case number
 	test_cmp expect actual
 '
 
+test_expect_success 'a claim that failed for a passing reason is stored when it is tried again' '
+	mkrec 20 temaforloeb 2026-01-08T10:00:00+01:00 eligible "{\"kommune\":\"Lemvig\"}" >ok &&
+	jq -c "del(.fields, .validation, .form) | .error = {stage: \"extract\", code: \"timeout\", permanent: false, message: \"timed out\", message_da: \"Prøv igen\"}" ok >timeout &&
+	n=$(sql t.db "SELECT COUNT(*) FROM submissions") &&
+	skema-store t.db <timeout >out &&
+	test "$(jq -r .submission.status out)" = failed &&
+	skema-store t.db <ok >out &&
+	jq -r ".submission | [.status, .case_number] | @tsv" out >actual &&
+	printf "stored\t2026-000009\n" >expect &&
+	test_cmp expect actual &&
+	test "$(sql t.db "SELECT COUNT(*) FROM submissions")" = $((n + 1)) &&
+	sql t.db "SELECT status, error_code IS NULL, offer_id FROM submissions WHERE record_id = \"$(jq -r .id ok)\"" >actual &&
+	echo "stored|1|temaforloeb" >expect &&
+	test_cmp expect actual &&
+	sql t.db "SELECT event FROM events WHERE submission_id = (SELECT id FROM submissions WHERE record_id = \"$(jq -r .id ok)\") ORDER BY id" >actual &&
+	printf "received\nfailed\nreceived\nstored\n" >expect &&
+	test_cmp expect actual &&
+	skema-store t.db <ok >out &&
+	test "$(jq -r .submission.status out)" = stored
+'
+
 test_expect_success 'a record without an id is passed on with an error' '
 	echo "{\"sha256\":\"abc\"}" | skema-store t.db >out &&
 	jq -e ".error.stage == \"store\" and .error.code == \"bad_record\"" out
@@ -123,7 +144,7 @@ test_expect_success 'a line that is not JSON is skipped, the next record stored'
 
 test_expect_success 'offer_summary counts per offer' '
 	sql t.db "SELECT offer_id, received, duplicates, superseded, incomplete, eligible FROM offer_summary WHERE offer_id = \"temaforloeb\"" >actual &&
-	echo "temaforloeb|6|1|1|1|3" >expect &&
+	echo "temaforloeb|7|1|1|1|4" >expect &&
 	test_cmp expect actual
 '
 

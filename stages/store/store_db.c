@@ -239,6 +239,16 @@ static int query_id(sqlite3 *db, const char *sql, const char *a, const char *b, 
 	return rc;
 }
 
+static int exec_simple(sqlite3 *db, const char *sql, long long id)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, sql, &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	return finish(db, stmt);
+}
+
 static int case_number_of(sqlite3 *db, long long id, char *buf, size_t size)
 {
 	sqlite3_stmt *stmt;
@@ -390,6 +400,10 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 	return SQLITE_OK;
 }
 
+/*
+ * Inserts the submission row, or, when *id is set, rewrites that row (a
+ * failed attempt of the same record, tried again).
+ */
 static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
 			     const char *case_number, long long duplicate_of, const char *applicant_key,
 			     const char *applicant_name, long long *id)
@@ -409,15 +423,24 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
 		now = time(NULL);
 	clock_format(now, now_iso);
 	rc = prepare(db,
-		     "INSERT INTO submissions (record_id, case_number, sha256, original_name, size,"
-		     " received_at, format, offer_id, offer_version, form_source, status, validation,"
-		     " applicant_key, applicant_name, duplicate_of, error_stage, error_code,"
-		     " error_message, error_message_da, stored_path, record, stored_at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		     " ?17, ?18, ?19, ?20, ?21, ?22)",
+		     *id > 0 ? "UPDATE submissions SET record_id = ?1, case_number = ?2, sha256 = ?3,"
+			       " original_name = ?4, size = ?5, received_at = ?6, format = ?7,"
+			       " offer_id = ?8, offer_version = ?9, form_source = ?10, status = ?11,"
+			       " validation = ?12, applicant_key = ?13, applicant_name = ?14,"
+			       " duplicate_of = ?15, error_stage = ?16, error_code = ?17,"
+			       " error_message = ?18, error_message_da = ?19, stored_path = ?20,"
+			       " record = ?21, stored_at = ?22 WHERE id = ?23"
+			     : "INSERT INTO submissions (record_id, case_number, sha256, original_name, size,"
+			       " received_at, format, offer_id, offer_version, form_source, status, validation,"
+			       " applicant_key, applicant_name, duplicate_of, error_stage, error_code,"
+			       " error_message, error_message_da, stored_path, record, stored_at)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			       " ?17, ?18, ?19, ?20, ?21, ?22)",
 		     &stmt);
 	if (rc != SQLITE_OK)
 		goto out;
+	if (*id > 0)
+		sqlite3_bind_int64(stmt, 23, *id);
 	bind_text(stmt, 1, record_str(rec, "id"));
 	bind_text(stmt, 2, case_number);
 	bind_text(stmt, 3, record_str(rec, "sha256") ? record_str(rec, "sha256") : "");
@@ -442,7 +465,8 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
 	bind_text(stmt, 21, json);
 	bind_text(stmt, 22, now_iso);
 	rc = finish(db, stmt);
-	*id = sqlite3_last_insert_rowid(db);
+	if (*id <= 0)
+		*id = sqlite3_last_insert_rowid(db);
 out:
 	free(json);
 	return rc;
@@ -458,6 +482,7 @@ int store_record(sqlite3 *db, json_t *rec)
 	char applicant_key[512], applicant_name[512], detail[256];
 	const char *status = "stored", *reported = "stored";
 	int failed = record_failed(rec), have_key, have_name, superseded = 0, rc;
+	long long retry_of = 0;
 
 	if (!record_id || !*record_id) {
 		msg_error("stdin: a record without \"id\" cannot be stored");
@@ -476,7 +501,22 @@ int store_record(sqlite3 *db, json_t *rec)
 		rc = -found;
 		goto fail;
 	}
-	if (found) {
+	if (found && strcmp(row.status, "failed") == 0) {
+		/*
+		 * The same claim failed before for a reason that may pass (a
+		 * timeout): the driver kept the file and tried again with the same
+		 * record id.  This attempt replaces the failed one in its row; the
+		 * events keep both.
+		 */
+		retry_of = row.id;
+		memset(&row, 0, sizeof row);
+		row.id = retry_of;
+		if ((rc = exec_simple(db, "DELETE FROM fields WHERE submission_id = ?1", retry_of)) !=
+			    SQLITE_OK ||
+		    (rc = exec_simple(db, "DELETE FROM criteria WHERE submission_id = ?1", retry_of)) !=
+			    SQLITE_OK)
+			goto fail;
+	} else if (found) {
 		/* Stored before (the driver ran it again after a crash). */
 		db_rollback(db);
 		if (strcmp(row.status, "duplicate") == 0 || strcmp(row.status, "failed") == 0)
@@ -505,7 +545,7 @@ int store_record(sqlite3 *db, json_t *rec)
 				    row.duplicate_of, have_key ? applicant_key : NULL,
 				    have_name ? applicant_name : NULL, &row.id)) != SQLITE_OK)
 		goto fail;
-	snprintf(detail, sizeof detail, "post %s", record_id);
+	snprintf(detail, sizeof detail, "post %s%s", record_id, retry_of ? " (forsøgt igen)" : "");
 	if ((rc = db_event(db, row.id, "received", detail)) != SQLITE_OK)
 		goto fail;
 	if (json_is_object(fields) && (rc = store_fields(db, row.id, fields)) != SQLITE_OK)
