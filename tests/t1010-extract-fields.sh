@@ -99,6 +99,12 @@ test_expect_success 'flat OPC reads like the DOCX, without the glossary' '
 	test_cmp docx flat &&
 	! grep glossary flat
 '
+test_expect_success 'data-bound controls: the custom XML part holds the value' '
+	test "$(field data-binding.docx tema | cut -f3,5)" = "ny tekst	custom-xml" &&
+	test "$(field data-binding.docx besluttet_chefniveau | cut -f3)" = 1 &&
+	test "$(field data-binding.docx indledende_moede_dato | cut -f3)" = 2021-05-06 &&
+	test "$(field data-binding.docx kontakt_navn | cut -f3,5)" = "ikke bundet	content-control"
+'
 test_expect_success 'ODT tracked changes: deleted text is not read' '
 	! skema-extract --inspect "$D/all-kinds.odt" | grep "ikke med"
 '

@@ -1029,6 +1029,243 @@ static int read_part(struct extract_zip *zip, const char *name, struct extract_s
 	return r;
 }
 
+/* ---- data binding: the true value of a bound control is in customXml ---------- */
+
+#define NS_DS "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+#define MAX_ITEMS 16
+#define MAX_STEPS 32
+
+struct item {
+	char *id;           /* ds:itemID, e.g. {5D7BA57F-...} */
+	struct strbuf xml;  /* customXml/itemN.xml */
+};
+
+struct step {
+	char name[128];
+	long index;
+};
+
+/*
+ * Parses the simple XPath Word writes ("/ns0:invoice[1]/ns0:VAT[1]/@applies"):
+ * steps of name[index], prefixes ignored, an optional final attribute.
+ * Returns the number of steps, or -1 for anything else.
+ */
+static int parse_xpath(const char *xpath, struct step *steps, char *attr, size_t attr_size)
+{
+	int n = 0;
+	attr[0] = '\0';
+	const char *p = xpath;
+	while (*p == '/') {
+		p++;
+		if (*p == '@') {
+			snprintf(attr, attr_size, "%.*s", (int)strcspn(p + 1, "/["), p + 1);
+			const char *colon = strchr(attr, ':');
+			if (colon)
+				memmove(attr, colon + 1, strlen(colon));
+			return n;
+		}
+		if (n >= MAX_STEPS)
+			return -1;
+		size_t len = strcspn(p, "[/");
+		const char *name = memchr(p, ':', len);
+		name = name ? name + 1 : p;
+		size_t name_len = len - (size_t)(name - p);
+		if (name_len == 0 || name_len >= sizeof steps[n].name)
+			return -1;
+		memcpy(steps[n].name, name, name_len);
+		steps[n].name[name_len] = '\0';
+		p += len;
+		steps[n].index = 1;
+		if (*p == '[') {
+			char *end;
+			steps[n].index = strtol(p + 1, &end, 10);
+			if (*end != ']' || steps[n].index < 1)
+				return -1;
+			p = end + 1;
+		}
+		n++;
+	}
+	return *p == '\0' ? n : -1;
+}
+
+/* Evaluates xpath on one custom XML part; returns the value (caller frees) or NULL. */
+static char *eval_binding(const struct strbuf *xml, const char *xpath, struct extract_scan *scan)
+{
+	struct step steps[MAX_STEPS];
+	char attr[128];
+	long seen[MAX_STEPS + 1] = {0};
+	int nsteps = parse_xpath(xpath, steps, attr, sizeof attr);
+	char *result = NULL;
+	if (nsteps <= 0)
+		return NULL;
+	xmlTextReaderPtr reader = extract_xml_reader(xml->data ? xml->data : "", xml->len, scan);
+	if (!reader)
+		return NULL;
+	int level = 0, capture_depth = -1;
+	struct strbuf text;
+	strbuf_init(&text, scan->limits->max_field_len + 1);
+	while (extract_xml_next(reader, scan) == 1) {
+		int type = xmlTextReaderNodeType(reader);
+		int depth = xmlTextReaderDepth(reader);
+		if (capture_depth >= 0) {
+			if (type == XML_READER_TYPE_END_ELEMENT && depth == capture_depth)
+				break;
+			if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+			    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)
+				strbuf_puts(&text, (const char *)xmlTextReaderConstValue(reader));
+			continue;
+		}
+		if (type == XML_READER_TYPE_END_ELEMENT && depth < level)
+			break; /* the matched parent ended without the child */
+		if (type != XML_READER_TYPE_ELEMENT || depth != level)
+			continue;
+		if (strcmp((const char *)xmlTextReaderConstLocalName(reader), steps[level].name) != 0)
+			continue;
+		if (++seen[level] != steps[level].index)
+			continue;
+		level++;
+		if (level < nsteps) {
+			if (xmlTextReaderIsEmptyElement(reader))
+				break;
+			continue;
+		}
+		if (attr[0]) {
+			/* Attribute by local name, whatever its prefix. */
+			while (xmlTextReaderMoveToNextAttribute(reader) == 1)
+				if (strcmp((const char *)xmlTextReaderConstLocalName(reader), attr) == 0) {
+					result = strdup((const char *)xmlTextReaderConstValue(reader));
+					break;
+				}
+			break;
+		}
+		if (xmlTextReaderIsEmptyElement(reader)) {
+			result = strdup("");
+			break;
+		}
+		capture_depth = depth;
+	}
+	if (!result && capture_depth >= 0 && !text.overflow && !extract_failed(scan))
+		result = strbuf_detach(&text);
+	strbuf_release(&text);
+	extract_xml_reader_free(reader);
+	return result;
+}
+
+/* The custom XML parts, by the ID in their itemProps part. */
+static int read_items(struct extract_zip *zip, struct item *items, struct extract_scan *scan)
+{
+	int n = 0;
+	for (size_t i = 0; i < extract_zip_count(zip) && n < MAX_ITEMS; i++) {
+		const char *name = extract_zip_name(zip, i);
+		unsigned num;
+		char tail[8];
+		if (sscanf(name, "customXml/itemProps%u.xm%1[l]%1s", &num, tail, tail + 2) != 2)
+			continue;
+		char item_name[64];
+		snprintf(item_name, sizeof item_name, "customXml/item%u.xml", num);
+		struct strbuf props;
+		strbuf_init(&props, scan->limits->max_part + 1);
+		scan->part = name;
+		if (extract_zip_read(zip, name, &props, scan) != 0) {
+			strbuf_release(&props);
+			if (extract_failed(scan))
+				return -1;
+			continue;
+		}
+		char *id = NULL;
+		xmlTextReaderPtr reader = extract_xml_reader(props.data ? props.data : "", props.len, scan);
+		while (reader && !id && extract_xml_next(reader, scan) == 1)
+			if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_ELEMENT)
+				id = extract_xml_attr(reader, NS_DS, "itemID");
+		extract_xml_reader_free(reader);
+		strbuf_release(&props);
+		if (extract_failed(scan)) {
+			free(id);
+			return -1;
+		}
+		if (!id)
+			continue;
+		items[n].id = id;
+		strbuf_init(&items[n].xml, scan->limits->max_part + 1);
+		scan->part = items[n].id ? item_name : name;
+		int r = extract_zip_read(zip, item_name, &items[n].xml, scan);
+		n++;
+		if (r < 0)
+			return -1;
+	}
+	return n;
+}
+
+/*
+ * Replaces the shown text of every data-bound control by the value in its
+ * custom XML part: Word keeps sdtContent as a cached copy that may be
+ * stale (docx4j invoice2013.docx binds 17 controls).
+ */
+static int resolve_bindings(struct extract_zip *zip, struct extract_scan *scan)
+{
+	struct item items[MAX_ITEMS];
+	int nitems = -1, rc = 0;
+	size_t i;
+	json_t *field;
+	memset(items, 0, sizeof items);
+	json_array_foreach(scan->fields, i, field) {
+		json_t *binding = json_object_get(field, "binding");
+		if (!binding)
+			continue;
+		if (nitems < 0 && (nitems = read_items(zip, items, scan)) < 0) {
+			rc = -1;
+			nitems = MAX_ITEMS;
+			break;
+		}
+		const char *store = json_string_value(json_object_get(binding, "store"));
+		const char *xpath = json_string_value(json_object_get(binding, "xpath"));
+		for (int k = 0; k < nitems; k++) {
+			if (!items[k].id || strcasecmp(items[k].id, store) != 0)
+				continue;
+			char *value = eval_binding(&items[k].xml, xpath, scan);
+			if (extract_failed(scan)) {
+				free(value);
+				rc = -1;
+				goto out;
+			}
+			if (value) {
+				const char *kind = json_string_value(json_object_get(field, "kind"));
+				if (strcmp(kind, "checkbox") == 0) {
+					int on = strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
+					extract_field_set(field, "raw", on ? "1" : "0");
+				} else if (strcmp(kind, "date") == 0) {
+					char date[11];
+					snprintf(date, sizeof date, "%s", value);
+					if (*value)
+						extract_field_set(field, "value", date);
+				} else if (strcmp(kind, "text") == 0) {
+					extract_field_set(field, "raw", value);
+					json_object_del(field, "value");
+				} else {
+					/*
+					 * Word binds only plain text, dates and checkboxes;
+					 * docx4j binds rich text to escaped flat OPC
+					 * (invoice2013 terms[1]), which is no value.
+					 */
+					free(value);
+					break;
+				}
+				extract_field_set(field, "source", "custom-xml");
+			}
+			free(value);
+			break;
+		}
+	}
+out:
+	for (int k = 0; k < nitems && k < MAX_ITEMS; k++) {
+		free(items[k].id);
+		strbuf_release(&items[k].xml);
+	}
+	json_array_foreach(scan->fields, i, field)
+		json_object_del(field, "binding");
+	return rc;
+}
+
 #define MAX_RELS 256
 
 int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
@@ -1061,6 +1298,8 @@ int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 				goto out;
 	if (read_part(zip, main_part, scan, 1) < 0)
 		goto out;
+	if (resolve_bindings(zip, scan) < 0)
+		goto out;
 
 	/* Headers, footers and notes: after the body, so body fields come first. */
 	char rels_name[1100], base_dir[1024];
@@ -1090,5 +1329,11 @@ out:
 int extract_flat_opc(const char *buf, size_t len, struct extract_scan *scan)
 {
 	scan->part = "flat OPC";
-	return walk_part(buf, len, scan, 1);
+	int rc = walk_part(buf, len, scan, 1);
+	/* Custom XML parts of a flat package are not resolved: the cached text stays. */
+	size_t i;
+	json_t *field;
+	json_array_foreach(scan->fields, i, field)
+		json_object_del(field, "binding");
+	return rc;
 }
