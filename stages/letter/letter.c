@@ -33,6 +33,7 @@
  * (pdf_markup_escape), so a value cannot add headings or bold.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -60,16 +61,38 @@
 #define SKEMA_VERSION "0"
 #endif
 
+/*
+ * Files are recorded in batches: each file's data is fsynced before its
+ * rename, but the directory (syncfs(2)) and the database (one transaction)
+ * once per BATCH files instead of per file, which would cost two more
+ * fsyncs per letter.  Nothing is recorded or reported before its batch is
+ * synced, so a crash loses at most unrecorded files, which --pending
+ * writes again.
+ */
+#define BATCH 64
+
+struct written {
+	long long submission_id, decision_id;
+	int has_decision, draft, pages;
+	char *case_number, *kind, *path;
+	char sha[65];
+	size_t size;
+};
+
 struct run {
 	sqlite3 *db;
 	const char *dir;
+	int dirfd;
 	int review;
 	struct config cfg;
 	struct offer_set offers;
 	time_t now;
+	struct written batch[BATCH];
+	size_t nbatch;
 };
 
 static int process(struct run *run, long long id);
+static int flush(struct run *run);
 static int worse(int a, int b);
 
 static void usage(FILE *out)
@@ -112,6 +135,7 @@ int main(int argc, char **argv)
 
 	msg_set_program("skema-letter");
 	memset(&run, 0, sizeof run);
+	run.dirfd = -1;
 	config_init(&run.cfg);
 	offer_set_init(&run.offers);
 	strbuf_init(&err, 64 * 1024);
@@ -172,6 +196,12 @@ int main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out;
 	}
+	run.dirfd = open(run.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run.dirfd < 0) {
+		msg_syserror("%s", run.dir);
+		status = EXIT_CONFIG;
+		goto out;
+	}
 	if ((rc = db_open(db_path, 0, &run.db)) != SQLITE_OK) {
 		status = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? EXIT_TEMPFAIL
 										     : EXIT_CONFIG;
@@ -209,7 +239,10 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
+	status = worse(status, flush(&run));
 out:
+	if (run.dirfd > 0)
+		close(run.dirfd);
 	if (run.db)
 		sqlite3_close(run.db);
 	offer_set_release(&run.offers);
@@ -248,51 +281,6 @@ static void file_stem(const struct letter_case *c, char *buf, size_t size)
 	buf[i] = '\0';
 }
 
-/* Records the file in the letters table and the event log, in one transaction. */
-static int record_letter(struct run *run, const struct letter_case *c, const char *kind, int draft,
-			 const char *path, const char *sha, long long *letter_id)
-{
-	sqlite3_stmt *stmt = NULL;
-	char at[CLOCK_ISO_SIZE];
-	int rc;
-
-	if ((rc = db_begin(run->db)) != SQLITE_OK)
-		return rc;
-	rc = sqlite3_prepare_v2(run->db,
-				"INSERT INTO letters (submission_id, decision_id, kind, draft, path, sha256,"
-				" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				-1, &stmt, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, c->submission_id);
-		if (c->has_decision)
-			sqlite3_bind_int64(stmt, 2, c->decision_id);
-		else
-			sqlite3_bind_null(stmt, 2);
-		sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 4, draft);
-		sqlite3_bind_text(stmt, 5, path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, sha, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 7, clock_format(run->now, at), -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(run->db);
-		*letter_id = sqlite3_last_insert_rowid(run->db);
-	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_OK) {
-		char detail[PATH_MAX + 64];
-		snprintf(detail, sizeof detail, "%s%s: %s", kind, draft ? " (udkast)" : "", path);
-		rc = db_event(run->db, c->submission_id, strcmp(kind, "review") == 0 ? "review_sheet" : "letter",
-			      detail);
-	}
-	if (rc == SQLITE_OK)
-		rc = db_commit(run->db);
-	if (rc != SQLITE_OK) {
-		msg_error("%s: recording %s: %s", sqlite3_db_filename(run->db, "main"), path,
-			  sqlite3_errstr(rc));
-		db_rollback(run->db);
-	}
-	return rc;
-}
-
 static int exit_for_sqlite(int rc)
 {
 	rc &= 0xff;
@@ -302,16 +290,108 @@ static int exit_for_sqlite(int rc)
 		       : EXIT_SOFTWARE;
 }
 
-/* Renders doc and publishes it as path; records and reports it.  Returns an exit code. */
+/* Adds the letters row and the event for one written file (inside a transaction). */
+static int insert_letter(struct run *run, struct written *w, long long *letter_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	char at[CLOCK_ISO_SIZE], detail[PATH_MAX + 64];
+	int rc = sqlite3_prepare_v2(run->db,
+				    "INSERT INTO letters (submission_id, decision_id, kind, draft, path,"
+				    " sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				    -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, w->submission_id);
+		if (w->has_decision)
+			sqlite3_bind_int64(stmt, 2, w->decision_id);
+		else
+			sqlite3_bind_null(stmt, 2);
+		sqlite3_bind_text(stmt, 3, w->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 4, w->draft);
+		sqlite3_bind_text(stmt, 5, w->path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, w->sha, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 7, clock_format(run->now, at), -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(run->db);
+		*letter_id = sqlite3_last_insert_rowid(run->db);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "%s%s: %s", w->kind, w->draft ? " (udkast)" : "", w->path);
+	return db_event(run->db, w->submission_id,
+			strcmp(w->kind, "review") == 0 ? "review_sheet" : "letter", detail);
+}
+
+static void written_release(struct written *w)
+{
+	free(w->case_number);
+	free(w->kind);
+	free(w->path);
+	memset(w, 0, sizeof *w);
+}
+
+/*
+ * Makes the batch durable, records it in one transaction and reports it on
+ * stdout.  Returns an exit code; on failure nothing of the batch is
+ * recorded or reported.
+ */
+static int flush(struct run *run)
+{
+	long long ids[BATCH];
+	int rc, status = EXIT_DONE;
+
+	if (run->nbatch == 0)
+		return EXIT_DONE;
+	if (syncfs(run->dirfd) < 0) {
+		msg_syserror("%s: syncing the letters written", run->dir);
+		status = EXIT_TEMPFAIL;
+		goto out;
+	}
+	if ((rc = db_begin(run->db)) != SQLITE_OK) {
+		status = exit_for_sqlite(rc);
+		goto out;
+	}
+	for (size_t i = 0; i < run->nbatch; i++) {
+		if ((rc = insert_letter(run, &run->batch[i], &ids[i])) != SQLITE_OK) {
+			msg_error("%s: recording %s: %s", sqlite3_db_filename(run->db, "main"),
+				  run->batch[i].path, sqlite3_errstr(rc));
+			db_rollback(run->db);
+			status = exit_for_sqlite(rc);
+			goto out;
+		}
+	}
+	if ((rc = db_commit(run->db)) != SQLITE_OK) {
+		db_rollback(run->db);
+		status = exit_for_sqlite(rc);
+		goto out;
+	}
+	for (size_t i = 0; i < run->nbatch; i++) {
+		struct written *w = &run->batch[i];
+		json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}",
+					 "submission_id", (json_int_t)w->submission_id, "case_number",
+					 w->case_number, "kind", w->kind, "draft", w->draft, "path",
+					 w->path, "sha256", w->sha, "pages", w->pages, "size",
+					 (json_int_t)w->size, "letter_id", (json_int_t)ids[i]);
+		if (!line || record_write(stdout, line) < 0) {
+			msg_syserror("stdout");
+			status = EXIT_TEMPFAIL;
+		}
+		json_decref(line);
+	}
+out:
+	for (size_t i = 0; i < run->nbatch; i++)
+		written_release(&run->batch[i]);
+	run->nbatch = 0;
+	return status;
+}
+
+/* Renders doc and writes it as path; it is recorded and reported with its batch. */
 static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
 		   const char *kind, int draft, const char *path)
 {
 	unsigned char *pdf = NULL, digest[32];
 	size_t len = 0;
-	char err[256], sha[65];
-	long long letter_id = 0;
+	char err[256];
 	struct sha256 ctx;
-	int rc;
 
 	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0) {
 		msg_error("%s: %s", path, err);
@@ -322,32 +402,35 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	if (pdf_doc_replaced(doc) > 0)
 		msg_info("%s: %zu characters the font lacks were printed as U+FFFD", path,
 			 pdf_doc_replaced(doc));
+	struct written *w = &run->batch[run->nbatch];
+	memset(w, 0, sizeof *w);
 	sha256_init(&ctx);
 	sha256_update(&ctx, pdf, len);
 	sha256_final(&ctx, digest);
-	sha256_hex(digest, sha);
-	if (pdf_write_file(path, pdf, len) < 0) {
+	sha256_hex(digest, w->sha);
+	if (pdf_write_file_nodirsync(path, pdf, len) < 0) {
 		int temporary = errno == ENOSPC || errno == EDQUOT || errno == EIO;
 		msg_syserror("%s", path);
 		free(pdf);
 		return temporary ? EXIT_TEMPFAIL : EXIT_CONFIG;
 	}
 	free(pdf);
-	if ((rc = record_letter(run, c, kind, draft, path, sha, &letter_id)) != SQLITE_OK)
-		return exit_for_sqlite(rc);
-	json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}", "submission_id",
-				 (json_int_t)c->submission_id, "case_number", c->case_number, "kind",
-				 kind, "draft", draft, "path", path, "sha256", sha, "pages",
-				 pdf_doc_pages(doc), "size", (json_int_t)len, "letter_id",
-				 (json_int_t)letter_id);
-	if (!line || record_write(stdout, line) < 0) {
-		json_decref(line);
-		msg_syserror("stdout");
-		return EXIT_TEMPFAIL;
+	w->submission_id = c->submission_id;
+	w->decision_id = c->decision_id;
+	w->has_decision = c->has_decision;
+	w->draft = draft;
+	w->pages = pdf_doc_pages(doc);
+	w->size = len;
+	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
+	w->kind = strdup(kind);
+	w->path = strdup(path);
+	run->nbatch++;
+	if (!w->kind || !w->path || (c->case_number && !w->case_number)) {
+		msg_error("out of memory");
+		return worse(EXIT_SOFTWARE, flush(run));
 	}
-	json_decref(line);
 	msg_debug("%s: %s", c->case_number ? c->case_number : "?", path);
-	return EXIT_DONE;
+	return run->nbatch == BATCH ? flush(run) : EXIT_DONE;
 }
 
 static int process(struct run *run, long long id)

@@ -1456,7 +1456,19 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 
 /* --- writing ---------------------------------------------------------------------- */
 
+static int write_file(const char *path, const unsigned char *data, size_t len, int sync);
+
 int pdf_write_file(const char *path, const unsigned char *data, size_t len)
+{
+	return write_file(path, data, len, 1);
+}
+
+int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len)
+{
+	return write_file(path, data, len, 0);
+}
+
+static int write_file(const char *path, const unsigned char *data, size_t len, int sync)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd = -1, saved;
@@ -1486,6 +1498,8 @@ int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail;
+	if (!sync)
+		return 0;
 	/* The rename is durable only once the directory is synced. */
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');

@@ -146,6 +146,15 @@ int pdf_doc_degraded(const struct pdf_doc *doc);
 int pdf_write_file(const char *path, const unsigned char *data, size_t len);
 
 /*
+ * The same without the fsync of the directory, for writing many files: the
+ * file's data is synced before the rename (a crash never leaves a short
+ * file under the final name), and the caller makes the renames durable
+ * together (syncfs(2) or an fsync of the directory) before it records or
+ * reports any of them.  Returns 0, or -1 with errno set.
+ */
+int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len);
+
+/*
  * 1 when the embedded font has a glyph for code point cp (loads the font the
  * first time).  -1 when the font cannot be loaded.
  */
