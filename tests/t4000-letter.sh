@@ -197,6 +197,25 @@ test_expect_success 'the workspace configuration names the authority and the sig
 	rm ws/skema.conf
 '
 
+test_expect_success 'the keys skema init writes are understood too' '
+	cat >ws/skema.conf <<-\EOT &&
+	authority.name = Socialstyrelsen
+	authority.postcode = 5000
+	authority.city = Odense C
+	klage.body = Ankestyrelsen
+	klage.address = Teglholmsgade 3, 2450 København SV
+	klage.via = siso@example.dk
+	klage.weeks = 4
+	EOT
+	echo "{\"submission_id\": 2}" | skema-letter -d ws/skema.db -o init >/dev/null &&
+	flat init/2026-000002-afslag-udkast.pdf >t &&
+	test_grep "klage over afgørelsen til Ankestyrelsen, Teglholmsgade 3, 2450 København SV." t &&
+	test_grep "Klagefristen er 4 uger" t &&
+	test_grep "Klagen sendes til Socialstyrelsen på siso@example.dk" t &&
+	test_grep "5000 Odense C" t &&
+	rm ws/skema.conf
+'
+
 test_expect_success 'a local letter text overrides the shipped one' '
 	mkdir -p local/forms/letters/temaforloeb &&
 	printf "# Lokal tekst for {{sag.journalnummer}}\n\nHej {{modtager.navn}}.\n" \

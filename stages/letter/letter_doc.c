@@ -47,15 +47,47 @@ static const struct {
 	{"klage.instans", "Social-, Bolig- og Ældreministeriet"},
 	{"klage.frist", "4 uger"},
 	{"klage.adresse", ""},          /* empty: authority.email */
+	{"klage.instans_adresse", ""},
+};
+
+/*
+ * Other names for the same settings: the ones `skema init` writes into a new
+ * workspace's skema.conf (pipeline/cmd_init.c).  The documented name wins.
+ */
+static const struct {
+	const char *key, *alias;
+} aliases[] = {
+	{"klage.instans", "klage.body"},
+	{"klage.adresse", "klage.via"},
+	{"klage.instans_adresse", "klage.address"},
 };
 
 const char *letter_conf(const struct config *cfg, const char *key)
 {
+	static char composed[2][512];
 	const char *fallback = "";
 	for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
 		if (strcmp(defaults[i].key, key) == 0)
 			fallback = defaults[i].value;
-	return cfg ? config_get(cfg, key, fallback) : fallback;
+	if (!cfg)
+		return fallback;
+	const char *value = config_get(cfg, key, NULL);
+	if (value)
+		return value;
+	for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+		if (strcmp(aliases[i].key, key) == 0 && (value = config_get(cfg, aliases[i].alias, NULL)))
+			return value;
+	if (strcmp(key, "authority.postal") == 0 && config_get(cfg, "authority.postcode", NULL)) {
+		snprintf(composed[0], sizeof composed[0], "%s %s", config_get(cfg, "authority.postcode", ""),
+			 config_get(cfg, "authority.city", ""));
+		return composed[0];
+	}
+	if (strcmp(key, "klage.frist") == 0 && config_get_long(cfg, "klage.weeks", 0) > 0) {
+		long weeks = config_get_long(cfg, "klage.weeks", 0);
+		snprintf(composed[1], sizeof composed[1], "%ld uge%s", weeks, weeks == 1 ? "" : "r");
+		return composed[1];
+	}
+	return fallback;
 }
 
 const char *letter_outcome_title(const char *outcome)
@@ -192,12 +224,19 @@ static json_t *contact(const struct offer *offer, const struct config *cfg)
 		}
 		break;
 	}
-	if (!json_object_get(k, "navn"))
-		json_object_set_new(k, "navn", json_string(letter_conf(cfg, "authority.name")));
-	if (!json_object_get(k, "email"))
-		json_object_set_new(k, "email", json_string(letter_conf(cfg, "authority.email")));
-	if (!json_object_get(k, "telefon"))
-		json_object_set_new(k, "telefon", json_string(letter_conf(cfg, "authority.phone")));
+	/* An offer without a <contact>: the configured one, else the authority. */
+	static const char *const fallbacks[][3] = {
+		{"navn", "letter.contact_name", "authority.name"},
+		{"email", "letter.contact_email", "authority.email"},
+		{"telefon", "letter.contact_phone", "authority.phone"},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		if (json_object_get(k, fallbacks[i][0]))
+			continue;
+		const char *v = cfg ? config_get(cfg, fallbacks[i][1], NULL) : NULL;
+		json_object_set_new(k, fallbacks[i][0],
+				    json_string(v && *v ? v : letter_conf(cfg, fallbacks[i][2])));
+	}
 	return k;
 }
 
@@ -288,9 +327,10 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "kontakt", k);
 	const char *klage_adresse = letter_conf(cfg, "klage.adresse");
 	json_object_set_new(d, "klage",
-			    json_pack("{s:s, s:s, s:s}", "instans", letter_conf(cfg, "klage.instans"),
+			    json_pack("{s:s, s:s, s:s, s:s}", "instans", letter_conf(cfg, "klage.instans"),
 				      "frist", letter_conf(cfg, "klage.frist"), "adresse",
-				      *klage_adresse ? klage_adresse : letter_conf(cfg, "authority.email")));
+				      *klage_adresse ? klage_adresse : letter_conf(cfg, "authority.email"),
+				      "instans_adresse", letter_conf(cfg, "klage.instans_adresse")));
 
 	json_t *sag = json_object();
 	json_object_set_new(sag, "journalnummer", json_string(c->case_number ? c->case_number : ""));
