@@ -651,7 +651,9 @@ static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
 	char *authority = collapsed_text(child_element(root, "authority"));
 	docx_para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
 	free(authority);
-	docx_para(w, "Subtitle", "Ansøgningsskema");
+	char *subtitle = collapsed_text(child_element(root, "subtitle"));
+	docx_para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
+	free(subtitle);
 	docx_para(w, "Title", offer->title);
 	docx_paragraphs_of(w, child_element(root, "intro"), NULL);
 	char *deadline = deadline_text(offer);
@@ -659,7 +661,9 @@ static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
 	free(deadline);
 	const xmlNode *apply = child_element(root, "apply");
 	if (apply) {
-		docx_para(w, "Heading2", "Sådan ansøger I");
+		char *heading = attr_copy(apply, "title");
+		docx_para(w, "Heading2", heading ? heading : "Sådan ansøger I");
+		free(heading);
 		docx_paragraphs_of(w, apply, NULL);
 	}
 	docx_para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
@@ -1170,7 +1174,9 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	char *authority = collapsed_text(child_element(root, "authority"));
 	odt_para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
 	free(authority);
-	odt_para(w, "Subtitle", "Ansøgningsskema");
+	char *subtitle = collapsed_text(child_element(root, "subtitle"));
+	odt_para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
+	free(subtitle);
 	odt_para(w, "Title", offer->title);
 	odt_paragraphs_of(w, child_element(root, "intro"));
 	char *deadline = deadline_text(offer);
@@ -1178,7 +1184,9 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	free(deadline);
 	const xmlNode *apply = child_element(root, "apply");
 	if (apply) {
-		odt_para(w, "Heading_20_2", "Sådan ansøger I");
+		char *heading = attr_copy(apply, "title");
+		odt_para(w, "Heading_20_2", heading ? heading : "Sådan ansøger I");
+		free(heading);
 		odt_paragraphs_of(w, apply);
 	}
 	odt_para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
