@@ -55,11 +55,11 @@ FORCE:
 
 MAN1_PAGES := $(sort $(wildcard man/*.1))
 MAN5_PAGES := $(sort $(wildcard man/*.5))
-# Data: everything under forms/ and fonts/ but editor and office lock files.
-SKEMA_DATA := $(sort $(shell find forms fonts -type f ! -name '.*' ! -name '*~' \
-			       ! -name '*.tmp' 2>/dev/null))
+# Data: everything under forms/ and fonts/ but editor and office lock files;
+# listed when the recipe runs, after `all` has generated what it generates.
+SKEMA_DATA_LIST := find forms fonts -type f ! -name '.*' ! -name '*~' ! -name '*.tmp' | LC_ALL=C sort
 # Editable copies: offer definitions, their blocks, letter texts.
-SKEMA_CONF := $(sort $(filter forms/%/offer.xml forms/blocks/% forms/letters/%,$(SKEMA_DATA)))
+SKEMA_CONF_LIST := $(SKEMA_DATA_LIST) | grep -E '^forms/([^/]+/offer\.xml|blocks/|letters/)'
 SYSTEMD_UNITS := $(sort $(wildcard dist/systemd/*.service dist/systemd/*.path \
 				   dist/systemd/*.timer dist/systemd/*.socket))
 DOCS       := $(sort $(wildcard README.md docs/*.md))
@@ -81,12 +81,12 @@ install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/skema
 	$(INSTALL_PROGRAM) $(BIN)/skema $(DESTDIR)$(BINDIR)/skema
 	$(if $(STAGE_BINS),$(INSTALL_PROGRAM) $(STAGE_BINS) $(DESTDIR)$(LIBEXECDIR)/skema/)
-	@set -e; for f in $(SKEMA_DATA); do \
+	@set -e; n=0; $(SKEMA_DATA_LIST) | { while IFS= read -r f; do \
 		$(INSTALL) -d "$(DESTDIR)$(SKEMA_SHAREDIR)/$${f%/*}"; \
-		$(INSTALL_DATA) "$$f" "$(DESTDIR)$(SKEMA_SHAREDIR)/$$f"; \
-	done; echo "installed $(words $(SKEMA_DATA)) data files in $(DESTDIR)$(SKEMA_SHAREDIR)"
-	@# An administrator's edits survive a reinstall: copy only what is absent.
-	@set -e; for f in $(SKEMA_CONF); do \
+		$(INSTALL_DATA) "$$f" "$(DESTDIR)$(SKEMA_SHAREDIR)/$$f"; n=$$((n + 1)); \
+	done; echo "installed $$n data files in $(DESTDIR)$(SKEMA_SHAREDIR)"; }
+# An administrator's edits survive a reinstall: copy only what is absent.
+	@set -e; $(SKEMA_CONF_LIST) | while IFS= read -r f; do \
 		$(INSTALL) -d "$(DESTDIR)$(PKGSYSCONFDIR)/$${f%/*}"; \
 		if test -e "$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; then \
 			echo "kept $(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
@@ -115,7 +115,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/skema
 	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
-	@set -e; for f in $(SKEMA_CONF); do \
+	@set -e; $(SKEMA_CONF_LIST) | while IFS= read -r f; do \
 		c="$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
 		if test -e "$$c" && ! cmp -s "$$f" "$$c"; then \
 			echo "kept $$c: changed locally"; \
