@@ -6,7 +6,8 @@ set -eu
 
 # build: compiler, libraries; test: cmocka, poppler (pdftotext), qpdf,
 # LibreOffice (fixtures and the blank-form check), fonts and fonttools (the
-# subset font the letters embed), tzdata (deadlines are Danish time).
+# subset font the letters embed), tzdata (deadlines are Danish time), man-db
+# (t7200 renders the manual pages).
 PACKAGES="
 build-essential pkg-config
 libxml2-dev libzip-dev libhpdf-dev libsqlite3-dev libjansson-dev libseccomp-dev
@@ -14,6 +15,7 @@ libcmocka-dev
 sqlite3 poppler-utils qpdf zip unzip
 fonts-dejavu-core fonttools tzdata icc-profiles-free
 libreoffice-writer-nogui
+man-db
 "
 
 missing=""
