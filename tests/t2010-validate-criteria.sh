@@ -57,7 +57,7 @@ test_expect_success 'a failed criterion carries the sentence from its definition
 '
 
 test_expect_success 'a late application fails with its own reason and the deadline' '
-	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late\")) |
+	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late.\")) |
 		(.validation.deadline.at, .validation.deadline.late, (.validation.criteria[] | select(.id == \"frist\") | .text))" validated.jsonl >actual &&
 	cat >expect <<-\EOT &&
 	2021-09-13T12:00:00+02:00
