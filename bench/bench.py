@@ -45,6 +45,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 SKEMA_NOW = "2021-08-16T10:00:00+02:00"
 SEED = 1
 GNU_TIME = "/usr/bin/time"
+OVER_BUDGET = -1000
 
 
 # --- running and measuring -------------------------------------------------
@@ -76,6 +77,9 @@ class Bench:
         self.figures = {}    # key -> value, for the targets table
         self.max_rss_kb = {} # what -> KiB, our programs only
         self.logn = 0
+        self.sizes = []
+        self.deadline = time.time() + args.budget
+        self.skipped_estimate = 0.0
 
     # A command is a list (exec'd directly) or a string (run by bash).
     def run_once(self, cmd, stdin=None, stdout=None, cwd=None, tag="run"):
@@ -116,10 +120,29 @@ class Bench:
                     f.close()
             ferr.close()
 
-    def measure(self, cmd, reps, setup=None, budget=None, **kw):
+    def predict(self, key_of, n):
+        """Seconds one run at size n should take, scaled linearly from the
+        largest smaller size measured (figures[key_of(m)][0]); None if none."""
+        known = [m for m in self.sizes if m < n and key_of(m) in self.figures]
+        if not known:
+            return None
+        m = max(known)
+        return self.figures[key_of(m)][0] * n / float(m)
+
+    def measure(self, cmd, reps, setup=None, budget=None, key_of=None, n=None, **kw):
         """Runs cmd up to reps times (setup() before each, untimed).
-        Returns (median seconds, max RSS KiB, runs, exit code of a failure or 0)."""
+        Returns (median seconds, max RSS KiB, runs, exit code of a failure or 0).
+
+        Time budget: a measurement stops repeating once its runs took
+        `budget` seconds, and is not started at all (exit code OVER_BUDGET)
+        when a run is predicted (key_of, n: see predict) to take longer than
+        --max-run or than what is left of --budget."""
         budget = budget if budget is not None else (20 if self.quick else 90)
+        if key_of and n:
+            est = self.predict(key_of, n)
+            if est is not None and (est > self.args.max_run or time.time() + est > self.deadline):
+                self.skipped_estimate = est
+                return None, 0, 0, OVER_BUDGET
         runs = []
         for _ in range(reps):
             if setup:
@@ -128,9 +151,15 @@ class Bench:
             if r.rc != 0:
                 return None, r.rss_kb, len(runs) + 1, r.rc
             runs.append(r)
-            if sum(x.sec for x in runs) > budget:
+            if sum(x.sec for x in runs) > budget or time.time() + r.sec > self.deadline:
                 break
         return (statistics.median(x.sec for x in runs), max(x.rss_kb for x in runs), len(runs), 0)
+
+    def failed(self, rc):
+        """The text of a row that has no figure."""
+        if rc == OVER_BUDGET:
+            return "skipped: over the time budget (≈%.1f s predicted)" % self.skipped_estimate
+        return "failed (exit %d)" % rc
 
     def have(self, prog):
         return shutil.which(prog, path=self.env["PATH"]) is not None
@@ -327,7 +356,7 @@ def stage_batch(b, n, wl, state):
 
     def row(stage, sec, rss, runs, rc, count, extra=""):
         if rc:
-            b.add("batch", [stage, n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs, extra])
+            b.add("batch", [stage, n, b.failed(rc), "-", fmt_mb(rss) if rc != OVER_BUDGET else "-", runs, extra])
             return
         b.note_rss("skema-" + stage, rss)
         b.add("batch", [stage, n, fmt_sec(sec), fmt_rate(count, sec), fmt_mb(rss), runs, extra])
@@ -339,8 +368,9 @@ def stage_batch(b, n, wl, state):
     # ingest
     out = os.path.join(w, "ingest.jsonl")
     if b.ours("skema-ingest"):
-        sec, rss, runs, rc = b.measure([b.ours("skema-ingest"), forms], reps, stdout=out, tag="ingest-%d" % n)
-        row("ingest", sec, rss, runs, rc, n, "%d records" % (count_lines(out) if not rc else 0))
+        sec, rss, runs, rc = b.measure([b.ours("skema-ingest"), forms], reps, stdout=out, tag="ingest-%d" % n,
+                                       key_of=lambda m: ("batch", "ingest", m), n=n)
+        row("ingest", sec, rss, runs, rc, n, "" if rc else "%d records" % count_lines(out))
         prev = out if not rc else None
     else:
         skipped("ingest", "not built")
@@ -358,7 +388,8 @@ def stage_batch(b, n, wl, state):
         if not prev:
             skipped(stage, chain_broken)
             continue
-        sec, rss, runs, rc = b.measure([prog], reps, stdin=prev, stdout=out, tag="%s-%d" % (stage, n))
+        sec, rss, runs, rc = b.measure([prog], reps, stdin=prev, stdout=out, tag="%s-%d" % (stage, n),
+                                       key_of=lambda m, st=stage: ("batch", st, m), n=n)
         extra = ""
         if not rc:
             extra = "%d records, %d with error" % (count_lines(out), count_errors(out))
@@ -369,7 +400,8 @@ def stage_batch(b, n, wl, state):
         if stage == "extract" and not rc and "--no-sandbox" in b.help_text([prog]):
             # What the sandbox (a child per document, resource limits) costs.
             nout = os.path.join(w, "extract-nosandbox.jsonl")
-            s2, r2, n2, c2 = b.measure([prog, "--no-sandbox"], reps, stdin=prev, stdout=nout,
+            s2, r2, n2, c2 = b.measure([prog, "--no-sandbox"], reps, stdin=prev, stdout=nout, n=n,
+                                       key_of=lambda m: ("batch", "extract --no-sandbox", m),
                                        tag="extract-nosandbox-%d" % n)
             row("extract --no-sandbox", s2, r2, n2, c2, n, "" if c2 else "%d records, %d with error"
                 % (count_lines(nout), count_errors(nout)))
@@ -382,7 +414,8 @@ def stage_batch(b, n, wl, state):
     prog = b.ours("skema-store")
     if prog and prev:
         out = os.path.join(w, "store.jsonl")
-        sec, rss, runs, rc = b.measure([prog, "-q", db], reps, setup=lambda: rm_db(db),
+        sec, rss, runs, rc = b.measure([prog, "-q", db], reps, setup=lambda: rm_db(db), n=n,
+                                       key_of=lambda m: ("batch", "store", m),
                                        stdin=prev, stdout=out, tag="store-%d" % n)
         row("store", sec, rss, runs, rc, n, "" if rc else "%d records" % count_lines(out))
         state["store_in"] = prev
@@ -400,7 +433,8 @@ def stage_batch(b, n, wl, state):
         # so every submission gets a decision and, later, a letter.
         force = ["--force"] if "--force" in b.help_text([prog]) else []
         dout = os.path.join(w, "decide.jsonl")
-        sec, rss, runs, rc = b.measure([prog, "-q"] + force + [ddb], reps, setup=lambda: copy_db(stored, ddb),
+        sec, rss, runs, rc = b.measure([prog, "-q"] + force + [ddb], reps, setup=lambda: copy_db(stored, ddb), n=n,
+                                       key_of=lambda m: ("batch", "decide", m),
                                        stdout=dout, tag="decide-%d" % n)
         row("decide", sec, rss, runs, rc, n, "" if rc else "%d decisions" % count_lines(dout))
         if not rc:
@@ -421,6 +455,7 @@ def stage_batch(b, n, wl, state):
             os.makedirs(ldir)
         lreps = reps if n <= 1000 else 1
         sec, rss, runs, rc = b.measure([prog, "-q", "-d", ldb, "-o", ldir, "--pending"], lreps,
+                                       key_of=lambda m: ("letters", m), n=n,
                                        setup=setup_letters, tag="letter-%d" % n)
         pdfs = sorted(glob.glob(os.path.join(ldir, "**", "*.pdf"), recursive=True))
         size = sum(os.path.getsize(p) for p in pdfs)
@@ -438,7 +473,7 @@ def stage_batch(b, n, wl, state):
         if not rc and "--review-sheets" in b.help_text([prog]):
             # What `skema run` asks for: the letter and the reviewer's sheet.
             sec, rss, runs, rc = b.measure([prog, "-q", "-d", ldb, "-o", ldir, "--pending", "--review-sheets"],
-                                           lreps, setup=setup_letters, tag="letter-review-%d" % n)
+                                           lreps, setup=setup_letters, n=n, key_of=lambda m: ("letters", m), tag="letter-review-%d" % n)
             pdfs2 = glob.glob(os.path.join(ldir, "**", "*.pdf"), recursive=True)
             extra = "%d PDFs (letters and review sheets), %.1f KB each" % (
                 len(pdfs2), sum(os.path.getsize(p) for p in pdfs2) / 1024.0 / max(1, len(pdfs2)))
@@ -461,7 +496,8 @@ def stage_batch(b, n, wl, state):
         def setup_report():
             shutil.rmtree(rdir, ignore_errors=True)
             os.makedirs(rdir)
-        sec, rss, runs, rc = b.measure([prog, "-d", rdb, "-o", rdir], reps, setup=setup_report,
+        sec, rss, runs, rc = b.measure([prog, "-d", rdb, "-o", rdir], reps, setup=setup_report, n=n,
+                                       key_of=lambda m: ("report", m),
                                        tag="report-%d" % n)
         files = glob.glob(os.path.join(rdir, "**", "*"), recursive=True)
         row("report", sec, rss, runs, rc, n, "%d files" % len([f for f in files if os.path.isfile(f)]))
@@ -479,7 +515,7 @@ def stage_batch(b, n, wl, state):
     if os.access(floor, os.X_OK):
         sec, rss, runs, rc = b.measure([floor, "-q", "-l", lst], reps, tag="floor-%d" % n)
         if rc:
-            b.add("baseline-batch", ["floor", n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs])
+            b.add("baseline-batch", ["floor", n, b.failed(rc), "-", fmt_mb(rss), runs])
         else:
             b.add("baseline-batch", ["floor (libzip + xmlTextReader)", n, fmt_sec(sec), fmt_rate(n, sec),
                                      fmt_mb(rss), runs])
@@ -499,7 +535,7 @@ def stage_batch(b, n, wl, state):
                                      fmt_mb(rss), runs])
             b.figures[("sqlite3", n)] = (sec, rss)
         else:
-            b.add("baseline-batch", ["sqlite3, the report's queries", n, "failed (exit %d)" % rc, "-", "-", runs])
+            b.add("baseline-batch", ["sqlite3, the report's queries", n, b.failed(rc), "-", "-", runs])
     elif not b.have("sqlite3"):
         b.add("baseline-batch", ["sqlite3, the report's queries", n, "skipped: not installed", "-", "-", 0])
     state["workdir"] = w
@@ -736,6 +772,7 @@ def whole_run(b, n, wl, jobs, letters):
     reps = 1 if n >= 10000 or b.quick else 3
     try:
         sec, rss, runs, rc = b.measure([skema, "-q", "-C", ws, "run", "--jobs", str(jobs)] + settle, reps,
+                                       n=n, key_of=lambda m: ("run", m, jobs, letters),
                                        setup=setup, tag="run-%d-j%d%s" % (n, jobs, "-l" if letters else ""))
     except RuntimeError as e:
         b.add("run", [label, n, "failed: %s" % e, "-", "-", 0, ""])
@@ -747,8 +784,11 @@ def whole_run(b, n, wl, jobs, letters):
     extra = "%d archived, %d quarantined, %d left in inbox; %d PDFs in letters/" % (archived, quarantined, left, pdfs)
     if not letters:
         extra += " (skema-letter left out)"
+    if rc == OVER_BUDGET:
+        b.add("run", [label, n, b.failed(rc), "-", "-", 0, ""])
+        return
     if rc:
-        b.add("run", [label, n, "failed (exit %d)" % rc, "-", fmt_mb(rss), runs, extra])
+        b.add("run", [label, n, b.failed(rc), "-", fmt_mb(rss), runs, extra])
         return
     if left:
         b.add("run", [label, n, "incomplete: %d forms not taken" % left, "-", fmt_mb(rss), runs, extra])
@@ -929,6 +969,9 @@ def main(argv):
     ap.add_argument("--bin", default=os.path.join(ROOT, "bin"), help="where skema and skema-* are")
     ap.add_argument("--tools", default=os.path.join(ROOT, "build", "bin"), help="where floor is")
     ap.add_argument("--no-run", action="store_true", help="leave out the whole-pipeline runs")
+    ap.add_argument("--budget", type=float, help="seconds the whole benchmark may take (default 1800; quick 60): "
+                    "a measurement predicted to overrun it is reported as skipped")
+    ap.add_argument("--max-run", type=float, help="seconds one run may be predicted to take (default 400; quick 30)")
     ap.add_argument("--no-libreoffice", action="store_true",
                     help="leave out LibreOffice (the letters baseline, the re-saved forms)")
     try:
@@ -941,7 +984,12 @@ def main(argv):
         sys.stderr.write("bench: --sizes: not a list of numbers\n")
         return 64
     out = args.out or os.path.join(ROOT, "bench", "work" if args.quick else "", "results-quick.md" if args.quick else "results.md")
+    if args.budget is None:
+        args.budget = 60.0 if args.quick else 1800.0
+    if args.max_run is None:
+        args.max_run = 30.0 if args.quick else 400.0
     b = Bench(args)
+    b.sizes = sizes
     started = datetime.datetime.now(datetime.timezone.utc)
     load0 = os.getloadavg()
     t0 = time.perf_counter()
