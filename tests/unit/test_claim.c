@@ -1,0 +1,281 @@
+/*
+ * test_claim.c - the driver's claim protocol: which inbox entries are taken,
+ * the names files get inside a claim and in archive/ and quarantine/, moves
+ * that never replace, and recovery of claims a crash left behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "paths.h"
+#include "../../pipeline/workspace.h"
+
+#define CHECK_STR(got, want, what)                                                            \
+	do {                                                                                  \
+		if (strcmp((got), (want)) != 0)                                               \
+			fail_msg("%s: got \"%s\", want \"%s\"", (what), (got), (want));        \
+	} while (0)
+
+struct fixture {
+	char root[64];
+	struct workspace ws;
+};
+
+static void touch(const char *root, const char *rel, const char *content)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	static const char *const dirs[] = {"inbox", "work", "archive", "archive/.objects",
+					   "quarantine"};
+	struct fixture *fx = calloc(1, sizeof *fx);
+	char path[PATH_MAX];
+	snprintf(fx->root, sizeof fx->root, "/tmp/skema-test-claim-XXXXXX");
+	if (!fx || !mkdtemp(fx->root))
+		return -1;
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		snprintf(path, sizeof path, "%s/%s", fx->root, dirs[i]);
+		mkdir(path, 0700);
+	}
+	touch(fx->root, "skema.db", "");
+	if (ws_open(&fx->ws, fx->root) != 0)
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char command[128];
+	ws_release(&fx->ws);
+	snprintf(command, sizeof command, "rm -rf '%s'", fx->root);
+	if (system(command) != 0)
+		return -1;
+	free(fx);
+	return 0;
+}
+
+static int listed(const struct candidate_list *list, const char *rel)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].rel, rel) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_scan_ignores(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *name;
+		int taken;
+	} cases[] = {
+		{"inbox/ansøgning.docx", 1},   {"inbox/form.ODT", 1},
+		{"inbox/~$form.docx", 0},      {"inbox/.~lock.form.odt#", 0},
+		{"inbox/.DS_Store", 0},        {"inbox/._form.docx", 0},
+		{"inbox/Thumbs.db", 0},        {"inbox/desktop.ini", 0},
+		{"inbox/upload.docx.part", 0}, {"inbox/~WRL0001.tmp", 0},
+		{"inbox/backup.docx~", 0},     {"inbox/.form.docx.Xa1b2c", 0},
+		{"inbox/x.crdownload", 0},     {"inbox/no extension", 1},
+	};
+	struct candidate_list list;
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		touch(fx->root, cases[i].name, "x");
+	snprintf(path, sizeof path, "%s/inbox/Kommune A", fx->root);
+	mkdir(path, 0700);
+	touch(fx->root, "inbox/Kommune A/form.docx", "x");
+	snprintf(path, sizeof path, "%s/inbox/__MACOSX", fx->root);
+	mkdir(path, 0700);
+	touch(fx->root, "inbox/__MACOSX/form.docx", "x");
+	snprintf(path, sizeof path, "%s/inbox/link.docx", fx->root);
+	assert_int_equal(symlink("/etc/shadow", path), 0);
+
+	candidate_list_init(&list);
+	assert_int_equal(claim_scan(&fx->ws, 0, &list), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int got = listed(&list, cases[i].name + strlen("inbox/"));
+		if (got != cases[i].taken)
+			fail_msg("%s: got taken=%d, want %d", cases[i].name, got, cases[i].taken);
+	}
+	assert_true(listed(&list, "Kommune A/form.docx"));
+	assert_false(listed(&list, "__MACOSX/form.docx"));
+	/* The symlink is listed, as not regular: claimed only to be quarantined. */
+	for (size_t i = 0; i < list.count; i++)
+		if (strcmp(list.items[i].rel, "link.docx") == 0)
+			assert_int_equal(list.items[i].regular, 0);
+	assert_true(listed(&list, "link.docx"));
+	assert_int_equal(list.ignored, 11);
+	candidate_list_release(&list);
+
+	/* A settle time: files just written are counted, not taken. */
+	candidate_list_init(&list);
+	assert_int_equal(claim_scan(&fx->ws, 60, &list), 0);
+	assert_int_equal(list.count, 1); /* only the symlink */
+	assert_int_equal(list.unsettled, 4);
+	candidate_list_release(&list);
+}
+
+static void test_inner_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *rel, *want;
+	} cases[] = {
+		{"ansøgning.docx", "document.docx"},
+		{"sub/dir/form.ODT", "document.ODT"},
+		{"no extension", "document"},
+		{"weird.ext with space", "document"},
+		{"evil.\n.docx", "document.docx"},
+		{"trailing.", "document"},
+		{".hidden", "document"},
+		{"x.verylongextension", "document"},
+		{"odd\xff.docx", "document.docx"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char got[32];
+		claim_inner_name(cases[i].rel, got, sizeof got);
+		CHECK_STR(got, cases[i].want, cases[i].rel);
+	}
+}
+
+static void test_take_archive_quarantine(void **state)
+{
+	struct fixture *fx = *state;
+	struct candidate_list list;
+	char claim[PATH_MAX], out[PATH_MAX], path[PATH_MAX];
+	char long_name[300];
+
+	/* A name that fills NAME_MAX, with a Danish letter where it is cut. */
+	memset(long_name, 'a', sizeof long_name);
+	memcpy(long_name + 180, "æøå", 6);
+	memcpy(long_name + 240, ".docx", 6);
+	touch(fx->root, "inbox/første.docx", "one");
+	snprintf(path, sizeof path, "inbox/%s", long_name);
+	touch(fx->root, path, "two");
+
+	candidate_list_init(&list);
+	assert_int_equal(claim_scan(&fx->ws, 0, &list), 0);
+	assert_int_equal(list.count, 2);
+	for (size_t i = 0; i < list.count; i++) {
+		assert_int_equal(claim_take(&fx->ws, &list.items[i], 1631527140, claim, sizeof claim), 1);
+		char origin[PATH_MAX];
+		claim_origin(claim, origin, sizeof origin);
+		CHECK_STR(origin, list.items[i].rel, "origin");
+		if (strcmp(list.items[i].rel, "første.docx") == 0) {
+			char planned[PATH_MAX];
+			claim_plan(claim, "20210913-115900-aaaaaaaaaaaa-10", "archive", planned,
+				   sizeof planned);
+			assert_int_equal(claim_archive(&fx->ws, claim, "20210913-115900-aaaaaaaaaaaa-10",
+						       out, sizeof out),
+					 0);
+			CHECK_STR(out, "archive/20210913-115900-aaaaaaaaaaaa-10-første.docx", "archived");
+			CHECK_STR(planned, out, "planned");
+		} else {
+			assert_int_equal(claim_quarantine(&fx->ws, claim, "20210913-115900-bbbbbbbbbbbb-20",
+							  "Filen er for lang.", "too long", out,
+							  sizeof out),
+					 0);
+			const char *base = strrchr(out, '/') + 1;
+			assert_true(strlen(base) + strlen(WS_REASON_SUFFIX) <= NAME_MAX);
+			/* cut on a whole UTF-8 sequence, extension kept */
+			assert_non_null(strstr(base, "æ"));
+			assert_int_equal(strcmp(base + strlen(base) - 5, ".docx"), 0);
+			assert_true(snprintf(path, sizeof path, "%s/%s%s", fx->root, out,
+					     WS_REASON_SUFFIX) < (int)sizeof path);
+			assert_int_equal(access(path, F_OK), 0);
+		}
+		assert_int_equal(access(claim, F_OK), -1); /* the claim is gone */
+	}
+	candidate_list_release(&list);
+	/* Both were linked into the content-addressed store under their sha256. */
+	snprintf(path, sizeof path, "%s/" WS_OBJECTS
+		 "/7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed", fx->root);
+	assert_int_equal(access(path, F_OK), 0); /* sha256("one") */
+	char **none = NULL;
+	assert_int_equal(claim_list(&fx->ws, &none), 0);
+	free(none);
+}
+
+static void test_recovery(void **state)
+{
+	struct fixture *fx = *state;
+	char path[PATH_MAX], **claims = NULL;
+
+	/* A crash after mkdir: empty claim.  After .origin: claim without a file. */
+	snprintf(path, sizeof path, "%s/work/1631527140.P1R000000000001", fx->root);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/work/1631527140.P1R000000000002", fx->root);
+	mkdir(path, 0700);
+	touch(fx->root, "work/1631527140.P1R000000000002/.origin", "x.docx");
+	/* A real claim, and something that is not a claim at all. */
+	snprintf(path, sizeof path, "%s/work/1631527141.P1R000000000003", fx->root);
+	mkdir(path, 0700);
+	touch(fx->root, "work/1631527141.P1R000000000003/.origin", "y.docx");
+	touch(fx->root, "work/1631527141.P1R000000000003/document.docx", "y");
+	touch(fx->root, "work/notaclaim", "z");
+
+	long n = claim_list(&fx->ws, &claims);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(claims[0], "1631527141.P1R000000000003"));
+	for (long i = 0; i < n; i++)
+		free(claims[i]);
+	free(claims);
+	snprintf(path, sizeof path, "%s/work/1631527140.P1R000000000001", fx->root);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/work/1631527140.P1R000000000002", fx->root);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/work/notaclaim", fx->root);
+	assert_int_equal(access(path, F_OK), 0);
+}
+
+static void test_move_never_replaces(void **state)
+{
+	struct fixture *fx = *state;
+	char from[PATH_MAX], dir[PATH_MAX], out[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/quarantine", fx->root);
+	touch(fx->root, "quarantine/a.docx", "old");
+	touch(fx->root, "inbox/a.docx", "new");
+	snprintf(from, sizeof from, "%s/inbox/a.docx", fx->root);
+	assert_int_equal(fs_move(from, dir, "a.docx", out, sizeof out), 0);
+	assert_non_null(strstr(out, "/quarantine/a (2).docx"));
+	touch(fx->root, "inbox/a.docx", "newer");
+	assert_int_equal(fs_move(from, dir, "a.docx", out, sizeof out), 0);
+	assert_non_null(strstr(out, "/quarantine/a (3).docx"));
+	char path[PATH_MAX], buf[8] = "";
+	snprintf(path, sizeof path, "%s/quarantine/a.docx", fx->root);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	CHECK_STR(buf, "old", "kept");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_scan_ignores, setup, teardown),
+		cmocka_unit_test(test_inner_name),
+		cmocka_unit_test_setup_teardown(test_take_archive_quarantine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_never_replaces, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
