@@ -429,6 +429,71 @@ int pdf_table_end(struct pdf_doc *doc)
 	return 0;
 }
 
+static void dump_text(struct strbuf *sb, const char *text)
+{
+	for (const char *p = text ? text : ""; *p; p++)
+		if (*p == '\n')
+			strbuf_puts(sb, "\\n");
+		else
+			strbuf_putc(sb, *p);
+}
+
+char *pdf_doc_dump(const struct pdf_doc *doc)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	strbuf_puts(&sb, "");
+	for (size_t i = 0; i < doc->nblocks; i++) {
+		const struct block *b = &doc->blocks[i];
+		switch (b->kind) {
+		case B_HEADING:
+			strbuf_printf(&sb, "H%d ", b->level);
+			break;
+		case B_PARA:
+			strbuf_puts(&sb, b->bullet ? "B " : "P ");
+			break;
+		case B_SPACE:
+			strbuf_puts(&sb, "SPACE");
+			break;
+		case B_PAGEBREAK:
+			strbuf_puts(&sb, "PAGE");
+			break;
+		case B_COLUMNS:
+			strbuf_puts(&sb, "C ");
+			dump_text(&sb, b->left);
+			strbuf_puts(&sb, " | ");
+			dump_text(&sb, b->right);
+			break;
+		case B_TABLE:
+			for (size_t r = 0; r < b->nrows; r++) {
+				strbuf_puts(&sb, b->rows[r].header ? "TH " : "T ");
+				for (int c = 0; c < b->ncols; c++) {
+					if (c)
+						strbuf_puts(&sb, " | ");
+					dump_text(&sb, b->rows[r].cells[c]);
+				}
+				if (r + 1 < b->nrows)
+					strbuf_putc(&sb, '\n');
+			}
+			break;
+		}
+		for (size_t k = 0; k < b->nruns; k++) {
+			int bold = (b->runs[k].style & PDF_BOLD) && b->kind == B_PARA;
+			if (bold)
+				strbuf_puts(&sb, "[b]");
+			dump_text(&sb, b->runs[k].text);
+			if (bold)
+				strbuf_puts(&sb, "[/b]");
+		}
+		strbuf_putc(&sb, '\n');
+	}
+	if (sb.overflow) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
 int pdf_doc_pages(const struct pdf_doc *doc)
 {
 	return doc->pages;

@@ -130,6 +130,15 @@ int pdf_table_end(struct pdf_doc *doc);
 int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len,
 		   char *err, size_t errsize);
 
+/*
+ * The blocks as plain text, for tests and debugging (caller frees; NULL when
+ * out of memory): one line per block, "H1 ", "H2 ", "P ", "B " (bullet),
+ * "C " (columns, left | right), "T " (table row, cells joined by " | ",
+ * "TH " for the header), "SPACE", "PAGE"; bold runs in [b]...[/b];
+ * '\n' inside a block as "\n".
+ */
+char *pdf_doc_dump(const struct pdf_doc *doc);
+
 /* Pages of the last successful render. */
 int pdf_doc_pages(const struct pdf_doc *doc);
 

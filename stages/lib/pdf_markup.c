@@ -218,8 +218,16 @@ int pdf_markup(struct pdf_doc *doc, const char *text)
 		} else if (len > 2 && strncmp(p, "- ", 2) == 0) {
 			end_blocks(&m);
 			int brk = ends_with_break(p, len);
+			size_t body = len;
+			if (brk) {
+				while (body > 2 && (p[body - 1] == ' ' || p[body - 1] == '\t'))
+					body--;
+				body--;
+				while (body > 2 && (p[body - 1] == ' ' || p[body - 1] == '\t'))
+					body--;
+			}
 			if ((rc = pdf_bullet_begin(doc)) == 0)
-				rc = inline_runs(&m, p + 2, len - 2 - (size_t)brk, 0, 0, emit_para);
+				rc = inline_runs(&m, p + 2, body - 2, 0, 0, emit_para);
 			m.in_para = 1;
 			m.hard_break = brk;
 		} else if (len > 2 && strncmp(p, "> ", 2) == 0) {
@@ -233,7 +241,9 @@ int pdf_markup(struct pdf_doc *doc, const char *text)
 			if (brk) {
 				while (body > 0 && (p[body - 1] == ' ' || p[body - 1] == '\t'))
 					body--;
-				body--; /* the backslash */
+				body--; /* the backslash, and the blanks before it */
+				while (body > 0 && (p[body - 1] == ' ' || p[body - 1] == '\t'))
+					body--;
 			}
 			if (m.in_table)
 				end_blocks(&m);
