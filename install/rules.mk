@@ -151,7 +151,12 @@ deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
 		{ echo "make deb: needs dpkg-dev and debhelper (apt-get install debhelper devscripts lintian)" >&2; exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
-	git ls-files -z -c -o --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -c -o --exclude-standard | \
+			tar --null --ignore-failed-read -T - -cf - 2>/dev/null; \
+	else \
+		tar --exclude=./build --exclude=./bin --exclude=./demo -cf - .; \
+	fi | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2
 	@ls $(DEB_DIR)/*.deb
 	@if command -v lintian >/dev/null; then lintian --fail-on error $(DEB_DIR)/*.changes; fi
