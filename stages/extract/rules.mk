@@ -31,3 +31,7 @@ fuzz: build/fuzz/extract_fuzzer fuzz-seeds
 		-print_final_stats=1 corpus seeds
 
 .PHONY: fuzz fuzz-seeds
+
+# Bind every symbol at start: otherwise each per-document child resolves the
+# library functions it is first to call, again and again (perf: do_lookup_x).
+$(BIN)/skema-extract: LDFLAGS += -Wl,-z,now,-z,relro
