@@ -127,34 +127,6 @@ out:
 	return rc;
 }
 
-/*
- * Reads two tiny documents of our own in this process, once: the library
- * functions a parse calls are then bound here, not again in every child
- * (lazy binding inside libxml2 and libzip; perf showed do_lookup_x).
- */
-static void warm_up(const struct extract_limits *limits)
-{
-	static int done;
-	static const char fodt[] =
-		"<?xml version=\"1.0\"?><office:document "
-		"xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
-		"xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>"
-		"<office:text><text:p>x</text:p></office:text></office:body></office:document>";
-	if (done)
-		return;
-	done = 1;
-	struct extract_scan scan;
-	extract_scan_init(&scan, limits, "warm-up");
-	extract_document_mem((const unsigned char *)fodt, sizeof fodt - 1, &scan);
-	json_t *result = extract_scan_json(&scan);
-	char *text = json_dumps(result, JSON_COMPACT);
-	json_t *back = text ? json_loads(text, 0, NULL) : NULL;
-	json_decref(back);
-	free(text);
-	json_decref(result);
-	extract_scan_release(&scan);
-}
-
 static int confine(const struct extract_limits *limits)
 {
 	struct rlimit rl;
@@ -236,7 +208,6 @@ json_t *extract_scan_path(const char *path, const char *display,
 
 	if (compile_filter() < 0)
 		return error_scan(display, "io", "cannot compile the seccomp filter");
-	warm_up(limits);
 	/*
 	 * Coalesce the free chunks now, in the parent: a child that does it
 	 * writes to (and so copies) every page of a fragmented heap.
