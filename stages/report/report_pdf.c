@@ -674,13 +674,9 @@ static void bar_chart(struct report_pdf *p, const char *title, const struct repo
 	p->y = y_axis - 28;
 }
 
-/* Days since 1970 of "YYYY-MM-DD", or -1. */
-static long day_number(const char *date)
+/* Days since 1970 of a date: Howard Hinnant's days_from_civil, no time zones, no mktime. */
+static long days_from_civil(long y, int m, int d)
 {
-	int y, m, d;
-	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return -1;
-	/* Howard Hinnant's days_from_civil: no time zones, no mktime. */
 	y -= m <= 2;
 	long era = (y >= 0 ? y : y - 399) / 400;
 	long yoe = y - era * 400;
@@ -689,12 +685,112 @@ static long day_number(const char *date)
 	return era * 146097 + doe - 719468;
 }
 
+/* Days since 1970 of "YYYY-MM-DD", or -1. */
+static long day_number(const char *date)
+{
+	int y, m, d;
+	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return -1;
+	return days_from_civil(y, m, d);
+}
+
 static void day_label(long day, char *buf, size_t size)
 {
 	time_t t = (time_t)day * 86400 + 12 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	snprintf(buf, size, "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+/* Where day d sits on the x axis: the middle of its bar (or of its week's). */
+static double day_x(long d, long first, long bucket, double x0, double bar_w)
+{
+	return x0 + ((double)((d - first) / bucket) + 0.5) * bar_w;
+}
+
+/*
+ * Draws the label of day d under the axis with a tick, unless it would come
+ * closer than a small gap to the label before it (whose right edge is
+ * *last_right) or stick out of the text area: then it is left out.
+ */
+static void date_label_at(struct report_pdf *p, long d, long first, long bucket, double x0,
+			  double bar_w, double y0, double *last_right)
+{
+	const double gap = 6;
+	char label[32];
+	double x = day_x(d, first, bucket, x0, bar_w), w, left, right;
+
+	day_label(d, label, sizeof label);
+	w = text_width(p->regular, SMALL_SIZE, label, strlen(label));
+	left = x - w / 2;
+	right = x + w / 2;
+	/* At the edges a label is pulled inside the text area, never off it. */
+	if (left < MARGIN_L) {
+		left = MARGIN_L;
+		right = left + w;
+	}
+	if (right > MARGIN_L + TEXT_W) {
+		right = MARGIN_L + TEXT_W;
+		left = right - w;
+	}
+	if (left < *last_right + gap)
+		return;
+	stroke_line(p, x, y0, x, y0 - 3, 0.5, 0);
+	put_text(p, p->regular, SMALL_SIZE, left, y0 - 11, -1, label);
+	*last_right = right;
+}
+
+/*
+ * The date labels under the time axis.  Whatever the span (one day or
+ * years), labels never overlap: the step between them is the smallest of
+ * 1, 2, 3 days, a week, two weeks, or 1, 2, 3, 6, 12 months whose spacing
+ * on the page leaves room for a label, months are labelled on their first
+ * day, and a label that would still touch its left neighbour or leave the
+ * chart is skipped rather than drawn over it.
+ */
+static void x_date_labels(struct report_pdf *p, long first, long last, long bucket, double x0,
+			  double width, double y0)
+{
+	static const int day_steps[] = {1, 2, 3, 7, 14};
+	static const int month_steps[] = {1, 2, 3, 6, 12, 24, 60};
+	const double gap = 8;
+	long span = last - first + 1;
+	double bar_w = width / (double)((last - first) / bucket + 1);
+	double per_day = width / (double)span;
+	double label_w = text_width(p->regular, SMALL_SIZE, "30.12.2026", 10) + gap;
+	double last_right = -1e9;
+	int step_days = 0, step_months = 0;
+
+	for (size_t i = 0; i < sizeof day_steps / sizeof *day_steps && !step_days; i++)
+		if (day_steps[i] * per_day >= label_w && day_steps[i] >= bucket)
+			step_days = day_steps[i];
+	for (size_t i = 0; !step_days && !step_months && i < sizeof month_steps / sizeof *month_steps;
+	     i++)
+		if (month_steps[i] * 28 * per_day >= label_w)
+			step_months = month_steps[i];
+	if (!step_days && !step_months)
+		step_months = 120;
+	if (step_days) {
+		/* Days: labels every step_days from the first day shown; weeks
+		 * from the first Monday (day 0 was a Thursday). */
+		long start = first;
+		if (step_days >= 7)
+			start += (7 - (first + 3) % 7) % 7;
+		for (long d = start; d <= last; d += step_days)
+			date_label_at(p, d, first, bucket, x0, bar_w, y0, &last_right);
+	} else {
+		/* Months: on the first day of every step_months'th month. */
+		time_t t = (time_t)first * 86400 + 12 * 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		for (long month = (long)(tm.tm_year + 1900) * 12 + tm.tm_mon;; month++) {
+			long d = days_from_civil(month / 12, (int)(month % 12) + 1, 1);
+			if (d > last)
+				break;
+			if (d >= first && month % step_months == 0)
+				date_label_at(p, d, first, bucket, x0, bar_w, y0, &last_right);
+		}
+	}
 }
 
 void report_pdf_time_chart(struct report_pdf *p, const char *title,
@@ -771,16 +867,7 @@ void report_pdf_time_chart(struct report_pdf *p, const char *title,
 		}
 	}
 	stroke_line(p, x0, y0, x0, y0 + height, 0.8, 0);
-	/* x labels: first, last and a few between, never overlapping */
-	int nlabels = 5;
-	for (int i = 0; i < nlabels; i++) {
-		long d = first + (long)((double)(last - first) * i / (nlabels - 1));
-		day_label(d, label, sizeof label);
-		double x = x0 + ((double)(d - first) / bucket + 0.5) * bar_w;
-		stroke_line(p, x, y0, x, y0 - 3, 0.5, 0);
-		put_text(p, p->regular, SMALL_SIZE, x, y0 - 11, i == 0 ? -1 : i == nlabels - 1 ? 1 : 0,
-			 label);
-	}
+	x_date_labels(p, first, last, bucket, x0, width, y0);
 	put_text(p, p->regular, SMALL_SIZE, x0 + width, y0 - 22, 1,
 		 bucket == 7 ? "Ansøgninger pr. uge" : "Ansøgninger pr. dag");
 	if (deadline >= 0 && !deadline_shown) {
