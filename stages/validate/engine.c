@@ -386,6 +386,44 @@ out:
 	return rc;
 }
 
+/*
+ * An eligibility test that could not be judged: the empty fields it names
+ * are missing too, even when the form does not mark them required, so the
+ * letter can ask for exactly them.
+ */
+static void add_needed(const struct offer *offer, const char *test, json_t *values, json_t *missing)
+{
+	const char *p = test;
+	while (*p) {
+		if (*p == '\'') {
+			char *skipped = NULL;
+			const char *next = read_literal(p, &skipped);
+			free(skipped);
+			if (!next)
+				return;
+			p = next;
+			continue;
+		}
+		if (!ident_char(*p) || (p > test && ident_char(p[-1]))) {
+			p++;
+			continue;
+		}
+		const char *start = p;
+		while (ident_char(*p))
+			p++;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(p - start), start);
+		if (!offer_find_field(offer, name) || !json_is_null(json_object_get(values, name)))
+			continue;
+		size_t i;
+		json_t *m;
+		int listed = 0;
+		json_array_foreach(missing, i, m) listed |= strcmp(json_string_value(m), name) == 0;
+		if (!listed)
+			json_array_append_new(missing, json_string(name));
+	}
+}
+
 /* The year of "YYYY-MM-DD". */
 static int year_of(const char *date)
 {
@@ -515,8 +553,12 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		} else if (json_is_string(value) && (f->type == FIELD_TEXT || f->type == FIELD_LONGTEXT) &&
 			   ((f->has_min && (long)utf8_length(json_string_value(value)) < f->min) ||
 			    (f->has_max && (long)utf8_length(json_string_value(value)) > f->max))) {
-			snprintf(buf, sizeof buf, "skal være mellem %ld og %ld tegn", f->has_min ? f->min : 0,
-				 f->has_max ? f->max : 0);
+			if (f->has_min && f->has_max)
+				snprintf(buf, sizeof buf, "skal være mellem %ld og %ld tegn", f->min, f->max);
+			else if (f->has_min)
+				snprintf(buf, sizeof buf, "skal være mindst %ld tegn", f->min);
+			else
+				snprintf(buf, sizeof buf, "må højst være %ld tegn", f->max);
 			add_invalid(invalid, f->name, buf);
 		}
 		json_object_set_new(values, f->name, value);
@@ -615,8 +657,10 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		if (c->kind == CRITERION_ELIGIBILITY) {
 			if (result == 0)
 				any_failed = 1;
-			else if (result < 0)
+			else if (result < 0) {
 				any_unknown = 1;
+				add_needed(offer, c->test, values, missing);
+			}
 		}
 	}
 
