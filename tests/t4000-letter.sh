@@ -242,6 +242,16 @@ test_expect_success 'bad input: an unknown submission and a line without an id g
 	test_grep "submission 999: not in the database" err
 '
 
+test_expect_success 'a libharu error (no sRGB profile): the letter is rebuilt without the PDF/A extras, with a warning' '
+	echo "{\"submission_id\": 1}" >one &&
+	SKEMA_ICC=$PWD/no-such.icc skema-letter -d ws/skema.db -o noicc <one >out4 2>err &&
+	test_grep "written without the PDF/A extras after: libharu error" err &&
+	f=$(jq -r .path out4) &&
+	qpdf --check "$f" >/dev/null 2>&1 &&
+	flat "$f" >t &&
+	test_grep "Vi har besluttet at imødekomme" t
+'
+
 test_expect_success 'usage: --help, --version, missing options' '
 	skema-letter --help >help &&
 	test_grep "usage: skema-letter -d DB -o DIR" help &&
