@@ -6,6 +6,8 @@
 #   $(BINDIR)/skema                      the driver, the only program on PATH
 #   $(LIBEXECDIR)/skema/skema-NAME       the stage programs; the driver finds
 #                                        them through <exe>/../libexec/skema
+#   $(LIBEXECDIR)/skema/skema-mkform     the blank-form generator (tools/mkform),
+#                                        for offers edited under /etc/skema
 #   $(DATADIR)/skema/forms, fonts        shipped offer definitions, blank
 #                                        forms, letter texts, fonts; found
 #                                        through <exe>/../share/skema
@@ -81,6 +83,7 @@ install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/skema
 	$(INSTALL_PROGRAM) $(BIN)/skema $(DESTDIR)$(BINDIR)/skema
 	$(if $(STAGE_BINS),$(INSTALL_PROGRAM) $(STAGE_BINS) $(DESTDIR)$(LIBEXECDIR)/skema/)
+	$(if $(filter $(BUILD)/bin/mkform,$(TOOL_BINS)),$(INSTALL_PROGRAM) $(BUILD)/bin/mkform $(DESTDIR)$(LIBEXECDIR)/skema/skema-mkform)
 	@set -e; n=0; $(SKEMA_DATA_LIST) | { while IFS= read -r f; do \
 		$(INSTALL) -d "$(DESTDIR)$(SKEMA_SHAREDIR)/$${f%/*}"; \
 		$(INSTALL_DATA) "$$f" "$(DESTDIR)$(SKEMA_SHAREDIR)/$$f"; n=$$((n + 1)); \

@@ -18,8 +18,8 @@ test_expect_success 'make install into a DESTDIR' '
 	test -x "$root/bin/skema"
 '
 
-test_expect_success 'every stage program is installed in libexec/skema, none on PATH' '
-	ls "$SRC/bin" | grep "^skema-" >want &&
+test_expect_success 'every stage program and the form generator are in libexec/skema, none on PATH' '
+	{ ls "$SRC/bin" | grep "^skema-" && echo skema-mkform; } | sort >want &&
 	test -s want &&
 	ls "$root/libexec/skema" >got &&
 	test_cmp want got &&
@@ -46,7 +46,7 @@ test_expect_success 'editable offers and blocks are in PREFIX/etc/skema (not /et
 
 test_expect_success 'man pages, bash completion and docs are installed' '
 	for p in skema skema-ingest skema-extract skema-validate skema-store \
-		 skema-decide skema-letter skema-report; do
+		 skema-decide skema-letter skema-report skema-mkform; do
 		test -f "$root/share/man/man1/$p.1" || { echo "no $p.1"; exit 1; }
 	done &&
 	test -f "$root/share/man/man5/skema-offer.5" &&

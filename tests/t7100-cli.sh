@@ -48,6 +48,21 @@ for p in skema $(cd "$SKEMA_BIN" && ls skema-* 2>/dev/null); do
 	'
 done
 
+# The blank-form generator, installed as skema-mkform.
+if mkform=$(command -v mkform); then
+	test_expect_success "mkform --help, --version and a usage error" '
+		"$mkform" --help >out 2>err &&
+		test_grep "^[Uu]sage:" out &&
+		test_line_count = 0 err &&
+		"$mkform" --version >out &&
+		echo "mkform (skema) $version" >want &&
+		test_cmp want out &&
+		test_expect_code 64 "$mkform" --no-such-option >out 2>err &&
+		test_line_count = 0 out &&
+		test_grep . err
+	'
+fi
+
 test_expect_success 'skema without a command is a usage error' '
 	test_expect_code 64 skema >out 2>err &&
 	test_grep "usage:" err

@@ -5,7 +5,7 @@ test_description='the manual renders cleanly and names every option the programs
 test_have man && test_have groff || test_skip_all 'man and groff are not installed'
 
 pages="skema.1 skema-ingest.1 skema-extract.1 skema-validate.1 skema-store.1
-skema-decide.1 skema-letter.1 skema-report.1 skema-offer.5 skema-workspace.5"
+skema-decide.1 skema-letter.1 skema-report.1 skema-mkform.1 skema-offer.5 skema-workspace.5"
 
 # The page as a reader sees it, unhyphenated and on long lines, so an option
 # is never split.
@@ -46,10 +46,21 @@ for page in $pages; do
 	'
 done
 
-for p in skema $(cd "$SKEMA_BIN" && ls skema-* 2>/dev/null); do
+# The installed programs: the driver, the stages, and the form generator
+# (installed as skema-mkform).
+programs="skema:$SKEMA_BIN/skema"
+for p in $(cd "$SKEMA_BIN" && ls skema-* 2>/dev/null); do
+	programs="$programs $p:$SKEMA_BIN/$p"
+done
+if mkform=$(command -v mkform); then
+	programs="$programs skema-mkform:$mkform"
+fi
+for entry in $programs; do
+	p=${entry%%:*}
+	exe=${entry#*:}
 	test_expect_success "man/$p.1 names every option of $p --help" '
 		test -f "$SRC/man/$p.1" &&
-		"$SKEMA_BIN/$p" --help >help &&
+		"$exe" --help >help &&
 		help_options <help >options &&
 		test_line_count -ge 2 options &&
 		page_has_options "$SRC/man/$p.1" <options

@@ -44,6 +44,7 @@ test_expect_success 'the driver in /usr/bin, every stage program in /usr/libexec
 	for s in $(cd "$SRC/stages" && ls -d */ | tr -d / | grep -v "^lib\$"); do
 		test_grep "^/usr/libexec/skema/skema-$s\$" contents || exit 1
 	done &&
+	test_grep "^/usr/libexec/skema/skema-mkform\$" contents &&
 	! grep "^/usr/bin/skema-" contents
 '
 
@@ -64,7 +65,7 @@ test_expect_success 'every file under /etc/skema is a conffile' '
 
 test_expect_success 'man pages and bash completion are installed' '
 	for p in skema.1 skema-ingest.1 skema-extract.1 skema-validate.1 skema-store.1 \
-		 skema-decide.1 skema-letter.1 skema-report.1; do
+		 skema-decide.1 skema-letter.1 skema-report.1 skema-mkform.1; do
 		test_grep "^/usr/share/man/man1/$p.gz\$" contents || exit 1
 	done &&
 	test_grep "^/usr/share/man/man5/skema-offer.5.gz\$" contents &&
