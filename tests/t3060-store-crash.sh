@@ -7,6 +7,9 @@ test_have strace || test_skip_all 'strace is not installed'
 strace -f -o /dev/null -e inject=pwrite64:signal=SIGKILL:when=1000 true 2>/dev/null ||
 	test_skip_all 'strace cannot inject faults here'
 
+# LeakSanitizer cannot run under ptrace, so a sanitizer build is traced with
+# leak detection off.
+
 # check DB: integrity, and record B either wholly there or not at all.
 check() {
 	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
@@ -36,6 +39,7 @@ test_expect_success 'killed at each write and each sync, then run again' '
 		k=1 &&
 		while test $k -le 60; do
 			rm -f t.db t.db-wal t.db-shm && cp base.db t.db &&
+			ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 \
 			strace -f -o /dev/null -e inject=$call:signal=SIGKILL:when=$k skema-store t.db <b >out 2>/dev/null;
 			code=$?;
 			if test $code -eq 0; then break; fi;
