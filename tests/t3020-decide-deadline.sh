@@ -114,6 +114,21 @@ test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a busy database: exit 75, nothing of the round written' '
+	cp before.db busy.db &&
+	mkfifo hold &&
+	{ sqlite3 busy.db "BEGIN IMMEDIATE; INSERT INTO case_numbers VALUES (1999, 1);" ".shell cat hold" "ROLLBACK;" & } &&
+	sleep 1 &&
+	SKEMA_BUSY_TIMEOUT=200 test_expect_code 75 skema-decide --now 2021-09-14 busy.db >out 2>err;
+	code=$?; echo done >hold; wait;
+	test $code = 0 &&
+	test_line_count = 0 out &&
+	test_grep "locked" err &&
+	test "$(sql busy.db "SELECT COUNT(*) FROM decisions")" = 0 &&
+	skema-decide --now 2021-09-14 busy.db >out &&
+	test_line_count = 9 out
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 64 skema-decide &&
 	test_expect_code 64 skema-decide --now yesterday db &&
