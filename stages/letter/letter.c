@@ -408,7 +408,18 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	sha256_update(&ctx, pdf, len);
 	sha256_final(&ctx, digest);
 	sha256_hex(digest, w->sha);
-	if (pdf_write_file_nodirsync(path, pdf, len) < 0) {
+	/* A final letter never replaces a file: the next free name, "-2", "-3", ... */
+	char name[PATH_MAX];
+	snprintf(name, sizeof name, "%s", path);
+	int wrote = draft || strcmp(kind, "review") == 0 ? pdf_write_file_nodirsync(name, pdf, len)
+							 : pdf_write_file_new(name, pdf, len);
+	for (int n = 2; wrote < 0 && errno == EEXIST && n < 1000; n++) {
+		size_t stem = strlen(path) - 4; /* ".pdf" */
+		snprintf(name, sizeof name, "%.*s-%d.pdf", (int)stem, path, n);
+		wrote = pdf_write_file_new(name, pdf, len);
+	}
+	path = name;
+	if (wrote < 0) {
 		int temporary = errno == ENOSPC || errno == EDQUOT || errno == EIO;
 		msg_syserror("%s", path);
 		free(pdf);
@@ -469,11 +480,9 @@ static int process(struct run *run, long long id)
 			pdf_doc_free(doc);
 			goto out;
 		}
-		/* A draft is redone freely; a final letter never replaces a file. */
+		/* A draft is redone freely; a final letter never replaces a file (publish). */
 		snprintf(path, sizeof path, "%s/%s-%s%s.pdf", run->dir, stem, c.outcome,
 			 draft ? "-udkast" : "");
-		for (int n = 2; !draft && access(path, F_OK) == 0 && n < 1000; n++)
-			snprintf(path, sizeof path, "%s/%s-%s-%d.pdf", run->dir, stem, c.outcome, n);
 		status = worse(status, publish(run, &c, doc, c.outcome, draft, path));
 		pdf_doc_free(doc);
 	} else if (!run->review) {

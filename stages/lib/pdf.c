@@ -1521,11 +1521,13 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 
 /* --- writing ---------------------------------------------------------------------- */
 
-static int write_file(const char *path, const unsigned char *data, size_t len, int sync);
+enum { SYNC_DIR = 1, NO_REPLACE = 2 };
+
+static int write_file(const char *path, const unsigned char *data, size_t len, int flags);
 
 int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
-	return write_file(path, data, len, 1);
+	return write_file(path, data, len, SYNC_DIR);
 }
 
 int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len)
@@ -1533,7 +1535,12 @@ int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t
 	return write_file(path, data, len, 0);
 }
 
-static int write_file(const char *path, const unsigned char *data, size_t len, int sync)
+int pdf_write_file_new(const char *path, const unsigned char *data, size_t len)
+{
+	return write_file(path, data, len, NO_REPLACE);
+}
+
+static int write_file(const char *path, const unsigned char *data, size_t len, int flags)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd = -1, saved;
@@ -1561,9 +1568,14 @@ static int write_file(const char *path, const unsigned char *data, size_t len, i
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0)
+	if (flags & NO_REPLACE) {
+		/* Atomic: two writers racing for one name cannot both win. */
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
+			goto fail;
+	} else if (rename(tmp, path) < 0) {
 		goto fail;
-	if (!sync)
+	}
+	if (!(flags & SYNC_DIR))
 		return 0;
 	/* The rename is durable only once the directory is synced. */
 	snprintf(dir, sizeof dir, "%s", path);

@@ -163,6 +163,9 @@ int pdf_write_file(const char *path, const unsigned char *data, size_t len);
  */
 int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len);
 
+/* As pdf_write_file_nodirsync, but never replaces a file: -1 with EEXIST when path exists. */
+int pdf_write_file_new(const char *path, const unsigned char *data, size_t len);
+
 /*
  * 1 when the embedded font has a glyph for code point cp (loads the font the
  * first time).  -1 when the font cannot be loaded.
