@@ -332,17 +332,6 @@ def sample(rows, k):
 
 # --- stages ----------------------------------------------------------------------------
 
-STAGE_NOTE = {
-    "ingest": "reads bytes, digests",
-    "extract": "zip + XML, all field encodings",
-    "validate": "normalise, criteria",
-    "store": "one transaction per record",
-    "decide": "capacity, priorities",
-    "letter": "one PDF per pending decision",
-    "report": "PDF + CSV per offer",
-}
-
-
 def stage_batch(b, n, wl, state):
     """One process per batch for every stage, chained on the previous
     stage's output.  Fills state with the files later steps need."""
