@@ -114,6 +114,13 @@ test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a reserve list set by a reviewer is not turned into a refusal' '
+	skema -C ws decide 2021-000005 venteliste --reason "Reserve, hvis en plads bliver ledig." >/dev/null &&
+	skema-decide --now 2021-09-15 ws/skema.db >out &&
+	test_line_count = 0 out &&
+	test "$(sql ws/skema.db "SELECT outcome || \"/\" || state FROM current_decisions WHERE case_number = \"2021-000005\"")" = venteliste/final
+'
+
 test_expect_success 'a busy database: exit 75, nothing of the round written' '
 	cp before.db busy.db &&
 	mkfifo hold &&

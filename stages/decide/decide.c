@@ -292,6 +292,10 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 		     strcmp(c->current_explanation ? c->current_explanation : "",
 			    strbuf_str(&c->explanation)) == 0))
 			continue; /* nothing changed */
+		/* A reviewer's final waiting-list place is only ever turned into a place. */
+		if (c->current_state && strcmp(c->current_state, "final") == 0 &&
+		    strcmp(c->outcome, "bevilget") != 0)
+			continue;
 		const char *state = auto_confirmed(offer, c->outcome) ? "final" : "proposed";
 		if ((rc = record_decision(db, offer, c, state, decided_at)) != SQLITE_OK)
 			goto fail;
