@@ -323,6 +323,48 @@ static void test_kommune_regions(void **state)
 				 want[r]);
 }
 
+/*
+ * Random and hostile text for every type: nothing may crash or read out of
+ * bounds (the sanitizer build checks), and whatever is accepted must
+ * normalise to itself again (a value is a fixed point).
+ */
+static void test_random_text(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0123456789 .-/+:,xXjaJAnejNEI\xc3\xa6\xc3\xb8\xc3\xa5\xc3\x86"
+				       "\xe2\x98\x92@ktober sepmarts\n\t'\"kommuneKOMMUNEs";
+	static char name[] = "felt";
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char text[64];
+		size_t len = (size_t)(round % 40);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		text[len] = '\0';
+		for (int t = FIELD_TEXT; t <= FIELD_KOMMUNE; t++) {
+			struct offer_field field;
+			char reason[128];
+			memset(&field, 0, sizeof field);
+			field.name = name;
+			field.type = (enum field_type)t;
+			field.choices = choices_forloeb;
+			field.nchoices = 3;
+			json_t *value = normalize_value(&field, text, reason, sizeof reason);
+			if (value && json_is_string(value) && t != FIELD_LONGTEXT && t != FIELD_TEXT) {
+				json_t *again = normalize_value(&field, json_string_value(value), reason,
+								sizeof reason);
+				if (!again || !json_equal(again, value))
+					fail_msg("%s \"%s\" -> \"%s\" is not a fixed point",
+						 field_type_name(field.type), text, json_string_value(value));
+				json_decref(again);
+			}
+			json_decref(value);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_email),    cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_cvr),      cmocka_unit_test(test_postnr),
 		cmocka_unit_test(test_kommune),  cmocka_unit_test(test_kommune_regions),
+		cmocka_unit_test(test_random_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
