@@ -136,6 +136,26 @@ static void print_wrapped(const char *text, const char *indent)
 	putchar('\n');
 }
 
+/* What skema-decide told the manager: the latest below-minimum notice per offer. */
+static void print_notices(sqlite3 *db, const char *only)
+{
+	sqlite3_stmt *stmt;
+	char detail[512];
+	if (sqlite3_prepare_v2(db,
+			       "SELECT detail FROM events WHERE id IN (SELECT MAX(id) FROM events"
+			       " WHERE event = 'below_minimum' GROUP BY substr(detail, 1, instr(detail, ':')))"
+			       " AND (?1 IS NULL OR detail LIKE ?1 || ':%') ORDER BY detail",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	if (only)
+		sqlite3_bind_text(stmt, 1, only, -1, SQLITE_STATIC);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const unsigned char *text = sqlite3_column_text(stmt, 0);
+		printf("Bemærk: %s.\n", msg_escape(detail, sizeof detail, text ? (const char *)text : ""));
+	}
+	sqlite3_finalize(stmt);
+}
+
 static const char *column(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, i);
@@ -227,6 +247,8 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 		status = review_exit_code(rc);
 		goto out;
 	}
+	if (!opt->json)
+		print_notices(db, only);
 	if (!opt->json) {
 		if (shown == 0)
 			printf("Ingen afgørelser afventer gennemsyn.\n");

@@ -95,7 +95,12 @@ test_expect_success 'a round below its minimum tells the manager, once in the lo
 	test_cmp expect actual &&
 	skema-decide --now 2021-09-15 small.db >out 2>err &&
 	test_grep "fewer than the minimum" err &&
-	test "$(sql small.db "SELECT COUNT(*) FROM events WHERE event = \"below_minimum\"")" = 1
+	test "$(sql small.db "SELECT COUNT(*) FROM events WHERE event = \"below_minimum\"")" = 1 &&
+	mkdir small && cp small.db small/skema.db &&
+	skema -C small review >out &&
+	test_grep "^Bemærk: test-frist: 2 egnede ansøgninger, færre end minimum 3" out &&
+	skema -C small review --offer test-rullende >out &&
+	! grep -q Bemærk out
 '
 
 test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
