@@ -362,8 +362,9 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 static int run_batch(struct pass *p, char **claims, size_t n, enum claim_state *state)
 {
 	struct chain ch;
+	/* Not started (no skema-ingest, no fork): no verdict on any file. */
 	if (chain_start(p, claims, n, &ch) < 0)
-		return EXIT_SOFTWARE;
+		return EXIT_TEMPFAIL;
 	FILE *out = fdopen(ch.out_fd, "r");
 	if (!out) {
 		close(ch.out_fd);
@@ -696,7 +697,7 @@ int runner_pass(struct runner *r)
 	 * next pass runs the later stages again (they are idempotent).
 	 */
 	if ((p.db || stage_path("store", store, sizeof store) == 0) &&
-	    (count > 0 || r->claimed > 0 || r->always_later))
+	    (count > 0 || r->claimed > 0 || r->always_later) && !(r->stop && *r->stop))
 		r->later_failed = later_stages(r) != 0;
 	if (r->deferred > 0 && result == 0)
 		result = EXIT_TEMPFAIL;

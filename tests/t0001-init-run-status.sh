@@ -164,6 +164,14 @@ test_expect_success 'run --json writes one object per file' '
 	jq -r .outcome log | grep -E "^(archived|quarantined)$"
 '
 
+if test_have script; then
+test_expect_success 'on a terminal: a progress bar with counts and rate' '
+	printf "not a form\n" >ws/inbox/tty.docx &&
+	script -qec "skema -C ws run --settle 0" /dev/null >tty.out &&
+	test_grep "\[#*\] 1/1 .*karantæne 1 .*filer/s" tty.out
+'
+fi
+
 test_expect_success 'our blank forms are stored and archived' '
 	cp "$SRC/forms/temaforloeb/blank.docx" "ws/inbox/temaforløb.docx" &&
 	cp "$SRC/forms/temaforloeb/blank.odt" "ws/inbox/temaforløb.odt" &&

@@ -31,8 +31,8 @@ test_expect_success 'watch processes files as they arrive' '
 	sleep 0.3 &&
 	: >ws/inbox/later/empty-2.docx &&
 	wait_for quarantined 2 &&
-	test_grep "empty-1.docx: quarantined" watch.log &&
-	test_grep "later/empty-2.docx: quarantined" watch.log
+	wait_for test_grep "empty-1.docx: quarantined" watch.log &&
+	wait_for test_grep "later/empty-2.docx: quarantined" watch.log
 '
 
 test_expect_success 'a second watch on the same workspace is refused clearly' '
@@ -47,6 +47,7 @@ test_expect_success 'a run beside the watch waits its turn and loses nothing' '
 	wait_for quarantined 7 &&
 	test -z "$(find ws/inbox -type f)" &&
 	test -z "$(ls ws/work)" &&
+	sleep 0.5 &&
 	test "$(cat run.log watch.log | grep -c "both-.*: quarantined")" -eq 5
 '
 
@@ -63,7 +64,7 @@ test_expect_success 'polling mode finds files without inotify' '
 	wait_for test_grep polling poll.err &&
 	: >ws/inbox/polled.docx &&
 	wait_for quarantined 8 &&
-	test_grep "polled.docx: quarantined" poll.log &&
+	wait_for test_grep "polled.docx: quarantined" poll.log &&
 	kill -TERM "$(cat poll.pid)" &&
 	wait_for gone "$(cat poll.pid)"
 '
@@ -81,6 +82,29 @@ test_expect_success 'retry sends a quarantined file through again, keeping its r
 	test "$new" != "$old" &&
 	test "$(echo "$new" | cut -d- -f1-2)" = "$(echo "$old" | cut -d- -f1-2)" &&
 	test -z "$(ls ws/work)"
+'
+
+test_expect_success 'setup: 40 forms for a watch in batches of 5' '
+	skema init big >/dev/null &&
+	printf "inbox.settle_seconds = 0\nrun.batch_size = 5\n" >>big/skema.conf &&
+	python3 "$SRC/tests/fault/make-drops.py" "$SRC/forms/temaforloeb/blank.docx" big/inbox 40 >manifest
+'
+
+test_expect_success 'SIGTERM in the middle of a batch: claimed files are safe, the next run finishes them' '
+	skema -C big watch >big.log 2>big.err &
+	pid=$! &&
+	wait_for test_grep ": archived" big.log &&
+	kill -TERM $pid &&
+	wait $pid &&
+	test_grep "watch: stopped" big.err &&
+	n=$(find big/inbox big/work big/archive big/quarantine -path big/archive/.objects -prune -o \
+		-type f ! -name ".*" ! -name "*.årsag.txt" -print | wc -l) &&
+	test $n = 40 &&
+	test $(ls big/archive | wc -l) -lt 32 &&
+	skema -C big run >rest.log 2>&1 &&
+	test $(( $(ls big/archive | wc -l) + $(ls big/quarantine | grep -vc "årsag.txt$") )) = 40 &&
+	test -z "$(ls big/work)" &&
+	test "$(sql big/skema.db "SELECT count(*) FROM submissions")" = 40
 '
 
 test_expect_success 'retry of an unknown id fails with 65' '
