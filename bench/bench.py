@@ -32,6 +32,8 @@ rows: the report says so), 64 usage, 70 internal error.
 import argparse
 import datetime
 import glob
+import hashlib
+import json
 import os
 import platform
 import re
@@ -231,7 +233,6 @@ def count_errors(path):
 def mean_fields(path):
     """Fields per record that has any: a sanity check that an extractor is
     not fast because it reads nothing."""
-    import json
     total = with_fields = 0
     with open(path, "rb") as f:
         for line in f:
@@ -268,7 +269,6 @@ def workload(b, n):
     stamp = os.path.join(d, ".generator")
     gen = os.path.join(ROOT, "bench", "workload.py")
     with open(gen, "rb") as f:
-        import hashlib
         digest = hashlib.sha256(f.read()).hexdigest()
     resave = 0
     if b.have("soffice") and not b.args.no_libreoffice:

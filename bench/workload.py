@@ -35,7 +35,6 @@ Exit codes: 0 done, 64 usage, 70 internal error (LibreOffice failed).
 """
 
 import argparse
-import hashlib
 import io
 import json
 import os
