@@ -122,9 +122,14 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
-# test_grep PATTERN FILE: like grep, but shows the file when it fails.
+# test_grep [-i] PATTERN FILE: like grep, but shows the file when it fails.
 test_grep() {
-	if grep -q -e "$1" "$2"; then
+	case_flag=
+	if test "$1" = -i; then
+		case_flag=-i
+		shift
+	fi
+	if grep -q $case_flag -e "$1" "$2"; then
 		return 0
 	fi
 	echo "test_grep: '$1' not found in $2:" >&2
