@@ -20,7 +20,9 @@
  *
  * Exit codes: 0 done, 64 usage, 70 internal error, 75 temporary (database
  * busy, disk full: retry later), 78 configuration (no database, bad
- * SKEMA_NOW).  A broken offer definition is a warning: the report goes on
+ * SKEMA_NOW).  A report that fails (a libharu error even in its plain
+ * rebuild, report_doc.c) does not stop the others: they are written, and
+ * the exit code is that of the first failure.  A broken offer definition is a warning: the report goes on
  * without that offer's capacity and deadline.
  */
 #include <dirent.h>
@@ -173,26 +175,30 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/* One report that cannot be made must not cost the others: go on, and
+	 * exit with the first failure at the end.  The failed offer keeps its
+	 * previous file. */
+	int failed = EXIT_DONE;
 	for (size_t i = 0; i < noffers; i++)
-		if ((status = write_offer(&ctx, offers[i], dir, suffix)) != EXIT_DONE)
-			goto out;
+		if ((rc = write_offer(&ctx, offers[i], dir, suffix)) != EXIT_DONE && failed == EXIT_DONE)
+			failed = rc;
 	if (!only) {
 		unsigned char *pdf = NULL;
 		size_t len = 0;
-		status = EXIT_SOFTWARE;
-		if (report_doc_overview(&ctx, offers, noffers, &pdf, &len) < 0)
-			goto out;
 		snprintf(path, sizeof path, "%s/oversigt%s.pdf", dir, suffix);
-		if (report_write_file(path, pdf, len) < 0) {
+		if (report_doc_overview(&ctx, offers, noffers, &pdf, &len) < 0) {
+			if (failed == EXIT_DONE)
+				failed = EXIT_SOFTWARE;
+		} else if (report_write_file(path, pdf, len) < 0) {
 			msg_syserror("%s", path);
-			free(pdf);
-			status = EXIT_TEMPFAIL;
-			goto out;
+			if (failed == EXIT_DONE)
+				failed = EXIT_TEMPFAIL;
+		} else {
+			msg_debug("wrote %s", path);
 		}
 		free(pdf);
-		msg_debug("wrote %s", path);
 	}
-	status = EXIT_DONE;
+	status = failed;
 out:
 	if (ctx.db) {
 		sqlite3_exec(ctx.db, "COMMIT", NULL, NULL, NULL);
@@ -245,6 +251,7 @@ static int write_offer(const struct report_context *ctx, const struct report_off
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	char path[PATH_MAX];
+	int status = EXIT_DONE;
 
 	if (!safe_name(o->id)) {
 		char shown[128];
@@ -252,20 +259,21 @@ static int write_offer(const struct report_context *ctx, const struct report_off
 			 msg_escape(shown, sizeof shown, o->id));
 		return EXIT_DONE;
 	}
-	if (report_doc_offer(ctx, o, &pdf, &len) < 0)
-		return EXIT_SOFTWARE;
+	/* The CSV needs no libharu: it is written even when the PDF cannot be. */
 	snprintf(path, sizeof path, "%s/%s%s.pdf", dir, o->id, suffix);
-	if (report_write_file(path, pdf, len) < 0) {
+	if (report_doc_offer(ctx, o, &pdf, &len) < 0) {
+		status = EXIT_SOFTWARE;
+	} else if (report_write_file(path, pdf, len) < 0) {
 		msg_syserror("%s", path);
-		free(pdf);
-		return EXIT_TEMPFAIL;
+		status = EXIT_TEMPFAIL;
+	} else {
+		msg_debug("wrote %s", path);
 	}
 	free(pdf);
-	msg_debug("wrote %s", path);
 	snprintf(path, sizeof path, "%s/%s%s.csv", dir, o->id, suffix);
-	if (report_write_ranked_csv(ctx->db, o->id, &ctx->scope, path) < 0)
-		return EXIT_TEMPFAIL;
-	return EXIT_DONE;
+	if (report_write_ranked_csv(ctx->db, o->id, &ctx->scope, path) < 0 && status == EXIT_DONE)
+		status = EXIT_TEMPFAIL;
+	return status;
 }
 
 /*

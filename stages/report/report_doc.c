@@ -454,8 +454,28 @@ static void offer_charts(struct report_pdf *p, const struct report_offer *o,
 			     "Antal ansøgninger");
 }
 
-int report_doc_offer(const struct report_context *ctx, const struct report_offer *o,
-		     unsigned char **out, size_t *len)
+/* The note at the top of a report rebuilt after a libharu error. */
+static void plain_note(struct report_pdf *p, HPDF_STATUS error)
+{
+	char text[512];
+	snprintf(text, sizeof text,
+		 "Bemærk: Dette er en forenklet udgave af rapporten. Første forsøg på at danne den "
+		 "mislykkedes (fejl 0x%04X i PDF-biblioteket libharu), så diagrammerne er udeladt, "
+		 "og tegn uden for det almindelige vesteuropæiske tegnsæt vises som ?. Tallene og "
+		 "listerne er fuldstændige.",
+		 (unsigned)error);
+	report_pdf_paragraph(p, 1, text);
+}
+
+/*
+ * One offer's report.  first_error is 0 on the first attempt; on the
+ * rebuild after a libharu error it is that error, and the report is plain
+ * (report_pdf_begin), without charts, and says so at the top.  Returns 0,
+ * or -1: *haru is the libharu error when there was one (nothing printed),
+ * else 0 and a message was printed.
+ */
+static int build_offer(const struct report_context *ctx, const struct report_offer *o,
+		       HPDF_STATUS first_error, unsigned char **out, size_t *len, HPDF_STATUS *haru)
 {
 	struct report_pdf p;
 	struct report_counts outcomes = {NULL, 0}, criteria = {NULL, 0};
@@ -464,9 +484,11 @@ int report_doc_offer(const struct report_context *ctx, const struct report_offer
 
 	footer_text(ctx, footer, sizeof footer);
 	snprintf(text, sizeof text, "Statusrapport · %s", offer_title(o));
-	if (report_pdf_begin(&p, text, footer) < 0)
+	if (report_pdf_begin(&p, text, footer, first_error != 0) < 0)
 		goto out;
 	report_pdf_heading(&p, 1, offer_title(o));
+	if (first_error)
+		plain_note(&p, first_error);
 	snprintf(text, sizeof text, "Statusrapport for tilbuddet %s. Udvælgelse: %s.", o->id,
 		 o->def ? policy_label(o->def->policy) : "ukendt");
 	report_pdf_paragraph(&p, 0, text);
@@ -482,13 +504,17 @@ int report_doc_offer(const struct report_context *ctx, const struct report_offer
 	report_pdf_heading(&p, 2, "Tallene");
 	numbers_table(&p, o);
 
-	report_pdf_keep(&p, 260); /* the heading with the first chart */
+	if (!first_error)
+		report_pdf_keep(&p, 260); /* the heading with the first chart */
 	report_pdf_heading(&p, 2, "Diagrammer");
 	if (outcome_counts(o, &outcomes) < 0 || criteria_counts(o, &criteria) < 0) {
 		msg_error("out of memory");
 		goto out;
 	}
-	offer_charts(&p, o, &outcomes, &criteria);
+	if (first_error)
+		report_pdf_paragraph(&p, 0, "Diagrammerne er udeladt i denne udgave af rapporten.");
+	else
+		offer_charts(&p, o, &outcomes, &criteria);
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
@@ -503,10 +529,36 @@ int report_doc_offer(const struct report_context *ctx, const struct report_offer
 		goto out;
 	result = 0;
 out:
+	*haru = result < 0 ? p.error : 0;
 	report_counts_release(&outcomes);
 	report_counts_release(&criteria);
 	report_pdf_release(&p);
 	return result;
+}
+
+/*
+ * style.md: after a libharu error, build the PDF again from the start (one
+ * error spoils the document).  The second attempt leaves out what is most
+ * likely to have caused it (the charts, the rarer characters) and says so;
+ * only when that fails too is there no report.
+ */
+int report_doc_offer(const struct report_context *ctx, const struct report_offer *o,
+		     unsigned char **out, size_t *len)
+{
+	HPDF_STATUS first = 0, second = 0;
+	if (build_offer(ctx, o, 0, out, len, &first) == 0)
+		return 0;
+	if (!first)
+		return -1;
+	msg_warn("%s: libharu error 0x%04x while drawing the report; building it again, plain",
+		 o->id, (unsigned)first);
+	if (build_offer(ctx, o, first, out, len, &second) == 0)
+		return 0;
+	if (second)
+		msg_error("%s: libharu error 0x%04x also in the plain report; no report for this "
+			  "offer",
+			  o->id, (unsigned)second);
+	return -1;
 }
 
 /* --- the overview --------------------------------------------------------- */
@@ -609,8 +661,9 @@ static long count_failed(const struct report_context *ctx)
 	return n;
 }
 
-int report_doc_overview(const struct report_context *ctx, struct report_offer *const *offers,
-			size_t count, unsigned char **out, size_t *len)
+static int build_overview(const struct report_context *ctx, struct report_offer *const *offers,
+			  size_t count, HPDF_STATUS first_error, unsigned char **out, size_t *len,
+			  HPDF_STATUS *haru)
 {
 	static const double widths[] = {0.25, 0.14, 0.1, 0.1, 0.1, 0.1, 0.1, 0.11};
 	static const char *const header[] = {"Tilbud",	     "Frist",	      "Mod- taget",
@@ -633,9 +686,12 @@ int report_doc_overview(const struct report_context *ctx, struct report_offer *c
 		goto out;
 	}
 	footer_text(ctx, footer, sizeof footer);
-	if (report_pdf_begin(&p, "Samlet statusrapport for alle tilbud", footer) < 0)
+	if (report_pdf_begin(&p, "Samlet statusrapport for alle tilbud", footer, first_error != 0) <
+	    0)
 		goto out;
 	report_pdf_heading(&p, 1, "Samlet statusrapport for alle tilbud");
+	if (first_error)
+		plain_note(&p, first_error);
 	scope_text(ctx, text, sizeof text);
 	report_pdf_paragraph(&p, 0, text);
 
@@ -728,15 +784,18 @@ int report_doc_overview(const struct report_context *ctx, struct report_offer *c
 	}
 	report_pdf_table_end(&p);
 
-	report_pdf_keep(&p, 260); /* the heading with the first chart */
-	report_pdf_heading(&p, 2, "Diagrammer");
-	report_pdf_stacked_chart(&p, "Udfald pr. tilbud", count, labels, 5, series, values);
-	report_pdf_time_chart(&p, "Modtagne ansøgninger over tid, alle tilbud", &per_day, NULL, NULL);
-	report_pdf_bar_chart(&p, "Ansøgere efter region (ud fra kommunen)", &regions,
-			     "Antal ansøgninger");
-	report_pdf_bar_chart(&p, "Ansøgere efter type", &types, "Antal ansøgninger");
-	report_pdf_bar_chart(&p, "Kriterier, der oftest ikke var opfyldt", &criteria,
-			     "Antal ansøgninger");
+	if (!first_error) {
+		report_pdf_keep(&p, 260); /* the heading with the first chart */
+		report_pdf_heading(&p, 2, "Diagrammer");
+		report_pdf_stacked_chart(&p, "Udfald pr. tilbud", count, labels, 5, series, values);
+		report_pdf_time_chart(&p, "Modtagne ansøgninger over tid, alle tilbud", &per_day,
+				      NULL, NULL);
+		report_pdf_bar_chart(&p, "Ansøgere efter region (ud fra kommunen)", &regions,
+				     "Antal ansøgninger");
+		report_pdf_bar_chart(&p, "Ansøgere efter type", &types, "Antal ansøgninger");
+		report_pdf_bar_chart(&p, "Kriterier, der oftest ikke var opfyldt", &criteria,
+				     "Antal ansøgninger");
+	}
 
 	report_pdf_heading(&p, 2, "Åbent arbejde: afventer gennemgang");
 	if (review_queue(&p, ctx, &listed) < 0)
@@ -751,6 +810,7 @@ int report_doc_overview(const struct report_context *ctx, struct report_offer *c
 oom:
 	msg_error("out of memory");
 out:
+	*haru = result < 0 ? p.error : 0;
 	free(labels);
 	free(values);
 	report_counts_release(&per_day);
@@ -759,4 +819,23 @@ out:
 	report_counts_release(&criteria);
 	report_pdf_release(&p);
 	return result;
+}
+
+/* The overview, rebuilt once after a libharu error like report_doc_offer(). */
+int report_doc_overview(const struct report_context *ctx, struct report_offer *const *offers,
+			size_t count, unsigned char **out, size_t *len)
+{
+	HPDF_STATUS first = 0, second = 0;
+	if (build_overview(ctx, offers, count, 0, out, len, &first) == 0)
+		return 0;
+	if (!first)
+		return -1;
+	msg_warn("overview: libharu error 0x%04x while drawing it; building it again, plain",
+		 (unsigned)first);
+	if (build_overview(ctx, offers, count, first, out, len, &second) == 0)
+		return 0;
+	if (second)
+		msg_error("overview: libharu error 0x%04x also in the plain report; no overview",
+			  (unsigned)second);
+	return -1;
 }

@@ -11,7 +11,9 @@
  * boundary, because MeasureText without word wrap can split a character
  * (1.5); a path is always stroked or filled before text is drawn (1.7).
  * Errors do not longjmp: the handler records the first one and
- * report_pdf_finish() refuses to hand out a document that had one.
+ * report_pdf_finish() refuses to hand out a document that had one; the
+ * caller then builds the document once more from the start in plain mode
+ * (report_doc.c), because one libharu error spoils the whole document.
  */
 #include <limits.h>
 #include <math.h>
@@ -59,7 +61,18 @@ static int font_has(uint32_t cp)
 	return 0;
 }
 
-char *report_pdf_clean(const char *text, char *out, size_t size)
+/*
+ * The plain repertoire of a report rebuilt after a libharu error: printable
+ * ASCII and Latin-1 (æ ø å é ü « » and the like), nothing that needs more
+ * of the font than the most common glyphs.
+ */
+static int plain_has(uint32_t cp)
+{
+	return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xFF);
+}
+
+/* report_pdf_clean(), or with plain set, down to plain_has() with "?" and "...". */
+static char *clean_text(const char *text, char *out, size_t size, int plain)
 {
 	size_t used = 0;
 	const char *p = text ? text : "";
@@ -76,13 +89,15 @@ char *report_pdf_clean(const char *text, char *out, size_t size)
 		}
 		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
 			cp = ' ';
+		else if (plain && !plain_has(cp))
+			cp = '?';
 		else if (!font_has(cp))
 			cp = 0xFFFD;
 		len = utf8_encode(cp, buf);
 		/* Keep room for "…" (3 bytes) and the NUL. */
 		if (used + len + 4 > size) {
 			if (used + 4 <= size) {
-				memcpy(out + used, "\xE2\x80\xA6", 3);
+				memcpy(out + used, plain ? "..." : "\xE2\x80\xA6", 3);
 				used += 3;
 			}
 			break;
@@ -93,6 +108,23 @@ char *report_pdf_clean(const char *text, char *out, size_t size)
 	}
 	out[used] = '\0';
 	return out;
+}
+
+char *report_pdf_clean(const char *text, char *out, size_t size)
+{
+	return clean_text(text, out, size, 0);
+}
+
+/* Cleans text for this document: plain when it is a rebuild after an error. */
+static char *clean_for(const struct report_pdf *p, const char *text, char *out, size_t size)
+{
+	return clean_text(text, out, size, p->plain);
+}
+
+/* The mark of a cut text; both are 3 bytes. */
+static const char *ellipsis(const struct report_pdf *p)
+{
+	return p->plain ? "..." : "\xE2\x80\xA6";
 }
 
 static void error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -125,7 +157,7 @@ static void put_text(struct report_pdf *p, HPDF_Font font, double size, double x
 		     int align, const char *text)
 {
 	char clean[MAX_TEXT];
-	report_pdf_clean(text, clean, sizeof clean);
+	clean_for(p, text, clean, sizeof clean);
 	double w = text_width(font, size, clean, strlen(clean));
 	if (align == 1)
 		x -= w;
@@ -150,16 +182,16 @@ static void put_label(struct report_pdf *p, double size, double x, double y, dou
 {
 	char clean[512];
 	size_t len;
-	report_pdf_clean(text, clean, sizeof clean - 4);
+	clean_for(p, text, clean, sizeof clean - 4);
 	len = strlen(clean);
 	if (text_width(p->regular, size, clean, len) > max_width) {
-		double ellipsis = text_width(p->regular, size, "\xE2\x80\xA6", 3);
-		while (len > 0 && text_width(p->regular, size, clean, len) + ellipsis > max_width) {
+		double cut = text_width(p->regular, size, ellipsis(p), 3);
+		while (len > 0 && text_width(p->regular, size, clean, len) + cut > max_width) {
 			len--;
 			while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80)
 				len--;
 		}
-		memcpy(clean + len, "\xE2\x80\xA6", 4);
+		memcpy(clean + len, ellipsis(p), 4);
 	}
 	put_text(p, p->regular, size, x, y, 1, clean);
 }
@@ -233,11 +265,12 @@ static int load_font(struct report_pdf *p, const char *relative, const char *fal
 	return *font ? 0 : -1;
 }
 
-int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer)
+int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer, int plain)
 {
 	memset(p, 0, sizeof *p);
-	report_pdf_clean(title, p->title, sizeof p->title);
-	report_pdf_clean(footer, p->footer, sizeof p->footer);
+	p->plain = plain;
+	clean_for(p, title, p->title, sizeof p->title);
+	clean_for(p, footer, p->footer, sizeof p->footer);
 	p->pdf = HPDF_New(error_handler, p);
 	if (!p->pdf) {
 		msg_error("out of memory for a PDF");
@@ -344,7 +377,7 @@ void report_pdf_heading(struct report_pdf *p, int level, const char *text)
 	char clean[MAX_TEXT];
 	int rest;
 
-	report_pdf_clean(text, clean, sizeof clean);
+	clean_for(p, text, clean, sizeof clean);
 	/* A heading never ends a page: keep room for a few lines after it. */
 	if (p->y < PAGE_H - MARGIN_T - 1)
 		p->y -= before;
@@ -361,7 +394,7 @@ void report_pdf_paragraph(struct report_pdf *p, int bold, const char *text)
 	int rest;
 	HPDF_Font font = bold ? p->bold : p->regular;
 
-	report_pdf_clean(text, clean, sizeof clean);
+	clean_for(p, text, clean, sizeof clean);
 	need(p, BODY_SIZE * 1.4);
 	struct line_ctx l = {.p = p, .font = font, .size = BODY_SIZE, .x = MARGIN_L,
 			     .y = p->y - BODY_SIZE, .leading = BODY_SIZE * 1.4};
@@ -416,13 +449,13 @@ static void draw_wrapped(struct report_pdf *p, HPDF_Font font, double size, doub
 		size_t len = w->len[i] < sizeof buf - 4 ? w->len[i] : sizeof buf - 4;
 		memcpy(buf, w->line[i], len);
 		if (i == w->count - 1 && w->rest) {
-			double ellipsis = text_width(font, size, "\xE2\x80\xA6", 3);
-			while (len > 0 && text_width(font, size, buf, len) + ellipsis > width) {
+			double cut = text_width(font, size, ellipsis(p), 3);
+			while (len > 0 && text_width(font, size, buf, len) + cut > width) {
 				len--;
 				while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
 					len--;
 			}
-			memcpy(buf + len, "\xE2\x80\xA6", 3);
+			memcpy(buf + len, ellipsis(p), 3);
 			len += 3;
 		}
 		buf[len] = '\0';
@@ -504,7 +537,7 @@ static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4
 static void clean_cells(struct report_pdf *p, const char *const *in, char out[][MAX_TEXT / 4])
 {
 	for (int i = 0; i < p->ncols; i++)
-		report_pdf_clean(in[i] ? in[i] : "", out[i], MAX_TEXT / 4);
+		clean_for(p, in[i] ? in[i] : "", out[i], MAX_TEXT / 4);
 }
 
 void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *widths,
@@ -535,7 +568,7 @@ void report_pdf_table_row_note(struct report_pdf *p, const char *const *cells_in
 	char note[MAX_TEXT];
 
 	clean_cells(p, cells_in, cells);
-	report_pdf_clean(note_in, note, sizeof note);
+	clean_for(p, note_in, note, sizeof note);
 	if (need(p, cells_height(p, p->regular, cells) + note_height(p, note, note_lines))) {
 		/* Continued on a new page: the header again. */
 		clean_cells(p, (const char *const *)p->header, head);
@@ -926,7 +959,7 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 	double lx = MARGIN_L;
 	for (size_t j = 0; j < nseries; j++) {
 		char clean[128];
-		report_pdf_clean(series_labels[j], clean, sizeof clean);
+		clean_for(p, series_labels[j], clean, sizeof clean);
 		double w = text_width(p->regular, SMALL_SIZE, clean, strlen(clean));
 		if (lx + 14 + w > MARGIN_L + TEXT_W) {
 			lx = MARGIN_L;
@@ -971,11 +1004,8 @@ int report_pdf_finish(struct report_pdf *p, unsigned char **out, size_t *len)
 	*len = 0;
 	if (!p->error)
 		HPDF_SaveToStream(p->pdf);
-	if (p->error) {
-		msg_error("libharu error 0x%04x (detail %u) while drawing the report",
-			  (unsigned)p->error, (unsigned)p->detail);
+	if (p->error)
 		return -1;
-	}
 	HPDF_UINT32 size = HPDF_GetStreamSize(p->pdf);
 	unsigned char *data = malloc(size ? size : 1);
 	if (!data) {

@@ -32,6 +32,7 @@ struct report_pdf {
 	int pages;
 	HPDF_STATUS error;   /* the first libharu error, 0 when none */
 	HPDF_STATUS detail;
+	int plain;           /* a rebuild after an error: Latin-1 text only (report_pdf_begin) */
 	char title[256];     /* running header */
 	char footer[512];    /* running footer, left */
 	/* the open table */
@@ -41,8 +42,14 @@ struct report_pdf {
 	int rows_on_page;
 };
 
-/* Starts a document with its first page.  Returns 0, or -1 with a message printed. */
-int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer);
+/*
+ * Starts a document with its first page.  With plain set, every text is
+ * cut down to printable ASCII and Latin-1 (others become "?", a cut ends
+ * with "..."): the second attempt after a libharu error, which avoids the
+ * rarer glyphs of the font.  Returns 0, or -1: p->error holds the libharu
+ * error, or, when it is 0, a message was printed.
+ */
+int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer, int plain);
 /* Frees everything; accepts a document that failed to begin. */
 void report_pdf_release(struct report_pdf *p);
 
@@ -93,7 +100,12 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 			      const char *const *row_labels, size_t nseries,
 			      const char *const *series_labels, const long *values);
 
-/* Writes the PDF into memory: *out (caller frees), *len.  Returns 0 or -1 with a message. */
+/*
+ * Writes the PDF into memory: *out (caller frees), *len.  Returns 0, or -1:
+ * after a libharu error anywhere in the document p->error holds it and
+ * nothing was printed (the caller may rebuild the document, style.md: one
+ * error spoils it); with p->error 0 a message was printed.
+ */
 int report_pdf_finish(struct report_pdf *p, unsigned char **out, size_t *len);
 
 /*
