@@ -221,6 +221,130 @@ static void test_hostile_text(void **state)
 	pdf_doc_free(doc);
 }
 
+/* The text of page `page` of the PDF in data, by pdftotext (caller frees). */
+static char *page_text(const unsigned char *data, size_t len, int page)
+{
+	char path[] = "/tmp/test_pdf_XXXXXX", cmd[256];
+	int fd = mkstemp(path);
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof cmd, "pdftotext -layout -f %d -l %d %s - 2>/dev/null", page, page, path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	strbuf_init(&sb, 0);
+	strbuf_puts(&sb, "");
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+		strbuf_append(&sb, buf, n);
+	pclose(p);
+	unlink(path);
+	return strbuf_detach(&sb);
+}
+
+/* The last non-blank line before the footer ("Side X af Y") of a page's text. */
+static void last_body_line(const char *text, char *out, size_t size)
+{
+	const char *end = strstr(text, "Side ");
+	const char *p = end ? end : text + strlen(text);
+	out[0] = '\0';
+	/* Back over the footer's own line, then to the previous non-blank one. */
+	while (p > text && p[-1] != '\n')
+		p--;
+	while (p > text) {
+		const char *line_end = p - 1, *line = line_end;
+		while (line > text && line[-1] != '\n')
+			line--;
+		const char *q = line;
+		while (q < line_end && (*q == ' ' || *q == '\f'))
+			q++;
+		/* Skip blank lines and the footer's left text. */
+		if (q < line_end && !memmem(line, (size_t)(line_end - line), "Edisonsvej", 10)) {
+			snprintf(out, size, "%.*s", (int)(line_end - q), q);
+			return;
+		}
+		p = line;
+	}
+}
+
+static void test_no_stranded_heading(void **state)
+{
+	(void)state;
+	/* Push a heading down the page a line at a time: it must never end a page. */
+	for (int lines = 30; lines < 75; lines++) {
+		struct pdf_doc *doc = pdf_doc_new();
+		unsigned char *pdf = NULL;
+		size_t len = 0;
+		char err[256], last[512];
+
+		assert_int_equal(pdf_set_footer(doc, "Edisonsvej"), 0);
+		for (int i = 0; i < lines; i++) {
+			char line[64];
+			snprintf(line, sizeof line, "Linje %d", i);
+			assert_int_equal(pdf_paragraph(doc, 0, line), 0);
+		}
+		assert_int_equal(pdf_heading(doc, 2, "Overskriften"), 0);
+		assert_int_equal(pdf_paragraph(doc, 0, "Første linje efter overskriften, som er lang nok til at "
+							"fylde mere end en enkelt linje på siden, så der er to linjer at holde "
+							"sammen med overskriften."), 0);
+		if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+			fail_msg("render: %s", err);
+		for (int page = 1; page <= pdf_doc_pages(doc); page++) {
+			char *text = page_text(pdf, len, page);
+			last_body_line(text, last, sizeof last);
+			if (strstr(last, "Overskriften"))
+				fail_msg("%d lines: the heading ends page %d", lines, page);
+			free(text);
+		}
+		free(pdf);
+		pdf_doc_free(doc);
+	}
+}
+
+static void test_table_rows_whole(void **state)
+{
+	(void)state;
+	struct pdf_doc *doc = pdf_doc_new();
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char err[256];
+	const double widths[2] = {1, 3};
+	const char *head[2] = {"Nr", "Tekst"};
+
+	assert_int_equal(pdf_paragraph(doc, 0, "Indledning"), 0);
+	assert_int_equal(pdf_table_begin(doc, 2, widths), 0);
+	assert_int_equal(pdf_table_row(doc, 1, head), 0);
+	for (int i = 0; i < 70; i++) {
+		char nr[16], text[128];
+		snprintf(nr, sizeof nr, "R%02d", i);
+		snprintf(text, sizeof text, "begynd%02d\nmidt%02d\nslut%02d", i, i, i);
+		const char *cells[2] = {nr, text};
+		assert_int_equal(pdf_table_row(doc, 0, cells), 0);
+	}
+	pdf_table_end(doc);
+	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	assert_true(pdf_doc_pages(doc) >= 3);
+	for (int page = 1; page <= pdf_doc_pages(doc); page++) {
+		char *text = page_text(pdf, len, page);
+		if (!strstr(text, "Nr") || !strstr(text, "Tekst"))
+			fail_msg("page %d has no header row", page);
+		for (int i = 0; i < 70; i++) {
+			char a[16], b[16];
+			snprintf(a, sizeof a, "begynd%02d", i);
+			snprintf(b, sizeof b, "slut%02d", i);
+			if (!!strstr(text, a) != !!strstr(text, b))
+				fail_msg("row %d is split at page %d", i, page);
+		}
+		free(text);
+	}
+	free(pdf);
+	pdf_doc_free(doc);
+}
+
 int main(void)
 {
 	/* The fonts live in the source tree, where unit tests run. */
@@ -234,6 +358,8 @@ int main(void)
 		cmocka_unit_test(test_id_differs_by_seed),
 		cmocka_unit_test(test_flow_over_pages),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_no_stranded_heading),
+		cmocka_unit_test(test_table_rows_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
