@@ -13,6 +13,16 @@ for doc in "$D"/*.docx "$D"/*.docm "$D"/*.odt "$D"/*.fodt "$D"/*.xml; do
 	"
 done
 
+# Documents LibreOffice wrote from those fixtures (fixtures/extract/lo/README).
+L=$FIXTURES/extract/lo
+for doc in "$L"/*.docx "$L"/*.odt; do
+	name=$(basename "$doc")
+	test_expect_success "fields of LibreOffice's $name" "
+		(cd '$L' && skema-extract --inspect --forms '$SRC/forms' '$name') >actual &&
+		test_cmp '$doc.expected' actual
+	"
+done
+
 # The checks below restate single facts from the listings, so a wrong
 # expected file cannot hide them.
 field() { # FILE NAME -> the line of field NAME

@@ -489,7 +489,11 @@ static void fld_finish(struct docx_walk *walk)
 		goto out;
 	}
 	extract_tidy(&f->text);
-	const char *name = f->name ? f->name : "";
+	/* LibreOffice names fields it exports __Fieldmark__N: no one chose that name. */
+	const char *name = f->name && strncmp(f->name, "__Fieldmark__", 13) != 0 ? f->name : "";
+	/* LibreOffice exports a control still showing Word's placeholder as FILLIN text. */
+	if (extract_is_placeholder(strbuf_str(&f->text)))
+		strbuf_reset(&f->text);
 	if (strcasecmp(word, "FORMCHECKBOX") == 0 || (f->has_ffdata && f->ff_checkbox)) {
 		int state = f->ff_checked >= 0 ? f->ff_checked : f->ff_default >= 0 ? f->ff_default : 0;
 		field = extract_add_field(scan, name, "checkbox", state ? "1" : "0", "legacy-field");
