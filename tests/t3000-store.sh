@@ -203,6 +203,9 @@ test_expect_success 'an old v1 database is migrated and keeps its numbers' '
 	sql old.db "SELECT offer_id, received, selected FROM offer_summary ORDER BY offer_id" >actual &&
 	printf "raadgivningsforloeb|1|1\ntemaforloeb|1|0\n" >expect &&
 	test_cmp expect actual &&
+	sql old.db "SELECT outcome, current FROM decisions ORDER BY id" >actual &&
+	printf "venteliste|0\nbevilget|1\n" >expect &&
+	test_cmp expect actual &&
 	sql old.db "PRAGMA integrity_check" >actual &&
 	echo ok >expect &&
 	test_cmp expect actual

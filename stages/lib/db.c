@@ -113,6 +113,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE submissions ADD COLUMN stored_at TEXT;"
 	"ALTER TABLE submissions ADD COLUMN withdrawn_at TEXT;"
 	"CREATE INDEX submissions_applicant ON submissions(offer_id, applicant_key);"
+	/* Version 1 did not enforce one current decision: the latest one stands. */
+	"UPDATE decisions SET current = 0 WHERE current = 1 AND id NOT IN"
+	"  (SELECT MAX(id) FROM decisions WHERE current = 1 GROUP BY submission_id);"
 	"CREATE UNIQUE INDEX decisions_one_current ON decisions(submission_id) WHERE current = 1;"
 	"CREATE INDEX events_submission ON events(submission_id);"
 	/* The decision that stands for each submission, with its case. */
