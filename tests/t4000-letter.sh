@@ -242,6 +242,27 @@ test_expect_success 'bad input: an unknown submission and a line without an id g
 	test_grep "submission 999: not in the database" err
 '
 
+test_expect_success 'review sheet: fields raw and normalised with source, criteria, proposal, duplicates' '
+	mkrec 1 temaforloeb 2026-03-04T10:00:00+01:00 eligible "$(kommune_fields Vejle)" "$TEMA_OK" |
+		jq -c ".id = \"20260304-000000-dublet-1\" | .original_name = \"kopi.docx\"" >dup &&
+	skema-store ws/skema.db <dup >dupout &&
+	test "$(jq -r .submission.status dupout)" = duplicate &&
+	echo "{\"submission_id\": 1}" | skema-letter -d ws/skema.db -o review --review-sheets >rout &&
+	test "$(jq -r "select(.kind == \"review\") | .path" rout)" = review/2026-000001-gennemgang.pdf &&
+	flat review/2026-000001-gennemgang.pdf >t &&
+	has_text "Gennemgang af ansøgning 2026-000001" t &&
+	has_text "Foreslået afgørelse" t &&
+	has_text "$(label blocks/kommune forvaltning)" t &&
+	has_text "indholdskontrol" t &&
+	has_text "Børne- og Familieforvaltningen" t &&
+	has_text "✓ opfyldt" t &&
+	has_text "✗ ikke opfyldt" t &&
+	has_text "$(criterion temaforloeb motivation fail)" t &&
+	has_text "Dubletter og andre versioner" t &&
+	has_text "dublet af denne" t &&
+	has_text "kopi.docx" t
+'
+
 test_expect_success 'a libharu error (no sRGB profile): the letter is rebuilt without the PDF/A extras, with a warning' '
 	echo "{\"submission_id\": 1}" >one &&
 	SKEMA_ICC=$PWD/no-such.icc skema-letter -d ws/skema.db -o noicc <one >out4 2>err &&
