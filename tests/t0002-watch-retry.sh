@@ -93,6 +93,7 @@ test_expect_success 'setup: 40 forms for a watch in batches of 5' '
 test_expect_success 'SIGTERM in the middle of a batch: claimed files are safe, the next run finishes them' '
 	skema -C big watch >big.log 2>big.err &
 	pid=$! &&
+	echo $pid >big.pid &&
 	wait_for test_grep ": archived" big.log &&
 	kill -TERM $pid &&
 	wait $pid &&
@@ -111,5 +112,10 @@ test_expect_success 'retry of an unknown id fails with 65' '
 	test_expect_code 65 skema -C ws retry 20200101-000000-000000000000-1 2>err &&
 	test_grep "not in quarantine" err
 '
+
+# A failed step must not leave a watch running on this scratch directory.
+for f in "$TRASH"/*.pid; do
+	test -f "$f" && kill "$(cat "$f")" 2>/dev/null
+done
 
 test_done
