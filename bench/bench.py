@@ -246,6 +246,66 @@ def mean_fields(path):
     return total / with_fields if with_fields else 0.0
 
 
+def canon(x):
+    """A value as text, for comparing: 1 == True == "1", whitespace collapsed."""
+    if isinstance(x, bool):
+        return str(int(x))
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return " ".join(str(x).split())
+
+
+def agreement(b, n, wl, extracted):
+    """How many filled fields the extractor read exactly as the generator
+    wrote them (values.jsonl), per writer; mismatches go to a log file."""
+    path = os.path.join(wl, "values.jsonl")
+    if not os.path.exists(path):
+        return
+    want = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            want[r["file"]] = r
+    kinds = {}
+    for r in manifest(wl):
+        kinds[os.path.basename(r["path"])] = ("LibreOffice re-save (%s)" % r["format"]) if r["detail"] == "resaved" \
+            else "%s (%s)" % (r["writer"], r["format"])
+    stats = {}
+    bad = []
+    with open(extracted, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            name = os.path.basename(rec.get("original_name") or rec.get("path") or "")
+            exp = want.get(name)
+            if not exp:
+                continue
+            st = stats.setdefault(kinds.get(name, "?"), [0, 0, 0, 0])
+            st[0] += 1
+            if (rec.get("form") or {}).get("id") == exp["form"]:
+                st[3] += 1
+            fields = rec.get("fields") or {}
+            for field, value in exp["values"].items():
+                st[1] += 1
+                got = (fields.get(field) or {}).get("value")
+                if got is not None and canon(got) == canon(value):
+                    st[2] += 1
+                elif len(bad) < 500:
+                    bad.append("%s\t%s\t%s\twant %r\tgot %r" % (name, kinds.get(name), field, value, got))
+    log = os.path.join(b.work, "mismatches-%d.txt" % n)
+    with open(log, "w", encoding="utf-8") as f:
+        f.write("\n".join(bad) + ("\n" if bad else ""))
+    total = [0, 0, 0, 0]
+    for kind in sorted(stats):
+        st = stats[kind]
+        total = [a + c for a, c in zip(total, st)]
+        b.add("agreement", [kind, n, st[0], "%d of %d" % (st[3], st[0]), "%d of %d" % (st[2], st[1]),
+                            "%.1f %%" % (100.0 * st[2] / st[1]) if st[1] else "-"])
+    if total[1]:
+        b.add("agreement", ["**all**", n, total[0], "%d of %d" % (total[3], total[0]),
+                            "%d of %d" % (total[2], total[1]), "**%.1f %%**" % (100.0 * total[2] / total[1])])
+        b.figures[("agreement", n)] = 100.0 * total[2] / total[1]
+
+
 def rm_db(path):
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
@@ -384,6 +444,7 @@ def stage_batch(b, n, wl, state):
             extra = "%d records, %d with error" % (count_lines(out), count_errors(out))
             if stage == "extract":
                 extra += ", %.1f fields per form read" % mean_fields(out)
+                agreement(b, n, wl, out)
         row(stage, sec, rss, runs, rc, n, extra)
         state[stage + "_in"] = prev
         if stage == "extract" and not rc and "--no-sandbox" in b.help_text([prog]):
@@ -1029,6 +1090,12 @@ def main(argv):
     md.append("\n## Each stage, one process per batch\n")
     md.append("Median wall time of the runs counted; forms/s = forms in the batch / time; RSS is the peak.\n")
     md.append(table(["stage", "forms", "median s", "forms/s", "peak RSS MB", "runs", "output"], b.rows.get("batch", [])))
+    md.append("\n## Extraction: fields read right\n")
+    md.append("Every filled field of every readable form, compared with the value the generator wrote "
+              "(bench/work/values.jsonl; long text with whitespace collapsed). Speed means nothing if the "
+              "fields are wrong. Mismatches: bench/work/mismatches-N.txt.\n")
+    md.append(table(["written by", "forms", "records", "form identified", "fields read right", "share"],
+                    b.rows.get("agreement", [["-", "-", "-", "-", "skipped: skema-extract not measured", "-"]])))
     md.append("\n## Baselines, one process per batch, same input\n")
     md.append(table(["baseline", "forms", "median s", "forms/s", "peak RSS MB", "runs"], b.rows.get("baseline-batch", [])))
     md.append("\n## One process per form (a sample of %d-form workload)\n" % max(sizes))

@@ -10,7 +10,10 @@ not eligible (one eligibility criterion fails), a few broken files (empty,
 truncated, legacy .doc, PDF, random bytes, a zip without a document part).
 About one form in fifty is large: a 5,000-character motivation and a
 100-row participant table.  DIR/manifest.tsv lists every file with its offer,
-format, class, size and writer, so the harness can pick samples and count.
+format, class, size and writer, so the harness can pick samples and count;
+DIR/values.jsonl holds, for every readable form, the normalised value a
+correct extractor reports for each filled field, so the benchmark can say
+how many fields were read right, not only how fast.
 
 Writers: about half the forms are written by the project's own form writer
 (build/bin/mkform --fill, when built; a few of them with --plain, as if
@@ -827,6 +830,40 @@ def mkform_values(values):
     return out
 
 
+KOMMUNE_CANONICAL = {"Århus": "Aarhus", "Københavns Kommune": "København"}
+
+
+def expected_values(offer_id, values):
+    """What a correct extractor reports as each filled field's normalised
+    value (docs/records.md, the spec's type table); empty fields left out.
+    Long text is compared with its whitespace collapsed, since paragraph
+    breaks may be kept as one or two newlines."""
+    types = {f[0]: f[1] for f in offer_fields(offer_id)}
+    out = {}
+    for name, v in values.items():
+        t = types.get(name)
+        if t is None or v == "" or v is None:
+            continue
+        if t == "checkbox":
+            out[name] = 1 if v else 0
+        elif t == "integer":
+            out[name] = int(v)
+        elif t == "date":
+            out[name] = "%04d-%02d-%02d" % v[1:4]
+        elif t == "longtext":
+            out[name] = " ".join(v[1])
+        elif t == "phone":
+            d = re.sub(r"\D", "", v)[-8:]
+            out[name] = "+45 %s %s %s %s" % (d[0:2], d[2:4], d[4:6], d[6:8])
+        elif t == "cvr":
+            out[name] = v.replace(" ", "")
+        elif t == "kommune":
+            out[name] = KOMMUNE_CANONICAL.get(v, v)
+        else:
+            out[name] = str(v)
+    return out
+
+
 def run_mkform(mkform, datadir, offer_id, values, plain, out_path, tmpdir):
     """Writes one filled form with mkform.  Returns its exit code."""
     vpath = os.path.join(tmpdir, "values.json")
@@ -864,9 +901,14 @@ def main(argv):
     rows = []
     failed = 0
     tmpdir = tempfile.mkdtemp(prefix="skema-workload-")
+    expected = open(os.path.join(args.output, "values.jsonl"), "w", encoding="utf-8")
     for i, offer, fmt, klass, large, writer in plan(args.n, args.seed):
         rng = random.Random("form:%d:%d" % (args.seed, i))
         values = make_values(rng, offer, klass, large)
+        if klass != "broken":
+            expected.write(json.dumps({"file": "ansoegning-%05d.%s" % (i + 1, fmt), "form": offer,
+                                       "values": expected_values(offer, values)},
+                                      ensure_ascii=False, sort_keys=True) + "\n")
         data = (make_docx if fmt == "docx" else make_odt)(rng, offer, values, labels, large)
         detail = "large" if large else "-"
         if klass == "broken":
@@ -885,6 +927,7 @@ def main(argv):
             f.write(data)
         rows.append([name, offer, fmt, klass, detail, len(data), "builtin"])
     shutil.rmtree(tmpdir, ignore_errors=True)
+    expected.close()
     if args.resave:
         if not args.soffice:
             sys.stderr.write("workload: --resave needs LibreOffice (soffice), not found\n")

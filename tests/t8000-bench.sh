@@ -41,6 +41,16 @@ test_expect_success 'workload: every offer, both formats, every class' '
 	fi
 '
 
+test_expect_success 'workload: expected values for every readable form' '
+	readable=$(awk -F"	" "NR > 1 && \$4 != \"broken\"" a/manifest.tsv | wc -l) &&
+	test_line_count = $readable a/values.jsonl &&
+	file=$(awk -F"	" "\$2 == \"temaforloeb\" && \$4 == \"valid\" { print \$1; exit }" a/manifest.tsv) &&
+	grep "\"file\": \"$file\"" a/values.jsonl >v &&
+	test_grep "\"timer\": [0-9]" v &&
+	test_grep "\"indledende_moede_dato\": \"2021-[0-9][0-9]-[0-9][0-9]\"" v &&
+	test_grep "\"besluttet_chefniveau\": 1" v
+'
+
 test_expect_success 'workload: -n 0 writes an empty manifest; bad usage exits 64' '
 	$WORKLOAD -n 0 -o empty &&
 	test_line_count = 1 empty/manifest.tsv &&
@@ -154,6 +164,11 @@ test_expect_success 'bench-quick harness runs on a tiny N and reports honestly' 
 		test_grep "pandoc not installed" r.md
 	fi &&
 	test_grep "^| LibreOffice | - | skipped: --no-libreoffice" r.md &&
+	test_grep "^## Extraction: fields read right" r.md &&
+	if test -x "$SKEMA_BIN/skema-extract"
+	then
+		test_grep "^| \*\*all\*\* | 20 | " r.md
+	fi &&
 	! grep "| nan\|| inf" r.md
 '
 
