@@ -86,6 +86,9 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
 		if (strcmp(argv[optind + 1], outcomes[i]) == 0)
 			outcome = outcomes[i];
+	/* A keyboard without æ: the spelling offers.md allows for choices. */
+	if (strcmp(argv[optind + 1], "bekraeftelse") == 0)
+		outcome = "bekræftelse";
 	if (!outcome) {
 		msg_error("decide: \"%s\" is not an outcome (bevilget, afslag, venteliste, mangler, "
 			  "bekræftelse)",
