@@ -54,8 +54,8 @@ test_expect_success 'registrations are confirmed at once; late ones are not' '
 	2021-000003	afslag	proposed
 	EOT
 	test_cmp expect actual &&
-	mkdir reg && cp reg.db reg/skema.db &&
-	skema -C reg decide 2021-000003 bekraeftelse --reason "Fristen var forlænget." >out &&
+	mkdir regws && cp reg.db regws/skema.db &&
+	skema -C regws decide 2021-000003 bekraeftelse --reason "Fristen var forlænget." >out &&
 	test_grep "2021-000003: bekræftelse (endelig), ændret fra afslag" out
 '
 
