@@ -211,7 +211,7 @@ test_expect_success 'the keys skema init writes are understood too' '
 	flat init/2026-000002-afslag-udkast.pdf >t &&
 	test_grep "klage over afgørelsen til Ankestyrelsen, Teglholmsgade 3, 2450 København SV." t &&
 	test_grep "Klagefristen er 4 uger" t &&
-	test_grep "Klagen sendes til Socialstyrelsen på siso@example.dk" t &&
+	test_grep "Klagen sendes til siso@example.dk med angivelse af journalnummer 2026-000002" t &&
 	test_grep "5000 Odense C" t &&
 	rm ws/skema.conf
 '

@@ -46,7 +46,7 @@ static const struct {
 	{"letter.reply_days", "14"},
 	{"klage.instans", "Social-, Bolig- og Ældreministeriet"},
 	{"klage.frist", "4 uger"},
-	{"klage.adresse", ""},          /* empty: authority.email */
+	{"klage.adresse", ""},          /* empty: the authority's name, address and e-mail */
 	{"klage.instans_adresse", ""},
 };
 
@@ -325,11 +325,18 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 							 ? json_string_value(json_object_get(k, "titel"))
 							 : "")));
 	json_object_set_new(d, "kontakt", k);
+	/* Where a complaint goes: as configured, else the authority's own address. */
+	char where[1024];
 	const char *klage_adresse = letter_conf(cfg, "klage.adresse");
+	if (!*klage_adresse) {
+		snprintf(where, sizeof where, "%s, %s, %s, %s", letter_conf(cfg, "authority.name"),
+			 letter_conf(cfg, "authority.address"), letter_conf(cfg, "authority.postal"),
+			 letter_conf(cfg, "authority.email"));
+		klage_adresse = where;
+	}
 	json_object_set_new(d, "klage",
 			    json_pack("{s:s, s:s, s:s, s:s}", "instans", letter_conf(cfg, "klage.instans"),
-				      "frist", letter_conf(cfg, "klage.frist"), "adresse",
-				      *klage_adresse ? klage_adresse : letter_conf(cfg, "authority.email"),
+				      "frist", letter_conf(cfg, "klage.frist"), "adresse", klage_adresse,
 				      "instans_adresse", letter_conf(cfg, "klage.instans_adresse")));
 
 	json_t *sag = json_object();
