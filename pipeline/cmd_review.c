@@ -2,12 +2,16 @@
  * cmd_review.c - skema review: the decisions that await a reviewer.
  *
  * usage: skema review [--offer ID] [--all]
+ *        skema review CASE
  *
  * Lists the proposed decisions on live cases (the review_queue view,
  * docs/schema.md): case number, offer, applicant, proposed outcome and the
  * explanation the letter will carry.  --all lists the standing decision of
  * every live case, final ones too.  With the global --json, one JSON object
  * per line.  A reviewer confirms or changes a proposal with skema decide.
+ *
+ * With a CASE, prints that case's decisions and events instead: the audit
+ * trail an auditor asks for.
  *
  * Also holds the helpers the reviewer's other subcommands share (review.h).
  */
@@ -31,13 +35,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: skema review [--offer ID] [--all]\n"
+		     "       skema review CASE\n"
 		     "\n"
 		     "Lists the proposed decisions that await a reviewer: case number, offer,\n"
 		     "applicant, proposed outcome and its explanation.  Confirm or change one with\n"
 		     "  skema decide CASE OUTCOME --reason TEXT\n"
+		     "With a CASE (case number or id): every decision and event of that case.\n"
 		     "\n"
 		     "  -o, --offer ID   only this offer\n"
 		     "  -a, --all        every live case's standing decision, final ones too\n"
+
 		     "      --help       this text\n"
 		     "With skema --json, one JSON object per line.\n");
 }
@@ -156,6 +163,65 @@ static void print_notices(sqlite3 *db, const char *only)
 	sqlite3_finalize(stmt);
 }
 
+static const char *column(sqlite3_stmt *stmt, int i);
+
+/*
+ * The audit trail of one case: its decisions (proposed and final, by whom,
+ * when, why) and its events, in the order they happened.
+ */
+static int print_history(sqlite3 *db, const char *key)
+{
+	static char text[64 * 1024];
+	char status_text[32], offer[128];
+	long long id = 0;
+	sqlite3_stmt *stmt;
+	int found = review_find_case(db, key, &id, status_text, sizeof status_text, offer, sizeof offer);
+	if (found <= 0) {
+		if (found == 0)
+			msg_error("review: %s: no such case", key);
+		return found == 0 ? EXIT_DATAERR : review_exit_code(-found);
+	}
+	static const char *const statuses[][2] = {
+		{"stored", "aktiv"},     {"duplicate", "dublet"},       {"superseded", "erstattet"},
+		{"failed", "fejlet"},    {"withdrawn", "trukket tilbage"},
+	};
+	const char *shown = status_text;
+	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+		if (strcmp(status_text, statuses[i][0]) == 0)
+			shown = statuses[i][1];
+	printf("%s  %s  (%s)\n\nAfgørelser:\n", key, *offer ? offer : "ukendt tilbud", shown);
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT decided_at, actor, outcome, state, current, explanation, reason"
+				    " FROM decisions WHERE submission_id = ?1 ORDER BY id",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return review_exit_code(rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		printf("  %s  %s  %s (%s)%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
+		       strcmp(column(stmt, 3), "final") == 0 ? "endelig" : "forslag",
+		       sqlite3_column_int(stmt, 4) ? "  <- gældende" : "");
+		print_wrapped(msg_escape(text, sizeof text, column(stmt, 5)), "      ");
+		if (*column(stmt, 6) && strcmp(column(stmt, 6), column(stmt, 5)) != 0) {
+			printf("      Sagsbehandlerens begrundelse:\n");
+			print_wrapped(msg_escape(text, sizeof text, column(stmt, 6)), "      ");
+		}
+	}
+	sqlite3_finalize(stmt);
+	printf("\nHændelser:\n");
+	rc = sqlite3_prepare_v2(db, "SELECT at, actor, event, detail FROM events WHERE submission_id = ?1"
+				    " ORDER BY id",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return review_exit_code(rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		printf("  %s  %-10s %-12s %s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
+		       msg_escape(text, sizeof text, column(stmt, 3)));
+	sqlite3_finalize(stmt);
+	return EXIT_DONE;
+}
+
 static const char *column(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, i);
@@ -170,7 +236,7 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *only = NULL;
+	const char *only = NULL, *history = NULL;
 	int c, all = 0, status = EXIT_DONE;
 	sqlite3 *db;
 	sqlite3_stmt *stmt = NULL;
@@ -192,12 +258,19 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
+	if (argc - optind > 1 || (argc - optind == 1 && (only || all))) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (optind < argc)
+		history = argv[optind];
 	if ((status = review_open_db(opt, &db)) != 0)
 		return status;
+	if (history) {
+		status = print_history(db, history);
+		sqlite3_close(db);
+		return status;
+	}
 	int rc = sqlite3_prepare_v2(
 		db,
 		all ? "SELECT case_number, offer_id, applicant_name, outcome, state, explanation,"

@@ -67,6 +67,18 @@ test_expect_success 'the event log keeps proposal and decision with the OS user'
 	test_cmp expect actual
 '
 
+test_expect_success 'review CASE shows the audit trail of one case' '
+	skema -C ws review 2026-000002 >out &&
+	test_grep "^2026-000002  test-rullende  (aktiv)" out &&
+	test_grep "bevilget (forslag)" out &&
+	test_grep "afslag (endelig)  <- gældende" out &&
+	test_grep "Kommunen har allerede et forløb i gang." out &&
+	test_grep "reviewed  *foreslået bevilget -> endelig afslag" out &&
+	test_expect_code 65 skema -C ws review 2026-999999 2>err &&
+	test_grep "no such case" err &&
+	test_expect_code 64 skema -C ws review --all 2026-000002
+'
+
 test_expect_success 'the event log is append-only' '
 	test_must_fail sqlite3 ws/skema.db "DELETE FROM events" 2>err &&
 	test_grep "append-only" err &&
