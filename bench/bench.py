@@ -1076,8 +1076,9 @@ def main(argv):
     md.append("- commit: %s" % git_commit())
     md.append("- machine: %s" % machine())
     md.append("- load average at start / end: %.2f / %.2f (the machine is shared; figures are medians)" % (load0[0], load1[0]))
-    md.append("- mode: %s; sizes %s; the whole run took %.0f s" % ("quick" if b.quick else "full",
-                                                                  ", ".join(map(str, sizes)), elapsed))
+    md.append("- mode: %s; sizes %s; the whole benchmark took %.0f s (time budget %.0f s, one run at most %.0f s: "
+              "a measurement predicted to overrun them is reported as skipped)"
+              % ("quick" if b.quick else "full", ", ".join(map(str, sizes)), elapsed, args.budget, args.max_run))
     md.append("- workload: bench/workload.py, seed %d; at %d forms: %s" % (SEED, max(sizes), describe(state["wl"])))
     md.append("- SKEMA_NOW=%s for every run" % SKEMA_NOW)
     md.append("- baselines: pandoc %s; %s; sqlite3 %s" % (
