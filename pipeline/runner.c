@@ -629,7 +629,13 @@ int runner_pass(struct runner *r)
 		msg_error("%s: the workspace is read-only: nothing can be claimed", ws->root);
 		return EXIT_TEMPFAIL;
 	}
-	lock = ws_lock(ws, "run", 1, NULL);
+	long holder = 0;
+	lock = ws_lock(ws, "run", 0, &holder);
+	if (lock == -2) {
+		/* A watch's pass or another run: ours follows it, never beside it. */
+		msg_info("waiting for the pass under way in this workspace (pid %ld)", holder);
+		lock = ws_lock(ws, "run", 1, NULL);
+	}
 	if (lock < 0) {
 		msg_syserror("%s: lock", ws->root);
 		return EXIT_TEMPFAIL;

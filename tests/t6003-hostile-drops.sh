@@ -3,7 +3,11 @@ test_description='hostile documents dropped in the inbox: each quarantined, boun
 . "$(dirname "$0")/lib.sh"
 
 R=$FIXTURES/extract/refuse
-hostile="bomb liar deep doctype xxe traversal dup casedup entries truncated corrupt"
+fixed="bomb liar deep doctype xxe traversal dup casedup entries truncated corrupt"
+hostile=$fixed
+# Built at test time by tests/fault/make-hostile.py (when python3 is there).
+generated="laughs quadratic xxe-passwd overlap ratio"
+test_have python3 && hostile="$hostile $generated"
 
 test -d "$R" || test_skip_all 'no hostile fixtures (fixtures/extract/refuse)'
 test_have strace || test_skip_all 'strace is needed for the proof'
@@ -11,9 +15,14 @@ test_have skema-extract || test_skip_all 'skema-extract is not built'
 
 test_expect_success 'setup: every hostile document, a symlink to /etc/shadow and a good form' '
 	skema init ws >/dev/null &&
-	for h in $hostile; do cp "$R/$h.docx" "ws/inbox/$h.docx" || return 1; done &&
+	mkdir gen &&
+	for h in $fixed; do cp "$R/$h.docx" gen/ || return 1; done &&
+	if test_have python3; then
+		python3 "$SRC/tests/fault/make-hostile.py" "$SRC/forms/temaforloeb/blank.docx" gen
+	fi &&
+	cp gen/*.docx ws/inbox/ &&
 	ln -s /etc/shadow ws/inbox/shadow.docx &&
-	ln -s /etc/passwd ws/inbox/passwd.odt &&
+	ln -s /etc/passwd ws/inbox/etc-passwd.odt &&
 	cp "$SRC/forms/temaforloeb/blank.docx" ws/inbox/god.docx
 '
 
@@ -30,8 +39,25 @@ test_expect_success 'one run handles them all, within time and memory' '
 	test "$(cat rss)" -lt 600000
 '
 
+test_expect_success 'each alone: its outcome, the time and memory it took' '
+	for h in $hostile; do
+		rm -rf one && skema init one >/dev/null &&
+		cp "gen/$h.docx" one/inbox/ &&
+		start=$(date +%s%N) &&
+		/usr/bin/time -f "%M" -o one.rss skema -C one run --settle 0 --json >one.json 2>one.err &&
+		ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+		outcome=$(jq -r .outcome one.json) &&
+		code=$(sql one/skema.db "SELECT error_code FROM submissions") &&
+		echo "# $h.docx: $outcome ($code) in $ms ms, max RSS $(cat one.rss) KB" &&
+		test "$outcome" = quarantined &&
+		test -n "$code" &&
+		test $ms -lt 20000 &&
+		test "$(cat one.rss)" -lt 600000 || return 1
+	done
+'
+
 test_expect_success 'each hostile document is quarantined with a Danish reason' '
-	for h in $hostile shadow passwd; do
+	for h in $hostile shadow etc-passwd; do
 		test_grep "^[^ ]* $h\.[a-z]*: quarantined" log &&
 		reason=$(ls ws/quarantine/*-$h.*.årsag.txt) &&
 		test_grep "Årsag: ..*" "$reason" || return 1
