@@ -11,11 +11,12 @@ test_expect_success 'setup: PDF syntax, markup, control characters, RTL text, em
 	story=$(for i in $(seq 1 80); do printf "Sætning nummer %03d om kommunens arbejde med børn og unge. " $i; done)SLUTORD &&
 	kommune_fields Vejle | jq -c --arg long "$long" --arg story "$story" "
 		.kontakt_navn = \") Tj ET BT /F1 99 Tf (x) Tj \\\\ %%EOF <</Type /Catalog>> **fed** # ikke overskrift\" |
-		.forvaltning = \"Afd.\u0001\u0002\u001b[31m rød\u0007\" |
+		.forvaltning = \"Afd.\u0001\u0002\u001b[31m rød\u0007 \u05e9\u05dc\u05d5\u05dd \ud83d\ude00 \u202eslut\" |
+		.adresse = \$long |
 		.tema = \"\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 \ud83d\ude00 \u202eslut\" |
 		.chef_navn = \$long | .motivation = \$story" >fields &&
 	test $(wc -c <fields) -gt 100000 &&
-	mkrec 1 temaforloeb 2026-03-01T10:00:00+01:00 eligible "$(cat fields)" "$TEMA_OK" >in &&
+	mkrec 1 temaforloeb 2026-03-01T10:00:00+01:00 eligible @fields "$TEMA_OK" >in &&
 	skema-store ws/skema.db <in >/dev/null &&
 	skema-decide ws/skema.db >decided &&
 	test_line_count = 1 decided
@@ -39,7 +40,14 @@ test_expect_success 'PDF syntax and markup in a value are printed as typed' '
 
 test_expect_success 'control characters are replaced visibly, the rest of the value kept' '
 	flat out/2026-000001-bevilget-udkast.pdf >t &&
-	has_text "Afd.���[31m rød�" t
+	has_text "Afd.���[31m rød� ���� � �slut" t
+'
+
+test_expect_success 'a 100,000-character address is cut to one line; the letter keeps its one page' '
+	flat out/2026-000001-bevilget-udkast.pdf >t &&
+	has_text "xxxxxxxxxx…" t &&
+	test $(pdfinfo out/2026-000001-bevilget-udkast.pdf 2>/dev/null | sed -n "s/^Pages: *//p") -le 2 &&
+	has_text "Med venlig hilsen" t
 '
 
 test_expect_success 'letters stay small: at most 40 KB' '

@@ -131,13 +131,45 @@ static void kommune_name(const char *kommune, char *buf, size_t size)
 		snprintf(buf, size, "%s Kommune", kommune);
 }
 
+/* Longest address line: an applicant's field may be anything up to the extract cap. */
+#define ADDRESS_LINE_MAX 160
+
+/*
+ * One address line: prefix and text on one line (line breaks become
+ * spaces), cut between characters at ADDRESS_LINE_MAX bytes with "…", so a
+ * 100,000-character field cannot push the letter off its first page.
+ */
+static char *address_line(const char *prefix, const char *text, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s", prefix);
+	for (const char *p = text; *p && n + 8 < size; p++) {
+		if (n >= ADDRESS_LINE_MAX) {
+			if (((unsigned char)*p & 0xC0) == 0x80) {
+				/* Inside a character: drop its first bytes too. */
+				while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+					n--;
+				if (n > 0)
+					n--;
+			}
+			n += (size_t)snprintf(buf + n, size - n, "…");
+			break;
+		}
+		buf[n++] = *p == '\n' || *p == '\r' ? ' ' : *p;
+	}
+	if (n >= size)
+		n = size - 1;
+	buf[n] = '\0';
+	return buf;
+}
+
 static void add_line(json_t *lines, const char *prefix, const char *text)
 {
-	char buf[1024];
+	char buf[ADDRESS_LINE_MAX + 64];
 	if (!text || !*text)
 		return;
-	snprintf(buf, sizeof buf, "%s%s", prefix, text);
-	json_array_append_new(lines, json_string(buf));
+	json_t *line = json_string(address_line(prefix, text, buf, sizeof buf));
+	/* Invalid UTF-8 cannot reach here from the store, but never drop a line silently. */
+	json_array_append_new(lines, line ? line : json_string("\xEF\xBF\xBD"));
 }
 
 /*
@@ -153,16 +185,17 @@ static json_t *recipient(const struct letter_case *c)
 	const char *person = field_text(c, "kontakt_navn");
 	char name[512];
 
+	char kname[ADDRESS_LINE_MAX + 64];
 	if (sted)
-		snprintf(name, sizeof name, "%s", sted);
+		address_line("", sted, name, sizeof name);
 	else if (kommune)
-		kommune_name(kommune, name, sizeof name);
+		kommune_name(address_line("", kommune, kname, sizeof kname), name, sizeof name);
 	else if (org)
-		snprintf(name, sizeof name, "%s", org);
+		address_line("", org, name, sizeof name);
 	else if (navn)
-		snprintf(name, sizeof name, "%s", navn), navn = NULL;
+		address_line("", navn, name, sizeof name), navn = NULL;
 	else
-		snprintf(name, sizeof name, "%s", c->applicant_name ? c->applicant_name : "Ansøger");
+		address_line("", c->applicant_name ? c->applicant_name : "Ansøger", name, sizeof name);
 	if (!person)
 		person = field_text(c, "leder_navn");
 	if (!person)
@@ -179,9 +212,10 @@ static json_t *recipient(const struct letter_case *c)
 	}
 	const char *email = field_text(c, "kontakt_email");
 	add_line(lines, "", email ? email : field_text(c, "email"));
+	char pbuf[ADDRESS_LINE_MAX + 64];
 	json_object_set_new(r, "navn", json_string(name));
 	json_object_set_new(r, "linjer", lines);
-	json_object_set_new(r, "person", person ? json_string(person) : json_null());
+	json_object_set_new(r, "person", person ? json_string(address_line("", person, pbuf, sizeof pbuf)) : json_null());
 	return r;
 }
 

@@ -858,6 +858,8 @@ static double layout_columns_height(struct render *r, const struct block *b, str
 static void layout_columns(struct render *r, const struct block *b, struct segs *s)
 {
 	double h = layout_columns_height(r, b, s, 0);
+	if (h > content_top() - MARGIN_BOTTOM)
+		h = content_top() - MARGIN_BOTTOM; /* taller than a page: clipped */
 	need(r, h);
 	layout_columns_height(r, b, s, 1);
 	r->y -= h + 6.0;
@@ -896,11 +898,15 @@ static double layout_columns_height(struct render *r, const struct block *b, str
 			wrap(r, &run, 1, colw, s);
 			int lines = s->lines ? s->lines : 1;
 			if (draw)
-				for (size_t k = 0; k < s->n; k++)
+				for (size_t k = 0; k < s->n; k++) {
+					double base = r->y - y - s->v[k].line * lh - lh * 0.76;
+					/* Columns never break pages: clip at the margin. */
+					if (base < MARGIN_BOTTOM)
+						break;
 					add_text(r, s->v[k].style,
-						 MARGIN_L + side * (colw + gap) + s->v[k].x,
-						 r->y - y - s->v[k].line * lh - lh * 0.76,
+						 MARGIN_L + side * (colw + gap) + s->v[k].x, base,
 						 start + (s->v[k].text - copy), s->v[k].len);
+				}
 			free(copy);
 			y += lines * lh;
 			p = end ? end + 1 : p + len;
