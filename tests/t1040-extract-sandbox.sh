@@ -45,7 +45,25 @@ test_expect_success 'build the fault shims' '
 		return real(b, n, u, e, o);
 	}
 	EOF
-	cc -shared -fPIC -o escape.so escape.c -ldl
+	cc -shared -fPIC -o escape.so escape.c -ldl &&
+	cat >spin.c <<-\EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <string.h>
+	/* A parser that never returns on one document (fixtures/extract/sandbox/spin.docx). */
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o);
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o)
+	{
+		static volatile int forever = 1;
+		if (memmem(b, (size_t)n, "spin-forever", 12))
+			while (forever)
+				;
+		void *(*real)(const char *, int, const char *, const char *, int) =
+			(void *(*)(const char *, int, const char *, const char *, int))dlsym(RTLD_NEXT, "xmlReaderForMemory");
+		return real(b, n, u, e, o);
+	}
+	EOF
+	cc -shared -fPIC -o spin.so spin.c -ldl
 '
 test_expect_success 'a parser crash becomes a crash error; the batch goes on' '
 	{ rec 1 "$D/strict.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&
@@ -64,10 +82,12 @@ test_expect_success '... and without the sandbox it could (the shim is real)' '
 	{ LD_PRELOAD=$TRASH/escape.so skema-extract --no-sandbox --inspect "$D/strict.docx" >out 2>err; code=$?; } ;
 	test $code -ge 126
 '
-test_expect_success 'a document over the wall-clock limit: timeout' '
-	rec 1 "$R/bomb.docx" >in &&
-	skema-extract --timeout 1 --max-part 64M --max-total 64M --max-ratio 100000 <in >out &&
-	test "$(jq -r .error.code out)" = timeout
+test_expect_success 'a parser that never returns: timeout, and the next document is read' '
+	{ rec 1 "$FIXTURES/extract/sandbox/spin.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&
+	LD_PRELOAD=$TRASH/spin.so skema-extract --jobs 1 --timeout 500 <in >out &&
+	jq -r "[.id, (.error.code // .form.id)] | join(\" \")" out >got &&
+	printf "1 timeout\n2 temaforloeb\n" >want &&
+	test_cmp want got
 '
 # AddressSanitizer maps its heap up front, so RLIMIT_AS cannot bite there.
 if grep -q __asan_init "$(command -v skema-extract)"; then
@@ -83,6 +103,24 @@ test_expect_success 'the same limits leave small forms alone' '
 	rec 1 "$D/sdt-kinds.docx" >in &&
 	skema-extract --max-memory 5M --timeout 2000 <in >out &&
 	test "$(jq -r .fields.tema.value out)" = "Seksuelle overgreb"
+'
+test_expect_success 'several children at once: order kept, only the slow one times out' '
+	{
+		rec 1 "$D/sdt-kinds.docx" && rec 2 "$FIXTURES/extract/sandbox/spin.docx" &&
+		rec 3 "$D/sdt-kinds.docx" && rec 4 "$D/all-kinds.odt" && rec 5 "$R/legacy.doc" &&
+		rec 6 "$D/all-kinds.fodt"
+	} >in &&
+	LD_PRELOAD=$TRASH/spin.so skema-extract --jobs 3 --timeout 1500 <in >out &&
+	jq -r "[.id, (.error.code // .form.id)] | join(\" \")" out >got &&
+	printf "1 temaforloeb\n2 timeout\n3 temaforloeb\n4 temaforloeb\n5 legacy_doc\n6 temaforloeb\n" >want &&
+	test_cmp want got
+'
+test_expect_success '--jobs 1 and --jobs 4 write the same records' '
+	for f in "$D"/*.docx "$D"/*.odt "$D"/*.fodt "$R"/*; do rec x "$f"; done >in &&
+	skema-extract --jobs 1 <in >a &&
+	skema-extract --jobs 4 <in >b &&
+	test_cmp a b &&
+	test_line_count = $(wc -l <in) b
 '
 test_expect_success 'sandboxed and in-process results are the same' '
 	for f in "$D"/*.docx "$D"/*.odt "$D"/*.fodt; do rec x "$f"; done >in &&

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extract.h"
 #include "msg.h"
@@ -42,15 +43,17 @@
 
 static void usage(FILE *out);
 static int parse_size(const char *text, size_t *out);
+#define MAX_JOBS 16
+
 static int run_stage(const struct offer_set *offers, const struct extract_limits *limits,
-		     int sandbox);
+		     int sandbox, int jobs);
 static int run_inspect(char **files, int nfiles, const struct offer_set *offers,
 		       const struct extract_limits *limits, int sandbox, int as_json);
 
 enum {
 	OPT_FORMS = 256, OPT_NO_SANDBOX, OPT_INSPECT, OPT_JSON, OPT_MAX_SIZE, OPT_MAX_ENTRIES,
 	OPT_MAX_PART, OPT_MAX_TOTAL, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_FIELDS,
-	OPT_MAX_FIELD_LEN, OPT_MAX_MEMORY, OPT_MAX_CPU, OPT_TIMEOUT, OPT_VERSION,
+	OPT_MAX_FIELD_LEN, OPT_MAX_MEMORY, OPT_MAX_CPU, OPT_TIMEOUT, OPT_VERSION, OPT_JOBS,
 };
 
 int main(int argc, char **argv)
@@ -71,6 +74,7 @@ int main(int argc, char **argv)
 		{"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
 		{"max-cpu", required_argument, NULL, OPT_MAX_CPU},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"jobs", required_argument, NULL, OPT_JOBS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -80,6 +84,8 @@ int main(int argc, char **argv)
 	struct extract_limits limits;
 	const char *forms_dir = NULL;
 	int sandbox = 1, inspect = 0, as_json = 0, c;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
 	size_t n;
 
 	msg_set_program("skema-extract");
@@ -130,6 +136,10 @@ int main(int argc, char **argv)
 		case OPT_MAX_CPU:
 			bad = parse_size(optarg, &n) || n > 3600;
 			limits.max_cpu = (int)n;
+			break;
+		case OPT_JOBS:
+			bad = parse_size(optarg, &n) || n < 1 || n > MAX_JOBS;
+			jobs = (int)n;
 			break;
 		case OPT_TIMEOUT:
 			bad = parse_size(optarg, &n) || n < 1 || n > 3600000;
@@ -188,7 +198,7 @@ int main(int argc, char **argv)
 	} else {
 		if (loaded < 0)
 			msg_warn("%s", strbuf_str(&err));
-		status = run_stage(&offers, &limits, sandbox);
+		status = run_stage(&offers, &limits, sandbox, sandbox ? jobs : 1);
 	}
 	offer_set_release(&offers);
 	strbuf_release(&err);
@@ -204,6 +214,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  --forms DIR           offer definitions (default: the data directory's forms/)\n"
 	      "  --no-sandbox          parse in this process (fuzzing, benchmarks)\n"
+	      "  --jobs N              documents read at once, each by its own child\n"
+	      "                        (1..16; default: the number of CPUs, at most 4)\n"
 	      "  --inspect             list every field of each FILE instead\n"
 	      "  --json                with --inspect: one JSON object per file\n"
 	      "  -q, --quiet           errors only\n"
@@ -246,33 +258,76 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
+/*
+ * Up to jobs documents are read at once, each by its own child; records
+ * are written in the order they came, so the stage is still a filter.
+ * With jobs 1 the next document is read only after the last is written.
+ */
 static int run_stage(const struct offer_set *offers, const struct extract_limits *limits,
-		     int sandbox)
+		     int sandbox, int jobs)
 {
-	json_t *rec;
-	int r, status = EXIT_DONE;
-	while ((r = record_read(stdin, &rec)) != 0) {
-		if (r < 0) {
-			status = EXIT_DATAERR;
-			continue;
-		}
-		const char *path = record_str(rec, "path");
-		if (!record_failed(rec)) {
-			if (!path) {
+	json_t *recs[MAX_JOBS];
+	struct extract_child *kids[MAX_JOBS];
+	size_t head = 0, count = 0;
+	int r = 1, status = EXIT_DONE;
+
+	for (;;) {
+		/* Fill the window. */
+		while (r != 0 && count < (size_t)jobs) {
+			json_t *rec;
+			r = record_read(stdin, &rec);
+			if (r < 0) {
+				status = EXIT_DATAERR;
+				r = 1;
+				continue;
+			}
+			if (r == 0)
+				break;
+			const char *path = record_str(rec, "path");
+			struct extract_child *kid = NULL;
+			if (!record_failed(rec) && !path)
 				record_fail(rec, "extract", "io", 1, "record without a path",
 					    "Posten mangler en fil. Kontakt en administrator.");
-			} else {
-				json_t *scan = extract_scan_path(path, path, limits, sandbox);
-				extract_apply(rec, scan, offers);
-				json_decref(scan);
-			}
+			else if (!record_failed(rec) &&
+				 !(kid = extract_child_start(path, path, limits, sandbox)))
+				record_fail(rec, "extract", "out_of_memory", 0, "out of memory",
+					    extract_error_da("out_of_memory"));
+			size_t slot = (head + count) % MAX_JOBS;
+			recs[slot] = rec;
+			kids[slot] = kid;
+			count++;
 		}
-		if (record_write(stdout, rec) < 0) {
+		if (count == 0)
+			break;
+		/* Finish the oldest, reading from all so none blocks. */
+		struct extract_child *running[MAX_JOBS];
+		size_t n = 0;
+		for (size_t i = 0; i < count; i++)
+			if (kids[(head + i) % MAX_JOBS] || i == 0)
+				running[n++] = kids[(head + i) % MAX_JOBS];
+		if (running[0])
+			extract_children_wait(running, n);
+		json_t *rec = recs[head];
+		if (kids[head]) {
+			json_t *scan = extract_child_finish(kids[head]);
+			extract_apply(rec, scan, offers);
+			json_decref(scan);
+		}
+		head = (head + 1) % MAX_JOBS;
+		count--;
+		int werr = record_write(stdout, rec) < 0;
+		json_decref(rec);
+		if (werr) {
 			msg_syserror("stdout");
-			json_decref(rec);
+			while (count > 0) {
+				if (kids[head])
+					json_decref(extract_child_finish(kids[head]));
+				json_decref(recs[head]);
+				head = (head + 1) % MAX_JOBS;
+				count--;
+			}
 			return EXIT_SOFTWARE;
 		}
-		json_decref(rec);
 	}
 	if (ferror(stdin)) {
 		msg_syserror("stdin");

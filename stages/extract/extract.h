@@ -152,6 +152,21 @@ int extract_fodt(const char *buf, size_t len, struct extract_scan *scan);
 json_t *extract_scan_path(const char *path, const char *display,
 			  const struct extract_limits *limits, int sandbox);
 
+/*
+ * The same, split so that several children can read documents at once
+ * while the results are still taken in order: start one child per
+ * document, then finish them in the order started.  wait reads from all
+ * of children[0..n) until children[0] is done (so no child blocks on a
+ * full pipe while the first is awaited) and enforces every time limit.
+ * finish waits for one child and returns its scan (new reference) and
+ * frees it.  start returns NULL only when out of memory.
+ */
+struct extract_child;
+struct extract_child *extract_child_start(const char *path, const char *display,
+					  const struct extract_limits *limits, int sandbox);
+void extract_children_wait(struct extract_child **children, size_t n);
+json_t *extract_child_finish(struct extract_child *child);
+
 /* mapping.c: from a scan to the record's form, fields and extra_fields. */
 struct offer_set;
 void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers);

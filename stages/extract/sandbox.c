@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -200,97 +201,195 @@ static long elapsed_ms(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-json_t *extract_scan_path(const char *path, const char *display,
-			  const struct extract_limits *limits, int sandbox)
-{
-	if (!sandbox)
-		return scan_in_process(path, display, limits);
+/* One document being read by a child. */
+struct extract_child {
+	char *display;
+	pid_t pid;             /* 0: no child (result already set) */
+	int fd;                /* read end of the answer pipe, -1 when closed */
+	struct timespec start;
+	int timed_out, too_big;
+	struct strbuf answer;
+	json_t *result;        /* set for a child that could not be started */
+	int timeout_ms;
+};
 
-	if (compile_filter() < 0)
-		return error_scan(display, "io", "cannot compile the seccomp filter");
+struct extract_child *extract_child_start(const char *path, const char *display,
+					  const struct extract_limits *limits, int sandbox)
+{
+	struct extract_child *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->display = strdup(display);
+	c->fd = -1;
+	c->timeout_ms = limits->timeout_ms;
+	strbuf_init(&c->answer, MAX_ANSWER);
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	if (!sandbox) {
+		c->result = scan_in_process(path, display, limits);
+		return c;
+	}
+	if (compile_filter() < 0) {
+		c->result = error_scan(display, "io", "cannot compile the seccomp filter");
+		return c;
+	}
 	/*
 	 * Coalesce the free chunks now, in the parent: a child that does it
 	 * writes to (and so copies) every page of a fragmented heap.
 	 */
 	malloc_trim(0);
 	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return error_scan(display, "io", "cannot create a pipe");
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		c->result = error_scan(display, "io", "cannot create a pipe");
+		return c;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return error_scan(display, "io", "cannot fork");
+		c->result = error_scan(display, "io", "cannot fork");
+		return c;
 	}
 	if (pid == 0) {
 		close(fds[0]);
 		child(fds[1], path, display, limits);
 	}
 	close(fds[1]);
+	/* Several children are drained from one poll loop: never block on one. */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	c->pid = pid;
+	c->fd = fds[0];
+	return c;
+}
 
-	struct strbuf answer;
-	strbuf_init(&answer, MAX_ANSWER);
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	int timed_out = 0, too_big = 0;
+/* 1 when nothing more will come from c. */
+static int child_quiet(const struct extract_child *c)
+{
+	return c->result || c->fd < 0;
+}
+
+/* Reads what c has written; closes the pipe at its end. */
+static void child_drain(struct extract_child *c)
+{
 	char chunk[65536];
 	for (;;) {
-		long left = limits->timeout_ms - elapsed_ms(&start);
-		if (left <= 0) {
-			timed_out = 1;
-			break;
-		}
-		struct pollfd p = {.fd = fds[0], .events = POLLIN};
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			timed_out = r == 0;
-			break;
-		}
-		ssize_t n = read(fds[0], chunk, sizeof chunk);
+		ssize_t n = read(c->fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		if (strbuf_append(&answer, chunk, (size_t)n) < 0) {
-			too_big = 1;
-			break;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n > 0 && strbuf_append(&c->answer, chunk, (size_t)n) == 0) {
+			if ((size_t)n < sizeof chunk)
+				return; /* likely all there is for now; poll says when more */
+			continue;
 		}
+		if (n > 0)
+			c->too_big = 1;
+		close(c->fd);
+		c->fd = -1;
+		return;
 	}
-	close(fds[0]);
-	if (timed_out || too_big)
-		kill(pid, SIGKILL);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+}
 
-	json_t *result = NULL;
-	if (timed_out) {
-		result = error_scan(display, "timeout", "reading took longer than the time limit");
-	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
-		result = error_scan(display, "timeout", "reading used more than the CPU time limit");
-	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-		result = error_scan(display, "timeout", "the reader was killed (CPU time limit)");
-	} else if (WIFSIGNALED(status)) {
-		char what[100];
-		snprintf(what, sizeof what, "the reader crashed (signal %d)", WTERMSIG(status));
-		result = error_scan(display, "crash", what);
-	} else if (too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
-		result = error_scan(display, "out_of_memory", "the reader ran out of memory");
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		char what[100];
-		snprintf(what, sizeof what, "the reader failed (exit %d)", WEXITSTATUS(status));
-		result = error_scan(display, "crash", what);
-	} else {
-		json_error_t jerr;
-		result = json_loadb(answer.data ? answer.data : "", answer.len, 0, &jerr);
-		if (!json_is_object(result)) {
-			json_decref(result);
-			result = error_scan(display, "crash", "the reader gave no answer");
+void extract_children_wait(struct extract_child **children, size_t n)
+{
+	struct pollfd fds[64];
+	if (n > 64)
+		n = 64;
+	while (n > 0 && !child_quiet(children[0])) {
+		size_t nfds = 0;
+		long wait_ms = -1;
+		for (size_t i = 0; i < n; i++) {
+			struct extract_child *c = children[i];
+			if (child_quiet(c))
+				continue;
+			long left = c->timeout_ms - elapsed_ms(&c->start);
+			if (left <= 0) {
+				/* Over its time: the child is killed and reaped in finish. */
+				c->timed_out = 1;
+				kill(c->pid, SIGKILL);
+				close(c->fd);
+				c->fd = -1;
+				continue;
+			}
+			if (wait_ms < 0 || left < wait_ms)
+				wait_ms = left;
+			fds[nfds].fd = c->fd;
+			fds[nfds].events = POLLIN;
+			fds[nfds].revents = 0;
+			nfds++;
+		}
+		if (nfds == 0)
+			break;
+		int r = poll(fds, nfds, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms));
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r <= 0)
+			continue;
+		for (size_t k = 0; k < nfds; k++) {
+			if (!fds[k].revents)
+				continue;
+			for (size_t i = 0; i < n; i++)
+				if (children[i]->fd == fds[k].fd) {
+					child_drain(children[i]);
+					break;
+				}
 		}
 	}
-	strbuf_release(&answer);
+}
+
+json_t *extract_child_finish(struct extract_child *c)
+{
+	extract_children_wait(&c, 1);
+	json_t *result = c->result;
+	c->result = NULL;
+	if (!result) {
+		if (c->fd >= 0) {
+			close(c->fd);
+			c->fd = -1;
+		}
+		if (c->too_big)
+			kill(c->pid, SIGKILL);
+		int status = 0;
+		while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		const char *display = c->display;
+		if (c->timed_out) {
+			result = error_scan(display, "timeout", "reading took longer than the time limit");
+		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+			result = error_scan(display, "timeout", "reading used more than the CPU time limit");
+		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+			result = error_scan(display, "timeout", "the reader was killed (CPU time limit)");
+		} else if (WIFSIGNALED(status)) {
+			char what[100];
+			snprintf(what, sizeof what, "the reader crashed (signal %d)", WTERMSIG(status));
+			result = error_scan(display, "crash", what);
+		} else if (c->too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
+			result = error_scan(display, "out_of_memory", "the reader ran out of memory");
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+			char what[100];
+			snprintf(what, sizeof what, "the reader failed (exit %d)", WEXITSTATUS(status));
+			result = error_scan(display, "crash", what);
+		} else {
+			json_error_t jerr;
+			result = json_loadb(c->answer.data ? c->answer.data : "", c->answer.len, 0, &jerr);
+			if (!json_is_object(result)) {
+				json_decref(result);
+				result = error_scan(display, "crash", "the reader gave no answer");
+			}
+		}
+	}
+	strbuf_release(&c->answer);
+	free(c->display);
+	free(c);
 	return result;
+}
+
+json_t *extract_scan_path(const char *path, const char *display,
+			  const struct extract_limits *limits, int sandbox)
+{
+	struct extract_child *c = extract_child_start(path, display, limits, sandbox);
+	if (!c)
+		return error_scan(display, "out_of_memory", "out of memory");
+	return extract_child_finish(c);
 }
