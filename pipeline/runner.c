@@ -306,6 +306,10 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	json_t *error = json_object_get(rec, "error");
 	if (error) {
 		const char *message = record_str(error, "message");
+		/* "work/C/document.docx: problem": the claim's path says nothing to anyone. */
+		size_t path_len = strlen(path);
+		if (message && strncmp(message, path, path_len) == 0 && message[path_len] == ':')
+			message += path_len + (message[path_len + 1] == ' ' ? 2 : 1);
 		if (json_is_true(json_object_get(error, "permanent"))) {
 			char planned[PATH_MAX];
 			claim_plan(claims[i], id, "quarantine", planned, sizeof planned);
