@@ -46,7 +46,7 @@ test_expect_success 'offer report: the numbers against capacity' '
 	test_grep "^Venteliste 3\$" tema.txt &&
 	test_grep "^Afslag 3\$" tema.txt &&
 	test_grep "^Afventer gennemgang 3 " tema.txt &&
-	test_grep "Der er bevilget 6 af højst 10 temaforløb" tema.txt &&
+	test_grep "Der er bevilget 6 af højst 10 temaforløb (heraf 2 som forslag, der afventer gennemgang)" tema.txt &&
 	test_grep "Kræver opmærksomhed: 3 forslag" tema.txt &&
 	test_grep "Løbende optag" tema.txt
 '
@@ -58,6 +58,8 @@ test_expect_success 'offer report: charts carry their numbers (regions from the 
 	test_grep "Region Sjælland 0\$" tema.txt &&
 	test_grep "Ukendt region 1\$" tema.txt &&
 	test_grep "chefniveau 3\$" tema.txt &&
+	test_grep "^ *chefniveau Ansøgningen er ikke besluttet på chefniveau i kommunen" tema.txt &&
+	test_grep "^ *timer Et temaforløb er på op til 25 timer" tema.txt &&
 	test_grep "timer 1\$" tema.txt &&
 	test_grep "^ *Kommune 13\$" tema.txt &&
 	test_grep "Ansøgninger pr. dag" tema.txt
@@ -69,7 +71,8 @@ test_expect_success 'offer report: the list in rank order with the reasons, old 
 	test_cmp ranks.expect ranks &&
 	test_grep "Begrundelse for ansøgning nummer 10" tema.txt &&
 	grep "^ *1 2026-000001" tema.txt >first &&
-	test_grep "Bevilget" first
+	test_grep "Bevilget" first &&
+	test_grep "^ *1 2026-000001 Ansøger 1 2.3.2026 10.00 Bevilget (endelig)\$" tema.txt
 '
 
 test_expect_success 'deadline round: the deadline, the ranked list, the spread' '
@@ -92,7 +95,9 @@ test_expect_success 'overview: every offer, open work and quarantine with reason
 	test_grep "Filen er et gammelt Word-dokument" ov.txt &&
 	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget" ov.txt &&
 	test_grep "løbende 17 9 6 3 3 3\$" ov.txt &&
-	test_grep "Udfald pr. tilbud" ov.txt
+	test_grep "Udfald pr. tilbud" ov.txt &&
+	test_grep "chefniveau (temaforloeb) 3\$" ov.txt &&
+	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget 2.3.2026\$" ov.txt
 '
 
 test_expect_success 'footer: when, and from which database state' '
@@ -125,7 +130,7 @@ test_expect_success 'a period: only what was received in it, in files named by i
 	skema-report -d known.db -o reports --from 2026-03-05 --to 2026-03-10 &&
 	squeeze reports/temaforloeb_2026-03-05_2026-03-10.pdf >period.txt &&
 	test_grep "^Modtaget i alt 8 " period.txt &&
-	test_grep "modtaget fra 2026-03-05 til og med 2026-03-10" period.txt &&
+	test_grep "modtaget fra 5. marts 2026 til og med 10. marts 2026" period.txt &&
 	test -s reports/oversigt_2026-03-05_2026-03-10.pdf &&
 	squeeze reports/temaforloeb.pdf >again.txt &&
 	test_grep "^Modtaget i alt 17 " again.txt
@@ -154,7 +159,13 @@ test_expect_success 'an empty database gives sound reports' '
 	squeeze empty/temaforloeb.pdf >e.txt &&
 	test_grep "^Modtaget i alt 0 " e.txt &&
 	test_grep "Der er ikke modtaget nogen ansøgninger" e.txt &&
-	test_grep "Ingen ansøgninger modtaget i perioden" e.txt &&
+	test_grep "Ingen ansøgninger modtaget i perioden, så der er ingen diagrammer" e.txt &&
+	! grep "Der er bevilget 0" e.txt &&
+	! grep "Ansøgere efter region" e.txt &&
+	squeeze empty/partnerskab-magtanvendelse-2021.pdf >ep.txt &&
+	test_grep "Ingen ansøgninger opfylder kriterierne, så der er ingen fordeling" ep.txt &&
+	! grep "Fordeling efter" ep.txt &&
+	test_grep "OBS: Fristen er udløbet, og der er bevilget færre end minimum (7)" ep.txt &&
 	squeeze empty/oversigt.pdf >eo.txt &&
 	test_grep "Ingen filer i karantæne" eo.txt &&
 	test_grep "Ingen afgørelser afventer gennemgang" eo.txt &&
@@ -220,6 +231,12 @@ test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
 	test "$headers" -ge $((pages - 4)) &&
 	want=$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\''") &&
 	test_grep "^Modtaget i alt $(echo $want | sed "s/\\(.\\)\\(...\\)\$/\\1.\\2/") " l.txt &&
+	waiting=$(sql large.db "SELECT count(*) FROM submissions s JOIN decisions d ON d.submission_id = s.id WHERE s.offer_id = '\''temaforloeb'\'' AND s.status = '\''stored'\'' AND d.outcome = '\''venteliste'\''") &&
+	test "$waiting" -ge 1000 &&
+	grep -c "^ *Venteliste $(echo $waiting | sed "s/\\(.\\)\\(...\\)\$/\\1.\\2/")\$" l.txt >n &&
+	echo 2 >n.expect &&
+	test_cmp n.expect n &&
+	test_grep "^ *0 500 1\.000 1\.500 2\.000\$" l.txt &&
 	pdftoppm -png -r 30 -f 1 -l 3 large/temaforloeb.pdf l 2>/dev/null &&
 	test "$(tail -n +2 large/temaforloeb.csv | wc -l)" = "$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\'' AND status = '\''stored'\''")"
 '

@@ -17,17 +17,24 @@ days_db() {
 		FROM seq, (SELECT 1 AS k UNION ALL SELECT 2) WHERE i % 3 <> 1 OR $3 <= 3"
 }
 
-# date_labels PDF: "page y xmin xmax text" for every word that is a Danish
-# date (d.m.yyyy) in the PDF, sorted along each line.
+# date_labels PDF: "page y xmin xmax text" for every date (d.m.yyyy) under
+# the time chart: on the line just above its axis title "Ansøgninger pr.
+# dag/uge" (dates in the tables below are not labels), sorted along it.
 date_labels() {
 	pdftotext -bbox "$1" - 2>/dev/null |
-	awk '/<page / { page++ }
-	     /<word / && />[0-9][0-9]?\.[0-9][0-9]?\.[0-9][0-9][0-9][0-9]</ {
-		match($0, /yMin="[0-9.]*"/); y = substr($0, RSTART + 6, RLENGTH - 7);
-		match($0, /xMin="[0-9.]*"/); x1 = substr($0, RSTART + 6, RLENGTH - 7);
-		match($0, /xMax="[0-9.]*"/); x2 = substr($0, RSTART + 6, RLENGTH - 7);
+	awk 'function attr(name) {
+		match($0, name "=\"[0-9.]*\""); return substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) }
+	     /<page / { page++; n = 0; axis = -1 }
+	     /<word / {
 		match($0, />[^<]*</); w = substr($0, RSTART + 1, RLENGTH - 2);
-		printf "%d %.1f %.2f %.2f %s\n", page, y, x1, x2, w }' |
+		if (w == "pr." && last == "Ansøgninger") axis = attr("yMin");
+		last = w;
+		if (w ~ /^[0-9][0-9]?\.[0-9][0-9]?\.[0-9][0-9][0-9][0-9]$/) {
+			n++; y[n] = attr("yMin"); x1[n] = attr("xMin"); x2[n] = attr("xMax"); t[n] = w } }
+	     /<\/page>/ {
+		for (i = 1; i <= n; i++)
+			if (axis >= 0 && axis - y[i] > 0 && axis - y[i] < 16)
+				printf "%d %.1f %.2f %.2f %s\n", page, y[i], x1[i], x2[i], t[i] }' |
 	sort -k1,1n -k2,2n -k3,3n
 }
 

@@ -42,6 +42,7 @@ struct report_offer {
 	long incomplete, not_eligible, eligible;
 	long selected, waiting, rejected, missing, confirmed;
 	long awaiting_review, undecided;
+	long selected_proposed; /* of selected: proposals not yet confirmed by a reviewer */
 	struct report_counts per_day;  /* "YYYY-MM-DD" -> submissions received */
 	struct report_counts regions;  /* REPORT_REGIONS items, in report_region_names order */
 	struct report_counts types;    /* applicant type -> live applications */

@@ -50,7 +50,8 @@ static const char counts_sql[] =
 	"  total(s.status = 'stored' AND d.outcome = 'mangler'),"
 	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse'),"
 	"  total(s.status = 'stored' AND d.state = 'proposed'),"
-	"  total(s.status = 'stored' AND d.id IS NULL)"
+	"  total(s.status = 'stored' AND d.id IS NULL),"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND d.state = 'proposed')"
 	" FROM submissions s" CURRENT_DECISION_JOIN " WHERE" SCOPE_SQL;
 
 static const char per_day_sql[] =
@@ -180,6 +181,20 @@ out:
 	return rc;
 }
 
+/*
+ * A chart label starts with a capital, as "Kommune" does, whether the form
+ * said "døgninstitution" or "Døgninstitution"; in place (æ ø å keep their
+ * byte length).
+ */
+static void capitalise(char *label)
+{
+	unsigned char *s = (unsigned char *)label;
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (unsigned char)(s[0] - 'a' + 'A');
+	else if (s[0] == 0xC3 && s[1] >= 0xA0 && s[1] <= 0xBE && s[1] != 0xB7)
+		s[1] = (unsigned char)(s[1] - 0x20); /* Latin-1 lower to upper: æ→Æ, ø→Ø, å→Å */
+}
+
 int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 		      const struct report_scope *scope, struct report_offer *o)
 {
@@ -197,7 +212,8 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 		long *fields[] = {&o->received,	    &o->duplicates,	 &o->superseded, &o->withdrawn,
 				  &o->failed,	    &o->incomplete,	 &o->not_eligible, &o->eligible,
 				  &o->selected,	    &o->waiting,	 &o->rejected,	 &o->missing,
-				  &o->confirmed,    &o->awaiting_review, &o->undecided};
+				  &o->confirmed,    &o->awaiting_review, &o->undecided,
+				  &o->selected_proposed};
 		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
 			*fields[i] = (long)sqlite3_column_int64(stmt, i);
 		rc = SQLITE_OK;
@@ -213,6 +229,8 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 	    (rc = load_counts(db, type_sql, id, scope, default_type, &o->types)) != SQLITE_OK ||
 	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK)
 		return rc;
+	for (size_t i = 0; i < o->types.count; i++)
+		capitalise(o->types.items[i].label);
 	return SQLITE_OK;
 }
 

@@ -83,6 +83,38 @@ static const char *num(long value, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * A stored time ("2026-03-02T10:00:00+01:00", or only the date) as a
+ * Danish table shows it: "2.3.2026 10.00", or "2.3.2026" with date_only.
+ * Anything else is shown as it is.  Returns buf.
+ */
+static const char *table_time(const char *iso, int date_only, char *buf, size_t size)
+{
+	int y, mo, d, h, mi;
+	if (!iso)
+		iso = "";
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3) {
+		snprintf(buf, size, "%s", iso);
+		return buf;
+	}
+	if (date_only || strlen(iso) < 16 || sscanf(iso + 11, "%2d:%2d", &h, &mi) != 2)
+		snprintf(buf, size, "%d.%d.%d", d, mo, y);
+	else
+		snprintf(buf, size, "%d.%d.%d %02d.%02d", d, mo, y, h, mi);
+	return buf;
+}
+
+/* A --from/--to date ("2026-03-05") in words: "5. marts 2026". */
+static const char *scope_date(const char *date, char buf[CLOCK_ISO_SIZE])
+{
+	time_t t;
+	if (clock_parse(date, &t) < 0) {
+		snprintf(buf, CLOCK_ISO_SIZE, "%s", date);
+		return buf;
+	}
+	return clock_format_danish(t, buf);
+}
+
 static void footer_text(const struct report_context *ctx, char *buf, size_t size)
 {
 	char when[96];
@@ -96,15 +128,19 @@ static void footer_text(const struct report_context *ctx, char *buf, size_t size
 
 static void scope_text(const struct report_context *ctx, char *buf, size_t size)
 {
+	char from[CLOCK_ISO_SIZE], to[CLOCK_ISO_SIZE];
+	if (ctx->scope.from)
+		scope_date(ctx->scope.from, from);
+	if (ctx->scope.to)
+		scope_date(ctx->scope.to, to);
 	if (!ctx->scope.from && !ctx->scope.to)
 		snprintf(buf, size, "Periode: alle modtagne ansøgninger.");
 	else if (!ctx->scope.to)
-		snprintf(buf, size, "Periode: ansøgninger modtaget fra og med %s.", ctx->scope.from);
+		snprintf(buf, size, "Periode: ansøgninger modtaget fra og med %s.", from);
 	else if (!ctx->scope.from)
-		snprintf(buf, size, "Periode: ansøgninger modtaget til og med %s.", ctx->scope.to);
+		snprintf(buf, size, "Periode: ansøgninger modtaget til og med %s.", to);
 	else
-		snprintf(buf, size, "Periode: ansøgninger modtaget fra %s til og med %s.",
-			 ctx->scope.from, ctx->scope.to);
+		snprintf(buf, size, "Periode: ansøgninger modtaget fra %s til og med %s.", from, to);
 }
 
 static const char *offer_title(const struct report_offer *o)
@@ -165,12 +201,22 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 			 num(o->received, a, sizeof a), num(live, b, sizeof b),
 			 num(o->eligible, c, sizeof c));
 		report_pdf_paragraph(p, 0, text);
+	} else {
+		report_pdf_paragraph(p, 0, "Der er ikke modtaget nogen ansøgninger i perioden.");
 	}
 	if (def && def->capacity_max >= 0) {
-		snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s.",
+		char proposed[96] = "";
+		/* A proposal is not yet a grant: say how many still await a reviewer. */
+		if (o->selected_proposed > 0)
+			snprintf(proposed, sizeof proposed,
+				 " (heraf %s som forslag, der afventer gennemgang)",
+				 num(o->selected_proposed, c, sizeof c));
+		snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s%s.",
 			 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
-			 def->capacity_unit ? def->capacity_unit : "pladser");
-		report_pdf_paragraph(p, 0, text);
+			 def->capacity_unit ? def->capacity_unit : "pladser", proposed);
+		/* "0 of 10 granted" adds nothing to "nothing received". */
+		if (o->received > 0 || o->selected > 0)
+			report_pdf_paragraph(p, 0, text);
 		if (o->selected > def->capacity_max)
 			report_pdf_paragraph(p, 1, "OBS: Der er bevilget flere end kapaciteten tillader.");
 		int closed = !def->rolling && def->deadline && ctx->now > def->deadline_at;
@@ -193,8 +239,6 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 			 num(o->undecided, a, sizeof a));
 		report_pdf_paragraph(p, 0, text);
 	}
-	if (o->received == 0)
-		report_pdf_paragraph(p, 0, "Der er ikke modtaget nogen ansøgninger i perioden.");
 }
 
 static void numbers_table(struct report_pdf *p, const struct report_offer *o)
@@ -287,7 +331,8 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND s.offer_id = :offer AND" SCOPE_WHERE
 		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
-	static const double widths[] = {0.07, 0.16, 0.35, 0.18, 0.24};
+	/* Udfald wide enough for "Mangler oplysninger (endelig)" on one line. */
+	static const double widths[] = {0.06, 0.15, 0.32, 0.17, 0.30};
 	static const char *const header[] = {"Nr.", "Sagsnr.", "Ansøger", "Modtaget", "Udfald"};
 	sqlite3_stmt *stmt;
 	int deadline_round = o->def && !o->def->rolling && o->def->deadline;
@@ -332,10 +377,7 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		else
 			snprintf(case_number, sizeof case_number, "id %lld",
 				 sqlite3_column_int64(stmt, 8));
-		t = (const char *)sqlite3_column_text(stmt, 3);
-		snprintf(received, sizeof received, "%s", t ? t : "");
-		if (strlen(received) > 10)
-			received[10] = ' ';
+		table_time((const char *)sqlite3_column_text(stmt, 3), 0, received, sizeof received);
 		t = (const char *)sqlite3_column_text(stmt, 5);
 		snprintf(outcome, sizeof outcome, "%s%s%s%s", t ? report_outcome_label(t) : "",
 			 t ? " (" : "ikke afgjort",
@@ -432,6 +474,37 @@ out:
 	return result;
 }
 
+#define NO_FAILED_CRITERIA "Ingen ansøgninger faldt for et af kriterierne."
+
+/*
+ * What the criterion ids under the chart mean: the offer's own sentence for
+ * a failed criterion, so a manager need not know the definition's ids.
+ */
+static void criteria_legend(struct report_pdf *p, const struct report_offer *o,
+			    const struct report_counts *criteria)
+{
+	static const double widths[] = {0.25, 0.75};
+	static const char *const header[] = {"Kriterium", "Når det ikke er opfyldt"};
+	int rows = 0;
+
+	if (!o->def)
+		return;
+	for (size_t i = 0; i < criteria->count; i++) {
+		const struct offer_criterion *c = NULL;
+		for (size_t j = 0; j < o->def->ncriteria; j++)
+			if (strcmp(o->def->criteria[j].id, criteria->items[i].label) == 0)
+				c = &o->def->criteria[j];
+		if (!c || !c->fail_text)
+			continue;
+		if (rows++ == 0)
+			report_pdf_table_begin(p, 2, widths, header);
+		const char *cells[] = {c->id, c->fail_text};
+		report_pdf_table_row(p, cells);
+	}
+	if (rows)
+		report_pdf_table_end(p);
+}
+
 static void offer_charts(struct report_pdf *p, const struct report_offer *o,
 			 struct report_counts *outcomes, struct report_counts *criteria)
 {
@@ -446,12 +519,14 @@ static void offer_charts(struct report_pdf *p, const struct report_offer *o,
 	}
 	report_pdf_time_chart(p, "Modtagne ansøgninger over tid", &o->per_day, deadline,
 			      deadline_label);
-	report_pdf_bar_chart(p, "Udfald", outcomes, "Antal ansøgninger");
+	report_pdf_bar_chart(p, "Udfald", outcomes, "Antal ansøgninger",
+			     "Ingen afgørelser endnu.");
 	report_pdf_bar_chart(p, "Ansøgere efter region (ud fra kommunen)", &o->regions,
-			     "Antal ansøgninger");
-	report_pdf_bar_chart(p, "Ansøgere efter type", &o->types, "Antal ansøgninger");
+			     "Antal ansøgninger", NULL);
+	report_pdf_bar_chart(p, "Ansøgere efter type", &o->types, "Antal ansøgninger", NULL);
 	report_pdf_bar_chart(p, "Kriterier, der oftest ikke var opfyldt", criteria,
-			     "Antal ansøgninger");
+			     "Antal ansøgninger", NO_FAILED_CRITERIA);
+	criteria_legend(p, o, criteria);
 }
 
 /* The note at the top of a report rebuilt after a libharu error. */
@@ -513,13 +588,19 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 	}
 	if (first_error)
 		report_pdf_paragraph(&p, 0, "Diagrammerne er udeladt i denne udgave af rapporten.");
+	else if (o->received == 0)
+		report_pdf_paragraph(&p, 0, "Ingen ansøgninger modtaget i perioden, så der er "
+					    "ingen diagrammer.");
 	else
 		offer_charts(&p, o, &outcomes, &criteria);
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
 		report_pdf_heading(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig");
-		for (size_t i = 0; i < o->def->nspread; i++)
+		if (o->eligible == 0)
+			report_pdf_paragraph(&p, 0, "Ingen ansøgninger opfylder kriterierne, så der er "
+						    "ingen fordeling at vise.");
+		for (size_t i = 0; o->eligible > 0 && i < o->def->nspread; i++)
 			if (spread_table(&p, ctx, o, o->def->spread[i]) < 0)
 				goto out;
 	}
@@ -584,7 +665,7 @@ static int review_queue(struct report_pdf *p, const struct report_context *ctx, 
 	}
 	report_bind_scope(stmt, NULL, &ctx->scope);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char case_number[64];
+		char case_number[64], received[32];
 		const char *t = (const char *)sqlite3_column_text(stmt, 0);
 		if (t)
 			snprintf(case_number, sizeof case_number, "%s", t);
@@ -596,7 +677,8 @@ static int review_queue(struct report_pdf *p, const struct report_context *ctx, 
 		const char *cells[] = {case_number, (const char *)sqlite3_column_text(stmt, 1),
 				       (const char *)sqlite3_column_text(stmt, 2),
 				       report_outcome_label((const char *)sqlite3_column_text(stmt, 3)),
-				       (const char *)sqlite3_column_text(stmt, 4)};
+				       table_time((const char *)sqlite3_column_text(stmt, 4), 1,
+						  received, sizeof received)};
 		report_pdf_table_row(p, cells);
 	}
 	sqlite3_finalize(stmt);
@@ -627,10 +709,7 @@ static int quarantine(struct report_pdf *p, const struct report_context *ctx, lo
 	report_bind_scope(stmt, NULL, &ctx->scope);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char received[32];
-		const char *t = (const char *)sqlite3_column_text(stmt, 1);
-		snprintf(received, sizeof received, "%s", t ? t : "");
-		if (strlen(received) > 10)
-			received[10] = ' ';
+		table_time((const char *)sqlite3_column_text(stmt, 1), 0, received, sizeof received);
 		if ((*count)++ == 0)
 			report_pdf_table_begin(p, 3, widths, header);
 		const char *cells[] = {(const char *)sqlite3_column_text(stmt, 0), received,
@@ -715,7 +794,9 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 					      o->types.items[j].value))
 				goto oom;
 		for (size_t j = 0; j < o->failed_criteria.count; j++) {
-			snprintf(text, sizeof text, "%s: %s", o->id, o->failed_criteria.items[j].label);
+			/* The criterion first: a label cut to fit the chart keeps it. */
+			snprintf(text, sizeof text, "%s (%s)", o->failed_criteria.items[j].label,
+				 o->id);
 			if (report_counts_add(&criteria, text, o->failed_criteria.items[j].value))
 				goto oom;
 		}
@@ -791,10 +872,11 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		report_pdf_time_chart(&p, "Modtagne ansøgninger over tid, alle tilbud", &per_day,
 				      NULL, NULL);
 		report_pdf_bar_chart(&p, "Ansøgere efter region (ud fra kommunen)", &regions,
-				     "Antal ansøgninger");
-		report_pdf_bar_chart(&p, "Ansøgere efter type", &types, "Antal ansøgninger");
+				     "Antal ansøgninger", NULL);
+		report_pdf_bar_chart(&p, "Ansøgere efter type", &types, "Antal ansøgninger",
+				     NULL);
 		report_pdf_bar_chart(&p, "Kriterier, der oftest ikke var opfyldt", &criteria,
-				     "Antal ansøgninger");
+				     "Antal ansøgninger", NO_FAILED_CRITERIA);
 	}
 
 	report_pdf_heading(&p, 2, "Åbent arbejde: afventer gennemgang");

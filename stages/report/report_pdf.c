@@ -196,6 +196,24 @@ static void put_label(struct report_pdf *p, double size, double x, double y, dou
 	put_text(p, p->regular, size, x, y, 1, clean);
 }
 
+/* A count as Danes write it, "1.697": the same as in the tables beside the charts. */
+static void count_text(long value, char *buf, size_t size)
+{
+	char plain[32];
+	size_t len, out = 0;
+
+	if (size == 0)
+		return;
+	snprintf(plain, sizeof plain, "%ld", value);
+	len = strlen(plain);
+	for (size_t i = 0; i < len && out + 2 < size; i++) {
+		if (i > 0 && plain[i - 1] != '-' && (len - i) % 3 == 0)
+			buf[out++] = '.';
+		buf[out++] = plain[i];
+	}
+	buf[out] = '\0';
+}
+
 static void grey_fill(struct report_pdf *p, double g)
 {
 	HPDF_Page_SetGrayFill(p->page, (HPDF_REAL)g);
@@ -643,7 +661,7 @@ static void x_axis(struct report_pdf *p, double x0, double width, double y, long
 	for (long v = 0; v <= top; v += step) {
 		double x = x0 + width * (double)v / (double)top;
 		stroke_line(p, x, y, x, grid_top, 0.3, v ? 0.8 : 0);
-		snprintf(number, sizeof number, "%ld", v);
+		count_text(v, number, sizeof number);
 		put_text(p, p->regular, SMALL_SIZE, x, y - 9, 0, number);
 	}
 	if (label)
@@ -654,13 +672,13 @@ static void x_axis(struct report_pdf *p, double x0, double width, double y, long
 #define CHART_MAX_BARS 16
 
 static void bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
-		      const char *axis_label);
+		      const char *axis_label, const char *empty);
 
 void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
-			  const char *axis_label)
+			  const char *axis_label, const char *empty)
 {
 	if (c->count <= CHART_MAX_BARS) {
-		bar_chart(p, title, c, axis_label);
+		bar_chart(p, title, c, axis_label, empty);
 		return;
 	}
 	struct report_count items[CHART_MAX_BARS];
@@ -671,11 +689,11 @@ void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct 
 		others += c->items[i].value;
 	items[CHART_MAX_BARS - 1].label = (char *)"Øvrige";
 	items[CHART_MAX_BARS - 1].value = others;
-	bar_chart(p, title, &shown, axis_label);
+	bar_chart(p, title, &shown, axis_label, empty);
 }
 
 static void bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
-		      const char *axis_label)
+		      const char *axis_label, const char *empty)
 {
 	const double bar_h = 13, gap = 5, label_w = 150;
 	size_t n = c->count ? c->count : 1;
@@ -686,7 +704,7 @@ static void bar_chart(struct report_pdf *p, const char *title, const struct repo
 	chart_title(p, title, height);
 	if (c->count == 0 || max == 0) {
 		put_text(p, p->regular, BODY_SIZE, MARGIN_L, p->y - BODY_SIZE, -1,
-			 "Ingen ansøgninger at vise.");
+			 empty ? empty : "Ingen ansøgninger at vise.");
 		p->y -= BODY_SIZE + 12;
 		return;
 	}
@@ -700,7 +718,7 @@ static void bar_chart(struct report_pdf *p, const char *title, const struct repo
 		double w = width * (double)c->items[i].value / (double)top;
 		box(p, x0, y, w, bar_h, 0.45);
 		put_label(p, BODY_SIZE - 1, x0 - 6, y + 3.5, label_w - 8, c->items[i].label);
-		snprintf(number, sizeof number, "%ld", c->items[i].value);
+		count_text(c->items[i].value, number, sizeof number);
 		put_text(p, p->bold, BODY_SIZE - 1, x0 + w + 4, y + 3.5, -1, number);
 	}
 	stroke_line(p, x0, y_axis, x0, y_top, 0.8, 0);
@@ -883,7 +901,7 @@ void report_pdf_time_chart(struct report_pdf *p, const char *title,
 	for (long v = 0; v <= top; v += step) {
 		double y = y0 + height * (double)v / (double)top;
 		stroke_line(p, x0, y, x0 + width, y, 0.3, v ? 0.8 : 0);
-		snprintf(label, sizeof label, "%ld", v);
+		count_text(v, label, sizeof label);
 		put_text(p, p->regular, SMALL_SIZE, x0 - 4, y - 2.5, 1, label);
 	}
 	for (size_t b = 0; b < nbuckets; b++) {
@@ -982,7 +1000,7 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 			long v = values[i * nseries + j];
 			double w = width * (double)v / (double)top;
 			box(p, x, y, w, bar_h, series_grey[j]);
-			snprintf(number, sizeof number, "%ld", v);
+			count_text(v, number, sizeof number);
 			if (v && w > text_width(p->regular, SMALL_SIZE, number, strlen(number)) + 4) {
 				grey_fill(p, series_grey[j] < 0.5 ? 1 : 0);
 				put_text(p, p->regular, SMALL_SIZE, x + w / 2, y + 4.5, 0, number);
@@ -991,7 +1009,7 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 			x += w;
 			sum += v;
 		}
-		snprintf(number, sizeof number, "%ld", sum);
+		count_text(sum, number, sizeof number);
 		put_text(p, p->bold, BODY_SIZE - 1, x + 4, y + 4, -1, number);
 	}
 	stroke_line(p, x0, y_axis, x0, y_top, 0.8, 0);

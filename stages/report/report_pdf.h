@@ -79,9 +79,12 @@ void report_pdf_table_row_note(struct report_pdf *p, const char *const *cells, c
 			       int note_lines);
 void report_pdf_table_end(struct report_pdf *p);
 
-/* Horizontal bars, one per item, with the count beside each bar. */
+/*
+ * Horizontal bars, one per item, with the count beside each bar.  With
+ * nothing to show, the sentence empty (NULL: "Ingen ansøgninger at vise.").
+ */
 void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct report_counts *c,
-			  const char *axis_label);
+			  const char *axis_label, const char *empty);
 
 /*
  * Applications over time: one vertical bar per day (per week when the span
