@@ -80,4 +80,15 @@ test_expect_success 'error messages name the file and stay on one line' '
 	test_grep "traversal.docx: zip: unsafe entry name" msg &&
 	test_line_count = 1 msg
 '
+# Inputs the fuzzer (make fuzz) once crashed on: each must now give a
+# verdict, never a crash (a sanitizer build turns a regression into one).
+for f in "$FIXTURES"/extract/fuzz/*; do
+	test_expect_success "fuzzer find $(basename "$f") gives a verdict" "
+		{ skema-extract --no-sandbox --inspect '$f' >out || test \$? = 65; } &&
+		test_grep '^# ' out &&
+		printf '{\"id\":\"x\",\"path\":\"%s\"}\\n' '$f' >in &&
+		skema-extract <in >rec &&
+		test_line_count = 1 rec
+	"
+done
 test_done

@@ -1041,7 +1041,8 @@ static int read_part(struct extract_zip *zip, const char *name, struct extract_s
 
 struct item {
 	char *id;           /* ds:itemID, e.g. {5D7BA57F-...} */
-	struct strbuf xml;  /* customXml/itemN.xml */
+	char name[64];      /* customXml/itemN.xml: scan->part points here while it is read */
+	struct strbuf xml;
 };
 
 struct step {
@@ -1165,8 +1166,8 @@ static int read_items(struct extract_zip *zip, struct item *items, struct extrac
 		char tail[8];
 		if (sscanf(name, "customXml/itemProps%u.xm%1[l]%1s", &num, tail, tail + 2) != 2)
 			continue;
-		char item_name[64];
-		snprintf(item_name, sizeof item_name, "customXml/item%u.xml", num);
+		char *item_name = items[n].name;
+		snprintf(item_name, sizeof items[n].name, "customXml/item%u.xml", num);
 		struct strbuf props;
 		strbuf_init(&props, scan->limits->max_part + 1);
 		scan->part = name;
@@ -1191,7 +1192,7 @@ static int read_items(struct extract_zip *zip, struct item *items, struct extrac
 			continue;
 		items[n].id = id;
 		strbuf_init(&items[n].xml, scan->limits->max_part + 1);
-		scan->part = items[n].id ? item_name : name;
+		scan->part = item_name;
 		int r = extract_zip_read(zip, item_name, &items[n].xml, scan);
 		n++;
 		if (r < 0)
@@ -1226,6 +1227,7 @@ static int resolve_bindings(struct extract_zip *zip, struct extract_scan *scan)
 		for (int k = 0; k < nitems; k++) {
 			if (!items[k].id || strcasecmp(items[k].id, store) != 0)
 				continue;
+			scan->part = items[k].name;
 			char *value = eval_binding(&items[k].xml, xpath, scan);
 			if (extract_failed(scan)) {
 				free(value);
@@ -1261,6 +1263,12 @@ static int resolve_bindings(struct extract_zip *zip, struct extract_scan *scan)
 		}
 	}
 out:
+	/*
+	 * scan->part pointed into items[], which ends here: a later message
+	 * must not read it (found by the fuzzer: fixtures/extract/fuzz/
+	 * binding-part-scope.docx, stack-use-after-scope).
+	 */
+	scan->part = "customXml";
 	for (int k = 0; k < nitems && k < MAX_ITEMS; k++) {
 		free(items[k].id);
 		strbuf_release(&items[k].xml);
