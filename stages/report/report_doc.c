@@ -115,6 +115,12 @@ static const char *scope_date(const char *date, char buf[CLOCK_ISO_SIZE])
 	return clock_format_danish(t, buf);
 }
 
+/* Danish number agreement: "1 fil", "2 filer" (and 0 filer). */
+static const char *plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void footer_text(const struct report_context *ctx, char *buf, size_t size)
 {
 	char when[96];
@@ -196,9 +202,10 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 
 	if (o->received > 0) {
 		snprintf(text, sizeof text,
-			 "Der er modtaget %s filer til tilbuddet; %s er gyldige ansøgninger, og %s "
-			 "opfylder kriterierne.",
-			 num(o->received, a, sizeof a), num(live, b, sizeof b),
+			 "Der er modtaget %s %s til tilbuddet; %s %s, og %s opfylder kriterierne.",
+			 num(o->received, a, sizeof a), plural(o->received, "fil", "filer"),
+			 num(live, b, sizeof b),
+			 plural(live, "er en gyldig ansøgning", "er gyldige ansøgninger"),
 			 num(o->eligible, c, sizeof c));
 		report_pdf_paragraph(p, 0, text);
 	} else {
@@ -235,8 +242,9 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 		report_pdf_paragraph(p, 1, text);
 	}
 	if (o->undecided > 0) {
-		snprintf(text, sizeof text, "%s gyldige ansøgninger er endnu ikke afgjort.",
-			 num(o->undecided, a, sizeof a));
+		snprintf(text, sizeof text, "%s %s endnu ikke afgjort.",
+			 num(o->undecided, a, sizeof a),
+			 plural(o->undecided, "gyldig ansøgning er", "gyldige ansøgninger er"));
 		report_pdf_paragraph(p, 0, text);
 	}
 }
@@ -367,7 +375,9 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		const char *t;
 		if (rows == 0)
 			report_pdf_table_begin(p, 5, widths, header);
-		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL)
+		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL && registration)
+			snprintf(rank, sizeof rank, "%ld", rows + 1); /* no ranks: in order of receipt */
+		else if (sqlite3_column_type(stmt, 0) == SQLITE_NULL)
 			rank[0] = '\0';
 		else
 			snprintf(rank, sizeof rank, "%lld", sqlite3_column_int64(stmt, 0));
@@ -579,7 +589,7 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 	report_pdf_heading(&p, 2, "Tallene");
 	numbers_table(&p, o);
 
-	if (!first_error)
+	if (!first_error && o->received > 0)
 		report_pdf_keep(&p, 260); /* the heading with the first chart */
 	report_pdf_heading(&p, 2, "Diagrammer");
 	if (outcome_counts(o, &outcomes) < 0 || criteria_counts(o, &criteria) < 0) {
@@ -814,12 +824,17 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		free(criteria.items[--criteria.count].label);
 
 	report_pdf_heading(&p, 2, "Kræver opmærksomhed");
-	snprintf(text, sizeof text, "Til de %zu tilbud er der i alt modtaget %s filer.", count,
-		 num(received, a, sizeof a));
+	if (count == 1)
+		snprintf(text, sizeof text, "Til tilbuddet er der i alt modtaget %s %s.",
+			 num(received, a, sizeof a), plural(received, "fil", "filer"));
+	else
+		snprintf(text, sizeof text, "Til de %zu tilbud er der i alt modtaget %s %s.", count,
+			 num(received, a, sizeof a), plural(received, "fil", "filer"));
 	report_pdf_paragraph(&p, 0, text);
-	snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s filer "
-				    "ligger i karantæne, fordi de ikke kunne læses.",
-		 num(awaiting, a, sizeof a), num(failed, b, sizeof b));
+	snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s %s.",
+		 num(awaiting, a, sizeof a), num(failed, b, sizeof b),
+		 plural(failed, "fil ligger i karantæne, fordi den ikke kunne læses",
+			"filer ligger i karantæne, fordi de ikke kunne læses"));
 	report_pdf_paragraph(&p, awaiting > 0 || failed > 0, text);
 	for (size_t i = 0; i < count; i++) {
 		const struct report_offer *o = offers[i];
