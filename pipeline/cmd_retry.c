@@ -23,8 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "clock.h"
 #include "commands.h"
+#include "db.h"
 #include "msg.h"
 #include "paths.h"
 #include "workspace.h"
@@ -83,6 +86,30 @@ static int find_quarantined(const char *dir, const char *id, char *buf, size_t s
 	return found;
 }
 
+/*
+ * The old row stays (the event log and the failed attempt are history); an
+ * event on it says the file was sent through again, so a reader of the old
+ * row can follow it.
+ */
+static void note_retry(const struct workspace *ws, const char *id)
+{
+	char db_path[PATH_MAX];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	if (db_open(ws_path(ws, db_path, sizeof db_path, WS_DB), 0, &db) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM submissions WHERE record_id = ?1", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		db_event(db, sqlite3_column_int64(stmt, 0), "retried",
+			 "sent through again by skema retry; the new row has the same receipt time");
+out:
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
 /* Reclaims one quarantined file.  Returns 0, or an exit code. */
 static int reclaim(const struct workspace *ws, const char *id)
 {
@@ -131,6 +158,7 @@ static int reclaim(const struct workspace *ws, const char *id)
 	fs_fsync_dir(work);
 	if (snprintf(reason, sizeof reason, "%s%s", from, WS_REASON_SUFFIX) < (int)sizeof reason)
 		unlink(reason);
+	note_retry(ws, id);
 	msg_info("%s: sent through again", shown);
 	return 0;
 }

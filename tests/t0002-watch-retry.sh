@@ -81,6 +81,7 @@ test_expect_success 'retry sends a quarantined file through again, keeping its r
 	new=$(ls ws/archive ws/quarantine | grep -- "-polled.docx$" | sed -e "s/-polled.docx$//") &&
 	test "$new" != "$old" &&
 	test "$(echo "$new" | cut -d- -f1-2)" = "$(echo "$old" | cut -d- -f1-2)" &&
+	test "$(sql ws/skema.db "SELECT count(*) FROM events JOIN submissions s ON s.id = submission_id WHERE event = \"retried\" AND s.record_id = \"$old\"")" = 1 &&
 	test -z "$(ls ws/work)"
 '
 
