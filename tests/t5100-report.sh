@@ -172,6 +172,7 @@ test_expect_success 'an empty database gives sound reports' '
 	squeeze empty/oversigt.pdf >eo.txt &&
 	test_grep "Ingen filer i karantæne" eo.txt &&
 	test_grep "Ingen afgørelser afventer gennemgang" eo.txt &&
+	test_grep "Ingen forslag til afgørelse afventer gennemgang, og ingen filer ligger i karantæne." eo.txt &&
 	pdftoppm -png -r 30 empty/oversigt.pdf e 2>/dev/null
 '
 

@@ -831,24 +831,36 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		snprintf(text, sizeof text, "Til de %zu tilbud er der i alt modtaget %s %s.", count,
 			 num(received, a, sizeof a), plural(received, "fil", "filer"));
 	report_pdf_paragraph(&p, 0, text);
-	snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s %s.",
-		 num(awaiting, a, sizeof a), num(failed, b, sizeof b),
-		 plural(failed, "fil ligger i karantæne, fordi den ikke kunne læses",
-			"filer ligger i karantæne, fordi de ikke kunne læses"));
+	/* "Ingen" rather than a bare 0 in a sentence. */
+	if (awaiting > 0)
+		num(awaiting, a, sizeof a);
+	else
+		snprintf(a, sizeof a, "Ingen");
+	if (failed > 0)
+		snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og %s %s.", a,
+			 num(failed, b, sizeof b),
+			 plural(failed, "fil ligger i karantæne, fordi den ikke kunne læses",
+				"filer ligger i karantæne, fordi de ikke kunne læses"));
+	else
+		snprintf(text, sizeof text, "%s forslag til afgørelse afventer gennemgang, og ingen "
+					    "filer ligger i karantæne.",
+			 a);
 	report_pdf_paragraph(&p, awaiting > 0 || failed > 0, text);
 	for (size_t i = 0; i < count; i++) {
 		const struct report_offer *o = offers[i];
 		const struct offer *def = o->def;
 		if (def && def->capacity_max >= 0 && o->selected > def->capacity_max) {
-			snprintf(text, sizeof text, "OBS: %s har flere bevilgede (%ld) end kapaciteten (%ld).",
-				 offer_title(o), o->selected, def->capacity_max);
+			snprintf(text, sizeof text, "OBS: %s har flere bevilgede (%s) end kapaciteten (%s).",
+				 offer_title(o), num(o->selected, a, sizeof a),
+				 num(def->capacity_max, b, sizeof b));
 			report_pdf_paragraph(&p, 1, text);
 		}
 		if (def && !def->rolling && def->deadline && ctx->now > def->deadline_at &&
 		    def->capacity_min > 0 && o->selected < def->capacity_min) {
 			snprintf(text, sizeof text,
-				 "OBS: %s: fristen er udløbet, og der er bevilget %ld, under minimum %ld.",
-				 offer_title(o), o->selected, def->capacity_min);
+				 "OBS: %s: fristen er udløbet, og der er bevilget %s, under minimum %s.",
+				 offer_title(o), num(o->selected, a, sizeof a),
+				 num(def->capacity_min, b, sizeof b));
 			report_pdf_paragraph(&p, 1, text);
 		}
 	}
