@@ -39,6 +39,7 @@
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 #define MAX_NEST 32
+#define MAX_CELLS 64
 #define MAX_DEPTH_TRACK 512
 
 enum elem {
@@ -784,7 +785,10 @@ static void on_end(struct docx_walk *walk, enum elem code, int depth)
 		if (walk->ntable > 0) {
 			struct table *t = &walk->tables[walk->ntable - 1];
 			extract_tidy(&t->cell);
-			json_array_append_new(t->row, extract_json_string(strbuf_str(&t->cell)));
+			/* Label/value tables are narrow; a row of thousands of cells is not one. */
+			if (json_array_size(t->row) < MAX_CELLS)
+				json_array_append_new(t->row,
+						      extract_json_string(strbuf_str(&t->cell)));
 			t->in_cell = 0;
 		}
 		break;

@@ -41,6 +41,7 @@
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 
 #define MAX_NEST 32
+#define MAX_CELLS 64
 #define MAX_DEPTH_TRACK 512
 #define MAX_CONTROLS 1000
 
@@ -836,7 +837,10 @@ static void on_end(struct odt_walk *walk, enum elem code, int depth)
 		if (walk->ntable > 0) {
 			struct table *t = &walk->tables[walk->ntable - 1];
 			extract_tidy(&t->cell);
-			json_array_append_new(t->row, extract_json_string(strbuf_str(&t->cell)));
+			/* Label/value tables are narrow; a row of thousands of cells is not one. */
+			if (json_array_size(t->row) < MAX_CELLS)
+				json_array_append_new(t->row,
+						      extract_json_string(strbuf_str(&t->cell)));
 			t->in_cell = 0;
 		}
 		break;
