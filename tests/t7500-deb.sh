@@ -71,7 +71,10 @@ test_expect_success 'man pages and bash completion are installed' '
 	test_grep "^/usr/share/man/man5/skema-offer.5.gz\$" contents &&
 	test_grep "^/usr/share/man/man5/skema-workspace.5.gz\$" contents &&
 	test_grep "^/usr/share/bash-completion/completions/skema\$" contents &&
-	test_grep "^/usr/share/doc/skema/copyright\$" contents
+	test_grep "^/usr/share/doc/skema/copyright\$" contents &&
+	for doc in $(cd "$SRC/docs" && ls *.md); do
+		test_grep "^/usr/share/doc/skema/$doc\$" contents || exit 1
+	done
 '
 
 test_expect_success 'the systemd units of dist/systemd are in /lib/systemd/system, naming /usr/bin/skema' '
@@ -84,7 +87,11 @@ test_expect_success 'the systemd units of dist/systemd are in /lib/systemd/syste
 	for unit in tree/lib/systemd/system/*.service; do
 		test_grep "^ExecStart=/usr/bin/skema " "$unit" || exit 1
 	done &&
-	! grep -r "/usr/local" tree/lib/systemd/system
+	! grep -r "/usr/local" tree/lib/systemd/system &&
+	grep -h -o "file:/[^ ]*" tree/lib/systemd/system/* | sort -u >docs &&
+	while read -r doc; do
+		test_grep "^${doc#file:}\$" contents || exit 1
+	done <docs
 '
 
 test_expect_success 'postinst makes the system user and the workspace' '
