@@ -196,7 +196,10 @@ static int link_object(const struct workspace *ws, const char *file, long long m
 		return -1;
 	ws_path(ws, objects, sizeof objects, WS_OBJECTS);
 	paths_join(object, sizeof object, objects, hex);
-	if (link(file, object) < 0) {
+	int linked = link(file, object);
+	if (linked < 0 && errno == ENOENT && mkdir(objects, 0700) == 0)
+		linked = link(file, object); /* a workspace from before .objects */
+	if (linked < 0) {
 		if (errno == EEXIST)
 			return 0; /* the same bytes were dropped before */
 		return -1;

@@ -50,6 +50,7 @@
 #include "record.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #ifndef SKEMA_VERSION
 #define SKEMA_VERSION "0"
@@ -227,6 +228,15 @@ static int ingest_file(struct ingest *in, const char *path, const char *original
 
 	record_set_str(rec, "path", path);
 	set_name(rec, original_name);
+	if (!utf8_is_valid(path)) {
+		/* JSON holds UTF-8 only; skema run renames claims to safe names. */
+		char shown[PATH_MAX * 4];
+		record_set_str(rec, "path", msg_escape(shown, sizeof shown, path));
+		record_fail(rec, "ingest", "io", 1, "the path is not valid UTF-8",
+			    "Filnavnet indeholder tegn, som skema ikke kan bruge. Giv filen et "
+			    "nyt navn og læg den i indbakken igen.");
+		goto emit;
+	}
 	record_set_str(rec, "received_at", clock_format(received_at, iso));
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -297,10 +307,16 @@ emit:
 		close(fd);
 	/* A record without an id still needs one for the store. */
 	if (!record_str(rec, "id")) {
-		char none[65] = "000000000000";
+		/*
+		 * Unopened: the inode still tells files apart (the store is
+		 * idempotent on the id, so two files must never share one).
+		 */
+		static unsigned long long unnamed;
+		unsigned long long n = ++unnamed;
+		if (fd >= 0 || lstat(path, &st) == 0)
+			n = (unsigned long long)st.st_ino;
 		id_time(received_at, when, sizeof when);
-		snprintf(id, sizeof id, "%s-%.12s-%llu", when, none,
-			 (unsigned long long)(fd >= 0 ? st.st_ino : 0) * 10ULL + retry);
+		snprintf(id, sizeof id, "%s-%.12s-%llu", when, "000000000000", n * 10ULL + retry);
 		record_set_str(rec, "id", id);
 		record_set_str(rec, "sha256", "");
 		json_object_set_new(rec, "size", json_integer(0));
