@@ -96,6 +96,8 @@ test_expect_success 'overview: every offer, open work and quarantine with reason
 	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget" ov.txt &&
 	test_grep "løbende 17 9 6 3 3 3\$" ov.txt &&
 	test_grep "Udfald pr. tilbud" ov.txt &&
+	test_grep "Bevilget / bekræftet" ov.txt &&
+	test_grep "^ *partnerskab-magtanvendelse-2021 .*[0-9]\$" ov.txt &&
 	test_grep "chefniveau (temaforloeb) 3\$" ov.txt &&
 	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget 2.3.2026\$" ov.txt
 '

@@ -758,7 +758,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 	static const char *const header[] = {"Tilbud",	     "Frist",	      "Mod- taget",
 					     "Op- fylder",   "Bevil- get",    "Vente- liste",
 					     "Afslag",	     "Afventer gennem- gang"};
-	static const char *const series[] = {"Bevilget", "Venteliste", "Afslag",
+	static const char *const series[] = {"Bevilget / bekræftet", "Venteliste", "Afslag",
 					     "Mangler oplysninger", "Ikke afgjort"};
 	struct report_pdf p;
 	struct report_counts per_day = {NULL, 0}, regions = {NULL, 0}, types = {NULL, 0},
@@ -789,7 +789,10 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		received += o->received;
 		awaiting += o->awaiting_review;
 		labels[i] = o->id; /* short enough for a chart label */
-		long row[] = {o->selected, o->waiting, o->rejected, o->missing, o->undecided};
+		/* A confirmed registration is the yes of a round without selection;
+		 * five series are as many grey levels as a print tells apart. */
+		long row[] = {o->selected + o->confirmed, o->waiting, o->rejected, o->missing,
+			      o->undecided};
 		memcpy(values + i * 5, row, sizeof row);
 		for (size_t j = 0; j < o->per_day.count; j++)
 			if (report_counts_add(&per_day, o->per_day.items[j].label,

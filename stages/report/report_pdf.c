@@ -944,7 +944,8 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 			      const char *const *row_labels, size_t nseries,
 			      const char *const *series_labels, const long *values)
 {
-	const double bar_h = 14, gap = 6, label_w = 150;
+	/* Labels are offer ids: room for "partnerskab-magtanvendelse-2021". */
+	const double bar_h = 14, gap = 6, label_w = 165;
 	double height = (nrows ? nrows : 1) * (bar_h + gap) + 50;
 	long max = 0;
 	char number[32];
