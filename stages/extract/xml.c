@@ -61,6 +61,11 @@ static void on_error(void *arg, xmlErrorPtr error)
 
 xmlTextReaderPtr extract_xml_reader(const char *buf, size_t len, struct extract_scan *scan)
 {
+	/* An empty part is an empty strbuf, whose data is NULL (make fuzz: fixtures/extract/fuzz/empty-rels.docx). */
+	if (!buf) {
+		buf = "";
+		len = 0;
+	}
 	/* UTF-16 parts exist in theory (OPC allows them); no word processor writes them. */
 	if (len >= 2 && (((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff) ||
 			 ((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
