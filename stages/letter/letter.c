@@ -62,19 +62,23 @@
 #endif
 
 /*
- * Files are recorded in batches: each file's data is fsynced before its
- * rename, but the directory (syncfs(2)) and the database (one transaction)
- * once per BATCH files instead of per file, which would cost two more
- * fsyncs per letter.  Nothing is recorded or reported before its batch is
- * synced, so a crash loses at most unrecorded files, which --pending
- * writes again.
+ * Files are published in batches: each is written to a temporary name,
+ * then the whole batch is synced (syncfs(2)), renamed into place, synced
+ * again and recorded in one transaction.  Two syncs and one commit per
+ * BATCH files instead of three fsyncs per file, which held the rate near
+ * 40 letters a second.  A crash leaves no short file under a final name
+ * (data is synced before any rename) and nothing recorded that is not on
+ * disk; unrecorded letters are written again by the next --pending.
  */
 #define BATCH 64
 
 struct written {
 	long long submission_id, decision_id;
 	int has_decision, draft, pages;
+	int noreplace;       /* a final letter: never replaces a file */
+	int failed;          /* could not be published: not recorded */
 	char *case_number, *kind, *path;
+	char tmp[PATH_MAX];  /* the staged file */
 	char sha[65];
 	size_t size;
 };
@@ -323,10 +327,37 @@ static int insert_letter(struct run *run, struct written *w, long long *letter_i
 
 static void written_release(struct written *w)
 {
+	if (w->tmp[0])
+		unlink(w->tmp); /* staged but never published */
 	free(w->case_number);
 	free(w->kind);
 	free(w->path);
 	memset(w, 0, sizeof *w);
+}
+
+/*
+ * Renames a staged file into place; a final letter takes the next free
+ * name ("-2", "-3", ...) rather than replace one.  Returns 0 or -1 (errno).
+ */
+static int commit(struct written *w)
+{
+	char name[PATH_MAX];
+	size_t stem = strlen(w->path) - 4; /* ".pdf" */
+	int rc = pdf_commit_file(w->tmp, w->path, w->noreplace);
+
+	for (int n = 2; rc < 0 && errno == EEXIST && w->noreplace && n < 1000; n++) {
+		snprintf(name, sizeof name, "%.*s-%d.pdf", (int)stem, w->path, n);
+		if ((rc = pdf_commit_file(w->tmp, name, 1)) == 0) {
+			char *copy = strdup(name);
+			if (copy) {
+				free(w->path);
+				w->path = copy;
+			}
+		}
+	}
+	if (rc == 0)
+		w->tmp[0] = '\0';
+	return rc;
 }
 
 /*
@@ -341,6 +372,22 @@ static int flush(struct run *run)
 
 	if (run->nbatch == 0)
 		return EXIT_DONE;
+	/* The data first, then the names, then the record. */
+	if (syncfs(run->dirfd) < 0) {
+		msg_syserror("%s: syncing the letters written", run->dir);
+		status = EXIT_TEMPFAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < run->nbatch; i++) {
+		struct written *w = &run->batch[i];
+		if (w->failed)
+			continue;
+		if (commit(w) < 0) {
+			msg_syserror("%s", w->path);
+			w->failed = 1;
+			status = worse(status, errno == ENOSPC || errno == EIO ? EXIT_TEMPFAIL : EXIT_CONFIG);
+		}
+	}
 	if (syncfs(run->dirfd) < 0) {
 		msg_syserror("%s: syncing the letters written", run->dir);
 		status = EXIT_TEMPFAIL;
@@ -351,6 +398,8 @@ static int flush(struct run *run)
 		goto out;
 	}
 	for (size_t i = 0; i < run->nbatch; i++) {
+		if (run->batch[i].failed)
+			continue;
 		if ((rc = insert_letter(run, &run->batch[i], &ids[i])) != SQLITE_OK) {
 			msg_error("%s: recording %s: %s", sqlite3_db_filename(run->db, "main"),
 				  run->batch[i].path, sqlite3_errstr(rc));
@@ -366,6 +415,8 @@ static int flush(struct run *run)
 	}
 	for (size_t i = 0; i < run->nbatch; i++) {
 		struct written *w = &run->batch[i];
+		if (w->failed)
+			continue;
 		json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}",
 					 "submission_id", (json_int_t)w->submission_id, "case_number",
 					 w->case_number, "kind", w->kind, "draft", w->draft, "path",
@@ -384,7 +435,7 @@ out:
 	return status;
 }
 
-/* Renders doc and writes it as path; it is recorded and reported with its batch. */
+/* Renders doc and stages it for path; it is published, recorded and reported with its batch. */
 static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
 		   const char *kind, int draft, const char *path)
 {
@@ -408,18 +459,7 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	sha256_update(&ctx, pdf, len);
 	sha256_final(&ctx, digest);
 	sha256_hex(digest, w->sha);
-	/* A final letter never replaces a file: the next free name, "-2", "-3", ... */
-	char name[PATH_MAX];
-	snprintf(name, sizeof name, "%s", path);
-	int wrote = draft || strcmp(kind, "review") == 0 ? pdf_write_file_nodirsync(name, pdf, len)
-							 : pdf_write_file_new(name, pdf, len);
-	for (int n = 2; wrote < 0 && errno == EEXIST && n < 1000; n++) {
-		size_t stem = strlen(path) - 4; /* ".pdf" */
-		snprintf(name, sizeof name, "%.*s-%d.pdf", (int)stem, path, n);
-		wrote = pdf_write_file_new(name, pdf, len);
-	}
-	path = name;
-	if (wrote < 0) {
+	if (pdf_stage_file(path, pdf, len, w->tmp, sizeof w->tmp) < 0) {
 		int temporary = errno == ENOSPC || errno == EDQUOT || errno == EIO;
 		msg_syserror("%s", path);
 		free(pdf);
@@ -430,6 +470,7 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->decision_id = c->decision_id;
 	w->has_decision = c->has_decision;
 	w->draft = draft;
+	w->noreplace = !draft && strcmp(kind, "review") != 0;
 	w->pages = pdf_doc_pages(doc);
 	w->size = len;
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
@@ -437,6 +478,7 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->path = strdup(path);
 	run->nbatch++;
 	if (!w->kind || !w->path || (c->case_number && !w->case_number)) {
+		w->failed = 1;
 		msg_error("out of memory");
 		return worse(EXIT_SOFTWARE, flush(run));
 	}

@@ -1527,26 +1527,56 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 
 /* --- writing ---------------------------------------------------------------------- */
 
-enum { SYNC_DIR = 1, NO_REPLACE = 2 };
-
-static int write_file(const char *path, const unsigned char *data, size_t len, int flags);
+static int write_file(const char *path, const unsigned char *data, size_t len, int sync);
 
 int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
-	return write_file(path, data, len, SYNC_DIR);
+	return write_file(path, data, len, 1);
 }
 
-int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len)
+int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
+		   size_t tmpsize)
 {
-	return write_file(path, data, len, 0);
+	static unsigned counter; /* one path may be staged twice in a batch */
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp%ld.%u", path, (long)getpid(), counter++) >= tmpsize) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) == 0)
+		return 0;
+	fd = -1;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
 }
 
-int pdf_write_file_new(const char *path, const unsigned char *data, size_t len)
+int pdf_commit_file(const char *tmp, const char *path, int noreplace)
 {
-	return write_file(path, data, len, NO_REPLACE);
+	if (noreplace)
+		/* Atomic: two writers racing for one name cannot both win. */
+		return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+	return rename(tmp, path);
 }
 
-static int write_file(const char *path, const unsigned char *data, size_t len, int flags)
+static int write_file(const char *path, const unsigned char *data, size_t len, int sync)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd = -1, saved;
@@ -1574,14 +1604,9 @@ static int write_file(const char *path, const unsigned char *data, size_t len, i
 		goto fail;
 	}
 	fd = -1;
-	if (flags & NO_REPLACE) {
-		/* Atomic: two writers racing for one name cannot both win. */
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
-			goto fail;
-	} else if (rename(tmp, path) < 0) {
+	if (rename(tmp, path) < 0)
 		goto fail;
-	}
-	if (!(flags & SYNC_DIR))
+	if (!sync)
 		return 0;
 	/* The rename is durable only once the directory is synced. */
 	snprintf(dir, sizeof dir, "%s", path);

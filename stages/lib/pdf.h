@@ -155,16 +155,19 @@ int pdf_doc_degraded(const struct pdf_doc *doc);
 int pdf_write_file(const char *path, const unsigned char *data, size_t len);
 
 /*
- * The same without the fsync of the directory, for writing many files: the
- * file's data is synced before the rename (a crash never leaves a short
- * file under the final name), and the caller makes the renames durable
- * together (syncfs(2) or an fsync of the directory) before it records or
- * reports any of them.  Returns 0, or -1 with errno set.
+ * Writing many files with two syncs in all instead of two per file:
+ * pdf_stage_file() writes data to a new temporary name beside path (into
+ * tmp, at least PATH_MAX bytes), unsynced; the caller then makes every
+ * staged file durable at once (syncfs(2) on the directory), publishes each
+ * with pdf_commit_file(), and syncs again before it records any of them.
+ * A crash at any point leaves no short file under a final name.
+ * pdf_commit_file() renames tmp to path; with noreplace it never replaces
+ * a file (-1 with EEXIST; the temporary file stays for another try).
+ * Both return 0, or -1 with errno set (a failed stage leaves nothing).
  */
-int pdf_write_file_nodirsync(const char *path, const unsigned char *data, size_t len);
-
-/* As pdf_write_file_nodirsync, but never replaces a file: -1 with EEXIST when path exists. */
-int pdf_write_file_new(const char *path, const unsigned char *data, size_t len);
+int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
+		   size_t tmpsize);
+int pdf_commit_file(const char *tmp, const char *path, int noreplace);
 
 /*
  * 1 when the embedded font has a glyph for code point cp (loads the font the

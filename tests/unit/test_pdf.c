@@ -318,7 +318,7 @@ static void test_table_rows_whole(void **state)
 	assert_int_equal(pdf_table_begin(doc, 2, widths), 0);
 	assert_int_equal(pdf_table_row(doc, 1, head), 0);
 	for (int i = 0; i < 70; i++) {
-		char nr[16], text[128];
+		char nr[32], text[128];
 		snprintf(nr, sizeof nr, "R%02d", i);
 		snprintf(text, sizeof text, "begynd%02d\nmidt%02d\nslut%02d", i, i, i);
 		const char *cells[2] = {nr, text};
@@ -333,7 +333,7 @@ static void test_table_rows_whole(void **state)
 		if (!strstr(text, "Nr") || !strstr(text, "Tekst"))
 			fail_msg("page %d has no header row", page);
 		for (int i = 0; i < 70; i++) {
-			char a[16], b[16];
+			char a[32], b[32];
 			snprintf(a, sizeof a, "begynd%02d", i);
 			snprintf(b, sizeof b, "slut%02d", i);
 			if (!!strstr(text, a) != !!strstr(text, b))
