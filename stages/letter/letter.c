@@ -12,9 +12,9 @@
  * marked UDKAST on every page, named ...-<outcome>-udkast.pdf; a final
  * letter never replaces a file (a second one is ...-<outcome>-2.pdf).  With
  * --review-sheets it also writes DIR/<case_number>-gennemgang.pdf.  Each
- * file is written to a temporary name, fsynced and renamed, then recorded
- * in the letters table (path, sha256, kind, draft) and reported as one JSON
- * line on stdout:
+ * file is written to a temporary name, synced and renamed (in batches, see
+ * BATCH), then recorded in the letters table (path, sha256, kind, draft)
+ * and reported as one JSON line on stdout:
  *   {"submission_id", "case_number", "kind", "draft", "path", "sha256",
  *    "pages", "size", "letter_id"}
  * The texts come from forms/letters/ (docs/letters.md), the authority's
