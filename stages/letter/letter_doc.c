@@ -274,6 +274,22 @@ static json_t *contact(const struct offer *offer, const struct config *cfg)
 	return k;
 }
 
+/* "13. september 2021 kl. 12.00" (Danish writes the time with a full stop); the date alone at midnight. */
+static json_t *danish_time(const char *iso)
+{
+	time_t t;
+	struct tm tm;
+	char date[CLOCK_ISO_SIZE], buf[64];
+	if (!iso || clock_parse(iso, &t) < 0)
+		return json_null();
+	localtime_r(&t, &tm);
+	clock_format_danish(t, date);
+	if (tm.tm_hour == 0 && tm.tm_min == 0)
+		return json_string(date);
+	snprintf(buf, sizeof buf, "%s kl. %02d.%02d", date, tm.tm_hour, tm.tm_min);
+	return json_string(buf);
+}
+
 static json_t *danish_date(const char *iso)
 {
 	time_t t;
@@ -377,6 +393,7 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(sag, "journalnummer", json_string(c->case_number ? c->case_number : ""));
 	json_object_set_new(sag, "dato", json_string(clock_format_danish(now, date)));
 	json_object_set_new(sag, "modtaget", danish_date(c->received_at));
+	json_object_set_new(sag, "modtaget_tid", danish_time(c->received_at));
 	json_object_set_new(sag, "tilbud", json_string(offer && offer->title ? offer->title
 								   : c->offer_id ? c->offer_id : ""));
 	json_object_set_new(sag, "tilbud_id", json_string(c->offer_id ? c->offer_id : ""));
@@ -436,7 +453,7 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	if (json_is_object(deadline)) {
 		json_object_set_new(d, "frist",
 				    json_pack("{s:o, s:b}", "tidspunkt",
-					      danish_date(json_string_value(json_object_get(deadline, "at"))),
+					      danish_time(json_string_value(json_object_get(deadline, "at"))),
 					      "overskredet", json_is_true(json_object_get(deadline, "late"))));
 	}
 	long days = config_get_long(cfg, "letter.reply_days", 14);

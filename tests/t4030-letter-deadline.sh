@@ -1,0 +1,31 @@
+#!/bin/bash
+test_description='skema-letter: a late application at a deadline offer is refused with the times'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/letter/cases.sh"
+
+export SKEMA_NOW=2021-09-20T09:00:00+02:00
+
+test_expect_success 'setup: an application five minutes after the deadline, decided after it' '
+	mkdir ws &&
+	fields=$(jq -n -c "{sted_navn: \"Opholdsstedet Åen\", sted_type: \"opholdssted\", cvr: \"12345674\",
+		kommune: \"Vejle\", leder_navn: \"Åse Østergård\", kontakt_navn: \"Søren Ærø\",
+		kontakt_email: \"s@example.dk\", kontakt_telefon: \"+45 12 34 56 78\",
+		aaben_institution: 1, driftsherre_navn: \"Vejle Kommune\", driftsherre_type: \"kommunal\",
+		driftsherre_deltager: 1, motivation: \"Vi vil gerne.\", ledelsesopbakning: 1}") &&
+	mkrec 1 partnerskab-magtanvendelse-2021 2021-09-13T12:05:00+02:00 eligible "$fields" \
+		"[[\"aaben_institution\",\"eligibility\",true]]" |
+		jq -c ".validation.deadline = {at: \"2021-09-13T12:00:00+02:00\", late: true}" >in &&
+	skema-store ws/skema.db <in >/dev/null &&
+	skema-decide ws/skema.db >decided &&
+	test "$(jq -r .outcome decided)" = afslag
+'
+
+test_expect_success 'the refusal gives the time received and the deadline, and a klagevejledning' '
+	skema-letter -d ws/skema.db -o out <decided >written &&
+	flat "$(jq -r .path written)" >t &&
+	has_text "Ansøgningen er modtaget den 13. september 2021 kl. 12.05, efter ansøgningsfristen den 13. september 2021 kl. 12.00." t &&
+	has_text "Opholdsstedet Åen" t &&
+	has_text "Klagevejledning" t
+'
+
+test_done
