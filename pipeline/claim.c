@@ -140,10 +140,16 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		 * clock, while mtime may be copied from the sender (cp -p,
 		 * SMB clients with a skewed clock).
 		 */
-		if (cand.regular && settle > 0 &&
+		/*
+		 * An empty file is often a placeholder that a scanner or a
+		 * copy fills later (paperless #12511): it waits twelve times
+		 * longer before it is taken (and quarantined as empty).
+		 */
+		long wait = st.st_size == 0 ? settle * 12 : settle;
+		if (cand.regular && wait > 0 &&
 		    (double)(now->tv_sec - st.st_ctim.tv_sec) +
 				    (double)(now->tv_nsec - st.st_ctim.tv_nsec) / 1e9 <
-			    (double)settle) {
+			    (double)wait) {
 			list->unsettled++;
 			goto next;
 		}
@@ -324,9 +330,14 @@ void claim_origin(const char *claim_dir, char *buf, size_t size)
 
 long claim_bump_attempts(const char *claim_dir)
 {
+	return claim_bump(claim_dir, ".attempts");
+}
+
+long claim_bump(const char *claim_dir, const char *note)
+{
 	char path[PATH_MAX], text[32] = "";
 	long attempts = 0;
-	paths_join(path, sizeof path, claim_dir, ".attempts");
+	paths_join(path, sizeof path, claim_dir, note);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
 		ssize_t n = read(fd, text, sizeof text - 1);
@@ -336,13 +347,13 @@ long claim_bump_attempts(const char *claim_dir)
 	}
 	attempts++;
 	int len = snprintf(text, sizeof text, "%ld\n", attempts);
-	fs_write_file(claim_dir, ".attempts", text, (size_t)len);
+	fs_write_file(claim_dir, note, text, (size_t)len);
 	return attempts;
 }
 
 int claim_finish(const char *claim_dir)
 {
-	static const char *const notes[] = {".origin", ".retry", ".attempts"};
+	static const char *const notes[] = {".origin", ".retry", ".attempts", ".deferrals"};
 	char path[PATH_MAX];
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
 		paths_join(path, sizeof path, claim_dir, notes[i]);

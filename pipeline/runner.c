@@ -310,12 +310,24 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		size_t path_len = strlen(path);
 		if (message && strncmp(message, path, path_len) == 0 && message[path_len] == ':')
 			message += path_len + (message[path_len + 1] == ' ' ? 2 : 1);
-		if (json_is_true(json_object_get(error, "permanent"))) {
+		int permanent = json_is_true(json_object_get(error, "permanent"));
+		const char *message_da = record_str(error, "message_da");
+		char gave_up[1024];
+		/* A temporary problem that never goes away (a file no one may read). */
+		if (!permanent && claim_bump(claims[i], ".deferrals") >= r->ws->max_deferrals) {
+			snprintf(gave_up, sizeof gave_up,
+				 "%s skema har prøvet %ld gange uden held og har givet op.",
+				 message_da ? message_da : "Filen kunne ikke læses.",
+				 r->ws->max_deferrals);
+			message_da = gave_up;
+			permanent = 1;
+		}
+		if (permanent) {
 			char planned[PATH_MAX];
 			claim_plan(claims[i], id, "quarantine", planned, sizeof planned);
 			note_place(p, rec, planned, "quarantined");
-			if (claim_quarantine(r->ws, claims[i], id, record_str(error, "message_da"),
-					     message, where, sizeof where) < 0) {
+			if (claim_quarantine(r->ws, claims[i], id, message_da, message, where,
+					     sizeof where) < 0) {
 				msg_syserror("%s: quarantine", claims[i]);
 				state[i] = CLAIM_DEFERRED;
 				r->deferred++;

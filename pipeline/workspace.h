@@ -7,7 +7,7 @@
  *   inbox/       staff drop files here
  *   work/C/      claimed: renamed out of the inbox into a claim directory C
  *                ("<receipt seconds>.P<pid>R<random>") with its notes
- *                (.origin, .retry, .attempts) beside the file
+ *                (.origin, .retry, .attempts, .deferrals) beside the file
  *   archive/     stored in skema.db; archive/.objects/<sha256> is the
  *                content-addressed copy (a hard link) made at claim time
  *   quarantine/  a permanent problem; a reason file (Danish) beside it
@@ -37,6 +37,7 @@ struct workspace {
 	long long max_size;      /* inbox.max_size, bytes */
 	long batch_size;         /* run.batch_size */
 	long max_attempts;       /* run.max_attempts: crashes before quarantine */
+	long max_deferrals;      /* run.max_deferrals: temporary errors before quarantine */
 	int read_only;           /* the workspace cannot be written */
 };
 
@@ -135,6 +136,9 @@ void claim_origin(const char *claim_dir, char *buf, size_t size);
 
 /* Reads and bumps the .attempts note; returns the new count. */
 long claim_bump_attempts(const char *claim_dir);
+
+/* Reads and bumps the counter in the note (".deferrals"); returns the new count. */
+long claim_bump(const char *claim_dir, const char *note);
 
 /*
  * Where claim_archive() (state "archive") or claim_quarantine() (state

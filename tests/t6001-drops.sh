@@ -37,6 +37,18 @@ test_expect_success 'a slow copy in chunks is taken only once complete' '
 	test "$(rows "original_name = \"langsom.docx\"")" = 1
 '
 
+test_expect_success 'an empty placeholder waits longer than the settle time, and is taken filled' '
+	: >ws/inbox/scanner.docx &&
+	sleep 1.2 &&
+	skema -C ws run --settle 1 >log &&
+	test -f ws/inbox/scanner.docx &&
+	cat "$other" >ws/inbox/scanner.docx &&
+	sleep 1.2 &&
+	skema -C ws run --settle 1 >log &&
+	test_grep "scanner.docx: archived" log &&
+	cmp "$other" ws/archive/*-scanner.docx
+'
+
 test_expect_success 'the same bytes dropped twice: both kept, the second a duplicate' '
 	cp "$form" ws/inbox/første.docx &&
 	skema -C ws run --settle 0 -q &&

@@ -19,7 +19,14 @@ make_fake() {
 	printf "%s\n" "\$in" | jq -r .path | while read -r p; do
 		if grep -q CRASH "\$p" 2>/dev/null; then kill -SEGV \$\$; fi
 	done
-	printf "%s\n" "\$in" | "$SKEMA_BIN/skema-extract"
+	printf "%s\n" "\$in" | "$SKEMA_BIN/skema-extract" | while read -r rec; do
+		p=\$(printf "%s\n" "\$rec" | jq -r .path)
+		if grep -q TEMP "\$p" 2>/dev/null; then
+			printf "%s\n" "\$rec" | jq -c ".error = {stage: \"extract\", code: \"io\", permanent: false, message: \"busy\", message_da: \"Filen var optaget.\"}"
+		else
+			printf "%s\n" "\$rec"
+		fi
+	done
 	EOS
 	cat >fake/skema-store <<-EOS &&
 	#!/bin/bash
@@ -68,6 +75,17 @@ test_expect_success 'a busy store (exit 75): files stay claimed, then go through
 	test_grep "vent.docx: archived" log5 &&
 	test -z "$(ls ws/work)" &&
 	test "$(sql ws/skema.db "SELECT count(*) FROM submissions WHERE original_name = \"vent.docx\"")" = 1
+'
+
+test_expect_success 'a temporary error that never goes away: quarantined after run.max_deferrals' '
+	echo "run.max_deferrals = 2" >>ws/skema.conf &&
+	printf "TEMP\n" >ws/inbox/optaget.docx &&
+	test_expect_code 75 fake/skema -C ws run --settle 0 >log7 2>&1 &&
+	test_grep "optaget.docx: deferred (busy)" log7 &&
+	fake/skema -C ws run --settle 0 >log8 2>&1 &&
+	test_grep "optaget.docx: quarantined (busy)" log8 &&
+	test_grep "Filen var optaget. skema har prøvet 2 gange" ws/quarantine/*-optaget.docx.årsag.txt &&
+	test -z "$(ls ws/work)"
 '
 
 test_expect_success 'a missing stage is said clearly and does not fail the files' '
