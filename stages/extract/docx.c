@@ -116,6 +116,7 @@ struct docx_walk {
 	char *pending_bookmark;
 	int saw_root;
 	int tracked;
+	char part_name[256];    /* flat OPC: the pkg:part being read, for scan->part */
 	int para_has_field;     /* a paragraph holding a field labels nothing below it */
 };
 
@@ -747,8 +748,14 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		if (!name || strstr(name, "/glossary/") || strstr(name, "/styles") ||
 		    strstr(name, "/numbering") || strstr(name, "/settings") ||
 		    strstr(name, "/fontTable") || strstr(name, "/theme/") ||
-		    strstr(name, "/webSettings"))
+		    strstr(name, "/webSettings")) {
 			walk->skip_depth = depth;
+		} else {
+			/* Fields say which part they came from, as in a zipped package. */
+			snprintf(walk->part_name, sizeof walk->part_name, "%s",
+				 name[0] == '/' ? name + 1 : name);
+			scan->part = walk->part_name;
+		}
 		free(name);
 		break;
 	}
@@ -933,6 +940,8 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 		rc = 0;
 	}
 out:
+	if (scan->part == walk.part_name)
+		scan->part = "flat OPC"; /* walk.part_name ends with this function */
 	walk_release(&walk);
 	extract_xml_reader_free(walk.reader);
 	return rc;
