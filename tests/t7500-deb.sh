@@ -94,6 +94,22 @@ test_expect_success 'the systemd units of dist/systemd are in /lib/systemd/syste
 	done <docs
 '
 
+test_expect_success 'every installed path the manual names is in the package' '
+	sed -e "s|/\$||" contents >paths &&
+	for page in "$SRC"/man/*.[15]; do
+		MANWIDTH=1000 man --nh --nj -l "$page" 2>/dev/null | col -bx
+	done |
+		grep -o -E "(^|[ (])/(usr|etc|lib)/[^ ,;:()]*" |
+		sed -E -e "s/^[ (]//" -e "s/[.)]+\$//" -e "s|/\$||" |
+		grep -v -e "^/usr/local" -e "/id/" -e "/name\.xml" -e "\*" | sort -u >named &&
+	test_line_count -ge 10 named &&
+	missing= &&
+	while read -r path; do
+		grep -q -x -F "$path" paths || missing="$missing $path"
+	done <named &&
+	if test -n "$missing"; then echo "not in the package:$missing"; false; fi
+'
+
 test_expect_success 'postinst makes the system user and the workspace' '
 	test_grep "adduser --system" control/postinst &&
 	test_grep "skema init /var/lib/skema" control/postinst
@@ -135,6 +151,10 @@ echo "# archive"
 in_root find /var/lib/skema/archive -type f ! -path "*/.*"
 echo "# man"
 in_root man -w skema skema-offer
+echo "# units"
+for unit in \$(cd \$t/root/lib/systemd/system && ls skema-*); do
+	in_root systemd-analyze verify /lib/systemd/system/\$unit 2>&1 && echo "verified \$unit"
+done
 echo "# dpkg -r"
 in_root dpkg -r skema
 in_root test -e /var/lib/skema/skema.db && echo "workspace kept"
@@ -167,7 +187,12 @@ if test "$(id -u)" = 0 && unshare -m sh -c "mount -t tmpfs none $TRASH && mkdir 
 		test_grep "^conffiles purged\$" root.out &&
 		test_grep "^letter texts kept\$" root.out &&
 		test_grep "^letter texts purged\$" root.out &&
-		test_grep "^# done" root.out
+		test_grep "^# done" root.out &&
+		if test_have systemd-analyze; then
+			for unit in $(ls "$SRC/dist/systemd"); do
+				test_grep "^verified $unit\$" root.out || exit 1
+			done
+		fi
 	'
 else
 	say "# no overlay mount in this sandbox: the package is checked by its contents only"
