@@ -18,16 +18,19 @@ build/fuzz/extract_fuzzer: $(FUZZ_SRCS) $(wildcard stages/extract/*.h stages/lib
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -Istages/extract -std=c17 $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(LDLIBS)
 
-# Seeds: every fixture small enough to mutate usefully.
+# Seeds: every fixture small enough to mutate usefully, and the public
+# corpus of real documents when it is there.
+FUZZ_CORPUS ?= ../shared/corpus/public-docs
 fuzz-seeds:
 	@mkdir -p build/fuzz/corpus build/fuzz/seeds
-	@find fixtures/extract -type f -size -200k \( -name '*.docx' -o -name '*.docm' -o \
-		-name '*.odt' -o -name '*.fodt' -o -name '*.ods' -o -name '*.doc' -o -name '*.xml' \) \
-		-exec cp {} build/fuzz/seeds/ \;
+	@find fixtures/extract $(wildcard $(FUZZ_CORPUS)) -type f -size -200k \( -name '*.docx' -o \
+		-name '*.docm' -o -name '*.odt' -o -name '*.fodt' -o -name '*.ods' -o -name '*.doc' -o \
+		-name '*.xml' \) -exec cp {} build/fuzz/seeds/ \;
 
 fuzz: build/fuzz/extract_fuzzer fuzz-seeds
 	cd build/fuzz && ASAN_OPTIONS=detect_leaks=1 ./extract_fuzzer -max_total_time=$(FUZZ_SECONDS) \
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+		-dict=$(CURDIR)/fuzz/extract.dict \
 		-print_final_stats=1 corpus seeds
 
 .PHONY: fuzz fuzz-seeds
