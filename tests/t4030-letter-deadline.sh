@@ -1,5 +1,5 @@
 #!/bin/bash
-test_description='skema-letter: a late application at a deadline offer is refused with the times'
+test_description='skema-letter: refusals at a deadline: late, and eligible but not selected'
 . "$(dirname "$0")/lib.sh"
 . "$FIXTURES/letter/cases.sh"
 
@@ -25,7 +25,24 @@ test_expect_success 'the refusal gives the time received and the deadline, and a
 	flat "$(jq -r .path written)" >t &&
 	has_text "Ansøgningen er modtaget den 13. september 2021 kl. 12.05, efter ansøgningsfristen den 13. september 2021 kl. 12.00." t &&
 	has_text "Opholdsstedet Åen" t &&
+	! grep -q "flere ansøgninger end pladser" t &&
 	has_text "Klagevejledning" t
+'
+
+test_expect_success 'an eligible application not selected in the round: the selection and priorities are the reasons' '
+	mkrec 2 temaforloeb 2021-09-01T10:00:00+02:00 eligible "$(kommune_fields Vejle)" "$TEMA_OK" >in2 &&
+	skema-store ws/skema.db <in2 >/dev/null &&
+	id=$(sql ws/skema.db "SELECT id FROM submissions WHERE record_id LIKE \"%-2\"") &&
+	sql ws/skema.db "UPDATE decisions SET current = 0 WHERE submission_id = $id" &&
+	sql ws/skema.db "INSERT INTO decisions (submission_id, outcome, state, explanation, actor, decided_at)
+		VALUES ($id, \"afslag\", \"final\", \"Der var 14 egnede ansøgninger til 10 pladser.\", \"test\", \"2021-09-20T09:00:00+02:00\")" &&
+	echo "{\"submission_id\": $id}" | skema-letter -d ws/skema.db -o out2 >written2 &&
+	flat "$(jq -r .path written2)" >t &&
+	has_text "opfylder betingelserne for at deltage, men der har været flere ansøgninger end pladser" t &&
+	has_text "$(criterion temaforloeb motivation fail)" t &&
+	has_text "$(criterion temaforloeb ingen_tidligere_bistand pass)" t &&
+	has_text "Der var 14 egnede ansøgninger til 10 pladser." t &&
+	! grep -q "efter ansøgningsfristen" t
 '
 
 test_done
