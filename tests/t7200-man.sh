@@ -85,6 +85,32 @@ while read -r cmd; do
 	'
 done <"$TRASH/commands"
 
+# Options a program accepts but --help does not show count too: the long
+# option tables of the sources (getopt_long) against the pages.
+source_options() {
+	cat "$@" | grep -o -E '\{ *"[a-z][a-z0-9-]*", *(no_argument|required_argument|optional_argument|[012]) *,' |
+		sed -E 's/^\{ *"([^"]*)".*/--\1/' | sort -u
+}
+for dir in "$SRC"/stages/*/; do
+	name=$(basename "$dir")
+	test "$name" = lib && continue
+	test_expect_success "man/skema-$name.1 names every long option in stages/$name/" '
+		source_options "$SRC/stages/$name"/*.c >options &&
+		test_line_count -ge 2 options &&
+		page_has_options "$SRC/man/skema-$name.1" <options
+	'
+done
+test_expect_success 'man/skema.1 names every long option in pipeline/' '
+	source_options "$SRC"/pipeline/*.c >options &&
+	test_line_count -ge 10 options &&
+	page_has_options "$SRC/man/skema.1" <options
+'
+test_expect_success 'man/skema-mkform.1 names every long option in tools/mkform/' '
+	source_options "$SRC"/tools/mkform/*.c >options &&
+	test_line_count -ge 2 options &&
+	page_has_options "$SRC/man/skema-mkform.1" <options
+'
+
 test_expect_success 'the pages refer to each other by names that exist' '
 	cat "$SRC"/man/*.[15] |
 		grep -o -E "^\.BR skema(\\\\-[a-z]+)? \([15]\)" |
