@@ -237,6 +237,10 @@ test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
 	squeeze large/temaforloeb.pdf >l.txt &&
 	pages=$(pdfinfo large/temaforloeb.pdf 2>/dev/null | sed -n "s/^Pages: *//p") &&
 	test "$pages" -gt 20 &&
+	test_grep " Side 1 af $pages\$" l.txt &&
+	test_grep " Side $pages af $pages\$" l.txt &&
+	test "$(grep -c " Side [0-9]* af $pages\$" l.txt)" = "$pages" &&
+	test_grep "Databasen: 5.000 ansøgninger" l.txt &&
 	headers=$(grep -c "^ *Nr. Sagsnr. Ansøger Modtaget Udfald" l.txt) &&
 	test "$headers" -ge $((pages - 4)) &&
 	want=$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\''") &&

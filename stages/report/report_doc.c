@@ -123,13 +123,13 @@ static const char *plural(long n, const char *one, const char *many)
 
 static void footer_text(const struct report_context *ctx, char *buf, size_t size)
 {
-	char when[96];
+	char when[96], submissions[32], event[32];
 	danish_time(ctx->now, when, sizeof when);
 	snprintf(buf, size,
-		 "Udarbejdet %s af skema-report %s. Databasen: %lld ansøgninger, sidste hændelse nr. "
-		 "%lld, skemaversion %d.",
-		 when, SKEMA_VERSION, ctx->state.submissions, ctx->state.max_event_id,
-		 ctx->state.schema_version);
+		 "Udarbejdet %s af skema-report %s. Databasen: %s ansøgninger, sidste hændelse nr. "
+		 "%s, skemaversion %d.",
+		 when, SKEMA_VERSION, num((long)ctx->state.submissions, submissions, sizeof submissions),
+		 num((long)ctx->state.max_event_id, event, sizeof event), ctx->state.schema_version);
 }
 
 static void scope_text(const struct report_context *ctx, char *buf, size_t size)

@@ -221,11 +221,18 @@ static void grey_fill(struct report_pdf *p, double g)
 
 static void start_page(struct report_pdf *p)
 {
-	char number[32];
-
 	p->page = HPDF_AddPage(p->pdf);
 	HPDF_Page_SetWidth(p->page, (HPDF_REAL)PAGE_W);
 	HPDF_Page_SetHeight(p->page, (HPDF_REAL)PAGE_H);
+	/* Kept for the page numbers, which need the count of all pages. */
+	HPDF_Page *list = realloc(p->page_list, (size_t)(p->pages + 1) * sizeof *list);
+	if (!list) {
+		if (!p->error)
+			p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	} else {
+		p->page_list = list;
+		p->page_list[p->pages] = p->page;
+	}
 	p->pages++;
 	grey_fill(p, 0.3);
 	put_text(p, p->regular, SMALL_SIZE, MARGIN_L, PAGE_H - 36, -1, p->title);
@@ -233,9 +240,7 @@ static void start_page(struct report_pdf *p)
 	struct line_ctx l = {.p = p, .font = p->regular, .size = SMALL_SIZE, .x = MARGIN_L,
 			     .y = 40, .leading = SMALL_SIZE + 2};
 	int rest;
-	wrap(p->regular, SMALL_SIZE, TEXT_W - 50, p->footer, 2, draw_line, &l, &rest);
-	snprintf(number, sizeof number, "Side %d", p->pages);
-	put_text(p, p->regular, SMALL_SIZE, PAGE_W - MARGIN_R, 40, 1, number);
+	wrap(p->regular, SMALL_SIZE, TEXT_W - 75, p->footer, 2, draw_line, &l, &rest);
 	HPDF_Page_SetGrayStroke(p->page, 0.6f);
 	HPDF_Page_SetLineWidth(p->page, 0.5f);
 	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(PAGE_H - 42));
@@ -313,6 +318,8 @@ void report_pdf_release(struct report_pdf *p)
 {
 	if (!p)
 		return;
+	free(p->page_list);
+	p->page_list = NULL;
 	for (int i = 0; i < REPORT_PDF_MAX_COLS; i++) {
 		free(p->header[i]);
 		p->header[i] = NULL;
@@ -1021,6 +1028,17 @@ int report_pdf_finish(struct report_pdf *p, unsigned char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
+	/* "Side 3 af 105" on every page: a printed report can be checked for a
+	 * missing sheet.  libharu keeps each page's content stream open until
+	 * it saves, so a page can still be drawn on. */
+	for (int i = 0; !p->error && i < p->pages; i++) {
+		char number[48];
+		p->page = p->page_list[i];
+		snprintf(number, sizeof number, "Side %d af %d", i + 1, p->pages);
+		grey_fill(p, 0.3);
+		put_text(p, p->regular, SMALL_SIZE, PAGE_W - MARGIN_R, 40, 1, number);
+		grey_fill(p, 0);
+	}
 	if (!p->error)
 		HPDF_SaveToStream(p->pdf);
 	if (p->error)

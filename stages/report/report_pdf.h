@@ -30,6 +30,7 @@ struct report_pdf {
 	HPDF_Page page;
 	double y;            /* the cursor: the top of the next thing */
 	int pages;
+	HPDF_Page *page_list; /* every page, numbered "Side n af N" when finished */
 	HPDF_STATUS error;   /* the first libharu error, 0 when none */
 	HPDF_STATUS detail;
 	int plain;           /* a rebuild after an error: Latin-1 text only (report_pdf_begin) */
