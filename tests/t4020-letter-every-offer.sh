@@ -68,6 +68,13 @@ test_expect_success 'each letter: well-formed, fonts embedded, the offer title, 
 	done <cases
 '
 
+test_expect_success 'every letter is at most 40 KB' '
+	for f in out/*.pdf
+	do
+		test $(wc -c <"$f") -le 40960 || { echo "too large: $f"; return 1; }
+	done
+'
+
 test_expect_success 'refusals and waiting lists have a klagevejledning, the others do not' '
 	while read n offer outcome
 	do
