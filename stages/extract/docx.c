@@ -51,7 +51,7 @@ enum elem {
 	E_CHECKBOX14, E_CHECKED14,
 	E_FLDCHAR, E_INSTRTEXT, E_FFDATA, E_FF_NAME, E_FF_CHECKBOX, E_FF_DEFAULT, E_FF_CHECKED,
 	E_FF_DDLIST, E_FF_RESULT, E_FF_LISTENTRY, E_FF_TEXTINPUT,
-	E_BOOKMARK,
+	E_BOOKMARK, E_FLDSIMPLE, E_ACTIVEX,
 	E_INS, E_DEL, E_MOVEFROM, E_MOVETO, E_PRCHANGE,
 	E_ALTCONTENT, E_CHOICE, E_FALLBACK,
 	E_PKG_PART, E_PROPERTY, E_TITLE, E_RPR,
@@ -83,6 +83,7 @@ struct fld {
 	int ff_default, ff_checked, ff_result;  /* -1 when absent */
 	char *name;
 	char *label;
+	int simple_depth;       /* w:fldSimple: its depth; 0 for fldChar fields */
 	json_t *entries;
 	struct strbuf instr;
 	struct strbuf text;
@@ -118,6 +119,7 @@ struct docx_walk {
 	int tracked;
 	char part_name[256];    /* flat OPC: the pkg:part being read, for scan->part */
 	int para_has_field;     /* a paragraph holding a field labels nothing below it */
+	int activex;
 };
 
 static int is_w(const char *ns)
@@ -145,7 +147,8 @@ static enum elem classify(struct docx_walk *walk, const char *ns, const char *lo
 		{"name", E_FF_NAME}, {"checkBox", E_FF_CHECKBOX}, {"default", E_FF_DEFAULT},
 		{"checked", E_FF_CHECKED}, {"ddList", E_FF_DDLIST}, {"result", E_FF_RESULT},
 		{"listEntry", E_FF_LISTENTRY}, {"textInput", E_FF_TEXTINPUT},
-		{"bookmarkStart", E_BOOKMARK}, {"ins", E_INS}, {"del", E_DEL},
+		{"bookmarkStart", E_BOOKMARK}, {"fldSimple", E_FLDSIMPLE}, {"control", E_ACTIVEX},
+		{"ins", E_INS}, {"del", E_DEL},
 		{"moveFrom", E_MOVEFROM}, {"moveTo", E_MOVETO}, {"pPrChange", E_PRCHANGE},
 		{"rPrChange", E_PRCHANGE}, {"tblPrChange", E_PRCHANGE}, {"trPrChange", E_PRCHANGE},
 		{"tcPrChange", E_PRCHANGE}, {"sectPrChange", E_PRCHANGE},
@@ -529,10 +532,10 @@ static void fldchar_start(struct docx_walk *walk)
 	if (strcmp(type, "begin") == 0) {
 		fld_push(walk);
 	} else if (strcmp(type, "separate") == 0) {
-		if (walk->nfld > 0)
+		if (walk->nfld > 0 && !walk->flds[walk->nfld - 1].simple_depth)
 			walk->flds[walk->nfld - 1].state = FLD_RESULT;
 	} else if (strcmp(type, "end") == 0) {
-		if (walk->nfld > 0)
+		if (walk->nfld > 0 && !walk->flds[walk->nfld - 1].simple_depth)
 			fld_finish(walk);
 	}
 	free(type);
@@ -702,6 +705,24 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 	case E_FLDCHAR:
 		fldchar_start(walk);
 		break;
+	case E_FLDSIMPLE: {
+		/* <w:fldSimple w:instr=" FORMTEXT ">: code in an attribute, result inside. */
+		char *instr = wattr(walk, "instr");
+		fld_push(walk);
+		if (walk->nfld > 0) {
+			struct fld *f = &walk->flds[walk->nfld - 1];
+			strbuf_puts(&f->instr, instr ? instr : "");
+			f->state = FLD_RESULT;
+			f->simple_depth = depth;
+		}
+		free(instr);
+		break;
+	}
+	case E_ACTIVEX:
+		/* ActiveX controls keep their value in a binary part we do not read. */
+		if (parent == E_OTHER || parent == E_R)
+			walk->activex = 1;
+		break;
 	case E_FFDATA:
 		if (walk->nfld > 0) {
 			walk->flds[walk->nfld - 1].has_ffdata = 1;
@@ -821,6 +842,10 @@ static void on_end(struct docx_walk *walk, enum elem code, int depth)
 	case E_FFDATA:
 		walk->in_ffdata = 0;
 		break;
+	case E_FLDSIMPLE:
+		if (walk->nfld > 0 && walk->flds[walk->nfld - 1].simple_depth == depth)
+			fld_finish(walk);
+		break;
 	case E_PROPERTY:
 		if (walk->property_name && walk->in_property) {
 			extract_tidy(&walk->prop_text);
@@ -937,6 +962,8 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 	if (!extract_failed(scan)) {
 		if (walk.tracked)
 			extract_warn(scan, "the form has unaccepted tracked changes; read as if accepted");
+		if (walk.activex)
+			extract_warn(scan, "the form has ActiveX controls, whose values cannot be read");
 		rc = 0;
 	}
 out:
