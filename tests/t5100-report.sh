@@ -205,6 +205,22 @@ test_expect_success 'many kinds of applicant: the chart sums the rest as Øvrige
 	pdftoppm -png -r 30 kinds/temaforloeb.pdf k 2>/dev/null
 '
 
+test_expect_success 'registrations: numbered in order of receipt, counted as confirmed in the overview chart' '
+	new_db reg.db &&
+	for i in 1 2 3; do
+		echo "INSERT INTO submissions (id, record_id, case_number, sha256, original_name, received_at, offer_id, status, validation, applicant_name) VALUES ($i, \"t$i\", \"2021-00000$i\", \"x\", \"x\", \"2021-08-0${i}T09:0$i:00+02:00\", \"informationsmoede-2021\", \"stored\", \"eligible\", \"Sted $i\");"
+		echo "INSERT INTO decisions (submission_id, outcome, state, actor, decided_at) VALUES ($i, \"bekræftelse\", \"final\", \"skema\", \"2021-08-10T10:00:00+02:00\");"
+	done | sqlite3 reg.db &&
+	skema-report -d reg.db -o reg &&
+	squeeze reg/informationsmoede-2021.pdf >reg.txt &&
+	test_grep "^Tilmeldinger\$" reg.txt &&
+	grep "^ *[0-9] 2021-00000[0-9] Sted" reg.txt | sed "s/^ *//" | cut -d" " -f1-4 >rows &&
+	printf "1 2021-000001 Sted 1\n2 2021-000002 Sted 2\n3 2021-000003 Sted 3\n" >rows.expect &&
+	test_cmp rows.expect rows &&
+	squeeze reg/oversigt.pdf >rego.txt &&
+	test_grep "^ *informationsmoede-2021 3 3\$" rego.txt
+'
+
 test_expect_success 'usage: --help, bad dates and missing arguments' '
 	skema-report --help >help &&
 	test_grep "usage: skema-report -d DB -o DIR" help &&
