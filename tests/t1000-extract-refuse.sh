@@ -44,6 +44,10 @@ test_expect_success 'two entries with the same name' 'refused dup.docx duplicate
 test_expect_success 'two entries differing only in case' 'refused casedup.docx duplicate_entry'
 test_expect_success 'an entry name with ../' 'refused traversal.docx corrupt_zip'
 test_expect_success 'more than 1000 entries' 'refused entries.docx too_many_entries'
+test_expect_success 'more entries than --max-entries' '
+	test_expect_code 65 skema-extract --inspect --max-entries 3 "$FIXTURES/extract/docs/sdt-kinds.docx" >out &&
+	test_grep "^# error too_many_entries: .*more than 3" out
+'
 test_expect_success 'an inflate ratio over 100 (zip bomb)' 'refused bomb.docx zip_bomb'
 test_expect_success 'a part larger than --max-part' 'refused bomb.docx too_large --max-part 1M'
 test_expect_success 'a part inflating past its declared size' 'refused liar.docx zip_bomb'

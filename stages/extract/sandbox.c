@@ -38,8 +38,8 @@
 /* The child's exit status when it could not even produce its answer. */
 #define CHILD_OOM 71
 
-/* Largest answer accepted from a child: fields are capped well below this. */
-#define MAX_ANSWER (256u << 20)
+/* Largest answer accepted from a child: its parts are capped well below this. */
+#define MAX_ANSWER (64u << 20)
 
 static json_t *error_scan(const char *display, const char *code, const char *what)
 {
