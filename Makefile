@@ -114,6 +114,11 @@ check-plain: all $(UNIT_BINS)
 check-sanitize:
 	$(MAKE) SANITIZE=1 BUILD=build/san BIN=build/san/bin check-plain
 
+# The same unit tests and the end-to-end test with every skema program under
+# valgrind: no leaks, no memory errors.
+check-valgrind: all $(UNIT_BINS)
+	tests/valgrind.sh $(BIN) $(UNIT_BINS) -- tests/t9000-pipeline.sh
+
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do $$t; done
 
@@ -133,6 +138,6 @@ demo: deps
 clean:
 	rm -rf build bin demo
 
-.PHONY: all data check check-plain check-sanitize unit test deps demo clean
+.PHONY: all data check check-plain check-sanitize check-valgrind unit test deps demo clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

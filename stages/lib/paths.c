@@ -118,6 +118,12 @@ int paths_stage(const char *name, char *buf, size_t size)
 {
 	char file[NAME_MAX + 1], dir[PATH_MAX];
 	snprintf(file, sizeof file, "skema-%s", name);
+	/* Tests run the stages through wrappers (valgrind) placed elsewhere. */
+	const char *override = getenv("SKEMA_LIBEXEC");
+	if (override && *override) {
+		paths_join(buf, size, override, file);
+		return access(buf, X_OK) == 0 ? 0 : -1;
+	}
 	const char *exe = paths_exe_dir();
 	paths_join(buf, size, exe, file);
 	if (access(buf, X_OK) == 0)

@@ -38,8 +38,8 @@ int paths_find(const char *relative, char *buf, size_t size);
 const char *paths_forms_dir(void);
 
 /*
- * Finds the stage program "skema-NAME": beside the running program, then in
- * <exe>/../libexec/skema.  Writes its path into buf; returns 0 or -1.
+ * Finds the stage program "skema-NAME": in $SKEMA_LIBEXEC when set (only
+ * there), else beside the running program, then in <exe>/../libexec/skema.  Writes its path into buf; returns 0 or -1.
  */
 int paths_stage(const char *name, char *buf, size_t size);
 
