@@ -18,6 +18,9 @@
 #include "report.h"
 #include "report_pdf.h"
 
+/* One line of body text, for keeping a heading with what follows it. */
+#define BODY_LINE 14.0
+
 #define CURRENT_DECISION_JOIN                                                              \
 	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"             \
 	"   WHERE d2.submission_id = s.id AND d2.current = 1)"
@@ -350,17 +353,19 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
 	int registration = o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
+	/* An empty list is a heading, a sentence and "none": keep only those together. */
+	double keep = o->incomplete + o->not_eligible + o->eligible > 0 ? 130 : 4 * BODY_LINE;
 	if (registration) {
-		report_pdf_heading(p, 2, "Tilmeldinger");
+		report_pdf_heading_keep(p, 2, "Tilmeldinger", keep);
 		report_pdf_paragraph(p, 0, "Listen viser tilmeldingerne i den rækkefølge, de er "
 					   "modtaget.");
 	} else if (deadline_round) {
-		report_pdf_heading(p, 2, "Rangordnet liste og udvælgelse");
+		report_pdf_heading_keep(p, 2, "Rangordnet liste og udvælgelse", keep);
 		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
 					   "de er vurderet efter kriterierne, og hvorfor hver er "
 					   "udvalgt eller ej.");
 	} else {
-		report_pdf_heading(p, 2, "Ansøgninger i behandlingsrækkefølge");
+		report_pdf_heading_keep(p, 2, "Ansøgninger i behandlingsrækkefølge", keep);
 		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
 					   "de behandles i, med udfald og begrundelse.");
 	}
@@ -591,7 +596,9 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 
 	if (!first_error && o->received > 0)
 		report_pdf_keep(&p, 260); /* the heading with the first chart */
-	report_pdf_heading(&p, 2, "Diagrammer");
+	/* Without charts only a sentence follows the heading. */
+	report_pdf_heading_keep(&p, 2, "Diagrammer",
+				!first_error && o->received > 0 ? 130 : 2 * BODY_LINE);
 	if (outcome_counts(o, &outcomes) < 0 || criteria_counts(o, &criteria) < 0) {
 		msg_error("out of memory");
 		goto out;
@@ -606,7 +613,8 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
-		report_pdf_heading(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig");
+		report_pdf_heading_keep(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig",
+					o->eligible > 0 ? 130 : 2 * BODY_LINE);
 		if (o->eligible == 0)
 			report_pdf_paragraph(&p, 0, "Ingen ansøgninger opfylder kriterierne, så der er "
 						    "ingen fordeling at vise.");

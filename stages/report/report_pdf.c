@@ -397,6 +397,11 @@ static void flow_line(void *ctx, const char *text, size_t len)
 
 void report_pdf_heading(struct report_pdf *p, int level, const char *text)
 {
+	report_pdf_heading_keep(p, level, text, level == 1 ? 60 : 130);
+}
+
+void report_pdf_heading_keep(struct report_pdf *p, int level, const char *text, double keep)
+{
 	double size = level == 1 ? 16 : level == 2 ? 12.5 : 10.5;
 	double before = level == 1 ? 0 : level == 2 ? 14 : 8;
 	char clean[MAX_TEXT];
@@ -406,7 +411,7 @@ void report_pdf_heading(struct report_pdf *p, int level, const char *text)
 	/* A heading never ends a page: keep room for a few lines after it. */
 	if (p->y < PAGE_H - MARGIN_T - 1)
 		p->y -= before;
-	need(p, size * 1.4 + (level == 1 ? 60 : 130));
+	need(p, size * 1.4 + keep);
 	struct line_ctx l = {.p = p, .font = p->bold, .size = size, .x = MARGIN_L,
 			     .y = p->y - size, .leading = size * 1.3};
 	int lines = wrap(p->bold, size, TEXT_W, clean, 3, draw_line, &l, &rest);

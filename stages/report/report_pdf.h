@@ -56,6 +56,8 @@ void report_pdf_release(struct report_pdf *p);
 
 /* Level 1: the document's title; 2: a section; 3: a subsection. */
 void report_pdf_heading(struct report_pdf *p, int level, const char *text);
+/* A heading followed by only keep points of text (a heading never ends a page). */
+void report_pdf_heading_keep(struct report_pdf *p, int level, const char *text, double keep);
 /* A wrapped paragraph; bold when bold is set. */
 void report_pdf_paragraph(struct report_pdf *p, int bold, const char *text);
 void report_pdf_space(struct report_pdf *p, double points);
