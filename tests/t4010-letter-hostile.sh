@@ -14,7 +14,8 @@ test_expect_success 'setup: PDF syntax, markup, control characters, RTL text, em
 		.forvaltning = \"Afd.\u0001\u0002\u001b[31m rød\u0007 \u05e9\u05dc\u05d5\u05dd \ud83d\ude00 \u202eslut\" |
 		.adresse = \$long |
 		.tema = \"\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 \ud83d\ude00 \u202eslut\" |
-		.chef_navn = \$long | .motivation = \$story" >fields &&
+		.chef_navn = \$long | .motivation = \$story |
+		.kontakt_stilling = (\"Første\" + (\"\\n\" * 50000) + \"sidste æøå\" * 400)" >fields &&
 	test $(wc -c <fields) -gt 100000 &&
 	mkrec 1 temaforloeb 2026-03-01T10:00:00+01:00 eligible @fields "$TEMA_OK" >in &&
 	skema-store ws/skema.db <in >/dev/null &&
@@ -64,6 +65,13 @@ test_expect_success 'review sheet: a 100,000-character value is cut and says so'
 	has_text "[afkortet: 100000 byte i alt]" t &&
 	pages=$(pdfinfo out/2026-000001-gennemgang.pdf 2>/dev/null | sed -n "s/^Pages: *//p") &&
 	test "$pages" -le 12
+'
+
+test_expect_success 'review sheet: 50,000 line breaks in a value cost lines, not pages' '
+	flat out/2026-000001-gennemgang.pdf >t &&
+	has_text "Første" t &&
+	has_text "sidste æøå" t &&
+	test $(pdfinfo out/2026-000001-gennemgang.pdf 2>/dev/null | sed -n "s/^Pages: *//p") -le 12
 '
 
 test_expect_success 'review sheet: a long motivation flows over pages to its last word' '

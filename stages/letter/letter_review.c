@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "letter.h"
+#include "utf8.h"
 
 #ifndef SKEMA_VERSION
 #define SKEMA_VERSION "0"
@@ -41,24 +42,50 @@ static const char *source_da(const char *source)
 }
 
 /* Copies text cut to the review cap (caller frees); notes the full length. */
+/* Line breaks kept in a value shown on the sheet; the rest become spaces. */
+#define REVIEW_MAX_BREAKS 120
+
+/*
+ * Copies text cut to the review cap (caller frees), noting the full length.
+ * Line breaks are kept, at most two in a row and REVIEW_MAX_BREAKS in all,
+ * so a value of 100,000 newlines costs a line, not a hundred pages.
+ */
 static char *capped(const char *text)
 {
 	struct strbuf sb;
-	size_t len = text ? strlen(text) : 0;
+	size_t len = text ? strlen(text) : 0, breaks = 0, run = 0, i;
 	strbuf_init(&sb, 0);
 	if (!text || !*text) {
 		strbuf_puts(&sb, "–");
 		return strbuf_detach(&sb);
 	}
-	if (len <= LETTER_REVIEW_MAX_VALUE) {
-		strbuf_puts(&sb, text);
-		return strbuf_detach(&sb);
+	for (i = 0; i < len && sb.len < LETTER_REVIEW_MAX_VALUE; i++) {
+		char ch = text[i];
+		if (ch == '\r')
+			continue;
+		if (ch == '\n') {
+			if (++run > 2)
+				continue;
+			if (++breaks > REVIEW_MAX_BREAKS)
+				ch = ' ';
+		} else {
+			run = 0;
+		}
+		strbuf_putc(&sb, ch);
 	}
-	size_t cut = LETTER_REVIEW_MAX_VALUE;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--; /* never inside a UTF-8 character */
-	strbuf_append(&sb, text, cut);
-	strbuf_printf(&sb, " … [afkortet: %zu byte i alt]", len);
+	if (i < len) {
+		size_t cut = sb.len;
+		if (((unsigned char)text[i] & 0xC0) == 0x80) {
+			/* Cut inside a character: drop the bytes of it we copied. */
+			while (cut > 0 && ((unsigned char)sb.data[cut - 1] & 0xC0) == 0x80)
+				cut--;
+			if (cut > 0)
+				cut--;
+		}
+		sb.len = cut;
+		sb.data[cut] = '\0';
+		strbuf_printf(&sb, " … [afkortet: %zu byte i alt]", len);
+	}
 	return strbuf_detach(&sb);
 }
 
@@ -99,11 +126,25 @@ static char *cell_value(const char *text, int *moved)
 	size_t len = text ? strlen(text) : 0;
 	if (len <= CELL_MAX)
 		return capped(text);
-	size_t cut = 160;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--;
+	/* The beginning on one line: breaks and runs of blanks become one space. */
 	strbuf_init(&sb, 0);
-	strbuf_append(&sb, text, cut);
+	strbuf_puts(&sb, "");
+	for (const char *p = text; *p && sb.len < 160; p++) {
+		int blank = *p == '\n' || *p == '\r' || *p == '\t' || *p == ' ';
+		if (blank && (sb.len == 0 || sb.data[sb.len - 1] == ' '))
+			continue;
+		strbuf_putc(&sb, blank ? ' ' : *p);
+	}
+	while (sb.len > 0 && ((unsigned char)sb.data[sb.len - 1] & 0x80)) {
+		/* Never end inside a UTF-8 character: drop a trailing partial one. */
+		size_t start = sb.len - 1;
+		while (start > 0 && ((unsigned char)sb.data[start] & 0xC0) == 0x80)
+			start--;
+		if (utf8_valid_prefix(sb.data + start) == sb.len - start)
+			break;
+		sb.len = start;
+		sb.data[start] = '\0';
+	}
 	strbuf_puts(&sb, " … [hele teksten står under tabellen]");
 	*moved = 1;
 	return strbuf_detach(&sb);
