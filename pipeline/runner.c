@@ -40,6 +40,7 @@
 #include "msg.h"
 #include "paths.h"
 #include "record.h"
+#include "strbuf.h"
 #include "workspace.h"
 
 #define CHAIN_MAX 4
@@ -400,6 +401,119 @@ static int run_batch(struct pass *p, char **claims, size_t n, enum claim_state *
 }
 
 /*
+ * Runs path with argv, input on its stdin, its stdout collected into out
+ * (capped).  For one record at a time, so the input fits the pipe.  Returns
+ * the exit code, or 70.
+ */
+static int pipe_through(const char *path, char *const argv[], const char *input,
+			struct strbuf *out)
+{
+	int to_child[2], from_child[2], status;
+	if (pipe2(to_child, O_CLOEXEC) < 0)
+		return EXIT_SOFTWARE;
+	if (pipe2(from_child, O_CLOEXEC) < 0) {
+		close(to_child[0]);
+		close(to_child[1]);
+		return EXIT_SOFTWARE;
+	}
+	pid_t pid = spawn(path, argv, to_child[0], from_child[1], 0);
+	close(to_child[0]);
+	close(from_child[1]);
+	if (pid > 0) {
+		size_t len = strlen(input);
+		while (len > 0) {
+			ssize_t n = write(to_child[1], input, len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			input += n;
+			len -= (size_t)n;
+		}
+	}
+	close(to_child[1]);
+	char buf[4096];
+	ssize_t n;
+	while (pid > 0 && ((n = read(from_child[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			strbuf_append(out, buf, (size_t)n);
+	close(from_child[0]);
+	if (pid < 0)
+		return EXIT_SOFTWARE;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SOFTWARE;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
+}
+
+/*
+ * A file that crashed the chain run.max_attempts times: its record is made
+ * by ingest alone (which reads bytes, not documents) and stored with the
+ * error "crash", so it can be found like every other file; then it is
+ * quarantined.  Without a record (ingest or store unusable) it is still
+ * quarantined, under its claim's name.
+ */
+static void quarantine_crasher(struct pass *p, const char *claim, const char *origin)
+{
+	static const char reason_da[] =
+		"skema gik ned under læsningen af filen, flere gange. Filen kan være "
+		"beskadiget. Åbn den i Word eller LibreOffice, gem den igen som .docx eller "
+		".odt, og læg den i indbakken igen.";
+	struct runner *r = p->r;
+	char ingest[PATH_MAX], store[PATH_MAX], db_path[PATH_MAX], max_size[32], where[PATH_MAX];
+	struct strbuf out;
+	json_t *rec = NULL, *stored = NULL;
+	const json_t *final = NULL;
+	const char *id = NULL;
+
+	strbuf_init(&out, RECORD_MAX_LINE);
+	snprintf(max_size, sizeof max_size, "%lld", r->ws->max_size);
+	if (stage_path("ingest", ingest, sizeof ingest) == 0) {
+		char *argv[] = {(char *)"skema-ingest", (char *)"--claim", (char *)"--max-size", max_size,
+				(char *)claim, NULL};
+		if (pipe_through(ingest, argv, "", &out) == 0)
+			rec = json_loads(strbuf_str(&out), JSON_DISABLE_EOF_CHECK, NULL);
+	}
+	if (json_is_object(rec)) {
+		record_fail(rec, "driver", "crash", 1, "the chain crashed on this file", reason_da);
+		final = rec;
+		char *line = json_dumps(rec, JSON_COMPACT);
+		if (line && p->have_store && stage_path("store", store, sizeof store) == 0) {
+			char *argv[] = {(char *)"skema-store", ws_path(r->ws, db_path, sizeof db_path, WS_DB),
+					NULL};
+			strbuf_reset(&out);
+			if (pipe_through(store, argv, line, &out) == 0) {
+				stored = json_loads(strbuf_str(&out), JSON_DISABLE_EOF_CHECK, NULL);
+				if (json_is_object(stored))
+					final = stored;
+			}
+		}
+		free(line);
+		id = record_str(final, "id");
+		if (!safe_id(id))
+			id = NULL;
+	}
+	char planned[PATH_MAX];
+	if (final && id) {
+		claim_plan(claim, id, "quarantine", planned, sizeof planned);
+		note_place(p, final, planned, "quarantined");
+	}
+	if (claim_quarantine(r->ws, claim, id, reason_da, "the chain crashed on this file", where,
+			     sizeof where) == 0) {
+		r->quarantined++;
+		if (final && id && strcmp(where, planned) != 0)
+			note_place(p, final, where, NULL);
+		report(r, p, origin, id, "quarantined", "the chain crashed on this file", where);
+	} else {
+		msg_syserror("%s: quarantine", claim);
+		r->deferred++;
+	}
+	json_decref(rec);
+	json_decref(stored);
+	strbuf_release(&out);
+}
+
+/*
  * Sends claims through in batches.  Files a crashed batch left without a
  * record are run again one by one, so only the file that crashes the chain
  * pays for it.
@@ -417,41 +531,30 @@ static int process(struct pass *p, char **claims, size_t n)
 			return EXIT_SOFTWARE;
 		int rc = run_batch(p, claims + start, count, state);
 		for (size_t i = 0; i < count; i++) {
+			const char *claim = claims[start + i];
+			char origin[PATH_MAX];
+			int crashed = rc == EXIT_SOFTWARE;
+
 			if (state[i] != CLAIM_PENDING)
 				continue;
-			if (rc == EXIT_SOFTWARE && count > 1 && !(r->stop && *r->stop)) {
+			if (crashed && count > 1 && !(r->stop && *r->stop)) {
 				enum claim_state one = CLAIM_PENDING;
 				int rc1 = run_batch(p, claims + start + i, 1, &one);
 				state[i] = one;
 				if (one != CLAIM_PENDING)
 					continue;
-				if (rc1 != EXIT_SOFTWARE)
-					goto leave;
-			} else if (rc != EXIT_SOFTWARE) {
-				goto leave;
+				crashed = rc1 == EXIT_SOFTWARE;
 			}
-			if (r->stop && *r->stop)
-				goto leave; /* stopped by us, not a verdict */
-			char origin[PATH_MAX], where[PATH_MAX];
-			claim_origin(claims[start + i], origin, sizeof origin);
-			long attempts = claim_bump_attempts(claims[start + i]);
-			if (attempts >= r->ws->max_attempts &&
-			    claim_quarantine(r->ws, claims[start + i], NULL,
-					     "skema gik ned under læsningen af filen, flere gange. "
-					     "Filen kan være beskadiget. Åbn den i Word eller "
-					     "LibreOffice, gem den igen som .docx eller .odt, og "
-					     "læg den i indbakken igen.",
-					     "the chain crashed on this file", where, sizeof where) == 0) {
-				r->quarantined++;
-				report(r, p, origin, NULL, "quarantined", "the chain crashed on this file",
-				       where);
+			claim_origin(claim, origin, sizeof origin);
+			/* Stopped by us, a retry asked for: not a verdict on the file. */
+			if (crashed && !(r->stop && *r->stop) &&
+			    claim_bump_attempts(claim) >= r->ws->max_attempts) {
+				quarantine_crasher(p, claim, origin);
 				continue;
 			}
-leave:
 			r->deferred++;
 			report(r, p, origin, NULL, "deferred",
-			       rc == EXIT_TEMPFAIL ? "a stage asked to retry later"
-						   : "no result from the chain",
+			       crashed ? "no result from the chain" : "a stage asked to retry later",
 			       NULL);
 		}
 		free(state);
@@ -613,24 +716,6 @@ static int add_claim(char ***claims, size_t *count, size_t *alloc, const char *d
 	return 0;
 }
 
-/* A symlink, FIFO or device is claimed (renamed, never opened) only to be quarantined. */
-static void quarantine_special(struct runner *r, struct pass *p, const char *claim_dir,
-			       const char *rel)
-{
-	char where[PATH_MAX];
-	if (claim_quarantine(r->ws, claim_dir, NULL,
-			     "Det lagte er ikke et almindeligt dokument, men en genvej (symbolsk "
-			     "link), en enhed eller en pipe. skema åbner ikke sådanne. Læg selve "
-			     "dokumentet (.docx eller .odt) i indbakken.",
-			     "not a regular file (symlink, device, FIFO or socket); not opened", where,
-			     sizeof where) == 0) {
-		r->quarantined++;
-		report(r, p, rel, NULL, "quarantined", "not a regular file", where);
-	} else {
-		r->deferred++;
-	}
-}
-
 int runner_pass(struct runner *r)
 {
 	struct workspace *ws = r->ws;
@@ -641,6 +726,8 @@ int runner_pass(struct runner *r)
 	int result = 0, lock = -1;
 
 	candidate_list_init(&list);
+	/* A stage that exits early must not kill us when we write to it. */
+	signal(SIGPIPE, SIG_IGN);
 	if (ws->read_only) {
 		msg_error("%s: the workspace is read-only: nothing can be claimed", ws->root);
 		return EXIT_TEMPFAIL;
@@ -693,10 +780,7 @@ int runner_pass(struct runner *r)
 			continue;
 		}
 		r->claimed++;
-		if (!list.items[i].regular) {
-			quarantine_special(r, &p, dir, list.items[i].rel);
-			continue;
-		}
+		/* Symlinks, FIFOs and devices too: ingest records them unopened. */
 		add_claim(&claims, &count, &alloc, dir);
 	}
 	if (count > 0) {

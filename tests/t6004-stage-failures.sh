@@ -62,6 +62,7 @@ test_expect_success 'after run.max_attempts crashes it is quarantined, and the q
 	test_grep "farlig.docx: quarantined" log3 &&
 	test_grep "god-5.docx: archived" log3 &&
 	test_grep "gik ned" ws/quarantine/*-farlig.docx.årsag.txt &&
+	test "$(sql ws/skema.db "SELECT error_code || \" \" || stored_path FROM submissions WHERE original_name = \"farlig.docx\"")" = "crash $(cd ws && ls quarantine/*-farlig.docx)" &&
 	test -z "$(ls ws/work)"
 '
 

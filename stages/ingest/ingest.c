@@ -239,6 +239,24 @@ static int ingest_file(struct ingest *in, const char *path, const char *original
 	}
 	record_set_str(rec, "received_at", clock_format(received_at, iso));
 
+	/*
+	 * Looked at before it is opened: opening a device can do things (a
+	 * tape rewinds), and a symlink is never followed.  The record still
+	 * gets made, so the entry is stored and quarantined like any file.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		int link = S_ISLNK(st.st_mode);
+		record_fail(rec, "ingest", "not_a_document", 1,
+			    link ? "a symbolic link; not followed"
+				 : "not a regular file (device, FIFO or socket); not opened",
+			    link ? "Det lagte er en genvej (et symbolsk link) og ikke selve "
+				   "dokumentet. skema følger ikke genveje. Læg selve dokumentet "
+				   "(.docx eller .odt) i indbakken."
+				 : "Det lagte er ikke en almindelig fil, men en enhed eller en "
+				   "pipe. skema åbner ikke sådanne. Læg selve dokumentet (.docx "
+				   "eller .odt) i indbakken.");
+		goto emit;
+	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int saved = errno;
