@@ -33,7 +33,8 @@ static size_t xml_start(const unsigned char *data, size_t size)
 	size_t i = 0;
 	if (starts(data, size, "\xef\xbb\xbf", 3))
 		i = 3;
-	while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+	while (i < size &&
+	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;
 	return i;
 }
@@ -67,7 +68,8 @@ static int read_zip_document(const unsigned char *data, size_t size, struct extr
 			goto out;
 		}
 		if (strncmp(m, "application/vnd.oasis.opendocument.", 35) == 0) {
-			extract_fail(scan, "not_a_document", "an OpenDocument file of type %.100s, not text", m);
+			extract_fail(scan, "not_a_document",
+				     "an OpenDocument file of type %.100s, not text", m);
 			strbuf_release(&mt);
 			goto out;
 		}
@@ -101,7 +103,8 @@ int extract_document_mem(const unsigned char *data, size_t size, struct extract_
 		if (ole_is_encrypted(data, size))
 			return extract_fail(scan, "encrypted",
 					    "an encrypted Office document (OLE EncryptedPackage)");
-		return extract_fail(scan, "legacy_doc", "a legacy Word document (.doc, OLE compound file)");
+		return extract_fail(scan, "legacy_doc",
+				    "a legacy Word document (.doc, OLE compound file)");
 	}
 	if (starts(data, size, "%PDF", 4))
 		return extract_fail(scan, "pdf", "a PDF file, not a form");
@@ -119,7 +122,8 @@ int extract_document_mem(const unsigned char *data, size_t size, struct extract_
 		const char *text = (const char *)data + at;
 		size_t len = size - at;
 		size_t head = len < 4096 ? len : 4096;
-		if (memmem(text, head, "opendocument", 12) || memmem(text, head, "office:document", 15)) {
+		if (memmem(text, head, "opendocument", 12) ||
+		    memmem(text, head, "office:document", 15)) {
 			scan->format = "fodt";
 			return extract_fodt(text, len, scan);
 		}
@@ -127,7 +131,8 @@ int extract_document_mem(const unsigned char *data, size_t size, struct extract_
 			scan->format = "flatopc";
 			return extract_flat_opc(text, len, scan);
 		}
-		return extract_fail(scan, "not_a_document", "an XML file that is neither flat ODT nor flat OPC");
+		return extract_fail(scan, "not_a_document",
+				    "an XML file that is neither flat ODT nor flat OPC");
 	}
 	if (starts(data, size, "{\\rtf", 5))
 		return extract_fail(scan, "not_a_document", "an RTF file, not DOCX or ODT");

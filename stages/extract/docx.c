@@ -44,17 +44,61 @@
 
 enum elem {
 	E_OTHER,
-	E_DOCUMENT, E_BODY, E_P, E_R, E_T, E_TAB, E_BR, E_CR, E_SYM, E_NBHYPHEN,
-	E_TBL, E_TR, E_TC,
-	E_SDT, E_SDTPR, E_SDTCONTENT, E_SDTENDPR, E_TAG, E_ALIAS, E_PLCHDR, E_PLAINTEXT,
-	E_DROPDOWN, E_COMBOBOX, E_LISTITEM, E_DATE, E_NOTFIELD, E_DATABINDING,
-	E_CHECKBOX14, E_CHECKED14,
-	E_FLDCHAR, E_INSTRTEXT, E_FFDATA, E_FF_NAME, E_FF_CHECKBOX, E_FF_DEFAULT, E_FF_CHECKED,
-	E_FF_DDLIST, E_FF_RESULT, E_FF_LISTENTRY, E_FF_TEXTINPUT,
-	E_BOOKMARK, E_FLDSIMPLE, E_ACTIVEX,
-	E_INS, E_DEL, E_MOVEFROM, E_MOVETO, E_PRCHANGE,
-	E_ALTCONTENT, E_CHOICE, E_FALLBACK,
-	E_PKG_PART, E_PROPERTY, E_TITLE, E_RPR,
+	E_DOCUMENT,
+	E_BODY,
+	E_P,
+	E_R,
+	E_T,
+	E_TAB,
+	E_BR,
+	E_CR,
+	E_SYM,
+	E_NBHYPHEN,
+	E_TBL,
+	E_TR,
+	E_TC,
+	E_SDT,
+	E_SDTPR,
+	E_SDTCONTENT,
+	E_SDTENDPR,
+	E_TAG,
+	E_ALIAS,
+	E_PLCHDR,
+	E_PLAINTEXT,
+	E_DROPDOWN,
+	E_COMBOBOX,
+	E_LISTITEM,
+	E_DATE,
+	E_NOTFIELD,
+	E_DATABINDING,
+	E_CHECKBOX14,
+	E_CHECKED14,
+	E_FLDCHAR,
+	E_INSTRTEXT,
+	E_FFDATA,
+	E_FF_NAME,
+	E_FF_CHECKBOX,
+	E_FF_DEFAULT,
+	E_FF_CHECKED,
+	E_FF_DDLIST,
+	E_FF_RESULT,
+	E_FF_LISTENTRY,
+	E_FF_TEXTINPUT,
+	E_BOOKMARK,
+	E_FLDSIMPLE,
+	E_ACTIVEX,
+	E_INS,
+	E_DEL,
+	E_MOVEFROM,
+	E_MOVETO,
+	E_PRCHANGE,
+	E_ALTCONTENT,
+	E_CHOICE,
+	E_FALLBACK,
+	E_PKG_PART,
+	E_PROPERTY,
+	E_TITLE,
+	E_RPR,
 };
 
 enum sdt_kind { SDT_RICH, SDT_PLAIN, SDT_CHECKBOX, SDT_DROPDOWN, SDT_COMBOBOX, SDT_DATE };
@@ -68,7 +112,7 @@ struct sdt {
 	int in_content;
 	char *tag, *alias, *full_date, *bind_xpath, *bind_store;
 	char *label;
-	json_t *items;          /* [[display, value], ...] */
+	json_t *items; /* [[display, value], ...] */
 	struct strbuf text;
 	/* Lengths of the enclosing text when it started, to take placeholder text out again. */
 	size_t outer_len[MAX_NEST], para_len, cell_len;
@@ -80,17 +124,17 @@ struct fld {
 	enum fld_state state;
 	int has_ffdata;
 	int ff_checkbox, ff_ddlist, ff_text;
-	int ff_default, ff_checked, ff_result;  /* -1 when absent */
+	int ff_default, ff_checked, ff_result; /* -1 when absent */
 	char *name;
 	char *label;
-	int simple_depth;       /* w:fldSimple: its depth; 0 for fldChar fields */
+	int simple_depth; /* w:fldSimple: its depth; 0 for fldChar fields */
 	json_t *entries;
 	struct strbuf instr;
 	struct strbuf text;
 };
 
 struct table {
-	json_t *row;        /* cells of the row being read */
+	json_t *row; /* cells of the row being read */
 	struct strbuf cell;
 	int in_cell;
 };
@@ -100,7 +144,7 @@ struct docx_walk {
 	xmlTextReaderPtr reader;
 	const char *w_ns;
 	enum elem stack[MAX_DEPTH_TRACK];
-	int skip_depth;                 /* -1: not skipping */
+	int skip_depth;			/* -1: not skipping */
 	int alt_taken[MAX_DEPTH_TRACK]; /* per mc:AlternateContent depth */
 	struct sdt sdts[MAX_NEST];
 	int nsdt;
@@ -117,8 +161,8 @@ struct docx_walk {
 	char *pending_bookmark;
 	int saw_root;
 	int tracked;
-	char part_name[256];    /* flat OPC: the pkg:part being read, for scan->part */
-	int para_has_field;     /* a paragraph holding a field labels nothing below it */
+	char part_name[256]; /* flat OPC: the pkg:part being read, for scan->part */
+	int para_has_field;  /* a paragraph holding a field labels nothing below it */
 	int activex;
 };
 
@@ -133,26 +177,66 @@ static enum elem classify(struct docx_walk *walk, const char *ns, const char *lo
 		const char *name;
 		enum elem code;
 	} wnames[] = {
-		{"document", E_DOCUMENT}, {"body", E_BODY}, {"p", E_P}, {"r", E_R}, {"t", E_T},
-		{"tab", E_TAB}, {"br", E_BR}, {"cr", E_CR}, {"sym", E_SYM},
-		{"noBreakHyphen", E_NBHYPHEN}, {"tbl", E_TBL}, {"tr", E_TR}, {"tc", E_TC},
-		{"sdt", E_SDT}, {"sdtPr", E_SDTPR}, {"sdtContent", E_SDTCONTENT},
-		{"sdtEndPr", E_SDTENDPR}, {"tag", E_TAG}, {"alias", E_ALIAS},
-		{"showingPlcHdr", E_PLCHDR}, {"text", E_PLAINTEXT}, {"dropDownList", E_DROPDOWN},
-		{"comboBox", E_COMBOBOX}, {"listItem", E_LISTITEM}, {"date", E_DATE},
-		{"picture", E_NOTFIELD}, {"group", E_NOTFIELD}, {"docPartObj", E_NOTFIELD},
-		{"docPartList", E_NOTFIELD}, {"equation", E_NOTFIELD}, {"citation", E_NOTFIELD},
-		{"bibliography", E_NOTFIELD}, {"dataBinding", E_DATABINDING},
-		{"fldChar", E_FLDCHAR}, {"instrText", E_INSTRTEXT}, {"ffData", E_FFDATA},
-		{"name", E_FF_NAME}, {"checkBox", E_FF_CHECKBOX}, {"default", E_FF_DEFAULT},
-		{"checked", E_FF_CHECKED}, {"ddList", E_FF_DDLIST}, {"result", E_FF_RESULT},
-		{"listEntry", E_FF_LISTENTRY}, {"textInput", E_FF_TEXTINPUT},
-		{"bookmarkStart", E_BOOKMARK}, {"fldSimple", E_FLDSIMPLE}, {"control", E_ACTIVEX},
-		{"ins", E_INS}, {"del", E_DEL},
-		{"moveFrom", E_MOVEFROM}, {"moveTo", E_MOVETO}, {"pPrChange", E_PRCHANGE},
-		{"rPrChange", E_PRCHANGE}, {"tblPrChange", E_PRCHANGE}, {"trPrChange", E_PRCHANGE},
-		{"tcPrChange", E_PRCHANGE}, {"sectPrChange", E_PRCHANGE},
-		{"tblGridChange", E_PRCHANGE}, {"numberingChange", E_PRCHANGE}, {"rPr", E_RPR},
+	    {"document", E_DOCUMENT},
+	    {"body", E_BODY},
+	    {"p", E_P},
+	    {"r", E_R},
+	    {"t", E_T},
+	    {"tab", E_TAB},
+	    {"br", E_BR},
+	    {"cr", E_CR},
+	    {"sym", E_SYM},
+	    {"noBreakHyphen", E_NBHYPHEN},
+	    {"tbl", E_TBL},
+	    {"tr", E_TR},
+	    {"tc", E_TC},
+	    {"sdt", E_SDT},
+	    {"sdtPr", E_SDTPR},
+	    {"sdtContent", E_SDTCONTENT},
+	    {"sdtEndPr", E_SDTENDPR},
+	    {"tag", E_TAG},
+	    {"alias", E_ALIAS},
+	    {"showingPlcHdr", E_PLCHDR},
+	    {"text", E_PLAINTEXT},
+	    {"dropDownList", E_DROPDOWN},
+	    {"comboBox", E_COMBOBOX},
+	    {"listItem", E_LISTITEM},
+	    {"date", E_DATE},
+	    {"picture", E_NOTFIELD},
+	    {"group", E_NOTFIELD},
+	    {"docPartObj", E_NOTFIELD},
+	    {"docPartList", E_NOTFIELD},
+	    {"equation", E_NOTFIELD},
+	    {"citation", E_NOTFIELD},
+	    {"bibliography", E_NOTFIELD},
+	    {"dataBinding", E_DATABINDING},
+	    {"fldChar", E_FLDCHAR},
+	    {"instrText", E_INSTRTEXT},
+	    {"ffData", E_FFDATA},
+	    {"name", E_FF_NAME},
+	    {"checkBox", E_FF_CHECKBOX},
+	    {"default", E_FF_DEFAULT},
+	    {"checked", E_FF_CHECKED},
+	    {"ddList", E_FF_DDLIST},
+	    {"result", E_FF_RESULT},
+	    {"listEntry", E_FF_LISTENTRY},
+	    {"textInput", E_FF_TEXTINPUT},
+	    {"bookmarkStart", E_BOOKMARK},
+	    {"fldSimple", E_FLDSIMPLE},
+	    {"control", E_ACTIVEX},
+	    {"ins", E_INS},
+	    {"del", E_DEL},
+	    {"moveFrom", E_MOVEFROM},
+	    {"moveTo", E_MOVETO},
+	    {"pPrChange", E_PRCHANGE},
+	    {"rPrChange", E_PRCHANGE},
+	    {"tblPrChange", E_PRCHANGE},
+	    {"trPrChange", E_PRCHANGE},
+	    {"tcPrChange", E_PRCHANGE},
+	    {"sectPrChange", E_PRCHANGE},
+	    {"tblGridChange", E_PRCHANGE},
+	    {"numberingChange", E_PRCHANGE},
+	    {"rPr", E_RPR},
 	};
 	if (!ns)
 		return E_OTHER;
@@ -252,8 +336,9 @@ static void emit_text(struct docx_walk *walk, const char *s, size_t len)
 static void sdt_push(struct docx_walk *walk, int depth)
 {
 	if (walk->nsdt >= MAX_NEST) {
-		extract_fail(walk->scan, "xml_too_deep", "%s: content controls nested deeper than %d",
-			     walk->scan->part, MAX_NEST);
+		extract_fail(walk->scan, "xml_too_deep",
+			     "%s: content controls nested deeper than %d", walk->scan->part,
+			     MAX_NEST);
 		return;
 	}
 	struct sdt *s = &walk->sdts[walk->nsdt++];
@@ -305,14 +390,15 @@ static void sdt_finish(struct docx_walk *walk)
 {
 	struct sdt *s = &walk->sdts[walk->nsdt - 1];
 	struct extract_scan *scan = walk->scan;
-	static const char *const kinds[] = {"richtext", "text", "checkbox", "dropdown", "combobox",
-					    "date"};
+	static const char *const kinds[] = {"richtext", "text",	    "checkbox",
+					    "dropdown", "combobox", "date"};
 
 	if (s->not_field)
 		goto out;
 	if (s->text.overflow) {
-		extract_fail(scan, "field_too_long", "%s: content control \"%.100s\" longer than %zu bytes",
-			     scan->part, s->tag ? s->tag : "", scan->limits->max_field_len);
+		extract_fail(scan, "field_too_long",
+			     "%s: content control \"%.100s\" longer than %zu bytes", scan->part,
+			     s->tag ? s->tag : "", scan->limits->max_field_len);
 		goto out;
 	}
 	extract_tidy(&s->text);
@@ -342,7 +428,8 @@ static void sdt_finish(struct docx_walk *walk)
 		json_t *options = json_array();
 		size_t i;
 		json_t *item;
-		json_array_foreach(s->items, i, item) {
+		json_array_foreach(s->items, i, item)
+		{
 			const char *display = json_string_value(json_array_get(item, 0));
 			const char *v = json_string_value(json_array_get(item, 1));
 			json_array_append_new(options, json_string(display));
@@ -355,8 +442,9 @@ static void sdt_finish(struct docx_walk *walk)
 	}
 	if (s->bind_xpath && s->bind_store) {
 		json_object_set_new(field, "binding",
-				    json_pack("{s:o, s:o}", "store", extract_json_string(s->bind_store),
-					      "xpath", extract_json_string(s->bind_xpath)));
+				    json_pack("{s:o, s:o}", "store",
+					      extract_json_string(s->bind_store), "xpath",
+					      extract_json_string(s->bind_xpath)));
 	}
 out:
 	sdt_release(s);
@@ -500,10 +588,15 @@ static void fld_finish(struct docx_walk *walk)
 	if (extract_is_placeholder(strbuf_str(&f->text)))
 		strbuf_reset(&f->text);
 	if (strcasecmp(word, "FORMCHECKBOX") == 0 || (f->has_ffdata && f->ff_checkbox)) {
-		int state = f->ff_checked >= 0 ? f->ff_checked : f->ff_default >= 0 ? f->ff_default : 0;
-		field = extract_add_field(scan, name, "checkbox", state ? "1" : "0", "legacy-field");
+		int state = f->ff_checked >= 0	 ? f->ff_checked
+			    : f->ff_default >= 0 ? f->ff_default
+						 : 0;
+		field =
+		    extract_add_field(scan, name, "checkbox", state ? "1" : "0", "legacy-field");
 	} else if (strcasecmp(word, "FORMDROPDOWN") == 0 || (f->has_ffdata && f->ff_ddlist)) {
-		int index = f->ff_result >= 0 ? f->ff_result : f->ff_default >= 0 ? f->ff_default : 0;
+		int index = f->ff_result >= 0	 ? f->ff_result
+			    : f->ff_default >= 0 ? f->ff_default
+						 : 0;
 		json_t *entry = json_array_get(f->entries, (size_t)index);
 		field = extract_add_field(scan, name, "dropdown",
 					  entry ? json_string_value(entry) : "", "legacy-field");
@@ -604,7 +697,8 @@ static void ffdata_start(struct docx_walk *walk, enum elem code, int depth)
 static void keep_row(struct docx_walk *walk, json_t *row)
 {
 	struct extract_scan *scan = walk->scan;
-	if (json_array_size(scan->rows) + json_array_size(scan->paragraphs) < scan->limits->max_rows)
+	if (json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
+	    scan->limits->max_rows)
 		json_array_append(scan->rows, row);
 }
 
@@ -617,7 +711,7 @@ static void paragraph_end(struct docx_walk *walk)
 		/* "Label: value" paragraphs outside tables feed the fallback. */
 		if (walk->ntable == 0 && strchr(strbuf_str(&walk->para), ':') &&
 		    json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
-			    scan->limits->max_rows)
+			scan->limits->max_rows)
 			json_array_append_new(scan->paragraphs,
 					      extract_json_string(strbuf_str(&walk->para)));
 	}
@@ -850,8 +944,9 @@ static void on_end(struct docx_walk *walk, enum elem code, int depth)
 		if (walk->property_name && walk->in_property) {
 			extract_tidy(&walk->prop_text);
 			if (json_object_size(scan->properties) < 100)
-				json_object_set_new(scan->properties, walk->property_name,
-						    extract_json_string(strbuf_str(&walk->prop_text)));
+				json_object_set_new(
+				    scan->properties, walk->property_name,
+				    extract_json_string(strbuf_str(&walk->prop_text)));
 		}
 		walk->in_property = 0;
 		break;
@@ -928,9 +1023,10 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 				walk.saw_root = 1;
 				if (main && code != E_DOCUMENT && code != E_PKG_PART &&
 				    !(ns && strcmp(ns, NS_PKG) == 0)) {
-					extract_fail(scan, "not_a_document",
-						     "%s: the main part is not a word processing document",
-						     scan->part);
+					extract_fail(
+					    scan, "not_a_document",
+					    "%s: the main part is not a word processing document",
+					    scan->part);
 					break;
 				}
 			}
@@ -961,9 +1057,11 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 	}
 	if (!extract_failed(scan)) {
 		if (walk.tracked)
-			extract_warn(scan, "the form has unaccepted tracked changes; read as if accepted");
+			extract_warn(
+			    scan, "the form has unaccepted tracked changes; read as if accepted");
 		if (walk.activex)
-			extract_warn(scan, "the form has ActiveX controls, whose values cannot be read");
+			extract_warn(scan,
+				     "the form has ActiveX controls, whose values cannot be read");
 		rc = 0;
 	}
 out:
@@ -1053,8 +1151,7 @@ static void free_rels(struct rel *rels, int n)
 	}
 }
 
-static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan,
-		     int main)
+static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan, int main)
 {
 	struct strbuf buf;
 	strbuf_init(&buf, scan->limits->max_part + 1);
@@ -1080,8 +1177,8 @@ static int read_part(struct extract_zip *zip, const char *name, struct extract_s
 #define MAX_STEPS 32
 
 struct item {
-	char *id;           /* ds:itemID, e.g. {5D7BA57F-...} */
-	char name[64];      /* customXml/itemN.xml: scan->part points here while it is read */
+	char *id;      /* ds:itemID, e.g. {5D7BA57F-...} */
+	char name[64]; /* customXml/itemN.xml: scan->part points here while it is read */
 	struct strbuf xml;
 };
 
@@ -1164,7 +1261,8 @@ static char *eval_binding(const struct strbuf *xml, const char *xpath, struct ex
 			break; /* the matched parent ended without the child */
 		if (type != XML_READER_TYPE_ELEMENT || depth != level)
 			continue;
-		if (strcmp((const char *)xmlTextReaderConstLocalName(reader), steps[level].name) != 0)
+		if (strcmp((const char *)xmlTextReaderConstLocalName(reader), steps[level].name) !=
+		    0)
 			continue;
 		if (++seen[level] != steps[level].index)
 			continue;
@@ -1177,8 +1275,10 @@ static char *eval_binding(const struct strbuf *xml, const char *xpath, struct ex
 		if (attr[0]) {
 			/* Attribute by local name, whatever its prefix. */
 			while (xmlTextReaderMoveToNextAttribute(reader) == 1)
-				if (strcmp((const char *)xmlTextReaderConstLocalName(reader), attr) == 0) {
-					result = strdup((const char *)xmlTextReaderConstValue(reader));
+				if (strcmp((const char *)xmlTextReaderConstLocalName(reader),
+					   attr) == 0) {
+					result =
+					    strdup((const char *)xmlTextReaderConstValue(reader));
 					break;
 				}
 			break;
@@ -1218,7 +1318,8 @@ static int read_items(struct extract_zip *zip, struct item *items, struct extrac
 			continue;
 		}
 		char *id = NULL;
-		xmlTextReaderPtr reader = extract_xml_reader(props.data ? props.data : "", props.len, scan);
+		xmlTextReaderPtr reader =
+		    extract_xml_reader(props.data ? props.data : "", props.len, scan);
 		while (reader && !id && extract_xml_next(reader, scan) == 1)
 			if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_ELEMENT)
 				id = extract_xml_attr(reader, NS_DS, "itemID");
@@ -1253,7 +1354,8 @@ static int resolve_bindings(struct extract_zip *zip, struct extract_scan *scan)
 	size_t i;
 	json_t *field;
 	memset(items, 0, sizeof items);
-	json_array_foreach(scan->fields, i, field) {
+	json_array_foreach(scan->fields, i, field)
+	{
 		json_t *binding = json_object_get(field, "binding");
 		if (!binding)
 			continue;
@@ -1275,9 +1377,11 @@ static int resolve_bindings(struct extract_zip *zip, struct extract_scan *scan)
 				goto out;
 			}
 			if (value) {
-				const char *kind = json_string_value(json_object_get(field, "kind"));
+				const char *kind =
+				    json_string_value(json_object_get(field, "kind"));
 				if (strcmp(kind, "checkbox") == 0) {
-					int on = strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
+					int on =
+					    strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
 					extract_field_set(field, "raw", on ? "1" : "0");
 				} else if (strcmp(kind, "date") == 0) {
 					char date[11];
@@ -1313,8 +1417,7 @@ out:
 		free(items[k].id);
 		strbuf_release(&items[k].xml);
 	}
-	json_array_foreach(scan->fields, i, field)
-		json_object_del(field, "binding");
+	json_array_foreach(scan->fields, i, field) json_object_del(field, "binding");
 	return rc;
 }
 
@@ -1385,7 +1488,6 @@ int extract_flat_opc(const char *buf, size_t len, struct extract_scan *scan)
 	/* Custom XML parts of a flat package are not resolved: the cached text stays. */
 	size_t i;
 	json_t *field;
-	json_array_foreach(scan->fields, i, field)
-		json_object_del(field, "binding");
+	json_array_foreach(scan->fields, i, field) json_object_del(field, "binding");
 	return rc;
 }

@@ -51,35 +51,49 @@ static int run_inspect(char **files, int nfiles, const struct offer_set *offers,
 		       const struct extract_limits *limits, int sandbox, int as_json);
 
 enum {
-	OPT_FORMS = 256, OPT_NO_SANDBOX, OPT_INSPECT, OPT_JSON, OPT_MAX_SIZE, OPT_MAX_ENTRIES,
-	OPT_MAX_PART, OPT_MAX_TOTAL, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_FIELDS,
-	OPT_MAX_FIELD_LEN, OPT_MAX_MEMORY, OPT_MAX_CPU, OPT_TIMEOUT, OPT_VERSION, OPT_JOBS,
+	OPT_FORMS = 256,
+	OPT_NO_SANDBOX,
+	OPT_INSPECT,
+	OPT_JSON,
+	OPT_MAX_SIZE,
+	OPT_MAX_ENTRIES,
+	OPT_MAX_PART,
+	OPT_MAX_TOTAL,
+	OPT_MAX_RATIO,
+	OPT_MAX_DEPTH,
+	OPT_MAX_FIELDS,
+	OPT_MAX_FIELD_LEN,
+	OPT_MAX_MEMORY,
+	OPT_MAX_CPU,
+	OPT_TIMEOUT,
+	OPT_VERSION,
+	OPT_JOBS,
 };
 
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"forms", required_argument, NULL, OPT_FORMS},
-		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
-		{"inspect", no_argument, NULL, OPT_INSPECT},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
-		{"max-entries", required_argument, NULL, OPT_MAX_ENTRIES},
-		{"max-part", required_argument, NULL, OPT_MAX_PART},
-		{"max-total", required_argument, NULL, OPT_MAX_TOTAL},
-		{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
-		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-		{"max-fields", required_argument, NULL, OPT_MAX_FIELDS},
-		{"max-field-length", required_argument, NULL, OPT_MAX_FIELD_LEN},
-		{"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-		{"max-cpu", required_argument, NULL, OPT_MAX_CPU},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"jobs", required_argument, NULL, OPT_JOBS},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{NULL, 0, NULL, 0},
+	    {"forms", required_argument, NULL, OPT_FORMS},
+	    {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+	    {"inspect", no_argument, NULL, OPT_INSPECT},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	    {"max-entries", required_argument, NULL, OPT_MAX_ENTRIES},
+	    {"max-part", required_argument, NULL, OPT_MAX_PART},
+	    {"max-total", required_argument, NULL, OPT_MAX_TOTAL},
+	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+	    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	    {"max-fields", required_argument, NULL, OPT_MAX_FIELDS},
+	    {"max-field-length", required_argument, NULL, OPT_MAX_FIELD_LEN},
+	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+	    {"max-cpu", required_argument, NULL, OPT_MAX_CPU},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {NULL, 0, NULL, 0},
 	};
 	struct extract_limits limits;
 	const char *forms_dir = NULL;
@@ -189,8 +203,8 @@ int main(int argc, char **argv)
 	int status;
 	if (inspect) {
 		/* Inspecting works on any document; offers only add the "# form" line. */
-		status = run_inspect(argv + optind, argc - optind, &offers, &limits, sandbox,
-				     as_json);
+		status =
+		    run_inspect(argv + optind, argc - optind, &offers, &limits, sandbox, as_json);
 	} else if (offers.count == 0) {
 		msg_error("%s: no offer definitions%s%s", forms_dir, err.len ? ": " : "",
 			  strbuf_str(&err));

@@ -30,19 +30,19 @@
 
 /* Limits on one document; every one is an option of skema-extract. */
 struct extract_limits {
-	size_t max_size;        /* bytes of the file itself */
-	size_t max_entries;     /* zip entries */
-	size_t max_part;        /* inflated bytes of one part */
-	size_t max_total;       /* inflated bytes of all parts read */
-	size_t max_ratio;       /* inflated : compressed, checked past 1 MiB */
-	int max_depth;          /* XML nesting */
-	size_t max_fields;      /* fields in one document */
-	size_t max_field_len;   /* bytes of one field's text */
-	size_t max_rows;        /* table rows and paragraphs kept for the fallback */
+	size_t max_size;      /* bytes of the file itself */
+	size_t max_entries;   /* zip entries */
+	size_t max_part;      /* inflated bytes of one part */
+	size_t max_total;     /* inflated bytes of all parts read */
+	size_t max_ratio;     /* inflated : compressed, checked past 1 MiB */
+	int max_depth;	      /* XML nesting */
+	size_t max_fields;    /* fields in one document */
+	size_t max_field_len; /* bytes of one field's text */
+	size_t max_rows;      /* table rows and paragraphs kept for the fallback */
 	/* Sandbox only. */
-	size_t max_memory;      /* RLIMIT_AS of the child */
-	int max_cpu;            /* RLIMIT_CPU seconds */
-	int timeout_ms;         /* wall clock */
+	size_t max_memory; /* RLIMIT_AS of the child */
+	int max_cpu;	   /* RLIMIT_CPU seconds */
+	int timeout_ms;	   /* wall clock */
 };
 
 void extract_limits_default(struct extract_limits *limits);
@@ -56,13 +56,13 @@ const char *extract_error_da(const char *code);
  */
 struct extract_scan {
 	const struct extract_limits *limits;
-	const char *display;   /* the file as named in messages; borrowed */
-	const char *part;      /* the part being read, for messages; borrowed */
-	json_t *fields;        /* array */
-	json_t *rows;          /* array of arrays of strings */
-	json_t *paragraphs;    /* array of strings */
-	json_t *properties;    /* object */
-	json_t *warnings;      /* array of strings */
+	const char *display; /* the file as named in messages; borrowed */
+	const char *part;    /* the part being read, for messages; borrowed */
+	json_t *fields;	     /* array */
+	json_t *rows;	     /* array of arrays of strings */
+	json_t *paragraphs;  /* array of strings */
+	json_t *properties;  /* object */
+	json_t *warnings;    /* array of strings */
 	char *title;
 	const char *format;
 	size_t total_inflated;
@@ -75,7 +75,7 @@ void extract_scan_init(struct extract_scan *scan, const struct extract_limits *l
 void extract_scan_release(struct extract_scan *scan);
 /* Records the first error; returns -1 so callers can "return extract_fail(...)". */
 int extract_fail(struct extract_scan *scan, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int extract_failed(const struct extract_scan *scan);
 /* Adds a warning once (the same text twice is kept once). */
 void extract_warn(struct extract_scan *scan, const char *text);
@@ -176,8 +176,8 @@ const struct offer *extract_identify(json_t *scan, const struct offer_set *offer
 
 /* inspect.c: prints one file's fields; returns 1 when the file was refused. */
 #include <stdio.h>
-int extract_inspect_print(FILE *out, const char *path, json_t *scan,
-			  const struct offer_set *offers, int as_json);
+int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struct offer_set *offers,
+			  int as_json);
 
 /* text.c: collecting text for fields and the fallback. */
 /* 1 when text is one of Word's or LibreOffice's placeholder texts. */

@@ -43,8 +43,8 @@ static const char *str(json_t *obj, const char *key)
 }
 
 /* Returns 0, or 1 when the file was refused (the caller's exit status). */
-int extract_inspect_print(FILE *out, const char *path, json_t *scan,
-			  const struct offer_set *offers, int as_json)
+int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struct offer_set *offers,
+			  int as_json)
 {
 	json_t *error = json_object_get(scan, "error");
 	if (as_json) {
@@ -71,7 +71,8 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan,
 	fprintf(out, "# format %s\n", str(scan, "format"));
 	const char *key;
 	json_t *value;
-	json_object_foreach(json_object_get(scan, "properties"), key, value) {
+	json_object_foreach(json_object_get(scan, "properties"), key, value)
+	{
 		fputs("# property ", out);
 		put_escaped(out, key);
 		fputs(" = ", out);
@@ -91,13 +92,15 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan,
 	}
 	size_t i;
 	json_t *w;
-	json_array_foreach(json_object_get(scan, "warnings"), i, w) {
+	json_array_foreach(json_object_get(scan, "warnings"), i, w)
+	{
 		fputs("# warning ", out);
 		put_escaped(out, json_string_value(w));
 		putc('\n', out);
 	}
 	json_t *f;
-	json_array_foreach(json_object_get(scan, "fields"), i, f) {
+	json_array_foreach(json_object_get(scan, "fields"), i, f)
+	{
 		json_t *v = json_object_get(f, "value");
 		put_escaped(out, str(f, "name"));
 		putc('\t', out);

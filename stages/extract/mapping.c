@@ -52,8 +52,8 @@ static void fold_label(const char *in, char *out, size_t size)
 		}
 		out[n++] = (char)tolower(*p);
 	}
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' || out[n - 1] == '*' ||
-			 out[n - 1] == '?'))
+	while (n > 0 &&
+	       (out[n - 1] == ' ' || out[n - 1] == ':' || out[n - 1] == '*' || out[n - 1] == '?'))
 		n--;
 	out[n] = '\0';
 }
@@ -70,7 +70,8 @@ static json_t *find_named(json_t *fields, const char *name)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(fields, i, f) {
+	json_array_foreach(fields, i, f)
+	{
 		const char *n = json_string_value(json_object_get(f, "name"));
 		if (n && strcmp(n, name) == 0)
 			return f;
@@ -86,7 +87,8 @@ static json_t *find_labelled(json_t *fields, const struct offer *offer,
 	json_t *f;
 	if (!want->label)
 		return NULL;
-	json_array_foreach(fields, i, f) {
+	json_array_foreach(fields, i, f)
+	{
 		const char *n = json_string_value(json_object_get(f, "name"));
 		const char *label = json_string_value(json_object_get(f, "label"));
 		if (n && offer_find_field(offer, n))
@@ -249,7 +251,7 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	size_t i;
 	json_t *w;
 	json_array_foreach(json_object_get(scan, "warnings"), i, w)
-		record_warn(rec, "extract", json_string_value(w));
+	    record_warn(rec, "extract", json_string_value(w));
 
 	const char *source = NULL;
 	const struct offer *offer = extract_identify(scan, offers, &source);
@@ -259,13 +261,14 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		char message[600], da[600];
 		const char *path = record_str(rec, "path");
 		if (id) {
-			snprintf(message, sizeof message, "%s: form \"%.100s\" is not a known offer",
-				 path ? path : "", id);
-			snprintf(da, sizeof da,
-				 "Blanketten siger, at den hører til tilbuddet \"%.100s\", som skema "
-				 "ikke kender. Kontakt en administrator, eller behandl ansøgningen "
-				 "manuelt.",
-				 id);
+			snprintf(message, sizeof message,
+				 "%s: form \"%.100s\" is not a known offer", path ? path : "", id);
+			snprintf(
+			    da, sizeof da,
+			    "Blanketten siger, at den hører til tilbuddet \"%.100s\", som skema "
+			    "ikke kender. Kontakt en administrator, eller behandl ansøgningen "
+			    "manuelt.",
+			    id);
 		} else {
 			snprintf(message, sizeof message,
 				 "%s: which offer the form belongs to could not be determined",
@@ -278,8 +281,10 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	json_t *props = json_object_get(scan, "properties");
 	const char *version = json_string_value(json_object_get(props, "skema.version"));
 	json_t *form = json_pack("{s:s, s:s, s:s}", "id", offer->id, "version",
-				 version ? version : offer->version ? offer->version : "", "source",
-				 source);
+				 version	  ? version
+				 : offer->version ? offer->version
+						  : "",
+				 "source", source);
 	json_object_set_new(rec, "form", form);
 
 	json_t *fields = json_object_get(scan, "fields");
@@ -296,11 +301,11 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 			const char *raw = json_string_value(json_object_get(f, "raw"));
 			const char *mapped = json_string_value(json_object_get(f, "value"));
 			json_object_set_new(
-				out, want->name,
-				make_field(want, json_string_value(json_object_get(f, "kind")), raw,
-					   mapped ? mapped : raw,
-					   json_string_value(json_object_get(f, "source")),
-					   json_object_get(f, "options")));
+			    out, want->name,
+			    make_field(want, json_string_value(json_object_get(f, "kind")), raw,
+				       mapped ? mapped : raw,
+				       json_string_value(json_object_get(f, "source")),
+				       json_object_get(f, "options")));
 			json_array_append(used, f);
 			continue;
 		}
@@ -322,7 +327,8 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 
 	json_t *extra = json_array();
 	json_t *f;
-	json_array_foreach(fields, i, f) {
+	json_array_foreach(fields, i, f)
+	{
 		const char *name = json_string_value(json_object_get(f, "name"));
 		int is_used = 0;
 		for (size_t u = 0; u < json_array_size(used); u++)

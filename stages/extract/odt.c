@@ -47,32 +47,55 @@
 
 enum elem {
 	E_OTHER,
-	E_P, E_S, E_TAB, E_LINEBREAK, E_TEXTINPUT, E_DROPDOWN, E_LABEL, E_USERDECL,
-	E_TRACKED, E_CHANGE, E_PLACEHOLDER, E_ANNOTATION, E_NOTECITATION,
-	E_TABLE, E_ROW, E_CELL,
-	E_FORMCONTROL, E_OPTION, E_ITEM, E_DRAWCONTROL,
-	E_CC, E_CC_ITEM,
-	E_FIELDMARK, E_FM_START, E_FM_SEP, E_FM_END, E_FM_PARAM,
-	E_USERDEFINED, E_TITLE, E_ROOT,
+	E_P,
+	E_S,
+	E_TAB,
+	E_LINEBREAK,
+	E_TEXTINPUT,
+	E_DROPDOWN,
+	E_LABEL,
+	E_USERDECL,
+	E_TRACKED,
+	E_CHANGE,
+	E_PLACEHOLDER,
+	E_ANNOTATION,
+	E_NOTECITATION,
+	E_TABLE,
+	E_ROW,
+	E_CELL,
+	E_FORMCONTROL,
+	E_OPTION,
+	E_ITEM,
+	E_DRAWCONTROL,
+	E_CC,
+	E_CC_ITEM,
+	E_FIELDMARK,
+	E_FM_START,
+	E_FM_SEP,
+	E_FM_END,
+	E_FM_PARAM,
+	E_USERDEFINED,
+	E_TITLE,
+	E_ROOT,
 };
 
 /* A capture: a field whose text is being collected. */
 struct capture {
 	int depth;
-	int kind;              /* E_TEXTINPUT, E_DROPDOWN, E_CC, E_FM_START */
+	int kind; /* E_TEXTINPUT, E_DROPDOWN, E_CC, E_FM_START */
 	char *name;
 	char *label;
-	char *fm_type;         /* fieldmarks: FORMTEXT, ... */
-	json_t *attrs;         /* content control attributes, fieldmark params */
-	json_t *items;         /* [[display, value], ...] */
-	char *selected;        /* text:drop-down: the current-selected label */
+	char *fm_type;	/* fieldmarks: FORMTEXT, ... */
+	json_t *attrs;	/* content control attributes, fieldmark params */
+	json_t *items;	/* [[display, value], ...] */
+	char *selected; /* text:drop-down: the current-selected label */
 	struct strbuf text;
-	int space;             /* last character collected was white space */
+	int space; /* last character collected was white space */
 };
 
 struct control {
 	char *id;
-	json_t *field;         /* borrowed from scan->fields */
+	json_t *field; /* borrowed from scan->fields */
 };
 
 struct table {
@@ -94,7 +117,7 @@ struct odt_walk {
 	struct strbuf para, last_para;
 	int para_space;
 	/* the form control being read in office:forms */
-	json_t *form;          /* {name, kind, id, options, selected} */
+	json_t *form; /* {name, kind, id, options, selected} */
 	struct control controls[MAX_CONTROLS];
 	size_t ncontrols;
 	/* point fieldmark being read */
@@ -104,7 +127,7 @@ struct odt_walk {
 	int in_prop, in_title;
 	struct strbuf prop_text;
 	int tracked;
-	int para_has_field;     /* a paragraph holding a field labels nothing below it */
+	int para_has_field; /* a paragraph holding a field labels nothing below it */
 };
 
 static enum elem classify(const char *ns, const char *local)
@@ -116,12 +139,20 @@ static enum elem classify(const char *ns, const char *local)
 			const char *name;
 			enum elem code;
 		} names[] = {
-			{"p", E_P}, {"h", E_P}, {"s", E_S}, {"tab", E_TAB},
-			{"line-break", E_LINEBREAK}, {"text-input", E_TEXTINPUT},
-			{"drop-down", E_DROPDOWN}, {"label", E_LABEL},
-			{"user-field-decl", E_USERDECL}, {"tracked-changes", E_TRACKED},
-			{"change-start", E_CHANGE}, {"change", E_CHANGE},
-			{"placeholder", E_PLACEHOLDER}, {"note-citation", E_NOTECITATION},
+		    {"p", E_P},
+		    {"h", E_P},
+		    {"s", E_S},
+		    {"tab", E_TAB},
+		    {"line-break", E_LINEBREAK},
+		    {"text-input", E_TEXTINPUT},
+		    {"drop-down", E_DROPDOWN},
+		    {"label", E_LABEL},
+		    {"user-field-decl", E_USERDECL},
+		    {"tracked-changes", E_TRACKED},
+		    {"change-start", E_CHANGE},
+		    {"change", E_CHANGE},
+		    {"placeholder", E_PLACEHOLDER},
+		    {"note-citation", E_NOTECITATION},
 		};
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 			if (strcmp(local, names[i].name) == 0)
@@ -139,8 +170,8 @@ static enum elem classify(const char *ns, const char *local)
 	}
 	if (strcmp(ns, NS_FORM) == 0) {
 		static const char *const controls[] = {
-			"text", "textarea", "password", "formatted-text", "number", "date",
-			"time", "combobox", "listbox", "checkbox", "radio", "value-range",
+		    "text", "textarea", "password", "formatted-text", "number", "date",
+		    "time", "combobox", "listbox",  "checkbox",	      "radio",	"value-range",
 		};
 		for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
 			if (strcmp(local, controls[i]) == 0)
@@ -307,7 +338,8 @@ static void set_options(json_t *field, json_t *items, const char *raw)
 	size_t i;
 	json_t *item;
 	const char *value = NULL;
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		const char *display = json_string_value(json_array_get(item, 0));
 		const char *v = json_string_value(json_array_get(item, 1));
 		json_array_append_new(options, json_string(display));
@@ -340,10 +372,9 @@ static json_t *emit_fieldmark(struct odt_walk *walk, const char *type, const cha
 	json_t *field = NULL;
 	if (strcmp(t, "FORMCHECKBOX") == 0) {
 		const char *name = param(params, "Checkbox_Name");
-		field = extract_add_field(walk->scan, *name ? name : fieldmark_name(mark_name),
-					  "checkbox",
-					  is_true(param(params, "Checkbox_Checked")) ? "1" : "0",
-					  "fieldmark");
+		field = extract_add_field(
+		    walk->scan, *name ? name : fieldmark_name(mark_name), "checkbox",
+		    is_true(param(params, "Checkbox_Checked")) ? "1" : "0", "fieldmark");
 	} else if (strcmp(t, "FORMDROPDOWN") == 0) {
 		json_t *entries = json_object_get(params, "Dropdown_ListEntry");
 		const char *sel = param(params, "Dropdown_Selected");
@@ -357,8 +388,8 @@ static json_t *emit_fieldmark(struct odt_walk *walk, const char *type, const cha
 			json_object_set(field, "options", entries);
 	} else if (strcmp(t, "FORMDATE") == 0) {
 		const char *name = param(params, "Name");
-		field = extract_add_field(walk->scan, *name ? name : fieldmark_name(mark_name), "date",
-					  text ? text : "", "fieldmark");
+		field = extract_add_field(walk->scan, *name ? name : fieldmark_name(mark_name),
+					  "date", text ? text : "", "fieldmark");
 		const char *date = param(params, "DateField_CurrentDate");
 		if (field && *date && text && *text) {
 			char iso[11];
@@ -367,8 +398,8 @@ static json_t *emit_fieldmark(struct odt_walk *walk, const char *type, const cha
 		}
 	} else if (strcmp(t, "FORMTEXT") == 0) {
 		const char *name = param(params, "Name");
-		field = extract_add_field(walk->scan, *name ? name : fieldmark_name(mark_name), "text",
-					  text ? text : "", "fieldmark");
+		field = extract_add_field(walk->scan, *name ? name : fieldmark_name(mark_name),
+					  "text", text ? text : "", "fieldmark");
 	}
 	return field;
 }
@@ -402,17 +433,17 @@ static void cap_finish(struct odt_walk *walk)
 	case E_CC: {
 		const char *tag = cattr(c, "tag"), *alias = cattr(c, "alias");
 		const char *name = tag && *tag ? tag : alias ? alias : "";
-		int placeholder = is_true(cattr(c, "showing-place-holder")) ||
-				  extract_is_placeholder(text);
+		int placeholder =
+		    is_true(cattr(c, "showing-place-holder")) || extract_is_placeholder(text);
 		if (is_true(cattr(c, "checkbox"))) {
 			field = extract_add_field(scan, name, "checkbox",
 						  is_true(cattr(c, "checked")) ? "1" : "0",
 						  "content-control");
 		} else if (is_true(cattr(c, "dropdown")) || is_true(cattr(c, "combobox"))) {
 			const char *raw = placeholder ? "" : text;
-			field = extract_add_field(scan, name,
-						  is_true(cattr(c, "dropdown")) ? "dropdown" : "combobox",
-						  raw, "content-control");
+			field = extract_add_field(
+			    scan, name, is_true(cattr(c, "dropdown")) ? "dropdown" : "combobox",
+			    raw, "content-control");
 			if (field)
 				set_options(field, c->items, raw);
 		} else if (is_true(cattr(c, "date"))) {
@@ -425,9 +456,9 @@ static void cap_finish(struct odt_walk *walk)
 				extract_field_set(field, "value", iso);
 			}
 		} else {
-			field = extract_add_field(scan, name,
-						  is_true(cattr(c, "plain-text")) ? "text" : "richtext",
-						  placeholder ? "" : text, "content-control");
+			field = extract_add_field(
+			    scan, name, is_true(cattr(c, "plain-text")) ? "text" : "richtext",
+			    placeholder ? "" : text, "content-control");
 		}
 		break;
 	}
@@ -482,11 +513,11 @@ static void form_start(struct odt_walk *walk, const char *local)
 		kind = "checkbox";
 		char *state = attr(walk, NS_FORM, "current-state");
 		if (!state)
-			state = attr(walk, NS_FORM, strcmp(local, "radio") == 0 ? "current-selected"
-										: "state");
-		value = strdup(state && (strcmp(state, "checked") == 0 || strcmp(state, "true") == 0)
-				       ? "1"
-				       : "0");
+			state = attr(walk, NS_FORM,
+				     strcmp(local, "radio") == 0 ? "current-selected" : "state");
+		value = strdup(
+		    state && (strcmp(state, "checked") == 0 || strcmp(state, "true") == 0) ? "1"
+											   : "0");
 		free(state);
 	} else {
 		if (strcmp(local, "listbox") == 0)
@@ -549,9 +580,9 @@ static void form_finish(struct odt_walk *walk)
 		snprintf(date, sizeof date, "%.4s-%.2s-%.2s", raw, raw + 4, raw + 6);
 		value = date;
 	}
-	json_t *field = extract_add_field(walk->scan,
-					  json_string_value(json_object_get(form, "name")), kind,
-					  raw, "form-control");
+	json_t *field =
+	    extract_add_field(walk->scan, json_string_value(json_object_get(form, "name")), kind,
+			      raw, "form-control");
 	if (field) {
 		json_t *options = json_object_get(form, "options");
 		if (json_array_size(options))
@@ -604,7 +635,9 @@ static void user_field(struct odt_walk *walk)
 		value = attr(walk, NS_OFFICE, "value");
 	extract_add_field(walk->scan, name ? name : "",
 			  type && strcmp(type, "boolean") == 0 ? "checkbox" : "text",
-			  value ? (strcmp(value, "true") == 0 ? "1" : strcmp(value, "false") == 0 ? "0" : value)
+			  value ? (strcmp(value, "true") == 0	 ? "1"
+				   : strcmp(value, "false") == 0 ? "0"
+								 : value)
 				: "",
 			  "user-field");
 	free(name);
@@ -617,7 +650,8 @@ static void user_field(struct odt_walk *walk)
 static void keep_row(struct odt_walk *walk, json_t *row)
 {
 	struct extract_scan *scan = walk->scan;
-	if (json_array_size(scan->rows) + json_array_size(scan->paragraphs) < scan->limits->max_rows)
+	if (json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
+	    scan->limits->max_rows)
 		json_array_append(scan->rows, row);
 }
 
@@ -629,7 +663,7 @@ static void paragraph_end(struct odt_walk *walk)
 	if (walk->para.len > 0) {
 		if (walk->ntable == 0 && strchr(strbuf_str(&walk->para), ':') &&
 		    json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
-			    scan->limits->max_rows)
+			scan->limits->max_rows)
 			json_array_append_new(scan->paragraphs,
 					      extract_json_string(strbuf_str(&walk->para)));
 	}
@@ -679,9 +713,9 @@ static void on_start(struct odt_walk *walk, enum elem code, int depth, const cha
 			char *value = attr(walk, NS_TEXT, "value");
 			char *sel = attr(walk, NS_TEXT, "current-selected");
 			if (value && json_array_size(c->items) < 1000)
-				json_array_append_new(c->items,
-						      json_pack("[o, o]", extract_json_string(value),
-								extract_json_string(value)));
+				json_array_append_new(
+				    c->items, json_pack("[o, o]", extract_json_string(value),
+							extract_json_string(value)));
 			if (value && is_true(sel) && !c->selected)
 				c->selected = strdup(value);
 			free(value);
@@ -742,8 +776,17 @@ static void on_start(struct odt_walk *walk, enum elem code, int depth, const cha
 		break;
 	case E_CC: {
 		static const char *const keys[] = {
-			"showing-place-holder", "checkbox", "checked", "date", "current-date",
-			"plain-text", "combobox", "dropdown", "alias", "tag", "picture",
+		    "showing-place-holder",
+		    "checkbox",
+		    "checked",
+		    "date",
+		    "current-date",
+		    "plain-text",
+		    "combobox",
+		    "dropdown",
+		    "alias",
+		    "tag",
+		    "picture",
 		};
 		if (!(c = cap_push(walk, depth, E_CC)))
 			break;
@@ -765,9 +808,9 @@ static void on_start(struct odt_walk *walk, enum elem code, int depth, const cha
 			if (!value && display)
 				value = strdup(display);
 			if (display && json_array_size(c->items) < 1000)
-				json_array_append_new(c->items,
-						      json_pack("[o, o]", extract_json_string(display),
-								extract_json_string(value)));
+				json_array_append_new(
+				    c->items, json_pack("[o, o]", extract_json_string(display),
+							extract_json_string(value)));
 			free(display);
 			free(value);
 		}
@@ -977,7 +1020,8 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 	}
 	if (!extract_failed(scan)) {
 		if (walk.tracked)
-			extract_warn(scan, "the form has unaccepted tracked changes; read as if accepted");
+			extract_warn(
+			    scan, "the form has unaccepted tracked changes; read as if accepted");
 		rc = 0;
 	}
 out:
@@ -986,8 +1030,7 @@ out:
 	return rc;
 }
 
-static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan,
-		     int main)
+static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan, int main)
 {
 	struct strbuf buf;
 	strbuf_init(&buf, scan->limits->max_part + 1);
@@ -1010,7 +1053,8 @@ int extract_odt(struct extract_zip *zip, struct extract_scan *scan)
 	scan->part = "META-INF/manifest.xml";
 	int r = extract_zip_read(zip, "META-INF/manifest.xml", &manifest, scan);
 	/* An encrypted ODT is a normal zip whose parts are ciphertext. */
-	if (r == 0 && memmem(manifest.data ? manifest.data : "", manifest.len, "encryption-data", 15))
+	if (r == 0 &&
+	    memmem(manifest.data ? manifest.data : "", manifest.len, "encryption-data", 15))
 		r = extract_fail(scan, "encrypted", "the document is password-protected");
 	strbuf_release(&manifest);
 	if (r < 0)

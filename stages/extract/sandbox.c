@@ -86,13 +86,15 @@ static struct sock_fprog filter;
 static int compile_filter(void)
 {
 	static const int allowed[] = {
-		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(exit),
-		SCMP_SYS(exit_group), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
-		SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(rt_sigreturn),
-		SCMP_SYS(rt_sigprocmask), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
-		SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(clock_gettime),
-		SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getpid), SCMP_SYS(gettid),
-		SCMP_SYS(tgkill), SCMP_SYS(sigaltstack),
+	    SCMP_SYS(read),	      SCMP_SYS(write),	      SCMP_SYS(close),
+	    SCMP_SYS(exit),	      SCMP_SYS(exit_group),   SCMP_SYS(brk),
+	    SCMP_SYS(mmap),	      SCMP_SYS(munmap),	      SCMP_SYS(mremap),
+	    SCMP_SYS(madvise),	      SCMP_SYS(mprotect),     SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(rt_sigprocmask), SCMP_SYS(fstat),	      SCMP_SYS(newfstatat),
+	    SCMP_SYS(lseek),	      SCMP_SYS(futex),	      SCMP_SYS(getrandom),
+	    SCMP_SYS(clock_gettime),  SCMP_SYS(gettimeofday), SCMP_SYS(time),
+	    SCMP_SYS(getpid),	      SCMP_SYS(gettid),	      SCMP_SYS(tgkill),
+	    SCMP_SYS(sigaltstack),
 	};
 	if (filter.filter)
 		return 0;
@@ -204,12 +206,12 @@ static long elapsed_ms(const struct timespec *start)
 /* One document being read by a child. */
 struct extract_child {
 	char *display;
-	pid_t pid;             /* 0: no child (result already set) */
-	int fd;                /* read end of the answer pipe, -1 when closed */
+	pid_t pid; /* 0: no child (result already set) */
+	int fd;	   /* read end of the answer pipe, -1 when closed */
 	struct timespec start;
 	int timed_out, too_big;
 	struct strbuf answer;
-	json_t *result;        /* set for a child that could not be started */
+	json_t *result; /* set for a child that could not be started */
 	int timeout_ms;
 };
 
@@ -355,24 +357,31 @@ json_t *extract_child_finish(struct extract_child *c)
 			;
 		const char *display = c->display;
 		if (c->timed_out) {
-			result = error_scan(display, "timeout", "reading took longer than the time limit");
+			result = error_scan(display, "timeout",
+					    "reading took longer than the time limit");
 		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
-			result = error_scan(display, "timeout", "reading used more than the CPU time limit");
+			result = error_scan(display, "timeout",
+					    "reading used more than the CPU time limit");
 		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-			result = error_scan(display, "timeout", "the reader was killed (CPU time limit)");
+			result = error_scan(display, "timeout",
+					    "the reader was killed (CPU time limit)");
 		} else if (WIFSIGNALED(status)) {
 			char what[100];
-			snprintf(what, sizeof what, "the reader crashed (signal %d)", WTERMSIG(status));
+			snprintf(what, sizeof what, "the reader crashed (signal %d)",
+				 WTERMSIG(status));
 			result = error_scan(display, "crash", what);
 		} else if (c->too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
-			result = error_scan(display, "out_of_memory", "the reader ran out of memory");
+			result =
+			    error_scan(display, "out_of_memory", "the reader ran out of memory");
 		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 			char what[100];
-			snprintf(what, sizeof what, "the reader failed (exit %d)", WEXITSTATUS(status));
+			snprintf(what, sizeof what, "the reader failed (exit %d)",
+				 WEXITSTATUS(status));
 			result = error_scan(display, "crash", what);
 		} else {
 			json_error_t jerr;
-			result = json_loadb(c->answer.data ? c->answer.data : "", c->answer.len, 0, &jerr);
+			result = json_loadb(c->answer.data ? c->answer.data : "", c->answer.len, 0,
+					    &jerr);
 			if (!json_is_object(result)) {
 				json_decref(result);
 				result = error_scan(display, "crash", "the reader gave no answer");

@@ -39,59 +39,59 @@ static const struct {
 	const char *code;
 	const char *da;
 } advice[] = {
-	{"legacy_doc", "Filen er et gammelt Word-dokument (.doc). Gem dokumentet som .docx eller "
-		       ".odt og læg det i indbakken igen."},
-	{"encrypted", "Filen er beskyttet med adgangskode. Bed ansøgeren om en udgave uden "
-		      "adgangskode, eller åbn den, gem den uden adgangskode som .docx eller .odt og "
-		      "læg den i indbakken igen."},
-	{"pdf", "Filen er en PDF og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at sende "
-		"blanketten som .docx eller .odt, og læg den i indbakken igen."},
-	{"image", "Filen er et billede og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at "
-		  "sende blanketten som .docx eller .odt, og læg den i indbakken igen."},
-	{"empty", "Filen er tom. Bed ansøgeren om at sende blanketten igen som .docx eller .odt."},
-	{"truncated", "Filen er ufuldstændig (afkortet), måske fordi den ikke var færdig med at "
-		      "blive kopieret. Læg den hele fil i indbakken igen, eller bed ansøgeren om at "
-		      "sende den igen."},
-	{"corrupt_zip", "Filen er beskadiget og kan ikke åbnes. Prøv at åbne den i Word eller "
-			"LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
-	{"no_document_part", "Filen ligner et Office-dokument, men indeholder ikke noget "
-			     "tekstdokument. Gem blanketten som .docx eller .odt og læg den i "
-			     "indbakken igen."},
-	{"not_a_document", "Filen er hverken et Word- eller et LibreOffice-dokument. Gem "
-			   "blanketten som .docx eller .odt og læg den i indbakken igen."},
-	{"too_large", "Filen er for stor til at blive læst automatisk. Fjern store billeder, gem "
-		      "blanketten som .docx eller .odt og læg den i indbakken igen."},
-	{"too_many_entries", "Filen indeholder for mange dele til at blive læst automatisk. Gem "
-			     "blanketten igen som .docx eller .odt og læg den i indbakken igen."},
-	{"zip_bomb", "Filen er pakket på en usædvanlig måde og bliver ikke læst af "
-		     "sikkerhedshensyn. Kontakt en administrator."},
-	{"duplicate_entry", "Filen er bygget forkert (den indeholder samme del to gange) og "
-			    "bliver ikke læst af sikkerhedshensyn. Gem blanketten igen i Word eller "
-			    "LibreOffice og læg den i indbakken igen."},
-	{"doctype", "Filen indeholder en dokumenttypeerklæring (DOCTYPE), som et Word- eller "
-		    "LibreOffice-dokument aldrig har, og bliver ikke læst af sikkerhedshensyn. "
-		    "Kontakt en administrator."},
-	{"xml_error", "Filen er beskadiget og kan ikke læses. Prøv at åbne den i Word eller "
-		      "LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
-	{"xml_too_deep", "Filen er bygget usædvanligt dybt og bliver ikke læst af "
-			 "sikkerhedshensyn. Gem blanketten igen og læg den i indbakken igen."},
-	{"too_many_fields", "Filen indeholder langt flere felter end en ansøgningsblanket og "
-			    "bliver ikke læst automatisk. Kontakt en administrator."},
-	{"field_too_long", "Et felt i blanketten indeholder mere tekst, end der kan læses "
-			   "automatisk. Bed ansøgeren om at forkorte teksten og sende blanketten "
-			   "igen."},
-	{"unknown_form", "Det kunne ikke afgøres, hvilket tilbud blanketten hører til. Brug den "
-			 "blanket, der hører til tilbuddet, eller behandl ansøgningen manuelt."},
-	{"macro", "Filen indeholder makroer. Gem dokumentet som .docx uden makroer og læg det i "
-		  "indbakken igen."},
-	{"timeout", "Filen tog for lang tid at læse og er lagt til side. Kontakt en "
-		    "administrator."},
-	{"out_of_memory", "Filen krævede for meget hukommelse at læse og er lagt til side. "
-			  "Kontakt en administrator."},
-	{"crash", "Filen kunne ikke læses på grund af en fejl i skema. Kontakt en administrator; "
-		  "filen er gemt."},
-	{"io", "Filen kunne ikke læses fra disken. Prøv igen senere, eller kontakt en "
-	       "administrator."},
+    {"legacy_doc", "Filen er et gammelt Word-dokument (.doc). Gem dokumentet som .docx eller "
+		   ".odt og læg det i indbakken igen."},
+    {"encrypted", "Filen er beskyttet med adgangskode. Bed ansøgeren om en udgave uden "
+		  "adgangskode, eller åbn den, gem den uden adgangskode som .docx eller .odt og "
+		  "læg den i indbakken igen."},
+    {"pdf", "Filen er en PDF og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at sende "
+	    "blanketten som .docx eller .odt, og læg den i indbakken igen."},
+    {"image", "Filen er et billede og ikke en udfyldt ansøgningsblanket. Bed ansøgeren om at "
+	      "sende blanketten som .docx eller .odt, og læg den i indbakken igen."},
+    {"empty", "Filen er tom. Bed ansøgeren om at sende blanketten igen som .docx eller .odt."},
+    {"truncated", "Filen er ufuldstændig (afkortet), måske fordi den ikke var færdig med at "
+		  "blive kopieret. Læg den hele fil i indbakken igen, eller bed ansøgeren om at "
+		  "sende den igen."},
+    {"corrupt_zip", "Filen er beskadiget og kan ikke åbnes. Prøv at åbne den i Word eller "
+		    "LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
+    {"no_document_part", "Filen ligner et Office-dokument, men indeholder ikke noget "
+			 "tekstdokument. Gem blanketten som .docx eller .odt og læg den i "
+			 "indbakken igen."},
+    {"not_a_document", "Filen er hverken et Word- eller et LibreOffice-dokument. Gem "
+		       "blanketten som .docx eller .odt og læg den i indbakken igen."},
+    {"too_large", "Filen er for stor til at blive læst automatisk. Fjern store billeder, gem "
+		  "blanketten som .docx eller .odt og læg den i indbakken igen."},
+    {"too_many_entries", "Filen indeholder for mange dele til at blive læst automatisk. Gem "
+			 "blanketten igen som .docx eller .odt og læg den i indbakken igen."},
+    {"zip_bomb", "Filen er pakket på en usædvanlig måde og bliver ikke læst af "
+		 "sikkerhedshensyn. Kontakt en administrator."},
+    {"duplicate_entry", "Filen er bygget forkert (den indeholder samme del to gange) og "
+			"bliver ikke læst af sikkerhedshensyn. Gem blanketten igen i Word eller "
+			"LibreOffice og læg den i indbakken igen."},
+    {"doctype", "Filen indeholder en dokumenttypeerklæring (DOCTYPE), som et Word- eller "
+		"LibreOffice-dokument aldrig har, og bliver ikke læst af sikkerhedshensyn. "
+		"Kontakt en administrator."},
+    {"xml_error", "Filen er beskadiget og kan ikke læses. Prøv at åbne den i Word eller "
+		  "LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
+    {"xml_too_deep", "Filen er bygget usædvanligt dybt og bliver ikke læst af "
+		     "sikkerhedshensyn. Gem blanketten igen og læg den i indbakken igen."},
+    {"too_many_fields", "Filen indeholder langt flere felter end en ansøgningsblanket og "
+			"bliver ikke læst automatisk. Kontakt en administrator."},
+    {"field_too_long", "Et felt i blanketten indeholder mere tekst, end der kan læses "
+		       "automatisk. Bed ansøgeren om at forkorte teksten og sende blanketten "
+		       "igen."},
+    {"unknown_form", "Det kunne ikke afgøres, hvilket tilbud blanketten hører til. Brug den "
+		     "blanket, der hører til tilbuddet, eller behandl ansøgningen manuelt."},
+    {"macro", "Filen indeholder makroer. Gem dokumentet som .docx uden makroer og læg det i "
+	      "indbakken igen."},
+    {"timeout", "Filen tog for lang tid at læse og er lagt til side. Kontakt en "
+		"administrator."},
+    {"out_of_memory", "Filen krævede for meget hukommelse at læse og er lagt til side. "
+		      "Kontakt en administrator."},
+    {"crash", "Filen kunne ikke læses på grund af en fejl i skema. Kontakt en administrator; "
+	      "filen er gemt."},
+    {"io", "Filen kunne ikke læses fra disken. Prøv igen senere, eller kontakt en "
+	   "administrator."},
 };
 
 const char *extract_error_da(const char *code)
@@ -185,9 +185,8 @@ void extract_warn(struct extract_scan *scan, const char *text)
 {
 	size_t i;
 	json_t *w;
-	json_array_foreach(scan->warnings, i, w)
-		if (strcmp(json_string_value(w), text) == 0)
-			return;
+	json_array_foreach(scan->warnings, i,
+			   w) if (strcmp(json_string_value(w), text) == 0) return;
 	json_array_append_new(scan->warnings, extract_json_string(text));
 }
 

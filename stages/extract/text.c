@@ -11,18 +11,18 @@
  * English defaults, LibreOffice's).
  */
 static const char *const placeholders[] = {
-	"Klik eller tryk her for at skrive tekst.",
-	"Klik her for at skrive tekst.",
-	"Klik eller tryk for at angive en dato.",
-	"Klik her for at angive en dato.",
-	"Vælg et element.",
-	"Click or tap here to enter text.",
-	"Click here to enter text.",
-	"Click or tap to enter a date.",
-	"Click here to enter a date.",
-	"Choose an item.",
-	"Choose an item",
-	"Vælg et element",
+    "Klik eller tryk her for at skrive tekst.",
+    "Klik her for at skrive tekst.",
+    "Klik eller tryk for at angive en dato.",
+    "Klik her for at angive en dato.",
+    "Vælg et element.",
+    "Click or tap here to enter text.",
+    "Click here to enter text.",
+    "Click or tap to enter a date.",
+    "Click here to enter a date.",
+    "Choose an item.",
+    "Choose an item",
+    "Vælg et element",
 };
 
 int extract_is_placeholder(const char *text)

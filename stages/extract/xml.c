@@ -54,14 +54,16 @@ static void on_error(void *arg, xmlErrorPtr error)
 	if (error->code == XML_ERR_NO_MEMORY)
 		extract_fail(scan, "out_of_memory", "%s: %s", scan->part, text);
 	else if (strstr(text, "Excessive depth") || strstr(text, "depth"))
-		extract_fail(scan, "xml_too_deep", "%s: line %d: %s", scan->part, error->line, text);
+		extract_fail(scan, "xml_too_deep", "%s: line %d: %s", scan->part, error->line,
+			     text);
 	else
 		extract_fail(scan, "xml_error", "%s: line %d: %s", scan->part, error->line, text);
 }
 
 xmlTextReaderPtr extract_xml_reader(const char *buf, size_t len, struct extract_scan *scan)
 {
-	/* An empty part is an empty strbuf, whose data is NULL (make fuzz: fixtures/extract/fuzz/empty-rels.docx). */
+	/* An empty part is an empty strbuf, whose data is NULL (make fuzz:
+	 * fixtures/extract/fuzz/empty-rels.docx). */
 	if (!buf) {
 		buf = "";
 		len = 0;
@@ -80,16 +82,17 @@ xmlTextReaderPtr extract_xml_reader(const char *buf, size_t len, struct extract_
 	 * for anything this misses.
 	 */
 	if (memmem(buf, len, "<!DOCTYPE", 9) || memmem(buf, len, "<!ENTITY", 8)) {
-		extract_fail(scan, "doctype", "%s: document type declaration (DOCTYPE)", scan->part);
+		extract_fail(scan, "doctype", "%s: document type declaration (DOCTYPE)",
+			     scan->part);
 		return NULL;
 	}
 	if (len > (size_t)0x7fffffff) {
 		extract_fail(scan, "too_large", "%s: part too large", scan->part);
 		return NULL;
 	}
-	xmlTextReaderPtr reader = xmlReaderForMemory(buf, (int)len, NULL, "UTF-8",
-						     XML_PARSE_NONET | XML_PARSE_NOERROR |
-							     XML_PARSE_NOWARNING);
+	xmlTextReaderPtr reader =
+	    xmlReaderForMemory(buf, (int)len, NULL, "UTF-8",
+			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!reader) {
 		extract_fail(scan, "xml_error", "%s: cannot start the XML reader", scan->part);
 		return NULL;
@@ -115,10 +118,12 @@ int extract_xml_next(xmlTextReaderPtr reader, struct extract_scan *scan)
 	int type = xmlTextReaderNodeType(reader);
 	if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
 	    type == XML_READER_TYPE_ENTITY) {
-		extract_fail(scan, "doctype", "%s: document type declaration (DOCTYPE)", scan->part);
+		extract_fail(scan, "doctype", "%s: document type declaration (DOCTYPE)",
+			     scan->part);
 		return -1;
 	}
-	if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(reader) >= scan->limits->max_depth) {
+	if (type == XML_READER_TYPE_ELEMENT &&
+	    xmlTextReaderDepth(reader) >= scan->limits->max_depth) {
 		extract_fail(scan, "xml_too_deep", "%s: nesting deeper than %d", scan->part,
 			     scan->limits->max_depth);
 		return -1;

@@ -25,7 +25,7 @@ struct extract_zip {
 	zip_t *za;
 	zip_source_t *src;
 	size_t count;
-	char **names;  /* index -> name, as stored */
+	char **names; /* index -> name, as stored */
 };
 
 static int name_is_unsafe(const char *name)
@@ -90,9 +90,11 @@ int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan
 	if (!zip->za) {
 		int code = zip_error_code_zip(&error);
 		if (code == ZIP_ER_EXISTS)
-			extract_fail(scan, "duplicate_entry", "zip: two entries with the same name");
+			extract_fail(scan, "duplicate_entry",
+				     "zip: two entries with the same name");
 		else if (looks_truncated(data, size))
-			extract_fail(scan, "truncated", "zip: no central directory (truncated file)");
+			extract_fail(scan, "truncated",
+				     "zip: no central directory (truncated file)");
 		else
 			extract_fail(scan, "corrupt_zip", "zip: %s", zip_error_strerror(&error));
 		goto out;
@@ -117,7 +119,8 @@ int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan
 			goto out;
 		}
 		if (name_is_unsafe(name)) {
-			extract_fail(scan, "corrupt_zip", "zip: unsafe entry name \"%.200s\"", name);
+			extract_fail(scan, "corrupt_zip", "zip: unsafe entry name \"%.200s\"",
+				     name);
 			goto out;
 		}
 		sorted[i] = zip->names[i];

@@ -24,25 +24,25 @@ static void test_sniffing(void **state)
 		size_t len;
 		const char *code;
 	} cases[] = {
-		{"", 0, "empty"},
-		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 WordDocument", 21, "legacy_doc"},
-		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0", 41,
-		 "encrypted"},
-		{"%PDF-1.7\n", 9, "pdf"},
-		{"\x89PNG\r\n\x1a\n", 8, "image"},
-		{"\xff\xd8\xff\xe0", 4, "image"},
-		{"GIF89a", 6, "image"},
-		{"PK\x03\x04garbage", 11, "truncated"},
-		{"PKzz", 4, "corrupt_zip"},
-		{"{\\rtf1 hej}", 11, "not_a_document"},
-		{"Kære Socialstyrelsen", 21, "not_a_document"},
-		{"<?xml version=\"1.0\"?><html/>", 28, "not_a_document"},
-		{"<?xml version=\"1.0\"?><!DOCTYPE x><office:document "
-		 "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>",
-		 114, "doctype"},
-		{"<?xml version=\"1.0\"?><office:document "
-		 "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"><a>",
-		 104, "xml_error"},
+	    {"", 0, "empty"},
+	    {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 WordDocument", 21, "legacy_doc"},
+	    {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",
+	     41, "encrypted"},
+	    {"%PDF-1.7\n", 9, "pdf"},
+	    {"\x89PNG\r\n\x1a\n", 8, "image"},
+	    {"\xff\xd8\xff\xe0", 4, "image"},
+	    {"GIF89a", 6, "image"},
+	    {"PK\x03\x04garbage", 11, "truncated"},
+	    {"PKzz", 4, "corrupt_zip"},
+	    {"{\\rtf1 hej}", 11, "not_a_document"},
+	    {"Kære Socialstyrelsen", 21, "not_a_document"},
+	    {"<?xml version=\"1.0\"?><html/>", 28, "not_a_document"},
+	    {"<?xml version=\"1.0\"?><!DOCTYPE x><office:document "
+	     "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>",
+	     114, "doctype"},
+	    {"<?xml version=\"1.0\"?><office:document "
+	     "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"><a>",
+	     104, "xml_error"},
 	};
 	struct extract_limits limits;
 	extract_limits_default(&limits);
@@ -50,10 +50,11 @@ static void test_sniffing(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct extract_scan scan;
 		extract_scan_init(&scan, &limits, "case");
-		int rc = extract_document_mem((const unsigned char *)cases[i].bytes, cases[i].len, &scan);
+		int rc = extract_document_mem((const unsigned char *)cases[i].bytes, cases[i].len,
+					      &scan);
 		if (rc != -1 || strcmp(scan.err_code, cases[i].code) != 0)
-			fail_msg("case %zu: got rc %d code \"%s\", want \"%s\"", i, rc, scan.err_code,
-				 cases[i].code);
+			fail_msg("case %zu: got rc %d code \"%s\", want \"%s\"", i, rc,
+				 scan.err_code, cases[i].code);
 		extract_scan_release(&scan);
 	}
 }
@@ -62,16 +63,19 @@ static void test_fodt_minimal(void **state)
 {
 	(void)state;
 	static const char doc[] =
-		"<?xml version=\"1.0\"?><office:document "
-		"xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
-		"xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:text>"
-		"<text:p>Navn: <text:text-input text:description=\"navn\">  Jens   Hansen </text:text-input>"
-		"</text:p></office:text></office:body></office:document>";
+	    "<?xml version=\"1.0\"?><office:document "
+	    "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+	    "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:"
+	    "text>"
+	    "<text:p>Navn: <text:text-input text:description=\"navn\">  Jens   Hansen "
+	    "</text:text-input>"
+	    "</text:p></office:text></office:body></office:document>";
 	struct extract_limits limits;
 	struct extract_scan scan;
 	extract_limits_default(&limits);
 	extract_scan_init(&scan, &limits, "case");
-	assert_int_equal(extract_document_mem((const unsigned char *)doc, sizeof doc - 1, &scan), 0);
+	assert_int_equal(extract_document_mem((const unsigned char *)doc, sizeof doc - 1, &scan),
+			 0);
 	assert_string_equal(scan.format, "fodt");
 	assert_int_equal(json_array_size(scan.fields), 1);
 	json_t *f = json_array_get(scan.fields, 0);
@@ -87,13 +91,14 @@ static void test_tidy(void **state)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{"  hej  ", "hej"},
-		{"a  \nb", "a\nb"},
-		{"a\n\n\n\nb", "a\n\nb"},
-		{"a\r\nb", "a\n\nb"},
-		{"\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82", ""}, /* empty FORMTEXT */
-		{"\ttab\t", "tab"},
-		{"", ""},
+	    {"  hej  ", "hej"},
+	    {"a  \nb", "a\nb"},
+	    {"a\n\n\n\nb", "a\n\nb"},
+	    {"a\r\nb", "a\n\nb"},
+	    {"\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82",
+	     ""}, /* empty FORMTEXT */
+	    {"\ttab\t", "tab"},
+	    {"", ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct strbuf sb;
@@ -101,7 +106,8 @@ static void test_tidy(void **state)
 		strbuf_puts(&sb, cases[i].in);
 		extract_tidy(&sb);
 		if (strcmp(strbuf_str(&sb), cases[i].want) != 0)
-			fail_msg("case %zu: got \"%s\", want \"%s\"", i, strbuf_str(&sb), cases[i].want);
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, strbuf_str(&sb),
+				 cases[i].want);
 		strbuf_release(&sb);
 	}
 }
@@ -122,10 +128,12 @@ static void test_json_string_escapes_bad_utf8(void **state)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{"Kontrollkästchen", "Kontrollkästchen"},
-		{"a\xff" "b", "a\\xffb"},
-		{"\xc0\xaf", "\\xc0\\xaf"},          /* overlong "/" */
-		{"\xed\xa0\x80", "\\xed\\xa0\\x80"}, /* lone surrogate */
+	    {"Kontrollkästchen", "Kontrollkästchen"},
+	    {"a\xff"
+	     "b",
+	     "a\\xffb"},
+	    {"\xc0\xaf", "\\xc0\\xaf"},		 /* overlong "/" */
+	    {"\xed\xa0\x80", "\\xed\\xa0\\x80"}, /* lone surrogate */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *s = extract_json_string(cases[i].in);
@@ -141,10 +149,30 @@ static void test_every_code_has_danish_advice(void **state)
 {
 	(void)state;
 	static const char *const codes[] = {
-		"not_a_document", "legacy_doc", "encrypted", "pdf", "image", "empty", "truncated",
-		"corrupt_zip", "no_document_part", "too_large", "too_many_entries", "zip_bomb",
-		"duplicate_entry", "doctype", "xml_error", "xml_too_deep", "too_many_fields",
-		"field_too_long", "unknown_form", "macro", "timeout", "out_of_memory", "crash", "io",
+	    "not_a_document",
+	    "legacy_doc",
+	    "encrypted",
+	    "pdf",
+	    "image",
+	    "empty",
+	    "truncated",
+	    "corrupt_zip",
+	    "no_document_part",
+	    "too_large",
+	    "too_many_entries",
+	    "zip_bomb",
+	    "duplicate_entry",
+	    "doctype",
+	    "xml_error",
+	    "xml_too_deep",
+	    "too_many_fields",
+	    "field_too_long",
+	    "unknown_form",
+	    "macro",
+	    "timeout",
+	    "out_of_memory",
+	    "crash",
+	    "io",
 	};
 	const char *fallback = extract_error_da("no-such-code");
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -185,13 +213,13 @@ static void test_field_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sniffing),
-		cmocka_unit_test(test_fodt_minimal),
-		cmocka_unit_test(test_tidy),
-		cmocka_unit_test(test_placeholders),
-		cmocka_unit_test(test_json_string_escapes_bad_utf8),
-		cmocka_unit_test(test_every_code_has_danish_advice),
-		cmocka_unit_test(test_field_limits),
+	    cmocka_unit_test(test_sniffing),
+	    cmocka_unit_test(test_fodt_minimal),
+	    cmocka_unit_test(test_tidy),
+	    cmocka_unit_test(test_placeholders),
+	    cmocka_unit_test(test_json_string_escapes_bad_utf8),
+	    cmocka_unit_test(test_every_code_has_danish_advice),
+	    cmocka_unit_test(test_field_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
