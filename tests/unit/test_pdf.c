@@ -84,6 +84,33 @@ static void test_font_has(void **state)
 	}
 }
 
+/* Every character fonts/unicodes.txt promises is in the committed fonts (make fonts). */
+static void test_font_matches_unicodes(void **state)
+{
+	(void)state;
+	FILE *f = fopen("fonts/unicodes.txt", "r");
+	char line[256];
+	int ranges = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f)) {
+		unsigned first, last;
+		if (line[0] == '#')
+			continue;
+		int n = sscanf(line, "U+%x-%x", &first, &last);
+		if (n < 1)
+			continue;
+		if (n == 1)
+			last = first;
+		ranges++;
+		for (unsigned cp = first; cp <= last; cp++)
+			if (pdf_font_has(cp) != 1)
+				fail_msg("U+%04X is listed in fonts/unicodes.txt but not in the fonts", cp);
+	}
+	fclose(f);
+	assert_true(ranges >= 10);
+}
+
 static struct pdf_doc *sample(int paragraphs, int rows)
 {
 	struct pdf_doc *doc = pdf_doc_new();
@@ -354,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_text),
 		cmocka_unit_test(test_font_has),
+		cmocka_unit_test(test_font_matches_unicodes),
 		cmocka_unit_test(test_render_deterministic),
 		cmocka_unit_test(test_id_differs_by_seed),
 		cmocka_unit_test(test_flow_over_pages),
