@@ -169,6 +169,9 @@ test_expect_success 'an empty database gives sound reports' '
 	! grep "Ansøgere efter region" e.txt &&
 	squeeze empty/partnerskab-magtanvendelse-2021.pdf >ep.txt &&
 	test_grep "Ingen ansøgninger opfylder kriterierne, så der er ingen fordeling" ep.txt &&
+	for f in empty/*.pdf; do
+		test "$(pdfinfo "$f" 2>/dev/null | sed -n "s/^Pages: *//p")" = 1 || return 1
+	done &&
 	! grep "Fordeling efter" ep.txt &&
 	test_grep "OBS: Fristen er udløbet, og der er bevilget færre end minimum (7)" ep.txt &&
 	squeeze empty/oversigt.pdf >eo.txt &&

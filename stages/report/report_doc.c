@@ -903,7 +903,11 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 	}
 	report_pdf_table_end(&p);
 
-	if (!first_error) {
+	if (!first_error && received == 0) {
+		report_pdf_heading_keep(&p, 2, "Diagrammer", 2 * BODY_LINE);
+		report_pdf_paragraph(&p, 0, "Ingen ansøgninger modtaget i perioden, så der er "
+					    "ingen diagrammer.");
+	} else if (!first_error) {
 		report_pdf_keep(&p, 260); /* the heading with the first chart */
 		report_pdf_heading(&p, 2, "Diagrammer");
 		report_pdf_stacked_chart(&p, "Udfald pr. tilbud", count, labels, 5, series, values);
