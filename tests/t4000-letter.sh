@@ -273,6 +273,15 @@ test_expect_success 'a libharu error (no sRGB profile): the letter is rebuilt wi
 	test_grep "Vi har besluttet at imødekomme" t
 '
 
+test_expect_success 'missing fonts are a configuration error (78) that says how to make them' '
+	mkdir -p nofonts &&
+	cp -r "$SRC/forms" nofonts/ &&
+	echo "{\"submission_id\": 1}" >one &&
+	test_expect_code 78 env SKEMA_DATADIR=$PWD/nofonts skema-letter -d ws/skema.db -o nf <one 2>err &&
+	test_grep "make fonts" err &&
+	! test -e nf/2026-000001-bevilget.pdf
+'
+
 test_expect_success 'usage: --help, --version, missing options' '
 	skema-letter --help >help &&
 	test_grep "usage: skema-letter -d DB -o DIR" help &&
