@@ -37,6 +37,8 @@ test_expect_success 'build the fault shims' '
 	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o);
 	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o)
 	{
+		/* A forged record on stdout, where the stage writes its records. */
+		(void)!write(1, "{\"forged\":true}\n", 16);
 		int fd = open("/etc/passwd", O_RDONLY);
 		if (fd >= 0)
 			raise(SIGSEGV); /* the filter let it through */
@@ -77,6 +79,13 @@ test_expect_success 'a parser crash becomes a crash error; the batch goes on' '
 test_expect_success 'the child cannot open files (seccomp)' '
 	LD_PRELOAD=$TRASH/escape.so skema-extract --inspect "$D/strict.docx" >out &&
 	test_grep "^tema	text	Strikt OOXML" out
+'
+test_expect_success 'the child cannot write to the record stream' '
+	{ rec 1 "$D/sdt-kinds.docx" && rec 2 "$D/strict.docx"; } >in &&
+	LD_PRELOAD=$TRASH/escape.so skema-extract --jobs 2 <in >out &&
+	test_line_count = 2 out &&
+	! grep forged out &&
+	test "$(jq -r .fields.tema.value out | head -n 1)" = "Seksuelle overgreb"
 '
 test_expect_success '... and without the sandbox it could (the shim is real)' '
 	{ LD_PRELOAD=$TRASH/escape.so skema-extract --no-sandbox --inspect "$D/strict.docx" >out 2>err; code=$?; } ;

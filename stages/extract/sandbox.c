@@ -172,6 +172,26 @@ static void write_all(int fd, const char *data, size_t len)
 	}
 }
 
+/*
+ * Leaves the child only stderr and its own answer pipe (as fd 3): not the
+ * record streams on stdin and stdout, nor the pipes of other documents
+ * being read at the same time (--jobs), which a subverted parser could
+ * otherwise write to or read from.  Returns the pipe's descriptor or -1.
+ */
+static int keep_only_pipe(int fd)
+{
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			return -1;
+		close(fd);
+	}
+	if (close_range(4, ~0U, 0) < 0)
+		return -1;
+	close(0);
+	close(1);
+	return 3;
+}
+
 static void child(int fd, const char *path, const char *display,
 		  const struct extract_limits *limits)
 {
@@ -183,7 +203,10 @@ static void child(int fd, const char *path, const char *display,
 	/* libzip converts DOS times with mktime(), which stats /etc/localtime each time. */
 	setenv("TZ", "UTC", 1);
 	/* Open and read before confinement: the filter forbids open(2). */
-	if (extract_read_file(path, &scan, &data, &size) == 0) {
+	int have = extract_read_file(path, &scan, &data, &size) == 0;
+	if ((fd = keep_only_pipe(fd)) < 0)
+		_exit(EXIT_FAILURE);
+	if (have) {
 		if (confine(limits) < 0)
 			_exit(EXIT_FAILURE);
 		extract_document_mem(data, size, &scan);
