@@ -162,6 +162,7 @@ test_expect_success 'an empty database gives sound reports' '
 	new_db empty.db &&
 	skema-report -d empty.db -o empty &&
 	squeeze empty/temaforloeb.pdf >e.txt &&
+	squeeze empty/oversigt.pdf >eo.txt &&
 	test_grep "^Modtaget i alt 0 " e.txt &&
 	test_grep "Der er ikke modtaget nogen ansøgninger" e.txt &&
 	test_grep "Ingen ansøgninger modtaget i perioden, så der er ingen diagrammer" e.txt &&
@@ -170,11 +171,12 @@ test_expect_success 'an empty database gives sound reports' '
 	squeeze empty/partnerskab-magtanvendelse-2021.pdf >ep.txt &&
 	test_grep "Ingen ansøgninger opfylder kriterierne, så der er ingen fordeling" ep.txt &&
 	for f in empty/*.pdf; do
-		test "$(pdfinfo "$f" 2>/dev/null | sed -n "s/^Pages: *//p")" = 1 || return 1
+		case $f in */oversigt.pdf) max=2 ;; *) max=1 ;; esac
+		test "$(pdfinfo "$f" 2>/dev/null | sed -n "s/^Pages: *//p")" -le $max || return 1
 	done &&
+	test_grep "Der er ikke modtaget nogen filer til de 8 tilbud." eo.txt &&
 	! grep "Fordeling efter" ep.txt &&
 	test_grep "OBS: Fristen er udløbet, og der er bevilget færre end minimum (7)" ep.txt &&
-	squeeze empty/oversigt.pdf >eo.txt &&
 	test_grep "Ingen filer i karantæne" eo.txt &&
 	test_grep "Ingen afgørelser afventer gennemgang" eo.txt &&
 	test_grep "Ingen forslag til afgørelse afventer gennemgang, og ingen filer ligger i karantæne." eo.txt &&

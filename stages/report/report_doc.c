@@ -835,7 +835,12 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		free(criteria.items[--criteria.count].label);
 
 	report_pdf_heading(&p, 2, "Kræver opmærksomhed");
-	if (count == 1)
+	if (received == 0 && count != 1)
+		snprintf(text, sizeof text, "Der er ikke modtaget nogen filer til de %zu tilbud.",
+			 count);
+	else if (received == 0)
+		snprintf(text, sizeof text, "Der er ikke modtaget nogen filer til tilbuddet.");
+	else if (count == 1)
 		snprintf(text, sizeof text, "Til tilbuddet er der i alt modtaget %s %s.",
 			 num(received, a, sizeof a), plural(received, "fil", "filer"));
 	else
