@@ -21,7 +21,13 @@
  * with resource limits and a seccomp filter (sandbox.c); XML without
  * network, entities or DTDs (xml.c); zip sizes counted from the bytes
  * actually inflated (zip.c).  --no-sandbox parses in this process, for
- * fuzzing and benchmarks only.
+ * fuzzing and benchmarks only.  With --jobs N, up to N children read
+ * documents at once; records still leave in the order they came.
+ *
+ * Modules: document.c (what a file is), zip.c, xml.c, docx.c, odt.c (the
+ * readers), scan.c (what was found), sandbox.c (the child), mapping.c
+ * (offer and fields), inspect.c (--inspect), text.c.  extract.h says how
+ * they fit together.
  */
 #include <errno.h>
 #include <getopt.h>
