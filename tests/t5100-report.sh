@@ -223,7 +223,8 @@ test_expect_success 'registrations: numbered in order of receipt, counted as con
 	printf "1 2021-000001 Sted 1\n2 2021-000002 Sted 2\n3 2021-000003 Sted 3\n" >rows.expect &&
 	test_cmp rows.expect rows &&
 	squeeze reg/oversigt.pdf >rego.txt &&
-	test_grep "^ *informationsmoede-2021 3 3\$" rego.txt
+	test_grep "^ *informationsmoede-2021 3 3\$" rego.txt &&
+	test_grep "^Tilmelding til 17. august 3 3 3 0 0 0\$" rego.txt
 '
 
 test_expect_success 'usage: --help, bad dates and missing arguments' '

@@ -764,7 +764,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 {
 	static const double widths[] = {0.25, 0.14, 0.1, 0.1, 0.1, 0.1, 0.1, 0.11};
 	static const char *const header[] = {"Tilbud",	     "Frist",	      "Mod- taget",
-					     "Op- fylder",   "Bevil- get",    "Vente- liste",
+					     "Op- fylder",   "Bevil- get / bekræf- tet", "Vente- liste",
 					     "Afslag",	     "Afventer gennem- gang"};
 	static const char *const series[] = {"Bevilget / bekræftet", "Venteliste", "Afslag",
 					     "Mangler oplysninger", "Ikke afgjort"};
@@ -900,7 +900,8 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 				       deadline,
 				       num(o->received, n[0], sizeof n[0]),
 				       num(o->eligible, n[1], sizeof n[1]),
-				       num(o->selected, n[2], sizeof n[2]),
+				       /* as in the outcome chart: a registration's yes */
+				       num(o->selected + o->confirmed, n[2], sizeof n[2]),
 				       num(o->waiting, n[3], sizeof n[3]),
 				       num(o->rejected, n[4], sizeof n[4]),
 				       num(o->awaiting_review, n[5], sizeof n[5])};
