@@ -21,6 +21,17 @@
 #include "record.h"
 
 /*
+ * The scan comes from a child that parsed hostile bytes: if it was
+ * subverted, its JSON may have any shape.  Every string is read through
+ * this, which never returns NULL.
+ */
+static const char *sval(const json_t *value)
+{
+	const char *s = json_string_value(value);
+	return s ? s : "";
+}
+
+/*
  * Folds a label for comparison: lower case (ASCII and Æ Ø Å), white space
  * runs as one space, a trailing colon, asterisk or question mark dropped.
  * Writes into out (size bytes).
@@ -72,7 +83,7 @@ static json_t *find_named(json_t *fields, const char *name)
 	json_t *f;
 	json_array_foreach(fields, i, f)
 	{
-		const char *n = json_string_value(json_object_get(f, "name"));
+		const char *n = sval(json_object_get(f, "name"));
 		if (n && strcmp(n, name) == 0)
 			return f;
 	}
@@ -89,8 +100,8 @@ static json_t *find_labelled(json_t *fields, const struct offer *offer,
 		return NULL;
 	json_array_foreach(fields, i, f)
 	{
-		const char *n = json_string_value(json_object_get(f, "name"));
-		const char *label = json_string_value(json_object_get(f, "label"));
+		const char *n = sval(json_object_get(f, "name"));
+		const char *label = sval(json_object_get(f, "label"));
 		if (n && offer_find_field(offer, n))
 			continue; /* it belongs to another field */
 		if (label && label_equal(label, want->label))
@@ -118,16 +129,16 @@ static int find_in_rows(json_t *rows, const char *label, const char **value,
 	for (size_t r = 0; r < json_array_size(rows); r++) {
 		json_t *row = json_array_get(rows, r);
 		for (size_t c = 0; c < json_array_size(row); c++) {
-			if (!label_equal(json_string_value(json_array_get(row, c)), label))
+			if (!label_equal(sval(json_array_get(row, c)), label))
 				continue;
 			if (c + 1 < json_array_size(row) &&
-			    !is_offer_label(offer, json_string_value(json_array_get(row, c + 1)))) {
-				*value = json_string_value(json_array_get(row, c + 1));
+			    !is_offer_label(offer, sval(json_array_get(row, c + 1)))) {
+				*value = sval(json_array_get(row, c + 1));
 				return 1;
 			}
 			json_t *below = json_array_get(rows, r + 1);
 			if (below && c < json_array_size(below)) {
-				*value = json_string_value(json_array_get(below, c));
+				*value = sval(json_array_get(below, c));
 				return 1;
 			}
 		}
@@ -139,7 +150,7 @@ static int find_in_rows(json_t *rows, const char *label, const char **value,
 static char *find_in_paragraphs(json_t *paragraphs, const char *label)
 {
 	for (size_t i = 0; i < json_array_size(paragraphs); i++) {
-		const char *p = json_string_value(json_array_get(paragraphs, i));
+		const char *p = sval(json_array_get(paragraphs, i));
 		const char *colon = strchr(p, ':');
 		if (!colon)
 			continue;
@@ -180,12 +191,12 @@ const struct offer *extract_identify(json_t *scan, const struct offer_set *offer
 				     const char **source)
 {
 	json_t *props = json_object_get(scan, "properties");
-	const char *id = json_string_value(json_object_get(props, "skema.form"));
+	const char *id = sval(json_object_get(props, "skema.form"));
 	if (id && *id) {
 		*source = "property";
 		return offer_set_find(offers, id);
 	}
-	const char *title = json_string_value(json_object_get(scan, "title"));
+	const char *title = sval(json_object_get(scan, "title"));
 	for (size_t i = 0; title && i < offers->count; i++) {
 		if (offers->offers[i]->title && label_equal(offers->offers[i]->title, title)) {
 			*source = "title";
@@ -240,27 +251,29 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 {
 	json_t *error = json_object_get(scan, "error");
 	if (error) {
-		record_fail(rec, "extract", json_string_value(json_object_get(error, "code")),
+		const char *code = sval(json_object_get(error, "code"));
+		record_fail(rec, "extract", *code ? code : "crash",
 			    json_is_true(json_object_get(error, "permanent")),
-			    json_string_value(json_object_get(error, "message")),
-			    json_string_value(json_object_get(error, "message_da")));
+			    sval(json_object_get(error, "message")),
+			    sval(json_object_get(error, "message_da")));
 		return;
 	}
-	const char *format = json_string_value(json_object_get(scan, "format"));
-	record_set_str(rec, "format", format);
+	const char *format = sval(json_object_get(scan, "format"));
+	if (*format)
+		record_set_str(rec, "format", format);
 	size_t i;
 	json_t *w;
 	json_array_foreach(json_object_get(scan, "warnings"), i, w)
-	    record_warn(rec, "extract", json_string_value(w));
+	    record_warn(rec, "extract", sval(w));
 
 	const char *source = NULL;
 	const struct offer *offer = extract_identify(scan, offers, &source);
 	if (!offer) {
 		json_t *props = json_object_get(scan, "properties");
-		const char *id = json_string_value(json_object_get(props, "skema.form"));
+		const char *id = sval(json_object_get(props, "skema.form"));
 		char message[600], da[600];
 		const char *path = record_str(rec, "path");
-		if (id) {
+		if (*id) {
 			snprintf(message, sizeof message,
 				 "%s: form \"%.100s\" is not a known offer", path ? path : "", id);
 			snprintf(
@@ -279,9 +292,9 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		return;
 	}
 	json_t *props = json_object_get(scan, "properties");
-	const char *version = json_string_value(json_object_get(props, "skema.version"));
+	const char *version = sval(json_object_get(props, "skema.version"));
 	json_t *form = json_pack("{s:s, s:s, s:s}", "id", offer->id, "version",
-				 version	  ? version
+				 *version	  ? version
 				 : offer->version ? offer->version
 						  : "",
 				 "source", source);
@@ -298,14 +311,13 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		if (!f)
 			f = find_labelled(fields, offer, want);
 		if (f) {
-			const char *raw = json_string_value(json_object_get(f, "raw"));
-			const char *mapped = json_string_value(json_object_get(f, "value"));
-			json_object_set_new(
-			    out, want->name,
-			    make_field(want, json_string_value(json_object_get(f, "kind")), raw,
-				       mapped ? mapped : raw,
-				       json_string_value(json_object_get(f, "source")),
-				       json_object_get(f, "options")));
+			const char *raw = sval(json_object_get(f, "raw"));
+			const char *mapped = sval(json_object_get(f, "value"));
+			json_object_set_new(out, want->name,
+					    make_field(want, sval(json_object_get(f, "kind")), raw,
+						       *mapped ? mapped : raw,
+						       sval(json_object_get(f, "source")),
+						       json_object_get(f, "options")));
 			json_array_append(used, f);
 			continue;
 		}
@@ -329,7 +341,7 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	json_t *f;
 	json_array_foreach(fields, i, f)
 	{
-		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *name = sval(json_object_get(f, "name"));
 		int is_used = 0;
 		for (size_t u = 0; u < json_array_size(used); u++)
 			if (json_array_get(used, u) == f)
