@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "../../stages/extract/extract.h"
+#include "offer.h"
+#include "record.h"
 
 static void test_sniffing(void **state)
 {
@@ -210,6 +212,59 @@ static void test_field_limits(void **state)
 	extract_scan_release(&scan);
 }
 
+/* A subverted child may send any JSON: the parent still makes a record of it. */
+static void test_apply_hostile_scans(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scan;
+		const char *code; /* expected error code, or NULL for none */
+	} cases[] = {
+	    {"{\"error\": {}}", "crash"},
+	    {"{\"error\": {\"code\": 5, \"message\": [1]}}", "crash"},
+	    {"{\"error\": {\"code\": \"pdf\", \"permanent\": true}}", "pdf"},
+	    {"{}", "unknown_form"},
+	    {"{\"properties\": {\"skema.form\": 7}, \"title\": [], \"rows\": 5}", "unknown_form"},
+	    {"{\"properties\": {\"skema.form\": \"no-such-offer\"}}", "unknown_form"},
+	    {"{\"properties\": {\"skema.form\": \"temaforloeb\"}, \"fields\": \"x\", "
+	     "\"rows\": [[1, null], \"y\", [\"Tema for forløbet\"]], \"paragraphs\": [3, \"a\"], "
+	     "\"warnings\": [1, \"w\"]}",
+	     NULL},
+	    {"{\"properties\": {\"skema.form\": \"temaforloeb\"}, \"fields\": [7, {\"name\": 3}, "
+	     "{\"name\": \"tema\", \"raw\": null, \"kind\": 2, \"options\": 5}]}",
+	     NULL},
+	};
+	struct offer_set offers;
+	struct strbuf err;
+	offer_set_init(&offers);
+	strbuf_init(&err, 0);
+	offer_set_load(&offers, "forms", &err);
+	if (!offer_set_find(&offers, "temaforloeb"))
+		skip(); /* run from the top of the tree */
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_error_t jerr;
+		json_t *scan = json_loads(cases[i].scan, 0, &jerr);
+		if (!scan)
+			fail_msg("case %zu: bad test JSON: %s", i, jerr.text);
+		json_t *rec = json_pack("{s:s, s:s}", "id", "x", "path", "x.docx");
+		extract_apply(rec, scan, &offers);
+		const char *code =
+		    json_string_value(json_object_get(json_object_get(rec, "error"), "code"));
+		if (cases[i].code && (!code || strcmp(code, cases[i].code) != 0))
+			fail_msg("case %zu: got error %s, want %s", i, code ? code : "none",
+				 cases[i].code);
+		if (!cases[i].code && code)
+			fail_msg("case %zu: got error %s, want none", i, code);
+		char *line = json_dumps(rec, JSON_COMPACT);
+		assert_non_null(line);
+		free(line);
+		json_decref(rec);
+		json_decref(scan);
+	}
+	offer_set_release(&offers);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +275,7 @@ int main(void)
 	    cmocka_unit_test(test_json_string_escapes_bad_utf8),
 	    cmocka_unit_test(test_every_code_has_danish_advice),
 	    cmocka_unit_test(test_field_limits),
+	    cmocka_unit_test(test_apply_hostile_scans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
