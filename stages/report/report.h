@@ -42,7 +42,9 @@ struct report_offer {
 	long incomplete, not_eligible, eligible;
 	long selected, waiting, rejected, missing, confirmed;
 	long awaiting_review, undecided;
-	long selected_proposed; /* of selected: proposals not yet confirmed by a reviewer */
+	/* of each outcome: proposals not yet confirmed by a reviewer */
+	long selected_proposed, waiting_proposed, rejected_proposed, missing_proposed;
+	long confirmed_proposed;
 	struct report_counts per_day;  /* "YYYY-MM-DD" -> submissions received */
 	struct report_counts regions;  /* REPORT_REGIONS items, in report_region_names order */
 	struct report_counts types;    /* applicant type -> live applications */

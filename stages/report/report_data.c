@@ -51,7 +51,11 @@ static const char counts_sql[] =
 	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse'),"
 	"  total(s.status = 'stored' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.id IS NULL),"
-	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND d.state = 'proposed')"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.outcome = 'venteliste' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.outcome = 'afslag' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed')"
 	" FROM submissions s" CURRENT_DECISION_JOIN " WHERE" SCOPE_SQL;
 
 static const char per_day_sql[] =
@@ -213,7 +217,9 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 				  &o->failed,	    &o->incomplete,	 &o->not_eligible, &o->eligible,
 				  &o->selected,	    &o->waiting,	 &o->rejected,	 &o->missing,
 				  &o->confirmed,    &o->awaiting_review, &o->undecided,
-				  &o->selected_proposed};
+				  &o->selected_proposed, &o->waiting_proposed,
+				  &o->rejected_proposed, &o->missing_proposed,
+				  &o->confirmed_proposed};
 		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
 			*fields[i] = (long)sqlite3_column_int64(stmt, i);
 		rc = SQLITE_OK;

@@ -287,20 +287,25 @@ static void numbers_table(struct report_pdf *p, const struct report_offer *o)
 	report_pdf_table_end(p);
 }
 
-static int outcome_counts(const struct report_offer *o, struct report_counts *c)
+/*
+ * The outcome chart: one bar per outcome, split into final decisions and
+ * proposals still awaiting a reviewer, so a manager sees what is settled.
+ */
+static void outcome_chart(struct report_pdf *p, const struct report_offer *o)
 {
-	struct {
-		const char *label;
-		long value;
-	} rows[] = {
-		{"Bevilget", o->selected},	   {"Venteliste", o->waiting},
-		{"Afslag", o->rejected},	   {"Mangler oplysninger", o->missing},
-		{"Bekræftet", o->confirmed},	   {"Ikke afgjort", o->undecided},
+	static const char *const rows[] = {"Bevilget",		  "Venteliste", "Afslag",
+					   "Mangler oplysninger", "Bekræftet",	"Ikke afgjort"};
+	static const char *const series[] = {"Endelig afgørelse", "Forslag, afventer gennemgang",
+					     "Ikke afgjort"};
+	const long values[] = {
+		o->selected - o->selected_proposed,   o->selected_proposed,  0,
+		o->waiting - o->waiting_proposed,     o->waiting_proposed,   0,
+		o->rejected - o->rejected_proposed,   o->rejected_proposed,  0,
+		o->missing - o->missing_proposed,     o->missing_proposed,   0,
+		o->confirmed - o->confirmed_proposed, o->confirmed_proposed, 0,
+		0,				      0,		     o->undecided,
 	};
-	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-		if (report_counts_add(c, rows[i].label, rows[i].value) != SQLITE_OK)
-			return -1;
-	return 0;
+	report_pdf_stacked_chart(p, "Udfald", 6, rows, 3, series, values);
 }
 
 /* Labels the failed criteria with their id and, where known, the offer's text. */
@@ -521,7 +526,7 @@ static void criteria_legend(struct report_pdf *p, const struct report_offer *o,
 }
 
 static void offer_charts(struct report_pdf *p, const struct report_offer *o,
-			 struct report_counts *outcomes, struct report_counts *criteria)
+			 struct report_counts *criteria)
 {
 	char deadline_date[CLOCK_ISO_SIZE], deadline_label[96];
 	const char *deadline = NULL;
@@ -534,8 +539,7 @@ static void offer_charts(struct report_pdf *p, const struct report_offer *o,
 	}
 	report_pdf_time_chart(p, "Modtagne ansøgninger over tid", &o->per_day, deadline,
 			      deadline_label);
-	report_pdf_bar_chart(p, "Udfald", outcomes, "Antal ansøgninger",
-			     "Ingen afgørelser endnu.");
+	outcome_chart(p, o);
 	report_pdf_bar_chart(p, "Ansøgere efter region (ud fra kommunen)", &o->regions,
 			     "Antal ansøgninger", NULL);
 	report_pdf_bar_chart(p, "Ansøgere efter type", &o->types, "Antal ansøgninger", NULL);
@@ -568,7 +572,7 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 		       HPDF_STATUS first_error, unsigned char **out, size_t *len, HPDF_STATUS *haru)
 {
 	struct report_pdf p;
-	struct report_counts outcomes = {NULL, 0}, criteria = {NULL, 0};
+	struct report_counts criteria = {NULL, 0};
 	char text[1024], footer[512];
 	int result = -1;
 
@@ -599,7 +603,7 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 	/* Without charts only a sentence follows the heading. */
 	report_pdf_heading_keep(&p, 2, "Diagrammer",
 				!first_error && o->received > 0 ? 130 : 2 * BODY_LINE);
-	if (outcome_counts(o, &outcomes) < 0 || criteria_counts(o, &criteria) < 0) {
+	if (criteria_counts(o, &criteria) < 0) {
 		msg_error("out of memory");
 		goto out;
 	}
@@ -609,7 +613,7 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 		report_pdf_paragraph(&p, 0, "Ingen ansøgninger modtaget i perioden, så der er "
 					    "ingen diagrammer.");
 	else
-		offer_charts(&p, o, &outcomes, &criteria);
+		offer_charts(&p, o, &criteria);
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
@@ -629,7 +633,6 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 	result = 0;
 out:
 	*haru = result < 0 ? p.error : 0;
-	report_counts_release(&outcomes);
 	report_counts_release(&criteria);
 	report_pdf_release(&p);
 	return result;
