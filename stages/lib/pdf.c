@@ -100,6 +100,38 @@ struct pdf_doc {
 
 static unsigned char coverage[65536 / 8];
 static int coverage_state; /* 0 not loaded, 1 loaded, -1 failed */
+static int cap_height[2];  /* regular, bold: in 1/1000 em; 0 when unknown */
+static char cap_font[2][HPDF_LIMIT_MAX_NAME_LEN + 1]; /* their fontdefs' base names */
+static HPDF_Dict_BeforeWriteFunc type0_before_write; /* libharu's, wrapped below */
+
+/*
+ * The height of capital H, for the font descriptors' /CapHeight, which
+ * libharu 2.3 leaves out (notes/libharu.md 1.3) and PDF requires.  DejaVu's
+ * OS/2 table is version 1, without sCapHeight, so it is read from the glyph:
+ * yMax of the glyf entry (offset 8 in its header) that 'H' maps to.
+ */
+static int read_cap_height(const char *path, HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr attr = def ? (HPDF_TTFontDefAttr)def->attr : NULL;
+	unsigned char ymax[2];
+	int cap = 0;
+
+	if (!attr || !attr->glyph_tbl.offsets || !attr->header.units_per_em)
+		return 0;
+	HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, 'H');
+	if (gid == 0 || gid >= attr->num_glyphs)
+		return 0;
+	/* libharu keeps a short-format loca as read: in units of two bytes. */
+	long at = (long)attr->glyph_tbl.offsets[gid] * (attr->header.index_to_loc_format == 0 ? 2 : 1);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	if (fseek(f, (long)attr->glyph_tbl.base_offset + at + 8, SEEK_SET) == 0 &&
+	    fread(ymax, 1, 2, f) == 2)
+		cap = (int16_t)((ymax[0] << 8) | ymax[1]) * 1000 / attr->header.units_per_em;
+	fclose(f);
+	return cap > 0 && cap < 1000 ? cap : 0;
+}
 
 static void coverage_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
@@ -133,6 +165,10 @@ static int coverage_load(void)
 	HPDF_FontDef rdef = rname ? HPDF_GetFontDef(pdf, rname) : NULL;
 	HPDF_FontDef bdef = bname ? HPDF_GetFontDef(pdf, bname) : NULL;
 	if (!failed && rdef && bdef) {
+		cap_height[0] = read_cap_height(regular, rdef);
+		cap_height[1] = read_cap_height(bold, bdef);
+		snprintf(cap_font[0], sizeof cap_font[0], "%s", rdef->base_font);
+		snprintf(cap_font[1], sizeof cap_font[1], "%s", bdef->base_font);
 		memset(coverage, 0, sizeof coverage);
 		for (unsigned cp = 0x20; cp < 0x10000; cp++)
 			if (HPDF_TTFontDef_GetGlyphid(rdef, (HPDF_UINT16)cp) != 0 &&
@@ -142,6 +178,27 @@ static int coverage_load(void)
 	}
 	HPDF_Free(pdf);
 	return coverage_state;
+}
+
+/*
+ * libharu 2.3 creates a CID font's descriptor only while it writes the
+ * Type0 font, and leaves /CapHeight out.  This wraps that step and adds it
+ * to the descriptor just made (it is written after the font dictionary).
+ */
+static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
+{
+	HPDF_STATUS rc = type0_before_write(font);
+	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+	HPDF_FontDef def = attr ? attr->fontdef : NULL;
+	HPDF_Dict descriptor = def ? def->descriptor : NULL;
+	if (!descriptor && attr && attr->descendant_font)
+		descriptor = HPDF_Dict_GetItem(attr->descendant_font, "FontDescriptor", HPDF_OCLASS_DICT);
+	if (rc != HPDF_OK || !descriptor || HPDF_Dict_GetItem(descriptor, "CapHeight", HPDF_OCLASS_NUMBER))
+		return rc;
+	for (int i = 0; i < 2; i++)
+		if (cap_height[i] > 0 && strcmp(def->base_font, cap_font[i]) == 0)
+			return HPDF_Dict_AddNumber(descriptor, "CapHeight", cap_height[i]);
+	return rc;
 }
 
 int pdf_font_has(unsigned cp)
@@ -1444,6 +1501,14 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 	}
 	if (r.error || !r.regular || !r.bold)
 		goto out;
+	/* /CapHeight, which libharu 2.3 does not write (PDF/A wants it). */
+	HPDF_Font fonts[2] = {r.regular, r.bold};
+	for (int i = 0; i < 2; i++) {
+		if (!type0_before_write)
+			type0_before_write = fonts[i]->before_write_fn;
+		if (type0_before_write && fonts[i]->before_write_fn == type0_before_write)
+			fonts[i]->before_write_fn = type0_before_write_with_cap_height;
+	}
 	r.where = "setting the document information";
 	set_info(&r);
 	if (r.error)
