@@ -84,8 +84,8 @@ test_expect_success 'deadline round: the deadline, the ranked list, the spread' 
 	test_grep "Ansøgningsfristen udløb 13. september 2021 kl. 12.00" pm.txt &&
 	test_grep "Rangordnet liste og udvælgelse" pm.txt &&
 	test_grep "Bred repræsentation" pm.txt &&
-	test_grep "^ *døgninstitution 2 2\$" pm.txt &&
-	test_grep "^ *opholdssted 2 1\$" pm.txt &&
+	test_grep "^ *Døgninstitution 2 2\$" pm.txt &&
+	test_grep "^ *Opholdssted 2 1\$" pm.txt &&
 	test_grep "^ *Region Midtjylland 2 1\$" pm.txt &&
 	test_grep "^Bevilget / udvalgt 3 Kapacitet: mindst 7 og højst 10" pm.txt &&
 	test_grep "færre end minimum (7)" pm.txt &&

@@ -82,6 +82,9 @@ long report_counts_max(const struct report_counts *c);
 /* The common WHERE for one offer and a scope; binds :offer, :from, :to. */
 void report_bind_scope(sqlite3_stmt *stmt, const char *offer_id, const struct report_scope *scope);
 
+/* Makes label start with a capital (a-z, à-þ as æ ø å), in place. */
+void report_capitalise(char *label);
+
 /* Danish label of an outcome ("bevilget" -> "Bevilget"). Borrowed. */
 const char *report_outcome_label(const char *outcome);
 

@@ -190,7 +190,7 @@ out:
  * said "døgninstitution" or "Døgninstitution"; in place (æ ø å keep their
  * byte length).
  */
-static void capitalise(char *label)
+void report_capitalise(char *label)
 {
 	unsigned char *s = (unsigned char *)label;
 	if (s[0] >= 'a' && s[0] <= 'z')
@@ -236,7 +236,7 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK)
 		return rc;
 	for (size_t i = 0; i < o->types.count; i++)
-		capitalise(o->types.items[i].label);
+		report_capitalise(o->types.items[i].label);
 	return SQLITE_OK;
 }
 

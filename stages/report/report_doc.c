@@ -459,8 +459,12 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 		}
 		if (!value || !*value)
 			value = "ikke angivet";
-		if (report_counts_add(&applicants, value, (long)sqlite3_column_int64(stmt, 1)) ||
-		    report_counts_add(&chosen, value, (long)sqlite3_column_double(stmt, 2)))
+		/* Capitalised as in the charts; "x" and "X" are one row. */
+		char shown[512];
+		snprintf(shown, sizeof shown, "%s", value);
+		report_capitalise(shown);
+		if (report_counts_add(&applicants, shown, (long)sqlite3_column_int64(stmt, 1)) ||
+		    report_counts_add(&chosen, shown, (long)sqlite3_column_double(stmt, 2)))
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
