@@ -41,6 +41,8 @@ for sc in $syscalls; do
 		n=1 &&
 		while :; do
 			rm -rf w && cp -a template w &&
+			# LeakSanitizer cannot work under ptrace.
+			ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 \
 			strace -f -qq -o /dev/null -e trace=$sc -e inject=$sc:signal=SIGKILL:when=$n \
 				skema -C w run --settle 0 >/dev/null 2>&1
 			rc=$?
