@@ -53,10 +53,11 @@ OVER_BUDGET = -1000
 # --- running and measuring -------------------------------------------------
 
 class Run:
-    """One measured process: wall seconds, peak RSS in KiB, exit code."""
+    """One measured process: wall seconds, peak RSS in KiB, exit code, CPU
+    seconds (user + system, the process and its children)."""
 
-    def __init__(self, sec, rss_kb, rc):
-        self.sec, self.rss_kb, self.rc = sec, rss_kb, rc
+    def __init__(self, sec, rss_kb, rc, cpu=None):
+        self.sec, self.rss_kb, self.rc, self.cpu = sec, rss_kb, rc, cpu
 
 
 class Bench:
@@ -82,6 +83,7 @@ class Bench:
         self.sizes = []
         self.deadline = time.time() + args.budget
         self.skipped_estimate = 0.0
+        self.last_cpu = None
 
     # A command is a list (exec'd directly) or a string (run by bash).
     def run_once(self, cmd, stdin=None, stdout=None, cwd=None, tag="run"):
@@ -98,7 +100,7 @@ class Bench:
             # whose memory the child has at fork and Linux keeps across exec.
             rssfile = log[:-4] + ".rss"
             if os.access(GNU_TIME, os.X_OK):
-                cmd = [GNU_TIME, "-f", "%M", "-o", rssfile] + list(cmd)
+                cmd = [GNU_TIME, "-f", "%M %U %S", "-o", rssfile] + list(cmd)
             start = time.perf_counter()
             try:
                 p = subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=ferr, cwd=cwd, env=self.env)
@@ -109,13 +111,17 @@ class Bench:
             sec = time.perf_counter() - start
             p.returncode = os.waitstatus_to_exitcode(status)
             rss = ru.ru_maxrss
+            cpu = ru.ru_utime + ru.ru_stime
             try:
                 with open(rssfile) as f:
-                    rss = int(f.read().strip().split("\n")[-1])
+                    fields = f.read().strip().split("\n")[-1].split()
+                # CPU from wait4 (microseconds; GNU time's are centiseconds):
+                # GNU time has reaped the measured process, so it is counted.
+                rss = int(fields[0])
                 os.unlink(rssfile)
-            except (OSError, ValueError):
+            except (OSError, ValueError, IndexError):
                 pass
-            return Run(sec, rss, p.returncode)
+            return Run(sec, rss, p.returncode, cpu)
         finally:
             for f in (fin, fout):
                 if f is not subprocess.DEVNULL:
@@ -155,7 +161,13 @@ class Bench:
             runs.append(r)
             if sum(x.sec for x in runs) > budget or time.time() + r.sec > self.deadline:
                 break
+        self.last_cpu = statistics.median(x.cpu for x in runs)
         return (statistics.median(x.sec for x in runs), max(x.rss_kb for x in runs), len(runs), 0)
+
+    def wall_cpu(self, sec):
+        """The time cell of a row just measured: median wall seconds and,
+        in brackets, median CPU seconds (less disturbed by a busy machine)."""
+        return "%s (%s)" % (fmt_sec(sec), fmt_sec(self.last_cpu))
 
     def failed(self, rc):
         """The text of a row that has no figure."""
@@ -408,7 +420,7 @@ def stage_batch(b, n, wl, state):
             b.add("batch", [stage, n, b.failed(rc), "-", fmt_mb(rss) if rc != OVER_BUDGET else "-", runs, extra])
             return
         b.note_rss("skema-" + stage, rss)
-        b.add("batch", [stage, n, fmt_sec(sec), fmt_rate(count, sec), fmt_mb(rss), runs, extra])
+        b.add("batch", [stage, n, b.wall_cpu(sec), fmt_rate(count, sec), fmt_mb(rss), runs, extra])
         b.figures[("batch", stage, n)] = (sec, rss, count)
 
     def skipped(stage, why):
@@ -521,10 +533,10 @@ def stage_batch(b, n, wl, state):
         if rc:
             row("letter", None, rss, runs, rc, 0, extra)
         elif not pdfs:
-            b.add("batch", ["letter", n, fmt_sec(sec), "-", fmt_mb(rss), runs, extra])
+            b.add("batch", ["letter", n, b.wall_cpu(sec), "-", fmt_mb(rss), runs, extra])
         else:
             b.note_rss("skema-letter", rss)
-            b.add("batch", ["letter", n, fmt_sec(sec), fmt_rate(len(pdfs), sec) + " letters/s",
+            b.add("batch", ["letter", n, b.wall_cpu(sec), fmt_rate(len(pdfs), sec) + " letters/s",
                             fmt_mb(rss), runs, extra])
             b.figures[("letters", n)] = (sec, rss, len(pdfs), size)
             state["letters"] = pdfs
@@ -539,7 +551,7 @@ def stage_batch(b, n, wl, state):
                 row("letter --review-sheets", None, rss, runs, rc, 0, extra)
             else:
                 b.note_rss("skema-letter", rss)
-                b.add("batch", ["letter --review-sheets", n, fmt_sec(sec),
+                b.add("batch", ["letter --review-sheets", n, b.wall_cpu(sec),
                                 fmt_rate(len(pdfs2), sec) + " PDFs/s", fmt_mb(rss), runs, extra])
     else:
         skipped("letter", "not built" if not prog else "needs decide")
@@ -575,7 +587,7 @@ def stage_batch(b, n, wl, state):
         if rc:
             b.add("baseline-batch", ["floor", n, b.failed(rc), "-", fmt_mb(rss), runs])
         else:
-            b.add("baseline-batch", ["floor (libzip + xmlTextReader)", n, fmt_sec(sec), fmt_rate(n, sec),
+            b.add("baseline-batch", ["floor (libzip + xmlTextReader)", n, b.wall_cpu(sec), fmt_rate(n, sec),
                                      fmt_mb(rss), runs])
             b.figures[("floor", n)] = (sec, rss)
     else:
@@ -589,7 +601,7 @@ def stage_batch(b, n, wl, state):
         copy_db(decided, rdb)
         sec, rss, runs, rc = b.measure(["sqlite3", "-batch", rdb], reps, stdin=qfile, tag="sqlite3-%d" % n)
         if not rc:
-            b.add("baseline-batch", ["sqlite3, the report's queries", n, fmt_sec(sec), fmt_rate(n, sec),
+            b.add("baseline-batch", ["sqlite3, the report's queries", n, b.wall_cpu(sec), fmt_rate(n, sec),
                                      fmt_mb(rss), runs])
             b.figures[("sqlite3", n)] = (sec, rss)
         else:
@@ -852,7 +864,7 @@ def whole_run(b, n, wl, jobs, letters):
         b.add("run", [label, n, "incomplete: %d forms not taken" % left, "-", fmt_mb(rss), runs, extra])
         return
     b.note_rss("skema run (all its processes)", rss)
-    b.add("run", [label, n, fmt_sec(sec), fmt_rate(n, sec), fmt_mb(rss), runs, extra])
+    b.add("run", [label, n, b.wall_cpu(sec), fmt_rate(n, sec), fmt_mb(rss), runs, extra])
     b.figures[("run", n, jobs, letters)] = (sec, rss, pdfs)
 
 
@@ -1102,8 +1114,10 @@ def main(argv):
     md.append("## Targets (issue 9), each beside its baseline\n")
     md.append(table(["what", "skema", "baseline", "ratio", "target", "status"], targets(b, sizes)))
     md.append("\n## Each stage, one process per batch\n")
-    md.append("Median wall time of the runs counted; forms/s = forms in the batch / time; RSS is the peak.\n")
-    md.append(table(["stage", "forms", "median s", "forms/s", "peak RSS MB", "runs", "output"], b.rows.get("batch", [])))
+    md.append("Median wall time of the runs counted, median CPU time (user + system, with children) in brackets; "
+              "forms/s = forms in the batch / wall time; RSS is the peak.\n")
+    md.append(table(["stage", "forms", "median s (CPU s)", "forms/s", "peak RSS MB", "runs", "output"],
+                    b.rows.get("batch", [])))
     md.append("\n## Extraction: fields read right\n")
     md.append("Every filled field of every readable form, compared with the value the generator wrote "
               "(bench/work/values.jsonl; long text with whitespace collapsed). Speed means nothing if the "
@@ -1111,7 +1125,8 @@ def main(argv):
     md.append(table(["written by", "forms", "records", "form identified", "fields read right", "share"],
                     b.rows.get("agreement", [["-", "-", "-", "-", "skipped: skema-extract not measured", "-"]])))
     md.append("\n## Baselines, one process per batch, same input\n")
-    md.append(table(["baseline", "forms", "median s", "forms/s", "peak RSS MB", "runs"], b.rows.get("baseline-batch", [])))
+    md.append(table(["baseline", "forms", "median s (CPU s)", "forms/s", "peak RSS MB", "runs"],
+                    b.rows.get("baseline-batch", [])))
     md.append("\n## One process per form (a sample of %d-form workload)\n" % max(sizes))
     md.append("Each form in its own process, the whole sample run `runs` times; the median total.\n")
     md.append(table(["program", "forms", "ms per form", "forms/s", "peak RSS MB", "runs"], b.rows.get("per-form", [])))
@@ -1119,7 +1134,8 @@ def main(argv):
     md.append(table(["converter", "letters", "ms per letter", "letters/s", "KB per letter", "peak RSS MB", "input"],
                     b.rows.get("letters", [])))
     md.append("\n## Whole pipeline: `skema run`\n")
-    md.append(table(["command", "forms", "median s", "forms/s", "peak RSS MB", "runs", "result"], b.rows.get("run", [])))
+    md.append(table(["command", "forms", "median s (CPU s)", "forms/s", "peak RSS MB", "runs", "result"],
+                    b.rows.get("run", [])))
     md.append("\n## Scaling: cost per form and peak RSS by workload size\n")
     md.append("Median time per form (per letter for letters) and peak RSS; the last column compares the largest "
               "size with the smallest.\n")

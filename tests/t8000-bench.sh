@@ -150,10 +150,10 @@ test_expect_success 'bench-quick harness runs on a tiny N and reports honestly' 
 	test_grep "^- commit: " r.md &&
 	test_grep "^- machine: " r.md &&
 	test_grep "^## Targets" r.md &&
-	test_grep "^| floor (libzip + xmlTextReader) | 20 | [0-9.]* | [0-9.]* |" r.md &&
+	test_grep "^| floor (libzip + xmlTextReader) | 20 | [0-9.]* ([0-9.]*) | [0-9.]* |" r.md &&
 	if test -x "$SKEMA_BIN/skema-ingest"
 	then
-		test_grep "^| ingest | 20 | [0-9.]* | [0-9.]* | [0-9.]* |" r.md
+		test_grep "^| ingest | 20 | [0-9.]* ([0-9.]*) | [0-9.]* | [0-9.]* |" r.md
 	else
 		test_grep "^| ingest | 20 | skipped |" r.md
 	fi &&
