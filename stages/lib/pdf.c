@@ -1463,6 +1463,56 @@ static void add_id(struct render *r)
 	HPDF_Array_Add(id, HPDF_Binary_New(r->pdf->mmgr, digest, 16));
 }
 
+/*
+ * A ToUnicode CMap that is one: libharu 2.3 writes its encoding CMap
+ * (begincidrange) there, which poppler warns about and other readers may
+ * misread when text is copied (notes/libharu.md 1.1).  Our CIDs are the
+ * Unicode code points (the UTF-8 encoder), so the map is the identity:
+ * one bfrange per 256-code-point block the font covers (a bfrange may
+ * only vary in its last byte).  The old stream stays as an unused object.
+ */
+static void add_tounicode(struct render *r)
+{
+	struct strbuf cmap;
+	int blocks[256], nblocks = 0;
+
+	for (int hi = 0; hi < 256; hi++) {
+		if (hi >= 0xD8 && hi <= 0xDF)
+			continue; /* surrogates are not characters */
+		for (int lo = 0; lo < 256; lo += 8)
+			if (coverage[(hi * 256 + lo) / 8]) {
+				blocks[nblocks++] = hi;
+				break;
+			}
+	}
+	strbuf_init(&cmap, 0);
+	strbuf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (int i = 0; i < nblocks; i += 100) {
+		int n = nblocks - i < 100 ? nblocks - i : 100;
+		strbuf_printf(&cmap, "%d beginbfrange\n", n);
+		for (int k = i; k < i + n; k++)
+			strbuf_printf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", blocks[k], blocks[k], blocks[k]);
+		strbuf_puts(&cmap, "endbfrange\n");
+	}
+	strbuf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	if (cmap.overflow || !cmap.data) {
+		r->oom = 1;
+		strbuf_release(&cmap);
+		return;
+	}
+	HPDF_Dict stream = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+	if (stream) {
+		stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+		HPDF_Stream_Write(stream->stream, (const HPDF_BYTE *)cmap.data, (HPDF_UINT)cmap.len);
+		HPDF_Dict_Add(r->regular, "ToUnicode", stream);
+		HPDF_Dict_Add(r->bold, "ToUnicode", stream);
+	}
+	strbuf_release(&cmap);
+}
+
 /* --- one attempt, and the retry ------------------------------------------------ */
 
 static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t *outlen,
@@ -1509,6 +1559,8 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 		if (type0_before_write && fonts[i]->before_write_fn == type0_before_write)
 			fonts[i]->before_write_fn = type0_before_write_with_cap_height;
 	}
+	if (coverage_state > 0)
+		add_tounicode(&r);
 	r.where = "setting the document information";
 	set_info(&r);
 	if (r.error)
