@@ -1644,12 +1644,6 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 
 /* --- writing ---------------------------------------------------------------------- */
 
-static int write_file(const char *path, const unsigned char *data, size_t len, int sync);
-
-int pdf_write_file(const char *path, const unsigned char *data, size_t len)
-{
-	return write_file(path, data, len, 1);
-}
 
 int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
 		   size_t tmpsize)
@@ -1693,7 +1687,7 @@ int pdf_commit_file(const char *tmp, const char *path, int noreplace)
 	return rename(tmp, path);
 }
 
-static int write_file(const char *path, const unsigned char *data, size_t len, int sync)
+int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd = -1, saved;
@@ -1723,8 +1717,6 @@ static int write_file(const char *path, const unsigned char *data, size_t len, i
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail;
-	if (!sync)
-		return 0;
 	/* The rename is durable only once the directory is synced. */
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
