@@ -141,6 +141,7 @@ test_expect_success 'archive metadata: PDF/A-1b XMP that parses, title, author, 
 	test_grep "^PDF version: *1.4" info &&
 	qpdf --show-object=1 "$f" >catalog 2>/dev/null &&
 	test_grep "/OutputIntents" catalog &&
+	test_grep "/Lang (da-DK)" catalog &&
 	qpdf --qdf --object-streams=disable "$f" qdf.pdf 2>/dev/null &&
 	test "$(grep -a -c "/CapHeight 729" qdf.pdf)" = 2
 '

@@ -1328,6 +1328,8 @@ static void set_info(struct render *r)
 	xmp_date(doc->created, iso, sizeof iso, &date);
 	HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_CREATION_DATE, date);
 	HPDF_SetInfoDateAttr(r->pdf, HPDF_INFO_MOD_DATE, date);
+	/* Every text skema writes is Danish: screen readers and archives need to know. */
+	HPDF_Dict_Add(r->pdf->catalog, "Lang", HPDF_String_New(r->pdf->mmgr, "da-DK", NULL));
 }
 
 /*
