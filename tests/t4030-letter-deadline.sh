@@ -45,4 +45,18 @@ test_expect_success 'an eligible application not selected in the round: the sele
 	! grep -q "efter ansøgningsfristen" t
 '
 
+test_expect_success 'a letter the database cannot record is taken back; the next run writes it under its own name' '
+	id=$(sql ws/skema.db "SELECT id FROM submissions WHERE record_id LIKE \"%-2\"") &&
+	sql ws/skema.db "CREATE TRIGGER refuse BEFORE INSERT ON letters BEGIN SELECT RAISE(ABORT, \"nej\"); END" &&
+	echo "{\"submission_id\": $id}" >one &&
+	test_expect_code 70 skema-letter -d ws/skema.db -o out3 <one >written3 2>err &&
+	test_line_count = 0 written3 &&
+	test_grep "recording out3/2021-000002-afslag.pdf" err &&
+	ls out3 >files &&
+	test_line_count = 0 files &&
+	sql ws/skema.db "DROP TRIGGER refuse" &&
+	skema-letter -d ws/skema.db -o out3 <one >written3 &&
+	test "$(jq -r .path written3)" = out3/2021-000002-afslag.pdf
+'
+
 test_done

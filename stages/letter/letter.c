@@ -77,6 +77,7 @@ struct written {
 	int has_decision, draft, pages;
 	int noreplace;       /* a final letter: never replaces a file */
 	int failed;          /* could not be published: not recorded */
+	int recorded;        /* in the letters table */
 	char *case_number, *kind, *path;
 	char tmp[PATH_MAX];  /* the staged file */
 	char sha[65];
@@ -417,6 +418,7 @@ static int flush(struct run *run)
 		struct written *w = &run->batch[i];
 		if (w->failed)
 			continue;
+		w->recorded = 1;
 		json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}",
 					 "submission_id", (json_int_t)w->submission_id, "case_number",
 					 w->case_number, "kind", w->kind, "draft", w->draft, "path",
@@ -429,8 +431,16 @@ static int flush(struct run *run)
 		json_decref(line);
 	}
 out:
-	for (size_t i = 0; i < run->nbatch; i++)
-		written_release(&run->batch[i]);
+	for (size_t i = 0; i < run->nbatch; i++) {
+		struct written *w = &run->batch[i];
+		/* A new final letter the database does not know is taken back, so
+		 * the next run writes it under its own name, not as "-2".  (A
+		 * draft or review sheet replaced in place stays: its name is
+		 * recorded from before.) */
+		if (!w->recorded && !w->failed && !w->tmp[0] && w->noreplace && w->path)
+			unlink(w->path);
+		written_release(w);
+	}
 	run->nbatch = 0;
 	return status;
 }
