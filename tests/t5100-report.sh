@@ -46,7 +46,8 @@ test_expect_success 'offer report: the numbers against capacity' '
 	test_grep "^Venteliste 3\$" tema.txt &&
 	test_grep "^Afslag 3\$" tema.txt &&
 	test_grep "^Afventer gennemgang 3 " tema.txt &&
-	test_grep "Der er bevilget 6 af højst 10 temaforløb (heraf 2 som forslag, der afventer gennemgang)" tema.txt &&
+	test_grep "Der er bevilget 6 af højst 10 temaforløb i 1. kvartal 2026 (heraf 2 som forslag, der afventer" tema.txt &&
+	! grep "OBS" tema.txt &&
 	test_grep "Kræver opmærksomhed: 3 forslag" tema.txt &&
 	test_grep "Løbende optag" tema.txt
 '
@@ -229,6 +230,22 @@ test_expect_success 'registrations: numbered in order of receipt, counted as con
 	squeeze reg/oversigt.pdf >rego.txt &&
 	test_grep "^ *informationsmoede-2021 3 3\$" rego.txt &&
 	test_grep "^Tilmelding til 17. august 3 3 3 0 0 0\$" rego.txt
+'
+
+test_expect_success 'capacity per quarter: each quarter against it, a warning only for the one over' '
+	new_db quarters.db &&
+	for i in $(seq 1 14); do
+		if [ $i -le 3 ]; then day=2026-03-1$i; else day=2026-04-$((10 + i)); fi
+		echo "INSERT INTO submissions (id, record_id, sha256, original_name, received_at, offer_id, status, validation, applicant_name) VALUES ($i, \"q$i\", \"x\", \"x\", \"${day}T10:00:00+02:00\", \"temaforloeb\", \"stored\", \"eligible\", \"Kommune $i\");"
+		echo "INSERT INTO decisions (submission_id, outcome, state, rank, actor, decided_at) VALUES ($i, \"bevilget\", \"final\", $i, \"skema\", \"2026-05-01T10:00:00+02:00\");"
+	done | sqlite3 quarters.db &&
+	skema-report -d quarters.db -o quarters &&
+	squeeze quarters/temaforloeb.pdf | tr "\n" " " >q.txt &&
+	test_grep "Der er bevilget 14 temaforløb i alt; højst 10 pr. kvartal: 1. kvartal 2026: 3, 2. kvartal 2026: 11." q.txt &&
+	test_grep "OBS: I 2. kvartal 2026 er der bevilget flere (11) end kapaciteten tillader (10)." q.txt &&
+	! grep "OBS: I 1. kvartal" q.txt &&
+	squeeze quarters/oversigt.pdf | tr "\n" " " >qo.txt &&
+	test_grep "OBS: Temaforløb om overgreb mod børn har i 2. kvartal 2026 flere bevilgede (11) end kapaciteten (10)." qo.txt
 '
 
 test_expect_success 'usage: --help, bad dates and missing arguments' '

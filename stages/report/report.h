@@ -49,6 +49,8 @@ struct report_offer {
 	struct report_counts regions;  /* REPORT_REGIONS items, in report_region_names order */
 	struct report_counts types;    /* applicant type -> live applications */
 	struct report_counts failed_criteria; /* criterion id -> failures, most first */
+	/* granted per capacity period ("2026-Q1" -> 6), when capacity is per period */
+	struct report_counts selected_periods;
 };
 
 /* The state of the database the report was made from, for its footer. */
@@ -81,6 +83,15 @@ long report_counts_max(const struct report_counts *c);
 
 /* The common WHERE for one offer and a scope; binds :offer, :from, :to. */
 void report_bind_scope(sqlite3_stmt *stmt, const char *offer_id, const struct report_scope *scope);
+
+/*
+ * "year", "quarter" or "month" when the offer's capacity is per period
+ * (granted places counted by receipt date, as skema-decide does), NULL when
+ * it is one pool (round, concurrent, none).
+ */
+const char *report_capacity_period(const struct offer *def);
+/* "2026-Q1" -> "1. kvartal 2026", "2026-03" -> "marts 2026", "2026" -> "2026". */
+void report_period_label(const char *key, char *buf, size_t size);
 
 /* Makes label start with a capital (a-z, à-þ as æ ø å), in place. */
 void report_capitalise(char *label);

@@ -148,6 +148,65 @@ static int load_counts(sqlite3 *db, const char *sql, const char *offer_id,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * The capacity period a receipt falls in, as skema-decide groups them
+ * (decide_policy.c period_of: by the Danish local receipt date; no period
+ * given means a year).  NULL for one pool of places (round, concurrent,
+ * none).
+ */
+const char *report_capacity_period(const struct offer *def)
+{
+	const char *period = def && def->capacity_period ? def->capacity_period : "year";
+	if (strcmp(period, "year") == 0 || strcmp(period, "quarter") == 0 ||
+	    strcmp(period, "month") == 0)
+		return period;
+	return NULL;
+}
+
+/* The granted applications per capacity period, keyed "2026", "2026-Q1" or "2026-03". */
+static int load_selected_periods(sqlite3 *db, struct report_offer *o,
+				 const struct report_scope *scope)
+{
+	static const char year_sql[] =
+		"SELECT substr(s.received_at, 1, 4), count(*) FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
+		" GROUP BY 1 ORDER BY 1";
+	static const char quarter_sql[] =
+		"SELECT substr(s.received_at, 1, 4) || '-Q' ||"
+		"  ((CAST(substr(s.received_at, 6, 2) AS INTEGER) + 2) / 3), count(*)"
+		" FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
+		" GROUP BY 1 ORDER BY 1";
+	static const char month_sql[] =
+		"SELECT substr(s.received_at, 1, 7), count(*) FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
+		" GROUP BY 1 ORDER BY 1";
+	const char *period = report_capacity_period(o->def);
+
+	if (!o->def || o->def->capacity_max < 0 || !period)
+		return SQLITE_OK;
+	return load_counts(db,
+			   strcmp(period, "year") == 0	    ? year_sql
+			   : strcmp(period, "quarter") == 0 ? quarter_sql
+							    : month_sql,
+			   o->id, scope, "?", &o->selected_periods);
+}
+
+void report_period_label(const char *key, char *buf, size_t size)
+{
+	static const char *const months[] = {"januar", "februar", "marts",     "april",
+					     "maj",	"juni",	    "juli",	 "august",
+					     "september", "oktober", "november", "december"};
+	int year, part;
+	if (sscanf(key, "%4d-Q%d", &year, &part) == 2 && part >= 1 && part <= 4)
+		snprintf(buf, size, "%d. kvartal %d", part, year);
+	else if (strlen(key) == 7 && sscanf(key, "%4d-%2d", &year, &part) == 2 && part >= 1 &&
+		 part <= 12)
+		snprintf(buf, size, "%s %d", months[part - 1], year);
+	else
+		snprintf(buf, size, "%s", key);
+}
+
 static int load_regions(sqlite3 *db, struct report_offer *o, const struct report_scope *scope)
 {
 	struct report_counts kommuner = {NULL, 0};
@@ -233,7 +292,8 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 	if ((rc = load_counts(db, per_day_sql, id, scope, "?", &o->per_day)) != SQLITE_OK ||
 	    (rc = load_regions(db, o, scope)) != SQLITE_OK ||
 	    (rc = load_counts(db, type_sql, id, scope, default_type, &o->types)) != SQLITE_OK ||
-	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK)
+	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK ||
+	    (rc = load_selected_periods(db, o, scope)) != SQLITE_OK)
 		return rc;
 	for (size_t i = 0; i < o->types.count; i++)
 		report_capitalise(o->types.items[i].label);
@@ -246,6 +306,7 @@ void report_offer_release(struct report_offer *o)
 		return;
 	free(o->id);
 	report_counts_release(&o->per_day);
+	report_counts_release(&o->selected_periods);
 	report_counts_release(&o->regions);
 	report_counts_release(&o->types);
 	report_counts_release(&o->failed_criteria);

@@ -51,6 +51,8 @@ static const char *period_label(const char *period)
 		return " pr. år";
 	if (strcmp(period, "quarter") == 0)
 		return " pr. kvartal";
+	if (strcmp(period, "month") == 0)
+		return " pr. måned";
 	if (strcmp(period, "concurrent") == 0)
 		return " ad gangen";
 	if (strcmp(period, "round") == 0)
@@ -216,19 +218,60 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 	}
 	if (def && def->capacity_max >= 0) {
 		char proposed[96] = "";
+		const char *unit = def->capacity_unit ? def->capacity_unit : "pladser";
+		const struct report_counts *periods = &o->selected_periods;
 		/* A proposal is not yet a grant: say how many still await a reviewer. */
 		if (o->selected_proposed > 0)
 			snprintf(proposed, sizeof proposed,
 				 " (heraf %s som forslag, der afventer gennemgang)",
 				 num(o->selected_proposed, c, sizeof c));
-		snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s%s.",
-			 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
-			 def->capacity_unit ? def->capacity_unit : "pladser", proposed);
+		if (report_capacity_period(def) && periods->count == 1) {
+			/* Capacity per period, all granted in one: that period against it. */
+			char period[64];
+			report_period_label(periods->items[0].label, period, sizeof period);
+			snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s i %s%s.",
+				 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
+				 unit, period, proposed);
+		} else if (report_capacity_period(def) && periods->count > 1) {
+			/* Several periods: the total, and each period against the capacity. */
+			size_t used;
+			snprintf(text, sizeof text, "Der er bevilget %s %s i alt%s; højst %s%s:",
+				 num(o->selected, a, sizeof a), unit, proposed,
+				 num(def->capacity_max, b, sizeof b),
+				 period_label(report_capacity_period(def)));
+			for (size_t i = 0; i < periods->count; i++) {
+				char period[64];
+				report_period_label(periods->items[i].label, period, sizeof period);
+				used = strlen(text);
+				snprintf(text + used, sizeof text - used, "%s %s: %s", i ? "," : "",
+					 period, num(periods->items[i].value, a, sizeof a));
+			}
+			used = strlen(text);
+			snprintf(text + used, sizeof text - used, ".");
+		} else {
+			snprintf(text, sizeof text, "Der er bevilget %s af højst %s %s%s.",
+				 num(o->selected, a, sizeof a), num(def->capacity_max, b, sizeof b),
+				 unit, proposed);
+		}
 		/* "0 of 10 granted" adds nothing to "nothing received". */
 		if (o->received > 0 || o->selected > 0)
 			report_pdf_paragraph(p, 0, text);
-		if (o->selected > def->capacity_max)
+		if (report_capacity_period(def)) {
+			for (size_t i = 0; i < periods->count; i++) {
+				char period[64];
+				if (periods->items[i].value <= def->capacity_max)
+					continue;
+				report_period_label(periods->items[i].label, period, sizeof period);
+				snprintf(text, sizeof text,
+					 "OBS: I %s er der bevilget flere (%s) end kapaciteten tillader "
+					 "(%s).",
+					 period, num(periods->items[i].value, a, sizeof a),
+					 num(def->capacity_max, b, sizeof b));
+				report_pdf_paragraph(p, 1, text);
+			}
+		} else if (o->selected > def->capacity_max) {
 			report_pdf_paragraph(p, 1, "OBS: Der er bevilget flere end kapaciteten tillader.");
+		}
 		int closed = !def->rolling && def->deadline && ctx->now > def->deadline_at;
 		if (closed && def->capacity_min > 0 && o->selected < def->capacity_min) {
 			snprintf(text, sizeof text,
@@ -872,7 +915,22 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 	for (size_t i = 0; i < count; i++) {
 		const struct report_offer *o = offers[i];
 		const struct offer *def = o->def;
-		if (def && def->capacity_max >= 0 && o->selected > def->capacity_max) {
+		if (def && def->capacity_max >= 0 && report_capacity_period(def)) {
+			/* Capacity per period: each period against it, as skema-decide counts. */
+			for (size_t j = 0; j < o->selected_periods.count; j++) {
+				char period[64];
+				if (o->selected_periods.items[j].value <= def->capacity_max)
+					continue;
+				report_period_label(o->selected_periods.items[j].label, period,
+						    sizeof period);
+				snprintf(text, sizeof text,
+					 "OBS: %s har i %s flere bevilgede (%s) end kapaciteten (%s).",
+					 offer_title(o), period,
+					 num(o->selected_periods.items[j].value, a, sizeof a),
+					 num(def->capacity_max, b, sizeof b));
+				report_pdf_paragraph(&p, 1, text);
+			}
+		} else if (def && def->capacity_max >= 0 && o->selected > def->capacity_max) {
 			snprintf(text, sizeof text, "OBS: %s har flere bevilgede (%s) end kapaciteten (%s).",
 				 offer_title(o), num(o->selected, a, sizeof a),
 				 num(def->capacity_max, b, sizeof b));
