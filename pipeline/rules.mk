@@ -9,11 +9,12 @@
 FAULT_ROUNDS ?= 5
 FAULT_FILES  ?= 1000
 FAULT_SYSCALLS ?= renameat2 rename link mkdir rmdir unlink fsync fdatasync
+FAULT_ERRORS   ?= renameat2:EIO link:EIO mkdir:ENOSPC fsync:EIO rename:EIO write:ENOSPC
 
 check-faults: all
 	SKEMA_BIN=$(CURDIR)/$(BIN) FAULT_FILES=$(FAULT_FILES) FAULT_SEED=1 \
 		bash tests/t6000-crash-recovery.sh
-	SKEMA_BIN=$(CURDIR)/$(BIN) FAULT_SYSCALLS="$(FAULT_SYSCALLS)" \
+	SKEMA_BIN=$(CURDIR)/$(BIN) FAULT_SYSCALLS="$(FAULT_SYSCALLS)" FAULT_ERRORS="$(FAULT_ERRORS)" \
 		bash tests/t6005-crash-points.sh
 	@set -e; for round in $$(seq 1 $(FAULT_ROUNDS)); do \
 		echo "# fault round $$round"; \
