@@ -1,7 +1,8 @@
 /*
  * test_report.c - the tricky parts of reports and export: CSV quoting and
  * formula defusing (stages/lib/csv.c), cleaning text for the report font,
- * counting by label (stages/report/).
+ * counting by label, capitalised labels, capacity periods and their Danish
+ * names (stages/report/).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,12 +160,74 @@ static void test_outcome_labels(void **state)
 	assert_string_equal(report_outcome_label(NULL), "");
 }
 
+static void test_capitalise(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"opholdssted", "Opholdssted"}, {"Kommune", "Kommune"},
+		{"ø-samfund", "Ø-samfund"},	{"æble", "Æble"},
+		{"åben", "Åben"},		{"élan", "Élan"},
+		{"÷ tegn", "÷ tegn"},		{"123", "123"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", cases[i].in);
+		report_capitalise(buf);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].in, buf, cases[i].want);
+	}
+}
+
+static void test_period_labels(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key, *want;
+	} cases[] = {
+		{"2026-Q1", "1. kvartal 2026"}, {"2026-Q4", "4. kvartal 2026"},
+		{"2026-03", "marts 2026"},	{"2026-12", "december 2026"},
+		{"2026", "2026"},		{"2026-Q5", "2026-Q5"},
+		{"2026-13", "2026-13"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[64];
+		report_period_label(cases[i].key, buf, sizeof buf);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].key, buf, cases[i].want);
+	}
+}
+
+static void test_capacity_period(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *period, *want;
+	} cases[] = {
+		{"year", "year"}, {"quarter", "quarter"}, {"month", "month"}, {NULL, "year"},
+		{"round", NULL},  {"concurrent", NULL},	  {"none", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct offer def;
+		memset(&def, 0, sizeof def);
+		def.capacity_period = (char *)cases[i].period;
+		const char *got = report_capacity_period(&def);
+		if (!got != !cases[i].want || (got && strcmp(got, cases[i].want) != 0))
+			fail_msg("%s: got %s, want %s", cases[i].period ? cases[i].period : "(none)",
+				 got ? got : "(pool)", cases[i].want ? cases[i].want : "(pool)");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_cells),	cmocka_unit_test(test_csv_dialects),
 		cmocka_unit_test(test_csv_numbers_untouched), cmocka_unit_test(test_clean_text),
 		cmocka_unit_test(test_counts),		cmocka_unit_test(test_outcome_labels),
+		cmocka_unit_test(test_capitalise),	cmocka_unit_test(test_period_labels),
+		cmocka_unit_test(test_capacity_period),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
