@@ -169,6 +169,11 @@ class Bench:
         in brackets, median CPU seconds (less disturbed by a busy machine)."""
         return "%s (%s)" % (fmt_sec(sec), fmt_sec(self.last_cpu))
 
+    def is_big(self, n):
+        """The largest of several sizes: only the main figures are measured
+        there (the variants are comparisons, made at the smaller sizes)."""
+        return len(self.sizes) > 1 and n == max(self.sizes)
+
     def failed(self, rc):
         """The text of a row that has no figure."""
         if rc == OVER_BUDGET:
@@ -460,7 +465,7 @@ def stage_batch(b, n, wl, state):
         row(stage, sec, rss, runs, rc, n, extra)
         state[stage + "_in"] = prev
         variants = []
-        if stage == "extract" and not rc:
+        if stage == "extract" and not rc and not b.is_big(n):
             h = b.help_text([prog])
             if "--jobs" in h:
                 # What reading documents in parallel gains (default: the cores).
@@ -540,10 +545,11 @@ def stage_batch(b, n, wl, state):
                             fmt_mb(rss), runs, extra])
             b.figures[("letters", n)] = (sec, rss, len(pdfs), size)
             state["letters"] = pdfs
-        if not rc and "--review-sheets" in b.help_text([prog]):
+        if not rc and not b.is_big(n) and "--review-sheets" in b.help_text([prog]):
             # What `skema run` asks for: the letter and the reviewer's sheet.
             sec, rss, runs, rc = b.measure([prog, "-q", "-d", ldb, "-o", ldir, "--pending", "--review-sheets"],
-                                           lreps, setup=setup_letters, n=n, key_of=lambda m: ("letters", m), tag="letter-review-%d" % n)
+                                           lreps, setup=setup_letters, n=n,
+                                           key_of=lambda m: ("letters-review", m), tag="letter-review-%d" % n)
             pdfs2 = glob.glob(os.path.join(ldir, "**", "*.pdf"), recursive=True)
             extra = "%d PDFs (letters and review sheets), %.1f KB each" % (
                 len(pdfs2), sum(os.path.getsize(p) for p in pdfs2) / 1024.0 / max(1, len(pdfs2)))
@@ -551,6 +557,7 @@ def stage_batch(b, n, wl, state):
                 row("letter --review-sheets", None, rss, runs, rc, 0, extra)
             else:
                 b.note_rss("skema-letter", rss)
+                b.figures[("letters-review", n)] = (sec, rss, len(pdfs2))
                 b.add("batch", ["letter --review-sheets", n, b.wall_cpu(sec),
                                 fmt_rate(len(pdfs2), sec) + " PDFs/s", fmt_mb(rss), runs, extra])
     else:
@@ -930,33 +937,42 @@ def targets(b, sizes):
     def status(ok):
         return "met" if ok else "**not met**"
 
-    ex = b.figures.get(("batch", "extract", big))
+    def largest(*keys):
+        """The largest size at which every key (a function of n) has a figure."""
+        ok = [n for n in sizes if all(k(n) in b.figures for k in keys)]
+        return max(ok) if ok else None
+
+    ex_n = largest(lambda n: ("batch", "extract", n))
+    ex = b.figures.get(("batch", "extract", ex_n))
     pandoc = b.figures.get(("per-form", "pandoc -t plain"))
-    floor = b.figures.get(("floor", big))
     if ex and pandoc:
         per = ex[0] / ex[2]
         ratio = pandoc[0] / per
-        rows.append(["extraction vs `pandoc -t plain`, per form", "%s ms (batch of %d)" % (fmt_ms(per), big),
+        rows.append(["extraction vs `pandoc -t plain`, per form", "%s ms (batch of %d)" % (fmt_ms(per), ex_n),
                      "%s ms (one process per form)" % fmt_ms(pandoc[0]), "%.0f×" % ratio, "≥ 100×", status(ratio >= 100)])
     else:
         rows.append(["extraction vs `pandoc -t plain`", "-" if not ex else "%s ms" % fmt_ms(ex[0] / ex[2]),
                      "-" if not pandoc else "%s ms" % fmt_ms(pandoc[0]), "-", "≥ 100×",
                      "skipped: " + ("skema-extract not measured" if not ex else "pandoc not measured")])
-    if ex and floor:
+    fl_n = largest(lambda n: ("batch", "extract", n), lambda n: ("floor", n))
+    if fl_n:
+        ex, floor = b.figures[("batch", "extract", fl_n)], b.figures[("floor", fl_n)]
         ratio = ex[0] / floor[0]
-        rows.append(["extraction vs the floor, same %d forms" % big, fmt_sec(ex[0]) + " s", fmt_sec(floor[0]) + " s",
-                     "%.2f× the floor" % ratio, "≤ 2×", status(ratio <= 2)])
+        rows.append(["extraction vs the floor, same %d forms" % fl_n, fmt_sec(ex[0]) + " s",
+                     fmt_sec(floor[0]) + " s", "%.2f× the floor" % ratio, "≤ 2×", status(ratio <= 2)])
         # The default extract reads documents in parallel children; the
         # floor is one process on one core.  Show the like-for-like too.
         for variant in ("extract --jobs 1", "extract --no-sandbox"):
-            v = b.figures.get(("batch", variant, big))
-            if v:
+            vn = largest(lambda n, v=variant: ("batch", v, n), lambda n: ("floor", n))
+            if vn:
+                v, floor = b.figures[("batch", variant, vn)], b.figures[("floor", vn)]
                 ratio = v[0] / floor[0]
-                rows.append(["(%s vs the floor, for comparison)" % variant.replace("extract", "extraction"),
+                rows.append(["(%s vs the floor, %d forms, for comparison)" % (variant.replace("extract", "extraction"),
+                                                                             vn),
                              fmt_sec(v[0]) + " s", fmt_sec(floor[0]) + " s", "%.2f× the floor" % ratio, "≤ 2×",
                              status(ratio <= 2)])
     else:
-        rows.append(["extraction vs the floor", "-", "-" if not floor else fmt_sec(floor[0]) + " s", "-", "≤ 2×",
+        rows.append(["extraction vs the floor", "-", "-", "-", "≤ 2×",
                      "skipped: skema-extract not measured" if not ex else "skipped: floor not measured"])
     lt = [v for k, v in b.figures.items() if k[0] == "letters"]
     lo = b.figures.get("libreoffice")
@@ -979,13 +995,14 @@ def targets(b, sizes):
                         ("letters vs LibreOffice (one batch call)", "≥ 20×")):
             rows.append([what, "-", "%s ms/letter" % fmt_ms(lo[0]) if lo and "LibreOffice" in what else "-", "-", t,
                          "skipped: skema-letter wrote no letters"])
-    rep = b.figures.get(("report", big))
-    sq = b.figures.get(("sqlite3", big))
+    rep_n = largest(lambda n: ("report", n))
+    rep = b.figures.get(("report", rep_n))
+    sq = b.figures.get(("sqlite3", rep_n))
     if rep:
-        rows.append(["report over %d submissions" % big, fmt_sec(rep[0]) + " s",
+        rows.append(["report over %d submissions" % rep_n, fmt_sec(rep[0]) + " s",
                      (fmt_sec(sq[0]) + " s (sqlite3, same queries)") if sq else "-",
                      "%.1f× sqlite3" % (rep[0] / sq[0]) if sq else "-", "< 1 s",
-                     status(rep[0] < 1) + ("" if big >= 10000 else " (at %d, not 10,000)" % big)])
+                     status(rep[0] < 1) + ("" if rep_n >= 10000 else " (at %d, not 10,000)" % rep_n)])
     else:
         rows.append(["report over 10,000 submissions", "-", (fmt_sec(sq[0]) + " s (sqlite3)") if sq else "-", "-",
                      "< 1 s", "skipped: skema-report not measured"])
@@ -1069,27 +1086,45 @@ def main(argv):
     load0 = os.getloadavg()
     t0 = time.perf_counter()
 
+    # Order: what matters most first, so a time budget cuts the least
+    # telling measurements: every stage at the smaller sizes, then one
+    # process per form and LibreOffice on the last of them, the whole run
+    # at 1,000, and only then the largest size (stages, then its run).
+    big = max(sizes)
+    small = [n for n in sizes if n < big]
+    run_sizes = [] if args.no_run else ([sizes[0]] if b.quick else [n for n in sizes if n >= 1000] or [big])
     state = {}
-    for n in sizes:
+
+    def batch(n):
         sys.stderr.write("bench: %d forms\n" % n)
         wl = workload(b, n)
-        st = {}
+        st = {"wl": wl, "n": n}
         stage_batch(b, n, wl, st)
-        if n == max(sizes):
-            state = st
-            state["wl"] = wl
+        return st
+
+    def runs(n):
+        sys.stderr.write("bench: skema run, %d forms\n" % n)
+        wl = workload(b, n)
+        if n == 1000:
+            whole_run(b, n, wl, 1, False)
+        whole_run(b, n, wl, 2, False)
+        whole_run(b, n, wl, 2, True)
+
+    for n in small:
+        state = batch(n)
+    if not small:
+        state = batch(big)
     sys.stderr.write("bench: one process per form\n")
-    stage_per_form(b, max(sizes), state["wl"], state)
+    stage_per_form(b, state["n"], state["wl"], state)
     sys.stderr.write("bench: LibreOffice\n")
     libreoffice_letters(b, state)
-    if not args.no_run:
-        sys.stderr.write("bench: skema run\n")
-        for n in ([100] if b.quick else [n for n in sizes if n >= 1000] or sizes):
-            wl = workload(b, n)
-            if n == 1000:
-                whole_run(b, n, wl, 1, False)
-            whole_run(b, n, wl, 2, False)
-            whole_run(b, n, wl, 2, True)
+    for n in run_sizes:
+        if n < big:
+            runs(n)
+    if small:
+        batch(big)
+    if big in run_sizes:
+        runs(big)
 
     elapsed = time.perf_counter() - t0
     load1 = os.getloadavg()
@@ -1127,7 +1162,7 @@ def main(argv):
     md.append("\n## Baselines, one process per batch, same input\n")
     md.append(table(["baseline", "forms", "median s (CPU s)", "forms/s", "peak RSS MB", "runs"],
                     b.rows.get("baseline-batch", [])))
-    md.append("\n## One process per form (a sample of %d-form workload)\n" % max(sizes))
+    md.append("\n## One process per form (a sample of the %d-form workload)\n" % state["n"])
     md.append("Each form in its own process, the whole sample run `runs` times; the median total.\n")
     md.append(table(["program", "forms", "ms per form", "forms/s", "peak RSS MB", "runs"], b.rows.get("per-form", [])))
     md.append("\n## Letters beside LibreOffice\n")
