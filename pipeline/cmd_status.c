@@ -1,7 +1,7 @@
 /*
  * cmd_status.c - skema status: what is in each state.
  *
- * usage: skema status [--json]
+ * usage: skema status [--files] [--json]
  *
  * Counts the files in inbox/ (waiting, still being written, ignored), the
  * claims in work/, the files in archive/ and quarantine/ (reason files not
@@ -27,9 +27,11 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: skema status [--json]\n"
+	fprintf(out, "usage: skema status [--files] [--json]\n"
 		     "Shows what is in each state: inbox, claimed, archive, quarantine, and\n"
-		     "the submissions in the database by status and outcome.\n");
+		     "the submissions in the database by status and outcome.\n"
+		     "  --files   also name the files waiting, claimed and in quarantine\n"
+		     "  --json    one JSON object\n");
 }
 
 /* Files in dir not starting with '.', reason files left out. */
@@ -50,6 +52,26 @@ static long count_files(const struct workspace *ws, const char *rel)
 	}
 	free(names);
 	return count;
+}
+
+/* The files in dir (not reason files), escaped for a terminal.  New reference. */
+static json_t *list_dir(const struct workspace *ws, const char *rel)
+{
+	char dir[PATH_MAX], shown[PATH_MAX];
+	struct dirent **names = NULL;
+	json_t *out = json_array();
+	size_t suffix = strlen(WS_REASON_SUFFIX);
+	int n = scandir(ws_path(ws, dir, sizeof dir, rel), &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		if (name[0] != '.' &&
+		    !(len > suffix && strcmp(name + len - suffix, WS_REASON_SUFFIX) == 0))
+			json_array_append_new(out, json_string(msg_escape(shown, sizeof shown, name)));
+		free(names[i]);
+	}
+	free(names);
+	return out;
 }
 
 /* Adds "value -> count" rows of query to obj. */
@@ -75,7 +97,7 @@ static void print_group(const char *title, json_t *obj)
 		printf(" none");
 	printf("\n");
 	json_object_foreach(obj, key, value)
-		printf("  %-14s %lld\n", key, (long long)json_integer_value(value));
+		printf("  %-20s %lld\n", key, (long long)json_integer_value(value));
 }
 
 int cmd_status(int argc, char **argv, const struct global_options *opt)
@@ -83,11 +105,12 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	static const struct option long_options[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'J'},
+		{"files", no_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
 	struct workspace ws;
 	struct candidate_list list;
-	int json = opt->json, c;
+	int json = opt->json, list_files = 0, c;
 
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (c) {
@@ -96,6 +119,9 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			return EXIT_DONE;
 		case 'J':
 			json = 1;
+			break;
+		case 'f':
+			list_files = 1;
 			break;
 		default:
 			usage(stderr);
@@ -119,6 +145,21 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	ws.read_only = 1;
 	long claimed = claim_list(&ws, &claims);
 	ws.read_only = saved;
+	json_t *names = json_object();
+	if (list_files) {
+		json_t *waiting = json_array(), *working = json_array();
+		char name[PATH_MAX], shown[PATH_MAX];
+		for (size_t i = 0; i < list.count; i++)
+			json_array_append_new(waiting, json_string(msg_escape(shown, sizeof shown,
+										list.items[i].rel)));
+		for (long i = 0; i < claimed; i++) {
+			claim_origin(claims[i], name, sizeof name);
+			json_array_append_new(working, json_string(msg_escape(shown, sizeof shown, name)));
+		}
+		json_object_set_new(names, "inbox", waiting);
+		json_object_set_new(names, "claimed", working);
+		json_object_set_new(names, "quarantine", list_dir(&ws, "quarantine"));
+	}
 	for (long i = 0; i < claimed; i++)
 		free(claims[i]);
 	free(claims);
@@ -133,6 +174,8 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	json_object_set_new(files, "quarantine", json_integer(count_files(&ws, "quarantine")));
 	json_object_set_new(out, "workspace", json_string(ws.root));
 	json_object_set_new(out, "files", files);
+	if (list_files)
+		json_object_set_new(out, "names", json_incref(names));
 
 	json_t *by_status = json_object(), *by_outcome = json_object();
 	char db_path[PATH_MAX], uri[PATH_MAX + 16];
@@ -169,7 +212,19 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		       (long long)json_integer_value(json_object_get(files, "quarantine")));
 		print_group("submissions by status", by_status);
 		print_group("decisions by outcome", by_outcome);
+		const char *key;
+		json_t *value;
+		json_object_foreach(names, key, value) {
+			size_t i;
+			json_t *name;
+			if (json_array_size(value) == 0)
+				continue;
+			printf("%s:\n", key);
+			json_array_foreach(value, i, name)
+				printf("  %s\n", json_string_value(name));
+		}
 	}
+	json_decref(names);
 	json_decref(out);
 	candidate_list_release(&list);
 	ws_release(&ws);

@@ -144,6 +144,15 @@ test_expect_success 'status shows every state' '
 	test "$(jq .files.archive json)" -eq "$(count ws/archive)"
 '
 
+test_expect_success 'status --files names what is in quarantine' '
+	skema -C ws status --files >out &&
+	test_grep "^quarantine:$" out &&
+	test_grep "^  .*-empty.odt$" out &&
+	! grep -q "årsag.txt" out &&
+	skema -C ws status --files --json >json &&
+	jq -r ".names.quarantine[]" json | grep -q -- "-shadow.docx$"
+'
+
 test_expect_success 'a second run on an empty inbox does nothing and succeeds' '
 	skema -C ws run --settle 0 >log &&
 	test_line_count = 0 log
