@@ -458,8 +458,11 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 		msg_error("%s: %s", path, err);
 		return EXIT_SOFTWARE;
 	}
-	if (pdf_doc_degraded(doc))
+	if (pdf_doc_degraded(doc) == 1)
 		msg_warn("%s: written without the PDF/A extras after: %s", path, err);
+	else if (pdf_doc_degraded(doc) == 2)
+		msg_warn("%s: written plain (characters beyond Latin-1 as \"?\", no PDF/A extras) after: %s",
+			 path, err);
 	if (pdf_doc_replaced(doc) > 0)
 		msg_info("%s: %zu characters the font lacks were printed as U+FFFD", path,
 			 pdf_doc_replaced(doc));

@@ -1623,10 +1623,90 @@ out:
 	return rc;
 }
 
+/* Text for the plain rebuild (caller frees): ASCII and Latin-1 stay, the rest is "?". */
+static char *plain_text(const char *text)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	strbuf_puts(&sb, "");
+	for (const char *p = text ? text : ""; *p;) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, &cp);
+		if (n == 0)
+			n = 1, cp = '?';
+		if (cp == '\n' || (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF))
+			strbuf_append(&sb, p, n);
+		else
+			strbuf_putc(&sb, '?');
+		p += n;
+	}
+	return sb.overflow ? (strbuf_release(&sb), NULL) : strbuf_detach(&sb);
+}
+
+/* A copy of doc with every text made plain, for the last rebuild.  NULL when out of memory. */
+static struct pdf_doc *plain_copy(const struct pdf_doc *doc)
+{
+	struct pdf_doc *copy = pdf_doc_new();
+	int bad = !copy;
+
+#define PLAIN(dst, src)                                                                        \
+	do {                                                                                   \
+		if (!bad && (src) && !((dst) = plain_text(src)))                               \
+			bad = 1;                                                               \
+	} while (0)
+	if (!bad) {
+		copy->created = doc->created;
+		PLAIN(copy->title, doc->title);
+		PLAIN(copy->author, doc->author);
+		PLAIN(copy->subject, doc->subject);
+		PLAIN(copy->keywords, doc->keywords);
+		PLAIN(copy->creator, doc->creator);
+		PLAIN(copy->id_seed, doc->id_seed);
+		PLAIN(copy->header_left, doc->header_left);
+		PLAIN(copy->header_right, doc->header_right);
+		PLAIN(copy->footer_left, doc->footer_left);
+		PLAIN(copy->watermark, doc->watermark);
+	}
+	for (size_t i = 0; !bad && i < doc->nblocks; i++) {
+		const struct block *b = &doc->blocks[i];
+		struct block *c = add_block(copy, b->kind);
+		if (!c) {
+			bad = 1;
+			break;
+		}
+		*c = *b;
+		c->runs = NULL, c->nruns = 0, c->left = c->right = NULL, c->rows = NULL, c->nrows = 0;
+		if (b->nruns && !(c->runs = calloc(b->nruns, sizeof *c->runs)))
+			bad = 1;
+		for (size_t k = 0; !bad && k < b->nruns; k++) {
+			c->runs[k].style = b->runs[k].style;
+			PLAIN(c->runs[k].text, b->runs[k].text);
+			c->nruns = k + 1;
+		}
+		PLAIN(c->left, b->left);
+		PLAIN(c->right, b->right);
+		if (!bad && b->nrows && !(c->rows = calloc(b->nrows, sizeof *c->rows)))
+			bad = 1;
+		for (size_t r = 0; !bad && r < b->nrows; r++) {
+			c->rows[r].header = b->rows[r].header;
+			c->nrows = r + 1;
+			for (int k = 0; k < MAX_COLS; k++)
+				PLAIN(c->rows[r].cells[k], b->rows[r].cells[k]);
+		}
+	}
+#undef PLAIN
+	copy->open_para = copy->open_table = 0;
+	if (bad) {
+		pdf_doc_free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
 int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *err,
 		   size_t errsize)
 {
-	char first[256];
+	char first[256], second[256];
 
 	*out = NULL;
 	*len = 0;
@@ -1635,12 +1715,24 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 		return 0;
 	/* One libharu error spoils the document: build it again from the
 	 * blocks, without the PDF/A extras, which are what usually fails
-	 * (a missing ICC profile).  The same error twice is a real one. */
-	if (attempt(doc, 0, out, len, err, errsize) == 0) {
+	 * (a missing ICC profile). */
+	if (attempt(doc, 0, out, len, second, sizeof second) == 0) {
 		doc->degraded = 1;
 		snprintf(err, errsize, "%s", first);
 		return 0;
 	}
+	/* The same error again comes from the content: a last try with the
+	 * text reduced to ASCII and Latin-1 (Danish survives), the rest "?". */
+	struct pdf_doc *plain = plain_copy(doc);
+	if (plain && attempt(plain, 0, out, len, second, sizeof second) == 0) {
+		doc->degraded = 2;
+		doc->pages = plain->pages;
+		snprintf(err, errsize, "%s", first);
+		pdf_doc_free(plain);
+		return 0;
+	}
+	pdf_doc_free(plain);
+	snprintf(err, errsize, "%s", first);
 	return -1;
 }
 

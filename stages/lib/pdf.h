@@ -12,7 +12,8 @@
  *   - rebuilding from scratch: one libharu error spoils the whole HPDF_Doc
  *     (shared/notes/libharu.md 1.8), so pdf_doc_render() throws it away and
  *     builds the file again from the blocks, the second time without the
- *     PDF/A extras (ICC profile, XMP), before it gives up.
+ *     PDF/A extras (ICC profile, XMP), the third time also with the text
+ *     reduced to ASCII and Latin-1, before it gives up.
  *
  * Text: every string passed in is UTF-8 (invalid bytes become U+FFFD); a
  * character the embedded font lacks (emoji, CJK, Hebrew, control and bidi
@@ -145,7 +146,10 @@ int pdf_doc_pages(const struct pdf_doc *doc);
 /* Characters replaced by U+FFFD so far (invalid, control, missing in the font). */
 size_t pdf_doc_replaced(const struct pdf_doc *doc);
 
-/* 1 when the last render fell back to a file without the PDF/A extras. */
+/*
+ * How the last render ended: 0 as asked; 1 rebuilt without the PDF/A extras;
+ * 2 rebuilt also with plain text (ASCII and Latin-1, the rest "?").
+ */
 int pdf_doc_degraded(const struct pdf_doc *doc);
 
 /*
