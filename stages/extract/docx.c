@@ -307,8 +307,8 @@ static char *current_label(struct docx_walk *walk)
 	extract_tidy(&sb);
 	if (sb.len == 0 && walk->ntable > 0) {
 		struct table *t = &walk->tables[walk->ntable - 1];
-		size_t n = json_array_size(t->row);
-		if (n > 0)
+		/* The nearest cell to the left with text: spanned (covered) cells are empty. */
+		for (size_t n = json_array_size(t->row); n > 0 && sb.len == 0; n--)
 			strbuf_puts(&sb, json_string_value(json_array_get(t->row, n - 1)));
 	}
 	if (sb.len == 0)

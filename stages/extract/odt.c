@@ -164,7 +164,8 @@ static enum elem classify(const char *ns, const char *local)
 			return E_TABLE;
 		if (strcmp(local, "table-row") == 0)
 			return E_ROW;
-		if (strcmp(local, "table-cell") == 0)
+		/* A covered cell keeps the columns of a spanned row aligned for "below". */
+		if (strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0)
 			return E_CELL;
 		return E_OTHER;
 	}
@@ -278,8 +279,8 @@ static char *current_label(struct odt_walk *walk)
 	extract_tidy(&sb);
 	if (sb.len == 0 && walk->ntable > 0) {
 		struct table *t = &walk->tables[walk->ntable - 1];
-		size_t n = json_array_size(t->row);
-		if (n > 0)
+		/* The nearest cell to the left with text: spanned (covered) cells are empty. */
+		for (size_t n = json_array_size(t->row); n > 0 && sb.len == 0; n--)
 			strbuf_puts(&sb, json_string_value(json_array_get(t->row, n - 1)));
 	}
 	if (sb.len == 0)
