@@ -16,6 +16,7 @@ sqlite3 poppler-utils qpdf zip unzip
 fonts-dejavu-core fonttools tzdata icc-profiles-free
 libreoffice-writer-nogui
 man-db
+jq python3 strace time
 "
 
 missing=""
