@@ -15,7 +15,7 @@
  * being written wake it again after the settle time.  --poll N never uses
  * inotify (network shares, where it sees nothing) and scans every N seconds.
  *
- * SIGTERM, SIGINT: nothing more is claimed; the batch under way finishes
+ * SIGTERM, SIGINT, SIGHUP: nothing more is claimed; the batch under way finishes
  * (its files are moved to archive/ or quarantine/), then it exits 0.
  *
  * Exit codes: 0 stopped by a signal, 75 another watch holds the workspace,
@@ -179,12 +179,14 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal: stop as cleanly */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 	sigset_t blocked, during_wait;
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGTERM);
 	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGHUP);
 
 	char inbox[PATH_MAX];
 	ws_path(&ws, inbox, sizeof inbox, "inbox");
