@@ -284,6 +284,7 @@ test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
 	test_grep " Side $pages af $pages\$" l.txt &&
 	test "$(grep -c " Side [0-9]* af $pages\$" l.txt)" = "$pages" &&
 	test_grep "Databasen: 5.000 ansøgninger" l.txt &&
+	tr "\n" " " <l.txt | grep "hele begrundelsen står i regnearket temaforloeb.csv i samme mappe." >/dev/null &&
 	headers=$(grep -c "^ *Nr. Sagsnr. Ansøger Modtaget Udfald" l.txt) &&
 	test "$headers" -ge $((pages - 4)) &&
 	want=$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\''") &&

@@ -417,6 +417,20 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
 					   "de behandles i, med udfald og begrundelse.");
 	}
+	if (note_lines < 12) {
+		/* Say where the rest is, so a cut reason is not taken for the whole. */
+		char text[512], suffix[64] = "";
+		/* The CSV's name as report.c gives it (docs/reports.md). */
+		if (ctx->scope.from || ctx->scope.to)
+			snprintf(suffix, sizeof suffix, "_%s_%s",
+				 ctx->scope.from ? ctx->scope.from : "start",
+				 ctx->scope.to ? ctx->scope.to : "nu");
+		snprintf(text, sizeof text,
+			 "I en så lang liste vises kun begyndelsen af hver begrundelse; hele "
+			 "begrundelsen står i regnearket %s%s.csv i samme mappe.",
+			 o->id, suffix);
+		report_pdf_paragraph(p, 0, text);
+	}
 	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		msg_error("%s", sqlite3_errmsg(ctx->db));
 		return -1;
