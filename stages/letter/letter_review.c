@@ -113,7 +113,7 @@ static void danish_time(const char *iso, char *buf, size_t size)
 		return;
 	}
 	localtime_r(&t, &tm);
-	snprintf(buf, size, "%s kl. %02d:%02d", clock_format_danish(t, d), tm.tm_hour, tm.tm_min);
+	snprintf(buf, size, "%s kl. %02d.%02d", clock_format_danish(t, d), tm.tm_hour, tm.tm_min);
 }
 
 /* Values longer than this are shown in full below the fields table, not in a cell. */
