@@ -67,6 +67,7 @@ class Bench:
         self.bin = os.path.abspath(args.bin)
         self.tools = os.path.abspath(args.tools)
         self.work = os.path.abspath(args.work)
+        self.snapshot_programs()
         self.logdir = os.path.join(self.work, "logs")
         shutil.rmtree(self.logdir, ignore_errors=True)
         os.makedirs(self.logdir, exist_ok=True)
@@ -84,6 +85,23 @@ class Bench:
         self.deadline = time.time() + args.budget
         self.skipped_estimate = 0.0
         self.last_cpu = None
+
+    def snapshot_programs(self):
+        """Copies the programs measured into bench/work/bin, so the whole
+        benchmark measures one build even while others rebuild bin/."""
+        snap = os.path.join(self.work, "bin")
+        shutil.rmtree(snap, ignore_errors=True)
+        os.makedirs(snap)
+        for src_dir, names in ((self.bin, None), (self.tools, ("floor", "mkform"))):
+            if not os.path.isdir(src_dir):
+                continue
+            for name in sorted(os.listdir(src_dir)):
+                path = os.path.join(src_dir, name)
+                if (names and name not in names) or (not names and not name.startswith("skema")):
+                    continue
+                if os.path.isfile(path) and os.access(path, os.X_OK):
+                    shutil.copy2(path, os.path.join(snap, name))
+        self.bin = self.tools = snap
 
     # A command is a list (exec'd directly) or a string (run by bash).
     def run_once(self, cmd, stdin=None, stdout=None, cwd=None, tag="run"):
@@ -355,7 +373,8 @@ def workload(b, n):
         return d
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.perf_counter()
-    cmd = [sys.executable, gen, "-n", str(n), "-s", str(SEED), "-o", d]
+    cmd = [sys.executable, gen, "-n", str(n), "-s", str(SEED), "-o", d,
+           "--mkform", os.path.join(b.tools, "mkform")]
     if resave:
         cmd += ["--resave", str(resave)]
     r = subprocess.run(cmd, env=b.env)

@@ -47,6 +47,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -871,7 +872,14 @@ def run_mkform(mkform, datadir, offer_id, values, plain, out_path, tmpdir):
         json.dump(mkform_values(values), f, ensure_ascii=False, sort_keys=True)
     cmd = [mkform, "--fill", vpath] + (["--plain"] if plain else []) + \
         ["-o", out_path, os.path.join(datadir, "forms", offer_id, "offer.xml")]
-    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+    # Another engineer's build may be rewriting mkform this very second:
+    # try again a few times before giving up on it for this form.
+    for attempt in range(5):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+        except OSError:
+            time.sleep(1 + attempt)
+    return 126
 
 
 def main(argv):
