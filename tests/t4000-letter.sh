@@ -143,7 +143,22 @@ test_expect_success 'archive metadata: PDF/A-1b XMP that parses, title, author, 
 	test_grep "/OutputIntents" catalog &&
 	test_grep "/Lang (da-DK)" catalog &&
 	qpdf --qdf --object-streams=disable "$f" qdf.pdf 2>/dev/null &&
-	test "$(grep -a -c "/CapHeight 729" qdf.pdf)" = 2
+	test "$(grep -a -c "/CapHeight 729" qdf.pdf)" = 2 &&
+	test "$(grep -a -c "/CIDSet [0-9]* 0 R" qdf.pdf)" = 2
+'
+
+test_expect_success '/CIDSet lists only CIDs the embedded fonts hold (checked with fonttools)' '
+	if ! /usr/bin/python3 -c "import fontTools" 2>/dev/null
+	then
+		echo "fonttools missing: not checked"; return 0
+	fi
+	for f in letters/2026-000001-bevilget-udkast.pdf letters/2026-000002-afslag-udkast.pdf
+	do
+		qpdf --qdf --object-streams=disable "$f" qdf.pdf 2>/dev/null &&
+		/usr/bin/python3 "$FIXTURES/letter/check-cidset.py" qdf.pdf >cidset &&
+		cat cidset &&
+		test_line_count = 2 cidset || return 1
+	done
 '
 
 test_expect_success 'each letter has its own /ID' '

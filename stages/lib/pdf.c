@@ -185,6 +185,43 @@ static int coverage_load(void)
  * Type0 font, and leaves /CapHeight out.  This wraps that step and adds it
  * to the descriptor just made (it is written after the font dictionary).
  */
+/*
+ * The /CIDSet ISO 19005-1 6.3.5 asks of a subset CID font, which libharu
+ * 2.3 leaves out.  PDF/A-1 requires that every CID it lists is in the font
+ * program (veraPDF checks only that direction for part 1), so it lists the
+ * characters this document used whose glyph has an outline in the embedded
+ * subset: libharu marked them used (glyph_tbl.flgs) and kept their glyf
+ * data; a glyph without outline (the space) is left out rather than risk a
+ * listed CID the program does not hold.  CID = Unicode (the UTF-8 encoder).
+ */
+static void add_cidset(HPDF_Dict font, HPDF_FontDef def, HPDF_Dict descriptor)
+{
+	HPDF_TTFontDefAttr tt = (HPDF_TTFontDefAttr)def->attr;
+	unsigned char bits[65536 / 8];
+	unsigned last = 0;
+
+	if (!tt || !tt->glyph_tbl.flgs || !tt->glyph_tbl.offsets)
+		return;
+	memset(bits, 0, sizeof bits);
+	bits[0] = 0x80; /* CID 0, .notdef */
+	for (unsigned cp = 0x20; cp < 0x10000; cp++) {
+		if (!(coverage[cp / 8] & (1u << (cp % 8))))
+			continue;
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+		if (gid == 0 || gid >= tt->num_glyphs || !tt->glyph_tbl.flgs[gid] ||
+		    tt->glyph_tbl.offsets[gid + 1] <= tt->glyph_tbl.offsets[gid])
+			continue;
+		bits[cp / 8] |= (unsigned char)(0x80u >> (cp % 8));
+		last = cp;
+	}
+	HPDF_Dict set = HPDF_DictStream_New(font->mmgr, ((HPDF_FontAttr)font->attr)->xref);
+	if (!set)
+		return;
+	set->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	HPDF_Stream_Write(set->stream, bits, last / 8 + 1);
+	HPDF_Dict_Add(descriptor, "CIDSet", set);
+}
+
 static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
 {
 	HPDF_STATUS rc = type0_before_write(font);
@@ -195,6 +232,8 @@ static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
 		descriptor = HPDF_Dict_GetItem(attr->descendant_font, "FontDescriptor", HPDF_OCLASS_DICT);
 	if (rc != HPDF_OK || !descriptor || HPDF_Dict_GetItem(descriptor, "CapHeight", HPDF_OCLASS_NUMBER))
 		return rc;
+	if (coverage_state > 0)
+		add_cidset(font, def, descriptor);
 	for (int i = 0; i < 2; i++)
 		if (cap_height[i] > 0 && strcmp(def->base_font, cap_font[i]) == 0)
 			return HPDF_Dict_AddNumber(descriptor, "CapHeight", cap_height[i]);
