@@ -983,7 +983,11 @@ static void walk_release(struct docx_walk *walk)
  * Walks one part.  main is 1 for the main document part, whose root must be
  * w:document (an .xlsx has an officeDocument too).
  */
-static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int main)
+/*
+ * Walks one part through reader, which it frees.  main is 1 for the main
+ * document part, whose root element is checked.
+ */
+static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int main)
 {
 	struct docx_walk walk;
 	int rc = -1;
@@ -995,7 +999,7 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 	strbuf_init(&walk.para, 100000);
 	strbuf_init(&walk.last_para, 100000);
 	strbuf_init(&walk.prop_text, 100000);
-	walk.reader = extract_xml_reader(buf, len, scan);
+	walk.reader = reader;
 	if (!walk.reader)
 		goto out;
 	int ret;
@@ -1070,6 +1074,12 @@ out:
 	walk_release(&walk);
 	extract_xml_reader_free(walk.reader);
 	return rc;
+}
+
+static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int main)
+{
+	xmlTextReaderPtr reader = extract_xml_reader(buf, len, scan);
+	return reader ? walk_reader(reader, scan, main) : -1;
 }
 
 /* ---- the package ------------------------------------------------------------ */
@@ -1153,19 +1163,18 @@ static void free_rels(struct rel *rels, int n)
 
 static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan, int main)
 {
-	struct strbuf buf;
-	strbuf_init(&buf, scan->limits->max_part + 1);
 	const char *saved = scan->part;
+	int missing, r;
 	scan->part = name;
-	int r = extract_zip_read(zip, name, &buf, scan);
-	if (r == 0)
-		r = walk_part(buf.data ? buf.data : "", buf.len, scan, main);
-	else if (r > 0 && main)
+	/* Streamed: the part is never held whole in memory. */
+	xmlTextReaderPtr reader = extract_xml_reader_zip(zip, name, scan, &missing);
+	if (reader)
+		r = walk_reader(reader, scan, main);
+	else if (missing && main)
 		r = extract_fail(scan, "no_document_part", "%s: named by _rels/.rels but missing",
 				 name);
-	else if (r > 0)
-		r = 0;
-	strbuf_release(&buf);
+	else
+		r = missing ? 0 : -1;
 	scan->part = saved;
 	return r;
 }

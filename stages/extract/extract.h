@@ -123,11 +123,32 @@ const char *extract_zip_name(const struct extract_zip *zip, size_t i);
 int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *out,
 		     struct extract_scan *scan);
 
+/*
+ * The same as a stream, for parts read by the XML reader as they inflate
+ * (memory stays flat as documents grow).  open returns 0, 1 when there is
+ * no such entry, or -1 with the error set; read returns bytes, 0 at the end
+ * (the size then checked against the declared one), or -1 with the error
+ * set.
+ */
+struct extract_zip_stream;
+int extract_zip_stream_open(struct extract_zip *zip, const char *name, struct extract_scan *scan,
+			    struct extract_zip_stream **out);
+long extract_zip_stream_read(struct extract_zip_stream *zs, char *buf, size_t size);
+void extract_zip_stream_close(struct extract_zip_stream *zs);
+
 /* xml.c: libxml2's reader, configured for untrusted input. */
 struct _xmlTextReader;
 void extract_xml_setup(void);
 /* Returns a reader on buf (which must outlive it), or NULL with the error set. */
 struct _xmlTextReader *extract_xml_reader(const char *buf, size_t len, struct extract_scan *scan);
+/*
+ * A reader on part name of zip, inflated as it is read; the same checks as
+ * extract_xml_reader, DOCTYPE included, made on the bytes as they pass.
+ * Returns the reader, or NULL with *missing set to 1 when there is no such
+ * part, else with the error set.
+ */
+struct _xmlTextReader *extract_xml_reader_zip(struct extract_zip *zip, const char *name,
+					      struct extract_scan *scan, int *missing);
 /*
  * Advances like xmlTextReaderRead, refusing DOCTYPEs and nesting deeper
  * than the limit.  Returns 1, 0 at the end, -1 with the error set.

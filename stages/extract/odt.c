@@ -954,7 +954,11 @@ static void walk_release(struct odt_walk *walk)
 	strbuf_release(&walk->prop_text);
 }
 
-static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int main)
+/*
+ * Walks one part through reader, which it frees.  main is 1 for the main
+ * document part, whose root element is checked.
+ */
+static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int main)
 {
 	struct odt_walk walk;
 	int rc = -1, saw_root = 0;
@@ -965,7 +969,7 @@ static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int
 	strbuf_init(&walk.para, 100000);
 	strbuf_init(&walk.last_para, 100000);
 	strbuf_init(&walk.prop_text, 100000);
-	walk.reader = extract_xml_reader(buf, len, scan);
+	walk.reader = reader;
 	if (!walk.reader)
 		goto out;
 	while (extract_xml_next(walk.reader, scan) == 1) {
@@ -1031,20 +1035,23 @@ out:
 	return rc;
 }
 
+static int walk_part(const char *buf, size_t len, struct extract_scan *scan, int main)
+{
+	xmlTextReaderPtr reader = extract_xml_reader(buf, len, scan);
+	return reader ? walk_reader(reader, scan, main) : -1;
+}
+
 static int read_part(struct extract_zip *zip, const char *name, struct extract_scan *scan, int main)
 {
-	struct strbuf buf;
-	strbuf_init(&buf, scan->limits->max_part + 1);
+	int missing;
 	scan->part = name;
-	int r = extract_zip_read(zip, name, &buf, scan);
-	if (r == 0)
-		r = walk_part(buf.data ? buf.data : "", buf.len, scan, main);
-	else if (r > 0 && main)
-		r = extract_fail(scan, "no_document_part", "%s: missing", name);
-	else if (r > 0)
-		r = 0;
-	strbuf_release(&buf);
-	return r;
+	/* Streamed: the part is never held whole in memory. */
+	xmlTextReaderPtr reader = extract_xml_reader_zip(zip, name, scan, &missing);
+	if (reader)
+		return walk_reader(reader, scan, main);
+	if (missing && main)
+		return extract_fail(scan, "no_document_part", "%s: missing", name);
+	return missing ? 0 : -1;
 }
 
 int extract_odt(struct extract_zip *zip, struct extract_scan *scan)

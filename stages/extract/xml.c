@@ -101,6 +101,90 @@ xmlTextReaderPtr extract_xml_reader(const char *buf, size_t len, struct extract_
 	return reader;
 }
 
+/* What the streaming reader reads from: one zip part, watched as it passes. */
+struct part_input {
+	struct extract_zip_stream *zs;
+	struct extract_scan *scan;
+	char tail[16]; /* the end of the last chunk: a DOCTYPE may straddle two */
+	size_t tail_len;
+	int first;
+};
+
+static int part_read(void *ctx, char *buf, int len)
+{
+	struct part_input *in = ctx;
+	struct extract_scan *scan = in->scan;
+	if (len <= 0)
+		return 0;
+	long n = extract_zip_stream_read(in->zs, buf, (size_t)len);
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	if (in->first) {
+		in->first = 0;
+		if (n >= 2 && (((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff) ||
+			       ((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
+			       buf[0] == '\0' || buf[1] == '\0'))
+			return extract_fail(scan, "xml_error", "%s: not UTF-8", scan->part);
+	}
+	/*
+	 * Refuse a DTD before libxml2 parses it, as extract_xml_reader does on
+	 * a whole buffer: here on the bytes as they pass, with the end of the
+	 * previous chunk in front so a declaration split in two is seen.
+	 */
+	char window[16 + 4096];
+	for (long off = 0; off < n; off += 4096) {
+		size_t piece = (size_t)(n - off) < 4096 ? (size_t)(n - off) : 4096;
+		memcpy(window, in->tail, in->tail_len);
+		memcpy(window + in->tail_len, buf + off, piece);
+		size_t wlen = in->tail_len + piece;
+		if (memmem(window, wlen, "<!DOCTYPE", 9) || memmem(window, wlen, "<!ENTITY", 8))
+			return extract_fail(scan, "doctype",
+					    "%s: document type declaration (DOCTYPE)", scan->part);
+		in->tail_len = wlen < 8 ? wlen : 8;
+		memcpy(in->tail, window + wlen - in->tail_len, in->tail_len);
+	}
+	return (int)n;
+}
+
+static int part_close(void *ctx)
+{
+	struct part_input *in = ctx;
+	extract_zip_stream_close(in->zs);
+	free(in);
+	return 0;
+}
+
+xmlTextReaderPtr extract_xml_reader_zip(struct extract_zip *zip, const char *name,
+					struct extract_scan *scan, int *missing)
+{
+	struct extract_zip_stream *zs;
+	*missing = 0;
+	int r = extract_zip_stream_open(zip, name, scan, &zs);
+	if (r != 0) {
+		*missing = r > 0;
+		return NULL;
+	}
+	struct part_input *in = calloc(1, sizeof *in);
+	if (!in) {
+		extract_zip_stream_close(zs);
+		extract_fail(scan, "out_of_memory", "%s: out of memory", name);
+		return NULL;
+	}
+	in->zs = zs;
+	in->scan = scan;
+	in->first = 1;
+	/* The reader owns in from here: part_close frees it, also on failure. */
+	xmlTextReaderPtr reader =
+	    xmlReaderForIO(part_read, part_close, in, NULL, "UTF-8",
+			   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!reader) {
+		extract_fail(scan, "xml_error", "%s: cannot start the XML reader", name);
+		return NULL;
+	}
+	xmlTextReaderSetStructuredErrorHandler(reader, on_error, scan);
+	return reader;
+}
+
 int extract_xml_next(xmlTextReaderPtr reader, struct extract_scan *scan)
 {
 	int ret = xmlTextReaderRead(reader);

@@ -182,16 +182,26 @@ int extract_zip_has(struct extract_zip *zip, const char *name)
 	return find_entry(zip, name) >= 0;
 }
 
-int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *out,
-		     struct extract_scan *scan)
+/*
+ * One part being inflated, its bytes counted as they come: against the
+ * size the archive declares (attacker data), the per-part cap, the total
+ * budget of the document and the inflate ratio.
+ */
+struct extract_zip_stream {
+	zip_file_t *file;
+	struct extract_scan *scan;
+	char *name;
+	size_t declared, compressed, got;
+	int done;
+};
+
+int extract_zip_stream_open(struct extract_zip *zip, const char *name, struct extract_scan *scan,
+			    struct extract_zip_stream **out)
 {
 	const struct extract_limits *lim = scan->limits;
 	zip_stat_t st;
-	zip_file_t *file = NULL;
-	char chunk[65536];
-	int rc = -1;
 
-	strbuf_reset(out);
+	*out = NULL;
 	if (extract_failed(scan))
 		return -1;
 	long index = find_entry(zip, name);
@@ -207,58 +217,94 @@ int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *o
 		return extract_fail(scan, "corrupt_zip", "%s: unsupported compression method %d",
 				    name, (int)st.comp_method);
 	size_t declared = (st.valid & ZIP_STAT_SIZE) ? (size_t)st.size : (size_t)-1;
-	size_t compressed = (st.valid & ZIP_STAT_COMP_SIZE) ? (size_t)st.comp_size : 0;
 	if (declared != (size_t)-1 && declared > lim->max_part)
 		return extract_fail(scan, "too_large", "%s: %zu bytes inflated, more than %zu",
 				    name, declared, lim->max_part);
-	file = zip_fopen_index(zip->za, (zip_uint64_t)index, 0);
-	if (!file)
-		return extract_fail(scan, "corrupt_zip", "%s: %s", name, zip_strerror(zip->za));
-	size_t got = 0;
-	for (;;) {
-		zip_int64_t n = zip_fread(file, chunk, sizeof chunk);
-		if (n < 0) {
-			zip_error_t *e = zip_file_get_error(file);
-			extract_fail(scan, "corrupt_zip", "%s: %s", name, zip_error_strerror(e));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		scan->total_inflated += (size_t)n;
-		/* The declared size is attacker data: hold the archive to it. */
-		if (got > declared) {
-			extract_fail(scan, "zip_bomb", "%s: inflates past its declared %zu bytes",
-				     name, declared);
-			goto out;
-		}
-		if (got > lim->max_part) {
-			extract_fail(scan, "too_large", "%s: more than %zu bytes inflated", name,
-				     lim->max_part);
-			goto out;
-		}
-		if (scan->total_inflated > lim->max_total) {
-			extract_fail(scan, "zip_bomb", "%s: more than %zu bytes inflated in all",
-				     name, lim->max_total);
-			goto out;
-		}
-		if (got > (1u << 20) && got / (compressed ? compressed : 1) > lim->max_ratio) {
-			extract_fail(scan, "zip_bomb", "%s: inflates more than %zu times", name,
-				     lim->max_ratio);
-			goto out;
-		}
+	struct extract_zip_stream *zs = calloc(1, sizeof *zs);
+	if (!zs || !(zs->name = strdup(name))) {
+		free(zs);
+		return extract_fail(scan, "out_of_memory", "%s: out of memory", name);
+	}
+	zs->file = zip_fopen_index(zip->za, (zip_uint64_t)index, 0);
+	if (!zs->file) {
+		extract_fail(scan, "corrupt_zip", "%s: %s", name, zip_strerror(zip->za));
+		extract_zip_stream_close(zs);
+		return -1;
+	}
+	zs->scan = scan;
+	zs->declared = declared;
+	zs->compressed = (st.valid & ZIP_STAT_COMP_SIZE) ? (size_t)st.comp_size : 0;
+	*out = zs;
+	return 0;
+}
+
+long extract_zip_stream_read(struct extract_zip_stream *zs, char *buf, size_t size)
+{
+	struct extract_scan *scan = zs->scan;
+	const struct extract_limits *lim = scan->limits;
+	if (zs->done)
+		return 0;
+	if (extract_failed(scan))
+		return -1;
+	zip_int64_t n = zip_fread(zs->file, buf, size);
+	if (n < 0) {
+		zip_error_t *e = zip_file_get_error(zs->file);
+		return extract_fail(scan, "corrupt_zip", "%s: %s", zs->name, zip_error_strerror(e));
+	}
+	if (n == 0) {
+		zs->done = 1;
+		if (zs->declared != (size_t)-1 && zs->got != zs->declared)
+			return extract_fail(scan, "corrupt_zip",
+					    "%s: %zu bytes inflated, %zu declared", zs->name,
+					    zs->got, zs->declared);
+		return 0;
+	}
+	zs->got += (size_t)n;
+	scan->total_inflated += (size_t)n;
+	/* The declared size is attacker data: hold the archive to it. */
+	if (zs->got > zs->declared)
+		return extract_fail(scan, "zip_bomb", "%s: inflates past its declared %zu bytes",
+				    zs->name, zs->declared);
+	if (zs->got > lim->max_part)
+		return extract_fail(scan, "too_large", "%s: more than %zu bytes inflated", zs->name,
+				    lim->max_part);
+	if (scan->total_inflated > lim->max_total)
+		return extract_fail(scan, "zip_bomb", "%s: more than %zu bytes inflated in all",
+				    zs->name, lim->max_total);
+	if (zs->got > (1u << 20) &&
+	    zs->got / (zs->compressed ? zs->compressed : 1) > lim->max_ratio)
+		return extract_fail(scan, "zip_bomb", "%s: inflates more than %zu times", zs->name,
+				    lim->max_ratio);
+	return (long)n;
+}
+
+void extract_zip_stream_close(struct extract_zip_stream *zs)
+{
+	if (!zs)
+		return;
+	if (zs->file)
+		zip_fclose(zs->file);
+	free(zs->name);
+	free(zs);
+}
+
+int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *out,
+		     struct extract_scan *scan)
+{
+	struct extract_zip_stream *zs;
+	char chunk[65536];
+	int rc;
+
+	strbuf_reset(out);
+	if ((rc = extract_zip_stream_open(zip, name, scan, &zs)) != 0)
+		return rc;
+	long n;
+	while ((n = extract_zip_stream_read(zs, chunk, sizeof chunk)) > 0) {
 		if (strbuf_append(out, chunk, (size_t)n) < 0) {
-			extract_fail(scan, "out_of_memory", "%s: out of memory", name);
-			goto out;
+			n = extract_fail(scan, "out_of_memory", "%s: out of memory", name);
+			break;
 		}
 	}
-	if (declared != (size_t)-1 && got != declared) {
-		extract_fail(scan, "corrupt_zip", "%s: %zu bytes inflated, %zu declared", name, got,
-			     declared);
-		goto out;
-	}
-	rc = 0;
-out:
-	zip_fclose(file);
-	return rc;
+	extract_zip_stream_close(zs);
+	return n < 0 ? -1 : 0;
 }
