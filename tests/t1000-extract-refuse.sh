@@ -53,6 +53,7 @@ test_expect_success 'a part larger than --max-part' 'refused bomb.docx too_large
 test_expect_success 'a part inflating past its declared size' 'refused liar.docx zip_bomb'
 test_expect_success 'a file larger than --max-size' 'refused bomb.docx too_large --max-size 10K'
 test_expect_success 'DOCTYPE with entities (billion laughs)' 'refused doctype.docx doctype'
+test_expect_success 'DOCTYPE after 200 KB of comment (seen as the part streams)' 'refused doctype-late.docx doctype'
 test_expect_success 'DOCTYPE with an external entity (XXE)' '
 	refused xxe.docx doctype &&
 	! grep -q "$(cat /etc/hostname 2>/dev/null || echo nohostname)" rec
