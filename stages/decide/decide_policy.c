@@ -161,12 +161,24 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 		strbuf_puts(&c->explanation, " ");
 		strbuf_puts(&c->explanation, c->priority_text);
 	}
-	if (offer->rank_by)
+	if (offer->rank_by) {
+		/* A letter shows a date as a Danish date and says "oldest", not
+		 * "lowest" of "2018-11-30". */
+		const struct offer_field *f = offer_find_field(offer, offer->rank_by);
+		const char *value = c->rank_value && *c->rank_value ? c->rank_value : "ikke oplyst";
+		const char *order = "laveste først";
+		char danish[CLOCK_ISO_SIZE];
+		time_t t;
+		if (f && f->type == FIELD_DATE) {
+			order = "ældste først";
+			if (c->rank_value && clock_parse(c->rank_value, &t) == 0)
+				value = clock_format_danish(t, danish);
+		}
 		strbuf_printf(&c->explanation,
 			      " Ved samme opfyldelse af prioriteringskriterierne rangeres efter »%s« "
-			      "(laveste først), her %s.",
-			      decide_attribute_label(offer, offer->rank_by),
-			      c->rank_value && *c->rank_value ? c->rank_value : "ikke oplyst");
+			      "(%s), her %s.",
+			      decide_attribute_label(offer, offer->rank_by), order, value);
+	}
 }
 
 /* Registrations: everyone who registers in time is confirmed. */
