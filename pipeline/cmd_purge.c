@@ -8,8 +8,10 @@
  * duplicate, superseded, withdrawn or failed.  For each closed case received
  * before DATE (and not purged already) it deletes the fields, the record
  * JSON, the applicant's name and key, the original file name, the error
- * texts and any reviewer's reason, removes the archived document and the
- * letters from the workspace, and sets purged_at.  The rows themselves
+ * texts and any reviewer's reason (and an explanation that is that reason),
+ * removes the archived document (and its archive/.objects link, once no
+ * unpurged case has the same bytes) and the letters from the workspace, and
+ * sets purged_at.  The rows themselves
  * stay, with offer, status, validation result, criteria results and
  * outcomes, so the offer_summary counts are unchanged.  A "purged" event is
  * logged per case and a "purge" event for the run.  Everything is one
@@ -37,6 +39,7 @@
 #include "msg.h"
 #include "paths.h"
 #include "review.h"
+#include "workspace.h"
 
 #define CLOSED_CASES                                                                              \
 	" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"    \
@@ -177,6 +180,27 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 			remove_file(opt, (const char *)sqlite3_column_text(stmt, 0));
 		sqlite3_finalize(stmt);
 		stmt = NULL;
+		/* The claim also linked the document as archive/.objects/<sha256>;
+		 * it goes with the last case holding those bytes (a duplicate
+		 * not yet purged keeps it; those purged earlier in this run are
+		 * already marked). */
+		rc = sqlite3_prepare_v2(db,
+					"SELECT sha256 FROM submissions s WHERE id = ?1 AND sha256 IS NOT NULL"
+					" AND length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'"
+					" AND NOT EXISTS (SELECT 1 FROM submissions o WHERE o.sha256 = s.sha256"
+					" AND o.id <> s.id AND o.purged_at IS NULL)",
+					-1, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			char object[PATH_MAX];
+			snprintf(object, sizeof object, "%s/%s", WS_OBJECTS,
+				 (const char *)sqlite3_column_text(stmt, 0));
+			remove_file(opt, object);
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
 		if ((rc = exec_bound(db, "DELETE FROM fields WHERE submission_id = ?1", id, NULL)) ||
 		    (rc = exec_bound(db,
 				     "UPDATE submissions SET record = NULL, applicant_name = NULL,"
@@ -184,6 +208,13 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 				     " error_message = NULL, error_message_da = NULL, purged_at = ?2"
 				     " WHERE id = ?1",
 				     id, now_iso)) ||
+		    /* A changed outcome is explained by the reviewer's reason
+		     * itself, so the explanation goes with the reason. */
+		    (rc = exec_bound(db,
+				     "UPDATE decisions SET explanation = 'Afgørelsen er truffet af en"
+				     " sagsbehandler; begrundelsen er slettet efter opbevaringsperioden.'"
+				     " WHERE submission_id = ?1 AND reason IS NOT NULL AND explanation = reason",
+				     id, NULL)) ||
 		    (rc = exec_bound(db, "UPDATE decisions SET reason = NULL WHERE submission_id = ?1",
 				     id, NULL)) ||
 		    (rc = db_event(db, id, "purged", date)))

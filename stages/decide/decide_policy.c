@@ -241,18 +241,22 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				strbuf_puts(&c->explanation,
 					    "Der er ikke et loft over antallet, og ansøgningen imødekommes.");
 			} else if (used < offer->capacity_max) {
+				/* Its number counts the places given for good before
+				 * it: the second received stays "nr. 2" when the
+				 * first is confirmed (no changed proposal, no new
+				 * draft, no false "nr. 1"). */
 				used++;
 				c->outcome = "bevilget";
 				if (concurrent)
 					strbuf_printf(&c->explanation,
-						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %d "
+						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %ld "
 						      "blandt de egnede ansøgninger; den får derfor en plads.",
-						      offer->capacity_max, unit_of(offer), position);
+						      offer->capacity_max, unit_of(offer), used);
 				else
 					strbuf_printf(&c->explanation,
-						      "Ansøgningen er nr. %d blandt de egnede ansøgninger i %s, hvor "
+						      "Ansøgningen er nr. %ld blandt de egnede ansøgninger i %s, hvor "
 						      "der er %ld %s, og den får derfor en plads.",
-						      position, label, offer->capacity_max, unit_of(offer));
+						      used, label, offer->capacity_max, unit_of(offer));
 			} else {
 				c->outcome = "venteliste";
 				if (concurrent)
