@@ -163,6 +163,7 @@ struct docx_walk {
 	int tracked;
 	char part_name[256]; /* flat OPC: the pkg:part being read, for scan->part */
 	int para_has_field;  /* a paragraph holding a field labels nothing below it */
+	size_t label_from;   /* where in para the text after the last field starts */
 	int activex;
 };
 
@@ -303,7 +304,9 @@ static char *current_label(struct docx_walk *walk)
 {
 	struct strbuf sb;
 	strbuf_init(&sb, 1000);
-	strbuf_puts(&sb, strbuf_str(&walk->para));
+	/* "Navn: [field] Telefon: [field]": the second is labelled "Telefon:". */
+	if (walk->label_from <= walk->para.len)
+		strbuf_puts(&sb, strbuf_str(&walk->para) + walk->label_from);
 	extract_tidy(&sb);
 	if (sb.len == 0 && walk->ntable > 0) {
 		struct table *t = &walk->tables[walk->ntable - 1];
@@ -449,6 +452,7 @@ static void sdt_finish(struct docx_walk *walk)
 out:
 	sdt_release(s);
 	walk->nsdt--;
+	walk->label_from = walk->para.len;
 }
 
 /* Elements inside w:sdtPr. */
@@ -615,6 +619,7 @@ static void fld_finish(struct docx_walk *walk)
 out:
 	fld_release(f);
 	walk->nfld--;
+	walk->label_from = walk->para.len;
 }
 
 static void fldchar_start(struct docx_walk *walk)
@@ -719,6 +724,7 @@ static void paragraph_end(struct docx_walk *walk)
 	if (!walk->para_has_field)
 		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
 	walk->para_has_field = 0;
+	walk->label_from = 0;
 	strbuf_reset(&walk->para);
 }
 

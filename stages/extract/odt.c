@@ -128,6 +128,7 @@ struct odt_walk {
 	struct strbuf prop_text;
 	int tracked;
 	int para_has_field; /* a paragraph holding a field labels nothing below it */
+	size_t label_from;  /* where in para the text after the last field starts */
 };
 
 static enum elem classify(const char *ns, const char *local)
@@ -275,7 +276,9 @@ static char *current_label(struct odt_walk *walk)
 {
 	struct strbuf sb;
 	strbuf_init(&sb, 1000);
-	strbuf_puts(&sb, strbuf_str(&walk->para));
+	/* "Navn: [field] Telefon: [field]": the second is labelled "Telefon:". */
+	if (walk->label_from <= walk->para.len)
+		strbuf_puts(&sb, strbuf_str(&walk->para) + walk->label_from);
 	extract_tidy(&sb);
 	if (sb.len == 0 && walk->ntable > 0) {
 		struct table *t = &walk->tables[walk->ntable - 1];
@@ -474,6 +477,7 @@ static void cap_finish(struct odt_walk *walk)
 out:
 	cap_release(c);
 	walk->ncap--;
+	walk->label_from = walk->para.len;
 }
 
 /* Fieldmark parameters: Dropdown_ListEntry repeats, the rest are single. */
@@ -615,6 +619,7 @@ static void draw_control(struct odt_walk *walk)
 		}
 	}
 	free(id);
+	walk->label_from = walk->para.len;
 }
 
 /* ---- user fields -------------------------------------------------------------- */
@@ -672,6 +677,7 @@ static void paragraph_end(struct odt_walk *walk)
 	if (!walk->para_has_field)
 		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
 	walk->para_has_field = 0;
+	walk->label_from = 0;
 	strbuf_reset(&walk->para);
 }
 
@@ -912,6 +918,7 @@ static void on_end(struct odt_walk *walk, enum elem code, int depth)
 			free(label);
 			json_decref(walk->point_params);
 			walk->point_params = NULL;
+			walk->label_from = walk->para.len;
 		}
 		break;
 	case E_USERDEFINED:
