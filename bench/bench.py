@@ -400,6 +400,8 @@ def manifest(d):
 
 def describe(wl):
     """What a workload holds, counted from its manifest."""
+    if not os.path.exists(os.path.join(wl, "manifest.tsv")):
+        return "not generated"
     rows = manifest(wl)
     if not rows:
         return "empty"
@@ -1129,6 +1131,8 @@ def main(argv):
         whole_run(b, n, wl, 2, False)
         whole_run(b, n, wl, 2, True)
 
+    if args.no_run:
+        b.add("run", ["skema run", "-", "skipped: --no-run", "-", "-", 0, ""])
     for n in small:
         state = batch(n)
     if not small:
@@ -1158,7 +1162,8 @@ def main(argv):
     md.append("- mode: %s; sizes %s; the whole benchmark took %.0f s (time budget %.0f s, one run at most %.0f s: "
               "a measurement predicted to overrun them is reported as skipped)"
               % ("quick" if b.quick else "full", ", ".join(map(str, sizes)), elapsed, args.budget, args.max_run))
-    md.append("- workload: bench/workload.py, seed %d; at %d forms: %s" % (SEED, max(sizes), describe(state["wl"])))
+    md.append("- workload: bench/workload.py, seed %d; at %d forms: %s"
+              % (SEED, big, describe(os.path.join(b.work, "wl-%d-s%d" % (big, SEED)))))
     md.append("- SKEMA_NOW=%s for every run" % SKEMA_NOW)
     md.append("- baselines: pandoc %s; %s; sqlite3 %s" % (
         version_of(["pandoc", "--version"]).replace("pandoc ", ""),
