@@ -192,6 +192,8 @@ static int keep_only_pipe(int fd)
 	return 3;
 }
 
+static pid_t parent_pid;
+
 static void child(int fd, const char *path, const char *display,
 		  const struct extract_limits *limits)
 {
@@ -200,6 +202,10 @@ static void child(int fd, const char *path, const char *display,
 	size_t size = 0;
 
 	extract_scan_init(&scan, limits, display);
+	/* A child outlives nothing: if the stage is killed, so is its reader. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent_pid)
+		_exit(EXIT_FAILURE);
 	/* libzip converts DOS times with mktime(), which stats /etc/localtime each time. */
 	setenv("TZ", "UTC", 1);
 	/* Open and read before confinement: the filter forbids open(2). */
@@ -268,6 +274,7 @@ struct extract_child *extract_child_start(const char *path, const char *display,
 		return c;
 	}
 	fflush(NULL);
+	parent_pid = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
