@@ -1126,10 +1126,16 @@ def main(argv):
     def runs(n):
         sys.stderr.write("bench: skema run, %d forms\n" % n)
         wl = workload(b, n)
-        if n == 1000:
-            whole_run(b, n, wl, 1, False)
         whole_run(b, n, wl, 2, False)
         whole_run(b, n, wl, 2, True)
+
+    def jobs_compared(n):
+        """--jobs 1 against --jobs 2, at a small size: the comparison, not
+        the throughput figure, is what matters, and --jobs 1 is slow."""
+        sys.stderr.write("bench: skema run --jobs 1 and 2, %d forms\n" % n)
+        wl = workload(b, n)
+        whole_run(b, n, wl, 1, False)
+        whole_run(b, n, wl, 2, False)
 
     if args.no_run:
         b.add("run", ["skema run", "-", "skipped: --no-run", "-", "-", 0, ""])
@@ -1141,13 +1147,15 @@ def main(argv):
     stage_per_form(b, state["n"], state["wl"], state)
     sys.stderr.write("bench: LibreOffice\n")
     libreoffice_letters(b, state)
+    if run_sizes and not b.quick and min(sizes) not in run_sizes:
+        jobs_compared(min(sizes))
     for n in run_sizes:
-        if n < big:
+        if n < big or not small:
             runs(n)
     if small:
         batch(big)
-    if big in run_sizes:
-        runs(big)
+        if big in run_sizes:
+            runs(big)
 
     elapsed = time.perf_counter() - t0
     load1 = os.getloadavg()
