@@ -19,13 +19,30 @@ test_expect_success 'setup: Spillerum applications before the deadline' '
 	accept_run 2019-05-20T10:00:00
 '
 
-test_expect_success 'before the deadline nothing is decided, not even mangler' '
+# Missing information is asked for at once, before the deadline, so that the
+# applicant can answer in time: a corrected form after the deadline is late.
+test_expect_success 'before the deadline only the incomplete form is answered' '
 	accept_q "SELECT count(*) FROM submissions WHERE offer_id = '"'"'spillerum-2019'"'"' AND status = '"'"'stored'"'"'" >actual &&
 	echo 4 >expect && test_cmp expect actual &&
-	accept_q "SELECT count(*) FROM decisions" >actual &&
-	echo 0 >expect && test_cmp expect actual &&
+	accept_q "SELECT s.original_name || '"'"'|'"'"' || d.outcome || '"'"'|'"'"' || d.state FROM decisions d
+		JOIN submissions s ON s.id = d.submission_id" >actual &&
+	echo "spil-mangler.docx|mangler|final" >expect && test_cmp expect actual &&
 	accept_q "SELECT undecided FROM offer_summary WHERE offer_id = '"'"'spillerum-2019'"'"'" >actual &&
-	echo 4 >expect && test_cmp expect actual
+	echo 3 >expect && test_cmp expect actual &&
+	accept_q "SELECT explanation FROM current_decisions" >expl &&
+	test_grep "inden ansøgningsfristen 1. juni 2019" expl &&
+	accept_text spil-mangler.docx >text &&
+	accept_has "$(accept_label spillerum-2019 maalgruppe)" text
+'
+
+# BUG (forms/letters/default/mangler.txt / skema-letter, letters engineer
+# still at work): the request gives "senest den 3. juni 2019" (14 days) as
+# the date to answer by, after the offer's deadline of 1 June 2019, when a
+# corrected form is late.  It should ask for the answer before the deadline.
+test_expect_failure 'the request for information asks for an answer before the deadline' '
+	accept_text spil-mangler.docx >text &&
+	! grep -q "3. juni 2019" text &&
+	accept_has "1. juni 2019" text
 '
 
 test_expect_success 'after the deadline the round is decided and a late form is refused' '
@@ -53,8 +70,6 @@ test_expect_success 'Spillerum letters: the reason, the deadline, the missing la
 	accept_has "efter ansøgningsfristen" text &&
 	accept_has "1. juni 2019" text &&
 	test_grep "Klagevejledning" text &&
-	accept_text spil-mangler.docx >text &&
-	accept_has "$(accept_label spillerum-2019 maalgruppe)" text &&
 	accept_text spil-ok.docx >text &&
 	test_grep "UDKAST" text &&
 	accept_has "Bøgely" text
@@ -122,9 +137,9 @@ test_expect_success 'setup: seven beredskab applications in time, one late' '
 	accept_fill beredskab-revision-2021 ber-nyt.odt ".kommune=\"Randers\" | .beredskab_godkendt_dato=\"2020-02-01\"" &&
 	accept_fill beredskab-revision-2021 ber-mangler.docx ".kommune=\"Kolding\" | del(.beredskab_godkendt_dato)" &&
 	accept_run 2021-09-20T10:00:00 &&
-	accept_q "SELECT count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id
+	accept_q "SELECT group_concat(d.outcome) FROM decisions d JOIN submissions s ON s.id = d.submission_id
 		WHERE s.offer_id = '"'"'beredskab-revision-2021'"'"'" >actual &&
-	echo 0 >expect && test_cmp expect actual &&
+	echo mangler >expect && test_cmp expect actual &&
 	accept_fill beredskab-revision-2021 ber-sen.odt ".kommune=\"Herning\" | .beredskab_godkendt_dato=\"2015-01-01\"" &&
 	accept_run 2021-10-02T09:00:00
 '

@@ -463,12 +463,23 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 			decide_registration(offer, c);
 			continue;
 		}
-		if (open_round)
-			continue; /* nothing is proposed before the deadline */
+		/* Missing information is asked for at once, also in an open
+		 * round: waiting for the deadline would leave the applicant no
+		 * time to send a corrected form, which after the deadline is
+		 * late.  The selection itself waits for the deadline. */
 		if (strcmp(c->validation, "incomplete") == 0) {
 			c->outcome = "mangler";
 			explain_reasons(c, "Ansøgningen kan ikke behandles, fordi der mangler oplysninger.");
-		} else if (!offer->rolling && c->late) {
+			if (!offer->rolling && !c->late)
+				strbuf_printf(&c->explanation,
+					      " De manglende oplysninger skal være modtaget inden "
+					      "ansøgningsfristen %s.",
+					      clock_format_danish(offer->deadline_at, deadline));
+			continue;
+		}
+		if (open_round)
+			continue; /* nothing is proposed before the deadline */
+		if (!offer->rolling && c->late) {
 			c->outcome = "afslag";
 			strbuf_printf(&c->explanation,
 				      "Ansøgningen er modtaget %s, efter ansøgningsfristen %s, og kan derfor "
