@@ -45,6 +45,20 @@ test_expect_failure 'the request for information asks for an answer before the d
 	accept_has "1. juni 2019" text
 '
 
+test_expect_success 'the corrected form, sent before the deadline, supersedes the incomplete one' '
+	accept_fill spillerum-2019 spil-rettet.docx ".cvr=\"${accept_cvrs[3]}\" | .sted_navn=\"Egely\"" &&
+	accept_run 2019-05-27T10:00:00 &&
+	accept_q "SELECT original_name || '"'"'|'"'"' || status FROM submissions WHERE original_name LIKE '"'"'spil-%'"'"' ORDER BY id" >actual &&
+	cat >expect <<-\EOF &&
+	spil-faelles.odt|stored
+	spil-mangler.docx|superseded
+	spil-ok.docx|stored
+	spil-sprog.odt|stored
+	spil-rettet.docx|stored
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'after the deadline the round is decided and a late form is refused' '
 	accept_fill spillerum-2019 spil-sen.docx ".cvr=\"${accept_cvrs[4]}\" | .sted_navn=\"Solsikken\"" &&
 	accept_run 2019-06-02T09:00:00 &&
@@ -59,6 +73,9 @@ test_expect_success 'after the deadline the round is decided and a late form is 
 	spil-mangler.docx|mangler|final
 	spil-sen.docx|afslag|proposed
 	EOF
+	test_cmp expect actual &&
+	echo "bevilget|proposed" >expect &&
+	accept_decision spil-rettet.docx >actual &&
 	test_cmp expect actual
 '
 
@@ -201,11 +218,11 @@ test_expect_success 'export and offer_summary agree on the rounds' '
 	cat >expect <<-\EOF &&
 	beredskab-revision-2021|8|4|3|1|0
 	informationsmoede-2021|3|0|1|1|1
-	spillerum-2019|5|2|2|1|0
+	spillerum-2019|6|3|2|0|0
 	EOF
 	test_cmp expect actual &&
 	skema -C ws export --rfc | tail -n +2 >rows &&
-	test_line_count = 16 rows
+	test_line_count = 17 rows
 '
 
 test_done
