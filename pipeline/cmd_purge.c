@@ -9,7 +9,8 @@
  * before DATE (and not purged already) it deletes the fields, the record
  * JSON, the applicant's name and key, the original file name, the error
  * texts and any reviewer's reason (and an explanation that is that reason),
- * removes the archived document (and its archive/.objects link, once no
+ * removes the archived or quarantined document (with the reason file beside
+ * a quarantined one, and its archive/.objects link, once no
  * unpurged case has the same bytes) and the letters from the workspace, and
  * sets purged_at.  The rows themselves
  * stay, with offer, status, validation result, criteria results and
@@ -170,14 +171,24 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 		long long id = ids[i];
 		/* The files first: the archived document and the letters hold the same data. */
 		rc = sqlite3_prepare_v2(db,
-					"SELECT stored_path FROM submissions WHERE id = ?1"
-					" UNION ALL SELECT path FROM letters WHERE submission_id = ?1",
+					"SELECT stored_path, 1 FROM submissions WHERE id = ?1"
+					" UNION ALL SELECT path, 0 FROM letters WHERE submission_id = ?1",
 					-1, &stmt, NULL);
 		if (rc != SQLITE_OK)
 			goto sql_fail;
 		sqlite3_bind_int64(stmt, 1, id);
-		while (sqlite3_step(stmt) == SQLITE_ROW)
-			remove_file(opt, (const char *)sqlite3_column_text(stmt, 0));
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(stmt, 0);
+			remove_file(opt, name);
+			/* A quarantined file has its reason beside it, which
+			 * names the file and quotes what was wrong with it. */
+			if (name && sqlite3_column_int(stmt, 1)) {
+				char reason[PATH_MAX];
+				if ((size_t)snprintf(reason, sizeof reason, "%s" WS_REASON_SUFFIX, name) <
+				    sizeof reason)
+					remove_file(opt, reason);
+			}
+		}
 		sqlite3_finalize(stmt);
 		stmt = NULL;
 		/* The claim also linked the document as archive/.objects/<sha256>;
