@@ -79,6 +79,16 @@ test_expect_success 'after the deadline the round is decided and a late form is 
 	test_cmp expect actual
 '
 
+# A late application is refused for being late; asking it for what it lacks
+# would be in vain (it was given a mangler letter before).
+test_expect_success 'a late and incomplete form is refused as late, not asked for more' '
+	accept_fill spillerum-2019 spil-sen-mangler.odt ".cvr=\"${accept_cvrs[5]}\" | .sted_navn=\"Birkely\" | del(.maalgruppe)" &&
+	accept_run 2019-06-04T09:00:00 &&
+	test "$(accept_decision spil-sen-mangler.odt)" = "afslag|proposed" &&
+	accept_text spil-sen-mangler.odt >text &&
+	accept_has "efter ansøgningsfristen" text
+'
+
 test_expect_success 'Spillerum letters: the reason, the deadline, the missing label' '
 	accept_text spil-sprog.odt >text &&
 	accept_has "$(accept_sentence spillerum-2019 boern_har_sprog fail)" text &&
@@ -104,8 +114,9 @@ test_expect_success 'registrations are confirmed at once, a missing address aske
 	accept_fill informationsmoede-2021 info-mangler.docx ".navn=\"Bo Ågård\" | del(.email)" &&
 	accept_run 2021-08-10T10:00:00 &&
 	accept_fill informationsmoede-2021 info-sen.docx ".navn=\"Søren Dyrløv\" | .email=\"sd@example.dk\"" &&
+	accept_fill informationsmoede-2021 info-sen-mangler.odt ".navn=\"Ib Ærbø\" | .email=\"ib@example.dk\" | del(.organisation)" &&
 	accept_run 2021-08-17T12:01:00 &&
-	for f in info-ok.odt info-mangler.docx info-sen.docx
+	for f in info-ok.odt info-mangler.docx info-sen.docx info-sen-mangler.odt
 	do
 		echo "$f|$(accept_decision $f)" || return 1
 	done >actual &&
@@ -113,6 +124,7 @@ test_expect_success 'registrations are confirmed at once, a missing address aske
 	info-ok.odt|bekræftelse|final
 	info-mangler.docx|mangler|final
 	info-sen.docx|afslag|proposed
+	info-sen-mangler.odt|afslag|proposed
 	EOF
 	test_cmp expect actual
 '
@@ -217,12 +229,12 @@ test_expect_success 'export and offer_summary agree on the rounds' '
 	accept_q "SELECT offer_id, received, selected, rejected, missing_info, confirmed FROM offer_summary ORDER BY offer_id" >actual &&
 	cat >expect <<-\EOF &&
 	beredskab-revision-2021|8|4|3|1|0
-	informationsmoede-2021|3|0|1|1|1
-	spillerum-2019|6|3|2|0|0
+	informationsmoede-2021|4|0|2|1|1
+	spillerum-2019|7|3|3|0|0
 	EOF
 	test_cmp expect actual &&
 	skema -C ws export --rfc | tail -n +2 >rows &&
-	test_line_count = 17 rows
+	test_line_count = 19 rows
 '
 
 test_done

@@ -185,7 +185,8 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 static void decide_registration(const struct offer *offer, struct decide_case *c)
 {
 	char deadline[CLOCK_ISO_SIZE];
-	if (strcmp(c->validation, "incomplete") == 0) {
+	/* Late first: a late registration is not asked for what it lacks. */
+	if (strcmp(c->validation, "incomplete") == 0 && !c->late) {
 		c->outcome = "mangler";
 		explain_reasons(c, "Tilmeldingen mangler oplysninger, før den kan registreres.");
 	} else if (c->late) {
@@ -466,11 +467,13 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 		/* Missing information is asked for at once, also in an open
 		 * round: waiting for the deadline would leave the applicant no
 		 * time to send a corrected form, which after the deadline is
-		 * late.  The selection itself waits for the deadline. */
-		if (strcmp(c->validation, "incomplete") == 0) {
+		 * late.  The selection itself waits for the deadline.  A late
+		 * application is refused for being late: asking it for more
+		 * would be in vain. */
+		if (strcmp(c->validation, "incomplete") == 0 && !c->late) {
 			c->outcome = "mangler";
 			explain_reasons(c, "Ansøgningen kan ikke behandles, fordi der mangler oplysninger.");
-			if (!offer->rolling && !c->late)
+			if (!offer->rolling)
 				strbuf_printf(&c->explanation,
 					      " De manglende oplysninger skal være modtaget inden "
 					      "ansøgningsfristen %s.",
