@@ -274,7 +274,11 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
 		/* ENOENT: staff took it back, or another skema won the race. */
 		int gone = errno == ENOENT;
-		if (!gone)
+		if (errno == EXDEV)
+			msg_error("inbox/%s: claim: inbox/ and work/ are on different file systems; "
+				  "a workspace must be on one (docs/workspace.md)",
+				  shown);
+		else if (!gone)
 			msg_syserror("inbox/%s: claim", shown);
 		claim_finish(dir);
 		return gone ? 0 : -1;

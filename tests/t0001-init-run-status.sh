@@ -17,6 +17,22 @@ test_expect_success 'skema --help and --version' '
 	test_expect_code 64 skema --no-such-option 2>err
 '
 
+test_expect_success 'usage errors exit 64, --help exits 0' '
+	for cmd in init run watch status retry; do
+		skema $cmd --help >out &&
+		test_grep "^usage: skema $cmd" out &&
+		test_expect_code 64 skema $cmd --no-such-option 2>err || return 1
+	done &&
+	test_expect_code 64 skema -C . run --jobs 0 2>err &&
+	test_expect_code 64 skema -C . run extra 2>err &&
+	test_expect_code 64 skema -C . watch --poll x 2>err &&
+	test_expect_code 64 skema retry 2>err &&
+	test_expect_code 64 skema-ingest 2>err &&
+	test_expect_code 64 skema-ingest --received-at yesterday x 2>err &&
+	skema-ingest --help >out &&
+	test_grep "^usage: skema-ingest" out
+'
+
 test_expect_success 'init creates a private workspace' '
 	skema init ws &&
 	for d in inbox work archive archive/.objects quarantine letters reports; do
