@@ -12,7 +12,8 @@
  * removes the archived or quarantined document (with the reason file beside
  * a quarantined one, and its archive/.objects link, once no
  * unpurged case has the same bytes) and the letters from the workspace, and
- * sets purged_at.  The rows themselves
+ * sets purged_at, and then writes the workspace's reports again (they list
+ * applicants by name).  The rows themselves
  * stay, with offer, status, validation result, criteria results and
  * outcomes, so the offer_summary counts are unchanged.  A "purged" event is
  * logged per case and a "purge" event for the run.  Everything is one
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,6 +245,23 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	if (opt->verbosity >= 0)
 		printf("Personoplysninger er slettet i %zu afsluttede sager modtaget før %s.\n", nids,
 		       date);
+	/* The reports in the workspace list applicants by name and file name:
+	 * written again now, they hold only what is left. */
+	if (nids > 0) {
+		char dbpath[PATH_MAX], reports[PATH_MAX];
+		struct stat st;
+		paths_join(reports, sizeof reports, opt->workspace, "reports");
+		if (stat(reports, &st) == 0 && S_ISDIR(st.st_mode)) {
+			paths_join(dbpath, sizeof dbpath, opt->workspace, "skema.db");
+			char *args[] = {(char *)"skema-report", (char *)"-d", dbpath, (char *)"-o",
+					reports, NULL};
+			int reported = run_stage("report", args);
+			if (reported != EXIT_DONE)
+				msg_warn("purge: skema-report exited %d; the reports in %s still name "
+					 "the purged cases until the next skema run",
+					 reported, reports);
+		}
+	}
 	goto out;
 sql_fail:
 	msg_error("purge: %s", sqlite3_errmsg(db));

@@ -7,7 +7,8 @@ test_description='acceptance: purge leaves no personal data in the workspace fil
 # and a cut-off form) go to quarantine/ with a reason file beside each; one
 # good form is granted and confirmed.  After the retention period a purge
 # must leave nothing that names them: not the quarantined files, not their
-# reason files, not the archive/.objects copies, not the letters.
+# reason files, not the archive/.objects copies, not the letters, not the
+# reports the runs wrote.
 
 test_expect_success 'setup: two unreadable files and one application, named after people' '
 	skema init ws >/dev/null &&
@@ -21,10 +22,24 @@ test_expect_success 'setup: two unreadable files and one application, named afte
 '
 
 test_expect_success 'purge removes the quarantined files, their reasons, the archive and the letters' '
+	cat ws/reports/temaforloeb.csv >before.csv &&
+	test_grep Odense before.csv &&
 	SKEMA_NOW=2021-12-01T10:00:00 skema -C ws purge --before 2021-11-01 >out &&
 	test_grep "3 afsluttede sager" out &&
 	find ws/quarantine ws/archive ws/letters -type f >left &&
 	test_line_count = 0 left
+'
+
+# The reports the runs wrote list the applicants and their files by name.
+test_expect_success 'the reports in the workspace are written again without the names' '
+	ls ws/reports/*.csv >csv && test_line_count -ge 1 csv &&
+	for f in ws/reports/*.pdf
+	do
+		pdftotext "$f" - 2>/dev/null || return 1
+	done >reports.txt &&
+	cat ws/reports/*.csv >>reports.txt &&
+	test_grep "Temaforløb om overgreb mod børn" reports.txt &&
+	! grep -e Jens -e Karen -e Mette -e Odense reports.txt
 '
 
 test_expect_success 'the database keeps no names but the counts' '
