@@ -89,13 +89,9 @@ test_expect_success 'a reviewer overrides a proposal with afslag and a reason' '
 	test_grep "Klagevejledning" text
 '
 
-# BUG (stages/letter, letters engineer still at work): the reviewer's
-# refusal of a proposed grant is written as if the application lost a
-# competitive round: "Ansøgningen opfylder betingelserne for at deltage, men
-# der har været flere ansøgninger end pladser", followed by the priority
-# criteria it passed as what "vi har lagt vægt på", and then the reviewer's
-# reason printed twice.  The begrundelse of this afgørelse is the reviewer's
-# reason, once.
+# The reviewer's refusal of a proposed grant was written as if the
+# application lost a competitive round ("flere ansøgninger end pladser")
+# with the reviewer's reason printed twice; fixed in the letter (6f7c318).
 test_expect_success 'the override letter gives the reviewer'"'"'s reason once, not a lost round' '
 	accept_text t2.odt >text &&
 	test $(grep -o "allerede er dækket af et andet tilbud" text | wc -l) = 1 &&
