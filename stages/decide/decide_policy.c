@@ -320,6 +320,7 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	size_t neligible = 0, nselected = 0;
 	long whole = 0, shared = 0;
 	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
+	int courses = offer_find_field(offer, "kursustype") != NULL;
 	long max = offer->capacity_max;
 	char mask[DECIDE_MAX_SPREAD];
 
@@ -397,7 +398,15 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 			}
 			strbuf_puts(&best->explanation, ".");
 		}
-		if (max >= 0)
+		if (max >= 0 && courses)
+			/* Shared-course applicants share courses, so the number
+			 * selected may pass the number of courses: say how many
+			 * courses are given out, not only "nr. 7" of 6. */
+			strbuf_printf(&best->explanation,
+				      " Der er plads til %ld %s; med ansøgningen er %ld af dem fordelt "
+				      "(deltagere i fælleskurser deler kurser), og ansøgningen er udvalgt.",
+				      max, unit_of(offer), units_used(whole, shared));
+		else if (max >= 0)
 			strbuf_printf(&best->explanation, " Der er plads til %ld %s, og ansøgningen er udvalgt.",
 				      max, unit_of(offer));
 		else
