@@ -88,6 +88,24 @@ test_expect_success 'the closed institution, the late one and the missing operat
 	accept_has "$(accept_label partnerskab-magtanvendelse-2021 driftsherre_navn)" text
 '
 
+# A selected facility sends its form again after the deadline (a new phone
+# number).  The late form must not supersede the timely application, which
+# would then be lost and the facility refused as late.
+test_expect_success 'a form sent again after the deadline does not replace the one in time' '
+	p p01-igen.odt Silkeborg 0 ".kontakt_telefon=\"86 80 11 23\"" &&
+	accept_run 2021-09-15T09:00:00 &&
+	accept_q "SELECT original_name || '"'"'|'"'"' || status FROM submissions WHERE original_name LIKE '"'"'p01%'"'"' ORDER BY id" >actual &&
+	cat >expect <<-\EOF &&
+	p01.docx|stored
+	p01-igen.odt|stored
+	EOF
+	test_cmp expect actual &&
+	test "$(accept_decision p01.docx)" = "bevilget|proposed" &&
+	test "$(accept_decision p01-igen.odt)" = "afslag|proposed" &&
+	accept_q "SELECT count(*) FROM current_decisions WHERE outcome = '"'"'bevilget'"'"'" >actual &&
+	echo 10 >expect && test_cmp expect actual
+'
+
 test_expect_success 'no below-minimum warning for a full round' '
 	accept_q "SELECT count(*) FROM events WHERE event = '"'"'below_minimum'"'"'" >actual &&
 	echo 0 >expect && test_cmp expect actual

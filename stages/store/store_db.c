@@ -349,7 +349,8 @@ static void set_submission(json_t *rec, const struct submission_row *row, const 
 /*
  * Supersedes every open earlier submission of this applicant for this
  * offer: live, and not decided for good (a final mangler or venteliste is
- * still open, since the corrected form answers it).
+ * still open, since the corrected form answers it).  A late form (its
+ * "frist" criterion failed) supersedes only earlier late ones.
  */
 static int supersede(sqlite3 *db, long long id, const char *case_number, const char *offer_id,
 		     const char *applicant_key, int *superseded)
@@ -364,6 +365,13 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 			 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.submission_id = s.id"
 			 "   AND d.current = 1 AND d.state = 'final'"
 			 "   AND d.outcome IN ('bevilget', 'afslag', 'bekræftelse'))"
+			 /* A form received after the deadline does not replace one
+			  * received in time: the timely application stands, and the
+			  * late one is refused on its own. */
+			 " AND NOT (EXISTS (SELECT 1 FROM criteria n WHERE n.submission_id = ?3"
+			 "     AND n.criterion_id = 'frist' AND n.passed = 0)"
+			 "   AND NOT EXISTS (SELECT 1 FROM criteria o WHERE o.submission_id = s.id"
+			 "     AND o.criterion_id = 'frist' AND o.passed = 0))"
 			 " ORDER BY s.id",
 			 &stmt);
 	*superseded = 0;
