@@ -130,9 +130,13 @@ test_expect_success 'each request for information names the missing field by its
 	done
 '
 
-test_expect_success 'the foster family is referred to the theme day in its letter' '
+# The referral was given twice: in the criterion's sentence and again by the
+# offer's own refusal letter; now the criterion states the condition and the
+# letter refers.
+test_expect_success 'the foster family is referred to the theme day in its letter, once' '
 	accept_text opk-pleje.docx >text &&
-	test_grep -i "temadag" text
+	accept_has "Temadag for plejefamilier og familieplejekonsulenter" text &&
+	test $(grep -o -i "i stedet deltage" text | wc -l) = 1
 '
 
 test_expect_success 'export lists all twelve with their outcomes' '
