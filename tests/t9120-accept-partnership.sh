@@ -140,6 +140,16 @@ test_expect_success 'below the minimum of seven: selected, and the manager is to
 	test_grep "7" review.out
 '
 
+# The approval letter is the applicant'"'"'s: it says what the small round means
+# for them, not that management was told.
+test_expect_success 'below the minimum: the approval says what it means for the applicant' '
+	cd below &&
+	accept_text a.docx >text &&
+	accept_has "Der er kun 3 egnede ansøgninger, færre end de mindst 7" text &&
+	accept_has "Vi kontakter jer, hvis det får betydning for jeres deltagelse." text &&
+	! grep -q "ledelsen er orienteret" text
+'
+
 test_expect_success 'below the minimum: the summary report says so too' '
 	cd below &&
 	SKEMA_NOW=2021-09-14T10:00:00 skema -C ws report >report.out 2>&1 &&

@@ -412,10 +412,15 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 		else
 			strbuf_puts(&best->explanation, " Ansøgningen er udvalgt.");
 		if (*below_minimum >= 0)
+			/* The applicant reads this: what it means for them, not
+			 * that management was told (the review lists that). */
 			strbuf_printf(&best->explanation,
-				      " Der er kun %ld egnede ansøgninger, færre end de mindst %ld, som "
-				      "tilbuddet forudsætter; ledelsen er orienteret.",
-				      *below_minimum, offer->capacity_min);
+				      " Der er kun %ld %s, færre end de mindst %ld, som tilbuddet "
+				      "forudsætter. Vi kontakter jer, hvis det får betydning for "
+				      "jeres deltagelse.",
+				      *below_minimum,
+				      *below_minimum == 1 ? "egnet ansøgning" : "egnede ansøgninger",
+				      offer->capacity_min);
 	}
 	/* Shared-course places: how the selected participants make up courses. */
 	for (size_t i = 0; i < neligible && shared > 0; i++) {
