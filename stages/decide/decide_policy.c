@@ -151,11 +151,11 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
 	strbuf_printf(&c->explanation,
 		      "Ansøgningen opfylder tildelingskriterierne og er modtaget inden ansøgningsfristen. "
-		      "Efter prioriteringskriterierne er den rangeret som nr. %zu af %zu egnede ansøgninger",
-		      rank, eligible);
+		      "Efter prioriteringskriterierne er den rangeret som nr. %zu af %zu %s",
+		      rank, eligible, eligible == 1 ? "egnet ansøgning" : "egnede ansøgninger");
 	if (npriority > 0)
-		strbuf_printf(&c->explanation, " (den opfylder %d af %zu prioriteringskriterier)",
-			      c->priority_passed, npriority);
+		strbuf_printf(&c->explanation, " (den opfylder %d af %zu %s)", c->priority_passed,
+			      npriority, npriority == 1 ? "prioriteringskriterium" : "prioriteringskriterier");
 	strbuf_puts(&c->explanation, ".");
 	if (c->priority_text && *c->priority_text) {
 		strbuf_puts(&c->explanation, " ");
