@@ -25,7 +25,7 @@ test_expect_success 'a slow copy in chunks is taken only once complete' '
 	) &
 	runs=0 &&
 	while ! test -e copy.done || test -e ws/inbox/langsom.docx; do
-		skema -C ws run --settle 1 -q >>slow.log 2>&1 || true
+		skema -C ws run --settle 2 -q >>slow.log 2>&1 || true
 		runs=$((runs + 1))
 		test $runs -lt 100 || { echo "never taken"; return 1; }
 		sleep 0.2
