@@ -17,8 +17,10 @@
  *                          run.max_attempts times is quarantined, so one bad
  *                          document cannot stop the queue.  A crash is
  *                          never a verdict on the other files.
- * A stage that is not installed yet is left out of the chain with a
- * warning; without skema-store nothing is archived (archive/ means stored).
+ * A stage of the chain that is missing or cannot be started gives no
+ * verdict either: nothing is claimed (missing) or the batch stays claimed
+ * (exec failed), and the pass returns 75.  A later stage not installed is
+ * skipped with a warning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +61,7 @@ struct pass {
 	struct runner *r;
 	sqlite3 *db;
 	int have_store;
+	int chain_broken;  /* a stage could not be started: the rest waits */
 	long total, handled;
 };
 
@@ -78,6 +81,15 @@ static int stage_path(const char *name, char *buf, size_t size)
 	return paths_stage(name, buf, size);
 }
 
+/* In the child before exec: tells the parent errno, then exits. */
+static _Noreturn void spawn_fail(int report_fd)
+{
+	int saved = errno;
+	ssize_t unused = write(report_fd, &saved, sizeof saved);
+	(void)unused;
+	_exit(EXIT_SOFTWARE);
+}
+
 /*
  * Starts path with argv, stdin from in_fd and stdout to out_fd.  sandbox:
  * the parser of untrusted documents gets no new privileges and no core
@@ -85,21 +97,52 @@ static int stage_path(const char *name, char *buf, size_t size)
  */
 static pid_t spawn(const char *path, char *const argv[], int in_fd, int out_fd, int sandbox)
 {
+	/*
+	 * The child writes errno here when it cannot exec the program; the
+	 * pipe closes on a successful exec (O_CLOEXEC) with nothing written.
+	 * So a program that cannot be started is told apart from one that
+	 * ran and failed: the first is the installation's problem, never a
+	 * verdict on a document.
+	 */
+	int report_fds[2];
+	if (pipe2(report_fds, O_CLOEXEC) < 0)
+		return -1;
 	pid_t parent = getpid();
 	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
+	if (pid < 0) {
+		int saved = errno;
+		close(report_fds[0]);
+		close(report_fds[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid > 0) {
+		int child_errno = 0;
+		ssize_t n;
+		close(report_fds[1]);
+		while ((n = read(report_fds[0], &child_errno, sizeof child_errno)) < 0 &&
+		       errno == EINTR)
+			;
+		close(report_fds[0]);
+		if (n <= 0)
+			return pid;
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		errno = child_errno ? child_errno : ENOEXEC;
+		return -1;
+	}
+	close(report_fds[0]);
 	/*
 	 * A stage outliving a killed driver would write on after .run.lock is
 	 * free, beside the next run's stages: it dies with the driver, as in a
 	 * power cut.  The next run redoes its work (every stage is idempotent).
 	 */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-		_exit(EXIT_SOFTWARE);
+		spawn_fail(report_fds[1]);
 	if (in_fd != STDIN_FILENO && dup2(in_fd, STDIN_FILENO) < 0)
-		_exit(EXIT_SOFTWARE);
+		spawn_fail(report_fds[1]);
 	if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
-		_exit(EXIT_SOFTWARE);
+		spawn_fail(report_fds[1]);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
@@ -112,7 +155,7 @@ static pid_t spawn(const char *path, char *const argv[], int in_fd, int out_fd, 
 	if (sandbox)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	execv(path, argv);
-	_exit(EXIT_SOFTWARE);
+	spawn_fail(report_fds[1]);
 }
 
 static void missing_once(struct runner *r, const char *name)
@@ -120,12 +163,54 @@ static void missing_once(struct runner *r, const char *name)
 	if (r->missing_reported & (1 << name[0] % 31))
 		return;
 	r->missing_reported |= 1 << name[0] % 31;
-	msg_warn("skema-%s is not installed: the chain runs without it", name);
+	msg_warn("skema-%s is not installed: skipped in this run", name);
+}
+
+/*
+ * Checks that every stage of the chain is installed and executable, before
+ * anything is claimed.  A stage missing (not installed, being rebuilt) is
+ * the installation's problem: a chain without it would quarantine valid
+ * forms (without skema-extract every form is an "unknown form") or store
+ * them unvalidated.  So nothing is processed and the files wait where they
+ * are.  Returns 0, or -1 with a message naming the program.
+ */
+static int chain_ready(void)
+{
+	static const char *const order[] = {"ingest", "extract", "validate", "store"};
+	char path[PATH_MAX];
+	for (size_t s = 0; s < CHAIN_MAX; s++) {
+		if (stage_path(order[s], path, sizeof path) < 0) {
+			msg_error("the stage program skema-%s is not installed: no file is "
+				  "processed, they wait for the next run",
+				  order[s]);
+			return -1;
+		}
+		if (access(path, X_OK) < 0) {
+			msg_error("%s: cannot be run (%s): no file is processed, they wait for "
+				  "the next run",
+				  path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stops the stages started so far (a chain that could not be completed). */
+static void chain_abort(struct chain *ch)
+{
+	for (int i = 0; i < ch->count; i++) {
+		kill(ch->pids[i], SIGKILL);
+		while (waitpid(ch->pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	ch->count = 0;
 }
 
 /*
  * Starts the chain over n claims.  Returns 0 with ch set, or -1 (a message
- * says why).  The caller reads ch->out_fd and calls chain_wait().
+ * says why: a stage missing or that cannot be started, no pipe, no
+ * process), which is no verdict on any file.  The caller reads ch->out_fd
+ * and calls chain_wait().
  */
 static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch)
 {
@@ -146,16 +231,16 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 	for (size_t s = 0; s < CHAIN_MAX; s++) {
 		const char *name = order[s];
 		if (stage_path(name, paths[s], sizeof paths[s]) < 0) {
-			if (s == 0) {
-				msg_error("cannot find the stage program skema-ingest");
-				goto out;
-			}
-			missing_once(r, name);
-			continue;
+			msg_error("the stage program skema-%s is not installed: the files "
+				  "stay claimed for the next run",
+				  name);
+			goto out;
 		}
 		char **argv = calloc(n + 8, sizeof *argv);
-		if (!argv)
+		if (!argv) {
+			msg_error("out of memory");
 			goto out;
+		}
 		size_t a = 0;
 		char program[64];
 		snprintf(program, sizeof program, "skema-%s", name);
@@ -182,7 +267,9 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 		close(in_fd);
 		in_fd = pipe_fds[0];
 		if (pid < 0) {
-			msg_syserror("fork");
+			msg_error("%s: cannot be started (%s): the files stay claimed for the "
+				  "next run",
+				  paths[s], strerror(errno));
 			goto out;
 		}
 		ch->pids[ch->count] = pid;
@@ -197,6 +284,8 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 out:
 	if (in_fd >= 0)
 		close(in_fd);
+	if (result < 0)
+		chain_abort(ch);
 	return result;
 }
 
@@ -379,9 +468,11 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 static int run_batch(struct pass *p, char **claims, size_t n, enum claim_state *state)
 {
 	struct chain ch;
-	/* Not started (no skema-ingest, no fork): no verdict on any file. */
-	if (chain_start(p, claims, n, &ch) < 0)
+	/* Not started (a stage missing, no exec, no fork): no verdict on any file. */
+	if (chain_start(p, claims, n, &ch) < 0) {
+		p->chain_broken = 1;
 		return EXIT_TEMPFAIL;
+	}
 	FILE *out = fdopen(ch.out_fd, "r");
 	if (!out) {
 		close(ch.out_fd);
@@ -529,7 +620,8 @@ static int process(struct pass *p, char **claims, size_t n)
 		enum claim_state *state = calloc(count, sizeof *state);
 		if (!state)
 			return EXIT_SOFTWARE;
-		int rc = run_batch(p, claims + start, count, state);
+		/* Once the chain could not be started, the rest waits too. */
+		int rc = p->chain_broken ? EXIT_TEMPFAIL : run_batch(p, claims + start, count, state);
 		for (size_t i = 0; i < count; i++) {
 			const char *claim = claims[start + i];
 			char origin[PATH_MAX];
@@ -537,7 +629,7 @@ static int process(struct pass *p, char **claims, size_t n)
 
 			if (state[i] != CLAIM_PENDING)
 				continue;
-			if (crashed && count > 1 && !(r->stop && *r->stop)) {
+			if (crashed && count > 1 && !(r->stop && *r->stop) && !p->chain_broken) {
 				enum claim_state one = CLAIM_PENDING;
 				int rc1 = run_batch(p, claims + start + i, 1, &one);
 				state[i] = one;
@@ -554,7 +646,9 @@ static int process(struct pass *p, char **claims, size_t n)
 			}
 			r->deferred++;
 			report(r, p, origin, NULL, "deferred",
-			       crashed ? "no result from the chain" : "a stage asked to retry later",
+			       p->chain_broken ? "a stage program could not be started"
+			       : crashed	 ? "no result from the chain"
+					 : "a stage asked to retry later",
 			       NULL);
 		}
 		free(state);
@@ -582,7 +676,7 @@ int runner_stage(const char *name, char *const args[])
 	if (null_fd >= 0)
 		close(null_fd);
 	if (pid < 0) {
-		msg_syserror("fork");
+		msg_error("%s: cannot be started (%s)", path, strerror(errno));
 		return EXIT_TEMPFAIL;
 	}
 	int status;
@@ -742,6 +836,14 @@ int runner_pass(struct runner *r)
 	if (lock < 0) {
 		msg_syserror("%s: lock", ws->root);
 		return EXIT_TEMPFAIL;
+	}
+	/*
+	 * A stage missing from the installation: nothing is claimed or run,
+	 * so no file gets a verdict from a chain that cannot give one.
+	 */
+	if (chain_ready() < 0) {
+		result = EXIT_TEMPFAIL;
+		goto out;
 	}
 	/* Recovery first: what a crashed or stopped run left claimed. */
 	char **left = NULL;

@@ -89,12 +89,40 @@ test_expect_success 'a temporary error that never goes away: quarantined after r
 	test -z "$(ls ws/work)"
 '
 
-test_expect_success 'a missing stage is said clearly and does not fail the files' '
-	rm fake/skema-validate &&
+# A stage missing from the installation (not installed, being rebuilt) is
+# the administrator's problem: no form may be quarantined or stored
+# unvalidated for it.  Nothing is claimed; the run exits 75 and names it.
+test_expect_success 'a missing stage is said clearly, and no file gets a verdict' '
+	mv fake/skema-validate fake/skema-validate.off &&
 	cp "$form" ws/inbox/uden.docx &&
-	fake/skema -C ws run --settle 0 >log6 2>err6 &&
+	test_expect_code 75 fake/skema -C ws run --settle 0 >log6 2>err6 &&
+	cat err6 &&
 	test_grep "skema-validate is not installed" err6 &&
-	test_grep "uden.docx: archived" log6
+	test -f ws/inbox/uden.docx &&
+	test -z "$(ls ws/work)" &&
+	! ls ws/quarantine ws/archive | grep -q uden &&
+	test "$(sql ws/skema.db "SELECT count(*) FROM submissions WHERE original_name = \"uden.docx\"")" = 0
+'
+
+# A program that is there but cannot be executed (a script whose
+# interpreter is gone: exec fails though the file is executable).  Told
+# apart from a crash: no attempt is counted, the files stay claimed.
+test_expect_success 'a stage that cannot be started: the files stay claimed, no attempt counted' '
+	mv fake/skema-validate.off fake/skema-validate &&
+	mv fake/skema-extract fake/skema-extract.ok &&
+	printf "#!/nonexistent/interpreter\n" >fake/skema-extract &&
+	chmod +x fake/skema-extract &&
+	for i in 1 2 3 4; do
+		test_expect_code 75 fake/skema -C ws run --settle 0 >log9 2>err9 || return 1
+	done &&
+	cat err9 &&
+	test_grep "skema-extract: cannot be started" err9 &&
+	test_grep "uden.docx: deferred (a stage program could not be started)" log9 &&
+	! test -e ws/work/*/.attempts &&
+	test -z "$(ls ws/quarantine | grep uden)" &&
+	mv fake/skema-extract.ok fake/skema-extract &&
+	fake/skema -C ws run --settle 0 >log10 2>&1 &&
+	test_grep "uden.docx: archived" log10
 '
 
 test_done
