@@ -35,14 +35,14 @@ test_expect_success 'before the deadline only the incomplete form is answered' '
 	accept_has "$(accept_label spillerum-2019 maalgruppe)" text
 '
 
-# BUG (forms/letters/default/mangler.txt / skema-letter, letters engineer
-# still at work): the request gives "senest den 3. juni 2019" (14 days) as
-# the date to answer by, after the offer's deadline of 1 June 2019, when a
-# corrected form is late.  It should ask for the answer before the deadline.
-test_expect_failure 'the request for information asks for an answer before the deadline' '
+# The request gave "senest den 3. juni 2019" (14 days) as the date to answer
+# by, after the offer's deadline of 1 June 2019, when a corrected form is
+# late.  While the round is open it asks for the form before the deadline,
+# with the deadline's time of day.
+test_expect_success 'the request for information asks for an answer before the deadline' '
 	accept_text spil-mangler.docx >text &&
 	! grep -q "3. juni 2019" text &&
-	accept_has "1. juni 2019" text
+	accept_has "senest den 1. juni 2019 kl. 23.59, som er ansøgningsfristen" text
 '
 
 test_expect_success 'the corrected form, sent before the deadline, supersedes the incomplete one' '
@@ -143,18 +143,23 @@ test_expect_success 'the confirmation is a final letter to the person, not a dec
 	accept_has "Tilmeldingen er modtaget efter fristen" text
 '
 
-# BUG (forms/letters/default/afslag.txt, letters engineer still at work): a
-# late registration for the information meeting gets the general refusal:
+# A late registration for the information meeting got the general refusal:
 # "Afgørelse om deltagelse i Tilmelding til informationsmøde ...", "afslag på
-# jeres ansøgning", "tildelingskriterier" and a klagevejledning to
-# Ankestyrelsen.  A registration is not an application; a case worker would
-# write that the registration came after the deadline, in the registration's
-# own words.
-test_expect_failure 'a late registration is answered as a registration, not as a refused application' '
+# jeres ansøgning", "tildelingskriterier" and a klagevejledning.  A
+# registration is not an application; the meeting's own text
+# (forms/letters/informationsmoede-2021/afslag.txt) says that the
+# registration came after the deadline, and when that was.
+test_expect_success 'a late registration is answered as a registration, not as a refused application' '
 	accept_text info-sen.docx >text &&
 	! grep -q "deltagelse i Tilmelding" text &&
 	! grep -q "jeres ansøgning" text &&
-	! grep -q "tildelingskriterier" text
+	! grep -q "tildelingskriterier" text &&
+	! grep -q "Klagevejledning" text &&
+	accept_has "Tilmeldingen er modtaget efter fristen" text &&
+	accept_has "Fristen for tilmelding var den 17. august 2021 kl. 12.00." text &&
+	accept_text info-mangler.docx >text &&
+	! grep -q "ansøgning" text &&
+	accept_has "senest den 17. august 2021 kl. 12.00, som er fristen for tilmelding" text
 '
 
 test_expect_success 'setup: seven beredskab applications in time, one late' '

@@ -372,7 +372,9 @@ static void missing_reasons(const struct offer *offer, const char *record_json, 
 			      message ? message : "");
 	}
 	if (out->len)
-		strbuf_puts(out, " Send en rettet ansøgning.");
+		strbuf_puts(out, offer && offer->policy && strcmp(offer->policy, "none") == 0
+					 ? " Send en rettet tilmelding."
+					 : " Send en rettet ansøgning.");
 	json_decref(rec);
 }
 

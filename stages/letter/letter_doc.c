@@ -407,6 +407,11 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "begrundelse", json_string(c->explanation ? c->explanation : ""));
 	json_object_set_new(d, "sagsbehandlers_begrundelse", json_string(c->reason ? c->reason : ""));
 
+	/* The deadline, when the record knows it. */
+	json_t *deadline = c->record ? json_object_get(json_object_get(c->record, "validation"), "deadline") : NULL;
+	int late = json_is_true(json_object_get(deadline, "late"));
+	const char *late_text = NULL;
+
 	/* Criteria, sorted into the lists a letter cites. */
 	json_t *krav = json_array(), *opfyldt = json_array(), *ikke = json_array();
 	json_t *prio = json_array(), *uvurderet = json_array();
@@ -414,6 +419,15 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	{
 		const char *kind = json_string_value(json_object_get(value, "kind"));
 		json_t *passed = json_object_get(value, "passed");
+		const char *id = json_string_value(json_object_get(value, "id"));
+		/*
+		 * Lateness has its own paragraph ({{#frist.overskredet}}) with the
+		 * time of receipt; as a failed criterion it would be said twice.
+		 */
+		if (late && id && strcmp(id, "frist") == 0) {
+			late_text = json_string_value(json_object_get(value, "text"));
+			continue;
+		}
 		json_t *item = json_pack("{s:s, s:s, s:O}", "id",
 					 json_string_value(json_object_get(value, "id"))
 						 ? json_string_value(json_object_get(value, "id"))
@@ -448,18 +462,28 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 0));
 	}
 
-	/* The deadline, when the record knows it. */
-	json_t *deadline = c->record ? json_object_get(json_object_get(c->record, "validation"), "deadline") : NULL;
+	/*
+	 * The deadline, when the record knows it.  While the round is open
+	 * (aaben), a corrected form must arrive before the deadline, so the
+	 * reply date is never later than the deadline's day.
+	 */
+	time_t deadline_at = 0;
+	int open = 0;
 	if (json_is_object(deadline)) {
+		const char *at = json_string_value(json_object_get(deadline, "at"));
+		open = !late && at && clock_parse(at, &deadline_at) == 0 && now < deadline_at;
 		json_object_set_new(d, "frist",
-				    json_pack("{s:o, s:b}", "tidspunkt",
-					      danish_time(json_string_value(json_object_get(deadline, "at"))),
-					      "overskredet", json_is_true(json_object_get(deadline, "late"))));
+				    json_pack("{s:o, s:b, s:b, s:s}", "tidspunkt", danish_time(at),
+					      "overskredet", late, "aaben", open, "tekst",
+					      late_text ? late_text : ""));
 	}
 	long days = config_get_long(cfg, "letter.reply_days", 14);
 	if (days < 1 || days > 365)
 		days = 14;
-	json_object_set_new(d, "svarfrist", json_string(clock_format_danish(now + days * 86400, date)));
+	time_t reply = now + days * 86400;
+	if (open && reply > deadline_at)
+		reply = deadline_at;
+	json_object_set_new(d, "svarfrist", json_string(clock_format_danish(reply, date)));
 
 	/* Field values as text, and choice values as flags ({{#valg.sted_type.plejefamilie}}). */
 	json_t *felter = json_object(), *valg = json_object();
