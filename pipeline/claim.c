@@ -357,7 +357,8 @@ long claim_bump(const char *claim_dir, const char *note)
 
 int claim_finish(const char *claim_dir)
 {
-	static const char *const notes[] = {".origin", ".retry", ".attempts", ".deferrals"};
+	static const char *const notes[] = {".origin", ".retry", ".retry_of", ".attempts",
+					    ".deferrals"};
 	char path[PATH_MAX];
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
 		paths_join(path, sizeof path, claim_dir, notes[i]);

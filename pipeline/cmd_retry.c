@@ -91,7 +91,7 @@ static int find_quarantined(const char *dir, const char *id, char *buf, size_t s
  * event on it says the file was sent through again, so a reader of the old
  * row can follow it.
  */
-static void note_retry(const struct workspace *ws, const char *id)
+static void note_retry(const struct workspace *ws, const char *id, const char *claimed)
 {
 	char db_path[PATH_MAX];
 	sqlite3 *db = NULL;
@@ -102,9 +102,28 @@ static void note_retry(const struct workspace *ws, const char *id)
 			       NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		db_event(db, sqlite3_column_int64(stmt, 0), "retried",
-			 "sent through again by skema retry; the new row has the same receipt time");
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		goto out;
+	sqlite3_int64 row = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/*
+	 * The old row no longer names quarantine/: the file is claimed now,
+	 * and the pass moves this stored_path on with the file (.retry_of).
+	 */
+	if (db_begin(db) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, "UPDATE submissions SET stored_path = ?1 WHERE id = ?2", -1,
+			       &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, claimed, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, row);
+		sqlite3_step(stmt);
+	}
+	if (db_event(db, row, "retried",
+		     "sent through again by skema retry; the new row has the same receipt time") !=
+		    SQLITE_OK ||
+	    db_commit(db) != SQLITE_OK)
+		db_rollback(db);
 out:
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
@@ -140,7 +159,8 @@ static int reclaim(const struct workspace *ws, const char *id)
 	const char *origin = name + strlen(id) + 1;
 	int len = snprintf(retry, sizeof retry, "%u\n", id_retry(id) + 1);
 	if (fs_write_file(dir, ".origin", origin, strlen(origin)) < 0 ||
-	    fs_write_file(dir, ".retry", retry, (size_t)len) < 0) {
+	    fs_write_file(dir, ".retry", retry, (size_t)len) < 0 ||
+	    fs_write_file(dir, ".retry_of", id, strlen(id)) < 0) {
 		msg_syserror("%s", dir);
 		claim_finish(dir);
 		return EXIT_TEMPFAIL;
@@ -158,7 +178,9 @@ static int reclaim(const struct workspace *ws, const char *id)
 	fs_fsync_dir(work);
 	if (snprintf(reason, sizeof reason, "%s%s", from, WS_REASON_SUFFIX) < (int)sizeof reason)
 		unlink(reason);
-	note_retry(ws, id);
+	char claimed[PATH_MAX];
+	snprintf(claimed, sizeof claimed, "work/%s/%s", claim, inner);
+	note_retry(ws, id, claimed);
 	msg_info("%s: sent through again", shown);
 	return 0;
 }

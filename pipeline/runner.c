@@ -347,10 +347,27 @@ static int safe_id(const char *id)
  * Records where the file lives (or is about to: see claim_plan()), for
  * skema export, and an event when event is not NULL.
  */
-static void note_place(struct pass *p, const json_t *rec, const char *where, const char *event)
+static void note_place(struct pass *p, const char *claim, const json_t *rec, const char *where,
+		       const char *event)
 {
 	if (!p->db)
 		return;
+	/*
+	 * A file sent through again by skema retry: its old (failed) row
+	 * follows the file, so it never names a quarantine/ place that is
+	 * gone.  The .retry_of note holds the old record id.
+	 */
+	char retry_of[128] = "", note[PATH_MAX];
+	int fd = open(paths_join(note, sizeof note, claim, ".retry_of"),
+		      O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, retry_of, sizeof retry_of - 1);
+		retry_of[n > 0 ? n : 0] = '\0';
+		retry_of[strcspn(retry_of, "\n")] = '\0';
+		close(fd);
+		if (!safe_id(retry_of))
+			retry_of[0] = '\0';
+	}
 	const char *id = record_str(rec, "id");
 	sqlite3_stmt *stmt = NULL;
 	if (db_begin(p->db) != SQLITE_OK)
@@ -360,12 +377,27 @@ static void note_place(struct pass *p, const json_t *rec, const char *where, con
 		sqlite3_bind_text(stmt, 1, where, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
 		sqlite3_step(stmt);
+		if (retry_of[0] && id && strcmp(retry_of, id) != 0) {
+			sqlite3_reset(stmt);
+			sqlite3_bind_text(stmt, 2, retry_of, -1, SQLITE_TRANSIENT);
+			sqlite3_step(stmt);
+		}
 	}
 	sqlite3_finalize(stmt);
 	json_t *sub = json_object_get(rec, "submission");
 	long long db_id = json_integer_value(json_object_get(sub, "db_id"));
-	if (db_id > 0 && event)
-		db_event(p->db, db_id, event, where);
+	if (db_id > 0 && event) {
+		/*
+		 * The event log is append-only and outlives a purge, and the
+		 * file name is often the applicant's name: the detail is the
+		 * place without the name ("quarantine/<record id>"), which
+		 * with stored_path (cleared by a purge) finds the file.
+		 */
+		char detail[PATH_MAX];
+		size_t dir_len = strcspn(where, "/");
+		snprintf(detail, sizeof detail, "%.*s/%s", (int)dir_len, where, id ? id : "");
+		db_event(p->db, db_id, event, detail);
+	}
 	if (db_commit(p->db) != SQLITE_OK)
 		db_rollback(p->db);
 }
@@ -415,7 +447,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		if (permanent) {
 			char planned[PATH_MAX];
 			claim_plan(claims[i], id, "quarantine", planned, sizeof planned);
-			note_place(p, rec, planned, "quarantined");
+			note_place(p, claims[i], rec, planned, "quarantined");
 			if (claim_quarantine(r->ws, claims[i], id, message_da, message, where,
 					     sizeof where) < 0) {
 				msg_syserror("%s: quarantine", claims[i]);
@@ -426,7 +458,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 			state[i] = CLAIM_DONE;
 			r->quarantined++;
 			if (strcmp(where, planned) != 0)
-				note_place(p, rec, where, NULL);
+				note_place(p, claims[i], rec, where, NULL);
 			report(r, p, origin, id, "quarantined", message, where);
 			return;
 		}
@@ -445,7 +477,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	}
 	char planned[PATH_MAX];
 	claim_plan(claims[i], id, "archive", planned, sizeof planned);
-	note_place(p, rec, planned, "archived");
+	note_place(p, claims[i], rec, planned, "archived");
 	if (claim_archive(r->ws, claims[i], id, where, sizeof where) < 0) {
 		msg_syserror("%s: archive", claims[i]);
 		state[i] = CLAIM_DEFERRED;
@@ -455,7 +487,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	state[i] = CLAIM_DONE;
 	r->archived++;
 	if (strcmp(where, planned) != 0)
-		note_place(p, rec, where, NULL);
+		note_place(p, claims[i], rec, where, NULL);
 	const char *status = record_str(json_object_get(rec, "submission"), "status");
 	const char *case_number = record_str(json_object_get(rec, "submission"), "case_number");
 	char detail[128];
@@ -587,13 +619,13 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 	char planned[PATH_MAX];
 	if (final && id) {
 		claim_plan(claim, id, "quarantine", planned, sizeof planned);
-		note_place(p, final, planned, "quarantined");
+		note_place(p, claim, final, planned, "quarantined");
 	}
 	if (claim_quarantine(r->ws, claim, id, reason_da, "the chain crashed on this file", where,
 			     sizeof where) == 0) {
 		r->quarantined++;
 		if (final && id && strcmp(where, planned) != 0)
-			note_place(p, final, where, NULL);
+			note_place(p, claim, final, where, NULL);
 		report(r, p, origin, id, "quarantined", "the chain crashed on this file", where);
 	} else {
 		msg_syserror("%s: quarantine", claim);

@@ -85,6 +85,20 @@ test_expect_success 'retry sends a quarantined file through again, keeping its r
 	test -z "$(ls ws/work)"
 '
 
+# The old row is history: it names where the file went (the new row'"'"'s
+# place), not the quarantine/ path that is gone, and status counts it apart.
+test_expect_success 'after retry the old row follows the file, and status counts it as retried' '
+	new=$(ls ws/archive ws/quarantine | grep -- "-polled.docx$" | sed -e "s/-polled.docx$//") &&
+	old=$(sql ws/skema.db "SELECT s.record_id FROM submissions s JOIN events e ON e.submission_id = s.id WHERE e.event = \"retried\"") &&
+	test -n "$old" && test "$old" != "$new" &&
+	sql ws/skema.db "SELECT stored_path FROM submissions WHERE record_id = \"$new\"" >expect &&
+	sql ws/skema.db "SELECT stored_path FROM submissions WHERE record_id = \"$old\"" >actual &&
+	test_cmp expect actual &&
+	test -e "ws/$(cat actual)" &&
+	skema -C ws status --json >st.json &&
+	test "$(jq .submissions.retried st.json)" = 1
+'
+
 test_expect_success 'setup: 40 forms for a watch in batches of 5' '
 	skema init big >/dev/null &&
 	printf "inbox.settle_seconds = 0\nrun.batch_size = 5\n" >>big/skema.conf &&
