@@ -105,28 +105,48 @@ static int same_priority(const struct decide_case *x, const struct decide_case *
 	return memcmp(x->priority, y->priority, x->npriority * sizeof *x->priority) == 0;
 }
 
-/* The capacity period a receipt time falls in: key for grouping, Danish label. */
-static void period_of(const struct offer *offer, time_t received, char *key, size_t key_size,
-		      char *label, size_t label_size)
+/*
+ * The capacity period a receipt time falls in, as a number that counts
+ * periods (the year, or year * 4 + quarter, or year * 12 + month), so that
+ * the periods between two receipts can be walked; 0 for offers with one
+ * pool of places (concurrent, round, none).
+ */
+static long period_index(const struct offer *offer, time_t received)
 {
 	struct tm tm;
 	const char *period = offer->capacity_period ? offer->capacity_period : "year";
 	localtime_r(&received, &tm);
-	if (strcmp(period, "year") == 0) {
-		snprintf(key, key_size, "%04d", tm.tm_year + 1900);
-		snprintf(label, label_size, "året %04d", tm.tm_year + 1900);
-	} else if (strcmp(period, "quarter") == 0) {
-		snprintf(key, key_size, "%04d-Q%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
-		snprintf(label, label_size, "%d. kvartal %04d", tm.tm_mon / 3 + 1, tm.tm_year + 1900);
-	} else if (strcmp(period, "month") == 0) {
-		snprintf(key, key_size, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
-		snprintf(label, label_size, "måneden %02d/%04d", tm.tm_mon + 1, tm.tm_year + 1900);
-	} else {
-		/* concurrent, round, none: one pool of places */
-		snprintf(key, key_size, "all");
-		snprintf(label, label_size, "%s",
+	long year = tm.tm_year + 1900L;
+	if (strcmp(period, "year") == 0)
+		return year;
+	if (strcmp(period, "quarter") == 0)
+		return year * 4 + tm.tm_mon / 3;
+	if (strcmp(period, "month") == 0)
+		return year * 12 + tm.tm_mon;
+	return 0;
+}
+
+/* 1 when the places are given per year, quarter or month. */
+static int periodic(const struct offer *offer)
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	return strcmp(period, "year") == 0 || strcmp(period, "quarter") == 0 ||
+	       strcmp(period, "month") == 0;
+}
+
+/* The Danish name of a period_index: "året 2026", "3. kvartal 2021". */
+static void period_label(const struct offer *offer, long index, char *label, size_t size)
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	if (strcmp(period, "year") == 0)
+		snprintf(label, size, "året %04ld", index);
+	else if (strcmp(period, "quarter") == 0)
+		snprintf(label, size, "%ld. kvartal %04ld", index % 4 + 1, index / 4);
+	else if (strcmp(period, "month") == 0)
+		snprintf(label, size, "måneden %02ld/%04ld", index % 12 + 1, index / 12);
+	else
+		snprintf(label, size, "%s",
 			 strcmp(period, "concurrent") == 0 ? "de samtidige forløb" : "runden");
-	}
 }
 
 static const char *unit_of(const struct offer *offer)
@@ -202,68 +222,117 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
 	}
 }
 
+/*
+ * First come, first served within the capacity of each period.  The
+ * waiting list is one list across periods, as the waiting-list letter
+ * promises ("the place goes to the first on the list"): the periods from
+ * the first receipt to the last are walked in order, and in each the
+ * places go first to decisions already final, then to those still waiting
+ * from earlier periods, then to the period's own applications, each in
+ * order of receipt.  What is left after the last period is the waiting
+ * list.  Only receipt times decide, not the clock, so that re-running
+ * skema-decide changes nothing.
+ */
 static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			      const int *candidate)
 {
-	char *done = calloc(ncases ? ncases : 1, 1);
+	char *placed = calloc(ncases ? ncases : 1, 1);
+	long *period = calloc(ncases ? ncases : 1, sizeof *period);
 	int concurrent = offer->capacity_period && strcmp(offer->capacity_period, "concurrent") == 0;
-	if (!done)
-		return;
+	int carries = periodic(offer);
+	long first = 0, last = 0;
+	int any = 0, waiting = 0;
+	char label[64], own[64];
+
+	if (!placed || !period)
+		goto out;
 	for (size_t i = 0; i < ncases; i++) {
-		char key[32], label[64], other_key[32], other_label[64];
-		long used = 0;
-		int position = 0, waiting = 0;
-		if (!candidate[i] || done[i])
+		period[i] = period_index(offer, cases[i].received);
+		if (!candidate[i] && !fixed_selected(&cases[i]))
 			continue;
-		period_of(offer, cases[i].received, key, sizeof key, label, sizeof label);
-		/* Places already given for good in this period are taken. */
+		if (!any || period[i] < first)
+			first = period[i];
+		if (!any || period[i] > last)
+			last = period[i];
+		any = 1;
+	}
+	for (long p = first; any && p <= last; p++) {
+		long used = 0;
+		int position = 0;
+		period_label(offer, p, label, sizeof label);
+		/* Places given for good take theirs first: they cannot be moved.
+		 * One that found none in its own period (a reviewer's override
+		 * beyond the capacity) takes one of the next, or counts beyond
+		 * the capacity of the last. */
 		for (size_t j = 0; j < ncases; j++) {
-			if (!fixed_selected(&cases[j]))
+			if (placed[j] || !fixed_selected(&cases[j]) || period[j] > p)
 				continue;
-			period_of(offer, cases[j].received, other_key, sizeof other_key, other_label,
-				  sizeof other_label);
-			used += strcmp(key, other_key) == 0;
+			if (offer->capacity_max < 0 || used < offer->capacity_max || p == last) {
+				placed[j] = 1;
+				used++;
+			}
 		}
-		for (size_t j = i; j < ncases; j++) {
+		for (size_t j = 0; j < ncases; j++) {
 			struct decide_case *c = &cases[j];
-			if (!candidate[j] || done[j])
+			if (!candidate[j] || placed[j] || period[j] > p)
 				continue;
-			period_of(offer, c->received, other_key, sizeof other_key, other_label,
-				  sizeof other_label);
-			if (strcmp(key, other_key) != 0)
-				continue;
-			done[j] = 1;
-			c->rank = ++position;
-			strbuf_puts(&c->explanation,
-				    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
-				    "først til mølle-princippet i den rækkefølge, ansøgningerne er modtaget. ");
+			int carried = period[j] < p;
+			period_label(offer, period[j], own, sizeof own);
 			if (offer->capacity_max < 0) {
+				placed[j] = 1;
+				c->rank = ++position;
 				c->outcome = "bevilget";
 				strbuf_puts(&c->explanation,
-					    "Der er ikke et loft over antallet, og ansøgningen imødekommes.");
+					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
+					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
+					    "modtaget. Der er ikke et loft over antallet, og ansøgningen "
+					    "imødekommes.");
 			} else if (used < offer->capacity_max) {
 				/* Its number counts the places given for good before
 				 * it: the second received stays "nr. 2" when the
 				 * first is confirmed (no changed proposal, no new
 				 * draft, no false "nr. 1"). */
+				placed[j] = 1;
 				used++;
+				c->rank = ++position;
 				c->outcome = "bevilget";
+				strbuf_puts(&c->explanation,
+					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
+					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
+					    "modtaget. ");
 				if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %ld "
 						      "blandt de egnede ansøgninger; den får derfor en plads.",
 						      offer->capacity_max, unit_of(offer), used);
+				else if (carried)
+					strbuf_printf(&c->explanation,
+						      "Alle %ld %s i %s var besat, og ansøgningen kom på venteliste. "
+						      "Ventelisten går forud for nye ansøgninger, når en ny periode "
+						      "begynder, og ansøgningen får derfor plads nr. %ld af de %ld %s "
+						      "i %s.",
+						      offer->capacity_max, unit_of(offer), own, used,
+						      offer->capacity_max, unit_of(offer), label);
 				else
 					strbuf_printf(&c->explanation,
 						      "Ansøgningen er nr. %ld blandt de egnede ansøgninger i %s, hvor "
 						      "der er %ld %s, og den får derfor en plads.",
 						      used, label, offer->capacity_max, unit_of(offer));
-			} else {
+			} else if (p == last) {
+				placed[j] = 1;
+				c->rank = ++position;
 				c->outcome = "venteliste";
+				strbuf_puts(&c->explanation,
+					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
+					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
+					    "modtaget. ");
 				if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Alle %ld %s, der kan være i gang ad gangen, er besat",
 						      offer->capacity_max, unit_of(offer));
+				else if (carried)
+					strbuf_printf(&c->explanation, "Alle %ld %s i %s og i %s er besat",
+						      offer->capacity_max, unit_of(offer), own, label);
 				else
 					strbuf_printf(&c->explanation, "Alle %ld %s i %s er besat",
 						      offer->capacity_max, unit_of(offer), label);
@@ -271,10 +340,18 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 					      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
 					      "en plads ledig, går den til den første på ventelisten.",
 					      ++waiting);
+				if (carries)
+					strbuf_puts(&c->explanation,
+						    " Ventelisten gælder også de kommende perioder: når en ny "
+						    "periode begynder, får de ventende dens pladser først, i den "
+						    "rækkefølge ansøgningerne er modtaget.");
 			}
+			/* else: still waiting; a later period's places come first to it. */
 		}
 	}
-	free(done);
+out:
+	free(placed);
+	free(period);
 }
 
 /* How many of the selected share each spread value of c; also which values are new. */
