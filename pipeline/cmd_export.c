@@ -42,6 +42,7 @@
 #include "offer.h"
 #include "paths.h"
 #include "strbuf.h"
+#include "workspace.h"
 
 #ifndef SKEMA_VERSION
 #define SKEMA_VERSION "0"
@@ -207,8 +208,14 @@ static int export_run(sqlite3 *db, const char *offer_id, int with_fields, FILE *
 		strbuf_reset(&error);
 		if (column_text(rows, 8))
 			strbuf_puts(&error, column_text(rows, 8));
-		if (column_text(rows, 9))
-			strbuf_printf(&error, "%s%s", error.len ? ": " : "", column_text(rows, 9));
+		if (column_text(rows, 9)) {
+			/* A row stored before the driver named files by their
+			 * original name: its claim path said nothing to anyone. */
+			char shown[2048];
+			strbuf_printf(&error, "%s%s", error.len ? ": " : "",
+				      ws_shown_message(column_text(rows, 9), NULL, column_text(rows, 1),
+						       shown, sizeof shown));
+		}
 		csv_text(&csv, strbuf_str(&error));
 		for (int i = 10; i <= 13; i++)
 			csv_text(&csv, column_text(rows, i));

@@ -384,6 +384,28 @@ static void note_place(struct pass *p, const char *claim, const json_t *rec, con
 		}
 	}
 	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/*
+	 * The stages name the file by its claim's path, which is gone once
+	 * the file is moved and says nothing to anyone: the stored message
+	 * (export's error column) names the file as staff dropped it.
+	 */
+	const char *path = record_str(rec, "path");
+	const char *message = record_str(json_object_get(rec, "error"), "message");
+	char origin[PATH_MAX], shown[2048];
+	claim_origin(claim, origin, sizeof origin);
+	const char *fixed = ws_shown_message(message, path, origin, shown, sizeof shown);
+	if (message && fixed != message && strcmp(fixed, message) != 0 &&
+	    sqlite3_prepare_v2(p->db,
+			       "UPDATE submissions SET error_message = ?1"
+			       " WHERE record_id = ?2 AND error_message = ?3",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, fixed, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 3, message, -1, SQLITE_TRANSIENT);
+		sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
 	json_t *sub = json_object_get(rec, "submission");
 	long long db_id = json_integer_value(json_object_get(sub, "db_id"));
 	if (db_id > 0 && event) {
@@ -428,10 +450,17 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 	json_t *error = json_object_get(rec, "error");
 	if (error) {
 		const char *message = record_str(error, "message");
-		/* "work/C/document.docx: problem": the claim's path says nothing to anyone. */
+		char shown[2048];
+		/*
+		 * "work/C/document.docx: problem": the claim's path says
+		 * nothing to anyone.  At the start it goes (the log line and
+		 * the reason file name the file already); elsewhere it
+		 * becomes the name staff gave the file.
+		 */
 		size_t path_len = strlen(path);
 		if (message && strncmp(message, path, path_len) == 0 && message[path_len] == ':')
 			message += path_len + (message[path_len + 1] == ' ' ? 2 : 1);
+		message = ws_shown_message(message, path, origin, shown, sizeof shown);
 		int permanent = json_is_true(json_object_get(error, "permanent"));
 		const char *message_da = record_str(error, "message_da");
 		char gave_up[1024];

@@ -213,3 +213,59 @@ int fs_move(const char *from, const char *dir, const char *name, char *out, size
 	errno = EEXIST;
 	return -1;
 }
+
+/* Whether s (len bytes) is a claimed file's path: ".../work/<claim>/document[.ext]". */
+static int is_claim_path(const char *s, size_t len)
+{
+	const char *last = NULL;
+	for (size_t i = len; i > 0; i--)
+		if (s[i - 1] == '/') {
+			last = s + i;
+			break;
+		}
+	if (!last || strncmp(last, "document", 8) != 0)
+		return 0;
+	size_t rest = len - (size_t)(last - s) - 8;
+	if (rest > 0 && (last[8] != '.' || rest > 8))
+		return 0;
+	/* The directory above the claim is work/. */
+	size_t dir_end = (size_t)(last - s) - 1;
+	size_t claim_start = dir_end;
+	while (claim_start > 0 && s[claim_start - 1] != '/')
+		claim_start--;
+	return claim_start >= 6 && strncmp(s + claim_start - 6, "/work/", 6) == 0 &&
+	       claim_start < dir_end;
+}
+
+const char *ws_shown_message(const char *message, const char *claimed, const char *origin,
+			     char *buf, size_t size)
+{
+	if (!message)
+		return NULL;
+	if (!origin || !*origin)
+		return message;
+	size_t claimed_len = claimed ? strlen(claimed) : 0;
+	size_t used = 0;
+	buf[0] = '\0';
+	for (const char *m = message; *m;) {
+		const char *hit = claimed_len ? strstr(m, claimed) : NULL;
+		size_t hit_len = claimed_len;
+		/* Without the claim's path (it is gone): a message that starts with one. */
+		if (!hit && m == message && !claimed_len) {
+			const char *colon = strstr(m, ": ");
+			if (colon && is_claim_path(m, (size_t)(colon - m))) {
+				hit = m;
+				hit_len = (size_t)(colon - m);
+			}
+		}
+		size_t before = hit ? (size_t)(hit - m) : strlen(m);
+		int n = snprintf(buf + used, size - used, "%.*s%s", (int)before, m, hit ? origin : "");
+		if (n < 0 || (size_t)n >= size - used)
+			return message;
+		used += (size_t)n;
+		if (!hit)
+			break;
+		m = hit + hit_len;
+	}
+	return buf;
+}

@@ -48,6 +48,16 @@ struct workspace {
 int ws_open(struct workspace *ws, const char *dir);
 void ws_release(struct workspace *ws);
 
+/*
+ * A stage's message as staff and administrators should see it: the claimed
+ * file's internal path ("/ws/work/C/document.docx") replaced by origin, the
+ * name as staff dropped it.  claimed: that path, or NULL when it is gone
+ * (then a message that starts with such a path is fixed).  Returns buf, or
+ * message itself when nothing is to be replaced or buf is too small.
+ */
+const char *ws_shown_message(const char *message, const char *claimed, const char *origin,
+			     char *buf, size_t size);
+
 /* root/rel into buf; returns buf. */
 char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel);
 

@@ -206,4 +206,23 @@ test_expect_success 'our blank forms are stored and archived' '
 	test "$(sql ws/skema.db "SELECT count(*) FROM submissions WHERE offer_id = '"'temaforloeb'"' AND stored_path LIKE '"'archive/%'"'")" -eq 2
 '
 
+# The stages name a file by its claim's path (work/C/document.docx), which
+# is gone once the file is moved and says nothing to staff: what the driver
+# shows and stores names the file as staff dropped it.
+test_expect_success 'messages name the file as dropped, never its claim path' '
+	mkdir -p "ws/inbox/Ny mappe" &&
+	printf "ikke et skema\n" >"ws/inbox/Ny mappe/ansøgning æøå.docx" &&
+	head -c 3000 "$SRC/forms/temaforloeb/blank.docx" >ws/inbox/afbrudt.docx &&
+	skema -C ws run --settle 0 >log 2>err &&
+	cat log err &&
+	test_grep "Ny mappe/ansøgning æøå.docx: quarantined" log &&
+	! grep -E "work/[0-9]+\.P" log err &&
+	! grep -E "work/[0-9]+\.P" ws/quarantine/*.årsag.txt &&
+	skema -C ws export --rfc >export.csv &&
+	test_grep "not_a_document: Ny mappe/ansøgning æøå.docx: neither DOCX nor ODT" export.csv &&
+	test_grep "truncated: afbrudt.docx: " export.csv &&
+	! grep -E "work/[0-9]+\.P" export.csv &&
+	! sql ws/skema.db "SELECT error_message FROM submissions" | grep -E "work/[0-9]+\.P"
+'
+
 test_done

@@ -268,6 +268,38 @@ static void test_move_never_replaces(void **state)
 	CHECK_STR(buf, "old", "kept");
 }
 
+/* The claim's path in a stage's message becomes the name staff gave the file. */
+static void test_shown_message(void **state)
+{
+	(void)state;
+	char buf[256];
+	const char *claimed = "/ws/work/1.P2R3/document.docx";
+	assert_string_equal(ws_shown_message("/ws/work/1.P2R3/document.docx: bad zip", claimed,
+					     "Ny mappe/ansøgning.docx", buf, sizeof buf),
+			    "Ny mappe/ansøgning.docx: bad zip");
+	assert_string_equal(ws_shown_message("in /ws/work/1.P2R3/document.docx and "
+					     "/ws/work/1.P2R3/document.docx", claimed, "a.docx",
+					     buf, sizeof buf),
+			    "in a.docx and a.docx");
+	assert_string_equal(ws_shown_message("no path here", claimed, "a.docx", buf, sizeof buf),
+			    "no path here");
+	/* The claim gone (export of an old row): only a leading claim path. */
+	assert_string_equal(ws_shown_message("/x y/work/17.P1Rab/document.odt: neither DOCX nor ODT",
+					     NULL, "b.odt", buf, sizeof buf),
+			    "b.odt: neither DOCX nor ODT");
+	assert_string_equal(ws_shown_message("/home/work/notes.txt: x", NULL, "b.odt", buf,
+					     sizeof buf),
+			    "/home/work/notes.txt: x");
+	assert_string_equal(ws_shown_message("/ws/work/1.P2R3/document.docx: x", claimed, "", buf,
+					     sizeof buf),
+			    "/ws/work/1.P2R3/document.docx: x");
+	/* Too long for buf: the message as it is, never cut. */
+	char tiny[8];
+	assert_string_equal(ws_shown_message("/ws/work/1.P2R3/document.docx: long message",
+					     claimed, "a.docx", tiny, sizeof tiny),
+			    "/ws/work/1.P2R3/document.docx: long message");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_take_archive_quarantine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_never_replaces, setup, teardown),
+		cmocka_unit_test(test_shown_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
