@@ -156,4 +156,16 @@ test_expect_success 'review lists the eight proposals and not the final mangler'
 	! grep -q "$(accept_case tema-mangler.odt)" review.out
 '
 
+# One failed condition or one missing field is written in the singular
+# ("denne betingelse", "Dette felt"), as a case worker would.
+test_expect_success 'one reason, one missing field: the letters say so in the singular' '
+	accept_text temadag-lokale.odt >text &&
+	accept_has "opfylder ikke denne betingelse:" text &&
+	! grep -q "følgende betingelser" text &&
+	accept_text tema-mangler.odt >text &&
+	accept_has "Dette felt i ansøgningsskemaet er ikke udfyldt" text &&
+	accept_has "Udfyld det manglende felt" text &&
+	! grep -q "Følgende felter" text
+'
+
 test_done

@@ -460,6 +460,9 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 		char flag[64];
 		snprintf(flag, sizeof flag, "har_%s", lists[i]);
 		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 0));
+		/* ...nor "more than one?", which Danish asks: betingelse/betingelser. */
+		snprintf(flag, sizeof flag, "flere_%s", lists[i]);
+		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 1));
 	}
 
 	/*
