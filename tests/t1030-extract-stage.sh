@@ -120,4 +120,38 @@ test_expect_success 'no offer definitions: exit 78' '
 	rec 1 "$D/strict.docx" >in &&
 	test_expect_code 78 skema-extract --forms empty-forms <in >out 2>err
 '
+test_expect_success 'messages name the file as staff dropped it, not its claimed path' '
+	mkdir -p work/1614675600.P13063R8640da482bc7 &&
+	cp "$FIXTURES/extract/refuse/legacy.doc" work/1614675600.P13063R8640da482bc7/document.docx &&
+	printf "{\"id\":\"1\",\"path\":\"%s\",\"original_name\":\"inbox/ansøgning\\\\u001b.docx\"}\n" \
+		"$PWD/work/1614675600.P13063R8640da482bc7/document.docx" >in &&
+	printf "not a form\n" >work/plain.docx &&
+	printf "{\"id\":\"2\",\"path\":\"%s\",\"original_name\":\"inbox/x.docx\"}\n" \
+		"$PWD/work/plain.docx" >>in &&
+	printf "{\"id\":\"3\",\"path\":\"%s\"}\n" "$PWD/work/plain.docx" >>in &&
+	skema-extract <in >out 2>err &&
+	jq -r .error.message out >got &&
+	cat >want <<-EOF &&
+	inbox/ansøgning\\x1b.docx: a legacy Word document (.doc, OLE compound file)
+	inbox/x.docx: not a DOCX or ODT file (neither a zip package nor flat XML)
+	$PWD/work/plain.docx: not a DOCX or ODT file (neither a zip package nor flat XML)
+	EOF
+	test_cmp want got &&
+	sed "s/^/skema-extract: /" want >want.err &&
+	test_cmp want.err err
+'
+test_expect_success 'unknown_form names the file as staff dropped it' '
+	printf "{\"id\":\"1\",\"path\":\"%s\",\"original_name\":\"inbox/Ansøgning.docx\"}\n" \
+		"$D/unknown.docx" >in &&
+	skema-extract <in >out 2>err &&
+	test "$(jq -r .error.code out)" = unknown_form &&
+	jq -r .error.message out >msg &&
+	test_grep "^inbox/Ansøgning.docx: which offer" msg &&
+	test_grep "^skema-extract: inbox/Ansøgning.docx: which offer" err
+'
+test_expect_success '--inspect still names the file as given' '
+	cp "$FIXTURES/extract/refuse/legacy.doc" given.docx &&
+	test_expect_code 65 skema-extract --inspect given.docx >out 2>err &&
+	test_grep "given.docx" out
+'
 test_done

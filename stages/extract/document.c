@@ -136,7 +136,7 @@ int extract_document_mem(const unsigned char *data, size_t size, struct extract_
 	}
 	if (starts(data, size, "{\\rtf", 5))
 		return extract_fail(scan, "not_a_document", "an RTF file, not DOCX or ODT");
-	return extract_fail(scan, "not_a_document", "neither DOCX nor ODT");
+	return extract_fail(scan, "not_a_document", "not a DOCX or ODT file (neither a zip package nor flat XML)");
 }
 
 int extract_read_file(const char *path, struct extract_scan *scan, unsigned char **out,

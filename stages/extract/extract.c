@@ -279,6 +279,40 @@ static int parse_size(const char *text, size_t *out)
 }
 
 /*
+ * The document as staff dropped it (the record's original_name, set by
+ * ingest), else its path: the claimed copy's internal path
+ * (work/1614675600.P13063R8640da482bc7/document.docx) means nothing to them.
+ * Escaped, since both came from outside.
+ */
+static void stage_display(const json_t *rec, char *buf, size_t size)
+{
+	const char *name = record_str(rec, "original_name");
+	if (!name || !*name)
+		name = record_str(rec, "path");
+	msg_escape(buf, size, name ? name : "(no path)");
+}
+
+/*
+ * One line on stderr for a document this stage refused.  The message
+ * starts with display (already escaped); the rest may quote the document,
+ * so it is escaped here.
+ */
+static void stage_say(const json_t *rec, const char *display)
+{
+	const json_t *error = json_object_get(rec, "error");
+	const char *stage = json_string_value(json_object_get(error, "stage"));
+	const char *message = json_string_value(json_object_get(error, "message"));
+	char line[1200];
+	size_t n = strlen(display);
+	if (!stage || strcmp(stage, "extract") != 0 || !message)
+		return;
+	if (strncmp(message, display, n) == 0 && strncmp(message + n, ": ", 2) == 0)
+		msg_warn("%s: %s", display, msg_escape(line, sizeof line, message + n + 2));
+	else
+		msg_warn("%s: %s", display, msg_escape(line, sizeof line, message));
+}
+
+/*
  * Up to jobs documents are read at once, each by its own child; records
  * are written in the order they came, so the stage is still a filter.
  * With jobs 1 the next document is read only after the last is written.
@@ -288,6 +322,7 @@ static int run_stage(const struct offer_set *offers, const struct extract_limits
 {
 	json_t *recs[MAX_JOBS];
 	struct extract_child *kids[MAX_JOBS];
+	char names[MAX_JOBS][1024]; /* each document as named in messages */
 	size_t head = 0, count = 0;
 	int r = 1, status = EXIT_DONE;
 
@@ -305,14 +340,23 @@ static int run_stage(const struct offer_set *offers, const struct extract_limits
 				break;
 			const char *path = record_str(rec, "path");
 			struct extract_child *kid = NULL;
-			if (!record_failed(rec) && !path)
-				record_fail(rec, "extract", "io", 1, "record without a path",
-					    "Posten mangler en fil. Kontakt en administrator.");
-			else if (!record_failed(rec) &&
-				 !(kid = extract_child_start(path, path, limits, sandbox)))
-				record_fail(rec, "extract", "out_of_memory", 0, "out of memory",
-					    extract_error_da("out_of_memory"));
 			size_t slot = (head + count) % MAX_JOBS;
+			char *display = names[slot];
+			stage_display(rec, display, sizeof names[slot]);
+			if (!record_failed(rec) && !path) {
+				char line[1200];
+				snprintf(line, sizeof line, "%s: record without a path", display);
+				record_fail(rec, "extract", "io", 1, line,
+					    "Posten mangler en fil. Kontakt en administrator.");
+				stage_say(rec, display);
+			} else if (!record_failed(rec) &&
+				   !(kid = extract_child_start(path, display, limits, sandbox))) {
+				char line[1200];
+				snprintf(line, sizeof line, "%s: out of memory", display);
+				record_fail(rec, "extract", "out_of_memory", 0, line,
+					    extract_error_da("out_of_memory"));
+				stage_say(rec, display);
+			}
 			recs[slot] = rec;
 			kids[slot] = kid;
 			count++;
@@ -332,6 +376,7 @@ static int run_stage(const struct offer_set *offers, const struct extract_limits
 			json_t *scan = extract_child_finish(kids[head]);
 			extract_apply(rec, scan, offers);
 			json_decref(scan);
+			stage_say(rec, names[head]);
 		}
 		head = (head + 1) % MAX_JOBS;
 		count--;

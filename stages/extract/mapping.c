@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "msg.h"
 #include "normalize.h"
 #include "offer.h"
 #include "record.h"
@@ -271,11 +272,15 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	if (!offer) {
 		json_t *props = json_object_get(scan, "properties");
 		const char *id = sval(json_object_get(props, "skema.form"));
-		char message[600], da[600];
-		const char *path = record_str(rec, "path");
+		char message[1800], da[600], path[1024];
+		/* Named as staff dropped it (extract.c says why), escaped. */
+		const char *name = record_str(rec, "original_name");
+		if (!name || !*name)
+			name = record_str(rec, "path");
+		msg_escape(path, sizeof path, name ? name : "");
 		if (*id) {
 			snprintf(message, sizeof message,
-				 "%s: form \"%.100s\" is not a known offer", path ? path : "", id);
+				 "%s: form \"%.100s\" is not a known offer", path, id);
 			snprintf(
 			    da, sizeof da,
 			    "Blanketten siger, at den hører til tilbuddet \"%.100s\", som skema "
@@ -285,7 +290,7 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		} else {
 			snprintf(message, sizeof message,
 				 "%s: which offer the form belongs to could not be determined",
-				 path ? path : "");
+				 path);
 			snprintf(da, sizeof da, "%s", extract_error_da("unknown_form"));
 		}
 		record_fail(rec, "extract", "unknown_form", 1, message, da);
