@@ -137,4 +137,64 @@ test_expect_success 'sandboxed and in-process results are the same' '
 	skema-extract --no-sandbox <in >b &&
 	test_cmp a b
 '
+test_expect_success 'build the shims that break the sandbox itself' '
+	cat >nofork.c <<-\EOF &&
+	#include <errno.h>
+	#include <sys/types.h>
+	pid_t fork(void);
+	pid_t fork(void)
+	{
+		errno = EAGAIN;
+		return -1;
+	}
+	EOF
+	cc -shared -fPIC -o nofork.so nofork.c &&
+	cat >nopipe.c <<-\EOF &&
+	#include <errno.h>
+	int pipe2(int fds[2], int flags);
+	int pipe2(int fds[2], int flags)
+	{
+		(void)fds; (void)flags;
+		errno = EMFILE;
+		return -1;
+	}
+	EOF
+	cc -shared -fPIC -o nopipe.so nopipe.c &&
+	cat >noseccomp.c <<-\EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <errno.h>
+	#include <stdarg.h>
+	#include <linux/prctl.h>
+	/* A kernel without seccomp: the child cannot confine itself. */
+	int prctl(int option, ...);
+	int prctl(int option, ...)
+	{
+		va_list ap;
+		unsigned long a[4];
+		va_start(ap, option);
+		for (int i = 0; i < 4; i++)
+			a[i] = va_arg(ap, unsigned long);
+		va_end(ap);
+		if (option == PR_SET_SECCOMP) {
+			errno = EINVAL;
+			return -1;
+		}
+		int (*real)(int, ...) = (int (*)(int, ...))dlsym(RTLD_NEXT, "prctl");
+		return real(option, a[0], a[1], a[2], a[3]);
+	}
+	EOF
+	cc -shared -fPIC -o noseccomp.so noseccomp.c -ldl
+'
+for shim in nofork nopipe noseccomp; do
+test_expect_success "the sandbox itself fails ($shim): a temporary error, not a verdict" '
+	{ rec 1 "$D/sdt-kinds.docx" && rec 2 "$D/strict.docx"; } >in &&
+	LD_PRELOAD=$TRASH/$shim.so skema-extract --jobs 2 <in >out 2>err &&
+	jq -r "[.id, .error.code, .error.permanent] | join(\" \")" out >got &&
+	printf "1 io false\n2 io false\n" >want &&
+	test_cmp want got &&
+	jq -r .error.message_da out >da &&
+	test_grep "næste kørsel" da
+'
+done
 test_done

@@ -38,6 +38,19 @@
 /* The child's exit status when it could not even produce its answer. */
 #define CHILD_OOM 71
 
+/*
+ * The child's exit status when it could not confine itself (rlimits,
+ * descriptors, the seccomp filter): the installation's failure, not the
+ * document's, so the file waits for the next run (permanent false).
+ */
+#define CHILD_NO_SANDBOX 72
+
+/* Danish advice when the sandbox itself failed: the file is left for the next run. */
+static const char sandbox_da[] =
+    "skema kunne ikke starte læsningen af filen (en fejl i installationen, ikke i "
+    "filen). Filen bliver liggende og læses igen ved næste kørsel. Kontakt en "
+    "administrator, hvis det bliver ved.";
+
 /* Largest answer accepted from a child: its parts are capped well below this. */
 #define MAX_ANSWER (64u << 20)
 
@@ -50,6 +63,26 @@ static json_t *error_scan(const char *display, const char *code, const char *wha
 	json_object_set_new(err, "message", extract_json_string(line));
 	json_object_set_new(err, "message_da", json_string(extract_error_da(code)));
 	json_object_set_new(err, "permanent", json_true());
+	return json_pack("{s:o}", "error", err);
+}
+
+/*
+ * The sandbox could not be set up (filter, pipe, fork, descriptors): a
+ * temporary io error, so the driver retries the file instead of
+ * quarantining a good form.  errno, when given, says why.
+ */
+static json_t *sandbox_error(const char *display, const char *what, int errnum)
+{
+	char line[1200];
+	if (errnum)
+		snprintf(line, sizeof line, "%s: %s: %s", display, what, strerror(errnum));
+	else
+		snprintf(line, sizeof line, "%s: %s", display, what);
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string("io"));
+	json_object_set_new(err, "message", extract_json_string(line));
+	json_object_set_new(err, "message_da", json_string(sandbox_da));
+	json_object_set_new(err, "permanent", json_false());
 	return json_pack("{s:o}", "error", err);
 }
 
@@ -211,10 +244,10 @@ static void child(int fd, const char *path, const char *display,
 	/* Open and read before confinement: the filter forbids open(2). */
 	int have = extract_read_file(path, &scan, &data, &size) == 0;
 	if ((fd = keep_only_pipe(fd)) < 0)
-		_exit(EXIT_FAILURE);
+		_exit(CHILD_NO_SANDBOX);
 	if (have) {
 		if (confine(limits) < 0)
-			_exit(EXIT_FAILURE);
+			_exit(CHILD_NO_SANDBOX);
 		extract_document_mem(data, size, &scan);
 	}
 	json_t *result = extract_scan_json(&scan);
@@ -260,7 +293,7 @@ struct extract_child *extract_child_start(const char *path, const char *display,
 		return c;
 	}
 	if (compile_filter() < 0) {
-		c->result = error_scan(display, "io", "cannot compile the seccomp filter");
+		c->result = sandbox_error(display, "cannot compile the seccomp filter", errno);
 		return c;
 	}
 	/*
@@ -270,16 +303,17 @@ struct extract_child *extract_child_start(const char *path, const char *display,
 	malloc_trim(0);
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		c->result = error_scan(display, "io", "cannot create a pipe");
+		c->result = sandbox_error(display, "cannot create a pipe", errno);
 		return c;
 	}
 	fflush(NULL);
 	parent_pid = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
+		int errnum = errno;
 		close(fds[0]);
 		close(fds[1]);
-		c->result = error_scan(display, "io", "cannot fork");
+		c->result = sandbox_error(display, "cannot fork", errnum);
 		return c;
 	}
 	if (pid == 0) {
@@ -400,6 +434,8 @@ json_t *extract_child_finish(struct extract_child *c)
 			snprintf(what, sizeof what, "the reader crashed (signal %d)",
 				 WTERMSIG(status));
 			result = error_scan(display, "crash", what);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_SANDBOX) {
+			result = sandbox_error(display, "the reader could not confine itself", 0);
 		} else if (c->too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
 			result =
 			    error_scan(display, "out_of_memory", "the reader ran out of memory");
