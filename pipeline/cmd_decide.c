@@ -28,6 +28,7 @@
 #include "db.h"
 #include "msg.h"
 #include "review.h"
+#include "workspace.h"
 
 static const char *const outcomes[] = {"bevilget", "afslag", "venteliste", "mangler", "bekræftelse"};
 
@@ -58,7 +59,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		{NULL, 0, NULL, 0},
 	};
 	const char *reason = NULL, *outcome = NULL;
-	char status_text[32], offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
+	char offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
 	char *old_outcome = NULL, *old_state = NULL, *old_explanation = NULL, *case_number = NULL;
 	long long id = 0, old_id = 0;
 	int c, status = EXIT_DONE, old_rank = 0, rc;
@@ -97,30 +98,12 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	}
 	if (reason && !*reason)
 		reason = NULL;
-	if ((status = review_open_db(opt, &db)) != 0)
-		return status;
+	if ((status = review_open_case(opt, "decide", argv[optind], "not open for a decision", &db,
+				       &id, offer, sizeof offer)) != 0)
+		goto out;
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, now_iso);
-
-	if ((rc = db_begin(db)) != SQLITE_OK) {
-		status = review_exit_code(rc);
-		goto out;
-	}
-	int found = review_find_case(db, argv[optind], &id, status_text, sizeof status_text, offer,
-				     sizeof offer);
-	if (found <= 0) {
-		if (found == 0)
-			msg_error("decide: %s: no such case", argv[optind]);
-		status = found == 0 ? EXIT_DATAERR : review_exit_code(-found);
-		goto fail;
-	}
-	if (strcmp(status_text, "stored") != 0) {
-		msg_error("decide: %s: the case is %s, not open for a decision", argv[optind],
-			  status_text);
-		status = EXIT_DATAERR;
-		goto fail;
-	}
 	rc = sqlite3_prepare_v2(db,
 				"SELECT d.id, d.outcome, d.state, d.explanation, d.rank, s.case_number"
 				" FROM submissions s LEFT JOIN decisions d"
@@ -197,7 +180,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	goto out;
 sql_fail:
 	msg_error("decide: %s", sqlite3_errmsg(db));
-	status = review_exit_code(rc);
+	status = ws_db_exit_code(rc);
 fail:
 	sqlite3_finalize(stmt);
 	db_rollback(db);

@@ -71,7 +71,6 @@ int cmd_export(int argc, char **argv, const struct global_options *opt)
 	const char *offer_id = NULL;
 	int with_fields = 0, c;
 	enum csv_dialect dialect = CSV_EXCEL_DA;
-	char path[PATH_MAX];
 	sqlite3 *db = NULL;
 
 	while ((c = getopt_long(argc, argv, "f:o:h", long_options, NULL)) != -1) {
@@ -106,16 +105,10 @@ int cmd_export(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	paths_join(path, sizeof path, opt->workspace, "skema.db");
-	if (access(path, F_OK) != 0) {
-		msg_syserror("%s", path);
-		return EXIT_CONFIG;
-	}
-	int rc = db_open(path, 0, &db);
-	if (rc != SQLITE_OK)
-		return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? EXIT_TEMPFAIL
-										    : EXIT_SOFTWARE;
-	int status = export_run(db, offer_id, with_fields, stdout, dialect);
+	int status = ws_db_open(opt->workspace, &db);
+	if (status != 0)
+		return status;
+	status = export_run(db, offer_id, with_fields, stdout, dialect);
 	sqlite3_close(db);
 	return status;
 }

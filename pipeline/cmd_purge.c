@@ -134,12 +134,12 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, now_iso);
-	if ((status = review_open_db(opt, &db)) != 0)
+	if ((status = ws_db_open(opt->workspace, &db)) != 0)
 		return status;
 	/* Deleted text must not linger in free pages of the file. */
 	sqlite3_exec(db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = db_begin(db)) != SQLITE_OK) {
-		status = review_exit_code(rc);
+		status = ws_db_exit_code(rc);
 		goto out;
 	}
 	rc = sqlite3_prepare_v2(db, "SELECT s.id" CLOSED_CASES " ORDER BY s.id", -1, &stmt, NULL);
@@ -252,7 +252,7 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 		struct stat st;
 		paths_join(reports, sizeof reports, opt->workspace, "reports");
 		if (stat(reports, &st) == 0 && S_ISDIR(st.st_mode)) {
-			paths_join(dbpath, sizeof dbpath, opt->workspace, "skema.db");
+			ws_db_path(opt->workspace, dbpath, sizeof dbpath);
 			char *args[] = {(char *)"skema-report", (char *)"-d", dbpath, (char *)"-o",
 					reports, NULL};
 			int reported = run_stage("report", args);
@@ -265,7 +265,7 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	goto out;
 sql_fail:
 	msg_error("purge: %s", sqlite3_errmsg(db));
-	status = review_exit_code(rc);
+	status = ws_db_exit_code(rc);
 	sqlite3_finalize(stmt);
 	db_rollback(db);
 out:

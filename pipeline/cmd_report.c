@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "msg.h"
 #include "paths.h"
+#include "workspace.h"
 
 #ifndef SKEMA_VERSION
 #define SKEMA_VERSION "0"
@@ -76,7 +77,7 @@ int cmd_report(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	paths_join(db, sizeof db, opt->workspace, "skema.db");
+	ws_db_path(opt->workspace, db, sizeof db);
 	if (output)
 		snprintf(reports, sizeof reports, "%s", output);
 	else

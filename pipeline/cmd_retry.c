@@ -201,16 +201,9 @@ int cmd_retry(int argc, char **argv, const struct global_options *opt)
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
-		case 'q':
-			verbosity = -1;
-			break;
-		case 'v':
-			verbosity = 1;
-			break;
-		case 'J':
-			json = 1;
-			break;
 		default:
+			if (ws_output_option(c, &verbosity, &json))
+				break;
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -220,12 +213,9 @@ int cmd_retry(int argc, char **argv, const struct global_options *opt)
 		return EXIT_USAGE;
 	}
 	msg_set_verbosity(verbosity);
-	rc = ws_open(&ws, opt->workspace);
-	if (rc != 0) {
-		ws_release(&ws);
+	rc = ws_enter(&ws, opt->workspace);
+	if (rc != 0)
 		return rc;
-	}
-	umask(077);
 	if (ws.read_only) {
 		msg_error("%s: the workspace is read-only", ws.root);
 		ws_release(&ws);

@@ -31,6 +31,7 @@
 #include "paths.h"
 #include "record.h"
 #include "review.h"
+#include "workspace.h"
 
 static void usage(FILE *out)
 {
@@ -49,24 +50,39 @@ static void usage(FILE *out)
 		     "With skema --json, one JSON object per line.\n");
 }
 
-int review_exit_code(int rc)
+int review_open_case(const struct global_options *opt, const char *verb, const char *key,
+		     const char *not_open, sqlite3 **db, long long *id, char *offer,
+		     size_t offer_size)
 {
-	return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
-}
+	char status_text[32];
+	int status, rc;
 
-int review_open_db(const struct global_options *opt, sqlite3 **db)
-{
-	char path[PATH_MAX];
-	*db = NULL;
-	/* Anything we create in the workspace holds personal data. */
-	umask(077);
-	paths_join(path, sizeof path, opt->workspace, "skema.db");
-	if (access(path, F_OK) != 0) {
-		msg_syserror("%s (create a workspace with: skema init DIR)", path);
-		return EXIT_CONFIG;
+	if ((status = ws_db_open(opt->workspace, db)) != 0)
+		return status;
+	if ((rc = db_begin(*db)) != SQLITE_OK) {
+		status = ws_db_exit_code(rc);
+		goto out;
 	}
-	int rc = db_open(path, 0, db);
-	return rc == SQLITE_OK ? 0 : review_exit_code(rc);
+	int found = review_find_case(*db, key, id, status_text, sizeof status_text, offer,
+				     offer_size);
+	if (found <= 0) {
+		if (found == 0)
+			msg_error("%s: %s: no such case", verb, key);
+		status = found == 0 ? EXIT_DATAERR : ws_db_exit_code(-found);
+		db_rollback(*db);
+		goto out;
+	}
+	if (strcmp(status_text, "stored") != 0) {
+		msg_error("%s: %s: the case is %s, %s", verb, key, status_text, not_open);
+		status = EXIT_DATAERR;
+		db_rollback(*db);
+		goto out;
+	}
+	return 0;
+out:
+	sqlite3_close(*db);
+	*db = NULL;
+	return status;
 }
 
 int review_find_case(sqlite3 *db, const char *key, long long *id, char *status,
@@ -179,7 +195,7 @@ static int print_history(sqlite3 *db, const char *key)
 	if (found <= 0) {
 		if (found == 0)
 			msg_error("review: %s: no such case", key);
-		return found == 0 ? EXIT_DATAERR : review_exit_code(-found);
+		return found == 0 ? EXIT_DATAERR : ws_db_exit_code(-found);
 	}
 	static const char *const statuses[][2] = {
 		{"stored", "aktiv"},     {"duplicate", "dublet"},       {"superseded", "erstattet"},
@@ -195,7 +211,7 @@ static int print_history(sqlite3 *db, const char *key)
 				    " FROM decisions WHERE submission_id = ?1 ORDER BY id",
 				    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
-		return review_exit_code(rc);
+		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		printf("  %s  %s  %s (%s)%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
@@ -213,7 +229,7 @@ static int print_history(sqlite3 *db, const char *key)
 				    " ORDER BY id",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
-		return review_exit_code(rc);
+		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
 	while (sqlite3_step(stmt) == SQLITE_ROW)
 		printf("  %s  %-10s %-12s %s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
@@ -264,7 +280,7 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 	}
 	if (optind < argc)
 		history = argv[optind];
-	if ((status = review_open_db(opt, &db)) != 0)
+	if ((status = ws_db_open(opt->workspace, &db)) != 0)
 		return status;
 	if (history) {
 		status = print_history(db, history);
@@ -282,7 +298,7 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 		-1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		msg_error("%s", sqlite3_errmsg(db));
-		status = review_exit_code(rc);
+		status = ws_db_exit_code(rc);
 		goto out;
 	}
 	if (only)
@@ -317,7 +333,7 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 	}
 	if (rc != SQLITE_DONE) {
 		msg_error("%s", sqlite3_errmsg(db));
-		status = review_exit_code(rc);
+		status = ws_db_exit_code(rc);
 		goto out;
 	}
 	if (!opt->json)

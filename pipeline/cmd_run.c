@@ -87,16 +87,9 @@ int cmd_run(int argc, char **argv, const struct global_options *opt)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'q':
-			verbosity = -1;
-			break;
-		case 'v':
-			verbosity = 1;
-			break;
-		case 'J':
-			json = 1;
-			break;
 		default:
+			if (ws_output_option(c, &verbosity, &json))
+				break;
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -106,21 +99,10 @@ int cmd_run(int argc, char **argv, const struct global_options *opt)
 		return EXIT_USAGE;
 	}
 	msg_set_verbosity(verbosity);
-	int rc = ws_open(&ws, opt->workspace);
-	if (rc != 0) {
-		ws_release(&ws);
+	int rc = ws_enter(&ws, opt->workspace);
+	if (rc != 0)
 		return rc;
-	}
-	umask(077);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A file-size limit must make writes fail (EFBIG), not kill us mid-move. */
-	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
+	ws_catch_stop(on_stop);
 
 	runner_init(&r, &ws);
 	r.verbosity = verbosity;

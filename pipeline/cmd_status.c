@@ -132,11 +132,9 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	int rc = ws_open(&ws, opt->workspace);
-	if (rc != 0) {
-		ws_release(&ws);
+	int rc = ws_enter(&ws, opt->workspace);
+	if (rc != 0)
 		return rc;
-	}
 	candidate_list_init(&list);
 	claim_scan(&ws, ws.settle_seconds, &list);
 	char **claims = NULL;

@@ -124,16 +124,9 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'q':
-			verbosity = -1;
-			break;
-		case 'v':
-			verbosity = 1;
-			break;
-		case 'J':
-			json = 1;
-			break;
 		default:
+			if (ws_output_option(c, &verbosity, &json))
+				break;
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -143,12 +136,9 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 		return EXIT_USAGE;
 	}
 	msg_set_verbosity(verbosity);
-	rc = ws_open(&ws, opt->workspace);
-	if (rc != 0) {
-		ws_release(&ws);
+	rc = ws_enter(&ws, opt->workspace);
+	if (rc != 0)
 		return rc;
-	}
-	umask(077);
 	if (poll_seconds < 0)
 		poll_seconds = config_get_long(&ws.config, "watch.poll_seconds", 0);
 	if (rescan < 0)
@@ -174,14 +164,7 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 
 	/* Signals stay blocked except inside ppoll(), so none is lost between
 	 * looking at the flag and going to sleep. */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal: stop as cleanly */
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
+	ws_catch_stop(on_stop);
 	sigset_t blocked, during_wait;
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGTERM);

@@ -22,8 +22,8 @@
 #include "commands.h"
 #include "db.h"
 #include "msg.h"
-#include "paths.h"
 #include "review.h"
+#include "workspace.h"
 
 static void usage(FILE *out)
 {
@@ -43,7 +43,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char status_text[32], offer[128], now_iso[CLOCK_ISO_SIZE], path[PATH_MAX];
+	char offer[128], now_iso[CLOCK_ISO_SIZE], path[PATH_MAX];
 	long long id = 0;
 	int c, status = EXIT_DONE, decide = 1, rc;
 	sqlite3 *db = NULL;
@@ -67,28 +67,12 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = review_open_db(opt, &db)) != 0)
+	if ((status = review_open_case(opt, "withdraw", argv[optind], "not open", &db, &id, offer,
+				       sizeof offer)) != 0)
 		return status;
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, now_iso);
-	if ((rc = db_begin(db)) != SQLITE_OK) {
-		status = review_exit_code(rc);
-		goto out;
-	}
-	int found = review_find_case(db, argv[optind], &id, status_text, sizeof status_text, offer,
-				     sizeof offer);
-	if (found <= 0) {
-		if (found == 0)
-			msg_error("withdraw: %s: no such case", argv[optind]);
-		status = found == 0 ? EXIT_DATAERR : review_exit_code(-found);
-		goto fail;
-	}
-	if (strcmp(status_text, "stored") != 0) {
-		msg_error("withdraw: %s: the case is %s, not open", argv[optind], status_text);
-		status = EXIT_DATAERR;
-		goto fail;
-	}
 	rc = sqlite3_prepare_v2(db,
 				"UPDATE submissions SET status = 'withdrawn', withdrawn_at = ?1 WHERE id = ?2",
 				-1, &stmt, NULL);
@@ -109,7 +93,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 	if (opt->verbosity >= 0)
 		printf("%s: trukket tilbage\n", argv[optind]);
 	if (decide && *offer) {
-		paths_join(path, sizeof path, opt->workspace, "skema.db");
+		ws_db_path(opt->workspace, path, sizeof path);
 		char *args[] = {(char *)"skema-decide", (char *)"--offer", offer, path, NULL};
 		int decided = run_stage("decide", args);
 		if (decided != EXIT_DONE)
@@ -119,8 +103,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 	goto out;
 sql_fail:
 	msg_error("withdraw: %s", sqlite3_errmsg(db));
-	status = review_exit_code(rc);
-fail:
+	status = ws_db_exit_code(rc);
 	sqlite3_finalize(stmt);
 	db_rollback(db);
 out:

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "msg.h"
 #include "paths.h"
 #include "strbuf.h"
@@ -75,6 +77,74 @@ void ws_release(struct workspace *ws)
 	if (!ws)
 		return;
 	config_release(&ws->config);
+}
+
+int ws_enter(struct workspace *ws, const char *dir)
+{
+	int rc = ws_open(ws, dir);
+	if (rc != 0) {
+		ws_release(ws);
+		return rc;
+	}
+	/* Anything we create in the workspace holds personal data. */
+	umask(077);
+	return 0;
+}
+
+int ws_output_option(int c, int *verbosity, int *json)
+{
+	switch (c) {
+	case 'q':
+		*verbosity = -1;
+		return 1;
+	case 'v':
+		*verbosity = 1;
+		return 1;
+	case 'J':
+		*json = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void ws_catch_stop(void (*handler)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal: stop as cleanly */
+	/* A stage that exits early must not kill us when we write to it. */
+	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit must make writes fail (EFBIG), not kill us mid-move. */
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+char *ws_db_path(const char *dir, char *buf, size_t size)
+{
+	return paths_join(buf, size, dir, WS_DB);
+}
+
+int ws_db_exit_code(int rc)
+{
+	return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+}
+
+int ws_db_open(const char *dir, sqlite3 **db)
+{
+	char path[PATH_MAX];
+	*db = NULL;
+	/* Anything we create in the workspace holds personal data. */
+	umask(077);
+	ws_db_path(dir, path, sizeof path);
+	if (access(path, F_OK) != 0) {
+		msg_syserror("%s (create a workspace with: skema init DIR)", path);
+		return EXIT_CONFIG;
+	}
+	int rc = db_open(path, 0, db);
+	return rc == SQLITE_OK ? 0 : ws_db_exit_code(rc);
 }
 
 char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel)

@@ -23,6 +23,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 
 #define WS_CONF "skema.conf"
@@ -57,6 +59,38 @@ void ws_release(struct workspace *ws);
  */
 const char *ws_shown_message(const char *message, const char *claimed, const char *origin,
 			     char *buf, size_t size);
+
+/*
+ * ws_open() for a command that works in the workspace: on failure the
+ * workspace is released and the exit code returned (the message printed);
+ * on success files are made private from now on (umask 077).
+ */
+int ws_enter(struct workspace *ws, const char *dir);
+
+/*
+ * The output options run, watch and retry share, as getopt_long returns
+ * them: 'q' (-q, --quiet), 'v' (-v, --verbose), 'J' (--json).  Applies c;
+ * returns 1 when it was one of them, else 0.
+ */
+int ws_output_option(int c, int *verbosity, int *json);
+
+/*
+ * For run and watch: handler on SIGTERM, SIGINT and SIGHUP (stop cleanly);
+ * SIGPIPE and SIGXFSZ ignored, so a write fails instead of killing us.
+ */
+void ws_catch_stop(void (*handler)(int));
+
+/*
+ * The database of the workspace at dir (-C, $SKEMA_HOME or "."), for the
+ * commands that need only it.  ws_db_path: dir/skema.db into buf.
+ * ws_db_open: opens it, never creating it, with files made private;
+ * returns 0 with *db set, or an exit code (msg.h) with a message printed.
+ * ws_db_exit_code: the exit code for an SQLite failure, 75 when it may
+ * pass (busy, locked, full, read-only, I/O), else 70.
+ */
+char *ws_db_path(const char *dir, char *buf, size_t size);
+int ws_db_open(const char *dir, sqlite3 **db);
+int ws_db_exit_code(int rc);
 
 /* root/rel into buf; returns buf. */
 char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel);
