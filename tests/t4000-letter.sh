@@ -85,7 +85,9 @@ test_expect_success 'the approval has no klagevejledning; the waiting list says 
 	f=$(jq -r "select(.kind == \"venteliste\") | .path" out) &&
 	flat "$f" >t &&
 	test_grep "optaget på venteliste" t &&
-	has_text "$(criterion raadgivningsforloeb elementer pass)" t
+	has_text "$(criterion raadgivningsforloeb elementer pass)" t &&
+	has_text "går de først til dem, der står på ventelisten" t &&
+	has_text "får I et nyt brev med tilbud om en plads" t
 '
 
 test_expect_success 'mangler names each missing field by its label' '
