@@ -159,6 +159,9 @@ test_expect_success 'a late registration is answered as a registration, not as a
 	accept_has "Fristen for tilmelding var den 17. august 2021 kl. 12.00." text &&
 	accept_text info-mangler.docx >text &&
 	! grep -q "ansøgning" text &&
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case info-mangler.docx)'"'"'" >expl &&
+	test_grep "Send en rettet tilmelding" expl &&
+	! grep -q "ansøgning" expl &&
 	accept_has "senest den 17. august 2021 kl. 12.00, som er fristen for tilmelding" text
 '
 
