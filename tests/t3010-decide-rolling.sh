@@ -133,4 +133,42 @@ test_expect_success 'offer_summary agrees' '
 	test_cmp expect actual
 '
 
+# A capacity per quarter (temaforloeb) carries its waiting list over the
+# same way: the first place of the fourth quarter goes to the one left
+# waiting in the third, ahead of the fourth quarter's own application.
+test_expect_success 'a quarter: the third quarter'"'"'s waiting list gets the fourth quarter'"'"'s first place' '
+	mkdir ws2 &&
+	max=$(xmllint --xpath "string(//*[local-name()=\"capacity\"]/@max)" "$SRC/forms/temaforloeb/offer.xml") &&
+	test "$max" -ge 1 && test "$max" -le 20 &&
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	n=0 &&
+	for k in Aarhus Odense Vejle Herning Skive Viborg Aalborg Randers Horsens Kolding Esbjerg \
+		Silkeborg Svendborg Roskilde Køge Næstved Slagelse Hjørring Thisted Frederikshavn Holbæk
+	do
+		n=$((n + 1)) &&
+		test $n -le $((max + 1)) || break
+		mkrec $((100 + n)) temaforloeb "2021-08-$(printf %02d $n)T10:00:00+02:00" eligible "{\"kommune\":\"$k\"}" "$C" || return 1
+	done >q &&
+	mkrec 200 temaforloeb 2021-10-04T10:00:00+02:00 eligible "{\"kommune\":\"Holstebro\"}" "$C" >>q &&
+	SKEMA_FORMS=$SRC/forms skema-store ws2/skema.db <q >/dev/null &&
+	SKEMA_FORMS=$SRC/forms skema-decide ws2/skema.db >out &&
+	waiting=$(printf "2021-%06d" $((max + 1))) &&
+	new=$(printf "2021-%06d" $((max + 2))) &&
+	jq -r "select(.case_number == \"$waiting\") | .explanation" out >e &&
+	test_grep "Alle $max temaforløb i 3. kvartal 2021 var besat" e &&
+	test_grep "plads nr. 1 af de $max temaforløb i 4. kvartal 2021" e &&
+	jq -r "select(.case_number == \"$new\") | .outcome" out >actual &&
+	if test "$max" -ge 2
+	then
+		echo bevilget >expect &&
+		jq -r "select(.case_number == \"$new\") | .explanation" out >e &&
+		test_grep "nr. 2 blandt de egnede ansøgninger i 4. kvartal 2021" e
+	else
+		echo venteliste >expect
+	fi &&
+	test_cmp expect actual &&
+	SKEMA_FORMS=$SRC/forms skema-decide ws2/skema.db >again &&
+	test_line_count = 0 again
+'
+
 test_done
