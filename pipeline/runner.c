@@ -462,10 +462,22 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 			message += path_len + (message[path_len + 1] == ' ' ? 2 : 1);
 		message = ws_shown_message(message, path, origin, shown, sizeof shown);
 		int permanent = json_is_true(json_object_get(error, "permanent"));
+		/*
+		 * "internal": a stage could not do its work (its sandbox could
+		 * not be set up, ...), which says nothing about the file.  Never
+		 * a verdict, and not counted towards run.max_deferrals either:
+		 * an installation problem that lasts a day must not quarantine
+		 * every form of that day.
+		 */
+		const char *code = record_str(error, "code");
+		int internal = code && strcmp(code, "internal") == 0;
+		if (internal)
+			permanent = 0;
 		const char *message_da = record_str(error, "message_da");
 		char gave_up[1024];
 		/* A temporary problem that never goes away (a file no one may read). */
-		if (!permanent && claim_bump(claims[i], ".deferrals") >= r->ws->max_deferrals) {
+		if (!permanent && !internal &&
+		    claim_bump(claims[i], ".deferrals") >= r->ws->max_deferrals) {
 			snprintf(gave_up, sizeof gave_up,
 				 "%s skema har prøvet %ld gange uden held og har givet op.",
 				 message_da ? message_da : "Filen kunne ikke læses.",

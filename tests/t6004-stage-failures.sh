@@ -21,7 +21,9 @@ make_fake() {
 	done
 	printf "%s\n" "\$in" | "$SKEMA_BIN/skema-extract" | while read -r rec; do
 		p=\$(printf "%s\n" "\$rec" | jq -r .path)
-		if grep -q TEMP "\$p" 2>/dev/null; then
+		if grep -q INTERNAL "\$p" 2>/dev/null; then
+			printf "%s\n" "\$rec" | jq -c ".error = {stage: \"extract\", code: \"internal\", permanent: true, message: \"no sandbox\", message_da: \"Installationsfejl.\"}"
+		elif grep -q TEMP "\$p" 2>/dev/null; then
 			printf "%s\n" "\$rec" | jq -c ".error = {stage: \"extract\", code: \"io\", permanent: false, message: \"busy\", message_da: \"Filen var optaget.\"}"
 		else
 			printf "%s\n" "\$rec"
@@ -86,6 +88,21 @@ test_expect_success 'a temporary error that never goes away: quarantined after r
 	fake/skema -C ws run --settle 0 >log8 2>&1 &&
 	test_grep "optaget.docx: quarantined (busy)" log8 &&
 	test_grep "Filen var optaget. skema har prøvet 2 gange" ws/quarantine/*-optaget.docx.årsag.txt &&
+	test -z "$(ls ws/work)"
+'
+
+# An internal error (the stage could not set up its sandbox) says nothing
+# about the file: never quarantined, not even after run.max_deferrals runs.
+test_expect_success 'an internal error is no verdict and does not count towards max_deferrals' '
+	printf "INTERNAL\n" >ws/inbox/intern.docx &&
+	for i in 1 2 3; do
+		test_expect_code 75 fake/skema -C ws run --settle 0 >log11 2>&1 || return 1
+	done &&
+	test_grep "intern.docx: deferred (no sandbox)" log11 &&
+	test -z "$(ls ws/quarantine | grep intern)" &&
+	! test -e ws/work/*/.deferrals &&
+	rm ws/work/*/document.docx &&
+	fake/skema -C ws run --settle 0 >/dev/null 2>&1 &&
 	test -z "$(ls ws/work)"
 '
 
