@@ -171,9 +171,17 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	}
 	for (size_t i = 0; i < nids; i++) {
 		long long id = ids[i];
-		/* The files first: the archived document and the letters hold the same data. */
+		/*
+		 * The files first: the archived document and the letters hold
+		 * the same data.  A row that skema retry sent through again
+		 * names the place of its successor's file: that file goes with
+		 * the last unpurged row naming it, not with the old row.
+		 */
 		rc = sqlite3_prepare_v2(db,
-					"SELECT stored_path, 1 FROM submissions WHERE id = ?1"
+					"SELECT stored_path, 1 FROM submissions s WHERE id = ?1"
+					" AND NOT EXISTS (SELECT 1 FROM submissions o"
+					"  WHERE o.stored_path = s.stored_path AND o.id <> s.id"
+					"  AND o.purged_at IS NULL)"
 					" UNION ALL SELECT path, 0 FROM letters WHERE submission_id = ?1",
 					-1, &stmt, NULL);
 		if (rc != SQLITE_OK)

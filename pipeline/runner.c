@@ -61,7 +61,8 @@ struct pass {
 	struct runner *r;
 	sqlite3 *db;
 	int have_store;
-	int chain_broken;  /* a stage could not be started: the rest waits */
+	int chain_broken;  /* a stage could not be started (1) or stopped on its
+			    * configuration (2): the rest waits */
 	long total, handled;
 };
 
@@ -290,12 +291,14 @@ out:
 }
 
 /*
- * Waits for every stage.  Returns 0 when all exited 0, 75 when one asked
- * for a retry (and none crashed), 70 when one crashed or failed otherwise.
+ * Waits for every stage.  Returns 0 when all exited 0, 78 when one stopped
+ * on its configuration or usage (64, 78: the installation's problem, no
+ * verdict on any file), 75 when one asked for a retry (and none crashed),
+ * 70 when one crashed or failed otherwise.
  */
 static int chain_wait(struct chain *ch)
 {
-	int worst = 0;
+	int worst = 0, config = 0;
 	for (int i = 0; i < ch->count; i++) {
 		int status;
 		while (waitpid(ch->pids[i], &status, 0) < 0) {
@@ -323,12 +326,14 @@ static int chain_wait(struct chain *ch)
 					  WTERMSIG(status));
 			code = EXIT_SOFTWARE;
 		}
-		if (code == EXIT_TEMPFAIL && worst == 0)
+		if (code == EXIT_CONFIG || code == EXIT_USAGE)
+			config = 1;
+		else if (code == EXIT_TEMPFAIL && worst == 0)
 			worst = EXIT_TEMPFAIL;
 		else if (code != 0 && code != EXIT_TEMPFAIL)
 			worst = EXIT_SOFTWARE;
 	}
-	return worst;
+	return config ? EXIT_CONFIG : worst;
 }
 
 /* Ids become file names: only the characters ingest makes. */
@@ -461,6 +466,11 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		if (message && strncmp(message, path, path_len) == 0 && message[path_len] == ':')
 			message += path_len + (message[path_len + 1] == ' ' ? 2 : 1);
 		message = ws_shown_message(message, path, origin, shown, sizeof shown);
+		/* A stage that names the file itself: the line names it already. */
+		size_t origin_len = strlen(origin);
+		if (message && origin_len > 0 && strncmp(message, origin, origin_len) == 0 &&
+		    message[origin_len] == ':' && message[origin_len + 1] == ' ')
+			message += origin_len + 2;
 		int permanent = json_is_true(json_object_get(error, "permanent"));
 		/*
 		 * "internal": a stage could not do its work (its sandbox could
@@ -695,6 +705,11 @@ static int process(struct pass *p, char **claims, size_t n)
 			return EXIT_SOFTWARE;
 		/* Once the chain could not be started, the rest waits too. */
 		int rc = p->chain_broken ? EXIT_TEMPFAIL : run_batch(p, claims + start, count, state);
+		if (rc == EXIT_CONFIG) {
+			/* Said on stderr by the stage; the same for every batch. */
+			p->chain_broken = 2;
+			rc = EXIT_TEMPFAIL;
+		}
 		for (size_t i = 0; i < count; i++) {
 			const char *claim = claims[start + i];
 			char origin[PATH_MAX];
@@ -719,7 +734,8 @@ static int process(struct pass *p, char **claims, size_t n)
 			}
 			r->deferred++;
 			report(r, p, origin, NULL, "deferred",
-			       p->chain_broken ? "a stage program could not be started"
+			       p->chain_broken == 2 ? "a stage program stopped on its configuration"
+			       : p->chain_broken    ? "a stage program could not be started"
 			       : crashed	 ? "no result from the chain"
 					 : "a stage asked to retry later",
 			       NULL);

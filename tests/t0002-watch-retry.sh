@@ -99,6 +99,31 @@ test_expect_success 'after retry the old row follows the file, and status counts
 	test "$(jq .submissions.retried st.json)" = 1
 '
 
+# A form refused because its offer was missing from the installation is
+# sent through again once the offer is back.  The old failed row is closed
+# and purged; the new row, still open, keeps its archived file.
+test_expect_success 'retry after a fix: the old row is purged, the new row keeps its file' '
+	skema init fix >/dev/null &&
+	mkdir forms-without &&
+	for d in "$SRC"/forms/*/
+	do
+		test "$(basename "$d")" = temaforloeb || ln -s "$d" forms-without/ || return 1
+	done &&
+	cp "$SRC/forms/offer.rng" forms-without/ &&
+	cp "$SRC/forms/temaforloeb/blank.docx" fix/inbox/a.docx &&
+	SKEMA_FORMS=$PWD/forms-without SKEMA_NOW=2021-09-01T10:00:00 skema -C fix run --settle 0 >log 2>&1 &&
+	test_grep "a.docx: quarantined" log &&
+	! grep "a.docx: quarantined (a.docx:" log &&
+	old=$(ls fix/quarantine | sed -n "s/-a.docx$//p") &&
+	SKEMA_NOW=2021-09-01T11:00:00 skema -C fix retry "$old" >log 2>&1 &&
+	test_grep "a.docx: archived" log &&
+	new=$(ls fix/archive | sed -n "s/-a.docx$//p") &&
+	SKEMA_NOW=2021-12-01T10:00:00 skema -C fix purge --before 2021-11-01 >out &&
+	test_grep "1 afsluttede sager" out &&
+	test -f "fix/archive/$new-a.docx" &&
+	test "$(sql fix/skema.db "SELECT stored_path FROM submissions WHERE record_id = \"$new\"")" = "archive/$new-a.docx"
+'
+
 test_expect_success 'setup: 40 forms for a watch in batches of 5' '
 	skema init big >/dev/null &&
 	printf "inbox.settle_seconds = 0\nrun.batch_size = 5\n" >>big/skema.conf &&

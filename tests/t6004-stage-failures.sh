@@ -142,4 +142,23 @@ test_expect_success 'a stage that cannot be started: the files stay claimed, no 
 	test_grep "uden.docx: archived" log10
 '
 
+# A stage that stops on its configuration (exit 78: here skema-extract
+# finds no offer definitions) is the installation's problem too: never
+# counted as a crash of the file, however often it happens.
+test_expect_success 'a stage stopping on its configuration: no attempt counted, no verdict' '
+	skema init conf >/dev/null &&
+	mkdir no-forms &&
+	cp "$form" conf/inbox/a.docx &&
+	for i in 1 2 3 4; do
+		SKEMA_FORMS=$PWD/no-forms test_expect_code 75 skema -C conf run --settle 0 >log12 2>err12 || return 1
+	done &&
+	cat log12 err12 &&
+	test_grep "skema-extract exited with 78" err12 &&
+	test_grep "a.docx: deferred (a stage program stopped on its configuration)" log12 &&
+	! test -e conf/work/*/.attempts &&
+	test -z "$(ls conf/quarantine)" &&
+	skema -C conf run --settle 0 >log13 2>&1 &&
+	test_grep "a.docx: archived" log13
+'
+
 test_done
