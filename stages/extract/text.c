@@ -33,6 +33,13 @@ int extract_is_placeholder(const char *text)
 	return 0;
 }
 
+/* 1 for an ASCII character that is not white space. */
+static int ascii_solid(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return u > ' ' && u < 0x7f;
+}
+
 void extract_tidy(struct strbuf *sb)
 {
 	if (!sb->data)
@@ -54,5 +61,12 @@ void extract_tidy(struct strbuf *sb)
 	}
 	sb->len = out;
 	sb->data[out] = '\0';
+	/*
+	 * Most texts start and end with a plain ASCII character: nothing to
+	 * trim, and strbuf_trim's walk over every character is skipped.  Any
+	 * other space (no-break, U+2000...) starts and ends with a byte >= 0x80.
+	 */
+	if (out > 0 && ascii_solid(sb->data[0]) && ascii_solid(sb->data[out - 1]))
+		return;
 	strbuf_trim(sb);
 }
