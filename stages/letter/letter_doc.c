@@ -415,6 +415,7 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	/* Criteria, sorted into the lists a letter cites. */
 	json_t *krav = json_array(), *opfyldt = json_array(), *ikke = json_array();
 	json_t *prio = json_array(), *uvurderet = json_array();
+	int priority_unsaid = 0;
 	json_array_foreach(c->criteria, i, value)
 	{
 		const char *kind = json_string_value(json_object_get(value, "kind"));
@@ -436,6 +437,12 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 					 json_is_null(passed) || !passed ? json_null() : passed);
 		if (kind && strcmp(kind, "priority") == 0) {
 			json_array_append(prio, item);
+			/* Does the explanation say this criterion in its own words already? */
+			const char *said = json_string_value(json_object_get(value, "text"));
+			const char *tekst = json_string_value(json_object_get(item, "tekst"));
+			if (!c->explanation || !((tekst && *tekst && strstr(c->explanation, tekst)) ||
+						 (said && *said && strstr(c->explanation, said))))
+				priority_unsaid = 1;
 		} else {
 			json_array_append(krav, item);
 			if (json_is_true(passed))
@@ -452,6 +459,10 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "ikke_opfyldte_krav", ikke);
 	json_object_set_new(d, "ikke_vurderede_krav", uvurderet);
 	json_object_set_new(d, "prioritering", prio);
+	/* skema-decide's explanation of a round cites every priority criterion:
+	 * the letter then need not list them again. */
+	json_object_set_new(d, "begrundelse_naevner_prioritering",
+			    json_boolean(json_array_size(prio) > 0 && !priority_unsaid));
 	json_object_set_new(d, "mangler", missing_fields(c, offer));
 	/* Mustache cannot ask "is this list empty?" without repeating: flags. */
 	static const char *const lists[] = {"krav", "opfyldte_krav", "ikke_opfyldte_krav",
