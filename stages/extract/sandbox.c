@@ -97,15 +97,23 @@ static json_t *scan_in_process(const char *path, const char *display,
 	return result;
 }
 
-/* Bytes of address space mapped now (libraries, heap, the document), or 0. */
+/*
+ * Bytes of address space mapped now (libraries, heap, the document), or 0.
+ * Read without stdio: it runs in every child, and a FILE is a malloc'd
+ * buffer the child would fault in for one number.
+ */
 static size_t mapped_now(void)
 {
+	char buf[64];
 	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-	if (f) {
-		if (fscanf(f, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(f);
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			pages = strtoul(buf, NULL, 10);
+		}
 	}
 	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
