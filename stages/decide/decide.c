@@ -220,7 +220,8 @@ static int record_decision(sqlite3 *db, const struct offer *offer, struct decide
 	}
 	rc = sqlite3_prepare_v2(db,
 				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
-				" actor, decided_at, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+				" actor, decided_at, current, period)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -232,12 +233,46 @@ static int record_decision(sqlite3 *db, const struct offer *offer, struct decide
 	sqlite3_bind_text(stmt, 5, strbuf_str(&c->explanation), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, db_actor(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, decided_at, -1, SQLITE_STATIC);
+	/* Only a place counts against a period (the trigger of schema step 3
+	 * would otherwise hand a new refusal nothing, but say so here). */
+	if (c->period[0] && strcmp(c->outcome, "bevilget") == 0)
+		sqlite3_bind_text(stmt, 8, c->period, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(stmt);
 	snprintf(detail, sizeof detail, "%s: %s%s", offer->id, c->outcome,
 		 strcmp(state, "final") == 0 ? " (automatisk bekræftet)" : "");
 	return db_event(db, c->id, strcmp(state, "final") == 0 ? "decided" : "proposed", detail);
+fail:
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+}
+
+/*
+ * A place decided before the schema had periods (step 3) gets the period
+ * the policy counts it against, once: the decision itself stands as it
+ * was, so this is no new decision and no event, and a second run finds
+ * nothing to fill in.
+ */
+static int fill_period(sqlite3 *db, const struct decide_case *c)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (c->decision_id <= 0 || c->current_period || !c->period[0] || !c->current_outcome ||
+	    strcmp(c->current_outcome, "bevilget") != 0)
+		return SQLITE_OK;
+	rc = sqlite3_prepare_v2(db, "UPDATE decisions SET period = ?1 WHERE id = ?2 AND period IS NULL",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, c->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, c->decision_id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
 fail:
 	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(stmt);
@@ -285,13 +320,17 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 		goto fail;
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
-		if (!c->outcome)
+		int unchanged = !c->outcome ||
+				(c->current_outcome && strcmp(c->current_outcome, c->outcome) == 0 &&
+				 (strcmp(c->current_state, "final") == 0 ||
+				  strcmp(c->current_explanation ? c->current_explanation : "",
+					 strbuf_str(&c->explanation)) == 0));
+		if (unchanged) {
+			/* Left alone (a final place) or the same as before. */
+			if ((rc = fill_period(db, c)) != SQLITE_OK)
+				goto fail;
 			continue;
-		if (c->current_outcome && strcmp(c->current_outcome, c->outcome) == 0 &&
-		    (strcmp(c->current_state, "final") == 0 ||
-		     strcmp(c->current_explanation ? c->current_explanation : "",
-			    strbuf_str(&c->explanation)) == 0))
-			continue; /* nothing changed */
+		}
 		/* A reviewer's final waiting-list place is only ever turned into a place. */
 		if (c->current_state && strcmp(c->current_state, "final") == 0 &&
 		    strcmp(c->outcome, "bevilget") != 0)
@@ -512,7 +551,7 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT s.id, s.case_number, s.received_at, s.validation, d.id, d.outcome, d.state,"
-		" d.explanation, s.record"
+		" d.explanation, s.record, d.period"
 		" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
 		" WHERE s.offer_id = ?1 AND s.status = 'stored' ORDER BY s.id",
 		-1, &stmt, NULL);
@@ -544,6 +583,7 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 		c->current_outcome = dup_column(stmt, 5);
 		c->current_state = dup_column(stmt, 6);
 		c->current_explanation = dup_column(stmt, 7);
+		c->current_period = dup_column(stmt, 9);
 		if (!c->received_at || clock_parse(c->received_at, &c->received) < 0)
 			c->received = 0;
 		c->late = !offer->rolling && c->received > offer->deadline_at;

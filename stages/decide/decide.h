@@ -16,6 +16,8 @@
 /* A shared course holds at most this many participants, and needs this many. */
 #define DECIDE_SHARED_COURSE_MAX 40
 #define DECIDE_SHARED_COURSE_MIN 25
+/* "2027-Q1" and the like, with room to spare. */
+#define DECIDE_PERIOD_SIZE 48
 
 /* One live submission of an offer, as the policies see it. */
 struct decide_case {
@@ -42,6 +44,7 @@ struct decide_case {
 	char *current_outcome;
 	char *current_state;
 	char *current_explanation;
+	char *current_period;   /* the period its place counts against, NULL none or unknown */
 	/* The first failed eligibility sentences and missing labels, for the explanation. */
 	char *reasons;
 	/* The sentences of the priority criteria it passed, for the explanation. */
@@ -50,6 +53,13 @@ struct decide_case {
 	const char *outcome;
 	int rank;
 	struct strbuf explanation;
+	/*
+	 * The capacity period the place counts against ("2027", "2027-Q1",
+	 * "2027-03"; "" for no place or one pool).  Set for a proposed place
+	 * and for a final one the policy kept (outcome NULL), so that a row
+	 * written before the schema had periods can be given its period.
+	 */
+	char period[DECIDE_PERIOD_SIZE];
 };
 
 void decide_case_init(struct decide_case *c);

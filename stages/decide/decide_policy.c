@@ -38,6 +38,7 @@ void decide_case_release(struct decide_case *c)
 	free(c->current_outcome);
 	free(c->current_state);
 	free(c->current_explanation);
+	free(c->current_period);
 	free(c->reasons);
 	free(c->priority_text);
 	strbuf_release(&c->explanation);
@@ -132,6 +133,45 @@ static int periodic(const struct offer *offer)
 	const char *period = offer->capacity_period ? offer->capacity_period : "year";
 	return strcmp(period, "year") == 0 || strcmp(period, "quarter") == 0 ||
 	       strcmp(period, "month") == 0;
+}
+
+/*
+ * The key of a period_index as the decisions table stores it and
+ * skema-report groups by it: "2026", "2026-Q3", "2026-07".
+ */
+static void period_key(const struct offer *offer, long index, char *key, size_t size)
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	if (strcmp(period, "year") == 0)
+		snprintf(key, size, "%04ld", index);
+	else if (strcmp(period, "quarter") == 0)
+		snprintf(key, size, "%04ld-Q%ld", index / 4, index % 4 + 1);
+	else if (strcmp(period, "month") == 0)
+		snprintf(key, size, "%04ld-%02ld", index / 12, index % 12 + 1);
+	else if (size > 0)
+		key[0] = '\0';
+}
+
+/*
+ * The period_index of a key period_key wrote; -1 when it is not one of
+ * this offer's periods (the offer changed its period since).
+ */
+static long period_of_key(const struct offer *offer, const char *key)
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	long year, part;
+	char end;
+	if (!key)
+		return -1;
+	if (strcmp(period, "year") == 0 && sscanf(key, "%4ld%c", &year, &end) == 1)
+		return year;
+	if (strcmp(period, "quarter") == 0 && sscanf(key, "%4ld-Q%1ld%c", &year, &part, &end) == 2 &&
+	    part >= 1 && part <= 4)
+		return year * 4 + part - 1;
+	if (strcmp(period, "month") == 0 && sscanf(key, "%4ld-%2ld%c", &year, &part, &end) == 2 &&
+	    part >= 1 && part <= 12)
+		return year * 12 + part - 1;
+	return -1;
 }
 
 /* The Danish name of a period_index: "året 2026", "3. kvartal 2021". */
@@ -248,6 +288,14 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 		goto out;
 	for (size_t i = 0; i < ncases; i++) {
 		period[i] = period_index(offer, cases[i].received);
+		/* A place given for good keeps the period it was given in (a
+		 * reviewer confirmed "plads nr. 1 … i året 2027"): counting it
+		 * by its receipt again would push another case out. */
+		if (carries && fixed_selected(&cases[i])) {
+			long kept = period_of_key(offer, cases[i].current_period);
+			if (kept >= 0)
+				period[i] = kept;
+		}
 		if (!candidate[i] && !fixed_selected(&cases[i]))
 			continue;
 		if (!any || period[i] < first)
@@ -270,6 +318,8 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			if (offer->capacity_max < 0 || used < offer->capacity_max || p == last) {
 				placed[j] = 1;
 				used++;
+				if (carries)
+					period_key(offer, p, cases[j].period, sizeof cases[j].period);
 			}
 		}
 		for (size_t j = 0; j < ncases; j++) {
@@ -278,6 +328,8 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				continue;
 			int carried = period[j] < p;
 			period_label(offer, period[j], own, sizeof own);
+			if (carries && (offer->capacity_max < 0 || used < offer->capacity_max))
+				period_key(offer, p, c->period, sizeof c->period);
 			if (offer->capacity_max < 0) {
 				placed[j] = 1;
 				c->rank = ++position;

@@ -156,6 +156,36 @@ static const char *const migrations[] = {
 	"  SELECT s.case_number, e.submission_id, e.at, e.actor, e.event, e.detail"
 	"  FROM events e LEFT JOIN submissions s ON s.id = e.submission_id"
 	"  ORDER BY e.id;",
+
+	/*
+	 * 3: the capacity period a place counts against.  A rolling offer's
+	 * waiting list crosses periods, so a place given in 2027 to someone
+	 * received in 2026 counts against 2027: the receipt date no longer
+	 * tells.  skema-decide writes it; NULL for outcomes that take no
+	 * place, for offers with one pool, and for rows older than this step
+	 * (skema-decide fills those in on its next run).
+	 */
+	"ALTER TABLE decisions ADD COLUMN period TEXT;"
+	/* A reviewer confirming a place keeps the period it was proposed in. */
+	"CREATE TRIGGER decisions_keep_period AFTER INSERT ON decisions"
+	"  WHEN NEW.period IS NULL AND NEW.outcome = 'bevilget'"
+	"  BEGIN UPDATE decisions SET period = (SELECT p.period FROM decisions p"
+	"    WHERE p.id = (SELECT max(id) FROM decisions"
+	"                  WHERE submission_id = NEW.submission_id AND id < NEW.id)"
+	"      AND p.outcome = 'bevilget')"
+	"  WHERE id = NEW.id; END;"
+	"DROP VIEW review_queue;"
+	"DROP VIEW current_decisions;"
+	"CREATE VIEW current_decisions AS"
+	"  SELECT d.id AS decision_id, s.id AS submission_id, s.case_number, s.offer_id,"
+	"         s.applicant_name, s.received_at, s.status, d.outcome, d.state, d.rank,"
+	"         d.explanation, d.reason, d.actor, d.decided_at, d.period"
+	"  FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+	"  WHERE d.current = 1;"
+	"CREATE VIEW review_queue AS"
+	"  SELECT * FROM current_decisions"
+	"  WHERE state = 'proposed' AND status = 'stored'"
+	"  ORDER BY offer_id, rank IS NULL, rank, received_at, submission_id;",
 };
 
 int db_schema_version(void)

@@ -163,22 +163,30 @@ const char *report_capacity_period(const struct offer *def)
 	return NULL;
 }
 
-/* The granted applications per capacity period, keyed "2026", "2026-Q1" or "2026-03". */
+/*
+ * The granted applications per capacity period, keyed "2026", "2026-Q1" or
+ * "2026-03": the period skema-decide counted the place against
+ * (decisions.period, schema v3), since a place given from the waiting list
+ * counts against a later period than its receipt.  A decision written
+ * before v3 has none and counts by its receipt date, as it did then.
+ */
 static int load_selected_periods(sqlite3 *db, struct report_offer *o,
 				 const struct report_scope *scope)
 {
 	static const char year_sql[] =
-		"SELECT substr(s.received_at, 1, 4), count(*) FROM submissions s" CURRENT_DECISION_JOIN
+		"SELECT coalesce(d.period, substr(s.received_at, 1, 4)), count(*)"
+		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
 		" GROUP BY 1 ORDER BY 1";
 	static const char quarter_sql[] =
-		"SELECT substr(s.received_at, 1, 4) || '-Q' ||"
-		"  ((CAST(substr(s.received_at, 6, 2) AS INTEGER) + 2) / 3), count(*)"
+		"SELECT coalesce(d.period, substr(s.received_at, 1, 4) || '-Q' ||"
+		"  ((CAST(substr(s.received_at, 6, 2) AS INTEGER) + 2) / 3)), count(*)"
 		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
 		" GROUP BY 1 ORDER BY 1";
 	static const char month_sql[] =
-		"SELECT substr(s.received_at, 1, 7), count(*) FROM submissions s" CURRENT_DECISION_JOIN
+		"SELECT coalesce(d.period, substr(s.received_at, 1, 7)), count(*)"
+		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND d.outcome = 'bevilget' AND" SCOPE_SQL
 		" GROUP BY 1 ORDER BY 1";
 	const char *period = report_capacity_period(o->def);
