@@ -138,4 +138,32 @@ test_expect_success 'migration from schema v2: old places count by receipt until
 	test_cmp events events2
 '
 
+# Per quarter (temaforloeb): the one left waiting in the third quarter takes
+# the first place of the fourth, and its row says 2021-Q4.
+test_expect_success 'a quarter: the period is 2021-Q4 for a place carried from 2021-Q3' '
+	mkdir ws2 &&
+	max=$(xmllint --xpath "string(//*[local-name()=\"capacity\"]/@max)" "$SRC/forms/temaforloeb/offer.xml") &&
+	test "$max" -ge 2 && test "$max" -le 20 &&
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	n=0 &&
+	for k in Aarhus Odense Vejle Herning Skive Viborg Aalborg Randers Horsens Kolding Esbjerg \
+		Silkeborg Svendborg Roskilde Køge Næstved Slagelse Hjørring Thisted Frederikshavn Holbæk
+	do
+		n=$((n + 1)) &&
+		test $n -le $((max + 1)) || break
+		mkrec $((100 + n)) temaforloeb "2021-08-$(printf %02d $n)T10:00:00+02:00" eligible "{\"kommune\":\"$k\"}" "$C" || return 1
+	done >recs &&
+	mkrec 200 temaforloeb 2021-10-04T10:00:00+02:00 eligible "{\"kommune\":\"Holstebro\"}" "$C" >>recs &&
+	SKEMA_FORMS=$SRC/forms skema-store ws2/skema.db <recs >/dev/null &&
+	SKEMA_FORMS=$SRC/forms skema-decide ws2/skema.db >/dev/null &&
+	sql ws2/skema.db "SELECT period, count(*) FROM current_decisions GROUP BY period ORDER BY period" >actual &&
+	printf "2021-Q3|%d\n2021-Q4|2\n" $max >expect &&
+	test_cmp expect actual &&
+	test "$(sql ws2/skema.db "SELECT period FROM current_decisions WHERE case_number = \"$(printf 2021-%06d $((max + 1)))\"")" = 2021-Q4 &&
+	SKEMA_FORMS=$SRC/forms skema-report -d ws2/skema.db -o q &&
+	pdf_text q/temaforloeb.pdf | tr -s " \n" "  " >text &&
+	test_grep "3. kvartal 2021: $max, 4. kvartal 2021: 2\." text &&
+	! grep "OBS" text
+'
+
 test_done
