@@ -12,7 +12,7 @@ PACKAGES="
 build-essential pkg-config
 libxml2-dev libzip-dev libhpdf-dev libsqlite3-dev libjansson-dev libseccomp-dev
 libcmocka-dev
-sqlite3 poppler-utils qpdf zip unzip
+sqlite3 poppler-utils qpdf zip unzip libxml2-utils
 fonts-dejavu-core fonttools tzdata icc-profiles-free
 libreoffice-writer-nogui
 man-db
