@@ -57,35 +57,21 @@ void msg_syserror(const char *fmt, ...)
 	va_end(ap);
 }
 
-void msg_warn(const char *fmt, ...)
-{
-	if (verbosity < 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage(fmt, ap, 0);
-	va_end(ap);
-}
+/* Warnings and information are quiet under -q; debug lines need -v. */
+#define LEVELLED(name, least)                                                                  \
+	void name(const char *fmt, ...)                                                         \
+	{                                                                                       \
+		if (verbosity < (least))                                                        \
+			return;                                                                 \
+		va_list ap;                                                                     \
+		va_start(ap, fmt);                                                              \
+		vmessage(fmt, ap, 0);                                                           \
+		va_end(ap);                                                                     \
+	}
 
-void msg_info(const char *fmt, ...)
-{
-	if (verbosity < 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage(fmt, ap, 0);
-	va_end(ap);
-}
-
-void msg_debug(const char *fmt, ...)
-{
-	if (verbosity < 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage(fmt, ap, 0);
-	va_end(ap);
-}
+LEVELLED(msg_warn, 0)
+LEVELLED(msg_info, 0)
+LEVELLED(msg_debug, 1)
 
 char *msg_escape(char *buf, size_t size, const char *text)
 {
