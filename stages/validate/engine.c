@@ -161,24 +161,15 @@ static const char *read_literal(const char *p, char **out)
 	return NULL;
 }
 
-static int check_literal(const struct offer_field *f, const char *literal, const char *where,
-			 struct strbuf *err)
+/*
+ * The next identifier at or after *pos that stands outside string literals,
+ * copied into name, with *pos just past it; NULL at the end of expr or at an
+ * unterminated literal.  The choice-literal check and the scan for fields an
+ * unjudged test needs walk a test the same way, so they share this.
+ */
+static const char *next_ident(const char *expr, const char **pos, char *name, size_t size)
 {
-	for (size_t i = 0; i < f->nchoices; i++)
-		if (strcmp(f->choices[i], literal) == 0)
-			return 0;
-	strbuf_printf(err, "%s: '%s' is not a choice of field %s (", where, literal, f->name);
-	for (size_t i = 0; i < f->nchoices; i++)
-		strbuf_printf(err, "%s'%s'", i ? ", " : "", f->choices[i]);
-	strbuf_puts(err, ")\n");
-	return -1;
-}
-
-int validate_check_choice_literals(const struct offer *offer, const char *expr, const char *where,
-				   struct strbuf *err)
-{
-	int rc = 0;
-	const char *p = expr;
+	const char *p = *pos;
 	while (*p) {
 		if (*p == '\'') {
 			char *skipped = NULL;
@@ -196,8 +187,34 @@ int validate_check_choice_literals(const struct offer *offer, const char *expr, 
 		const char *start = p;
 		while (ident_char(*p))
 			p++;
-		char name[128];
-		snprintf(name, sizeof name, "%.*s", (int)(p - start), start);
+		snprintf(name, size, "%.*s", (int)(p - start), start);
+		*pos = p;
+		return start;
+	}
+	*pos = p;
+	return NULL;
+}
+
+static int check_literal(const struct offer_field *f, const char *literal, const char *where,
+			 struct strbuf *err)
+{
+	for (size_t i = 0; i < f->nchoices; i++)
+		if (strcmp(f->choices[i], literal) == 0)
+			return 0;
+	strbuf_printf(err, "%s: '%s' is not a choice of field %s (", where, literal, f->name);
+	for (size_t i = 0; i < f->nchoices; i++)
+		strbuf_printf(err, "%s'%s'", i ? ", " : "", f->choices[i]);
+	strbuf_puts(err, ")\n");
+	return -1;
+}
+
+int validate_check_choice_literals(const struct offer *offer, const char *expr, const char *where,
+				   struct strbuf *err)
+{
+	int rc = 0;
+	const char *p = expr, *start;
+	char name[128];
+	while ((start = next_ident(expr, &p, name, sizeof name))) {
 		const struct offer_field *f = offer_find_field(offer, name);
 		if (!f || f->type != FIELD_CHOICE)
 			continue;
@@ -394,25 +411,8 @@ out:
 static void add_needed(const struct offer *offer, const char *test, json_t *values, json_t *missing)
 {
 	const char *p = test;
-	while (*p) {
-		if (*p == '\'') {
-			char *skipped = NULL;
-			const char *next = read_literal(p, &skipped);
-			free(skipped);
-			if (!next)
-				return;
-			p = next;
-			continue;
-		}
-		if (!ident_char(*p) || (p > test && ident_char(p[-1]))) {
-			p++;
-			continue;
-		}
-		const char *start = p;
-		while (ident_char(*p))
-			p++;
-		char name[128];
-		snprintf(name, sizeof name, "%.*s", (int)(p - start), start);
+	char name[128];
+	while (next_ident(test, &p, name, sizeof name)) {
 		if (!offer_find_field(offer, name) || !json_is_null(json_object_get(values, name)))
 			continue;
 		size_t i;
