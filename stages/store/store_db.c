@@ -25,11 +25,17 @@ struct submission_row {
 	char status[16];
 };
 
+/* Says what the database refused, in the one form every query here uses. */
+static void report(sqlite3 *db)
+{
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+}
+
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt)
 {
 	int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
 	if (rc != SQLITE_OK)
-		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		report(db);
 	return rc;
 }
 
@@ -40,7 +46,7 @@ static int finish(sqlite3 *db, sqlite3_stmt *stmt)
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		rc = SQLITE_OK;
 	else
-		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		report(db);
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -175,7 +181,7 @@ static int next_case_number(sqlite3 *db, int year, char *buf, size_t size)
 		store_format_case_number(year, sqlite3_column_int64(stmt, 0), buf, size);
 		rc = SQLITE_OK;
 	} else {
-		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		report(db);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
@@ -205,7 +211,7 @@ static int find_record(sqlite3 *db, const char *record_id, struct submission_row
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
 	} else {
-		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		report(db);
 		rc = -rc;
 	}
 	sqlite3_finalize(stmt);
@@ -233,7 +239,7 @@ static int query_id(sqlite3 *db, const char *sql, const char *a, const char *b, 
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
 	} else {
-		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		report(db);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
@@ -263,6 +269,28 @@ static int case_number_of(sqlite3 *db, long long id, char *buf, size_t size)
 	return SQLITE_OK;
 }
 
+/*
+ * The fields and the criteria of a submission are each one prepared insert
+ * run once a row; these two start a row (?1 is the submission) and step it,
+ * finalizing the statement when the row fails.
+ */
+static void next_row(sqlite3_stmt *stmt, long long id)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	sqlite3_bind_int64(stmt, 1, id);
+}
+
+static int step_row(sqlite3 *db, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		report(db);
+		sqlite3_finalize(stmt);
+	}
+	return rc;
+}
+
 static int store_fields(sqlite3 *db, long long id, const json_t *fields)
 {
 	const char *name;
@@ -277,20 +305,15 @@ static int store_fields(sqlite3 *db, long long id, const json_t *fields)
 	json_object_foreach((json_t *)fields, name, field) {
 		if (!json_is_object(field))
 			continue;
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
-		sqlite3_bind_int64(stmt, 1, id);
+		next_row(stmt, id);
 		bind_text(stmt, 2, name);
 		bind_text(stmt, 3, json_string_value(json_object_get(field, "kind")));
 		bind_json(stmt, 4, json_object_get(field, "raw"));
 		bind_json(stmt, 5, json_object_get(field, "value"));
 		bind_text(stmt, 6, json_string_value(json_object_get(field, "source")));
 		bind_text(stmt, 7, json_string_value(json_object_get(field, "error")));
-		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
-			msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-			sqlite3_finalize(stmt);
+		if ((rc = step_row(db, stmt)) != SQLITE_DONE)
 			return rc;
-		}
 	}
 	sqlite3_finalize(stmt);
 	return SQLITE_OK;
@@ -313,9 +336,7 @@ static int store_criteria(sqlite3 *db, long long id, const json_t *criteria)
 		const json_t *passed = json_object_get(criterion, "passed");
 		if (!criterion_id)
 			continue;
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
-		sqlite3_bind_int64(stmt, 1, id);
+		next_row(stmt, id);
 		bind_text(stmt, 2, criterion_id);
 		bind_text(stmt, 3, kind ? kind : "eligibility");
 		if (json_is_boolean(passed))
@@ -323,11 +344,8 @@ static int store_criteria(sqlite3 *db, long long id, const json_t *criteria)
 		else
 			sqlite3_bind_null(stmt, 4);
 		bind_text(stmt, 5, json_string_value(json_object_get(criterion, "text")));
-		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
-			msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-			sqlite3_finalize(stmt);
+		if ((rc = step_row(db, stmt)) != SQLITE_DONE)
 			return rc;
-		}
 	}
 	sqlite3_finalize(stmt);
 	return SQLITE_OK;
