@@ -668,9 +668,15 @@ json_t *normalize_value(const struct offer_field *field, const char *raw, char *
 		value = json_null();
 		goto out;
 	}
+	/*
+	 * Most kinds turn the text into a canonical text or say why it is not
+	 * one; they set text and why, and the code after the switch makes the
+	 * value or the reason once for all of them.
+	 */
+	const char *text = NULL, *why = NULL;
 	switch (field->type) {
 	case FIELD_TEXT:
-		value = json_string(t);
+		text = t;
 		break;
 	case FIELD_LONGTEXT: {
 		char *kept = paragraphs(t);
@@ -682,61 +688,47 @@ json_t *normalize_value(const struct offer_field *field, const char *raw, char *
 		if (normalize_integer(t, &number) == 0)
 			value = json_integer(number);
 		else
-			set_reason(reason, reason_size, "ikke et helt tal");
+			why = "ikke et helt tal";
 		break;
 	case FIELD_DATE:
-		if (normalize_date(t, buf) == 0)
-			value = json_string(buf);
-		else
-			set_reason(reason, reason_size, "ikke en gyldig dato");
+		text = normalize_date(t, buf) == 0 ? buf : NULL;
+		why = "ikke en gyldig dato";
 		break;
-	case FIELD_CHOICE: {
-		const char *choice = normalize_choice(field, t);
-		if (choice)
-			value = json_string(choice);
-		else
-			set_reason(reason, reason_size, "ikke en af valgmulighederne");
+	case FIELD_CHOICE:
+		text = normalize_choice(field, t);
+		why = "ikke en af valgmulighederne";
 		break;
-	}
 	case FIELD_EMAIL: {
 		const char *e = t;
 		if (strncasecmp(e, "mailto:", 7) == 0)
 			e += 7;
-		if (email_ok(e))
-			value = json_string(e);
-		else
-			set_reason(reason, reason_size, "ikke en gyldig e-mailadresse");
+		text = email_ok(e) ? e : NULL;
+		why = "ikke en gyldig e-mailadresse";
 		break;
 	}
 	case FIELD_PHONE:
-		if (normalize_phone(t, buf) == 0)
-			value = json_string(buf);
-		else
-			set_reason(reason, reason_size, "ikke et gyldigt dansk telefonnummer (8 cifre)");
+		text = normalize_phone(t, buf) == 0 ? buf : NULL;
+		why = "ikke et gyldigt dansk telefonnummer (8 cifre)";
 		break;
 	case FIELD_CVR:
-		if (normalize_cvr(t, buf) == 0)
-			value = json_string(buf);
-		else
-			set_reason(reason, reason_size, "ikke et gyldigt CVR-nummer");
+		text = normalize_cvr(t, buf) == 0 ? buf : NULL;
+		why = "ikke et gyldigt CVR-nummer";
 		break;
 	case FIELD_POSTNR:
-		if (normalize_postnr(t, buf) == 0)
-			value = json_string(buf);
-		else
-			set_reason(reason, reason_size, "ikke et gyldigt postnummer");
+		text = normalize_postnr(t, buf) == 0 ? buf : NULL;
+		why = "ikke et gyldigt postnummer";
 		break;
-	case FIELD_KOMMUNE: {
-		const char *k = kommune_canonical(t);
-		if (k)
-			value = json_string(k);
-		else
-			set_reason(reason, reason_size, "ikke en dansk kommune");
+	case FIELD_KOMMUNE:
+		text = kommune_canonical(t);
+		why = "ikke en dansk kommune";
 		break;
-	}
 	case FIELD_CHECKBOX:
 		break;
 	}
+	if (text)
+		value = json_string(text);
+	else if (why)
+		set_reason(reason, reason_size, why);
 out:
 	strbuf_release(&sb);
 	return value;
