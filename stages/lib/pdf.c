@@ -1778,16 +1778,15 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len, char *
 /* --- writing ---------------------------------------------------------------------- */
 
 
-int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
-		   size_t tmpsize)
+/*
+ * Writes data to the new file tmp, synced to disk first when sync is set.
+ * On failure tmp is gone and errno says why.  Staging a file and writing
+ * one in place both begin this way; only the name and the sync differ.
+ */
+static int write_new(const char *tmp, const unsigned char *data, size_t len, int sync)
 {
-	static unsigned counter; /* one path may be staged twice in a batch */
 	int fd, saved;
 
-	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp%ld.%u", path, (long)getpid(), counter++) >= tmpsize) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -1800,6 +1799,8 @@ int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char
 		}
 		done += (size_t)n;
 	}
+	if (sync && fsync(fd) < 0)
+		goto fail;
 	if (close(fd) == 0)
 		return 0;
 	fd = -1;
@@ -1810,6 +1811,18 @@ fail:
 	unlink(tmp);
 	errno = saved;
 	return -1;
+}
+
+int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
+		   size_t tmpsize)
+{
+	static unsigned counter; /* one path may be staged twice in a batch */
+
+	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp%ld.%u", path, (long)getpid(), counter++) >= tmpsize) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return write_new(tmp, data, len, 0);
 }
 
 int pdf_commit_file(const char *tmp, const char *path, int noreplace)
@@ -1823,33 +1836,19 @@ int pdf_commit_file(const char *tmp, const char *path, int noreplace)
 int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd = -1, saved;
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (write_new(tmp, data, len, 1) < 0)
 		return -1;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		done += (size_t)n;
+	if (rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
 	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
 	/* The rename is durable only once the directory is synced. */
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -1865,11 +1864,4 @@ int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 		close(dfd);
 	}
 	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
 }
