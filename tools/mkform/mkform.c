@@ -620,16 +620,82 @@ static void docx_table_start(xmlTextWriterPtr w)
 	end(w);
 }
 
-/* Paragraphs <p> of a definition element (intro, apply), in a style. */
-static void docx_paragraphs_of(xmlTextWriterPtr w, const xmlNode *node, const char *style)
+/*
+ * The DOCX and the ODT form say the same things around the field tables;
+ * only how a paragraph is written and what the heading style is called
+ * differ.  So the text above and below the tables is written once, with
+ * the format's paragraph writer passed in.
+ */
+typedef void form_para_fn(xmlTextWriterPtr w, const char *style, const char *text);
+
+/* Paragraphs <p> of a definition element (intro, apply), in the body style. */
+static void form_paragraphs_of(xmlTextWriterPtr w, form_para_fn *para, const xmlNode *node)
 {
 	for (const xmlNode *c = node ? node->children : NULL; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "p") != 0)
 			continue;
 		char *text = collapsed_text(c);
-		docx_para(w, style, text ? text : "");
+		para(w, NULL, text ? text : "");
 		free(text);
 	}
+}
+
+/* Above the tables: who offers what, the deadline, how to apply. */
+static void form_front(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
+		       const struct offer *offer)
+{
+	const xmlNode *root = xmlDocGetRootElement(offer->doc);
+	char *authority = collapsed_text(child_element(root, "authority"));
+	para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
+	free(authority);
+	char *subtitle = collapsed_text(child_element(root, "subtitle"));
+	para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
+	free(subtitle);
+	para(w, "Title", offer->title);
+	form_paragraphs_of(w, para, child_element(root, "intro"));
+	char *deadline = deadline_text(offer);
+	para(w, "Deadline", deadline);
+	free(deadline);
+	const xmlNode *apply = child_element(root, "apply");
+	if (apply) {
+		char *title = attr_copy(apply, "title");
+		para(w, heading, title ? title : "Sådan ansøger I");
+		free(title);
+		form_paragraphs_of(w, para, apply);
+	}
+	para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
+}
+
+/* Below the tables: whom to ask, and the form's id and version. */
+static void form_back(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
+		      const struct offer *offer)
+{
+	const xmlNode *root = xmlDocGetRootElement(offer->doc);
+	para(w, heading, "Kontakt");
+	const xmlNode *contact = child_element(root, "contact");
+	if (contact) {
+		char *name = attr_copy(contact, "name"), *title = attr_copy(contact, "title");
+		char *email = attr_copy(contact, "email"), *phone = attr_copy(contact, "phone");
+		struct strbuf sb;
+		strbuf_init(&sb, 0);
+		strbuf_printf(&sb, "Har I spørgsmål til skemaet, kan I kontakte %s%s%s", name ? name : "",
+			      title ? ", " : "", title ? title : "");
+		if (email)
+			strbuf_printf(&sb, ", e-mail %s", email);
+		if (phone)
+			strbuf_printf(&sb, ", telefon %s", phone);
+		strbuf_putc(&sb, '.');
+		para(w, NULL, strbuf_str(&sb));
+		strbuf_release(&sb);
+		free(name);
+		free(title);
+		free(email);
+		free(phone);
+	}
+	char footer[256];
+	snprintf(footer, sizeof footer, "Skema-id: %s, version %s. Skemaet læses maskinelt; ændr ikke i tabellens venstre kolonne.",
+		 offer->id, offer->version);
+	para(w, "Small", footer);
 }
 
 static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
@@ -639,7 +705,6 @@ static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
 	xmlTextWriterPtr w = writer_new(&buf);
 	if (!w)
 		return NULL;
-	const xmlNode *root = xmlDocGetRootElement(offer->doc);
 	el(w, "w:document");
 	at(w, "xmlns:w", W_NS);
 	at(w, "xmlns:w14", W14_NS);
@@ -648,25 +713,7 @@ static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
 	at(w, "mc:Ignorable", "w14");
 	el(w, "w:body");
 
-	char *authority = collapsed_text(child_element(root, "authority"));
-	docx_para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
-	free(authority);
-	char *subtitle = collapsed_text(child_element(root, "subtitle"));
-	docx_para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
-	free(subtitle);
-	docx_para(w, "Title", offer->title);
-	docx_paragraphs_of(w, child_element(root, "intro"), NULL);
-	char *deadline = deadline_text(offer);
-	docx_para(w, "Deadline", deadline);
-	free(deadline);
-	const xmlNode *apply = child_element(root, "apply");
-	if (apply) {
-		char *heading = attr_copy(apply, "title");
-		docx_para(w, "Heading2", heading ? heading : "Sådan ansøger I");
-		free(heading);
-		docx_paragraphs_of(w, apply, NULL);
-	}
-	docx_para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
+	form_front(w, docx_para, "Heading2", offer);
 
 	const char *section = NULL;
 	int open = 0;
@@ -688,31 +735,7 @@ static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
 	if (open)
 		end(w);
 
-	docx_para(w, "Heading2", "Kontakt");
-	const xmlNode *contact = child_element(root, "contact");
-	if (contact) {
-		char *name = attr_copy(contact, "name"), *title = attr_copy(contact, "title");
-		char *email = attr_copy(contact, "email"), *phone = attr_copy(contact, "phone");
-		struct strbuf sb;
-		strbuf_init(&sb, 0);
-		strbuf_printf(&sb, "Har I spørgsmål til skemaet, kan I kontakte %s%s%s", name ? name : "",
-			      title ? ", " : "", title ? title : "");
-		if (email)
-			strbuf_printf(&sb, ", e-mail %s", email);
-		if (phone)
-			strbuf_printf(&sb, ", telefon %s", phone);
-		strbuf_putc(&sb, '.');
-		docx_para(w, NULL, strbuf_str(&sb));
-		strbuf_release(&sb);
-		free(name);
-		free(title);
-		free(email);
-		free(phone);
-	}
-	char footer[256];
-	snprintf(footer, sizeof footer, "Skema-id: %s, version %s. Skemaet læses maskinelt; ændr ikke i tabellens venstre kolonne.",
-		 offer->id, offer->version);
-	docx_para(w, "Small", footer);
+	form_back(w, docx_para, "Heading2", offer);
 
 	el(w, "w:sectPr");
 	el(w, "w:pgSz");
@@ -977,17 +1000,6 @@ static void odt_para(xmlTextWriterPtr w, const char *style, const char *text)
 	end(w);
 }
 
-static void odt_paragraphs_of(xmlTextWriterPtr w, const xmlNode *node)
-{
-	for (const xmlNode *c = node ? node->children : NULL; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "p") != 0)
-			continue;
-		char *text = collapsed_text(c);
-		odt_para(w, NULL, text ? text : "");
-		free(text);
-	}
-}
-
 /* Text with line breaks as text:line-break. */
 static void odt_text_lines(xmlTextWriterPtr w, const char *text)
 {
@@ -1144,7 +1156,6 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	xmlTextWriterPtr w = writer_new(&buf);
 	if (!w)
 		return NULL;
-	const xmlNode *root = xmlDocGetRootElement(offer->doc);
 	el(w, "office:document-content");
 	odt_namespaces(w);
 	el(w, "office:automatic-styles");
@@ -1171,25 +1182,7 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	el(w, "office:body");
 	el(w, "office:text");
 
-	char *authority = collapsed_text(child_element(root, "authority"));
-	odt_para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
-	free(authority);
-	char *subtitle = collapsed_text(child_element(root, "subtitle"));
-	odt_para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
-	free(subtitle);
-	odt_para(w, "Title", offer->title);
-	odt_paragraphs_of(w, child_element(root, "intro"));
-	char *deadline = deadline_text(offer);
-	odt_para(w, "Deadline", deadline);
-	free(deadline);
-	const xmlNode *apply = child_element(root, "apply");
-	if (apply) {
-		char *heading = attr_copy(apply, "title");
-		odt_para(w, "Heading_20_2", heading ? heading : "Sådan ansøger I");
-		free(heading);
-		odt_paragraphs_of(w, apply);
-	}
-	odt_para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
+	form_front(w, odt_para, "Heading_20_2", offer);
 
 	const char *section = NULL;
 	int open = 0, tables = 0;
@@ -1218,31 +1211,7 @@ static xmlBufferPtr odt_content(const struct offer *offer, json_t *values,
 	}
 	if (open)
 		end(w);
-	odt_para(w, "Heading_20_2", "Kontakt");
-	const xmlNode *contact = child_element(root, "contact");
-	if (contact) {
-		char *name = attr_copy(contact, "name"), *title = attr_copy(contact, "title");
-		char *email = attr_copy(contact, "email"), *phone = attr_copy(contact, "phone");
-		struct strbuf sb;
-		strbuf_init(&sb, 0);
-		strbuf_printf(&sb, "Har I spørgsmål til skemaet, kan I kontakte %s%s%s", name ? name : "",
-			      title ? ", " : "", title ? title : "");
-		if (email)
-			strbuf_printf(&sb, ", e-mail %s", email);
-		if (phone)
-			strbuf_printf(&sb, ", telefon %s", phone);
-		strbuf_putc(&sb, '.');
-		odt_para(w, NULL, strbuf_str(&sb));
-		strbuf_release(&sb);
-		free(name);
-		free(title);
-		free(email);
-		free(phone);
-	}
-	char footer[256];
-	snprintf(footer, sizeof footer, "Skema-id: %s, version %s. Skemaet læses maskinelt; ændr ikke i tabellens venstre kolonne.",
-		 offer->id, offer->version);
-	odt_para(w, "Small", footer);
+	form_back(w, odt_para, "Heading_20_2", offer);
 	end(w); /* office:text */
 	end(w); /* office:body */
 	end(w);
