@@ -276,6 +276,118 @@ static int cell_value_get(const struct offer_field *field, json_t *values, struc
 	return 0;
 }
 
+/* ---- what the DOCX and the ODT form share ---------------------------------- */
+
+/* The fill value of a row; a value that does not fit the field is reported and marks the run bad. */
+static void row_value(const struct offer_field *f, json_t *values, struct cell_value *cv,
+		      char *scratch, size_t size, int *bad)
+{
+	if (cell_value_get(f, values, cv, scratch, size) < 0) {
+		msg_error("%s: fill value is not usable for a %s field", f->name, field_type_name(f->type));
+		*bad = 1;
+	}
+}
+
+/* The text an input shows: the box, the value, or the placeholder for its type. */
+static const char *input_shown(const struct offer_field *f, const struct cell_value *cv)
+{
+	if (f->type == FIELD_CHECKBOX)
+		return cv->checked ? "☒" : "☐";
+	if (cv->text)
+		return cv->text;
+	if (f->type == FIELD_CHOICE || f->type == FIELD_KOMMUNE)
+		return CHOICE_PLACEHOLDER;
+	if (f->type == FIELD_DATE)
+		return DATE_PLACEHOLDER;
+	return TEXT_PLACEHOLDER;
+}
+
+/* Item i of a drop-down (the field's choices, or every kommune); NULL past the last. */
+static const char *input_item(const struct offer_field *f, size_t i)
+{
+	if (f->type == FIELD_CHOICE)
+		return i < f->nchoices ? f->choices[i] : NULL;
+	return kommune_name_at(i);
+}
+
+/*
+ * The DOCX and the ODT form say the same things around the field tables;
+ * only how a paragraph is written and what the heading style is called
+ * differ.  So the text above and below the tables is written once, with
+ * the format's paragraph writer passed in.
+ */
+typedef void form_para_fn(xmlTextWriterPtr w, const char *style, const char *text);
+
+/* Paragraphs <p> of a definition element (intro, apply), in the body style. */
+static void form_paragraphs_of(xmlTextWriterPtr w, form_para_fn *para, const xmlNode *node)
+{
+	for (const xmlNode *c = node ? node->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "p") != 0)
+			continue;
+		char *text = collapsed_text(c);
+		para(w, NULL, text ? text : "");
+		free(text);
+	}
+}
+
+/* Above the tables: who offers what, the deadline, how to apply. */
+static void form_front(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
+		       const struct offer *offer)
+{
+	const xmlNode *root = xmlDocGetRootElement(offer->doc);
+	char *authority = collapsed_text(child_element(root, "authority"));
+	para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
+	free(authority);
+	char *subtitle = collapsed_text(child_element(root, "subtitle"));
+	para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
+	free(subtitle);
+	para(w, "Title", offer->title);
+	form_paragraphs_of(w, para, child_element(root, "intro"));
+	char *deadline = deadline_text(offer);
+	para(w, "Deadline", deadline);
+	free(deadline);
+	const xmlNode *apply = child_element(root, "apply");
+	if (apply) {
+		char *title = attr_copy(apply, "title");
+		para(w, heading, title ? title : "Sådan ansøger I");
+		free(title);
+		form_paragraphs_of(w, para, apply);
+	}
+	para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
+}
+
+/* Below the tables: whom to ask, and the form's id and version. */
+static void form_back(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
+		      const struct offer *offer)
+{
+	const xmlNode *root = xmlDocGetRootElement(offer->doc);
+	para(w, heading, "Kontakt");
+	const xmlNode *contact = child_element(root, "contact");
+	if (contact) {
+		char *name = attr_copy(contact, "name"), *title = attr_copy(contact, "title");
+		char *email = attr_copy(contact, "email"), *phone = attr_copy(contact, "phone");
+		struct strbuf sb;
+		strbuf_init(&sb, 0);
+		strbuf_printf(&sb, "Har I spørgsmål til skemaet, kan I kontakte %s%s%s", name ? name : "",
+			      title ? ", " : "", title ? title : "");
+		if (email)
+			strbuf_printf(&sb, ", e-mail %s", email);
+		if (phone)
+			strbuf_printf(&sb, ", telefon %s", phone);
+		strbuf_putc(&sb, '.');
+		para(w, NULL, strbuf_str(&sb));
+		strbuf_release(&sb);
+		free(name);
+		free(title);
+		free(email);
+		free(phone);
+	}
+	char footer[256];
+	snprintf(footer, sizeof footer, "Skema-id: %s, version %s. Skemaet læses maskinelt; ændr ikke i tabellens venstre kolonne.",
+		 offer->id, offer->version);
+	para(w, "Small", footer);
+}
+
 /* ---- DOCX ------------------------------------------------------------------ */
 
 static const char docx_content_types[] =
@@ -425,20 +537,9 @@ static void docx_cell_start(xmlTextWriterPtr w, int width, const char *fill)
 static void docx_input(xmlTextWriterPtr w, const struct offer_field *f, const struct cell_value *cv,
 		       const struct mkform_options *opt, int id)
 {
-	const char *shown;
+	const char *shown = input_shown(f, cv);
 	int blank = cv->text == NULL;
 	char idbuf[16];
-
-	if (f->type == FIELD_CHECKBOX)
-		shown = cv->checked ? "☒" : "☐";
-	else if (!blank)
-		shown = cv->text;
-	else if (f->type == FIELD_CHOICE || f->type == FIELD_KOMMUNE)
-		shown = CHOICE_PLACEHOLDER;
-	else if (f->type == FIELD_DATE)
-		shown = DATE_PLACEHOLDER;
-	else
-		shown = TEXT_PLACEHOLDER;
 
 	if (opt->plain) {
 		if (f->type == FIELD_CHECKBOX || !blank)
@@ -473,9 +574,7 @@ static void docx_input(xmlTextWriterPtr w, const struct offer_field *f, const st
 	case FIELD_KOMMUNE:
 		el(w, "w:dropDownList");
 		for (size_t i = 0;; i++) {
-			const char *item = f->type == FIELD_CHOICE
-						   ? (i < f->nchoices ? f->choices[i] : NULL)
-						   : kommune_name_at(i);
+			const char *item = input_item(f, i);
 			if (!item)
 				break;
 			el(w, "w:listItem");
@@ -520,10 +619,7 @@ static void docx_field_row(xmlTextWriterPtr w, const struct offer_field *f, json
 {
 	struct cell_value cv;
 	char scratch[8192];
-	if (cell_value_get(f, values, &cv, scratch, sizeof scratch) < 0) {
-		msg_error("%s: fill value is not usable for a %s field", f->name, field_type_name(f->type));
-		*bad = 1;
-	}
+	row_value(f, values, &cv, scratch, sizeof scratch, bad);
 	el(w, "w:tr");
 	el(w, "w:trPr");
 	el(w, "w:cantSplit");
@@ -618,84 +714,6 @@ static void docx_table_start(xmlTextWriterPtr w)
 	val(w, "w:gridCol", "w:w", "3600");
 	val(w, "w:gridCol", "w:w", "6038");
 	end(w);
-}
-
-/*
- * The DOCX and the ODT form say the same things around the field tables;
- * only how a paragraph is written and what the heading style is called
- * differ.  So the text above and below the tables is written once, with
- * the format's paragraph writer passed in.
- */
-typedef void form_para_fn(xmlTextWriterPtr w, const char *style, const char *text);
-
-/* Paragraphs <p> of a definition element (intro, apply), in the body style. */
-static void form_paragraphs_of(xmlTextWriterPtr w, form_para_fn *para, const xmlNode *node)
-{
-	for (const xmlNode *c = node ? node->children : NULL; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "p") != 0)
-			continue;
-		char *text = collapsed_text(c);
-		para(w, NULL, text ? text : "");
-		free(text);
-	}
-}
-
-/* Above the tables: who offers what, the deadline, how to apply. */
-static void form_front(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
-		       const struct offer *offer)
-{
-	const xmlNode *root = xmlDocGetRootElement(offer->doc);
-	char *authority = collapsed_text(child_element(root, "authority"));
-	para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
-	free(authority);
-	char *subtitle = collapsed_text(child_element(root, "subtitle"));
-	para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
-	free(subtitle);
-	para(w, "Title", offer->title);
-	form_paragraphs_of(w, para, child_element(root, "intro"));
-	char *deadline = deadline_text(offer);
-	para(w, "Deadline", deadline);
-	free(deadline);
-	const xmlNode *apply = child_element(root, "apply");
-	if (apply) {
-		char *title = attr_copy(apply, "title");
-		para(w, heading, title ? title : "Sådan ansøger I");
-		free(title);
-		form_paragraphs_of(w, para, apply);
-	}
-	para(w, "Small", "Felter markeret med * skal udfyldes. Sæt kryds i de felter, der passer.");
-}
-
-/* Below the tables: whom to ask, and the form's id and version. */
-static void form_back(xmlTextWriterPtr w, form_para_fn *para, const char *heading,
-		      const struct offer *offer)
-{
-	const xmlNode *root = xmlDocGetRootElement(offer->doc);
-	para(w, heading, "Kontakt");
-	const xmlNode *contact = child_element(root, "contact");
-	if (contact) {
-		char *name = attr_copy(contact, "name"), *title = attr_copy(contact, "title");
-		char *email = attr_copy(contact, "email"), *phone = attr_copy(contact, "phone");
-		struct strbuf sb;
-		strbuf_init(&sb, 0);
-		strbuf_printf(&sb, "Har I spørgsmål til skemaet, kan I kontakte %s%s%s", name ? name : "",
-			      title ? ", " : "", title ? title : "");
-		if (email)
-			strbuf_printf(&sb, ", e-mail %s", email);
-		if (phone)
-			strbuf_printf(&sb, ", telefon %s", phone);
-		strbuf_putc(&sb, '.');
-		para(w, NULL, strbuf_str(&sb));
-		strbuf_release(&sb);
-		free(name);
-		free(title);
-		free(email);
-		free(phone);
-	}
-	char footer[256];
-	snprintf(footer, sizeof footer, "Skema-id: %s, version %s. Skemaet læses maskinelt; ændr ikke i tabellens venstre kolonne.",
-		 offer->id, offer->version);
-	para(w, "Small", footer);
 }
 
 static xmlBufferPtr docx_document(const struct offer *offer, json_t *values,
@@ -1022,17 +1040,7 @@ static void odt_input(xmlTextWriterPtr w, const struct offer_field *f, const str
 		      const struct mkform_options *opt)
 {
 	int blank = cv->text == NULL;
-	const char *shown;
-	if (f->type == FIELD_CHECKBOX)
-		shown = cv->checked ? "☒" : "☐";
-	else if (!blank)
-		shown = cv->text;
-	else if (f->type == FIELD_CHOICE || f->type == FIELD_KOMMUNE)
-		shown = CHOICE_PLACEHOLDER;
-	else if (f->type == FIELD_DATE)
-		shown = DATE_PLACEHOLDER;
-	else
-		shown = TEXT_PLACEHOLDER;
+	const char *shown = input_shown(f, cv);
 	if (opt->plain) {
 		if (f->type == FIELD_CHECKBOX || !blank)
 			odt_text_lines(w, shown);
@@ -1054,9 +1062,7 @@ static void odt_input(xmlTextWriterPtr w, const struct offer_field *f, const str
 	case FIELD_KOMMUNE:
 		at(w, "loext:dropdown", "true");
 		for (size_t i = 0;; i++) {
-			const char *item = f->type == FIELD_CHOICE
-						   ? (i < f->nchoices ? f->choices[i] : NULL)
-						   : kommune_name_at(i);
+			const char *item = input_item(f, i);
 			if (!item)
 				break;
 			el(w, "loext:list-item");
@@ -1094,10 +1100,7 @@ static void odt_field_row(xmlTextWriterPtr w, const struct offer_field *f, json_
 {
 	struct cell_value cv;
 	char scratch[8192];
-	if (cell_value_get(f, values, &cv, scratch, sizeof scratch) < 0) {
-		msg_error("%s: fill value is not usable for a %s field", f->name, field_type_name(f->type));
-		*bad = 1;
-	}
+	row_value(f, values, &cv, scratch, sizeof scratch, bad);
 	el(w, "table:table-row");
 	el(w, "table:table-cell");
 	at(w, "table:style-name", "LabelCell");
