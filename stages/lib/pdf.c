@@ -1835,12 +1835,19 @@ int pdf_commit_file(const char *tmp, const char *path, int noreplace)
 
 int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
+	char tmp[PATH_MAX];
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	return pdf_write_file_via(path, tmp, data, len);
+}
+
+int pdf_write_file_via(const char *path, const char *tmp, const unsigned char *data, size_t len)
+{
+	char dir[PATH_MAX];
+
 	if (write_new(tmp, data, len, 1) < 0)
 		return -1;
 	if (rename(tmp, path) < 0) {

@@ -159,6 +159,12 @@ int pdf_doc_degraded(const struct pdf_doc *doc);
 int pdf_write_file(const char *path, const unsigned char *data, size_t len);
 
 /*
+ * The same with the temporary name tmp chosen by the caller, for a program
+ * that sweeps up its own leftovers by their name (skema-report).
+ */
+int pdf_write_file_via(const char *path, const char *tmp, const unsigned char *data, size_t len);
+
+/*
  * Writing many files with two syncs in all instead of two per file:
  * pdf_stage_file() writes data to a new temporary name beside path (into
  * tmp, at least PATH_MAX bytes), unsynced; the caller then makes every

@@ -9,8 +9,6 @@
  * apart and never as applicants.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 #include "csv.h"
 #include "msg.h"
 #include "normalize.h"
+#include "pdf.h"
 #include "report.h"
 
 const char *const report_region_names[REPORT_REGIONS] = {
@@ -417,47 +416,14 @@ const char *report_outcome_label(const char *outcome)
 
 int report_write_file(const char *path, const void *data, size_t len)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd = -1, saved;
+	char tmp[PATH_MAX];
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp ||
-	    snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+	/* The name report.c's sweep of leftovers knows (temporary_pid). */
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, (const char *)data + done, len - done);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		done += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	/* The rename itself must reach the disk, or a crash can bring back the old file. */
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
+	return pdf_write_file_via(path, tmp, data, len);
 }
 
 int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
