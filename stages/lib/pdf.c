@@ -28,6 +28,7 @@
 
 #include "paths.h"
 #include "pdf.h"
+#include "pdf_tounicode.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -1505,16 +1506,11 @@ static void add_id(struct render *r)
 }
 
 /*
- * A ToUnicode CMap that is one: libharu 2.3 writes its encoding CMap
- * (begincidrange) there, which poppler warns about and other readers may
- * misread when text is copied (notes/libharu.md 1.1).  Our CIDs are the
- * Unicode code points (the UTF-8 encoder), so the map is the identity:
- * one bfrange per 256-code-point block the font covers (a bfrange may
- * only vary in its last byte).  The old stream stays as an unused object.
+ * A ToUnicode CMap that is one (pdf_tounicode.h), mapping the
+ * 256-code-point blocks the font covers.
  */
 static void add_tounicode(struct render *r)
 {
-	struct strbuf cmap;
 	int blocks[256], nblocks = 0;
 
 	for (int hi = 0; hi < 256; hi++) {
@@ -1526,32 +1522,8 @@ static void add_tounicode(struct render *r)
 				break;
 			}
 	}
-	strbuf_init(&cmap, 0);
-	strbuf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (int i = 0; i < nblocks; i += 100) {
-		int n = nblocks - i < 100 ? nblocks - i : 100;
-		strbuf_printf(&cmap, "%d beginbfrange\n", n);
-		for (int k = i; k < i + n; k++)
-			strbuf_printf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", blocks[k], blocks[k], blocks[k]);
-		strbuf_puts(&cmap, "endbfrange\n");
-	}
-	strbuf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	if (cmap.overflow || !cmap.data) {
+	if (pdf_tounicode_add(r->pdf, r->regular, r->bold, blocks, nblocks) < 0)
 		r->oom = 1;
-		strbuf_release(&cmap);
-		return;
-	}
-	HPDF_Dict stream = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
-	if (stream) {
-		stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-		HPDF_Stream_Write(stream->stream, (const HPDF_BYTE *)cmap.data, (HPDF_UINT)cmap.len);
-		HPDF_Dict_Add(r->regular, "ToUnicode", stream);
-		HPDF_Dict_Add(r->bold, "ToUnicode", stream);
-	}
-	strbuf_release(&cmap);
 }
 
 /* --- one attempt, and the retry ------------------------------------------------ */

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "paths.h"
+#include "pdf_tounicode.h"
 #include "report_pdf.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -290,48 +291,17 @@ static int load_font(struct report_pdf *p, const char *relative, const char *fal
 }
 
 /*
- * libharu 2.3 writes its encoding CMap (begincidrange) as the fonts'
- * ToUnicode, which poppler warns about ("Invalid 'begincidrange' operator
- * in ToUnicode CMap") and other readers may misread when text is copied
- * (notes/libharu.md 1.1).  With the UTF-8 encoder our CIDs are the Unicode
- * code points, so the right map is the identity: one bfrange per
- * 256-code-point block of the BMP (a bfrange may only vary in its last
- * byte), at most 100 to a section.  libharu's own stream stays as an unused
- * object.
+ * A ToUnicode CMap that is one (pdf_tounicode.h).  A report may show any
+ * text of the BMP, so it maps every block but the surrogates.
  */
 static void add_tounicode(struct report_pdf *p)
 {
-	struct strbuf cmap;
 	int blocks[256], nblocks = 0;
 
 	for (int hi = 0; hi < 256; hi++)
 		if (hi < 0xD8 || hi > 0xDF) /* surrogates are not characters */
 			blocks[nblocks++] = hi;
-	strbuf_init(&cmap, 0);
-	strbuf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (int i = 0; i < nblocks; i += 100) {
-		int n = nblocks - i < 100 ? nblocks - i : 100;
-		strbuf_printf(&cmap, "%d beginbfrange\n", n);
-		for (int k = i; k < i + n; k++)
-			strbuf_printf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", blocks[k], blocks[k],
-				      blocks[k]);
-		strbuf_puts(&cmap, "endbfrange\n");
-	}
-	strbuf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	if (!cmap.overflow && cmap.data) {
-		HPDF_Dict stream = HPDF_DictStream_New(p->pdf->mmgr, p->pdf->xref);
-		if (stream) {
-			stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-			HPDF_Stream_Write(stream->stream, (const HPDF_BYTE *)cmap.data,
-					  (HPDF_UINT)cmap.len);
-			HPDF_Dict_Add(p->regular, "ToUnicode", stream);
-			HPDF_Dict_Add(p->bold, "ToUnicode", stream);
-		}
-	}
-	strbuf_release(&cmap);
+	pdf_tounicode_add(p->pdf, p->regular, p->bold, blocks, nblocks);
 }
 
 int report_pdf_begin(struct report_pdf *p, const char *title, const char *footer, int plain)
