@@ -19,6 +19,11 @@
 
 #define EXPLANATION_MAX (16u * 1024u)
 
+/* How every first-come explanation begins, whatever the outcome. */
+#define FIRST_COME                                                                      \
+	"Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter først til " \
+	"mølle-princippet i den rækkefølge, ansøgningerne er modtaget. "
+
 void decide_case_init(struct decide_case *c)
 {
 	memset(c, 0, sizeof *c);
@@ -334,11 +339,9 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				placed[j] = 1;
 				c->rank = ++position;
 				c->outcome = "bevilget";
+				strbuf_puts(&c->explanation, FIRST_COME);
 				strbuf_puts(&c->explanation,
-					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
-					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
-					    "modtaget. Der er ikke et loft over antallet, og ansøgningen "
-					    "imødekommes.");
+					    "Der er ikke et loft over antallet, og ansøgningen imødekommes.");
 			} else if (used < offer->capacity_max) {
 				/* Its number counts the places given for good before
 				 * it: the second received stays "nr. 2" when the
@@ -348,10 +351,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				used++;
 				c->rank = ++position;
 				c->outcome = "bevilget";
-				strbuf_puts(&c->explanation,
-					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
-					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
-					    "modtaget. ");
+				strbuf_puts(&c->explanation, FIRST_COME);
 				if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %ld "
@@ -374,10 +374,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				placed[j] = 1;
 				c->rank = ++position;
 				c->outcome = "venteliste";
-				strbuf_puts(&c->explanation,
-					    "Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "
-					    "først til mølle-princippet i den rækkefølge, ansøgningerne er "
-					    "modtaget. ");
+				strbuf_puts(&c->explanation, FIRST_COME);
 				if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Alle %ld %s, der kan være i gang ad gangen, er besat",
