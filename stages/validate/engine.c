@@ -506,6 +506,19 @@ static void danish_deadline(const struct offer *offer, char *buf, size_t size)
 		snprintf(buf, size, "%s", date);
 }
 
+/* Why a number, or a text's length (unit " tegn"), is outside the field's bounds. */
+static const char *range_reason(const struct offer_field *f, const char *unit, char *buf,
+				size_t size)
+{
+	if (f->has_min && f->has_max)
+		snprintf(buf, size, "skal være mellem %ld og %ld%s", f->min, f->max, unit);
+	else if (f->has_min)
+		snprintf(buf, size, "skal være mindst %ld%s", f->min, unit);
+	else
+		snprintf(buf, size, "må højst være %ld%s", f->max, unit);
+	return buf;
+}
+
 int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 {
 	const struct offer *offer = e->offer;
@@ -542,24 +555,12 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		} else if (json_is_integer(value) && f->type == FIELD_INTEGER &&
 			   ((f->has_min && json_integer_value(value) < f->min) ||
 			    (f->has_max && json_integer_value(value) > f->max))) {
-			if (f->has_min && f->has_max)
-				snprintf(buf, sizeof buf, "skal være mellem %ld og %ld", f->min, f->max);
-			else if (f->has_min)
-				snprintf(buf, sizeof buf, "skal være mindst %ld", f->min);
-			else
-				snprintf(buf, sizeof buf, "må højst være %ld", f->max);
 			/* Kept: a criterion may give the real reason ("op til 25 timer"). */
-			add_invalid(invalid, f->name, buf);
+			add_invalid(invalid, f->name, range_reason(f, "", buf, sizeof buf));
 		} else if (json_is_string(value) && (f->type == FIELD_TEXT || f->type == FIELD_LONGTEXT) &&
 			   ((f->has_min && (long)utf8_length(json_string_value(value)) < f->min) ||
 			    (f->has_max && (long)utf8_length(json_string_value(value)) > f->max))) {
-			if (f->has_min && f->has_max)
-				snprintf(buf, sizeof buf, "skal være mellem %ld og %ld tegn", f->min, f->max);
-			else if (f->has_min)
-				snprintf(buf, sizeof buf, "skal være mindst %ld tegn", f->min);
-			else
-				snprintf(buf, sizeof buf, "må højst være %ld tegn", f->max);
-			add_invalid(invalid, f->name, buf);
+			add_invalid(invalid, f->name, range_reason(f, " tegn", buf, sizeof buf));
 		}
 		json_object_set_new(values, f->name, value);
 	}
