@@ -28,36 +28,43 @@
 	" (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)"                        \
 	" AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)"
 
+/*
+ * The Danish words for the definition's and the database's codes.  Each
+ * table ends with {NULL, NULL}; label_of() gives the text for key, or
+ * fallback for a key it does not know.
+ */
+struct label {
+	const char *key, *text;
+};
+
+static const char *label_of(const struct label *table, const char *key, const char *fallback)
+{
+	for (; key && table->key; table++)
+		if (strcmp(table->key, key) == 0)
+			return table->text;
+	return fallback;
+}
+
 static const char *policy_label(const char *policy)
 {
-	if (!policy)
-		return "ikke angivet";
-	if (strcmp(policy, "first-come") == 0)
-		return "først til mølle";
-	if (strcmp(policy, "priority") == 0)
-		return "efter prioritering";
-	if (strcmp(policy, "broad-representation") == 0)
-		return "bred repræsentation";
-	if (strcmp(policy, "none") == 0)
-		return "ingen udvælgelse (tilmelding)";
-	return policy;
+	static const struct label policies[] = {
+		{"first-come", "først til mølle"},
+		{"priority", "efter prioritering"},
+		{"broad-representation", "bred repræsentation"},
+		{"none", "ingen udvælgelse (tilmelding)"},
+		{NULL, NULL},
+	};
+	return policy ? label_of(policies, policy, policy) : "ikke angivet";
 }
 
 static const char *period_label(const char *period)
 {
-	if (!period)
-		return "";
-	if (strcmp(period, "year") == 0)
-		return " pr. år";
-	if (strcmp(period, "quarter") == 0)
-		return " pr. kvartal";
-	if (strcmp(period, "month") == 0)
-		return " pr. måned";
-	if (strcmp(period, "concurrent") == 0)
-		return " ad gangen";
-	if (strcmp(period, "round") == 0)
-		return " i denne runde";
-	return "";
+	static const struct label periods[] = {
+		{"year", " pr. år"},	     {"quarter", " pr. kvartal"},
+		{"month", " pr. måned"},     {"concurrent", " ad gangen"},
+		{"round", " i denne runde"}, {NULL, NULL},
+	};
+	return label_of(periods, period, "");
 }
 
 /* "13. september 2021 kl. 12.00" */
@@ -370,15 +377,13 @@ static const char *state_label(const char *state)
 
 static const char *validation_label(const char *validation)
 {
-	if (!validation)
-		return "";
-	if (strcmp(validation, "eligible") == 0)
-		return "Opfylder kriterierne.";
-	if (strcmp(validation, "not_eligible") == 0)
-		return "Opfylder ikke kriterierne.";
-	if (strcmp(validation, "incomplete") == 0)
-		return "Ansøgningen mangler oplysninger.";
-	return validation;
+	static const struct label validations[] = {
+		{"eligible", "Opfylder kriterierne."},
+		{"not_eligible", "Opfylder ikke kriterierne."},
+		{"incomplete", "Ansøgningen mangler oplysninger."},
+		{NULL, NULL},
+	};
+	return validation ? label_of(validations, validation, validation) : "";
 }
 
 static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
