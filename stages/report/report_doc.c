@@ -67,6 +67,20 @@ static const char *period_label(const char *period)
 	return label_of(periods, period, "");
 }
 
+/* Prepares a query of this file and binds the report's scope (and offer); NULL: said why. */
+static sqlite3_stmt *scoped_query(const struct report_context *ctx, const char *sql,
+				  const char *offer_id)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return NULL;
+	}
+	report_bind_scope(stmt, offer_id, &ctx->scope);
+	return stmt;
+}
+
 /* "13. september 2021 kl. 12.00" */
 static void danish_time(time_t t, char *buf, size_t size)
 {
@@ -436,11 +450,8 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 			 o->id, suffix);
 		report_pdf_paragraph(p, 0, text);
 	}
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		msg_error("%s", sqlite3_errmsg(ctx->db));
+	if (!(stmt = scoped_query(ctx, sql, o->id)))
 		return -1;
-	}
-	report_bind_scope(stmt, o->id, &ctx->scope);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char rank[32], case_number[64], outcome[96], received[32];
@@ -506,11 +517,8 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 	char title[160], a[32], b[32];
 	int rc, result = -1;
 
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		msg_error("%s", sqlite3_errmsg(ctx->db));
+	if (!(stmt = scoped_query(ctx, sql, o->id)))
 		return -1;
-	}
-	report_bind_scope(stmt, o->id, &ctx->scope);
 	sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":name"),
 			  region ? "kommune" : attribute, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -746,11 +754,8 @@ static int review_queue(struct report_pdf *p, const struct report_context *ctx, 
 	int rc;
 
 	*count = 0;
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		msg_error("%s", sqlite3_errmsg(ctx->db));
+	if (!(stmt = scoped_query(ctx, sql, NULL)))
 		return -1;
-	}
-	report_bind_scope(stmt, NULL, &ctx->scope);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char case_number[64], received[32];
 		const char *t = (const char *)sqlite3_column_text(stmt, 0);
@@ -789,11 +794,8 @@ static int quarantine(struct report_pdf *p, const struct report_context *ctx, lo
 	int rc;
 
 	*count = 0;
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		msg_error("%s", sqlite3_errmsg(ctx->db));
+	if (!(stmt = scoped_query(ctx, sql, NULL)))
 		return -1;
-	}
-	report_bind_scope(stmt, NULL, &ctx->scope);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char received[32];
 		table_time((const char *)sqlite3_column_text(stmt, 1), 0, received, sizeof received);
