@@ -208,7 +208,7 @@ static char *attr(const xmlNode *node, const char *name)
 }
 
 /* Text content with runs of white space collapsed; caller frees. */
-static char *text_of(const xmlNode *node)
+char *offer_node_text(const xmlNode *node)
 {
 	xmlChar *v = xmlNodeGetContent(node);
 	struct strbuf sb;
@@ -239,7 +239,7 @@ static const xmlNode *child(const xmlNode *node, const char *name)
 static char *child_text(const xmlNode *node, const char *name)
 {
 	const xmlNode *c = child(node, name);
-	return c ? text_of(c) : NULL;
+	return c ? offer_node_text(c) : NULL;
 }
 
 static int parse_long(const char *text, long *out)
@@ -318,7 +318,7 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 		if (!grown)
 			return -1;
 		f->choices = grown;
-		f->choices[f->nchoices++] = text_of(c);
+		f->choices[f->nchoices++] = offer_node_text(c);
 	}
 	if (f->type == FIELD_CHOICE && f->nchoices == 0) {
 		strbuf_printf(err, "%s:%d: field %s: a choice field needs <choice> values\n", path,

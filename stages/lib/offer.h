@@ -112,6 +112,9 @@ const struct offer *offer_set_find(const struct offer_set *set, const char *id);
 const struct offer_field *offer_find_field(const struct offer *offer, const char *name);
 
 const char *field_type_name(enum field_type type);
+
+/* The text content of node (NULL: none) with runs of white space collapsed; caller frees. */
+char *offer_node_text(const xmlNode *node);
 /* Returns 0 and sets *type, or -1 for an unknown name. */
 int field_type_parse(const char *name, enum field_type *type);
 

@@ -197,27 +197,6 @@ static const xmlNode *child_element(const xmlNode *node, const char *name)
 	return NULL;
 }
 
-/* Text content with white space collapsed; caller frees. */
-static char *collapsed_text(const xmlNode *node)
-{
-	xmlChar *v = xmlNodeGetContent(node);
-	struct strbuf sb;
-	int space = 0;
-	strbuf_init(&sb, 0);
-	for (const char *p = v ? (const char *)v : ""; *p; p++) {
-		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && sb.len)
-			strbuf_putc(&sb, ' ');
-		space = 0;
-		strbuf_putc(&sb, *p);
-	}
-	xmlFree(v);
-	return strbuf_detach(&sb);
-}
-
 static char *attr_copy(const xmlNode *node, const char *name)
 {
 	xmlChar *v = node ? xmlGetProp(node, (const xmlChar *)name) : NULL;
@@ -324,7 +303,7 @@ static void form_paragraphs_of(xmlTextWriterPtr w, form_para_fn *para, const xml
 	for (const xmlNode *c = node ? node->children : NULL; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "p") != 0)
 			continue;
-		char *text = collapsed_text(c);
+		char *text = offer_node_text(c);
 		para(w, NULL, text ? text : "");
 		free(text);
 	}
@@ -335,10 +314,10 @@ static void form_front(xmlTextWriterPtr w, form_para_fn *para, const char *headi
 		       const struct offer *offer)
 {
 	const xmlNode *root = xmlDocGetRootElement(offer->doc);
-	char *authority = collapsed_text(child_element(root, "authority"));
+	char *authority = offer_node_text(child_element(root, "authority"));
 	para(w, "Authority", authority && *authority ? authority : "Ansøgningsskema");
 	free(authority);
-	char *subtitle = collapsed_text(child_element(root, "subtitle"));
+	char *subtitle = offer_node_text(child_element(root, "subtitle"));
 	para(w, "Subtitle", subtitle && *subtitle ? subtitle : "Ansøgningsskema");
 	free(subtitle);
 	para(w, "Title", offer->title);
