@@ -232,6 +232,16 @@ test_expect_success 'two stores at once: both wait their turn, numbers stay uniq
 	test "$(sql par.db "SELECT MAX(case_number) FROM submissions")" = 2026-000040
 '
 
+test_expect_success 'two stores creating a new database at once both succeed, every time' '
+	for n in $(seq 1 25); do
+		rm -f race.db race.db-wal race.db-shm &&
+		mkrec $((200 + n)) temaforloeb 2026-05-01T10:00:00+02:00 eligible "{\"cvr\":\"a$n\"}" >ra &&
+		mkrec $((300 + n)) temaforloeb 2026-05-01T10:00:00+02:00 eligible "{\"cvr\":\"b$n\"}" >rb &&
+		{ skema-store race.db <ra >/dev/null 2>err.a & skema-store race.db <rb >/dev/null 2>err.b; rc_b=$?; wait $!; rc_a=$?; } &&
+		test $rc_a = 0 && test $rc_b = 0 || { cat err.a err.b; return 1; }
+	done
+'
+
 test_expect_success 'a database newer than this skema is refused' '
 	sqlite3 new.db "PRAGMA user_version = 99" &&
 	test_must_fail skema-store new.db </dev/null 2>err &&

@@ -261,6 +261,25 @@ static int migrate(sqlite3 *db)
 	return SQLITE_OK;
 }
 
+/*
+ * Switches to WAL.  Changing the journal mode needs an exclusive lock and
+ * SQLite does not call the busy handler for it, so two programs opening a
+ * new workspace at the same moment saw "database is locked" at once (t3000,
+ * "two stores at once", under load).  Retry for as long as the busy timeout.
+ */
+static int use_wal(sqlite3 *db, long timeout_ms)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	for (long waited = 0;; waited += 10) {
+		int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return rc == SQLITE_OK ? rc : exec(db, "PRAGMA journal_mode=WAL");
+		if (waited >= timeout_ms)
+			return exec(db, "PRAGMA journal_mode=WAL");
+		nanosleep(&pause, NULL);
+	}
+}
+
 int db_open(const char *path, int create, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
@@ -285,7 +304,8 @@ int db_open(const char *path, int create, sqlite3 **out)
 	}
 	sqlite3_busy_timeout(db, (int)timeout);
 	sqlite3_extended_result_codes(db, 1);
-	if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	if ((rc = use_wal(db, timeout)) != SQLITE_OK ||
+	    (rc = exec(db, "PRAGMA synchronous=FULL;"
 			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) != SQLITE_OK ||
 	    (rc = migrate(db)) != SQLITE_OK) {
 		sqlite3_close(db);
