@@ -25,6 +25,7 @@
 #include <libxml/xmlreader.h>
 
 #include "extract.h"
+#include "tables.h"
 
 #define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define NS_W_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -39,7 +40,6 @@
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 #define MAX_NEST 32
-#define MAX_CELLS 64
 #define MAX_DEPTH_TRACK 512
 
 enum elem {
@@ -133,12 +133,6 @@ struct fld {
 	struct strbuf text;
 };
 
-struct table {
-	json_t *row; /* cells of the row being read */
-	struct strbuf cell;
-	int in_cell;
-};
-
 struct docx_walk {
 	struct extract_scan *scan;
 	xmlTextReaderPtr reader;
@@ -151,8 +145,7 @@ struct docx_walk {
 	struct fld flds[MAX_NEST];
 	int nfld;
 	int in_ffdata;
-	struct table tables[MAX_NEST];
-	int ntable;
+	struct extract_tables tables;
 	struct strbuf para;
 	struct strbuf last_para;
 	int in_t, in_instr, in_title, in_property;
@@ -318,12 +311,8 @@ static char *current_label(struct docx_walk *walk)
 	if (walk->label_from <= walk->para.len)
 		strbuf_puts(&sb, strbuf_str(&walk->para) + walk->label_from);
 	extract_tidy(&sb);
-	if (sb.len == 0 && walk->ntable > 0) {
-		struct table *t = &walk->tables[walk->ntable - 1];
-		/* The nearest cell to the left with text: spanned (covered) cells are empty. */
-		for (size_t n = json_array_size(t->row); n > 0 && sb.len == 0; n--)
-			strbuf_puts(&sb, json_string_value(json_array_get(t->row, n - 1)));
-	}
+	if (sb.len == 0)
+		extract_tables_left_label(&walk->tables, &sb);
 	if (sb.len == 0)
 		strbuf_puts(&sb, strbuf_str(&walk->last_para));
 	extract_tidy(&sb);
@@ -334,8 +323,7 @@ static char *current_label(struct docx_walk *walk)
 static void emit_text(struct docx_walk *walk, const char *s, size_t len)
 {
 	strbuf_append(&walk->para, s, len);
-	if (walk->ntable > 0 && walk->tables[walk->ntable - 1].in_cell)
-		strbuf_append(&walk->tables[walk->ntable - 1].cell, s, len);
+	extract_tables_text(&walk->tables, s, len);
 	for (int i = 0; i < walk->nsdt; i++)
 		if (walk->sdts[i].in_content)
 			strbuf_append(&walk->sdts[i].text, s, len);
@@ -364,8 +352,8 @@ static void sdt_push(struct docx_walk *walk, int depth)
 	for (int i = 0; i < walk->nsdt - 1; i++)
 		s->outer_len[i] = walk->sdts[i].text.len;
 	s->para_len = walk->para.len;
-	if (walk->ntable > 0)
-		s->cell_len = walk->tables[walk->ntable - 1].cell.len;
+	if (extract_tables_cell_text(&walk->tables))
+		s->cell_len = extract_tables_cell_text(&walk->tables)->len;
 }
 
 /* A control showing its placeholder adds nothing to the text around it. */
@@ -380,7 +368,7 @@ static void sdt_unsay(struct docx_walk *walk, struct sdt *s)
 		walk->para.len = s->para_len;
 		walk->para.data[s->para_len] = '\0';
 	}
-	struct strbuf *cell = walk->ntable > 0 ? &walk->tables[walk->ntable - 1].cell : NULL;
+	struct strbuf *cell = extract_tables_cell_text(&walk->tables);
 	if (cell && cell->len >= s->cell_len && cell->data) {
 		cell->len = s->cell_len;
 		cell->data[s->cell_len] = '\0';
@@ -724,7 +712,7 @@ static void paragraph_end(struct docx_walk *walk)
 	strbuf_trim(&walk->para);
 	if (walk->para.len > 0) {
 		/* "Label: value" paragraphs outside tables feed the fallback. */
-		if (walk->ntable == 0 && strchr(strbuf_str(&walk->para), ':') &&
+		if (walk->tables.n == 0 && strchr(strbuf_str(&walk->para), ':') &&
 		    json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
 			scan->limits->max_rows)
 			json_array_append_new(scan->paragraphs,
@@ -782,28 +770,13 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		break;
 	}
 	case E_TBL:
-		if (walk->ntable >= MAX_NEST) {
-			extract_fail(scan, "xml_too_deep", "%s: tables nested deeper than %d",
-				     scan->part, MAX_NEST);
-			break;
-		}
-		walk->tables[walk->ntable].row = json_array();
-		strbuf_init(&walk->tables[walk->ntable].cell, 100000);
-		walk->tables[walk->ntable].in_cell = 0;
-		walk->ntable++;
+		extract_tables_open(&walk->tables, scan);
 		break;
 	case E_TR:
-		if (walk->ntable > 0) {
-			/* A fresh array: the finished row is kept by reference in scan->rows. */
-			json_decref(walk->tables[walk->ntable - 1].row);
-			walk->tables[walk->ntable - 1].row = json_array();
-		}
+		extract_tables_row(&walk->tables);
 		break;
 	case E_TC:
-		if (walk->ntable > 0) {
-			strbuf_reset(&walk->tables[walk->ntable - 1].cell);
-			walk->tables[walk->ntable - 1].in_cell = 1;
-		}
+		extract_tables_cell(&walk->tables);
 		break;
 	case E_SDT:
 		sdt_push(walk, depth);
@@ -920,26 +893,14 @@ static void on_end(struct docx_walk *walk, enum elem code, int depth)
 		paragraph_end(walk);
 		break;
 	case E_TC:
-		if (walk->ntable > 0) {
-			struct table *t = &walk->tables[walk->ntable - 1];
-			extract_tidy(&t->cell);
-			/* Label/value tables are narrow; a row of thousands of cells is not one. */
-			if (json_array_size(t->row) < MAX_CELLS)
-				json_array_append_new(t->row,
-						      extract_json_string(strbuf_str(&t->cell)));
-			t->in_cell = 0;
-		}
+		extract_tables_cell_end(&walk->tables);
 		break;
 	case E_TR:
-		if (walk->ntable > 0)
-			keep_row(walk, walk->tables[walk->ntable - 1].row);
+		if (extract_tables_row_cells(&walk->tables))
+			keep_row(walk, extract_tables_row_cells(&walk->tables));
 		break;
 	case E_TBL:
-		if (walk->ntable > 0) {
-			walk->ntable--;
-			json_decref(walk->tables[walk->ntable].row);
-			strbuf_release(&walk->tables[walk->ntable].cell);
-		}
+		extract_tables_close(&walk->tables);
 		break;
 	case E_SDT:
 		if (walk->nsdt > 0 && walk->sdts[walk->nsdt - 1].depth == depth)
@@ -983,11 +944,7 @@ static void walk_release(struct docx_walk *walk)
 		sdt_release(&walk->sdts[--walk->nsdt]);
 	while (walk->nfld > 0)
 		fld_release(&walk->flds[--walk->nfld]);
-	while (walk->ntable > 0) {
-		walk->ntable--;
-		json_decref(walk->tables[walk->ntable].row);
-		strbuf_release(&walk->tables[walk->ntable].cell);
-	}
+	extract_tables_release(&walk->tables);
 	strbuf_release(&walk->para);
 	strbuf_release(&walk->last_para);
 	strbuf_release(&walk->prop_text);

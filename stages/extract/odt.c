@@ -28,6 +28,7 @@
 #include <libxml/xmlreader.h>
 
 #include "extract.h"
+#include "tables.h"
 
 #define NS_OFFICE "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 #define NS_TEXT "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -41,7 +42,6 @@
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 
 #define MAX_NEST 32
-#define MAX_CELLS 64
 #define MAX_DEPTH_TRACK 512
 #define MAX_CONTROLS 1000
 
@@ -98,12 +98,6 @@ struct control {
 	json_t *field; /* borrowed from scan->fields */
 };
 
-struct table {
-	json_t *row;
-	struct strbuf cell;
-	int in_cell;
-};
-
 struct odt_walk {
 	struct extract_scan *scan;
 	xmlTextReaderPtr reader;
@@ -111,8 +105,7 @@ struct odt_walk {
 	int skip_depth;
 	struct capture caps[MAX_NEST];
 	int ncap;
-	struct table tables[MAX_NEST];
-	int ntable;
+	struct extract_tables tables;
 	int in_p;
 	struct strbuf para, last_para;
 	int para_space;
@@ -237,8 +230,7 @@ static void set_str(char **slot, char *value)
 static void append_all(struct odt_walk *walk, const char *s, size_t len)
 {
 	strbuf_append(&walk->para, s, len);
-	if (walk->ntable > 0 && walk->tables[walk->ntable - 1].in_cell)
-		strbuf_append(&walk->tables[walk->ntable - 1].cell, s, len);
+	extract_tables_text(&walk->tables, s, len);
 	for (int i = 0; i < walk->ncap; i++)
 		strbuf_append(&walk->caps[i].text, s, len);
 }
@@ -280,12 +272,8 @@ static char *current_label(struct odt_walk *walk)
 	if (walk->label_from <= walk->para.len)
 		strbuf_puts(&sb, strbuf_str(&walk->para) + walk->label_from);
 	extract_tidy(&sb);
-	if (sb.len == 0 && walk->ntable > 0) {
-		struct table *t = &walk->tables[walk->ntable - 1];
-		/* The nearest cell to the left with text: spanned (covered) cells are empty. */
-		for (size_t n = json_array_size(t->row); n > 0 && sb.len == 0; n--)
-			strbuf_puts(&sb, json_string_value(json_array_get(t->row, n - 1)));
-	}
+	if (sb.len == 0)
+		extract_tables_left_label(&walk->tables, &sb);
 	if (sb.len == 0)
 		strbuf_puts(&sb, strbuf_str(&walk->last_para));
 	extract_tidy(&sb);
@@ -667,7 +655,7 @@ static void paragraph_end(struct odt_walk *walk)
 	emit_literal(walk, "\n", 1);
 	strbuf_trim(&walk->para);
 	if (walk->para.len > 0) {
-		if (walk->ntable == 0 && strchr(strbuf_str(&walk->para), ':') &&
+		if (walk->tables.n == 0 && strchr(strbuf_str(&walk->para), ':') &&
 		    json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
 			scan->limits->max_rows)
 			json_array_append_new(scan->paragraphs,
@@ -746,28 +734,13 @@ static void on_start(struct odt_walk *walk, enum elem code, int depth, const cha
 		walk->skip_depth = depth;
 		break;
 	case E_TABLE:
-		if (walk->ntable >= MAX_NEST) {
-			extract_fail(scan, "xml_too_deep", "%s: tables nested deeper than %d",
-				     scan->part, MAX_NEST);
-			break;
-		}
-		walk->tables[walk->ntable].row = json_array();
-		strbuf_init(&walk->tables[walk->ntable].cell, 100000);
-		walk->tables[walk->ntable].in_cell = 0;
-		walk->ntable++;
+		extract_tables_open(&walk->tables, scan);
 		break;
 	case E_ROW:
-		if (walk->ntable > 0) {
-			/* A fresh array: the finished row is kept by reference in scan->rows. */
-			json_decref(walk->tables[walk->ntable - 1].row);
-			walk->tables[walk->ntable - 1].row = json_array();
-		}
+		extract_tables_row(&walk->tables);
 		break;
 	case E_CELL:
-		if (walk->ntable > 0) {
-			strbuf_reset(&walk->tables[walk->ntable - 1].cell);
-			walk->tables[walk->ntable - 1].in_cell = 1;
-		}
+		extract_tables_cell(&walk->tables);
 		break;
 	case E_FORMCONTROL:
 		form_start(walk, local);
@@ -884,26 +857,14 @@ static void on_end(struct odt_walk *walk, enum elem code, int depth)
 			cap_finish(walk);
 		break;
 	case E_CELL:
-		if (walk->ntable > 0) {
-			struct table *t = &walk->tables[walk->ntable - 1];
-			extract_tidy(&t->cell);
-			/* Label/value tables are narrow; a row of thousands of cells is not one. */
-			if (json_array_size(t->row) < MAX_CELLS)
-				json_array_append_new(t->row,
-						      extract_json_string(strbuf_str(&t->cell)));
-			t->in_cell = 0;
-		}
+		extract_tables_cell_end(&walk->tables);
 		break;
 	case E_ROW:
-		if (walk->ntable > 0)
-			keep_row(walk, walk->tables[walk->ntable - 1].row);
+		if (extract_tables_row_cells(&walk->tables))
+			keep_row(walk, extract_tables_row_cells(&walk->tables));
 		break;
 	case E_TABLE:
-		if (walk->ntable > 0) {
-			walk->ntable--;
-			json_decref(walk->tables[walk->ntable].row);
-			strbuf_release(&walk->tables[walk->ntable].cell);
-		}
+		extract_tables_close(&walk->tables);
 		break;
 	case E_FORMCONTROL:
 		form_finish(walk);
@@ -944,11 +905,7 @@ static void walk_release(struct odt_walk *walk)
 {
 	while (walk->ncap > 0)
 		cap_release(&walk->caps[--walk->ncap]);
-	while (walk->ntable > 0) {
-		walk->ntable--;
-		json_decref(walk->tables[walk->ntable].row);
-		strbuf_release(&walk->tables[walk->ntable].cell);
-	}
+	extract_tables_release(&walk->tables);
 	for (size_t i = 0; i < walk->ncontrols; i++)
 		free(walk->controls[i].id);
 	json_decref(walk->form);
