@@ -697,27 +697,13 @@ static void ffdata_start(struct docx_walk *walk, enum elem code, int depth)
 
 /* ---- tables and paragraphs ----------------------------------------------- */
 
-static void keep_row(struct docx_walk *walk, json_t *row)
-{
-	struct extract_scan *scan = walk->scan;
-	if (json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
-	    scan->limits->max_rows)
-		json_array_append(scan->rows, row);
-}
-
 static void paragraph_end(struct docx_walk *walk)
 {
-	struct extract_scan *scan = walk->scan;
 	emit_text(walk, "\n", 1);
 	strbuf_trim(&walk->para);
-	if (walk->para.len > 0) {
-		/* "Label: value" paragraphs outside tables feed the fallback. */
-		if (walk->tables.n == 0 && strchr(strbuf_str(&walk->para), ':') &&
-		    json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
-			scan->limits->max_rows)
-			json_array_append_new(scan->paragraphs,
-					      extract_json_string(strbuf_str(&walk->para)));
-	}
+	/* Paragraphs outside tables feed the label fallback. */
+	if (walk->para.len > 0 && walk->tables.n == 0)
+		extract_scan_keep_paragraph(walk->scan, strbuf_str(&walk->para));
 	strbuf_reset(&walk->last_para);
 	if (!walk->para_has_field)
 		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
@@ -897,7 +883,7 @@ static void on_end(struct docx_walk *walk, enum elem code, int depth)
 		break;
 	case E_TR:
 		if (extract_tables_row_cells(&walk->tables))
-			keep_row(walk, extract_tables_row_cells(&walk->tables));
+			extract_scan_keep_row(walk->scan, extract_tables_row_cells(&walk->tables));
 		break;
 	case E_TBL:
 		extract_tables_close(&walk->tables);

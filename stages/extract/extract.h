@@ -90,6 +90,13 @@ json_t *extract_add_field(struct extract_scan *scan, const char *name, const cha
 /* Sets key of field to a string made safe as above. */
 void extract_field_set(json_t *field, const char *key, const char *value);
 /* A copy of text as valid UTF-8 (invalid bytes as \xNN); caller json_decref()s. */
+/*
+ * Keeps a table row (a JSON array of cell texts) or a "Label: value"
+ * paragraph for the label fallback, within limits->max_rows of the two
+ * together.  The row is referenced, not copied.
+ */
+void extract_scan_keep_row(struct extract_scan *scan, json_t *row);
+void extract_scan_keep_paragraph(struct extract_scan *scan, const char *text);
 json_t *extract_json_string(const char *text);
 /* The scan as a JSON object (new reference). */
 json_t *extract_scan_json(const struct extract_scan *scan);

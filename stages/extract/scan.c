@@ -249,3 +249,22 @@ json_t *extract_scan_json(const struct extract_scan *scan)
 	json_object_set(out, "warnings", scan->warnings);
 	return out;
 }
+
+static int room_for_row(const struct extract_scan *scan)
+{
+	return json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
+	       scan->limits->max_rows;
+}
+
+void extract_scan_keep_row(struct extract_scan *scan, json_t *row)
+{
+	if (room_for_row(scan))
+		json_array_append(scan->rows, row);
+}
+
+void extract_scan_keep_paragraph(struct extract_scan *scan, const char *text)
+{
+	/* Only "Label: value" paragraphs can feed the fallback. */
+	if (strchr(text, ':') && room_for_row(scan))
+		json_array_append_new(scan->paragraphs, extract_json_string(text));
+}
