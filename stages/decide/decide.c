@@ -13,7 +13,10 @@
  *   {"submission_id", "case_number", "offer_id", "outcome", "state", "explanation"}
  * Re-running with nothing changed writes nothing.  A decision a reviewer
  * made final is never changed, except that a final place on a waiting list
- * becomes a proposed place when one is freed.
+ * becomes a proposed place when one is freed.  A place held while a forløb
+ * runs (capacity period concurrent) is freed by a withdrawal, a reviewer's
+ * refusal, or the end of the forløb (skema complete, completed_on): an
+ * ended forløb keeps its decision and no longer counts against capacity.
  *
  * Deadline offers are decided only once the deadline has passed (--now
  * sets the time; --force decides an open round).  A round with fewer
@@ -551,7 +554,7 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT s.id, s.case_number, s.received_at, s.validation, d.id, d.outcome, d.state,"
-		" d.explanation, s.record, d.period"
+		" d.explanation, s.record, d.period, s.completed_on"
 		" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
 		" WHERE s.offer_id = ?1 AND s.status = 'stored' ORDER BY s.id",
 		-1, &stmt, NULL);
@@ -584,6 +587,11 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 		c->current_state = dup_column(stmt, 6);
 		c->current_explanation = dup_column(stmt, 7);
 		c->current_period = dup_column(stmt, 9);
+		/* Only a place held while the forløb runs is freed when it ends;
+		 * a place of a year or a quarter was used, ended or not. */
+		c->completed = sqlite3_column_type(stmt, 10) != SQLITE_NULL && c->current_outcome &&
+			       strcmp(c->current_outcome, "bevilget") == 0 && offer->capacity_period &&
+			       strcmp(offer->capacity_period, "concurrent") == 0;
 		if (!c->received_at || clock_parse(c->received_at, &c->received) < 0)
 			c->received = 0;
 		c->late = !offer->rolling && c->received > offer->deadline_at;

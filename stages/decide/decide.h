@@ -45,6 +45,13 @@ struct decide_case {
 	char *current_state;
 	char *current_explanation;
 	char *current_period;   /* the period its place counts against, NULL none or unknown */
+	/*
+	 * 1 when its forløb has ended (skema complete; submissions.completed_on)
+	 * and its standing decision is bevilget: the policy leaves it alone and
+	 * its place no longer counts.  The loader sets it only for an offer
+	 * whose capacity is concurrent (a place of a year stays used).
+	 */
+	int completed;
 	/* The first failed eligibility sentences and missing labels, for the explanation. */
 	char *reasons;
 	/* The sentences of the priority criteria it passed, for the explanation. */

@@ -56,9 +56,10 @@ int decide_case_fixed(const struct decide_case *c)
 	       strcmp(c->current_outcome, "venteliste") != 0;
 }
 
+/* A place given for good that still holds it: an ended forløb has let go of its place. */
 static int fixed_selected(const struct decide_case *c)
 {
-	return decide_case_fixed(c) && strcmp(c->current_outcome, "bevilget") == 0;
+	return decide_case_fixed(c) && !c->completed && strcmp(c->current_outcome, "bevilget") == 0;
 }
 
 static int by_receipt(const void *a, const void *b)
@@ -277,6 +278,14 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
  * order of receipt.  What is left after the last period is the waiting
  * list.  Only receipt times decide, not the clock, so that re-running
  * skema-decide changes nothing.
+ *
+ * An ended forløb (skema complete, concurrent offers only) takes no place,
+ * but it keeps its number: a case's "nr. N blandt de egnede ansøgninger"
+ * counts the places used plus the forløb ended before it, counted where
+ * they stood (a final one with the final places, a proposed one in
+ * receipt order).  Ending the first forløb thus rewrites no other
+ * proposal and makes no new draft; only the first on the waiting list
+ * gets a new one, a place.
  */
 static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			      const int *candidate)
@@ -285,7 +294,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	long *period = calloc(ncases ? ncases : 1, sizeof *period);
 	int concurrent = offer->capacity_period && strcmp(offer->capacity_period, "concurrent") == 0;
 	int carries = periodic(offer);
-	long first = 0, last = 0;
+	long first = 0, last = 0, finished = 0;
 	int any = 0, waiting = 0;
 	char label[64], own[64];
 
@@ -318,6 +327,12 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 		 * beyond the capacity) takes one of the next, or counts beyond
 		 * the capacity of the last. */
 		for (size_t j = 0; j < ncases; j++) {
+			if (!placed[j] && cases[j].completed && decide_case_fixed(&cases[j]) &&
+			    period[j] <= p) {
+				placed[j] = 1;
+				finished++;
+				continue;
+			}
 			if (placed[j] || !fixed_selected(&cases[j]) || period[j] > p)
 				continue;
 			if (offer->capacity_max < 0 || used < offer->capacity_max || p == last) {
@@ -329,6 +344,13 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 		}
 		for (size_t j = 0; j < ncases; j++) {
 			struct decide_case *c = &cases[j];
+			if (!placed[j] && c->completed && period[j] <= p) {
+				/* An ended forløb still proposed: its number, no place. */
+				placed[j] = 1;
+				position++;
+				finished++;
+				continue;
+			}
 			if (!candidate[j] || placed[j] || period[j] > p)
 				continue;
 			int carried = period[j] < p;
@@ -352,11 +374,22 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				c->rank = ++position;
 				c->outcome = "bevilget";
 				strbuf_puts(&c->explanation, FIRST_COME);
-				if (concurrent)
+				if (concurrent && used + finished > offer->capacity_max)
+					/* Beyond the places: only an ended forløb can have
+					 * freed one (a withdrawn case has no number).  The
+					 * sentence names no count, so that the next forløb
+					 * to end does not rewrite this proposal. */
+					strbuf_printf(&c->explanation,
+						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %ld "
+						      "blandt de egnede ansøgninger. Afsluttede forløb optager ikke "
+						      "længere en plads, og ansøgningen får derfor en af de pladser, "
+						      "der er blevet ledige.",
+						      offer->capacity_max, unit_of(offer), used + finished);
+				else if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Der kan være %ld %s i gang ad gangen, og ansøgningen er nr. %ld "
 						      "blandt de egnede ansøgninger; den får derfor en plads.",
-						      offer->capacity_max, unit_of(offer), used);
+						      offer->capacity_max, unit_of(offer), used + finished);
 				else if (carried)
 					strbuf_printf(&c->explanation,
 						      "Alle %ld %s i %s var besat, og ansøgningen kom på venteliste. "
@@ -598,7 +631,8 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 		qsort(cases, ncases, sizeof *cases, by_receipt);
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
-		if (!c->validation || decide_case_fixed(c))
+		/* An ended forløb is history: decided, confirmed or not. */
+		if (!c->validation || decide_case_fixed(c) || c->completed)
 			continue;
 		if (registration) {
 			decide_registration(offer, c);

@@ -197,6 +197,43 @@ static const char *const migrations[] = {
 	"CREATE INDEX submissions_superseded_by ON submissions(superseded_by);"
 	"CREATE INDEX letters_decision ON letters(decision_id);"
 	"CREATE INDEX letters_submission ON letters(submission_id);",
+	/*
+	 * 5: a forløb that has ended.  An offer with places held while a forløb
+	 * runs (capacity period concurrent, "8 at a time") frees one only when
+	 * skema complete records the day it ended; skema-decide then counts the
+	 * running ones only.  The case stays live (status stored) and its
+	 * decision stays: it was granted.  The staff's note may name people,
+	 * so a purge, which sets purged_at, clears it through the trigger.
+	 */
+	"ALTER TABLE submissions ADD COLUMN completed_on TEXT;"    /* YYYY-MM-DD */
+	"ALTER TABLE submissions ADD COLUMN completion_note TEXT;"
+	"CREATE TRIGGER submissions_purge_completion_note AFTER UPDATE OF purged_at ON submissions"
+	"  WHEN NEW.purged_at IS NOT NULL AND NEW.completion_note IS NOT NULL"
+	"  BEGIN UPDATE submissions SET completion_note = NULL WHERE id = NEW.id; END;"
+	/* offer_summary as in step 2, with the ended forløb counted last. */
+	"DROP VIEW offer_summary;"
+	"CREATE VIEW offer_summary AS"
+	"  SELECT s.offer_id,"
+	"    COUNT(*) AS received,"
+	"    COUNT(*) FILTER (WHERE s.status = 'duplicate') AS duplicates,"
+	"    COUNT(*) FILTER (WHERE s.status = 'superseded') AS superseded,"
+	"    COUNT(*) FILTER (WHERE s.status = 'withdrawn') AS withdrawn,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND s.validation = 'incomplete') AS incomplete,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND s.validation = 'not_eligible') AS not_eligible,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND s.validation = 'eligible') AS eligible,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'bevilget') AS selected,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'venteliste') AS waiting,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'afslag') AS rejected,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'mangler') AS missing_info,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'bekræftelse') AS confirmed,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.state = 'proposed') AS awaiting_review,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.id IS NULL) AS undecided,"
+	"    COUNT(*) FILTER (WHERE s.status = 'stored' AND d.outcome = 'bevilget'"
+	"                     AND s.completed_on IS NOT NULL) AS completed"
+	"  FROM submissions s"
+	"  LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+	"  WHERE s.status <> 'failed' AND s.offer_id IS NOT NULL"
+	"  GROUP BY s.offer_id;",
 };
 
 int db_schema_version(void)
