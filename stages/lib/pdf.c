@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <hpdf_conf.h>
 
 #include "paths.h"
 #include "pdf.h"
@@ -104,6 +105,91 @@ static int coverage_state; /* 0 not loaded, 1 loaded, -1 failed */
 static int cap_height[2];  /* regular, bold: in 1/1000 em; 0 when unknown */
 static char cap_font[2][HPDF_LIMIT_MAX_NAME_LEN + 1]; /* their fontdefs' base names */
 static HPDF_Dict_BeforeWriteFunc type0_before_write; /* libharu's, wrapped below */
+static long font_fixed_size[2]; /* SaveFontData's scratch size less the glyphs; -1 unknown */
+
+/* --- libharu's font writer and a size that is a multiple of 4096 ------------- */
+
+/*
+ * libharu 2.3 writes an embedded TrueType font into a scratch memory stream
+ * of 4096-byte buffers (HPDF_TTFontDef_SaveFontData), then seeks to the
+ * start of each table to checksum it.  Our subset fonts have no hinting,
+ * so the last required table, "prep", is empty and starts at the very end
+ * of the stream.  When that end falls exactly on a buffer boundary
+ * (the glyphs used make the whole a multiple of 4096 bytes), the seek asks
+ * for a buffer that was never allocated and fails with HPDF_INVALID_OBJECT
+ * (0x1033) while the file is written: 2 of 1,564 letters of a 3,000-case
+ * run, each a different set of characters.  Every table but glyf has the
+ * same size in every document, so the size is known before libharu writes:
+ * font_fixed_size[] plus the glyphs used.  If it would be a multiple of
+ * 4096, one more glyph of the font is embedded (it is in the font program
+ * and in the /CIDSet; nothing draws it), which moves the end off the
+ * boundary.
+ */
+static long glyphs_size(HPDF_TTFontDefAttr tt)
+{
+	long size = 0;
+	for (unsigned i = 0; i < tt->num_glyphs; i++)
+		if (tt->glyph_tbl.flgs[i] == 1)
+			size += (long)(tt->glyph_tbl.offsets[i + 1] - tt->glyph_tbl.offsets[i]);
+	return tt->header.index_to_loc_format == 0 ? size * 2 : size;
+}
+
+/*
+ * Embeds one more glyph when the scratch stream would end on a buffer
+ * boundary: the first unused one whose size does not itself keep the total
+ * on a boundary.  Deterministic: the same glyphs used give the same choice.
+ */
+static void avoid_buffer_boundary(HPDF_TTFontDefAttr tt, long fixed)
+{
+	long size = fixed + glyphs_size(tt);
+	long unit = tt->header.index_to_loc_format == 0 ? 2 : 1;
+
+	if (size % HPDF_STREAM_BUF_SIZ != 0)
+		return;
+	for (unsigned i = 1; i < tt->num_glyphs; i++) {
+		long len = (long)(tt->glyph_tbl.offsets[i + 1] - tt->glyph_tbl.offsets[i]) * unit;
+		if (tt->glyph_tbl.flgs[i] != 1 && len > 0 && len % HPDF_STREAM_BUF_SIZ != 0) {
+			tt->glyph_tbl.flgs[i] = 1;
+			return;
+		}
+	}
+}
+
+/*
+ * Measures font_fixed_size[i] once: libharu writes the font as it would
+ * into a PDF, and the glyphs it embedded are taken off.  If that very
+ * write hits the boundary, one more glyph is marked and it is tried again.
+ * Returns 0, or -1 (the guard is then off, font_fixed_size[i] = -1).
+ */
+static int measure_font_size(HPDF_Doc pdf, HPDF_FontDef def, int i)
+{
+	HPDF_TTFontDefAttr tt = (HPDF_TTFontDefAttr)def->attr;
+
+	font_fixed_size[i] = -1;
+	if (!tt || !tt->glyph_tbl.flgs || !tt->glyph_tbl.offsets)
+		return -1;
+	for (int tries = 0; tries < 2; tries++) {
+		HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, HPDF_STREAM_BUF_SIZ);
+		if (!s)
+			return -1;
+		HPDF_STATUS rc = HPDF_TTFontDef_SaveFontData(def, s);
+		HPDF_Stream_Free(s);
+		if (rc == HPDF_OK) {
+			/* length1 = 12 + 16 per table + the scratch stream. */
+			font_fixed_size[i] = (long)tt->length1 - (12 + 16 * 13) - glyphs_size(tt);
+			break;
+		}
+		/* The measuring write hit the boundary itself: one glyph more. */
+		HPDF_ResetError(pdf);
+		for (unsigned g = 1; g < tt->num_glyphs; g++)
+			if (tt->glyph_tbl.flgs[g] != 1 &&
+			    tt->glyph_tbl.offsets[g + 1] > tt->glyph_tbl.offsets[g]) {
+				tt->glyph_tbl.flgs[g] = 1;
+				break;
+			}
+	}
+	return font_fixed_size[i] < 0 ? -1 : 0;
+}
 
 /*
  * The height of capital H, for the font descriptors' /CapHeight, which
@@ -170,6 +256,8 @@ static int coverage_load(void)
 		cap_height[1] = read_cap_height(bold, bdef);
 		snprintf(cap_font[0], sizeof cap_font[0], "%s", rdef->base_font);
 		snprintf(cap_font[1], sizeof cap_font[1], "%s", bdef->base_font);
+		measure_font_size(pdf, rdef, 0);
+		measure_font_size(pdf, bdef, 1);
 		memset(coverage, 0, sizeof coverage);
 		for (unsigned cp = 0x20; cp < 0x10000; cp++)
 			if (HPDF_TTFontDef_GetGlyphid(rdef, (HPDF_UINT16)cp) != 0 &&
@@ -225,9 +313,17 @@ static void add_cidset(HPDF_Dict font, HPDF_FontDef def, HPDF_Dict descriptor)
 
 static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
 {
-	HPDF_STATUS rc = type0_before_write(font);
 	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
 	HPDF_FontDef def = attr ? attr->fontdef : NULL;
+
+	/* The first write of this font in the document embeds the font
+	 * program (libharu makes the descriptor then): keep its scratch
+	 * stream off a buffer boundary (avoid_buffer_boundary). */
+	if (def && !def->descriptor && def->type == HPDF_FONTDEF_TYPE_TRUETYPE && def->attr)
+		for (int i = 0; i < 2; i++)
+			if (font_fixed_size[i] > 0 && strcmp(def->base_font, cap_font[i]) == 0)
+				avoid_buffer_boundary((HPDF_TTFontDefAttr)def->attr, font_fixed_size[i]);
+	HPDF_STATUS rc = type0_before_write(font);
 	HPDF_Dict descriptor = def ? def->descriptor : NULL;
 	if (!descriptor && attr && attr->descendant_font)
 		descriptor = HPDF_Dict_GetItem(attr->descendant_font, "FontDescriptor", HPDF_OCLASS_DICT);
