@@ -77,6 +77,16 @@ _skema()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
+	--date)
+		# skema complete --date: the day a forløb ended, most often today.
+		COMPREPLY=($(compgen -W "$(date +%Y-%m-%d)" -- "$cur"))
+		return
+		;;
+	--note | --reason)
+		# Free text: nothing to offer, and no file names either.
+		COMPREPLY=()
+		return
+		;;
 	esac
 
 	if [[ -z $cmd ]]; then

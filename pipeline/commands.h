@@ -25,6 +25,7 @@ int cmd_check_forms(int argc, char **argv, const struct global_options *opt);
 int cmd_review(int argc, char **argv, const struct global_options *opt);
 int cmd_decide(int argc, char **argv, const struct global_options *opt);
 int cmd_withdraw(int argc, char **argv, const struct global_options *opt);
+int cmd_complete(int argc, char **argv, const struct global_options *opt);
 int cmd_purge(int argc, char **argv, const struct global_options *opt);
 int cmd_report(int argc, char **argv, const struct global_options *opt);
 

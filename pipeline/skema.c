@@ -43,6 +43,7 @@ static const struct command commands[] = {
 	{"review", cmd_review, "list decisions that await a reviewer"},
 	{"decide", cmd_decide, "record a reviewer's decision: skema decide ID OUTCOME --reason TEXT"},
 	{"withdraw", cmd_withdraw, "withdraw an application: skema withdraw ID"},
+	{"complete", cmd_complete, "record that a granted forløb has ended, freeing its place: skema complete ID"},
 	{"purge", cmd_purge, "remove personal data of closed cases: skema purge --before DATE"},
 	{"report", cmd_report, "write summary reports to reports/"},
 };

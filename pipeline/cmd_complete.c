@@ -1,0 +1,395 @@
+/*
+ * cmd_complete.c - skema complete: a granted forløb has ended, and its
+ * place is free.
+ *
+ * usage: skema complete CASE... [--date YYYY-MM-DD] [--note TEXT]
+ *                      [--no-decide]
+ *
+ * An offer whose places are held while a forløb runs (capacity period
+ * "concurrent": the rådgivningsforløb, 8 at a time) frees a place when a
+ * forløb ends.  CASE is a case number or a database id of a live case of
+ * such an offer whose decision (final or proposed) is bevilget.  The day
+ * it ended (--date, default today; SKEMA_NOW is honoured) goes into
+ * submissions.completed_on, the note into completion_note, and the event
+ * log gets a "completed" event.  The decision stays as it was: the forløb
+ * was granted and took place.  skema-decide then runs for the offer, so
+ * that the first on the waiting list is proposed the place (--no-decide
+ * leaves that to the next skema run; the letter comes with the next run
+ * that writes letters, as for any new proposal).
+ *
+ * All or nothing: every CASE is checked and every problem named, and
+ * nothing is written unless all of them can be completed, so the same
+ * command can simply be run again once it is corrected.
+ *
+ * The note stays out of the append-only event log (it may name people,
+ * and a purge cannot remove an event); a purge clears it (schema step 5).
+ *
+ * Exit codes: 0 done; 64 usage; 65 a case that is unknown, not live, not
+ * granted, of an offer without concurrent places, already completed, or a
+ * date before its receipt or after today; 70 internal error; 75 database
+ * busy or read-only; 78 no workspace, or no definition for the offer.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "commands.h"
+#include "db.h"
+#include "msg.h"
+#include "offer.h"
+#include "paths.h"
+#include "record.h"
+#include "review.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "workspace.h"
+
+/* A note is a line or two for the file, not a report. */
+#define NOTE_MAX 2000
+#define OFFER_ID_SIZE 128
+
+/* One case named on the command line, once checked. */
+struct completion {
+	long long id;
+	char offer[OFFER_ID_SIZE];
+	char case_number[64];
+};
+
+static int check_date(const char *date, const char *today);
+static int check_case(sqlite3 *db, const struct offer_set *set, const char *key, const char *date,
+		      struct completion *out);
+static int record_completion(sqlite3 *db, const struct completion *c, const char *date,
+			     const char *note);
+static void decide_offer(const char *db_path, char *offer, int verbosity);
+static void usage(FILE *out);
+
+int cmd_complete(int argc, char **argv, const struct global_options *opt)
+{
+	static const struct option long_options[] = {
+		{"date", required_argument, NULL, 'd'},
+		{"note", required_argument, NULL, 'm'},
+		{"no-decide", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *date = NULL, *note = NULL;
+	char today[CLOCK_ISO_SIZE], path[PATH_MAX];
+	struct completion *done = NULL;
+	struct offer_set set;
+	struct strbuf err;
+	size_t ndone = 0;
+	int c, status = EXIT_DONE, decide = 1, rc;
+	sqlite3 *db = NULL;
+	time_t now;
+
+	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			date = optarg;
+			break;
+		case 'm':
+			note = optarg;
+			break;
+		case 'n':
+			decide = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (note && !*note)
+		note = NULL;
+	if (note && (!utf8_is_valid(note) || strlen(note) > NOTE_MAX)) {
+		msg_error("complete: --note must be UTF-8 text of at most %d bytes", NOTE_MAX);
+		return EXIT_USAGE;
+	}
+	if (clock_now(&now) < 0)
+		return EXIT_USAGE;
+	clock_format_date(now, today);
+	if (!date)
+		date = today;
+	if ((status = check_date(date, today)) != 0)
+		return status;
+
+	offer_set_init(&set);
+	strbuf_init(&err, 64 * 1024);
+	/* A broken definition of another offer does not stop this one. */
+	if (offer_set_load(&set, paths_forms_dir(), &err) < 0)
+		msg_warn("complete: offer definitions:\n%s", strbuf_str(&err));
+	done = calloc((size_t)(argc - optind), sizeof *done);
+	if (!done) {
+		msg_syserror("complete");
+		status = EXIT_SOFTWARE;
+		goto out;
+	}
+	if ((status = ws_db_open(opt->workspace, &db)) != 0)
+		goto out;
+	if ((rc = db_begin(db)) != SQLITE_OK) {
+		status = ws_db_exit_code(rc);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct completion *next = &done[ndone];
+		int checked = check_case(db, &set, argv[i], date, next);
+		if (checked == EXIT_DONE) {
+			int again = 0;
+			for (size_t k = 0; k < ndone; k++)
+				again |= done[k].id == next->id;
+			/* The same case named twice (number and id) is completed once. */
+			if (!again)
+				ndone++;
+			continue;
+		}
+		if (status == EXIT_DONE)
+			status = checked;
+		/* The database failed: the other cases would fail alike. */
+		if (checked != EXIT_DATAERR && checked != EXIT_CONFIG)
+			break;
+	}
+	if (status != EXIT_DONE) {
+		if (ndone > 0)
+			msg_warn("complete: nothing recorded, not even the cases that could be");
+		db_rollback(db);
+		goto out;
+	}
+	for (size_t k = 0; k < ndone; k++)
+		if ((rc = record_completion(db, &done[k], date, note)) != SQLITE_OK)
+			goto sql_fail;
+	if ((rc = db_commit(db)) != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_close(db);
+	db = NULL;
+	for (size_t k = 0; k < ndone && opt->verbosity >= 0; k++)
+		printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n", done[k].case_number, date);
+	ws_db_path(opt->workspace, path, sizeof path);
+	for (size_t k = 0; k < ndone && decide; k++) {
+		int seen = 0;
+		for (size_t j = 0; j < k; j++)
+			seen |= strcmp(done[j].offer, done[k].offer) == 0;
+		if (!seen)
+			decide_offer(path, done[k].offer, opt->verbosity);
+	}
+	goto out;
+sql_fail:
+	msg_error("complete: %s", sqlite3_errmsg(db));
+	status = ws_db_exit_code(rc);
+	db_rollback(db);
+out:
+	sqlite3_close(db);
+	free(done);
+	strbuf_release(&err);
+	offer_set_release(&set);
+	return status;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: skema complete CASE... [--date YYYY-MM-DD] [--note TEXT] [--no-decide]\n"
+		     "\n"
+		     "Records that a granted forløb (case number or id) has ended, for an offer whose\n"
+		     "places are held while a forløb runs (rådgivningsforløb: 8 at a time).  Its\n"
+		     "place goes to the first on the waiting list: skema-decide runs for the offer\n"
+		     "afterwards.  Every case or none is recorded.\n"
+		     "\n"
+		     "      --date DATE   the day the forløb ended (default: today)\n"
+		     "      --note TEXT   a note for the case file (not in the event log)\n"
+		     "      --no-decide   do not run skema-decide now\n"
+		     "      --help        this text\n");
+}
+
+/*
+ * A date must be a real day written YYYY-MM-DD (as the database keeps
+ * dates), and not after today: a forløb that has not ended still holds
+ * its place.  Returns 0 or an exit code with a message printed.
+ */
+static int check_date(const char *date, const char *today)
+{
+	char back[CLOCK_ISO_SIZE], shown[64];
+	time_t t;
+
+	/* The round trip refuses 2026-02-30 and every other spelling. */
+	if (strlen(date) != 10 || clock_parse(date, &t) < 0 ||
+	    strcmp(clock_format_date(t, back), date) != 0) {
+		msg_error("complete: --date: \"%s\" is not a date (YYYY-MM-DD)",
+			  msg_escape(shown, sizeof shown, date));
+		return EXIT_USAGE;
+	}
+	if (strcmp(date, today) > 0) {
+		msg_error("complete: --date %s is after today (%s): a forløb still running keeps "
+			  "its place",
+			  date, today);
+		return EXIT_DATAERR;
+	}
+	return EXIT_DONE;
+}
+
+static const char *column_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, i);
+	return text ? (const char *)text : NULL;
+}
+
+/*
+ * Checks that the case named key can be completed on date, inside the
+ * caller's transaction, and fills in out.  Returns 0, or an exit code with
+ * a message naming the case printed.
+ */
+static int check_case(sqlite3 *db, const struct offer_set *set, const char *key, const char *date,
+		      struct completion *out)
+{
+	char status_text[32], shown[128];
+	sqlite3_stmt *stmt = NULL;
+	const struct offer *offer;
+	int found, status = EXIT_DATAERR, rc;
+
+	msg_escape(shown, sizeof shown, key);
+	found = review_find_case(db, key, &out->id, status_text, sizeof status_text, out->offer,
+				 sizeof out->offer);
+	if (found < 0)
+		return ws_db_exit_code(-found);
+	if (found == 0) {
+		msg_error("complete: %s: no such case", shown);
+		return EXIT_DATAERR;
+	}
+	if (strcmp(status_text, "stored") != 0) {
+		msg_error("complete: %s: the case is %s, not a running forløb", shown, status_text);
+		return EXIT_DATAERR;
+	}
+	if (!(offer = offer_set_find(set, out->offer))) {
+		msg_error("complete: %s: the offer %s has no definition in %s", shown, out->offer,
+			  paths_forms_dir());
+		return EXIT_CONFIG;
+	}
+	if (!offer->capacity_period || strcmp(offer->capacity_period, "concurrent") != 0) {
+		msg_error("complete: %s: %s does not hold places while a forløb runs (capacity "
+			  "period: %s); only an offer with concurrent places frees one when a "
+			  "forløb ends",
+			  shown, offer->id, offer->capacity_period ? offer->capacity_period : "none");
+		return EXIT_DATAERR;
+	}
+	rc = sqlite3_prepare_v2(db,
+				"SELECT s.case_number, substr(s.received_at, 1, 10), s.completed_on,"
+				" d.outcome, d.state"
+				" FROM submissions s LEFT JOIN decisions d"
+				" ON d.submission_id = s.id AND d.current = 1 WHERE s.id = ?1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_bind_int64(stmt, 1, out->id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW)
+		goto sql_fail;
+	const char *case_number = column_text(stmt, 0), *received = column_text(stmt, 1);
+	const char *completed = column_text(stmt, 2), *outcome = column_text(stmt, 3);
+	const char *state = column_text(stmt, 4);
+	snprintf(out->case_number, sizeof out->case_number, "%s", case_number ? case_number : key);
+	if (completed)
+		msg_error("complete: %s: already completed on %s", shown, completed);
+	else if (!outcome)
+		msg_error("complete: %s: the case has no decision yet; only a granted forløb can "
+			  "be completed",
+			  shown);
+	else if (strcmp(outcome, "bevilget") != 0)
+		msg_error("complete: %s: the decision is %s (%s), not bevilget; only a granted "
+			  "forløb can be completed",
+			  shown, outcome, state && strcmp(state, "final") == 0 ? "final" : "proposed");
+	else if (received && strcmp(date, received) < 0)
+		msg_error("complete: %s: --date %s is before the application was received (%s)",
+			  shown, date, received);
+	else
+		status = EXIT_DONE;
+	sqlite3_finalize(stmt);
+	return status;
+sql_fail:
+	msg_error("complete: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return ws_db_exit_code(rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+}
+
+/*
+ * Runs skema-decide for the offer and says in Danish what it proposed (the
+ * freed place), instead of letting its JSON lines through: whoever typed
+ * skema complete wants to know who got the place.  The lines go to a
+ * temporary file, not a pipe, so that a long output cannot block it.
+ * A failure is only a warning: the completion is recorded, and the next
+ * skema run decides the offer.
+ */
+static void decide_offer(const char *db_path, char *offer, int verbosity)
+{
+	char *args[] = {(char *)"skema-decide", (char *)"--offer", offer, (char *)db_path, NULL};
+	FILE *lines = tmpfile();
+	json_t *line = NULL;
+	int saved = -1, decided, got;
+
+	fflush(stdout);
+	if (lines && (saved = dup(STDOUT_FILENO)) >= 0 && dup2(fileno(lines), STDOUT_FILENO) >= 0) {
+		decided = run_stage("decide", args);
+		dup2(saved, STDOUT_FILENO);
+	} else {
+		msg_syserror("complete: a temporary file for skema-decide");
+		decided = EXIT_TEMPFAIL;
+	}
+	if (saved >= 0)
+		close(saved);
+	if (decided != EXIT_DONE)
+		msg_warn("complete: skema-decide exited %d; the next skema run decides the offer",
+			 decided);
+	if (lines) {
+		rewind(lines);
+		while ((got = record_read(lines, &line)) != 0) {
+			const char *case_number = record_str(line, "case_number");
+			const char *outcome = record_str(line, "outcome");
+			if (got > 0 && verbosity >= 0 && case_number && outcome)
+				printf("%s: %s %s\n", case_number,
+				       strcmp(record_str(line, "state") ? record_str(line, "state") : "",
+					      "final") == 0
+					       ? "endelig"
+					       : "foreslået",
+				       outcome);
+			json_decref(line);
+			line = NULL;
+		}
+		fclose(lines);
+	}
+}
+
+/* Writes one completion and its event, inside the caller's transaction. */
+static int record_completion(sqlite3 *db, const struct completion *c, const char *date,
+			     const char *note)
+{
+	sqlite3_stmt *stmt = NULL;
+	char detail[OFFER_ID_SIZE + 64];
+	int rc = sqlite3_prepare_v2(db,
+				    "UPDATE submissions SET completed_on = ?1, completion_note = ?2"
+				    " WHERE id = ?3 AND completed_on IS NULL",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+	if (note)
+		sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int64(stmt, 3, c->id);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	/* The offer and the day: never the note, which may name people. */
+	snprintf(detail, sizeof detail, "%s: afsluttet %s", c->offer, date);
+	return db_event(db, c->id, "completed", detail);
+}

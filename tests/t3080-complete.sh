@@ -1,0 +1,266 @@
+#!/bin/bash
+test_description='skema complete: an ended rådgivningsforløb frees its place for the waiting list'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/acceptance/accept.sh"
+
+# The rådgivningsforløb holds 8 places at a time (capacity period
+# concurrent).  Nine eligible municipalities apply an hour apart: eight get
+# a place, the ninth waits.  Ending a forløb (skema complete) gives its
+# place to the ninth.  Also a refused application of the same offer and a
+# temaforløb (places per quarter), which cannot be completed.
+
+# r FILE KOMMUNE [JQ]: a rådgivningsforløb application from KOMMUNE.
+r() {
+	accept_fill raadgivningsforloeb "$1" ".kommune=\"$2\" | .kontakt_navn=\"Kontakt i $2\"${3:+ | $3}"
+}
+
+kommuner="Odense Vejle Kolding Herning Aalborg Esbjerg Randers Horsens Silkeborg"
+
+# outcomes: "file|outcome|state" of r1..r9 and any further, in order.
+outcomes() {
+	accept_q "SELECT s.original_name || '|' || d.outcome || '|' || d.state FROM submissions s
+		JOIN decisions d ON d.submission_id = s.id AND d.current = 1
+		WHERE s.offer_id = 'raadgivningsforloeb' AND s.validation = 'eligible'
+		ORDER BY s.received_at"
+}
+
+# decisions FILE: how many decisions FILE has had.
+decisions() {
+	accept_q "SELECT count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id
+		WHERE s.original_name = '$1'"
+}
+
+test_expect_success 'setup: nine eligible rådgivningsforløb, a refused one and a temaforløb' '
+	skema init ws >/dev/null &&
+	n=0 &&
+	for k in $kommuner
+	do
+		n=$((n + 1)) &&
+		r r$n.docx $k &&
+		accept_run 2026-03-02T0$n:00:00 || return 1
+	done &&
+	r chef.odt Viborg ".besluttet_chefniveau=false" &&
+	accept_fill temaforloeb tema.docx ".kommune=\"Skive\"" &&
+	accept_run 2026-03-02T10:00:00 &&
+	accept_q "SELECT count(*) FROM submissions WHERE status = '"'"'stored'"'"'" >actual &&
+	echo 11 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'eight places at a time: eight bevilget, the ninth on the waiting list' '
+	outcomes >actual &&
+	cat >expect <<-\EOF &&
+	r1.docx|bevilget|proposed
+	r2.docx|bevilget|proposed
+	r3.docx|bevilget|proposed
+	r4.docx|bevilget|proposed
+	r5.docx|bevilget|proposed
+	r6.docx|bevilget|proposed
+	r7.docx|bevilget|proposed
+	r8.docx|bevilget|proposed
+	r9.docx|venteliste|proposed
+	EOF
+	test_cmp expect actual &&
+	test "$(accept_decision chef.odt)" = "afslag|proposed" &&
+	accept_q "SELECT explanation FROM current_decisions WHERE outcome = '"'"'venteliste'"'"'" >expl &&
+	test_grep "Alle 8 forløb, der kan være i gang ad gangen, er besat" expl
+'
+
+test_expect_success 'a reviewer confirms the first place' '
+	SKEMA_NOW=2026-03-03T09:00:00 skema -C ws decide "$(accept_case r1.docx)" bevilget >/dev/null &&
+	test "$(accept_decision r1.docx)" = "bevilget|final"
+'
+
+test_expect_success 'complete: the forløb ends, the waiting one gets the place' '
+	c1=$(accept_case r1.docx) &&
+	SKEMA_NOW=2027-03-01T12:00:00 skema -C ws complete "$c1" --date 2027-02-26 \
+		--note "Afsluttende møde med Kontakt i Odense" >out 2>err &&
+	cat >expect <<-EOF &&
+	$c1: forløbet er afsluttet 2027-02-26, og pladsen er ledig
+	$(accept_case r9.docx): foreslået bevilget
+	EOF
+	test_cmp expect out &&
+	test_line_count = 0 err &&
+	accept_q "SELECT completed_on || '"'"'|'"'"' || completion_note FROM submissions WHERE case_number = '"'"'$c1'"'"'" >actual &&
+	echo "2027-02-26|Afsluttende møde med Kontakt i Odense" >expect &&
+	test_cmp expect actual &&
+	test "$(accept_decision r1.docx)" = "bevilget|final" &&
+	test "$(accept_decision r9.docx)" = "bevilget|proposed"
+'
+
+test_expect_success 'the event log has the completion, by the OS user, without the note' '
+	c1=$(accept_case r1.docx) &&
+	accept_q "SELECT event || '"'"'|'"'"' || actor || '"'"'|'"'"' || detail || '"'"'|'"'"' || at FROM case_history
+		WHERE case_number = '"'"'$c1'"'"' AND event = '"'"'completed'"'"'" >actual &&
+	echo "completed|$(id -un)|raadgivningsforloeb: afsluttet 2027-02-26|2027-03-01T12:00:00+01:00" >expect &&
+	test_cmp expect actual &&
+	accept_q "SELECT count(*) FROM events WHERE detail LIKE '"'"'%Afsluttende møde%'"'"'" >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual &&
+	c9=$(accept_case r9.docx) &&
+	accept_q "SELECT event || '"'"'|'"'"' || detail FROM case_history WHERE case_number = '"'"'$c9'"'"' AND event = '"'"'proposed'"'"'" >actual &&
+	printf "proposed|raadgivningsforloeb: venteliste\nproposed|raadgivningsforloeb: bevilget\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the new place is explained; no other proposal is rewritten' '
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case r9.docx)'"'"'" >expl &&
+	test_grep "er nr. 9 blandt de egnede ansøgninger" expl &&
+	test_grep "Afsluttede forløb optager ikke længere en plads" expl &&
+	for n in 2 3 4 5 6 7 8
+	do
+		test "$(decisions r$n.docx)" = 1 || return 1
+	done &&
+	test "$(decisions r1.docx)" = 2 &&
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again
+'
+
+test_expect_success 'offer_summary counts the ended forløb among the selected' '
+	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
+	echo "9|0|1" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the next run writes the letter of the new place (a draft)' '
+	accept_run 2027-03-01T12:05:00 &&
+	accept_q "SELECT l.kind || '"'"'|'"'"' || l.draft FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.original_name = '"'"'r9.docx'"'"' AND l.kind <> '"'"'review'"'"' ORDER BY l.id DESC LIMIT 1" >actual &&
+	echo "bevilget|1" >expect &&
+	test_cmp expect actual &&
+	accept_text r9.docx >text &&
+	accept_has "Silkeborg" text &&
+	test_grep "UDKAST" text
+'
+
+test_expect_success 'completing twice says when it was completed' '
+	c1=$(accept_case r1.docx) &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c1" 2>err &&
+	test_grep "$c1: already completed on 2027-02-26" err &&
+	accept_q "SELECT count(*) FROM events WHERE event = '"'"'completed'"'"'" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an offer with places per quarter cannot be completed' '
+	c=$(accept_case tema.docx) &&
+	test -n "$c" &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c" 2>err &&
+	test_grep "$c: temaforloeb does not hold places while a forløb runs (capacity period: quarter)" err &&
+	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c'"'"'" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a refused case cannot be completed' '
+	c=$(accept_case chef.odt) &&
+	SKEMA_NOW=2027-03-02T09:00:00 skema -C ws decide "$c" afslag >/dev/null &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c" 2>err &&
+	test_grep "$c: the decision is afslag (final), not bevilget" err
+'
+
+test_expect_success 'an unknown case is named' '
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete 2026-999999 2>err &&
+	test_grep "complete: 2026-999999: no such case" err &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete 99999 2>err &&
+	test_grep "complete: 99999: no such case" err
+'
+
+test_expect_success 'all or nothing: one bad case and nothing is recorded' '
+	c2=$(accept_case r2.docx) &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" 2026-999999 2>err &&
+	test_grep "2026-999999: no such case" err &&
+	test_grep "nothing recorded" err &&
+	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c2'"'"'" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'dates: not a date, after today, before receipt' '
+	c2=$(accept_case r2.docx) &&
+	test_expect_code 64 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2027-02-30 2>err &&
+	test_grep "not a date" err &&
+	test_expect_code 64 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 1.3.2027 2>err &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2027-03-03 2>err &&
+	test_grep "after today (2027-03-02)" err &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2026-03-01 2>err &&
+	test_grep "before the application was received (2026-03-02)" err &&
+	accept_q "SELECT count(*) FROM submissions WHERE completed_on IS NOT NULL" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'usage' '
+	skema complete --help >out &&
+	test_grep "^usage: skema complete CASE" out &&
+	test_expect_code 64 skema -C ws complete 2>err &&
+	test_grep "^usage:" err &&
+	test_expect_code 64 skema -C ws complete --bogus 1 2>err &&
+	test_expect_code 78 skema -C nowhere complete 1 2>err
+'
+
+test_expect_success 'a proposed place ends too; --no-decide leaves the freeing to the next run' '
+	c2=$(accept_case r2.docx) && c3=$(accept_case r3.docx) &&
+	SKEMA_NOW=2027-04-01T12:00:00 skema -C ws complete --no-decide "$c2" 3 "$c3" >out &&
+	test_line_count = 2 out &&
+	accept_q "SELECT case_number || '"'"'|'"'"' || completed_on FROM submissions WHERE completed_on IS NOT NULL ORDER BY id" >actual &&
+	cat >expect <<-EOF &&
+	$(accept_case r1.docx)|2027-02-26
+	$c2|2027-04-01
+	$c3|2027-04-01
+	EOF
+	test_cmp expect actual &&
+	test "$(decisions r2.docx)" = 1 &&
+	test "$(decisions r3.docx)" = 1 &&
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again
+'
+
+test_expect_success 'the places freed go to the next applications, in order' '
+	r r10.docx Næstved && accept_run 2027-04-02T09:00:00 &&
+	r r11.docx Slagelse && accept_run 2027-04-02T10:00:00 &&
+	r r12.docx Lejre && accept_run 2027-04-02T11:00:00 &&
+	outcomes | tail -n 3 >actual &&
+	cat >expect <<-\EOF &&
+	r10.docx|bevilget|proposed
+	r11.docx|bevilget|proposed
+	r12.docx|venteliste|proposed
+	EOF
+	test_cmp expect actual &&
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case r11.docx)'"'"'" >expl &&
+	test_grep "er nr. 11 blandt" expl &&
+	for n in 2 3 4 5 6 7 8
+	do
+		test "$(decisions r$n.docx)" = 1 || return 1
+	done &&
+	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
+	echo "11|1|3" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a withdrawn case is not a running forløb' '
+	c=$(accept_case r12.docx) &&
+	SKEMA_NOW=2027-04-03T09:00:00 skema -C ws withdraw --no-decide "$c" >/dev/null &&
+	test_expect_code 65 env SKEMA_NOW=2027-04-03T12:00:00 skema -C ws complete "$c" 2>err &&
+	test_grep "$c: the case is withdrawn, not a running forløb" err
+'
+
+test_expect_success 'the date defaults to today (SKEMA_NOW)' '
+	c=$(accept_case r4.docx) &&
+	SKEMA_NOW=2027-05-10T23:30:00 skema -C ws -q complete "$c" >out &&
+	test_line_count = 0 out &&
+	accept_q "SELECT completed_on FROM submissions WHERE case_number = '"'"'$c'"'"'" >actual &&
+	echo 2027-05-10 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a purge removes the note and keeps the day' '
+	c1=$(accept_case r1.docx) &&
+	SKEMA_NOW=2030-01-01T10:00:00 skema -C ws purge --before 2026-12-31 >/dev/null &&
+	accept_q "SELECT purged_at IS NOT NULL, completed_on, completion_note IS NULL FROM submissions WHERE case_number = '"'"'$c1'"'"'" >actual &&
+	echo "1|2027-02-26|1" >expect &&
+	test_cmp expect actual &&
+	! sqlite3 ws/skema.db .dump | grep -q "Afsluttende møde"
+'
+
+test_done
