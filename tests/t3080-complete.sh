@@ -199,6 +199,25 @@ test_expect_success 'usage' '
 	test_expect_code 78 skema -C nowhere complete 1 2>err
 '
 
+test_expect_success 'bash completion: the subcommand, its options, today for --date' '
+	cat >complete.sh <<-\EOF &&
+	. "$SRC/completion/skema.bash"
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	_skema skema "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf "%s\n" "${COMPREPLY[@]}"
+	EOF
+	bash --norc --noprofile complete.sh skema comp >got &&
+	echo complete >want &&
+	test_cmp want got &&
+	bash --norc --noprofile complete.sh skema complete --n >got &&
+	printf "%s\n" --no-decide --note >want &&
+	test_cmp want got &&
+	bash --norc --noprofile complete.sh skema complete --date "" >got &&
+	date +%Y-%m-%d >want &&
+	test_cmp want got
+'
+
 test_expect_success 'a proposed place ends too; --no-decide leaves the freeing to the next run' '
 	c2=$(accept_case r2.docx) && c3=$(accept_case r3.docx) &&
 	SKEMA_NOW=2027-04-01T12:00:00 skema -C ws complete --no-decide "$c2" 3 "$c3" >out &&
