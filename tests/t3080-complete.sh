@@ -273,6 +273,19 @@ test_expect_success 'the date defaults to today (SKEMA_NOW)' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a busy database: exit 75 and nothing recorded' '
+	c=$(accept_case r5.docx) &&
+	mkfifo hold &&
+	{ sqlite3 ws/skema.db "BEGIN IMMEDIATE; INSERT INTO case_numbers VALUES (1999, 1);" ".shell cat hold" "ROLLBACK;" & } &&
+	sleep 1 &&
+	SKEMA_BUSY_TIMEOUT=200 SKEMA_NOW=2027-05-11T10:00:00 test_expect_code 75 skema -C ws complete "$c" 2>err;
+	code=$?; echo done >hold; wait;
+	test $code = 0 &&
+	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c'"'"'" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a purge removes the note and keeps the day' '
 	c1=$(accept_case r1.docx) &&
 	SKEMA_NOW=2030-01-01T10:00:00 skema -C ws purge --before 2026-12-31 >/dev/null &&
