@@ -242,6 +242,53 @@ test_expect_success 'two stores creating a new database at once both succeed, ev
 	done
 '
 
+test_expect_success 'records that arrive together share a commit, and each is stored' '
+	for i in $(seq 100 199); do
+		mkrec $i temaforloeb 2026-03-01T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\",\"cvr\":\"$i\"}" || return 1
+	done >many &&
+	if test_have strace; then
+		strace -f -qq -c -o syncs -e trace=fsync,fdatasync skema-store group.db <many >out &&
+		syncs=$(awk "\$NF == \"fdatasync\" || \$NF == \"fsync\" { n += \$4 } END { print n + 0 }" syncs) &&
+		echo "# $syncs syncs for 100 records" &&
+		test "$syncs" -lt 30
+	else
+		skema-store group.db <many >out
+	fi &&
+	test_line_count = 100 out &&
+	test "$(sql group.db "SELECT COUNT(*), COUNT(DISTINCT case_number) FROM submissions")" = "100|100" &&
+	test "$(sql group.db "SELECT COUNT(*) FROM events WHERE event = '\''received'\''")" = 100
+'
+
+test_expect_success 'a record is passed on before the next arrives; no lock is held while waiting' '
+	mkfifo feed &&
+	mkrec 200 temaforloeb 2026-03-02T10:00:00+01:00 eligible "{\"kommune\":\"Skive\"}" >first &&
+	mkrec 201 temaforloeb 2026-03-02T10:01:00+01:00 eligible "{\"kommune\":\"Viborg\"}" >second &&
+	{ skema-store wait.db <feed >out 2>err & } &&
+	exec 9>feed &&
+	cat first >&9 &&
+	n=0 && while test "$(wc -l <out)" = 0 && test $n -lt 100; do sleep 0.1; n=$((n + 1)); done &&
+	test_line_count = 1 out &&
+	sqlite3 wait.db "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; INSERT INTO case_numbers VALUES (1998, 1); COMMIT;" &&
+	cat second >&9 &&
+	exec 9>&- &&
+	wait &&
+	test_line_count = 2 out &&
+	test "$(sql wait.db "SELECT COUNT(*) FROM submissions")" = 2
+'
+
+test_expect_success 'a record the database refuses mid-group: those before it are kept and passed on' '
+	mkrec 300 temaforloeb 2026-03-03T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\"}" >mixed &&
+	mkrec 301 temaforloeb 2026-03-03T10:01:00+01:00 eligible "{\"kommune\":\"Odense\"}" >>mixed &&
+	mkrec 302 temaforloeb 2026-03-03T10:02:00+01:00 eligible "{\"kommune\":\"Vejle\"}" >>mixed &&
+	skema-store mid.db </dev/null &&
+	sqlite3 mid.db "CREATE TRIGGER refuse BEFORE INSERT ON submissions WHEN NEW.record_id = '\''$(jq -r .id <mixed | sed -n 2p)'\''
+		BEGIN SELECT RAISE(ABORT, '\''refused'\''); END;" &&
+	test_expect_code 70 skema-store mid.db <mixed >out 2>err &&
+	test_line_count = 1 out &&
+	test "$(sql mid.db "SELECT COUNT(*) FROM submissions")" = 1 &&
+	test "$(jq -r .id out)" = "$(jq -r .id <mixed | sed -n 1p)"
+'
+
 test_expect_success 'a database newer than this skema is refused' '
 	sqlite3 new.db "PRAGMA user_version = 99" &&
 	test_must_fail skema-store new.db </dev/null 2>err &&

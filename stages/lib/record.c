@@ -2,12 +2,37 @@
  * record.c - reading and writing JSON Lines records.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "record.h"
 #include "strbuf.h"
+
+/*
+ * Turns one line (no newline) into a record: 1 with *rec set, -1 when it
+ * is not a JSON object (said on stderr with its line number).
+ */
+static int parse_line(const char *data, size_t len, unsigned long line_number, json_t **rec)
+{
+	json_error_t error;
+	json_t *value = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
+	if (!value || !json_is_object(value)) {
+		msg_error("stdin: line %lu: not a JSON object%s%s", line_number, value ? "" : ": ",
+			  value ? "" : error.text);
+		json_decref(value);
+		return -1;
+	}
+	*rec = value;
+	return 1;
+}
+
+static void too_long(unsigned long line_number)
+{
+	msg_error("stdin: line %lu: record longer than %u bytes", line_number, RECORD_MAX_LINE);
+}
 
 int record_read(FILE *in, json_t **rec)
 {
@@ -36,27 +61,112 @@ next_line:
 	}
 	line_number++;
 	if (line.overflow) {
-		msg_error("stdin: line %lu: record longer than %u bytes", line_number,
-			  RECORD_MAX_LINE);
+		too_long(line_number);
 		result = -1;
 		goto out;
 	}
 	if (line.len == 0)
 		goto next_line; /* blank lines separate nothing; skip them */
-	json_error_t error;
-	json_t *value = json_loadb(line.data, line.len, JSON_REJECT_DUPLICATES, &error);
-	if (!value || !json_is_object(value)) {
-		msg_error("stdin: line %lu: not a JSON object%s%s", line_number,
-			  value ? "" : ": ", value ? "" : error.text);
-		json_decref(value);
-		result = -1;
-		goto out;
-	}
-	*rec = value;
-	result = 1;
+	result = parse_line(line.data, line.len, line_number, rec);
 out:
 	strbuf_release(&line);
 	return result;
+}
+
+/* --- the reader that can tell whether the next record is there ---------- */
+
+void record_reader_init(struct record_reader *r, int fd)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+}
+
+void record_reader_release(struct record_reader *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+/* Reads more into the buffer; 0 at end of input (or a read error), else 1. */
+static int fill(struct record_reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->size) {
+		size_t grown = r->size ? r->size * 2 : 65536;
+		if (grown > (size_t)RECORD_MAX_LINE + 1)
+			grown = (size_t)RECORD_MAX_LINE + 1;
+		if (grown <= r->size) {
+			/* An over-long line: drop what is buffered and skip to its end. */
+			r->skipping = 1;
+			r->start = r->end = 0;
+		} else {
+			char *more = realloc(r->buf, grown);
+			if (!more) {
+				r->skipping = 1;
+				r->start = r->end = 0;
+			} else {
+				r->buf = more;
+				r->size = grown;
+			}
+		}
+	}
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->end, r->size - r->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->eof = 1;
+			return 0;
+		}
+		r->end += (size_t)n;
+		return 1;
+	}
+}
+
+int record_reader_next(struct record_reader *r, json_t **rec)
+{
+	*rec = NULL;
+	for (;;) {
+		char *line = r->buf + r->start;
+		char *newline = r->end > r->start ? memchr(line, '\n', r->end - r->start) : NULL;
+		if (newline || (r->eof && r->end > r->start)) {
+			size_t len = newline ? (size_t)(newline - line) : r->end - r->start;
+			r->start += len + (newline ? 1 : 0);
+			r->line_number++;
+			if (r->skipping) {
+				r->skipping = 0;
+				too_long(r->line_number);
+				return -1;
+			}
+			if (len == 0)
+				continue; /* blank lines separate nothing; skip them */
+			return parse_line(line, len, r->line_number, rec);
+		}
+		if (r->eof) {
+			if (r->skipping) {
+				r->skipping = 0;
+				too_long(++r->line_number);
+				return -1;
+			}
+			return 0;
+		}
+		if (r->skipping)
+			r->start = r->end = 0;
+		fill(r);
+	}
+}
+
+int record_reader_ready(struct record_reader *r)
+{
+	if (r->eof || (r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start)))
+		return 1;
+	struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
+	return poll(&pfd, 1, 0) > 0;
 }
 
 int record_write(FILE *out, json_t *rec)

@@ -23,6 +23,33 @@
  */
 int record_read(FILE *in, json_t **rec);
 
+/*
+ * The same records read from a descriptor, with a way to ask whether the
+ * next one can be had without waiting: a stage that groups work (one
+ * database transaction for several records) closes its group before it
+ * would block, so nothing waits on a slow upstream with the database
+ * locked.  Lines are capped at RECORD_MAX_LINE like record_read()'s.
+ */
+struct record_reader {
+	int fd;
+	char *buf;
+	size_t start, end, size;
+	int eof, skipping;
+	unsigned long line_number;
+};
+
+void record_reader_init(struct record_reader *r, int fd);
+void record_reader_release(struct record_reader *r);
+
+/* As record_read(). */
+int record_reader_next(struct record_reader *r, json_t **rec);
+
+/*
+ * 1 when the next record_reader_next() will not wait for input (a whole
+ * line is buffered, the input ended, or the descriptor has data), else 0.
+ */
+int record_reader_ready(struct record_reader *r);
+
 /* Writes rec as one compact line and flushes.  Returns 0 or -1 (errno). */
 int record_write(FILE *out, json_t *rec);
 

@@ -3,14 +3,22 @@
  *
  * usage: skema-store [-q|-v] DB < records > records
  *
- * Reads records (docs/records.md) on stdin and stores each in one
- * transaction: the submission row, its fields, its criterion results and
- * the events that say what happened.  Every stored record gets a case
+ * Reads records (docs/records.md) on stdin and stores each all or nothing:
+ * the submission row, its fields, its criterion results and the events
+ * that say what happened.  Group commit: the records that are there to be
+ * read share one transaction (each in a savepoint of its own), up to
+ * GROUP_MAX of them, so one fsync serves many; a record is written on only
+ * after its group is committed, and the transaction is never held open
+ * while waiting for input, so the database is not locked by a slow
+ * upstream.  Every stored record gets a case
  * number (journalnummer, "2026-000017", numbered per year of receipt) and is
  * written to stdout with "submission" = {db_id, case_number, status,
  * duplicate_of?} added.  The schema is in docs/schema.md.
  *
  * Idempotent, because the driver may run a record again after a crash:
+ * A record passed on is stored; one not passed on is not (the driver runs
+ * its file again).
+ *
  *   - a record id already stored is not stored again (its row is reported);
  *   - a file whose sha256 an earlier submission had is stored as a
  *     duplicate of that one (status duplicate) and never decided;
@@ -28,6 +36,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +49,41 @@
 #include "msg.h"
 #include "record.h"
 #include "store.h"
+
+/* Records in one transaction at most: enough to share the fsync, few enough that a record waits little. */
+#define GROUP_MAX 64
+
+/* The records stored in the open transaction, written on once it commits. */
+struct group {
+	json_t *records[GROUP_MAX];
+	size_t count;
+};
+
+/*
+ * Commits the open transaction, if any, and writes its records on.  Returns
+ * SQLITE_OK, the code of a failed commit (nothing of the group is stored
+ * then, and nothing is written), or -1 when stdout failed.
+ */
+static int group_commit(sqlite3 *db, struct group *g)
+{
+	int rc = SQLITE_OK, written = 1;
+	if (!sqlite3_get_autocommit(db)) {
+		rc = db_commit(db);
+		if (rc != SQLITE_OK) {
+			msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+			db_rollback(db);
+		}
+	}
+	for (size_t i = 0; i < g->count; i++) {
+		if (rc == SQLITE_OK && written && record_write(stdout, g->records[i]) < 0) {
+			msg_syserror("stdout");
+			written = 0;
+		}
+		json_decref(g->records[i]);
+	}
+	g->count = 0;
+	return rc != SQLITE_OK ? rc : written ? SQLITE_OK : -1;
+}
 
 #ifndef SKEMA_VERSION
 #define SKEMA_VERSION "0"
@@ -103,27 +147,42 @@ int main(int argc, char **argv)
 	if (rc != SQLITE_OK)
 		return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
 
+	struct record_reader in;
+	struct group group = {.count = 0};
+	record_reader_init(&in, STDIN_FILENO);
 	for (;;) {
 		json_t *rec = NULL;
-		int got = record_read(stdin, &rec);
+		/* Never wait for input holding the write lock. */
+		if (group.count > 0 && !record_reader_ready(&in) &&
+		    (rc = group_commit(db, &group)) != SQLITE_OK)
+			break;
+		int got = record_reader_next(&in, &rec);
 		if (got == 0)
 			break;
 		if (got < 0)
 			continue; /* not a record: the message names the line */
+		if (sqlite3_get_autocommit(db) && (rc = db_begin(db)) != SQLITE_OK) {
+			json_decref(rec);
+			break;
+		}
 		rc = store_record(db, rec);
 		if (rc != SQLITE_OK) {
 			json_decref(rec);
-			status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
 			break;
 		}
-		if (record_write(stdout, rec) < 0) {
-			msg_syserror("stdout");
-			json_decref(rec);
-			status = EXIT_TEMPFAIL;
+		group.records[group.count++] = rec;
+		if (group.count == GROUP_MAX && (rc = group_commit(db, &group)) != SQLITE_OK)
 			break;
-		}
-		json_decref(rec);
 	}
+	/* What was stored before a failure is kept and passed on; the rest waits. */
+	int committed = group_commit(db, &group);
+	if (rc == SQLITE_OK)
+		rc = committed;
+	if (rc == -1)
+		status = EXIT_TEMPFAIL; /* stdout went away: the driver runs the rest again */
+	else if (rc != SQLITE_OK)
+		status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+	record_reader_release(&in);
 	sqlite3_close(db);
 	return status;
 }

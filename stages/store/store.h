@@ -10,7 +10,8 @@
 #include <sqlite3.h>
 
 /*
- * Stores rec in one transaction and adds rec["submission"].  A record that
+ * Stores rec, all or nothing (a savepoint inside the caller's transaction,
+ * else a transaction of its own), and adds rec["submission"].  A record that
  * cannot be stored (no id) gets an error and SQLITE_OK is returned.
  * Returns an SQLite code; on failure nothing of rec is in the database.
  */

@@ -498,6 +498,25 @@ out:
 	return rc;
 }
 
+/*
+ * Each record is all or nothing inside the transaction the caller holds
+ * (several records are committed together: see store.c), through a
+ * savepoint; without one, the savepoint is a transaction of its own.
+ */
+static int savepoint(sqlite3 *db, const char *sql)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		report(db);
+	return rc;
+}
+
+static void undo(sqlite3 *db)
+{
+	sqlite3_exec(db, "ROLLBACK TO store_record", NULL, NULL, NULL);
+	sqlite3_exec(db, "RELEASE store_record", NULL, NULL, NULL);
+}
+
 int store_record(sqlite3 *db, json_t *rec)
 {
 	const char *record_id = record_str(rec, "id");
@@ -520,7 +539,7 @@ int store_record(sqlite3 *db, json_t *rec)
 	have_key = store_applicant_key(fields, applicant_key, sizeof applicant_key) == 0;
 	have_name = store_applicant_name(fields, applicant_name, sizeof applicant_name) == 0;
 
-	if ((rc = db_begin(db)) != SQLITE_OK)
+	if ((rc = savepoint(db, "SAVEPOINT store_record")) != SQLITE_OK)
 		return rc;
 	int found = find_record(db, record_id, &row);
 	if (found < 0) {
@@ -544,7 +563,7 @@ int store_record(sqlite3 *db, json_t *rec)
 			goto fail;
 	} else if (found) {
 		/* Stored before (the driver ran it again after a crash). */
-		db_rollback(db);
+		undo(db);
 		if (strcmp(row.status, "duplicate") == 0 || strcmp(row.status, "failed") == 0)
 			reported = row.status;
 		set_submission(rec, &row, reported);
@@ -605,12 +624,12 @@ int store_record(sqlite3 *db, json_t *rec)
 	}
 	if (rc != SQLITE_OK)
 		goto fail;
-	if ((rc = db_commit(db)) != SQLITE_OK)
+	if ((rc = savepoint(db, "RELEASE store_record")) != SQLITE_OK)
 		goto fail;
 	set_submission(rec, &row, reported);
 	msg_debug("%s: %s %s", record_id, reported, row.case_number[0] ? row.case_number : "");
 	return SQLITE_OK;
 fail:
-	db_rollback(db);
+	undo(db);
 	return rc;
 }
