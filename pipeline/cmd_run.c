@@ -1,7 +1,7 @@
 /*
  * cmd_run.c - skema run: processes everything in the inbox once, then exits.
  *
- * usage: skema run [--jobs N] [--settle SECONDS] [--quiet|--verbose|--json]
+ * usage: skema run [--jobs N] [--batch N] [--settle SECONDS] [--quiet|--verbose|--json]
  *
  * On a terminal a progress bar with counts and rate; otherwise one line per
  * file on stdout: "TIME FILE: OUTCOME (DETAIL)", outcome archived,
@@ -36,9 +36,10 @@ static void on_stop(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: skema run [--jobs N] [--settle SECONDS] [-q|-v|--json]\n"
+	fprintf(out, "usage: skema run [--jobs N] [--batch N] [--settle SECONDS] [-q|-v|--json]\n"
 		     "Processes every complete file in the inbox once, then exits.\n"
-		     "  -j, --jobs N        files per batch through the stages\n"
+		     "  -j, --jobs N        documents read at once (default: skema.conf, else the CPUs)\n"
+		     "      --batch N       files per pass through the stages (default: skema.conf)\n"
 		     "      --settle S      seconds a file must be unchanged (default: skema.conf)\n"
 		     "  -q, --quiet         errors only\n"
 		     "  -v, --verbose       say more\n"
@@ -61,14 +62,14 @@ int cmd_run(int argc, char **argv, const struct global_options *opt)
 {
 	static const struct option long_options[] = {
 		{"help", no_argument, NULL, 'h'},       {"jobs", required_argument, NULL, 'j'},
-		{"settle", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
+		{"batch", required_argument, NULL, 'b'},  {"settle", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},    {"json", no_argument, NULL, 'J'},
 		{NULL, 0, NULL, 0},
 	};
 	struct workspace ws;
 	struct runner r;
 	int verbosity = opt->verbosity, json = opt->json, c;
-	long jobs = 0, settle = -1;
+	long jobs = 0, batch = 0, settle = -1;
 
 	while ((c = getopt_long(argc, argv, "hj:qv", long_options, NULL)) != -1) {
 		switch (c) {
@@ -78,6 +79,12 @@ int cmd_run(int argc, char **argv, const struct global_options *opt)
 		case 'j':
 			if (parse_count(optarg, &jobs) < 0 || jobs < 1) {
 				msg_error("run: --jobs: not a positive number: %s", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			if (parse_count(optarg, &batch) < 0 || batch < 1) {
+				msg_error("run: --batch: not a positive number: %s", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -107,6 +114,7 @@ int cmd_run(int argc, char **argv, const struct global_options *opt)
 	runner_init(&r, &ws);
 	r.verbosity = verbosity;
 	r.jobs = jobs;
+	r.batch = batch;
 	r.settle = settle;
 	r.stop = &stop_requested;
 	r.always_later = 1;

@@ -77,6 +77,21 @@ void runner_init(struct runner *r, struct workspace *ws)
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 }
 
+/*
+ * Documents read at once: --jobs, else run.jobs, else one per CPU.  Each is
+ * parsed in its own confined child of skema-extract; the database still has
+ * one writer, skema-store.
+ */
+long runner_jobs(const struct runner *r)
+{
+	long jobs = r->jobs > 0 ? r->jobs : r->ws->jobs;
+	if (jobs <= 0)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	return jobs > 16 ? 16 : jobs;
+}
+
 static int stage_path(const char *name, char *buf, size_t size)
 {
 	return paths_stage(name, buf, size);
@@ -216,13 +231,14 @@ static void chain_abort(struct chain *ch)
 static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch)
 {
 	static const char *const order[] = {"ingest", "extract", "validate", "store"};
-	char paths[CHAIN_MAX][PATH_MAX], max_size[32], db_path[PATH_MAX];
+	char paths[CHAIN_MAX][PATH_MAX], max_size[32], db_path[PATH_MAX], jobs[32];
 	struct runner *r = p->r;
 	int in_fd = -1, result = -1;
 
 	memset(ch, 0, sizeof *ch);
 	ch->out_fd = -1;
 	snprintf(max_size, sizeof max_size, "%lld", r->ws->max_size);
+	snprintf(jobs, sizeof jobs, "%ld", runner_jobs(r));
 	ws_path(r->ws, db_path, sizeof db_path, WS_DB);
 	in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in_fd < 0) {
@@ -252,6 +268,9 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 			argv[a++] = max_size;
 			for (size_t i = 0; i < n; i++)
 				argv[a++] = claims[i];
+		} else if (s == 1) {
+			argv[a++] = (char *)"--jobs";
+			argv[a++] = jobs;
 		} else if (s == 3) {
 			argv[a++] = db_path;
 		}
@@ -695,7 +714,7 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 static int process(struct pass *p, char **claims, size_t n)
 {
 	struct runner *r = p->r;
-	size_t batch = (size_t)(r->jobs > 0 ? r->jobs : r->ws->batch_size);
+	size_t batch = (size_t)(r->batch > 0 ? r->batch : r->ws->batch_size);
 	int worst = 0;
 
 	for (size_t start = 0; start < n; start += batch) {

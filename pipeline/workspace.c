@@ -57,12 +57,15 @@ int ws_open(struct workspace *ws, const char *dir)
 	ws->settle_seconds = config_get_long(&ws->config, "inbox.settle_seconds", 5);
 	ws->max_size = config_get_long(&ws->config, "inbox.max_size", 64L * 1024 * 1024);
 	ws->batch_size = config_get_long(&ws->config, "run.batch_size", 50);
+	ws->jobs = config_get_long(&ws->config, "run.jobs", 0);
 	ws->max_attempts = config_get_long(&ws->config, "run.max_attempts", 3);
 	ws->max_deferrals = config_get_long(&ws->config, "run.max_deferrals", 50);
 	if (ws->settle_seconds < 0)
 		ws->settle_seconds = 0;
 	if (ws->batch_size < 1)
 		ws->batch_size = 1;
+	if (ws->jobs < 0)
+		ws->jobs = 0;
 	if (ws->max_attempts < 1)
 		ws->max_attempts = 1;
 	if (ws->max_deferrals < 1)

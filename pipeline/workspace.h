@@ -38,6 +38,7 @@ struct workspace {
 	long settle_seconds;     /* inbox.settle_seconds */
 	long long max_size;      /* inbox.max_size, bytes */
 	long batch_size;         /* run.batch_size */
+	long jobs;               /* run.jobs; 0: the number of CPUs */
 	long max_attempts;       /* run.max_attempts: crashes before quarantine */
 	long max_deferrals;      /* run.max_deferrals: temporary errors before quarantine */
 	int read_only;           /* the workspace cannot be written */
@@ -219,7 +220,8 @@ struct runner {
 	int verbosity;              /* -1 quiet, 0, 1 verbose */
 	enum runner_output output;
 	long settle;                /* seconds; -1: the workspace's setting */
-	long jobs;                  /* batch size override; 0: configured */
+	long jobs;                  /* documents read at once; 0: configured */
+	long batch;                 /* files per chain; 0: configured */
 	volatile sig_atomic_t *stop; /* set by a signal: claim nothing more */
 	int always_later;           /* run decide/letter/report even when idle */
 	/* counts for this run */
@@ -231,6 +233,9 @@ struct runner {
 };
 
 void runner_init(struct runner *r, struct workspace *ws);
+
+/* Documents read at once: --jobs, else run.jobs, else the CPUs (1..16). */
+long runner_jobs(const struct runner *r);
 
 /*
  * One pass: recover what is claimed in work/, claim what is complete in

@@ -25,7 +25,7 @@ test_expect_success 'runs killed at random moments, then run again until one com
 	while :; do
 		rounds=$((rounds + 1))
 		test $rounds -le 400 || { echo "no run completed in 400 rounds"; return 1; }
-		setsid skema -C ws run --settle 0 -q --jobs $((RANDOM % 20 + 1)) >>runs.log 2>>runs.err &
+		setsid skema -C ws run --settle 0 -q --batch $((RANDOM % 20 + 1)) >>runs.log 2>>runs.err &
 		pid=$!
 		sleep "0.$(printf %03d $((RANDOM % 400)))"
 		# After 60 rounds of killing, the runs are left to finish.
