@@ -279,7 +279,7 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 		msg_error("complete: %s: %s does not hold places while a forløb runs (capacity "
 			  "period: %s); only an offer with concurrent places frees one when a "
 			  "forløb ends",
-			  shown, offer->id, offer->capacity_period ? offer->capacity_period : "none");
+			  shown, offer->id, offer->capacity_period ? offer->capacity_period : "year");
 		return EXIT_DATAERR;
 	}
 	rc = sqlite3_prepare_v2(db,
