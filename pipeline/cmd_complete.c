@@ -175,7 +175,8 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 	sqlite3_close(db);
 	db = NULL;
 	for (size_t k = 0; k < ndone && opt->verbosity >= 0; k++)
-		printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n", done[k].case_number, date);
+		printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n", done[k].case_number,
+		       date);
 	ws_db_path(opt->workspace, path, sizeof path);
 	for (size_t k = 0; k < ndone && decide; k++) {
 		int seen = 0;
