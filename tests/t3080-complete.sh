@@ -252,6 +252,7 @@ test_expect_success 'the places freed go to the next applications, in order' '
 	do
 		test "$(decisions r$n.docx)" = 1 || return 1
 	done &&
+	test "$(decisions r9.docx)" = 2 &&
 	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
 	echo "11|1|3" >expect &&
 	test_cmp expect actual
