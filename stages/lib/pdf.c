@@ -107,6 +107,23 @@ static char cap_font[2][HPDF_LIMIT_MAX_NAME_LEN + 1]; /* their fontdefs' base na
 static HPDF_Dict_BeforeWriteFunc type0_before_write; /* libharu's, wrapped below */
 static long font_fixed_size[2]; /* SaveFontData's scratch size less the glyphs; -1 unknown */
 
+/*
+ * Compact CIDs.  libharu's UTF-8 encoder makes every CID its code point, so
+ * for each document and font libharu walks all 65,536 CIDs up to U+FFFD:
+ * a cmap lookup and a width for each, a 128 KB CIDToGIDMap to deflate and a
+ * long /W array -- over half the time a letter took.  The fonts hold a few
+ * hundred characters, so the letters number them 1..ncids in code point
+ * order instead (cid_of, cp_of_cid, made with the coverage): the encoder's
+ * CID table and text encoding are replaced (compact_encoder), and the
+ * ToUnicode CMap and /CIDSet follow the same numbering.  CID ncids + 1 is
+ * given to U+001F, which is never drawn (pdf_clean_text replaces control
+ * characters), because libharu's CIDFontType2_New leaves the highest CID
+ * out of /W and the CIDToGIDMap.
+ */
+static unsigned short cid_of[65536];
+static unsigned short cp_of_cid[65536];
+static unsigned ncids;
+
 /* --- libharu's font writer and a size that is a multiple of 4096 ------------- */
 
 /*
@@ -263,6 +280,14 @@ static int coverage_load(void)
 			if (HPDF_TTFontDef_GetGlyphid(rdef, (HPDF_UINT16)cp) != 0 &&
 			    HPDF_TTFontDef_GetGlyphid(bdef, (HPDF_UINT16)cp) != 0)
 				coverage[cp / 8] |= (unsigned char)(1u << (cp % 8));
+		ncids = 0;
+		memset(cid_of, 0, sizeof cid_of);
+		for (unsigned cp = 0x20; cp < 0x10000; cp++)
+			if (coverage[cp / 8] & (1u << (cp % 8))) {
+				cid_of[cp] = (unsigned short)++ncids;
+				cp_of_cid[ncids] = (unsigned short)cp;
+			}
+		cid_of[0x001F] = (unsigned short)(ncids + 1);
 		coverage_state = 1;
 	}
 	HPDF_Free(pdf);
@@ -293,15 +318,13 @@ static void add_cidset(HPDF_Dict font, HPDF_FontDef def, HPDF_Dict descriptor)
 		return;
 	memset(bits, 0, sizeof bits);
 	bits[0] = 0x80; /* CID 0, .notdef */
-	for (unsigned cp = 0x20; cp < 0x10000; cp++) {
-		if (!(coverage[cp / 8] & (1u << (cp % 8))))
-			continue;
-		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+	for (unsigned cid = 1; cid <= ncids; cid++) {
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, cp_of_cid[cid]);
 		if (gid == 0 || gid >= tt->num_glyphs || !tt->glyph_tbl.flgs[gid] ||
 		    tt->glyph_tbl.offsets[gid + 1] <= tt->glyph_tbl.offsets[gid])
 			continue;
-		bits[cp / 8] |= (unsigned char)(0x80u >> (cp % 8));
-		last = cp;
+		bits[cid / 8] |= (unsigned char)(0x80u >> (cid % 8));
+		last = cid;
 	}
 	HPDF_Dict set = HPDF_DictStream_New(font->mmgr, ((HPDF_FontAttr)font->attr)->xref);
 	if (!set)
@@ -720,6 +743,7 @@ struct render {
 	HPDF_Doc pdf;
 	HPDF_Font regular, bold;
 	HPDF_STATUS error, detail;
+	HPDF_Encoder encoder; /* the UTF-8 encoder made compact, or NULL */
 	const char *where;  /* what we were doing when it failed */
 	struct op *ops;
 	size_t nops, aops;
@@ -1601,25 +1625,84 @@ static void add_id(struct render *r)
 	HPDF_Array_Add(id, HPDF_Binary_New(r->pdf->mmgr, digest, 16));
 }
 
-/*
- * A ToUnicode CMap that is one (pdf_tounicode.h), mapping the
- * 256-code-point blocks the font covers.
- */
+/* A ToUnicode CMap that is one (pdf_tounicode.h), for the compact CIDs. */
 static void add_tounicode(struct render *r)
 {
-	int blocks[256], nblocks = 0;
-
-	for (int hi = 0; hi < 256; hi++) {
-		if (hi >= 0xD8 && hi <= 0xDF)
-			continue; /* surrogates are not characters */
-		for (int lo = 0; lo < 256; lo += 8)
-			if (coverage[(hi * 256 + lo) / 8]) {
-				blocks[nblocks++] = hi;
-				break;
-			}
-	}
-	if (pdf_tounicode_add(r->pdf, r->regular, r->bold, blocks, nblocks) < 0)
+	if (pdf_tounicode_add_cids(r->pdf, r->regular, r->bold, cp_of_cid, ncids) < 0)
 		r->oom = 1;
+}
+
+/*
+ * The text of a TextOut/ShowText as compact CIDs, two bytes each (libharu
+ * frees the result with free()).  The text was cleaned, so every character
+ * has a CID; anything else would show as .notdef (CID 0).
+ */
+static char *encode_compact(HPDF_Encoder encoder, const char *text, HPDF_UINT len,
+			    HPDF_UINT *outlen)
+{
+	unsigned char *out = malloc((size_t)len * 2 + 2);
+	size_t n = 0;
+
+	(void)encoder;
+	*outlen = 0;
+	if (!out)
+		return NULL;
+	for (HPDF_UINT i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(text + i, &cp);
+		unsigned cid = k > 0 && cp < 0x10000 ? cid_of[cp] : 0;
+		i += k > 0 ? (HPDF_UINT)k : 1;
+		out[n++] = (unsigned char)(cid >> 8);
+		out[n++] = (unsigned char)cid;
+	}
+	*outlen = (HPDF_UINT)n;
+	return (char *)out;
+}
+
+/*
+ * Makes the document's UTF-8 encoder use the compact CIDs, before any font
+ * is made with it: its CID table (what libharu builds /W and the
+ * CIDToGIDMap from) and the encoding of the text drawn.  Measuring is
+ * unchanged: it goes by the code points.
+ */
+static void compact_encoder(struct render *r)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(r->pdf, "UTF-8");
+	if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE) {
+		if (!r->error)
+			r->error = HPDF_INVALID_ENCODER;
+		return;
+	}
+	HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
+	memcpy(attr->cid_map, cid_of, sizeof attr->cid_map);
+	for (unsigned cid = 1; cid <= ncids; cid++)
+		attr->unicode_map[cp_of_cid[cid] >> 8][cp_of_cid[cid] & 0xFF] = cp_of_cid[cid];
+	attr->unicode_map[0][0x1F] = 0x1F;
+	enc->encode_text_fn = encode_compact;
+	r->encoder = enc;
+}
+
+/*
+ * HPDF_GetFont for a compact font.  libharu's CIDFontType2_New reads the
+ * encoder's CID table only when the encoder's to_unicode_fn is the plain
+ * CMap one; the UTF-8 encoder's own (which decodes UTF-8 while text is
+ * measured) is put back at once.  The first entries of cid_map[0] hold
+ * that decoder's state (hpdf_encoder_utf.c keeps it there): they are
+ * cleared, as their CIDs (U+0000...) are none.
+ */
+static HPDF_Font get_font(struct render *r, const char *name)
+{
+	HPDF_Encoder enc = r->encoder;
+	if (!enc)
+		return HPDF_GetFont(r->pdf, name, "UTF-8");
+	HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
+	HPDF_Encoder_ToUnicode_Func own = enc->to_unicode_fn;
+	memset(attr->cid_map[0], 0, 16 * sizeof attr->cid_map[0][0]);
+	enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+	HPDF_Font font = HPDF_GetFont(r->pdf, name, "UTF-8");
+	enc->to_unicode_fn = own;
+	memset(attr->cid_map[0], 0, 16 * sizeof attr->cid_map[0][0]);
+	return font;
 }
 
 /* --- one attempt, and the retry ------------------------------------------------ */
@@ -1651,12 +1734,14 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 	HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(r.pdf);
 	HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
+	if (coverage_load() > 0)
+		compact_encoder(&r);
 	r.where = "loading the fonts";
 	const char *rname = HPDF_LoadTTFontFromFile(r.pdf, regular, HPDF_TRUE);
 	const char *bname = HPDF_LoadTTFontFromFile(r.pdf, bold, HPDF_TRUE);
 	if (rname && bname) {
-		r.regular = HPDF_GetFont(r.pdf, rname, "UTF-8");
-		r.bold = HPDF_GetFont(r.pdf, bname, "UTF-8");
+		r.regular = get_font(&r, rname);
+		r.bold = get_font(&r, bname);
 	}
 	if (r.error || !r.regular || !r.bold)
 		goto out;

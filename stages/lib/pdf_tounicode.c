@@ -7,16 +7,24 @@
 
 #include "strbuf.h"
 
+static void cmap_begin(struct strbuf *cmap)
+{
+	strbuf_puts(cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+}
+
+/* Ends the CMap text and gives it to both fonts as one stream. */
+static int cmap_attach(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, struct strbuf *cmap);
+
 int pdf_tounicode_add(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, const int *blocks,
 		      int nblocks)
 {
 	struct strbuf cmap;
 
 	strbuf_init(&cmap, 0);
-	strbuf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	cmap_begin(&cmap);
 	/* One bfrange per block (a bfrange may only vary in its last byte),
 	 * at most 100 to a section. */
 	for (int i = 0; i < nblocks; i += 100) {
@@ -27,6 +35,49 @@ int pdf_tounicode_add(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, const int
 				      blocks[k]);
 		strbuf_puts(&cmap, "endbfrange\n");
 	}
+	return cmap_attach(pdf, regular, bold, &cmap);
+}
+
+int pdf_tounicode_add_cids(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold,
+			   const unsigned short *cps, unsigned ncids)
+{
+	struct strbuf cmap, ranges;
+	unsigned nranges = 0;
+
+	strbuf_init(&cmap, 0);
+	strbuf_init(&ranges, 0);
+	cmap_begin(&cmap);
+	/* A bfrange may vary only in the last byte of its CIDs, and its code
+	 * points may not carry into the next byte either: a run ends there. */
+	for (unsigned c = 1; c <= ncids;) {
+		unsigned end = c;
+		while (end < ncids && cps[end + 1] == cps[end] + 1 && ((end + 1) & 0xFF) != 0 &&
+		       (cps[end + 1] & 0xFF) != 0)
+			end++;
+		if (nranges > 0 && nranges % 100 == 0) {
+			strbuf_printf(&cmap, "100 beginbfrange\n%.*sendbfrange\n", (int)ranges.len,
+				      ranges.data);
+			ranges.len = 0;
+		}
+		strbuf_printf(&ranges, "<%04X> <%04X> <%04X>\n", c, end, (unsigned)cps[c]);
+		nranges++;
+		c = end + 1;
+	}
+	if (nranges > 0)
+		strbuf_printf(&cmap, "%u beginbfrange\n%.*sendbfrange\n",
+			      nranges % 100 ? nranges % 100 : 100, (int)ranges.len,
+			      ranges.data ? ranges.data : "");
+	int overflow = ranges.overflow;
+	strbuf_release(&ranges);
+	if (overflow)
+		cmap.overflow = 1;
+	return cmap_attach(pdf, regular, bold, &cmap);
+}
+
+static int cmap_attach(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, struct strbuf *cmap_text)
+{
+	struct strbuf cmap = *cmap_text;
+
 	strbuf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 	if (cmap.overflow || !cmap.data) {
 		strbuf_release(&cmap);
