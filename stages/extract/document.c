@@ -139,8 +139,19 @@ int extract_document_mem(const unsigned char *data, size_t size, struct extract_
 	return extract_fail(scan, "not_a_document", "not a DOCX or ODT file (neither a zip package nor flat XML)");
 }
 
-int extract_read_file(const char *path, struct extract_scan *scan, unsigned char **out,
-		      size_t *out_size)
+int extract_open_file(const char *path, struct extract_scan *scan)
+{
+	/*
+	 * O_NONBLOCK: a FIFO dropped as a form must not hang whoever opens it;
+	 * it is refused as not a regular file once read.
+	 */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return extract_fail(scan, "io", "%s", strerror(errno));
+	return fd;
+}
+
+int extract_read_fd(int fd, struct extract_scan *scan, unsigned char **out, size_t *out_size)
 {
 	unsigned char *data = NULL;
 	size_t size = 0;
@@ -148,9 +159,6 @@ int extract_read_file(const char *path, struct extract_scan *scan, unsigned char
 
 	*out = NULL;
 	*out_size = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return extract_fail(scan, "io", "%s", strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		extract_fail(scan, "io", "%s", strerror(errno));
@@ -193,6 +201,18 @@ int extract_read_file(const char *path, struct extract_scan *scan, unsigned char
 	rc = 0;
 out:
 	free(data);
+	return rc;
+}
+
+int extract_read_file(const char *path, struct extract_scan *scan, unsigned char **out,
+		      size_t *out_size)
+{
+	*out = NULL;
+	*out_size = 0;
+	int fd = extract_open_file(path, scan);
+	if (fd < 0)
+		return -1;
+	int rc = extract_read_fd(fd, scan, out, out_size);
 	close(fd);
 	return rc;
 }

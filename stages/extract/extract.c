@@ -198,6 +198,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/*
+	 * Before anything grows: the zygote forks every document's child, and
+	 * a fork copies what the forking process holds.  A failure here shows
+	 * on each document as a temporary error.
+	 */
+	if (sandbox)
+		extract_zygote_start(&limits);
 	extract_xml_setup();
 	struct offer_set offers;
 	struct strbuf err;
@@ -220,6 +227,7 @@ int main(int argc, char **argv)
 			msg_warn("%s", strbuf_str(&err));
 		status = run_stage(&offers, &limits, sandbox, sandbox ? jobs : 1);
 	}
+	extract_zygote_stop();
 	offer_set_release(&offers);
 	strbuf_release(&err);
 	return status;

@@ -109,6 +109,14 @@ int extract_document(const char *path, struct extract_scan *scan);
 /* Reads the whole file (capped by max_size); caller frees *data.  0 or -1. */
 int extract_read_file(const char *path, struct extract_scan *scan, unsigned char **data,
 		      size_t *size);
+/*
+ * The same in two steps, so that one process opens the file and another,
+ * confined, reads it: open returns a descriptor (close-on-exec, never
+ * blocking on a FIFO) or -1 with the scan's error set; read_fd leaves fd
+ * open.
+ */
+int extract_open_file(const char *path, struct extract_scan *scan);
+int extract_read_fd(int fd, struct extract_scan *scan, unsigned char **data, size_t *size);
 /* The same on bytes already in memory (fuzzing). */
 int extract_document_mem(const unsigned char *data, size_t size, struct extract_scan *scan);
 
@@ -190,6 +198,15 @@ json_t *extract_scan_path(const char *path, const char *display,
  * frees it.  start returns NULL only when out of memory.
  */
 struct extract_child;
+/*
+ * Starts the zygote that forks the children: call it first thing in main,
+ * while the process is small (sandbox.c says why).  Returns 0, or -1 with
+ * errno set; the children's documents then get temporary errors.
+ * extract_child_start starts it too when it was not started.  stop ends
+ * it at the end of the run.
+ */
+int extract_zygote_start(const struct extract_limits *limits);
+void extract_zygote_stop(void);
 struct extract_child *extract_child_start(const char *path, const char *display,
 					  const struct extract_limits *limits, int sandbox);
 void extract_children_wait(struct extract_child **children, size_t n);
