@@ -180,6 +180,22 @@ test_expect_success 'the same input gives the same bytes' '
 	done
 '
 
+test_expect_success 'a letter has the same bytes made alone, first or last in a batch' '
+	# One libharu handle serves every letter of a process (pdf.c): what
+	# it keeps between documents must not show in the next one.
+	while read -r line
+	do
+		printf "%s\n" "$line" | skema-letter -d ws/skema.db -o alone >/dev/null || return 1
+	done <decided &&
+	tac decided | skema-letter -d ws/skema.db -o reversed >/dev/null &&
+	test "$(ls alone | wc -l)" = "$(ls letters | wc -l)" &&
+	for f in letters/*.pdf
+	do
+		cmp "$f" "alone/${f#letters/}" &&
+		cmp "$f" "reversed/${f#letters/}" || return 1
+	done
+'
+
 test_expect_success 'a final letter never replaces a file: the second one gets a new name' '
 	cp letters/2026-000003-mangler.pdf before.pdf &&
 	echo "{\"submission_id\": 3}" | skema-letter -d ws/skema.db -o letters >out2 &&

@@ -253,6 +253,7 @@ out:
 	offer_set_release(&run.offers);
 	config_release(&run.cfg);
 	strbuf_release(&err);
+	pdf_cache_release();
 	return status;
 }
 

@@ -1707,41 +1707,117 @@ static HPDF_Font get_font(struct render *r, const char *name)
 
 /* --- one attempt, and the retry ------------------------------------------------ */
 
-static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t *outlen,
-		   char *err, size_t errsize)
-{
-	struct render r;
-	char regular[PATH_MAX], bold[PATH_MAX];
-	unsigned char *buf = NULL;
-	int rc = -1;
+/*
+ * One HPDF_Doc serves every document of the process: HPDF_NewDoc empties it
+ * (HPDF_FreeDoc) but keeps the loaded font definitions and encoders, so
+ * the TrueType files are read and parsed, and the UTF-8 encoder's tables
+ * built, once per process instead of once per letter.  What a font
+ * definition carries from one document to the next is reset by libharu
+ * (the glyph-use flags and the font descriptor, CleanupFontDefList); the
+ * font names ("HPDFAA+...") are those a fresh handle gives; our compact
+ * encoder tables are the same for every document.  So a letter has the
+ * same bytes whether it is made alone or after others (t4000).  After any
+ * libharu error the handle is thrown away (shared_discard): the next
+ * document starts from a fresh one.
+ */
+static HPDF_Doc shared_pdf;
+static struct render *shared_active; /* where the handle's errors go */
+static char shared_font[2][HPDF_LIMIT_MAX_NAME_LEN + 1];
 
-	memset(&r, 0, sizeof r);
-	r.doc = doc;
+static void shared_error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+	struct render *r = *(struct render **)user;
+	if (r)
+		error_handler(error_no, detail_no, r);
+}
+
+static void shared_discard(void)
+{
+	if (shared_pdf)
+		HPDF_Free(shared_pdf);
+	shared_pdf = NULL;
+}
+
+void pdf_cache_release(void)
+{
+	shared_discard();
+}
+
+/*
+ * Makes r->pdf an empty document on the shared handle, creating the handle
+ * (encoder, fonts) when there is none.  Returns 0, or -1 with err set.
+ */
+static int shared_begin(struct render *r, char *err, size_t errsize)
+{
+	char regular[PATH_MAX], bold[PATH_MAX];
+
+	shared_active = r;
+	if (shared_pdf) {
+		if (HPDF_NewDoc(shared_pdf) == HPDF_OK && !r->error) {
+			r->pdf = shared_pdf;
+			return 0;
+		}
+		shared_discard();
+		r->error = r->detail = 0;
+	}
 	if (paths_find(FONT_REGULAR, regular, sizeof regular) < 0 ||
 	    paths_find(FONT_BOLD, bold, sizeof bold) < 0) {
 		snprintf(err, errsize, "font %s or %s not found in the data directory", FONT_REGULAR,
 			 FONT_BOLD);
 		return -1;
 	}
-	r.pdf = HPDF_New(error_handler, &r);
-	if (!r.pdf) {
+	shared_pdf = HPDF_New(shared_error_handler, &shared_active);
+	if (!shared_pdf) {
 		snprintf(err, errsize, "libharu: cannot create a document");
+		return -1;
+	}
+	r->pdf = shared_pdf;
+	/* Compression before the fonts (notes/libharu.md 1.6). */
+	r->where = "setting up";
+	HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(r->pdf);
+	HPDF_SetCurrentEncoder(r->pdf, "UTF-8");
+	if (coverage_load() > 0)
+		compact_encoder(r);
+	r->where = "loading the fonts";
+	const char *rname = HPDF_LoadTTFontFromFile(r->pdf, regular, HPDF_TRUE);
+	const char *bname = HPDF_LoadTTFontFromFile(r->pdf, bold, HPDF_TRUE);
+	if (rname && bname && !r->error) {
+		snprintf(shared_font[0], sizeof shared_font[0], "%s", rname);
+		snprintf(shared_font[1], sizeof shared_font[1], "%s", bname);
+		return 0;
+	}
+	shared_discard();
+	r->pdf = NULL;
+	snprintf(err, errsize, "libharu error 0x%04X (detail %u) while %s", (unsigned)r->error,
+		 (unsigned)r->detail, r->where);
+	return -1;
+}
+
+static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t *outlen,
+		   char *err, size_t errsize)
+{
+	struct render r;
+	unsigned char *buf = NULL;
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	r.doc = doc;
+	if (shared_begin(&r, err, errsize) < 0) {
+		shared_active = NULL;
 		return -1;
 	}
 	/* Order matters: compression before fonts and pages, the UTF-8
 	 * encoder before the Info strings (notes/libharu.md 1.1, 1.6). */
 	r.where = "setting up";
 	HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(r.pdf);
 	HPDF_SetCurrentEncoder(r.pdf, "UTF-8");
-	if (coverage_load() > 0)
+	if (coverage_load() > 0 && !r.encoder)
 		compact_encoder(&r);
 	r.where = "loading the fonts";
-	const char *rname = HPDF_LoadTTFontFromFile(r.pdf, regular, HPDF_TRUE);
-	const char *bname = HPDF_LoadTTFontFromFile(r.pdf, bold, HPDF_TRUE);
-	if (rname && bname) {
-		r.regular = get_font(&r, rname);
-		r.bold = get_font(&r, bname);
+	if (!r.error) {
+		r.regular = get_font(&r, shared_font[0]);
+		r.bold = get_font(&r, shared_font[1]);
 	}
 	if (r.error || !r.regular || !r.bold)
 		goto out;
@@ -1811,7 +1887,12 @@ out:
 	}
 	free(buf);
 	free(r.ops);
-	HPDF_Free(r.pdf);
+	/* An error may leave the handle in any state: start afresh. */
+	if (rc < 0 || r.error)
+		shared_discard();
+	else
+		HPDF_FreeDoc(r.pdf);
+	shared_active = NULL;
 	return rc;
 }
 

@@ -140,6 +140,12 @@ int pdf_doc_render(struct pdf_doc *doc, unsigned char **out, size_t *len,
  */
 char *pdf_doc_dump(const struct pdf_doc *doc);
 
+/*
+ * Rendering keeps one libharu handle with the fonts loaded for the next
+ * document (pdf.c); this frees it.  Optional: it is reachable until exit.
+ */
+void pdf_cache_release(void);
+
 /* Pages of the last successful render. */
 int pdf_doc_pages(const struct pdf_doc *doc);
 
