@@ -186,7 +186,7 @@ static int link_object(const struct workspace *ws, const char *file, long long m
 	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fsync(fd) < 0) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fs_fsync_fd(fd) < 0) {
 		int saved = errno;
 		close(fd);
 		errno = saved;

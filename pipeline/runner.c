@@ -394,7 +394,9 @@ static void note_place(struct pass *p, const char *claim, const json_t *rec, con
 	}
 	const char *id = record_str(rec, "id");
 	sqlite3_stmt *stmt = NULL;
-	if (db_begin(p->db) != SQLITE_OK)
+	/* Inside a group's transaction (flush_group()) or one of its own. */
+	int own = sqlite3_get_autocommit(p->db);
+	if (own && db_begin(p->db) != SQLITE_OK)
 		return;
 	if (sqlite3_prepare_v2(p->db, "UPDATE submissions SET stored_path = ?1 WHERE record_id = ?2",
 			       -1, &stmt, NULL) == SQLITE_OK) {
@@ -444,17 +446,157 @@ static void note_place(struct pass *p, const char *claim, const json_t *rec, con
 		snprintf(detail, sizeof detail, "%.*s/%s", (int)dir_len, where, id ? id : "");
 		db_event(p->db, db_id, event, detail);
 	}
-	if (db_commit(p->db) != SQLITE_OK)
+	if (own && db_commit(p->db) != SQLITE_OK)
 		db_rollback(p->db);
 }
 
+/*
+ * A file's verdict, carried out together with the others of its group:
+ * their places noted in one database transaction, then the files moved,
+ * then one sync for all (see flush_group()).
+ */
+struct verdict {
+	size_t claim;	   /* index in the batch */
+	json_t *rec;	   /* held */
+	int quarantine;	   /* else archive */
+	char *origin;	   /* the name staff gave the file */
+	char *id;
+	char *message;	   /* quarantine: what went wrong, for the log */
+	char *message_da;  /* quarantine: the reason file's text */
+	char *planned;	   /* where the file is going */
+};
+
+/* Records whose verdicts are carried out together: at most this many. */
+#define GROUP_MAX 64
+
+struct group {
+	struct verdict items[GROUP_MAX];
+	size_t count;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void verdict_release(struct verdict *v)
+{
+	json_decref(v->rec);
+	free(v->origin);
+	free(v->id);
+	free(v->message);
+	free(v->message_da);
+	free(v->planned);
+	memset(v, 0, sizeof *v);
+}
+
+/*
+ * Carries out the group's verdicts: the planned places go into the
+ * database first (one transaction: a crash after it finds the files still
+ * claimed and runs them again, which the store recognises), then the files
+ * move, then one sync makes every move durable, and only then is each file
+ * reported as done.
+ */
+static void flush_group(struct pass *p, char **claims, enum claim_state *state, struct group *g)
+{
+	struct runner *r = p->r;
+	char where[PATH_MAX];
+	char *moved_to[GROUP_MAX] = {NULL};
+
+	if (g->count == 0)
+		return;
+	int in_txn = p->db && db_begin(p->db) == SQLITE_OK;
+	for (size_t k = 0; k < g->count; k++) {
+		struct verdict *v = &g->items[k];
+		note_place(p, claims[v->claim], v->rec, v->planned,
+			   v->quarantine ? "quarantined" : "archived");
+	}
+	if (in_txn && db_commit(p->db) != SQLITE_OK)
+		db_rollback(p->db);
+
+	fs_group_begin();
+	int renamed = 0;
+	for (size_t k = 0; k < g->count; k++) {
+		struct verdict *v = &g->items[k];
+		const char *claim = claims[v->claim];
+		int rc = v->quarantine ? claim_quarantine(r->ws, claim, v->id, v->message_da,
+							  v->message, where, sizeof where)
+				       : claim_archive(r->ws, claim, v->id, where, sizeof where);
+		if (rc < 0) {
+			msg_syserror("%s: %s", claim, v->quarantine ? "quarantine" : "archive");
+			state[v->claim] = CLAIM_DEFERRED;
+			r->deferred++;
+			continue;
+		}
+		state[v->claim] = CLAIM_DONE;
+		moved_to[k] = strdup(where);
+		renamed += moved_to[k] && strcmp(where, v->planned) != 0;
+	}
+	if (fs_group_end(r->ws->root) < 0)
+		msg_syserror("%s: sync", r->ws->root);
+
+	/* A name that was taken: the place noted becomes the one it got. */
+	if (renamed) {
+		in_txn = p->db && db_begin(p->db) == SQLITE_OK;
+		for (size_t k = 0; k < g->count; k++)
+			if (moved_to[k] && strcmp(moved_to[k], g->items[k].planned) != 0)
+				note_place(p, claims[g->items[k].claim], g->items[k].rec, moved_to[k], NULL);
+		if (in_txn && db_commit(p->db) != SQLITE_OK)
+			db_rollback(p->db);
+	}
+
+	for (size_t k = 0; k < g->count; k++) {
+		struct verdict *v = &g->items[k];
+		if (moved_to[k]) {
+			if (v->quarantine) {
+				r->quarantined++;
+				report(r, p, v->origin, v->id, "quarantined", v->message, moved_to[k]);
+			} else {
+				json_t *sub = json_object_get(v->rec, "submission");
+				const char *status = record_str(sub, "status");
+				const char *case_number = record_str(sub, "case_number");
+				char detail[128];
+				snprintf(detail, sizeof detail, "%s%s%s", status ? status : "stored",
+					 case_number ? ", " : "", case_number ? case_number : "");
+				r->archived++;
+				report(r, p, v->origin, v->id, "archived", detail, moved_to[k]);
+			}
+		}
+		free(moved_to[k]);
+		verdict_release(v);
+	}
+	g->count = 0;
+}
+
+/* Adds a verdict to the group; a full group is carried out first. */
+static void add_verdict(struct pass *p, char **claims, enum claim_state *state, struct group *g,
+			size_t i, json_t *rec, int quarantine, const char *origin, const char *id,
+			const char *message, const char *message_da)
+{
+	char planned[PATH_MAX];
+	if (g->count == GROUP_MAX)
+		flush_group(p, claims, state, g);
+	struct verdict *v = &g->items[g->count++];
+	claim_plan(claims[i], id, quarantine ? "quarantine" : "archive", planned, sizeof planned);
+	v->claim = i;
+	v->rec = json_incref(rec);
+	v->quarantine = quarantine;
+	v->origin = dup_or_null(origin);
+	v->id = dup_or_null(id);
+	v->message = dup_or_null(message);
+	v->message_da = dup_or_null(message_da);
+	v->planned = dup_or_null(planned);
+	/* Marked now, so a second record for the same claim is not taken too. */
+	state[i] = CLAIM_DONE;
+}
+
 static void handle_record(struct pass *p, char **claims, size_t n, enum claim_state *state,
-			  json_t *rec)
+			  struct group *g, json_t *rec)
 {
 	struct runner *r = p->r;
 	const char *path = record_str(rec, "path");
 	const char *id = record_str(rec, "id");
-	char origin[PATH_MAX], where[PATH_MAX];
+	char origin[PATH_MAX];
 	size_t i;
 
 	for (i = 0; path && i < n; i++) {
@@ -515,21 +657,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 			permanent = 1;
 		}
 		if (permanent) {
-			char planned[PATH_MAX];
-			claim_plan(claims[i], id, "quarantine", planned, sizeof planned);
-			note_place(p, claims[i], rec, planned, "quarantined");
-			if (claim_quarantine(r->ws, claims[i], id, message_da, message, where,
-					     sizeof where) < 0) {
-				msg_syserror("%s: quarantine", claims[i]);
-				state[i] = CLAIM_DEFERRED;
-				r->deferred++;
-				return;
-			}
-			state[i] = CLAIM_DONE;
-			r->quarantined++;
-			if (strcmp(where, planned) != 0)
-				note_place(p, claims[i], rec, where, NULL);
-			report(r, p, origin, id, "quarantined", message, where);
+			add_verdict(p, claims, state, g, i, rec, 1, origin, id, message, message_da);
 			return;
 		}
 		state[i] = CLAIM_DEFERRED;
@@ -545,25 +673,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		       NULL);
 		return;
 	}
-	char planned[PATH_MAX];
-	claim_plan(claims[i], id, "archive", planned, sizeof planned);
-	note_place(p, claims[i], rec, planned, "archived");
-	if (claim_archive(r->ws, claims[i], id, where, sizeof where) < 0) {
-		msg_syserror("%s: archive", claims[i]);
-		state[i] = CLAIM_DEFERRED;
-		r->deferred++;
-		return;
-	}
-	state[i] = CLAIM_DONE;
-	r->archived++;
-	if (strcmp(where, planned) != 0)
-		note_place(p, claims[i], rec, where, NULL);
-	const char *status = record_str(json_object_get(rec, "submission"), "status");
-	const char *case_number = record_str(json_object_get(rec, "submission"), "case_number");
-	char detail[128];
-	snprintf(detail, sizeof detail, "%s%s%s", status ? status : "stored",
-		 case_number ? ", " : "", case_number ? case_number : "");
-	report(r, p, origin, id, "archived", detail, where);
+	add_verdict(p, claims, state, g, i, rec, 0, origin, id, NULL, NULL);
 }
 
 /* Runs the chain over n claims; returns the chain's worst exit code. */
@@ -575,21 +685,31 @@ static int run_batch(struct pass *p, char **claims, size_t n, enum claim_state *
 		p->chain_broken = 1;
 		return EXIT_TEMPFAIL;
 	}
-	FILE *out = fdopen(ch.out_fd, "r");
-	if (!out) {
+	struct record_reader out;
+	struct group *group = calloc(1, sizeof *group);
+	if (!group) {
 		close(ch.out_fd);
 		chain_wait(&ch);
 		return EXIT_SOFTWARE;
 	}
+	record_reader_init(&out, ch.out_fd);
 	json_t *rec;
 	int rc;
-	while ((rc = record_read(out, &rec)) != 0) {
+	for (;;) {
+		/* What has come is carried out before waiting for more. */
+		if (group->count > 0 && !record_reader_ready(&out))
+			flush_group(p, claims, state, group);
+		if ((rc = record_reader_next(&out, &rec)) == 0)
+			break;
 		if (rc < 0)
 			continue;
-		handle_record(p, claims, n, state, rec);
+		handle_record(p, claims, n, state, group, rec);
 		json_decref(rec);
 	}
-	fclose(out);
+	flush_group(p, claims, state, group);
+	free(group);
+	close(ch.out_fd);
+	record_reader_release(&out);
 	return chain_wait(&ch);
 }
 
@@ -975,6 +1095,11 @@ int runner_pass(struct runner *r)
 	if (stage_path("store", store, sizeof store) == 0 && db_open(db_path, 0, &p.db) != SQLITE_OK)
 		p.db = NULL;
 
+	/*
+	 * The claims are made durable together, before any stage reads them:
+	 * one sync of the file system instead of several per file.
+	 */
+	fs_group_begin();
 	for (size_t i = 0; i < list.count && !(r->stop && *r->stop); i++) {
 		char dir[PATH_MAX];
 		time_t received_at;
@@ -993,6 +1118,8 @@ int runner_pass(struct runner *r)
 		/* Symlinks, FIFOs and devices too: ingest records them unopened. */
 		add_claim(&claims, &count, &alloc, dir);
 	}
+	if (fs_group_end(ws->root) < 0)
+		msg_syserror("%s: sync", ws->root);
 	if (count > 0) {
 		int rc = process(&p, claims, count);
 		/*

@@ -2,7 +2,7 @@
  * workspace.c - opening a workspace, its locks, and the file-system moves
  * every state change is made of (rename without replace, then fsync of the
  * directories: a rename is atomic, but only durable once the directory is
- * synced).
+ * synced), one by one or for a whole group of files at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -188,8 +188,45 @@ int ws_lock(const struct workspace *ws, const char *name, int wait, long *holder
 	return fd;
 }
 
+static int group_depth, group_dirty;
+
+void fs_group_begin(void)
+{
+	group_depth++;
+}
+
+int fs_group_end(const char *root)
+{
+	if (group_depth > 0 && --group_depth > 0)
+		return 0;
+	if (!group_dirty)
+		return 0;
+	group_dirty = 0;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = syncfs(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int fs_fsync_fd(int fd)
+{
+	if (group_depth > 0) {
+		group_dirty = 1;
+		return 0;
+	}
+	return fsync(fd);
+}
+
 int fs_fsync_dir(const char *dir)
 {
+	if (group_depth > 0) {
+		group_dirty = 1;
+		return 0;
+	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -239,7 +276,7 @@ int fs_write_file(const char *dir, const char *name, const char *data, size_t le
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0 || fs_fsync_fd(fd) < 0) {
 		int saved = errno;
 		close(fd);
 		unlink(tmp);

@@ -103,6 +103,22 @@ char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *re
  */
 int ws_lock(const struct workspace *ws, const char *name, int wait, long *holder);
 
+/*
+ * Group commit for the file system.  Between fs_group_begin() and
+ * fs_group_end() the syncs below are not made one by one: fs_group_end()
+ * makes every change since fs_group_begin() durable at once with syncfs(2)
+ * on the workspace's file system (one journal commit instead of ten fsyncs
+ * a file).  The order of the changes is kept by the file system's journal;
+ * what needs a sync before the next step (a database commit that names a
+ * place) ends the group first.  Groups nest; the outermost end syncs.
+ * fs_group_end() returns 0, or -1 (errno) when the sync failed.
+ */
+void fs_group_begin(void);
+int fs_group_end(const char *root);
+
+/* Syncs an open file (or, in a group, leaves it to the group's end). */
+int fs_fsync_fd(int fd);
+
 /* Syncs a directory, so that a rename in it survives a power cut. */
 int fs_fsync_dir(const char *dir);
 

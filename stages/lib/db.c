@@ -7,6 +7,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,29 @@ static int use_wal(sqlite3 *db, long timeout_ms)
 	}
 }
 
+/*
+ * The busy handler.  SQLite's own (sqlite3_busy_timeout) sleeps 1, 2, 5,
+ * 10 ... 100 ms between tries; the driver and skema-store take turns with
+ * the write lock many times a second, each for a millisecond or two, so
+ * those sleeps left the lock idle most of the time.  Short sleeps,
+ * growing to 5 ms, until the same timeout.
+ */
+static int wait_for_lock(void *arg, int tries)
+{
+	long timeout_us = (long)(intptr_t)arg * 1000;
+	long slept_us = 0, step = 100;
+	for (int i = 0; i < tries && slept_us < timeout_us; i++) {
+		slept_us += step;
+		if (step < 5000)
+			step *= 2;
+	}
+	if (slept_us >= timeout_us)
+		return 0;
+	struct timespec nap = {.tv_sec = 0, .tv_nsec = step * 1000};
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 int db_open(const char *path, int create, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
@@ -350,11 +374,18 @@ int db_open(const char *path, int create, sqlite3 **out)
 		if (*end == '\0' && value >= 0 && value <= 600000)
 			timeout = value;
 	}
-	sqlite3_busy_timeout(db, (int)timeout);
+	sqlite3_busy_handler(db, wait_for_lock, (void *)(intptr_t)timeout);
 	sqlite3_extended_result_codes(db, 1);
 	if ((rc = use_wal(db, timeout)) != SQLITE_OK ||
 	    (rc = exec(db, "PRAGMA synchronous=FULL;"
-			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) != SQLITE_OK ||
+			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+			   /*
+			    * Savepoints (skema-store's records in a group)
+			    * keep their undo in memory, not in a temporary
+			    * file in /var/tmp, outside the workspace: the
+			    * database holds personal data.
+			    */
+			   "PRAGMA temp_store=MEMORY;")) != SQLITE_OK ||
 	    (rc = migrate(db)) != SQLITE_OK) {
 		sqlite3_close(db);
 		return rc;
