@@ -42,6 +42,14 @@ struct report_offer {
 	long incomplete, not_eligible, eligible;
 	long selected, waiting, rejected, missing, confirmed;
 	long awaiting_review, undecided;
+	/* of the selected: forløb that have ended (skema complete, completed_on) */
+	long completed;
+	/*
+	 * At a concurrent offer: the forløb running now (bevilget, not ended),
+	 * over every application whatever the scope, since the places are
+	 * held now and not in the period asked for.  0 for other offers.
+	 */
+	long running_now;
 	/* of each outcome: proposals not yet confirmed by a reviewer */
 	long selected_proposed, waiting_proposed, rejected_proposed, missing_proposed;
 	long confirmed_proposed;
@@ -90,6 +98,11 @@ void report_bind_scope(sqlite3_stmt *stmt, const char *offer_id, const struct re
  * it is one pool (round, concurrent, none).
  */
 const char *report_capacity_period(const struct offer *def);
+/*
+ * 1 when the offer holds its places while a forløb runs (capacity period
+ * "concurrent" with a maximum): an ended forløb frees its place.
+ */
+int report_concurrent(const struct offer *def);
 /* "2026-Q1" -> "1. kvartal 2026", "2026-03" -> "marts 2026", "2026" -> "2026". */
 void report_period_label(const char *key, char *buf, size_t size);
 

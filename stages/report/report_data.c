@@ -54,7 +54,8 @@ static const char counts_sql[] =
 	"  total(s.status = 'stored' AND d.outcome = 'venteliste' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'afslag' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),"
-	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed')"
+	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed'),"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL)"
 	" FROM submissions s" CURRENT_DECISION_JOIN " WHERE" SCOPE_SQL;
 
 static const char per_day_sql[] =
@@ -199,6 +200,41 @@ static int load_selected_periods(sqlite3 *db, struct report_offer *o,
 			   o->id, scope, "?", &o->selected_periods);
 }
 
+int report_concurrent(const struct offer *def)
+{
+	return def && def->capacity_max >= 0 && def->capacity_period &&
+	       strcmp(def->capacity_period, "concurrent") == 0;
+}
+
+/*
+ * The forløb running now at a concurrent offer: granted (proposed or
+ * final, as skema-decide gives the places) and not ended.  Not limited to
+ * the report's period: a place is held today whenever its application
+ * came in.
+ */
+static int load_running_now(sqlite3 *db, struct report_offer *o)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND d.outcome = 'bevilget'"
+		" AND s.completed_on IS NULL AND" SCOPE_SQL;
+	const struct report_scope everything = {NULL, NULL};
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!report_concurrent(o->def))
+		return SQLITE_OK;
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+		return rc;
+	report_bind_scope(stmt, o->id, &everything);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		o->running_now = (long)sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 void report_period_label(const char *key, char *buf, size_t size)
 {
 	static const char *const months[] = {"januar", "februar", "marts",     "april",
@@ -285,7 +321,7 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 				  &o->confirmed,    &o->awaiting_review, &o->undecided,
 				  &o->selected_proposed, &o->waiting_proposed,
 				  &o->rejected_proposed, &o->missing_proposed,
-				  &o->confirmed_proposed};
+				  &o->confirmed_proposed, &o->completed};
 		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
 			*fields[i] = (long)sqlite3_column_int64(stmt, i);
 		rc = SQLITE_OK;
@@ -300,7 +336,8 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 	    (rc = load_regions(db, o, scope)) != SQLITE_OK ||
 	    (rc = load_counts(db, type_sql, id, scope, default_type, &o->types)) != SQLITE_OK ||
 	    (rc = load_counts(db, criteria_sql, id, scope, "?", &o->failed_criteria)) != SQLITE_OK ||
-	    (rc = load_selected_periods(db, o, scope)) != SQLITE_OK)
+	    (rc = load_selected_periods(db, o, scope)) != SQLITE_OK ||
+	    (rc = load_running_now(db, o)) != SQLITE_OK)
 		return rc;
 	for (size_t i = 0; i < o->types.count; i++)
 		report_capitalise(o->types.items[i].label);
@@ -431,13 +468,16 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct repo
 {
 	static const char sql[] =
 		"SELECT d.rank, s.case_number, s.applicant_name, s.received_at, s.validation,"
-		"  d.outcome, d.state, d.explanation, s.id, s.original_name"
+		"  d.outcome, d.state, d.explanation, s.id, s.original_name, s.completed_on"
 		" FROM submissions s" CURRENT_DECISION_JOIN
 		" WHERE s.status = 'stored' AND" SCOPE_SQL
 		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
 	static const char *const header[] = {
 		"rang", "sagsnummer", "ansøger", "modtaget", "vurdering", "udfald",
 		"status", "begrundelse", "id", "filnavn",
+		/* last, so the columns before keep their places: the day the
+		 * forløb ended (skema complete), empty while it runs */
+		"afsluttet",
 	};
 	sqlite3_stmt *stmt = NULL;
 	struct csv_writer csv;
@@ -460,7 +500,7 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct repo
 		csv_text(&csv, header[i]);
 	csv_end_row(&csv);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		for (int i = 0; i < 10; i++) {
+		for (int i = 0; i < (int)(sizeof header / sizeof *header); i++) {
 			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
 				csv_int(&csv, sqlite3_column_int64(stmt, i));
 			else if (i == 6)

@@ -218,6 +218,75 @@ static void capacity_text(const struct report_offer *o, char *buf, size_t size)
 			 unit, period_label(def->capacity_period));
 }
 
+/* "ingen ledige pladser", "1 ledig plads", "3 ledige pladser". */
+static const char *free_places(long free, char *buf, size_t size)
+{
+	char n[32];
+	if (free <= 0)
+		snprintf(buf, size, "ingen ledige pladser");
+	else
+		snprintf(buf, size, "%s %s", num(free, n, sizeof n),
+			 plural(free, "ledig plads", "ledige pladser"));
+	return buf;
+}
+
+/*
+ * A concurrent offer (the rådgivningsforløb, 8 at a time): a granted forløb
+ * holds its place while it runs and frees it when it ends (skema
+ * complete), so the granted are told apart as running and ended, and the
+ * capacity is held against the running only, as skema-decide counts.  The
+ * places free are those of today: with --from/--to the running forløb of
+ * applications received outside the period hold places too, so that
+ * sentence counts every application and says so.
+ */
+static void concurrent_sentences(struct report_pdf *p, const struct report_context *ctx,
+				 const struct report_offer *o, const char *proposed)
+{
+	char text[512], a[32], b[32], c[32], places[64];
+	const struct offer *def = o->def;
+	const char *unit = def->capacity_unit ? def->capacity_unit : "pladser";
+	long running = o->selected - o->completed;
+	int scoped = ctx->scope.from || ctx->scope.to;
+
+	/* A round with nothing received says only that. */
+	if (o->received == 0 && o->selected == 0 && (!scoped || o->running_now == 0))
+		return;
+	if (o->selected == 0 && o->received > 0) {
+		snprintf(text, sizeof text, "Der er ikke bevilget nogen %s%s.", unit,
+			 scoped ? " til ansøgninger fra perioden" : "");
+		report_pdf_paragraph(p, 0, text);
+	} else if (o->selected > 0) {
+		char ended[64];
+		if (o->completed > 0)
+			snprintf(ended, sizeof ended, "%s er afsluttet",
+				 num(o->completed, c, sizeof c));
+		else
+			snprintf(ended, sizeof ended, "ingen er afsluttet");
+		snprintf(text, sizeof text, "Der er bevilget %s %s i alt%s: %s er i gang, og %s.",
+			 num(o->selected, a, sizeof a), unit, proposed, num(running, b, sizeof b),
+			 ended);
+		report_pdf_paragraph(p, 0, text);
+	}
+	free_places(def->capacity_max - o->running_now, places, sizeof places);
+	if (scoped)
+		snprintf(text, sizeof text,
+			 "I dag er der i alt %s %s i gang, også efter ansøgninger modtaget uden for "
+			 "perioden. Der kan være højst %s i gang ad gangen, og der er %s.",
+			 num(o->running_now, a, sizeof a), unit, num(def->capacity_max, b, sizeof b),
+			 places);
+	else
+		snprintf(text, sizeof text,
+			 "Der kan være højst %s %s i gang ad gangen, og der er %s.",
+			 num(def->capacity_max, b, sizeof b), unit, places);
+	report_pdf_paragraph(p, 0, text);
+	if (o->running_now > def->capacity_max) {
+		snprintf(text, sizeof text,
+			 "OBS: Der er %s %s i gang, flere end kapaciteten tillader (%s ad gangen).",
+			 num(o->running_now, a, sizeof a), unit, num(def->capacity_max, b, sizeof b));
+		report_pdf_paragraph(p, 1, text);
+	}
+}
+
 /* The sentences a manager reads first: where the round stands, what needs them. */
 static void status_sentences(struct report_pdf *p, const struct report_context *ctx,
 			     const struct report_offer *o)
@@ -246,7 +315,9 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 			snprintf(proposed, sizeof proposed,
 				 " (heraf %s som forslag, der afventer gennemgang)",
 				 num(o->selected_proposed, c, sizeof c));
-		if (report_capacity_period(def) && periods->count == 1) {
+		if (report_concurrent(def)) {
+			concurrent_sentences(p, ctx, o, proposed);
+		} else if (report_capacity_period(def) && periods->count == 1) {
 			/* Capacity per period, all granted in one: that period against it. */
 			char period[64];
 			report_period_label(periods->items[0].label, period, sizeof period);
@@ -275,7 +346,7 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 				 unit, proposed);
 		}
 		/* "0 of 10 granted" adds nothing to "nothing received". */
-		if (o->received > 0 || o->selected > 0)
+		if (!report_concurrent(def) && (o->received > 0 || o->selected > 0))
 			report_pdf_paragraph(p, 0, text);
 		if (report_capacity_period(def)) {
 			for (size_t i = 0; i < periods->count; i++) {
@@ -290,7 +361,7 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 					 num(def->capacity_max, b, sizeof b));
 				report_pdf_paragraph(p, 1, text);
 			}
-		} else if (o->selected > def->capacity_max) {
+		} else if (!report_concurrent(def) && o->selected > def->capacity_max) {
 			report_pdf_paragraph(p, 1, "OBS: Der er bevilget flere end kapaciteten tillader.");
 		}
 		int closed = !def->rolling && def->deadline && ctx->now > def->deadline_at;
@@ -316,35 +387,51 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 	}
 }
 
-static void numbers_table(struct report_pdf *p, const struct report_offer *o)
+/* scoped: the report has --from/--to (the places free are still today's). */
+static void numbers_table(struct report_pdf *p, const struct report_offer *o, int scoped)
 {
 	static const double widths[] = {0.52, 0.14, 0.34};
 	static const char *const header[] = {"Kategori", "Antal", "Bemærkning"};
-	char cap[160], n[32];
+	char cap[160], n[32], free_note[128] = "";
+	int concurrent = report_concurrent(o->def);
+	long free_today = concurrent && o->def->capacity_max > o->running_now
+				  ? o->def->capacity_max - o->running_now
+				  : 0;
 	struct {
 		const char *label;
 		long value;
 		const char *note;
+		int concurrent; /* only at an offer with places while a forløb runs */
 	} rows[] = {
-		{"Modtaget i alt", o->received, "alle filer, også dubletter"},
-		{"Dubletter", o->duplicates, "samme fil modtaget igen; behandles ikke"},
-		{"Erstattet af nyere ansøgning", o->superseded, NULL},
-		{"Trukket tilbage", o->withdrawn, NULL},
-		{"Kunne ikke læses (karantæne)", o->failed, NULL},
-		{"Ufuldstændige (mangler oplysninger)", o->incomplete, NULL},
-		{"Opfylder ikke kriterierne", o->not_eligible, NULL},
-		{"Opfylder kriterierne", o->eligible, NULL},
-		{"Bevilget / udvalgt", o->selected, cap},
-		{"Venteliste", o->waiting, NULL},
-		{"Afslag", o->rejected, NULL},
-		{"Anmodet om manglende oplysninger", o->missing, NULL},
-		{"Bekræftet (tilmeldinger)", o->confirmed, NULL},
-		{"Afventer gennemgang", o->awaiting_review, "forslag, endnu ikke endelige"},
-		{"Endnu ikke afgjort", o->undecided, NULL},
+		{"Modtaget i alt", o->received, "alle filer, også dubletter", 0},
+		{"Dubletter", o->duplicates, "samme fil modtaget igen; behandles ikke", 0},
+		{"Erstattet af nyere ansøgning", o->superseded, NULL, 0},
+		{"Trukket tilbage", o->withdrawn, NULL, 0},
+		{"Kunne ikke læses (karantæne)", o->failed, NULL, 0},
+		{"Ufuldstændige (mangler oplysninger)", o->incomplete, NULL, 0},
+		{"Opfylder ikke kriterierne", o->not_eligible, NULL, 0},
+		{"Opfylder kriterierne", o->eligible, NULL, 0},
+		{"Bevilget / udvalgt", o->selected, cap, 0},
+		/* The granted split, and the places free today (all periods). */
+		{"Heraf i gang", o->selected - o->completed, "holder en plads", 1},
+		{"Heraf afsluttet", o->completed, "forløbet er slut og holder ikke længere en plads", 1},
+		{"Ledige pladser i dag", free_today, free_note, 1},
+		{"Venteliste", o->waiting, NULL, 0},
+		{"Afslag", o->rejected, NULL, 0},
+		{"Anmodet om manglende oplysninger", o->missing, NULL, 0},
+		{"Bekræftet (tilmeldinger)", o->confirmed, NULL, 0},
+		{"Afventer gennemgang", o->awaiting_review, "forslag, endnu ikke endelige", 0},
+		{"Endnu ikke afgjort", o->undecided, NULL, 0},
 	};
 	capacity_text(o, cap, sizeof cap);
+	if (concurrent)
+		snprintf(free_note, sizeof free_note, "af højst %s ad gangen%s",
+			 num(o->def->capacity_max, n, sizeof n),
+			 scoped ? ", uanset hvornår ansøgningerne er modtaget" : "");
 	report_pdf_table_begin(p, 3, widths, header);
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		if (rows[i].concurrent && !concurrent)
+			continue;
 		const char *cells[] = {rows[i].label, num(rows[i].value, n, sizeof n), rows[i].note};
 		report_pdf_table_row(p, cells);
 	}
@@ -670,7 +757,7 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 	report_pdf_heading(&p, 2, "Sådan står runden");
 	status_sentences(&p, ctx, o);
 	report_pdf_heading(&p, 2, "Tallene");
-	numbers_table(&p, o);
+	numbers_table(&p, o, ctx->scope.from || ctx->scope.to);
 
 	if (!first_error && o->received > 0)
 		report_pdf_keep(&p, 260); /* the heading with the first chart */
@@ -829,6 +916,50 @@ static long count_failed(const struct report_context *ctx)
 	return n;
 }
 
+/*
+ * The offers whose places are held while a forløb runs: how many run, how
+ * many have ended and how many places are free today, the same figures as
+ * each offer's own report.  Nothing when there is no such offer.
+ */
+static void concurrent_table(struct report_pdf *p, const struct report_context *ctx,
+			     struct report_offer *const *offers, size_t count)
+{
+	static const double widths[] = {0.4, 0.15, 0.15, 0.15, 0.15};
+	static const char *const header[] = {"Tilbud", "Højst ad gangen", "I gang", "Afsluttet",
+					     "Ledige pladser"};
+	int rows = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct report_offer *o = offers[i];
+		char n[4][32];
+		if (!report_concurrent(o->def))
+			continue;
+		if (rows++ == 0) {
+			report_pdf_heading_keep(p, 3, "Forløb i gang", 80);
+			report_pdf_paragraph(p, 0,
+					     ctx->scope.from || ctx->scope.to
+						     ? "Hos disse tilbud optager et forløb en plads, "
+						       "mens det er i gang; et afsluttet forløb giver "
+						       "pladsen fri. I gang og ledige pladser er i dag, "
+						       "uanset hvornår ansøgningerne er modtaget; "
+						       "afsluttet tæller ansøgninger fra perioden."
+						     : "Hos disse tilbud optager et forløb en plads, "
+						       "mens det er i gang; et afsluttet forløb giver "
+						       "pladsen fri.");
+			report_pdf_table_begin(p, 5, widths, header);
+		}
+		long free = o->def->capacity_max - o->running_now;
+		const char *cells[] = {offer_title(o),
+				       num(o->def->capacity_max, n[0], sizeof n[0]),
+				       num(o->running_now, n[1], sizeof n[1]),
+				       num(o->completed, n[2], sizeof n[2]),
+				       num(free > 0 ? free : 0, n[3], sizeof n[3])};
+		report_pdf_table_row(p, cells);
+	}
+	if (rows)
+		report_pdf_table_end(p);
+}
+
 static int build_overview(const struct report_context *ctx, struct report_offer *const *offers,
 			  size_t count, HPDF_STATUS first_error, unsigned char **out, size_t *len,
 			  HPDF_STATUS *haru)
@@ -951,6 +1082,16 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 					 num(def->capacity_max, b, sizeof b));
 				report_pdf_paragraph(&p, 1, text);
 			}
+		} else if (report_concurrent(def)) {
+			/* Only the running forløb hold places; ended ones freed theirs. */
+			if (o->running_now > def->capacity_max) {
+				snprintf(text, sizeof text,
+					 "OBS: %s har flere forløb i gang (%s) end kapaciteten (%s ad "
+					 "gangen).",
+					 offer_title(o), num(o->running_now, a, sizeof a),
+					 num(def->capacity_max, b, sizeof b));
+				report_pdf_paragraph(&p, 1, text);
+			}
 		} else if (def && def->capacity_max >= 0 && o->selected > def->capacity_max) {
 			snprintf(text, sizeof text, "OBS: %s har flere bevilgede (%s) end kapaciteten (%s).",
 				 offer_title(o), num(o->selected, a, sizeof a),
@@ -994,6 +1135,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		report_pdf_table_row(&p, cells);
 	}
 	report_pdf_table_end(&p);
+	concurrent_table(&p, ctx, offers, count);
 
 	if (!first_error && received == 0) {
 		report_pdf_heading_keep(&p, 2, "Diagrammer", 2 * BODY_LINE);
