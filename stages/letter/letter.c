@@ -36,10 +36,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -72,6 +74,16 @@
  */
 #define BATCH 64
 
+/*
+ * --jobs: rendering a letter is pure computation on blocks already built
+ * from the database, so for each batch the PDFs are rendered and staged by
+ * worker processes (forked with the batch in memory, each taking every
+ * jobs-th file), while this process keeps every database read and write
+ * and publishes the batch in order, as with --jobs 1.  The bytes are the
+ * same either way.
+ */
+#define MAX_JOBS 64
+
 struct written {
 	long long submission_id, decision_id;
 	int has_decision, draft, pages;
@@ -79,9 +91,21 @@ struct written {
 	int failed;          /* could not be published: not recorded */
 	int recorded;        /* in the letters table */
 	char *case_number, *kind, *path;
+	struct pdf_doc *doc; /* built, not yet rendered and staged */
 	char tmp[PATH_MAX];  /* the staged file */
 	char sha[65];
 	size_t size;
+};
+
+/*
+ * What a worker process reports for one rendered file (--jobs): the parent
+ * fills the batch entry from it.  status is an exit code; failed as above.
+ */
+struct rendered {
+	int index, status, failed, pages;
+	size_t size;
+	char sha[65];
+	char tmp[PATH_MAX];
 };
 
 struct run {
@@ -92,18 +116,21 @@ struct run {
 	struct config cfg;
 	struct offer_set offers;
 	time_t now;
+	int jobs;            /* processes rendering PDFs (--jobs) */
 	struct written batch[BATCH];
 	size_t nbatch;
 };
 
 static int process(struct run *run, long long id);
 static int flush(struct run *run);
+static int render_batch(struct run *run);
 static int worse(int a, int b);
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: skema-letter -d DB -o DIR [--pending] [--review-sheets] [--config FILE]\n"
+		"                    [--jobs N]\n"
 		"\n"
 		"Writes the PDF letter for the current decision of each submission named on\n"
 		"stdin (JSON Lines with \"submission_id\"), or of every submission without\n"
@@ -115,6 +142,8 @@ static void usage(FILE *out)
 		"  -r, --review-sheets   also write the reviewer's sheet per submission\n"
 		"  -c, --config FILE     the workspace configuration (default: skema.conf\n"
 		"                        beside DB, if present)\n"
+		"  -j, --jobs N          processes rendering PDFs at once (default: the\n"
+		"                        number of CPUs; the database stays in this one)\n"
 		"  -q, --quiet           errors only\n"
 		"  -v, --verbose         say what is written\n"
 		"  -h, --help            this text\n"
@@ -130,6 +159,7 @@ int main(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},     {"output", required_argument, NULL, 'o'},
 		{"pending", no_argument, NULL, 'p'},      {"review-sheets", no_argument, NULL, 'r'},
 		{"config", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
@@ -144,8 +174,22 @@ int main(int argc, char **argv)
 	config_init(&run.cfg);
 	offer_set_init(&run.offers);
 	strbuf_init(&err, 64 * 1024);
-	while ((c = getopt_long(argc, argv, "d:o:prc:qvhV", long_options, NULL)) != -1) {
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	run.jobs = ncpu > 0 ? (ncpu > MAX_JOBS ? MAX_JOBS : (int)ncpu) : 1;
+	while ((c = getopt_long(argc, argv, "d:o:prc:j:qvhV", long_options, NULL)) != -1) {
+		char *end;
+		long n;
 		switch (c) {
+		case 'j':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > MAX_JOBS) {
+				msg_error("--jobs: a number from 1 to %d, not \"%s\"", MAX_JOBS, optarg);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			run.jobs = (int)n;
+			break;
 		case 'd': db_path = optarg; break;
 		case 'o': run.dir = optarg; break;
 		case 'p': pending = 1; break;
@@ -244,6 +288,7 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
+	status = worse(status, render_batch(&run));
 	status = worse(status, flush(&run));
 out:
 	if (run.dirfd > 0)
@@ -334,6 +379,7 @@ static void written_release(struct written *w)
 	free(w->case_number);
 	free(w->kind);
 	free(w->path);
+	pdf_doc_free(w->doc);
 	memset(w, 0, sizeof *w);
 }
 
@@ -446,58 +492,257 @@ out:
 	return status;
 }
 
-/* Renders doc and stages it for path; it is published, recorded and reported with its batch. */
-static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
-		   const char *kind, int draft, const char *path)
+/*
+ * Renders w's document and stages it as a temporary file beside its path
+ * (in whichever process runs it).  Returns an exit code; on failure the
+ * entry is marked failed (not published, not recorded).
+ */
+static int render_one(struct written *w)
 {
 	unsigned char *pdf = NULL, digest[32];
 	size_t len = 0;
 	char err[256];
 	struct sha256 ctx;
+	struct pdf_doc *doc = w->doc;
 
+	w->doc = NULL;
 	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0) {
-		msg_error("%s: %s", path, err);
+		msg_error("%s: %s", w->path, err);
+		pdf_doc_free(doc);
+		w->failed = 1;
 		return EXIT_SOFTWARE;
 	}
 	if (pdf_doc_degraded(doc) == 1)
-		msg_warn("%s: written without the PDF/A extras after: %s", path, err);
+		msg_warn("%s: written without the PDF/A extras after: %s", w->path, err);
 	else if (pdf_doc_degraded(doc) == 2)
 		msg_warn("%s: written plain (characters beyond Latin-1 as \"?\", no PDF/A extras) after: %s",
-			 path, err);
+			 w->path, err);
 	if (pdf_doc_replaced(doc) > 0)
-		msg_info("%s: %zu characters the font lacks were printed as U+FFFD", path,
+		msg_info("%s: %zu characters the font lacks were printed as U+FFFD", w->path,
 			 pdf_doc_replaced(doc));
-	struct written *w = &run->batch[run->nbatch];
-	memset(w, 0, sizeof *w);
+	w->pages = pdf_doc_pages(doc);
+	pdf_doc_free(doc);
 	sha256_init(&ctx);
 	sha256_update(&ctx, pdf, len);
 	sha256_final(&ctx, digest);
 	sha256_hex(digest, w->sha);
-	if (pdf_stage_file(path, pdf, len, w->tmp, sizeof w->tmp) < 0) {
+	if (pdf_stage_file(w->path, pdf, len, w->tmp, sizeof w->tmp) < 0) {
 		int temporary = errno == ENOSPC || errno == EDQUOT || errno == EIO;
-		msg_syserror("%s", path);
+		msg_syserror("%s", w->path);
 		free(pdf);
+		w->tmp[0] = '\0';
+		w->failed = 1;
 		return temporary ? EXIT_TEMPFAIL : EXIT_CONFIG;
 	}
 	free(pdf);
+	w->size = len;
+	return EXIT_DONE;
+}
+
+/* Writes all of buf to fd; 0 or -1. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * A worker: renders the entries first, first + step, ... of the batch and
+ * reports each on fd.  Runs in a forked child, which ends with _exit() so
+ * that nothing of the parent (stdio buffers, the database, atexit
+ * handlers) is flushed or closed twice.
+ */
+static void worker(struct run *run, size_t first, size_t step, int fd)
+{
+	for (size_t i = first; i < run->nbatch; i += step) {
+		struct written *w = &run->batch[i];
+		struct rendered res;
+		if (!w->doc)
+			continue;
+		memset(&res, 0, sizeof res);
+		res.index = (int)i;
+		res.status = render_one(w);
+		res.failed = w->failed;
+		res.pages = w->pages;
+		res.size = w->size;
+		memcpy(res.sha, w->sha, sizeof res.sha);
+		memcpy(res.tmp, w->tmp, sizeof res.tmp);
+		if (write_all(fd, &res, sizeof res) < 0)
+			break;
+	}
+	fflush(stderr);
+	_exit(0);
+}
+
+/* Fills batch entry r->index from a worker's report.  Returns its exit code. */
+static int take_result(struct run *run, const struct rendered *r)
+{
+	if (r->index < 0 || (size_t)r->index >= run->nbatch)
+		return EXIT_SOFTWARE;
+	struct written *w = &run->batch[r->index];
+	pdf_doc_free(w->doc);
+	w->doc = NULL;
+	w->failed = r->failed;
+	w->pages = r->pages;
+	w->size = r->size;
+	memcpy(w->sha, r->sha, sizeof w->sha);
+	memcpy(w->tmp, r->tmp, sizeof w->tmp);
+	w->sha[sizeof w->sha - 1] = '\0';
+	w->tmp[sizeof w->tmp - 1] = '\0';
+	return r->status;
+}
+
+/*
+ * Renders and stages every entry of the batch still holding a document:
+ * here (--jobs 1, or one file), or in up to run->jobs forked workers.
+ * Returns the worst exit code.
+ */
+static int render_batch(struct run *run)
+{
+	size_t todo = 0;
+	int status = EXIT_DONE;
+
+	for (size_t i = 0; i < run->nbatch; i++)
+		todo += run->batch[i].doc != NULL;
+	if (todo == 0)
+		return EXIT_DONE;
+	if (run->jobs <= 1 || todo == 1) {
+		for (size_t i = 0; i < run->nbatch; i++)
+			if (run->batch[i].doc)
+				status = worse(status, render_one(&run->batch[i]));
+		return status;
+	}
+
+	size_t nworkers = (size_t)run->jobs < todo ? (size_t)run->jobs : todo;
+	struct pollfd fds[MAX_JOBS];
+	pid_t pids[MAX_JOBS];
+	size_t got[MAX_JOBS], nfds = 0;
+	static struct rendered res[MAX_JOBS];
+
+	/* The workers start from a loaded libharu handle, not each their own. */
+	pdf_cache_prepare();
+	fflush(stdout);
+	fflush(stderr);
+	for (size_t k = 0; k < nworkers; k++) {
+		int pipefd[2];
+		if (pipe2(pipefd, O_CLOEXEC) < 0) {
+			msg_syserror("pipe");
+			status = EXIT_TEMPFAIL;
+			break;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			msg_syserror("fork");
+			close(pipefd[0]);
+			close(pipefd[1]);
+			status = EXIT_TEMPFAIL;
+			break;
+		}
+		if (pid == 0) {
+			close(pipefd[0]);
+			for (size_t j = 0; j < nfds; j++)
+				close(fds[j].fd);
+			worker(run, k, nworkers, pipefd[1]);
+		}
+		close(pipefd[1]);
+		fds[nfds].fd = pipefd[0];
+		fds[nfds].events = POLLIN;
+		pids[nfds] = pid;
+		got[nfds] = 0;
+		nfds++;
+	}
+	/* Reports arrive whole or in pieces, from any worker: poll them all,
+	 * so that no worker waits on a full pipe. */
+	size_t open_fds = nfds;
+	while (open_fds > 0) {
+		if (poll(fds, nfds, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			msg_syserror("poll");
+			break;
+		}
+		for (size_t k = 0; k < nfds; k++) {
+			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(fds[k].fd, (char *)&res[k] + got[k], sizeof res[k] - got[k]);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(fds[k].fd);
+				fds[k].fd = -1;
+				open_fds--;
+				continue;
+			}
+			got[k] += (size_t)n;
+			if (got[k] == sizeof res[k]) {
+				got[k] = 0;
+				status = worse(status, take_result(run, &res[k]));
+			}
+		}
+	}
+	for (size_t k = 0; k < nfds; k++) {
+		int wstatus;
+		if (fds[k].fd >= 0)
+			close(fds[k].fd);
+		while (waitpid(pids[k], &wstatus, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* What no worker reported (one died, or never started) is not published. */
+	for (size_t i = 0; i < run->nbatch; i++) {
+		struct written *w = &run->batch[i];
+		if (w->doc) {
+			msg_error("%s: not rendered (a worker process failed)", w->path);
+			pdf_doc_free(w->doc);
+			w->doc = NULL;
+			w->failed = 1;
+			status = worse(status, EXIT_SOFTWARE);
+		}
+	}
+	return status;
+}
+
+/*
+ * Queues doc (which it takes) to be rendered for path; it is rendered,
+ * published, recorded and reported with its batch.
+ */
+static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
+		   const char *kind, int draft, const char *path)
+{
+	struct written *w = &run->batch[run->nbatch];
+
+	memset(w, 0, sizeof *w);
+	w->doc = doc;
 	w->submission_id = c->submission_id;
 	w->decision_id = c->decision_id;
 	w->has_decision = c->has_decision;
 	w->draft = draft;
 	w->noreplace = !draft && strcmp(kind, "review") != 0;
-	w->pages = pdf_doc_pages(doc);
-	w->size = len;
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
 	w->kind = strdup(kind);
 	w->path = strdup(path);
 	run->nbatch++;
 	if (!w->kind || !w->path || (c->case_number && !w->case_number)) {
+		pdf_doc_free(w->doc);
+		w->doc = NULL;
 		w->failed = 1;
 		msg_error("out of memory");
-		return worse(EXIT_SOFTWARE, flush(run));
+		int status = render_batch(run);
+		return worse(EXIT_SOFTWARE, worse(status, flush(run)));
 	}
 	msg_debug("%s: %s", c->case_number ? c->case_number : "?", path);
-	return run->nbatch == BATCH ? flush(run) : EXIT_DONE;
+	if (run->nbatch < BATCH)
+		return EXIT_DONE;
+	int status = render_batch(run);
+	return worse(status, flush(run));
 }
 
 static int process(struct run *run, long long id)
@@ -540,7 +785,6 @@ static int process(struct run *run, long long id)
 		snprintf(path, sizeof path, "%s/%s-%s%s.pdf", run->dir, stem, c.outcome,
 			 draft ? "-udkast" : "");
 		status = worse(status, publish(run, &c, doc, c.outcome, draft, path));
-		pdf_doc_free(doc);
 	} else if (!run->review) {
 		msg_warn("%s: no current decision, so no letter", c.case_number ? c.case_number : "?");
 	}
@@ -549,11 +793,11 @@ static int process(struct run *run, long long id)
 		if (!doc || letter_build_review(doc, &c, offer, &run->cfg, run->now) < 0) {
 			msg_error("%s: out of memory building the review sheet", stem);
 			status = worse(status, EXIT_SOFTWARE);
+			pdf_doc_free(doc);
 		} else {
 			snprintf(path, sizeof path, "%s/%s-gennemgang.pdf", run->dir, stem);
 			status = worse(status, publish(run, &c, doc, "review", 0, path));
 		}
-		pdf_doc_free(doc);
 	}
 out:
 	letter_case_release(&c);

@@ -1784,6 +1784,23 @@ void pdf_cache_release(void)
 	shared_discard();
 }
 
+static int shared_begin(struct render *r, char *err, size_t errsize);
+
+int pdf_cache_prepare(void)
+{
+	struct render r;
+	char err[256];
+
+	if (shared_pdf)
+		return 0;
+	memset(&r, 0, sizeof r);
+	int rc = shared_begin(&r, err, sizeof err);
+	if (rc == 0)
+		HPDF_FreeDoc(r.pdf);
+	shared_active = NULL;
+	return rc;
+}
+
 /*
  * Makes r->pdf an empty document on the shared handle, creating the handle
  * (encoder, fonts) when there is none.  Returns 0, or -1 with err set.

@@ -146,6 +146,12 @@ char *pdf_doc_dump(const struct pdf_doc *doc);
  */
 void pdf_cache_release(void);
 
+/*
+ * Loads that handle now, so processes forked afterwards (skema-letter
+ * --jobs) start with it.  Returns 0 or -1 (rendering then loads it itself).
+ */
+int pdf_cache_prepare(void);
+
 /* Pages of the last successful render. */
 int pdf_doc_pages(const struct pdf_doc *doc);
 
