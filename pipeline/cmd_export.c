@@ -13,7 +13,11 @@
  * then record_id, case_number, applicant_name, validation, rank and
  * decision_state; with --fields one column per form field (the offer
  * definitions' order, then any other names alphabetically), holding the
- * normalised value, or the raw text where normalising failed.
+ * normalised value, or the raw text where normalising failed.  The last
+ * column is completed_on: the day a forløb ended (skema complete,
+ * YYYY-MM-DD), empty while it runs and for everything else.  It came
+ * later, so it is last: no column a script already reads by position moves,
+ * with or without --fields.
  *
  * --offer ID keeps that offer's submissions and orders them as the ranked
  * list: by the rank of the current decision, then by receipt.
@@ -119,7 +123,8 @@ static void usage(FILE *out)
 		"usage: skema export [--format csv] [--rfc] [--fields] [--offer ID]\n"
 		"\n"
 		"Writes every submission as CSV on stdout: id, original_name, sha256, form,\n"
-		"received_at, status, outcome, letter_path, error, then more.\n"
+		"received_at, status, outcome, letter_path, error, then more; last\n"
+		"completed_on, the day a forløb ended (skema complete).\n"
 		"\n"
 		"  --rfc       plain RFC 4180 (',' and no BOM); default: UTF-8 with BOM and ';'\n"
 		"              as Danish Excel expects\n"
@@ -135,7 +140,8 @@ static const char export_sql[] =
 	"  (SELECT l.path FROM letters l WHERE l.submission_id = s.id AND l.kind <> 'review'"
 	"    ORDER BY l.draft, l.id DESC LIMIT 1),"
 	"  s.error_code, s.error_message,"
-	"  s.record_id, s.case_number, s.applicant_name, s.validation, d.rank, d.state"
+	"  s.record_id, s.case_number, s.applicant_name, s.validation, d.rank, d.state,"
+	"  s.completed_on"
 	" FROM submissions s"
 	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"
 	"   WHERE d2.submission_id = s.id AND d2.current = 1)"
@@ -190,6 +196,7 @@ static int export_run(sqlite3 *db, const char *offer_id, int with_fields, FILE *
 		csv_text(&csv, fixed_columns[i]);
 	for (size_t i = 0; i < cols.count; i++)
 		csv_text(&csv, cols.names[i]);
+	csv_text(&csv, "completed_on");
 	csv_end_row(&csv);
 
 	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
@@ -238,6 +245,7 @@ static int export_run(sqlite3 *db, const char *offer_id, int with_fields, FILE *
 				free((char *)values[i]);
 			}
 		}
+		csv_text(&csv, column_text(rows, 16));
 		csv_end_row(&csv);
 	}
 	if (rc != SQLITE_DONE)

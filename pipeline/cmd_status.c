@@ -5,9 +5,14 @@
  *
  * Counts the files in inbox/ (waiting, still being written, ignored), the
  * claims in work/, the files in archive/ and quarantine/ (reason files not
- * counted), and the submissions in skema.db by status and by current
- * decision.  The database is opened read-only, so status works on a
- * read-only workspace and never waits for a writer.
+ * counted), the submissions in skema.db by status and by current
+ * decision, and per offer the live applications and the granted.  At an
+ * offer whose places are held while a forløb runs (capacity period
+ * "concurrent": the rådgivningsforløb, 8 at a time) it also says how many
+ * forløb run, how many have ended (skema complete) and how many places are
+ * free, counted as skema-decide and skema-report count them.  The database
+ * is opened read-only, so status works on a read-only workspace and never
+ * waits for a writer.
  *
  * Exit codes: 0, 64 usage, 78 not a workspace.
  */
@@ -22,7 +27,10 @@
 
 #include "commands.h"
 #include "msg.h"
+#include "offer.h"
+#include "paths.h"
 #include "record.h"
+#include "strbuf.h"
 #include "workspace.h"
 
 static void usage(FILE *out)
@@ -86,6 +94,113 @@ static void group_counts(sqlite3 *db, const char *query, json_t *obj)
 				    json_integer(sqlite3_column_int64(stmt, 1)));
 	}
 	sqlite3_finalize(stmt);
+}
+
+/*
+ * Per offer: live applications, the granted and the granted whose forløb
+ * ended, as {"live", "bevilget", "completed"}; at a concurrent offer also
+ * "places" (its maximum at a time), "running" (granted, proposed or final,
+ * and not ended: these hold the places) and "free".  A concurrent offer
+ * with nothing received yet is listed too: all its places are free.  A
+ * database from before schema v5 (no completed_on) gets no per-offer
+ * counts; the next skema run migrates it.  New reference.
+ */
+static json_t *offer_counts(sqlite3 *db)
+{
+	struct offer_set set;
+	struct strbuf err;
+	sqlite3_stmt *stmt = NULL;
+	json_t *offers = json_object();
+
+	offer_set_init(&set);
+	strbuf_init(&err, 64 * 1024);
+	/* A broken definition only loses its places; the counts go on. */
+	if (offer_set_load(&set, paths_forms_dir(), &err) < 0)
+		msg_warn("status: offer definitions:\n%s", strbuf_str(&err));
+	if (sqlite3_prepare_v2(db,
+			       "SELECT s.offer_id, count(*), total(d.outcome = 'bevilget'),"
+			       "  total(d.outcome = 'bevilget' AND s.completed_on IS NOT NULL)"
+			       " FROM submissions s LEFT JOIN decisions d ON d.id ="
+			       "  (SELECT max(d2.id) FROM decisions d2"
+			       "   WHERE d2.submission_id = s.id AND d2.current = 1)"
+			       " WHERE s.status = 'stored' AND s.offer_id IS NOT NULL"
+			       " GROUP BY s.offer_id ORDER BY s.offer_id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		json_t *row = json_object();
+		json_object_set_new(row, "live", json_integer(sqlite3_column_int64(stmt, 1)));
+		json_object_set_new(row, "bevilget", json_integer(sqlite3_column_int64(stmt, 2)));
+		json_object_set_new(row, "completed", json_integer(sqlite3_column_int64(stmt, 3)));
+		json_object_set_new(offers, (const char *)sqlite3_column_text(stmt, 0), row);
+	}
+	for (size_t i = 0; i < set.count; i++) {
+		const struct offer *offer = set.offers[i];
+		if (offer->capacity_max < 0 || !offer->capacity_period ||
+		    strcmp(offer->capacity_period, "concurrent") != 0)
+			continue;
+		json_t *row = json_object_get(offers, offer->id);
+		if (!row) {
+			row = json_object();
+			json_object_set_new(row, "live", json_integer(0));
+			json_object_set_new(row, "bevilget", json_integer(0));
+			json_object_set_new(row, "completed", json_integer(0));
+			json_object_set_new(offers, offer->id, row);
+		}
+		json_int_t running = json_integer_value(json_object_get(row, "bevilget")) -
+				     json_integer_value(json_object_get(row, "completed"));
+		json_int_t available = offer->capacity_max - running;
+		json_object_set_new(row, "places", json_integer(offer->capacity_max));
+		json_object_set_new(row, "running", json_integer(running));
+		json_object_set_new(row, "free", json_integer(available > 0 ? available : 0));
+	}
+out:
+	sqlite3_finalize(stmt);
+	strbuf_release(&err);
+	offer_set_release(&set);
+	return offers;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * "offers:" and a line per offer, by id:
+ *   raadgivningsforloeb  9 live, 9 bevilget: 8 running, 1 completed, 0 of 8 places free
+ */
+static void print_offers(json_t *offers)
+{
+	size_t count = json_object_size(offers), n = 0;
+	const char **keys = calloc(count ? count : 1, sizeof *keys);
+	const char *key;
+	json_t *row;
+
+	printf("offers:");
+	if (count == 0 || !keys) {
+		printf(" none\n");
+		free(keys);
+		return;
+	}
+	printf("\n");
+	json_object_foreach(offers, key, row)
+		keys[n++] = key;
+	qsort(keys, n, sizeof *keys, compare_keys);
+	for (size_t i = 0; i < n; i++) {
+		row = json_object_get(offers, keys[i]);
+		printf("  %-20s %lld live, %lld bevilget", keys[i],
+		       (long long)json_integer_value(json_object_get(row, "live")),
+		       (long long)json_integer_value(json_object_get(row, "bevilget")));
+		if (json_object_get(row, "places"))
+			printf(": %lld running, %lld completed, %lld of %lld places free",
+			       (long long)json_integer_value(json_object_get(row, "running")),
+			       (long long)json_integer_value(json_object_get(row, "completed")),
+			       (long long)json_integer_value(json_object_get(row, "free")),
+			       (long long)json_integer_value(json_object_get(row, "places")));
+		printf("\n");
+	}
+	free(keys);
 }
 
 static void print_group(const char *title, json_t *obj)
@@ -175,7 +290,7 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	if (list_files)
 		json_object_set_new(out, "names", json_incref(names));
 
-	json_t *by_status = json_object(), *by_outcome = json_object();
+	json_t *by_status = json_object(), *by_outcome = json_object(), *offers = NULL;
 	char db_path[PATH_MAX], uri[PATH_MAX + 16];
 	sqlite3 *db = NULL;
 	snprintf(uri, sizeof uri, "file:%s?mode=ro", ws_path(&ws, db_path, sizeof db_path, WS_DB));
@@ -196,12 +311,16 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			     "SELECT outcome || CASE state WHEN 'proposed' THEN ' (forslag)' ELSE '' END,"
 			     " count(*) FROM decisions WHERE current = 1 GROUP BY 1 ORDER BY 1",
 			     by_outcome);
+		offers = offer_counts(db);
 	} else {
 		msg_warn("%s: %s", db_path, sqlite3_errmsg(db));
 	}
 	sqlite3_close(db);
 	json_object_set_new(out, "submissions", by_status);
 	json_object_set_new(out, "decisions", by_outcome);
+	if (!offers)
+		offers = json_object();
+	json_object_set_new(out, "offers", offers);
 
 	if (json) {
 		record_write(stdout, out);
@@ -219,6 +338,7 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		       (long long)json_integer_value(json_object_get(files, "quarantine")));
 		print_group("submissions by status", by_status);
 		print_group("decisions by outcome", by_outcome);
+		print_offers(offers);
 		const char *key;
 		json_t *value;
 		json_object_foreach(names, key, value) {

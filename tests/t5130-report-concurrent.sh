@@ -131,6 +131,44 @@ test_expect_success 'CSV: afsluttet last, the day the forløb ended, empty while
 	test "$(csv_cell ws/reports/temaforloeb.csv "$(accept_case tema.docx)" afsluttet)" = ""
 '
 
+test_expect_success 'status: running, completed and free places of the concurrent offer' '
+	skema -C ws status >status.out &&
+	sed -n "/^offers:\$/,\$p" status.out >offers &&
+	cat >offers.expect <<-\EOF &&
+	offers:
+	  raadgivningsforloeb  9 live, 9 bevilget: 8 running, 1 completed, 0 of 8 places free
+	  temaforloeb          1 live, 1 bevilget
+	EOF
+	test_cmp offers.expect offers &&
+	skema -C ws status --json >status.json &&
+	jq -c ".offers.raadgivningsforloeb" status.json >raad.json &&
+	echo "{\"live\":9,\"bevilget\":9,\"completed\":1,\"places\":8,\"running\":8,\"free\":0}" >raad.json.expect &&
+	test_cmp raad.json.expect raad.json &&
+	jq -c ".offers.temaforloeb" status.json >tema.json &&
+	echo "{\"live\":1,\"bevilget\":1,\"completed\":0}" >tema.json.expect &&
+	test_cmp tema.json.expect tema.json &&
+	jq -r "[.files.archive, .submissions.stored, .decisions.bevilget] | @tsv" status.json >old &&
+	printf "10\t10\t1\n" >old.expect &&
+	test_cmp old.expect old
+'
+
+test_expect_success 'export: completed_on last, the contract columns where they were' '
+	skema -C ws export --rfc >export.csv &&
+	head -n 1 export.csv | tr -d "\r" >header &&
+	echo "id,original_name,sha256,form,received_at,status,outcome,letter_path,error,record_id,case_number,applicant_name,validation,rank,decision_state,completed_on" >header.expect &&
+	test_cmp header.expect header &&
+	tr -d "\r" <export.csv | awk -F, "NR > 1 && \$NF != \"\" { print \$2 \",\" \$NF }" >ended &&
+	echo "r1.docx,2027-02-26" >ended.expect &&
+	test_cmp ended.expect ended &&
+	skema -C ws export --rfc --fields --offer raadgivningsforloeb >fields.csv &&
+	head -n 1 fields.csv | tr -d "\r" | tr , "\n" >names &&
+	test "$(tail -n 1 names)" = completed_on &&
+	test "$(sed -n 16p names)" != completed_on &&
+	tr -d "\r" <fields.csv | awk -F, "\$2 == \"r1.docx\" { print \$NF }" >r1.ended &&
+	echo 2027-02-26 >r1.ended.expect &&
+	test_cmp r1.ended.expect r1.ended
+'
+
 test_expect_success 'a second forløb ends: 7 running, 2 ended, 1 place free' '
 	SKEMA_NOW=2027-03-10T12:00:00 skema -C ws complete "$(accept_case r2.docx)" >/dev/null &&
 	report 2027-03-10T12:10:00 &&
@@ -138,7 +176,10 @@ test_expect_success 'a second forløb ends: 7 running, 2 ended, 1 place free' '
 	test_grep "Der er bevilget 9 forløb i alt (heraf 8 som forslag, der afventer gennemgang): 7 er i gang, og 2 er afsluttet." raad2.txt &&
 	test_grep "Der kan være højst 8 forløb i gang ad gangen, og der er 1 ledig plads." raad2.txt &&
 	rows ws/reports/oversigt.pdf >ov2.rows &&
-	test_grep "^Rådgivningsforløb for kommuner 8 7 2 1\$" ov2.rows
+	test_grep "^Rådgivningsforløb for kommuner 8 7 2 1\$" ov2.rows &&
+	skema -C ws status >status2.out &&
+	test_grep "^  raadgivningsforloeb  9 live, 9 bevilget: 7 running, 2 completed, 1 of 8 places free\$" status2.out &&
+	test "$(skema -C ws status --json | jq .offers.raadgivningsforloeb.free)" = 1
 '
 
 test_expect_success 'with --from/--to: the period counted, but the free places are today'"'"'s' '
@@ -167,7 +208,9 @@ test_expect_success 'more running than the places (a reviewer'"'"'s grant): the 
 	flat ws/reports/oversigt.pdf >ov3.txt &&
 	test_grep "OBS: Rådgivningsforløb for kommuner har flere forløb i gang (9) end kapaciteten (8 ad gangen)." ov3.txt &&
 	rows ws/reports/oversigt.pdf >ov3.rows &&
-	test_grep "^Rådgivningsforløb for kommuner 8 9 2 0\$" ov3.rows
+	test_grep "^Rådgivningsforløb for kommuner 8 9 2 0\$" ov3.rows &&
+	skema -C ws status >status3.out &&
+	test_grep "^  raadgivningsforloeb  11 live, 11 bevilget: 9 running, 2 completed, 0 of 8 places free\$" status3.out
 '
 
 test_expect_success 'every page of the reports renders' '

@@ -219,14 +219,14 @@ static void capacity_text(const struct report_offer *o, char *buf, size_t size)
 }
 
 /* "ingen ledige pladser", "1 ledig plads", "3 ledige pladser". */
-static const char *free_places(long free, char *buf, size_t size)
+static const char *free_places(long available, char *buf, size_t size)
 {
 	char n[32];
-	if (free <= 0)
+	if (available <= 0)
 		snprintf(buf, size, "ingen ledige pladser");
 	else
-		snprintf(buf, size, "%s %s", num(free, n, sizeof n),
-			 plural(free, "ledig plads", "ledige pladser"));
+		snprintf(buf, size, "%s %s", num(available, n, sizeof n),
+			 plural(available, "ledig plads", "ledige pladser"));
 	return buf;
 }
 
@@ -948,12 +948,12 @@ static void concurrent_table(struct report_pdf *p, const struct report_context *
 						       "pladsen fri.");
 			report_pdf_table_begin(p, 5, widths, header);
 		}
-		long free = o->def->capacity_max - o->running_now;
+		long available = o->def->capacity_max - o->running_now;
 		const char *cells[] = {offer_title(o),
 				       num(o->def->capacity_max, n[0], sizeof n[0]),
 				       num(o->running_now, n[1], sizeof n[1]),
 				       num(o->completed, n[2], sizeof n[2]),
-				       num(free > 0 ? free : 0, n[3], sizeof n[3])};
+				       num(available > 0 ? available : 0, n[3], sizeof n[3])};
 		report_pdf_table_row(p, cells);
 	}
 	if (rows)
