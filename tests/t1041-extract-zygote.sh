@@ -61,6 +61,39 @@ test_expect_success 'build the shim of a parser that never returns' '
 	cc -shared -fPIC -o spin.so spin.c -ldl
 '
 
+test_expect_success 'a reader may not open, connect, fork, signal or exec' '
+	cat >escape.c <<-\EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <fcntl.h>
+	#include <signal.h>
+	#include <sys/socket.h>
+	#include <sys/syscall.h>
+	#include <unistd.h>
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o);
+	void *xmlReaderForMemory(const char *b, int n, const char *u, const char *e, int o)
+	{
+		char *argv[] = {"/bin/true", NULL};
+		if (open("/etc/passwd", O_RDONLY) >= 0 || socket(AF_UNIX, SOCK_STREAM, 0) >= 0 ||
+		    syscall(SYS_fork) >= 0 || syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) >= 0 ||
+		    kill(getppid(), 0) == 0 || syscall(SYS_getppid) >= 0 ||
+		    execve(argv[0], argv, NULL) == 0)
+			raise(SIGSEGV); /* the filter let one through */
+		void *(*real)(const char *, int, const char *, const char *, int) =
+			(void *(*)(const char *, int, const char *, const char *, int))dlsym(RTLD_NEXT, "xmlReaderForMemory");
+		return real(b, n, u, e, o);
+	}
+	EOF
+	cc -shared -fPIC -o escape.so escape.c -ldl &&
+	{ rec 1 "$D/sdt-kinds.docx" && rec 2 "$D/strict.docx"; } >in &&
+	LD_PRELOAD=$TRASH/escape.so skema-extract <in >out &&
+	jq -r "[.id, (.error.code // .form.id)] | join(\" \")" out >got &&
+	printf "1 temaforloeb\n2 unknown_form\n" >want &&
+	test_cmp want got &&
+	{ LD_PRELOAD=$TRASH/escape.so skema-extract --no-sandbox <in >out 2>err; code=$?; } ;
+	test $code -ge 126 # unconfined, the shim does get through (it is real)
+'
+
 test_expect_success 'the zygote is named, the stage its parent, each reader its child' '
 	cp "$S/spin.docx" doc.docx &&
 	{ rec 1 "$TRASH/doc.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&
