@@ -188,8 +188,10 @@ static void print_offers(json_t *offers)
 		keys[n++] = key;
 	qsort(keys, n, sizeof *keys, compare_keys);
 	for (size_t i = 0; i < n; i++) {
+		char shown[512];
 		row = json_object_get(offers, keys[i]);
-		printf("  %-20s %lld live, %lld bevilget", keys[i],
+		/* An offer id the store took from an unrecognised form is not ours. */
+		printf("  %-20s %lld live, %lld bevilget", msg_escape(shown, sizeof shown, keys[i]),
 		       (long long)json_integer_value(json_object_get(row, "live")),
 		       (long long)json_integer_value(json_object_get(row, "bevilget")));
 		if (json_object_get(row, "places"))
