@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,11 @@ int main(int argc, char **argv)
 	struct strbuf err;
 
 	msg_set_program("skema-letter");
+	/* Each letter allocates and frees the same few hundred KB (libharu's
+	 * tables, zlib's window): keep them in the heap rather than give them
+	 * back to the kernel and ask again, 20 brk calls a letter. */
+	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	memset(&run, 0, sizeof run);
 	run.dirfd = -1;
 	config_init(&run.cfg);

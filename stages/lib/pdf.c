@@ -1570,6 +1570,101 @@ static void add_xmp(struct render *r)
 	r->pdf->pdf_version = HPDF_VER_14;
 }
 
+/* --- streams deflated once per process ------------------------------------------ */
+
+/*
+ * The sRGB profile (7 KB) and the ToUnicode CMap are the same in every
+ * letter, yet libharu would deflate them for each: they are deflated once,
+ * by libharu's own writer (so the bytes are what it would write), kept,
+ * and written as they are into a stream whose /Filter we write ourselves
+ * (libharu drops a /Filter entry from a stream it does not filter itself).
+ */
+struct deflated {
+	unsigned char *data;
+	size_t len;
+};
+
+/* Deflates data into z (data freed by the caller with free()).  0 or -1. */
+static int deflate_once(HPDF_MMgr mmgr, const void *data, size_t len, struct deflated *z)
+{
+	HPDF_Stream src = HPDF_MemStream_New(mmgr, (HPDF_UINT)len + 16);
+	HPDF_Stream dst = HPDF_MemStream_New(mmgr, (HPDF_UINT)len + 4096);
+	int rc = -1;
+
+	z->data = NULL;
+	z->len = 0;
+	if (!src || !dst || len == 0 || HPDF_Stream_Write(src, data, (HPDF_UINT)len) != HPDF_OK ||
+	    HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL) != HPDF_OK ||
+	    dst->size == 0 || HPDF_Stream_Seek(dst, 0, HPDF_SEEK_SET) != HPDF_OK)
+		goto out;
+	z->data = malloc(dst->size);
+	if (!z->data)
+		goto out;
+	HPDF_UINT got = dst->size;
+	if (HPDF_Stream_Read(dst, z->data, &got) != HPDF_OK || got != dst->size) {
+		free(z->data);
+		z->data = NULL;
+		goto out;
+	}
+	z->len = got;
+	rc = 0;
+out:
+	if (src)
+		HPDF_Stream_Free(src);
+	if (dst)
+		HPDF_Stream_Free(dst);
+	return rc;
+}
+
+/* Writes the /Filter of a stream holding data deflated beforehand. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter [ /FlateDecode ]\012");
+}
+
+/* A new stream object holding z as it is, marked FlateDecode.  NULL on error. */
+static HPDF_Dict add_deflated(struct render *r, const struct deflated *z)
+{
+	HPDF_Dict dict = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+	if (!dict)
+		return NULL;
+	dict->filter = HPDF_STREAM_FILTER_NONE;
+	dict->write_fn = write_flate_filter;
+	if (HPDF_Stream_Write(dict->stream, z->data, (HPDF_UINT)z->len) != HPDF_OK)
+		return NULL;
+	return dict;
+}
+
+static struct deflated icc_z, tounicode_z;
+static char icc_path[PATH_MAX];
+
+/* The profile at path, deflated (cached while path stays the same).  0 or -1. */
+static int icc_load(struct render *r, const char *path)
+{
+	if (icc_z.data && strcmp(path, icc_path) == 0)
+		return 0;
+	free(icc_z.data);
+	icc_z.data = NULL;
+	icc_z.len = 0;
+	FILE *f = fopen(path, "rb");
+	unsigned char *data = NULL;
+	long len = -1;
+	int rc = -1;
+	if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && len < (1L << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)len)) &&
+	    fread(data, 1, (size_t)len, f) == (size_t)len)
+		rc = deflate_once(r->pdf->mmgr, data, (size_t)len, &icc_z);
+	if (f)
+		fclose(f);
+	free(data);
+	if (rc == 0)
+		snprintf(icc_path, sizeof icc_path, "%s", path);
+	else if (!r->error)
+		r->error = f ? HPDF_FILE_IO_ERROR : HPDF_FILE_OPEN_ERROR;
+	return rc;
+}
+
 /* The sRGB output intent, with the key spelt right (libharu adds a space). */
 static void add_output_intent(struct render *r)
 {
@@ -1577,12 +1672,15 @@ static void add_output_intent(struct render *r)
 	if (!icc || !*icc)
 		icc = DEFAULT_ICC;
 	r->where = "loading the sRGB profile";
-	HPDF_OutputIntent profile = HPDF_LoadIccProfileFromFile(r->pdf, icc, 3);
+	if (icc_load(r, icc) < 0)
+		return;
+	/* As HPDF_LoadIccProfileFromFile makes it, deflated: half the size,
+	 * which keeps a letter under the 40 KB budget. */
+	HPDF_Dict profile = add_deflated(r, &icc_z);
 	if (!profile || r->error)
 		return;
-	/* libharu stores the 7 KB profile raw; deflated it is half the size,
-	 * which keeps a letter under the 40 KB budget. */
-	profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	HPDF_Dict_AddNumber(profile, "N", 3);
+	HPDF_Dict_AddName(profile, "Alternate", "DeviceRGB");
 	HPDF_Dict intent = HPDF_Dict_New(r->pdf->mmgr);
 	if (!intent || HPDF_Xref_Add(r->pdf->xref, intent) != HPDF_OK)
 		return;
@@ -1628,8 +1726,23 @@ static void add_id(struct render *r)
 /* A ToUnicode CMap that is one (pdf_tounicode.h), for the compact CIDs. */
 static void add_tounicode(struct render *r)
 {
-	if (pdf_tounicode_add_cids(r->pdf, r->regular, r->bold, cp_of_cid, ncids) < 0)
+	if (!tounicode_z.data) {
+		size_t len = 0;
+		char *text = pdf_tounicode_cids_text(cp_of_cid, ncids, &len);
+		int rc = text ? deflate_once(r->pdf->mmgr, text, len, &tounicode_z) : -1;
+		free(text);
+		if (rc < 0) {
+			r->oom = 1;
+			return;
+		}
+	}
+	HPDF_Dict stream = add_deflated(r, &tounicode_z);
+	if (!stream) {
 		r->oom = 1;
+		return;
+	}
+	HPDF_Dict_Add(r->regular, "ToUnicode", stream);
+	HPDF_Dict_Add(r->bold, "ToUnicode", stream);
 }
 
 /*

@@ -38,8 +38,7 @@ int pdf_tounicode_add(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, const int
 	return cmap_attach(pdf, regular, bold, &cmap);
 }
 
-int pdf_tounicode_add_cids(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold,
-			   const unsigned short *cps, unsigned ncids)
+char *pdf_tounicode_cids_text(const unsigned short *cps, unsigned ncids, size_t *len)
 {
 	struct strbuf cmap, ranges;
 	unsigned nranges = 0;
@@ -67,11 +66,15 @@ int pdf_tounicode_add_cids(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold,
 		strbuf_printf(&cmap, "%u beginbfrange\n%.*sendbfrange\n",
 			      nranges % 100 ? nranges % 100 : 100, (int)ranges.len,
 			      ranges.data ? ranges.data : "");
-	int overflow = ranges.overflow;
+	strbuf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	int overflow = ranges.overflow || cmap.overflow || !cmap.data;
 	strbuf_release(&ranges);
-	if (overflow)
-		cmap.overflow = 1;
-	return cmap_attach(pdf, regular, bold, &cmap);
+	if (overflow) {
+		strbuf_release(&cmap);
+		return NULL;
+	}
+	*len = cmap.len;
+	return strbuf_detach(&cmap);
 }
 
 static int cmap_attach(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, struct strbuf *cmap_text)

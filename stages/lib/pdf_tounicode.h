@@ -8,7 +8,7 @@
  * code points, so the right map is the identity.  The letters (pdf.c) and
  * the reports (report_pdf.c) both need it; they differ only in which
  * blocks they map.  The letters number their CIDs compactly instead
- * (pdf_tounicode_add_cids), so their map lists each CID's code point.
+ * (pdf_tounicode_cids_text), so their map lists each CID's code point.
  */
 #ifndef SKEMA_PDF_TOUNICODE_H
 #define SKEMA_PDF_TOUNICODE_H
@@ -25,12 +25,13 @@ int pdf_tounicode_add(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold, const int
 		      int nblocks);
 
 /*
- * The same for fonts whose CIDs are not the code points but numbered
- * 1..ncids in the order of a character set (the letters, pdf.c): CID c
- * stands for code point cps[c] (cps[0] is unused).  Consecutive CIDs for
- * consecutive code points share one bfrange.  Returns 0 or -1 (no memory).
+ * The text of the same map for fonts whose CIDs are not the code points
+ * but numbered 1..ncids in the order of a character set (the letters,
+ * pdf.c): CID c stands for code point cps[c] (cps[0] is unused).
+ * Consecutive CIDs for consecutive code points share one bfrange.  Returns
+ * the CMap (caller frees) and its length in *len, or NULL (no memory);
+ * the caller makes the stream, which it can then keep deflated.
  */
-int pdf_tounicode_add_cids(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold,
-			   const unsigned short *cps, unsigned ncids);
+char *pdf_tounicode_cids_text(const unsigned short *cps, unsigned ncids, size_t *len);
 
 #endif
