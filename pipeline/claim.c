@@ -45,6 +45,8 @@ void candidate_list_release(struct candidate_list *list)
 {
 	if (!list)
 		return;
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i].rel);
 	free(list->items);
 	memset(list, 0, sizeof *list);
 }
@@ -76,7 +78,8 @@ static int ignored_dir(const char *name)
 	       strcmp(name, "System Volume Information") == 0;
 }
 
-static int push(struct candidate_list *list, const struct candidate *cand)
+/* Adds a copy of cand, its path copied too: a big inbox holds only what it needs. */
+static int push(struct candidate_list *list, const struct candidate *cand, const char *rel)
 {
 	if (list->count == list->alloc) {
 		size_t alloc = list->alloc ? list->alloc * 2 : 64;
@@ -86,7 +89,11 @@ static int push(struct candidate_list *list, const struct candidate *cand)
 		list->items = items;
 		list->alloc = alloc;
 	}
-	list->items[list->count++] = *cand;
+	char *copy = strdup(rel);
+	if (!copy)
+		return -1;
+	list->items[list->count] = *cand;
+	list->items[list->count++].rel = copy;
 	return 0;
 }
 
@@ -110,22 +117,22 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		const char *name = names[i]->d_name;
 		struct candidate cand;
 		struct stat st;
-		char path[PATH_MAX];
+		char path[PATH_MAX], cand_rel[PATH_MAX];
 
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			goto next;
 		memset(&cand, 0, sizeof cand);
 		if (rel[0])
-			paths_join(cand.rel, sizeof cand.rel, rel, name);
+			paths_join(cand_rel, sizeof cand_rel, rel, name);
 		else
-			snprintf(cand.rel, sizeof cand.rel, "%s", name);
-		paths_join(path, sizeof path, inbox, cand.rel);
+			snprintf(cand_rel, sizeof cand_rel, "%s", name);
+		paths_join(path, sizeof path, inbox, cand_rel);
 		/* lstat: a symlink is looked at, never followed. */
 		if (lstat(path, &st) < 0)
 			goto next; /* gone meanwhile: someone took it */
 		if (S_ISDIR(st.st_mode)) {
 			if (!ignored_dir(name) && depth < CLAIM_MAX_DEPTH)
-				scan_dir(inbox, cand.rel, depth + 1, settle, now, list);
+				scan_dir(inbox, cand_rel, depth + 1, settle, now, list);
 			goto next;
 		}
 		if (ignored_file(name)) {
@@ -153,7 +160,7 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 			list->unsettled++;
 			goto next;
 		}
-		push(list, &cand);
+		push(list, &cand, cand_rel);
 next:
 		free(names[i]);
 	}

@@ -143,7 +143,7 @@ int fs_move(const char *from, const char *dir, const char *name, char *out, size
 
 /* A file found in the inbox. */
 struct candidate {
-	char rel[PATH_MAX];  /* path relative to inbox/ */
+	char *rel;           /* path relative to inbox/ (owned by the list) */
 	int regular;         /* 0: symlink, FIFO, device, socket */
 	off_t size;
 	struct timespec mtime;
