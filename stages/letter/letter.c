@@ -109,6 +109,20 @@ struct rendered {
 	char tmp[PATH_MAX];
 };
 
+/*
+ * A batch of files and, while they are rendered (--jobs), the workers
+ * rendering them: one pipe and process each, and how much of the report
+ * being read has arrived.
+ */
+struct batch {
+	struct written w[BATCH];
+	size_t n;
+	struct pollfd fds[MAX_JOBS];
+	pid_t pids[MAX_JOBS];
+	size_t got[MAX_JOBS], nfds;
+	struct rendered res[MAX_JOBS];
+};
+
 struct run {
 	sqlite3 *db;
 	const char *dir;
@@ -117,14 +131,17 @@ struct run {
 	struct config cfg;
 	struct offer_set offers;
 	time_t now;
-	int jobs;            /* processes rendering PDFs (--jobs) */
-	struct written batch[BATCH];
-	size_t nbatch;
+	int jobs;               /* processes rendering PDFs (--jobs) */
+	struct batch batches[2];
+	struct batch *cur;      /* being filled */
+	struct batch *rendering; /* rendered by workers meanwhile, or NULL */
 };
 
 static int process(struct run *run, long long id);
-static int flush(struct run *run);
-static int render_batch(struct run *run);
+static int flush(struct run *run, struct batch *b);
+static int render_start(struct run *run, struct batch *b);
+static int render_finish(struct run *run, struct batch *b);
+static int drain(struct run *run);
 static int worse(int a, int b);
 
 static void usage(FILE *out)
@@ -177,6 +194,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	memset(&run, 0, sizeof run);
 	run.dirfd = -1;
+	run.cur = &run.batches[0];
 	config_init(&run.cfg);
 	offer_set_init(&run.offers);
 	strbuf_init(&err, 64 * 1024);
@@ -294,8 +312,7 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
-	status = worse(status, render_batch(&run));
-	status = worse(status, flush(&run));
+	status = worse(status, drain(&run));
 out:
 	if (run.dirfd > 0)
 		close(run.dirfd);
@@ -419,12 +436,12 @@ static int commit(struct written *w)
  * stdout.  Returns an exit code; on failure nothing of the batch is
  * recorded or reported.
  */
-static int flush(struct run *run)
+static int flush(struct run *run, struct batch *b)
 {
 	long long ids[BATCH];
 	int rc, status = EXIT_DONE;
 
-	if (run->nbatch == 0)
+	if (b->n == 0)
 		return EXIT_DONE;
 	/* The data first, then the names, then the record. */
 	if (syncfs(run->dirfd) < 0) {
@@ -432,8 +449,8 @@ static int flush(struct run *run)
 		status = EXIT_TEMPFAIL;
 		goto out;
 	}
-	for (size_t i = 0; i < run->nbatch; i++) {
-		struct written *w = &run->batch[i];
+	for (size_t i = 0; i < b->n; i++) {
+		struct written *w = &b->w[i];
 		if (w->failed)
 			continue;
 		if (commit(w) < 0) {
@@ -451,12 +468,12 @@ static int flush(struct run *run)
 		status = exit_for_sqlite(rc);
 		goto out;
 	}
-	for (size_t i = 0; i < run->nbatch; i++) {
-		if (run->batch[i].failed)
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->w[i].failed)
 			continue;
-		if ((rc = insert_letter(run, &run->batch[i], &ids[i])) != SQLITE_OK) {
+		if ((rc = insert_letter(run, &b->w[i], &ids[i])) != SQLITE_OK) {
 			msg_error("%s: recording %s: %s", sqlite3_db_filename(run->db, "main"),
-				  run->batch[i].path, sqlite3_errstr(rc));
+				  b->w[i].path, sqlite3_errstr(rc));
 			db_rollback(run->db);
 			status = exit_for_sqlite(rc);
 			goto out;
@@ -467,8 +484,8 @@ static int flush(struct run *run)
 		status = exit_for_sqlite(rc);
 		goto out;
 	}
-	for (size_t i = 0; i < run->nbatch; i++) {
-		struct written *w = &run->batch[i];
+	for (size_t i = 0; i < b->n; i++) {
+		struct written *w = &b->w[i];
 		if (w->failed)
 			continue;
 		w->recorded = 1;
@@ -484,8 +501,8 @@ static int flush(struct run *run)
 		json_decref(line);
 	}
 out:
-	for (size_t i = 0; i < run->nbatch; i++) {
-		struct written *w = &run->batch[i];
+	for (size_t i = 0; i < b->n; i++) {
+		struct written *w = &b->w[i];
 		/* A new final letter the database does not know is taken back, so
 		 * the next run writes it under its own name, not as "-2".  (A
 		 * draft or review sheet replaced in place stays: its name is
@@ -494,7 +511,7 @@ out:
 			unlink(w->path);
 		written_release(w);
 	}
-	run->nbatch = 0;
+	b->n = 0;
 	return status;
 }
 
@@ -567,10 +584,10 @@ static int write_all(int fd, const void *buf, size_t len)
  * that nothing of the parent (stdio buffers, the database, atexit
  * handlers) is flushed or closed twice.
  */
-static void worker(struct run *run, size_t first, size_t step, int fd)
+static void worker(struct batch *b, size_t first, size_t step, int fd)
 {
-	for (size_t i = first; i < run->nbatch; i += step) {
-		struct written *w = &run->batch[i];
+	for (size_t i = first; i < b->n; i += step) {
+		struct written *w = &b->w[i];
 		struct rendered res;
 		if (!w->doc)
 			continue;
@@ -590,11 +607,11 @@ static void worker(struct run *run, size_t first, size_t step, int fd)
 }
 
 /* Fills batch entry r->index from a worker's report.  Returns its exit code. */
-static int take_result(struct run *run, const struct rendered *r)
+static int take_result(struct batch *b, const struct rendered *r)
 {
-	if (r->index < 0 || (size_t)r->index >= run->nbatch)
+	if (r->index < 0 || (size_t)r->index >= b->n)
 		return EXIT_SOFTWARE;
-	struct written *w = &run->batch[r->index];
+	struct written *w = &b->w[r->index];
 	pdf_doc_free(w->doc);
 	w->doc = NULL;
 	w->failed = r->failed;
@@ -608,31 +625,29 @@ static int take_result(struct run *run, const struct rendered *r)
 }
 
 /*
- * Renders and stages every entry of the batch still holding a document:
- * here (--jobs 1, or one file), or in up to run->jobs forked workers.
- * Returns the worst exit code.
+ * Starts rendering and staging every entry of b still holding a document:
+ * here and now (--jobs 1, or one file), or in up to run->jobs forked
+ * workers, collected by render_finish().  Returns the worst exit code so
+ * far.
  */
-static int render_batch(struct run *run)
+static int render_start(struct run *run, struct batch *b)
 {
 	size_t todo = 0;
 	int status = EXIT_DONE;
 
-	for (size_t i = 0; i < run->nbatch; i++)
-		todo += run->batch[i].doc != NULL;
+	b->nfds = 0;
+	for (size_t i = 0; i < b->n; i++)
+		todo += b->w[i].doc != NULL;
 	if (todo == 0)
 		return EXIT_DONE;
 	if (run->jobs <= 1 || todo == 1) {
-		for (size_t i = 0; i < run->nbatch; i++)
-			if (run->batch[i].doc)
-				status = worse(status, render_one(&run->batch[i]));
+		for (size_t i = 0; i < b->n; i++)
+			if (b->w[i].doc)
+				status = worse(status, render_one(&b->w[i]));
 		return status;
 	}
 
 	size_t nworkers = (size_t)run->jobs < todo ? (size_t)run->jobs : todo;
-	struct pollfd fds[MAX_JOBS];
-	pid_t pids[MAX_JOBS];
-	size_t got[MAX_JOBS], nfds = 0;
-	static struct rendered res[MAX_JOBS];
 
 	/* The workers start from a loaded libharu handle, not each their own. */
 	pdf_cache_prepare();
@@ -655,56 +670,68 @@ static int render_batch(struct run *run)
 		}
 		if (pid == 0) {
 			close(pipefd[0]);
-			for (size_t j = 0; j < nfds; j++)
-				close(fds[j].fd);
-			worker(run, k, nworkers, pipefd[1]);
+			worker(b, k, nworkers, pipefd[1]);
 		}
 		close(pipefd[1]);
-		fds[nfds].fd = pipefd[0];
-		fds[nfds].events = POLLIN;
-		pids[nfds] = pid;
-		got[nfds] = 0;
-		nfds++;
+		b->fds[b->nfds].fd = pipefd[0];
+		b->fds[b->nfds].events = POLLIN;
+		b->pids[b->nfds] = pid;
+		b->got[b->nfds] = 0;
+		b->nfds++;
 	}
+	return status;
+}
+
+/*
+ * Waits for b's workers and takes their reports.  Whatever no worker
+ * reported (one died, or never started) is not published.  Returns the
+ * worst exit code.
+ */
+static int render_finish(struct run *run, struct batch *b)
+{
+	int status = EXIT_DONE;
+	size_t open_fds = b->nfds;
+
+	(void)run;
 	/* Reports arrive whole or in pieces, from any worker: poll them all,
 	 * so that no worker waits on a full pipe. */
-	size_t open_fds = nfds;
 	while (open_fds > 0) {
-		if (poll(fds, nfds, -1) < 0) {
+		if (poll(b->fds, b->nfds, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			msg_syserror("poll");
 			break;
 		}
-		for (size_t k = 0; k < nfds; k++) {
-			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+		for (size_t k = 0; k < b->nfds; k++) {
+			if (b->fds[k].fd < 0 || !(b->fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			ssize_t n = read(fds[k].fd, (char *)&res[k] + got[k], sizeof res[k] - got[k]);
+			ssize_t n = read(b->fds[k].fd, (char *)&b->res[k] + b->got[k],
+					 sizeof b->res[k] - b->got[k]);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
-				close(fds[k].fd);
-				fds[k].fd = -1;
+				close(b->fds[k].fd);
+				b->fds[k].fd = -1;
 				open_fds--;
 				continue;
 			}
-			got[k] += (size_t)n;
-			if (got[k] == sizeof res[k]) {
-				got[k] = 0;
-				status = worse(status, take_result(run, &res[k]));
+			b->got[k] += (size_t)n;
+			if (b->got[k] == sizeof b->res[k]) {
+				b->got[k] = 0;
+				status = worse(status, take_result(b, &b->res[k]));
 			}
 		}
 	}
-	for (size_t k = 0; k < nfds; k++) {
+	for (size_t k = 0; k < b->nfds; k++) {
 		int wstatus;
-		if (fds[k].fd >= 0)
-			close(fds[k].fd);
-		while (waitpid(pids[k], &wstatus, 0) < 0 && errno == EINTR)
+		if (b->fds[k].fd >= 0)
+			close(b->fds[k].fd);
+		while (waitpid(b->pids[k], &wstatus, 0) < 0 && errno == EINTR)
 			;
 	}
-	/* What no worker reported (one died, or never started) is not published. */
-	for (size_t i = 0; i < run->nbatch; i++) {
-		struct written *w = &run->batch[i];
+	b->nfds = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct written *w = &b->w[i];
 		if (w->doc) {
 			msg_error("%s: not rendered (a worker process failed)", w->path);
 			pdf_doc_free(w->doc);
@@ -723,7 +750,8 @@ static int render_batch(struct run *run)
 static int publish(struct run *run, const struct letter_case *c, struct pdf_doc *doc,
 		   const char *kind, int draft, const char *path)
 {
-	struct written *w = &run->batch[run->nbatch];
+	struct batch *b = run->cur;
+	struct written *w = &b->w[b->n];
 
 	memset(w, 0, sizeof *w);
 	w->doc = doc;
@@ -735,20 +763,45 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
 	w->kind = strdup(kind);
 	w->path = strdup(path);
-	run->nbatch++;
+	b->n++;
 	if (!w->kind || !w->path || (c->case_number && !w->case_number)) {
 		pdf_doc_free(w->doc);
 		w->doc = NULL;
 		w->failed = 1;
 		msg_error("out of memory");
-		int status = render_batch(run);
-		return worse(EXIT_SOFTWARE, worse(status, flush(run)));
+		return worse(EXIT_SOFTWARE, drain(run));
 	}
 	msg_debug("%s: %s", c->case_number ? c->case_number : "?", path);
-	if (run->nbatch < BATCH)
+	if (b->n < BATCH)
 		return EXIT_DONE;
-	int status = render_batch(run);
-	return worse(status, flush(run));
+	/* The batch before this one is published (its workers are done or
+	 * soon will be), and this one goes to the workers while the next is
+	 * built: the database work here overlaps the rendering there. */
+	int status = EXIT_DONE;
+	if (run->rendering) {
+		status = worse(status, render_finish(run, run->rendering));
+		status = worse(status, flush(run, run->rendering));
+		run->rendering = NULL;
+	}
+	status = worse(status, render_start(run, b));
+	run->rendering = b;
+	run->cur = b == &run->batches[0] ? &run->batches[1] : &run->batches[0];
+	return status;
+}
+
+/* Renders, publishes and records everything queued, in order. */
+static int drain(struct run *run)
+{
+	int status = EXIT_DONE;
+
+	if (run->rendering) {
+		status = worse(status, render_finish(run, run->rendering));
+		status = worse(status, flush(run, run->rendering));
+		run->rendering = NULL;
+	}
+	status = worse(status, render_start(run, run->cur));
+	status = worse(status, render_finish(run, run->cur));
+	return worse(status, flush(run, run->cur));
 }
 
 static int process(struct run *run, long long id)
