@@ -631,6 +631,11 @@ static void child_submit(struct extract_child *c)
 	int file = -1, fds[2] = {-1, -1};
 
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	if (nlive == ZY_KIDS) {
+		/* More at once than the zygote keeps (the stage has at most 16). */
+		c->result = sandbox_error(c->display, "too many readers at once", EAGAIN);
+		return;
+	}
 	if (extract_zygote_start(NULL) < 0) {
 		c->result = sandbox_error(c->display, "cannot start the sandbox", zy.start_err);
 		return;
