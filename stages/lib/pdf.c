@@ -334,18 +334,45 @@ static void add_cidset(HPDF_Dict font, HPDF_FontDef def, HPDF_Dict descriptor)
 	HPDF_Dict_Add(descriptor, "CIDSet", set);
 }
 
+/*
+ * The first write of a font in a document embeds its program (libharu
+ * makes the descriptor then): keep libharu's scratch stream off a buffer
+ * boundary (avoid_buffer_boundary).  Only for our two fonts, known by the
+ * names a handle gives them when loaded in the usual order.
+ */
+static void guard_font(HPDF_Dict font)
+{
+	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+	HPDF_FontDef def = attr ? attr->fontdef : NULL;
+
+	if (def && !def->descriptor && def->type == HPDF_FONTDEF_TYPE_TRUETYPE && def->attr)
+		for (int i = 0; i < 2; i++)
+			if (font_fixed_size[i] > 0 && strcmp(def->base_font, cap_font[i]) == 0)
+				avoid_buffer_boundary((HPDF_TTFontDefAttr)def->attr, font_fixed_size[i]);
+}
+
+static HPDF_STATUS guarded_before_write(HPDF_Dict font)
+{
+	guard_font(font);
+	return type0_before_write(font);
+}
+
+void pdf_font_guard(HPDF_Font font)
+{
+	if (!font || coverage_load() <= 0)
+		return;
+	if (!type0_before_write)
+		type0_before_write = font->before_write_fn;
+	if (type0_before_write && font->before_write_fn == type0_before_write)
+		font->before_write_fn = guarded_before_write;
+}
+
 static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
 {
 	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
 	HPDF_FontDef def = attr ? attr->fontdef : NULL;
 
-	/* The first write of this font in the document embeds the font
-	 * program (libharu makes the descriptor then): keep its scratch
-	 * stream off a buffer boundary (avoid_buffer_boundary). */
-	if (def && !def->descriptor && def->type == HPDF_FONTDEF_TYPE_TRUETYPE && def->attr)
-		for (int i = 0; i < 2; i++)
-			if (font_fixed_size[i] > 0 && strcmp(def->base_font, cap_font[i]) == 0)
-				avoid_buffer_boundary((HPDF_TTFontDefAttr)def->attr, font_fixed_size[i]);
+	guard_font(font);
 	HPDF_STATUS rc = type0_before_write(font);
 	HPDF_Dict descriptor = def ? def->descriptor : NULL;
 	if (!descriptor && attr && attr->descendant_font)

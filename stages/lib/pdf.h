@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <hpdf.h>
+
 /* Run styles; combine with |. */
 enum {
 	PDF_REGULAR = 0,
@@ -190,6 +192,17 @@ int pdf_write_file_via(const char *path, const char *tmp, const unsigned char *d
 int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char *tmp,
 		   size_t tmpsize);
 int pdf_commit_file(const char *tmp, const char *path, int noreplace);
+
+/*
+ * For a program with its own libharu code and our two fonts (skema-report):
+ * guards font (regular or bold, loaded in that order from fonts/, made with
+ * the UTF-8 encoder) against libharu's error 0x1033 while the file is
+ * written, which hits when the glyphs used make the embedded font a
+ * multiple of 4096 bytes (pdf.c, avoid_buffer_boundary; about 1 in 800
+ * documents).  Call it after HPDF_GetFont; other fonts are left alone.
+ */
+#include <hpdf.h>
+void pdf_font_guard(HPDF_Font font);
 
 /*
  * 1 when the embedded font has a glyph for code point cp (loads the font the
