@@ -17,8 +17,9 @@
  * usage, 65 when input lines were not records (--inspect: a file was
  * refused), 70 internal failure, 78 no offer definitions.
  *
- * Security: documents are untrusted.  Each is parsed in a forked child
- * with resource limits and a seccomp filter (sandbox.c); XML without
+ * Security: documents are untrusted.  Each is parsed in its own child,
+ * forked by a small helper started first thing in main (the zygote), with
+ * resource limits and a seccomp filter (sandbox.c); XML without
  * network, entities or DTDs (xml.c); zip sizes counted from the bytes
  * actually inflated (zip.c).  --no-sandbox parses in this process, for
  * fuzzing and benchmarks only.  With --jobs N, up to N children read
