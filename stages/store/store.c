@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 	else if (rc != SQLITE_OK)
 		status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
 	record_reader_release(&in);
+	store_forget_statements(db);
 	sqlite3_close(db);
 	return status;
 }

@@ -17,6 +17,9 @@
  */
 int store_record(sqlite3 *db, json_t *rec);
 
+/* Finalizes the statements store_record() kept for db; call before closing it. */
+void store_forget_statements(sqlite3 *db);
+
 /*
  * Who applied, as a key that stays the same when the applicant sends a
  * corrected form: "cvr:12345678", "sted:<name>|<kommune>", "kommune:Aarhus",

@@ -31,15 +31,69 @@ static void report(sqlite3 *db)
 	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 }
 
+/*
+ * Statements are prepared once and kept for the connection: parsing the
+ * same SQL again for every record was a fifth of the store's time.  The
+ * cache is keyed by the SQL text's address (every statement here is a
+ * literal) and by the connection; store_forget_statements() empties it.
+ */
+#define STATEMENTS_MAX 32
+
+static struct {
+	sqlite3 *db;
+	const char *sql;
+	sqlite3_stmt *stmt;
+} statements[STATEMENTS_MAX];
+
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt)
 {
-	int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
-	if (rc != SQLITE_OK)
+	size_t i;
+	for (i = 0; i < STATEMENTS_MAX && statements[i].stmt; i++) {
+		if (statements[i].db == db && statements[i].sql == sql) {
+			*stmt = statements[i].stmt;
+			return SQLITE_OK;
+		}
+	}
+	int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
+	if (rc != SQLITE_OK) {
 		report(db);
+		return rc;
+	}
+	if (i < STATEMENTS_MAX) {
+		statements[i].db = db;
+		statements[i].sql = sql;
+		statements[i].stmt = *stmt;
+	}
 	return rc;
 }
 
-/* Steps a statement that returns no rows, finalizes it, and reports a failure. */
+/* Done with a statement: a kept one is reset for its next use, any other finalized. */
+static void release(sqlite3_stmt *stmt)
+{
+	for (size_t i = 0; i < STATEMENTS_MAX && statements[i].stmt; i++) {
+		if (statements[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+void store_forget_statements(sqlite3 *db)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < STATEMENTS_MAX && statements[i].stmt; i++) {
+		if (statements[i].db == db)
+			sqlite3_finalize(statements[i].stmt);
+		else
+			statements[kept++] = statements[i];
+	}
+	for (size_t i = kept; i < STATEMENTS_MAX; i++)
+		memset(&statements[i], 0, sizeof statements[i]);
+}
+
+/* Steps a statement that returns no rows, releases it, and reports a failure. */
 static int finish(sqlite3 *db, sqlite3_stmt *stmt)
 {
 	int rc = sqlite3_step(stmt);
@@ -47,7 +101,7 @@ static int finish(sqlite3 *db, sqlite3_stmt *stmt)
 		rc = SQLITE_OK;
 	else
 		report(db);
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return rc;
 }
 
@@ -183,7 +237,7 @@ static int next_case_number(sqlite3 *db, int year, char *buf, size_t size)
 	} else {
 		report(db);
 	}
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return rc;
 }
 
@@ -214,7 +268,7 @@ static int find_record(sqlite3 *db, const char *record_id, struct submission_row
 		report(db);
 		rc = -rc;
 	}
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return rc;
 }
 
@@ -241,7 +295,7 @@ static int query_id(sqlite3 *db, const char *sql, const char *a, const char *b, 
 	} else {
 		report(db);
 	}
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return rc;
 }
 
@@ -265,7 +319,7 @@ static int case_number_of(sqlite3 *db, long long id, char *buf, size_t size)
 	sqlite3_bind_int64(stmt, 1, id);
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return SQLITE_OK;
 }
 
@@ -286,7 +340,7 @@ static int step_row(sqlite3 *db, sqlite3_stmt *stmt)
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
 		report(db);
-		sqlite3_finalize(stmt);
+		release(stmt);
 	}
 	return rc;
 }
@@ -315,7 +369,7 @@ static int store_fields(sqlite3 *db, long long id, const json_t *fields)
 		if ((rc = step_row(db, stmt)) != SQLITE_DONE)
 			return rc;
 	}
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return SQLITE_OK;
 }
 
@@ -347,7 +401,7 @@ static int store_criteria(sqlite3 *db, long long id, const json_t *criteria)
 		if ((rc = step_row(db, stmt)) != SQLITE_DONE)
 			return rc;
 	}
-	sqlite3_finalize(stmt);
+	release(stmt);
 	return SQLITE_OK;
 }
 
@@ -400,7 +454,7 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 	sqlite3_bind_int64(stmt, 3, id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < sizeof older / sizeof *older)
 		older[n++] = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	release(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
