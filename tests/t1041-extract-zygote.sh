@@ -156,6 +156,36 @@ test_expect_success 'more zygotes lost than restarts allowed: temporary errors, 
 	test_grep "cannot start the sandbox" err
 '
 
+test_expect_success 'a reader that closes its pipe and carries on: timeout, the zygote kept' '
+	cat >hide.c <<-\EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <string.h>
+	#include <unistd.h>
+	/* A subverted parser: EOF for the stage, but it goes on running. */
+	const char *xmlTextReaderConstValue(void *reader);
+	const char *xmlTextReaderConstValue(void *reader)
+	{
+		static volatile int forever = 1;
+		const char *(*real)(void *) = (const char *(*)(void *))dlsym(RTLD_NEXT, "xmlTextReaderConstValue");
+		const char *v = real(reader);
+		if (v && strstr(v, "spin-forever")) {
+			close(3);
+			while (forever)
+				;
+		}
+		return v;
+	}
+	EOF
+	cc -shared -fPIC -o hide.so hide.c -ldl &&
+	{ rec 1 "$S/spin.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&
+	LD_PRELOAD=$TRASH/hide.so skema-extract --jobs 1 --timeout 1000 <in >out 2>err &&
+	jq -r "[.id, (.error.code // .form.id)] | join(\" \")" out >got &&
+	printf "1 timeout\n2 temaforloeb\n" >want &&
+	test_cmp want got &&
+	! grep -e "the sandbox" -e "cannot start" err
+'
+
 test_expect_success 'a reader killed by a signal: a crash error naming the file' '
 	cp "$S/spin.docx" "doc 2.docx" &&
 	{ rec 1 "$TRASH/doc 2.docx" && rec 2 "$D/sdt-kinds.docx"; } >in &&

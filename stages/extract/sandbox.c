@@ -818,19 +818,25 @@ void extract_children_wait(struct extract_child **children, size_t n)
 			if (child_quiet(c))
 				continue;
 			long left = c->limits->timeout_ms - elapsed_ms(&c->start);
-			if (c->fd < 0) {
-				/* Only its end is due; a zygote that never says is stuck. */
+			if (c->timed_out) {
+				/* Killed; a zygote that does not say so in time is stuck. */
 				left += ZY_GRACE_MS;
 				if (left <= 0) {
 					zy_close();
 					break;
 				}
 			} else if (left <= 0) {
-				/* Over its time: the zygote kills it and says so. */
+				/*
+				 * Over its time, its pipe closed or not (a subverted
+				 * reader may close it and carry on): the zygote kills
+				 * it and says so.
+				 */
 				c->timed_out = 1;
 				child_kill(c);
-				close(c->fd);
-				c->fd = -1;
+				if (c->fd >= 0) {
+					close(c->fd);
+					c->fd = -1;
+				}
 				continue;
 			}
 			if (wait_ms < 0 || left < wait_ms)
