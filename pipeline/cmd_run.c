@@ -38,7 +38,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: skema run [--jobs N] [--batch N] [--settle SECONDS] [-q|-v|--json]\n"
 		     "Processes every complete file in the inbox once, then exits.\n"
-		     "  -j, --jobs N        documents read at once (default: skema.conf, else the CPUs)\n"
+		     "  -j, --jobs N        documents read, letters rendered at once (default: the CPUs)\n"
 		     "      --batch N       files per pass through the stages (default: skema.conf)\n"
 		     "      --settle S      seconds a file must be unchanged (default: skema.conf)\n"
 		     "  -q, --quiet         errors only\n"

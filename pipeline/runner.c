@@ -925,8 +925,11 @@ static int later_stages(struct runner *r)
 	ws_path(r->ws, letters, sizeof letters, "letters");
 	ws_path(r->ws, reports, sizeof reports, "reports");
 	char *decide[] = {(char *)"skema-decide", db, NULL};
+	char jobs[32];
+	snprintf(jobs, sizeof jobs, "%ld", runner_jobs(r));
+	/* --jobs: the PDFs are rendered in that many processes; one writes the database. */
 	char *letter[] = {(char *)"skema-letter", (char *)"-d", db, (char *)"-o", letters,
-			  (char *)"--pending", (char *)"--review-sheets", NULL};
+			  (char *)"--pending", (char *)"--review-sheets", (char *)"--jobs", jobs, NULL};
 	char *report_args[] = {(char *)"skema-report", (char *)"-d", db, (char *)"-o", reports, NULL};
 	struct {
 		const char *name;
