@@ -2,6 +2,7 @@
  * skema-letter - writes the PDF decision letters and the reviewers' sheets.
  *
  * usage: skema-letter -d DB -o DIR [--pending] [--review-sheets] [--config FILE]
+ *                     [--jobs N]
  *
  * Reads JSON Lines on stdin, one object per submission to write for, with
  * "submission_id" (= submissions.id, as skema-decide prints; a stored
@@ -20,7 +21,8 @@
  * The texts come from forms/letters/ (docs/letters.md), the authority's
  * name, signatory and complaints body from the workspace configuration
  * (--config, else skema.conf beside DB).  Under SKEMA_NOW the same input
- * gives the same bytes.
+ * gives the same bytes.  With --jobs N (default: the CPUs) the PDFs are
+ * rendered by N forked workers (see MAX_JOBS); the output is the same.
  *
  * Exit codes: 0 done; 64 usage; 65 an input line or submission id was bad
  * (the others are written); 70 a PDF could not be made; 75 the database is
@@ -38,9 +40,11 @@
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -648,6 +652,7 @@ static int render_start(struct run *run, struct batch *b)
 	}
 
 	size_t nworkers = (size_t)run->jobs < todo ? (size_t)run->jobs : todo;
+	pid_t parent = getpid();
 
 	/* The workers start from a loaded libharu handle, not each their own. */
 	pdf_cache_prepare();
@@ -669,6 +674,11 @@ static int render_start(struct run *run, struct batch *b)
 			break;
 		}
 		if (pid == 0) {
+			/* A worker outlives no parent: its files would never be
+			 * published (the next run writes them again). */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(1);
 			close(pipefd[0]);
 			worker(b, k, nworkers, pipefd[1]);
 		}
