@@ -113,9 +113,9 @@ static json_t *scan_in_process(const char *path, const char *display,
 }
 
 /*
- * Bytes of address space mapped now (libraries, heap, the document), or 0.
- * Read without stdio: it runs in every child, and a FILE is a malloc'd
- * buffer the child would fault in for one number.
+ * Bytes of address space mapped now (libraries, heap), or 0: read once by
+ * the zygote, whose children start with its mappings.  Without stdio, so
+ * the zygote's heap stays as small as it is.
  */
 static size_t mapped_now(void)
 {
@@ -134,7 +134,7 @@ static size_t mapped_now(void)
 }
 
 /*
- * The seccomp program, compiled by libseccomp once per process: compiling
+ * The seccomp program, compiled by libseccomp once, in the zygote: compiling
  * it in every child cost more than the parse of a small form.
  */
 static struct sock_fprog filter;
