@@ -28,6 +28,13 @@ done
 field() { # FILE NAME -> the line of field NAME
 	skema-extract --inspect "$D/$1" | awk -F'\t' -v n="$2" '$1 == n'
 }
+test_expect_success 'headers and comments count only for what the body does not have' '
+	skema-ingest "$D/comments.docx" | skema-extract --forms "$SRC/forms" >rec &&
+	jq -r ".fields | to_entries[] | [.key, .value.value, .value.source] | @tsv" rec | sort >got &&
+	printf "%s\t%s\t%s\n" kommune Odense content-control kontakt_email kommentar@odense.dk paragraph \
+		kontakt_navn "Kun i kommentaren" content-control tema "Fra brødteksten" content-control >want &&
+	test_cmp want got
+'
 test_expect_success 'text split across runs and proofErr is joined' '
 	field sdt-kinds.docx motivation | cut -f3 >v &&
 	echo "Vi ønsker forløbet.\nAnden\tlinje\ntredje" >want &&

@@ -1424,7 +1424,11 @@ int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 	if (resolve_bindings(zip, scan) < 0)
 		goto out;
 
-	/* Headers, footers and notes: after the body, so body fields come first. */
+	/*
+	 * Headers, footers, notes and comments: after the body, so a field
+	 * the body has is taken from the body (the first of a name wins);
+	 * these count only for what is found nowhere else.
+	 */
 	char rels_name[1100], base_dir[1024];
 	const char *slash = strrchr(main_part, '/');
 	size_t dirlen = slash ? (size_t)(slash - main_part + 1) : 0;
@@ -1435,7 +1439,8 @@ int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 		ndocrels = 0;
 		goto out;
 	}
-	static const char *const secondary[] = {"header", "footer", "footnotes", "endnotes"};
+	static const char *const secondary[] = {"header", "footer", "footnotes", "endnotes",
+						"comments"};
 	for (size_t k = 0; k < sizeof secondary / sizeof secondary[0]; k++)
 		for (int i = 0; i < ndocrels; i++)
 			if (strcmp(docrels[i].type, secondary[k]) == 0 &&
