@@ -41,7 +41,7 @@ struct letter_case {
 	char *actor;
 	json_t *fields;       /* name -> {kind, raw, value, source, error} */
 	json_t *criteria;     /* [{id, kind, passed: true|false|null, text}] */
-	json_t *record;       /* the stored record, or NULL */
+	json_t *record;       /* of the stored record: validation, extra_fields, warnings; or NULL */
 	json_t *related;      /* [{case_number, status, received_at, relation}] */
 };
 
