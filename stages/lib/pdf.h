@@ -201,7 +201,6 @@ int pdf_commit_file(const char *tmp, const char *path, int noreplace);
  * multiple of 4096 bytes (pdf.c, avoid_buffer_boundary; about 1 in 800
  * documents).  Call it after HPDF_GetFont; other fonts are left alone.
  */
-#include <hpdf.h>
 void pdf_font_guard(HPDF_Font font);
 
 /*

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "paths.h"
+#include "pdf.h"
 #include "pdf_tounicode.h"
 #include "report_pdf.h"
 #include "strbuf.h"
@@ -287,6 +288,8 @@ static int load_font(struct report_pdf *p, const char *relative, const char *fal
 		return -1;
 	}
 	*font = HPDF_GetFont(p->pdf, name, "UTF-8");
+	/* libharu fails to write a font that fills its buffers exactly (pdf.h). */
+	pdf_font_guard(*font);
 	return *font ? 0 : -1;
 }
 
