@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "fdio.h"
 #include "msg.h"
 #include "paths.h"
 #include "strbuf.h"
@@ -252,21 +253,6 @@ int fs_fsync_parent(const char *path)
 	return fs_fsync_dir(dir);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int fs_write_file(const char *dir, const char *name, const char *data, size_t len)
 {
 	char tmp[PATH_MAX], final[PATH_MAX], tmp_name[64];
@@ -276,7 +262,7 @@ int fs_write_file(const char *dir, const char *name, const char *data, size_t le
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fs_fsync_fd(fd) < 0) {
+	if (fdio_write_all(fd, data, len) < 0 || fs_fsync_fd(fd) < 0) {
 		int saved = errno;
 		close(fd);
 		unlink(tmp);

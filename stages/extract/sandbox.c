@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "fdio.h"
 
 /* The child's exit status when it could not even produce its answer. */
 #define CHILD_OOM 71
@@ -226,21 +227,6 @@ static int confine(const struct extract_limits *limits, size_t mapped)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* ---- the zygote's side ------------------------------------------------- */
 
 /* What the stage asks of the zygote, one datagram each. */
@@ -306,7 +292,7 @@ static void doc_child(int answer, int file, const char *display,
 	char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
 	if (!text)
 		_exit(CHILD_OOM);
-	int status = write_all(3, text, strlen(text)) < 0 ? EXIT_FAILURE : 0;
+	int status = fdio_write_all(3, text, strlen(text)) < 0 ? EXIT_FAILURE : 0;
 	/* The process ends anyway; freeing keeps valgrind's count of leaks meaningful. */
 	free(text);
 	json_decref(result);

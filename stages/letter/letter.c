@@ -55,6 +55,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "fdio.h"
 #include "letter.h"
 #include "msg.h"
 #include "offer.h"
@@ -565,23 +566,6 @@ static int render_one(struct written *w)
 	w->size = len;
 	return EXIT_DONE;
 }
-
-/* Writes all of buf to fd; 0 or -1. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * A worker: renders the entries first, first + step, ... of the batch and
  * reports each on fd.  Runs in a forked child, which ends with _exit() so
@@ -603,7 +587,7 @@ static void worker(struct batch *b, size_t first, size_t step, int fd)
 		res.size = w->size;
 		memcpy(res.sha, w->sha, sizeof res.sha);
 		memcpy(res.tmp, w->tmp, sizeof res.tmp);
-		if (write_all(fd, &res, sizeof res) < 0)
+		if (fdio_write_all(fd, &res, sizeof res) < 0)
 			break;
 	}
 	fflush(stderr);

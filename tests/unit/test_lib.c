@@ -8,13 +8,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
 #include "clock.h"
 #include "config.h"
+#include "fdio.h"
 #include "msg.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -216,6 +221,47 @@ static void test_config(void **state)
 	unlink(path);
 }
 
+/* A write larger than a pipe holds goes through whole; a reader gone is an error. */
+static void test_fdio_write_all(void **state)
+{
+	(void)state;
+	int fds[2];
+	size_t size = 256 * 1024;
+	char *data = malloc(size), *back = malloc(size);
+	assert_non_null(data);
+	assert_non_null(back);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)(i * 7);
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		_exit(fdio_write_all(fds[1], data, size) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got < size && (n = read(fds[0], back + got, size - got)) > 0)
+		got += (size_t)n;
+	close(fds[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	assert_int_equal(got, size);
+	assert_memory_equal(data, back, size);
+
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	assert_int_equal(fdio_write_all(fds[1], "x", 1), -1);
+	assert_int_equal(errno, EPIPE);
+	close(fds[1]);
+	signal(SIGPIPE, SIG_DFL);
+	free(data);
+	free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_strict),    cmocka_unit_test(test_strbuf_cap),
 		cmocka_unit_test(test_strbuf_trim),    cmocka_unit_test(test_msg_escape),
 		cmocka_unit_test(test_clock_parse),    cmocka_unit_test(test_config),
+		cmocka_unit_test(test_fdio_write_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
