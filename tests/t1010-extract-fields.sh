@@ -35,6 +35,26 @@ test_expect_success 'headers and comments count only for what the body does not 
 		kontakt_navn "Kun i kommentaren" content-control tema "Fra brødteksten" content-control >want &&
 	test_cmp want got
 '
+for doc in comments.odt comments.fodt; do
+	test_expect_success "$doc: annotations, notes and headers count only for what the body does not have" "
+		skema-ingest '$D/$doc' | skema-extract --forms '$SRC/forms' >rec &&
+		jq -r '.fields | to_entries[] | [.key, .value.value, .value.source] | @tsv' rec | sort >got &&
+		printf '%s\t%s\t%s\n' kommune Odense content-control \
+			kontakt_email kommentar@odense.dk paragraph \
+			kontakt_navn 'Kun i kommentaren' content-control \
+			kontakt_stilling Leder table \
+			kontakt_telefon '+45 11 22 33 44' paragraph \
+			tema 'Fra brødteksten' content-control >want &&
+		test_cmp want got
+	"
+done
+test_expect_success 'an annotation is named as its part, after every body field' '
+	skema-extract --inspect "$D/comments.odt" | grep -v "^#" | cut -f1,6 >got &&
+	printf "%s\t%s\n" tema content.xml kommune "styles.xml: header" \
+		tema "content.xml: footnote" tema "content.xml: annotation" \
+		kontakt_navn "content.xml: annotation" >want &&
+	test_cmp want got
+'
 test_expect_success 'text split across runs and proofErr is joined' '
 	field sdt-kinds.docx motivation | cut -f3 >v &&
 	echo "Vi ønsker forløbet.\nAnden\tlinje\ntredje" >want &&

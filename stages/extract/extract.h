@@ -66,6 +66,14 @@ struct extract_scan {
 	char *title;
 	const char *format;
 	size_t total_inflated;
+	/*
+	 * While deferring is set, fields, rows and paragraphs go to the later_
+	 * arrays, which extract_scan_undefer() appends after everything else:
+	 * an ODT's annotations and headers, met inside or before the body,
+	 * count only for what the body does not have.  The limits count both.
+	 */
+	int deferring;
+	json_t *later_fields, *later_rows, *later_paragraphs;
 	char err_code[32];
 	struct strbuf err_msg;
 };
@@ -97,6 +105,8 @@ void extract_field_set(json_t *field, const char *key, const char *value);
  */
 void extract_scan_keep_row(struct extract_scan *scan, json_t *row);
 void extract_scan_keep_paragraph(struct extract_scan *scan, const char *text);
+/* Appends what was found while deferring to the end of the scan's arrays. */
+void extract_scan_undefer(struct extract_scan *scan);
 json_t *extract_json_string(const char *text);
 /* The scan as a JSON object (new reference). */
 json_t *extract_scan_json(const struct extract_scan *scan);

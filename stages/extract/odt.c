@@ -17,7 +17,14 @@
  *   - tracked changes: text:tracked-changes holds the deleted text, so it
  *     is skipped (insertions are already inline), with a warning;
  *   - table rows and "Label: value" paragraphs for the fallback;
- *   - meta:user-defined properties and dc:title.
+ *   - meta:user-defined properties and dc:title;
+ *   - annotations (office:annotation, the comments), notes (text:note) and
+ *     the master pages' headers and footers (styles.xml, or the flat
+ *     file's office:master-styles): each is read by a walk of its own, its
+ *     findings deferred to the end of the scan (extract_scan_undefer), so
+ *     they count only for what the body does not have (issue 3: the first
+ *     field of a name, and the first label/value, wins).  The field's part
+ *     says where it was, e.g. "content.xml: annotation".
  * Text follows ODF's rules: runs of white space are one space, text:s,
  * text:tab and text:line-break are explicit.
  */
@@ -40,10 +47,13 @@
 #define NS_LOEXT "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 #define NS_FIELD "urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
+#define NS_STYLE "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 
 #define MAX_NEST 32
 #define MAX_DEPTH_TRACK 512
 #define MAX_CONTROLS 1000
+/* Deferred walks inside deferred walks (a comment in a header): bounded, each is a frame. */
+#define MAX_ASIDE_NEST 3
 
 enum elem {
 	E_OTHER,
@@ -59,6 +69,8 @@ enum elem {
 	E_CHANGE,
 	E_PLACEHOLDER,
 	E_ANNOTATION,
+	E_NOTE,
+	E_MARGIN, /* style:header, style:footer and their -left, -first */
 	E_NOTECITATION,
 	E_TABLE,
 	E_ROW,
@@ -122,6 +134,8 @@ struct odt_walk {
 	int tracked;
 	int para_has_field; /* a paragraph holding a field labels nothing below it */
 	size_t label_from;  /* where in para the text after the last field starts */
+	int aside_level;    /* 0 for a part's walk, n inside n annotations, notes, headers */
+	char aside_part[64]; /* scan->part while an aside is read */
 };
 
 static enum elem classify(const char *ns, const char *local)
@@ -147,6 +161,7 @@ static enum elem classify(const char *ns, const char *local)
 		    {"change", E_CHANGE},
 		    {"placeholder", E_PLACEHOLDER},
 		    {"note-citation", E_NOTECITATION},
+		    {"note", E_NOTE},
 		};
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 			if (strcmp(local, names[i].name) == 0)
@@ -179,6 +194,15 @@ static enum elem classify(const char *ns, const char *local)
 	}
 	if (strcmp(ns, NS_DRAW) == 0 && strcmp(local, "control") == 0)
 		return E_DRAWCONTROL;
+	if (strcmp(ns, NS_STYLE) == 0) {
+		static const char *const margins[] = {
+		    "header", "footer", "header-left", "footer-left", "header-first", "footer-first",
+		};
+		for (size_t i = 0; i < sizeof margins / sizeof margins[0]; i++)
+			if (strcmp(local, margins[i]) == 0)
+				return E_MARGIN;
+		return E_OTHER;
+	}
 	if (strcmp(ns, NS_LOEXT) == 0) {
 		if (strcmp(local, "content-control") == 0)
 			return E_CC;
@@ -716,7 +740,6 @@ static void on_start(struct odt_walk *walk, enum elem code, int depth, const cha
 		walk->tracked = 1;
 		break;
 	case E_PLACEHOLDER:
-	case E_ANNOTATION:
 	case E_NOTECITATION:
 		walk->skip_depth = depth;
 		break;
@@ -905,32 +928,82 @@ static void walk_release(struct odt_walk *walk)
 	strbuf_release(&walk->prop_text);
 }
 
-/*
- * Walks one part through reader, which it frees.  main is 1 for the main
- * document part, whose root element is checked.
- */
-static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int main)
+static void walk_init(struct odt_walk *walk, struct extract_scan *scan, xmlTextReaderPtr reader)
 {
-	struct odt_walk walk;
-	int rc = -1, saw_root = 0;
+	memset(walk, 0, sizeof *walk);
+	walk->scan = scan;
+	walk->reader = reader;
+	walk->skip_depth = -1;
+	strbuf_init(&walk->para, 100000);
+	strbuf_init(&walk->last_para, 100000);
+	strbuf_init(&walk->prop_text, 100000);
+}
 
-	memset(&walk, 0, sizeof walk);
-	walk.scan = scan;
-	walk.skip_depth = -1;
-	strbuf_init(&walk.para, 100000);
-	strbuf_init(&walk.last_para, 100000);
-	strbuf_init(&walk.prop_text, 100000);
-	walk.reader = reader;
-	if (!walk.reader)
-		goto out;
-	while (extract_xml_next(walk.reader, scan) == 1) {
-		int type = xmlTextReaderNodeType(walk.reader);
-		int depth = xmlTextReaderDepth(walk.reader);
-		if (walk.skip_depth >= 0) {
-			if (depth > walk.skip_depth)
+static void walk_nodes(struct odt_walk *walk, int top, int main);
+
+/*
+ * An annotation, a note or a header/footer at depth top, just opened: read
+ * by a walk of its own, so its text joins no body paragraph, table cell
+ * or field, and with the scan deferring, so what it holds comes after the
+ * body.  Returns when the element has ended.
+ */
+static void walk_aside(struct odt_walk *outer, enum elem code, int top)
+{
+	struct extract_scan *scan = outer->scan;
+	struct odt_walk aside;
+	const char *saved_part = scan->part;
+	int saved_deferring = scan->deferring;
+	const char *what = code == E_ANNOTATION ? "annotation" : NULL;
+	char *margin = NULL;
+
+	walk_init(&aside, scan, outer->reader);
+	aside.aside_level = outer->aside_level + 1;
+	if (code == E_NOTE) {
+		/* text:note-class="endnote", else a footnote, as DOCX's parts say. */
+		char *class = attr(outer, NS_TEXT, "note-class");
+		what = class && strcmp(class, "endnote") == 0 ? "endnote" : "footnote";
+		free(class);
+	} else if (!what) {
+		/* style:header-left is a header still. */
+		const char *local = (const char *)xmlTextReaderConstLocalName(outer->reader);
+		margin = strndup(local, strcspn(local, "-"));
+		what = margin ? margin : "header";
+	}
+	/* A part named in a nested aside already says where it is: "x: header". */
+	snprintf(aside.aside_part, sizeof aside.aside_part, "%.40s: %s",
+		 outer->aside_level ? outer->aside_part : saved_part, what);
+	free(margin);
+	scan->part = aside.aside_part;
+	scan->deferring = 1;
+	walk_nodes(&aside, top, 0);
+	if (aside.tracked)
+		outer->tracked = 1;
+	scan->part = saved_part;
+	scan->deferring = saved_deferring;
+	aside.reader = NULL; /* the outer walk's */
+	walk_release(&aside);
+}
+
+/*
+ * Reads nodes until the end of the element at depth top, or of the part
+ * when top is -1.  main is 1 for the main document part, whose root
+ * element is checked.  Stops at the scan's first error.
+ */
+static void walk_nodes(struct odt_walk *walk, int top, int main)
+{
+	struct extract_scan *scan = walk->scan;
+	int saw_root = top >= 0;
+
+	while (extract_xml_next(walk->reader, scan) == 1) {
+		int type = xmlTextReaderNodeType(walk->reader);
+		int depth = xmlTextReaderDepth(walk->reader);
+		if (type == XML_READER_TYPE_END_ELEMENT && depth == top)
+			break;
+		if (walk->skip_depth >= 0) {
+			if (depth > walk->skip_depth)
 				continue;
-			if (type == XML_READER_TYPE_END_ELEMENT && depth == walk.skip_depth) {
-				walk.skip_depth = -1;
+			if (type == XML_READER_TYPE_END_ELEMENT && depth == walk->skip_depth) {
+				walk->skip_depth = -1;
 				continue;
 			}
 		}
@@ -940,8 +1013,8 @@ static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int m
 			break;
 		}
 		if (type == XML_READER_TYPE_ELEMENT) {
-			const char *ns = (const char *)xmlTextReaderConstNamespaceUri(walk.reader);
-			const char *local = (const char *)xmlTextReaderConstLocalName(walk.reader);
+			const char *ns = (const char *)xmlTextReaderConstNamespaceUri(walk->reader);
+			const char *local = (const char *)xmlTextReaderConstLocalName(walk->reader);
 			enum elem code = classify(ns, local);
 			if (!saw_root) {
 				saw_root = 1;
@@ -951,29 +1024,54 @@ static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int m
 					break;
 				}
 			}
-			walk.stack[depth] = code;
-			int empty = xmlTextReaderIsEmptyElement(walk.reader);
-			on_start(&walk, code, depth, local);
-			if (empty && walk.skip_depth == depth)
-				walk.skip_depth = -1;
+			walk->stack[depth] = code;
+			int empty = xmlTextReaderIsEmptyElement(walk->reader);
+			if (code == E_ANNOTATION || code == E_NOTE || code == E_MARGIN) {
+				/* An empty one holds nothing; one nested too deep is skipped. */
+				if (!empty && walk->aside_level < MAX_ASIDE_NEST)
+					walk_aside(walk, code, depth);
+				else if (!empty)
+					walk->skip_depth = depth;
+				if (extract_failed(scan))
+					break;
+				continue;
+			}
+			on_start(walk, code, depth, local);
+			if (empty && walk->skip_depth == depth)
+				walk->skip_depth = -1;
 			else if (empty)
-				on_end(&walk, code, depth);
+				on_end(walk, code, depth);
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			on_end(&walk, walk.stack[depth], depth);
+			on_end(walk, walk->stack[depth], depth);
 		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
 			   type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
 			   type == XML_READER_TYPE_WHITESPACE) {
-			const char *value = (const char *)xmlTextReaderConstValue(walk.reader);
+			const char *value = (const char *)xmlTextReaderConstValue(walk->reader);
 			if (!value)
 				continue;
-			if (walk.in_prop || walk.in_title)
-				strbuf_puts(&walk.prop_text, value);
-			else if (walk.in_p > 0)
-				emit_collapsed(&walk, value);
+			if (walk->in_prop || walk->in_title)
+				strbuf_puts(&walk->prop_text, value);
+			else if (walk->in_p > 0)
+				emit_collapsed(walk, value);
 		}
 		if (extract_failed(scan))
 			break;
 	}
+}
+
+/*
+ * Walks one part through reader, which it frees.  main is 1 for the main
+ * document part, whose root element is checked.
+ */
+static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int main)
+{
+	struct odt_walk walk;
+	int rc = -1;
+
+	walk_init(&walk, scan, reader);
+	if (!walk.reader)
+		goto out;
+	walk_nodes(&walk, -1, main);
 	if (!extract_failed(scan)) {
 		if (walk.tracked)
 			extract_warn(
@@ -1020,11 +1118,25 @@ int extract_odt(struct extract_zip *zip, struct extract_scan *scan)
 		return -1;
 	if (read_part(zip, "meta.xml", scan, 0) < 0)
 		return -1;
-	return read_part(zip, "content.xml", scan, 1);
+	/*
+	 * styles.xml holds the headers and footers (and, in a form, nothing
+	 * else of ours): all of it deferred, read first so that its findings
+	 * come before the annotations' as a flat file's master styles do.
+	 */
+	scan->deferring = 1;
+	r = read_part(zip, "styles.xml", scan, 0);
+	scan->deferring = 0;
+	if (r < 0 || read_part(zip, "content.xml", scan, 1) < 0)
+		return -1;
+	extract_scan_undefer(scan);
+	return 0;
 }
 
 int extract_fodt(const char *buf, size_t len, struct extract_scan *scan)
 {
 	scan->part = "flat ODT";
-	return walk_part(buf, len, scan, 1);
+	if (walk_part(buf, len, scan, 1) < 0)
+		return -1;
+	extract_scan_undefer(scan);
+	return 0;
 }

@@ -114,6 +114,9 @@ void extract_scan_init(struct extract_scan *scan, const struct extract_limits *l
 	scan->paragraphs = json_array();
 	scan->properties = json_object();
 	scan->warnings = json_array();
+	scan->later_fields = json_array();
+	scan->later_rows = json_array();
+	scan->later_paragraphs = json_array();
 	strbuf_init(&scan->err_msg, 1024);
 }
 
@@ -126,6 +129,10 @@ void extract_scan_release(struct extract_scan *scan)
 	json_decref(scan->paragraphs);
 	json_decref(scan->properties);
 	json_decref(scan->warnings);
+	json_decref(scan->later_fields);
+	json_decref(scan->later_rows);
+	json_decref(scan->later_paragraphs);
+	scan->later_fields = scan->later_rows = scan->later_paragraphs = NULL;
 	free(scan->title);
 	strbuf_release(&scan->err_msg);
 	scan->fields = scan->rows = scan->paragraphs = scan->properties = scan->warnings = NULL;
@@ -201,7 +208,8 @@ json_t *extract_add_field(struct extract_scan *scan, const char *name, const cha
 {
 	if (extract_failed(scan))
 		return NULL;
-	if (json_array_size(scan->fields) >= scan->limits->max_fields) {
+	if (json_array_size(scan->fields) + json_array_size(scan->later_fields) >=
+	    scan->limits->max_fields) {
 		extract_fail(scan, "too_many_fields", "%s: more than %zu fields", scan->part,
 			     scan->limits->max_fields);
 		return NULL;
@@ -217,7 +225,7 @@ json_t *extract_add_field(struct extract_scan *scan, const char *name, const cha
 	extract_field_set(field, "raw", raw);
 	extract_field_set(field, "source", source);
 	extract_field_set(field, "part", scan->part);
-	json_array_append_new(scan->fields, field);
+	json_array_append_new(scan->deferring ? scan->later_fields : scan->fields, field);
 	return field;
 }
 
@@ -252,19 +260,32 @@ json_t *extract_scan_json(const struct extract_scan *scan)
 
 static int room_for_row(const struct extract_scan *scan)
 {
-	return json_array_size(scan->rows) + json_array_size(scan->paragraphs) <
+	return json_array_size(scan->rows) + json_array_size(scan->paragraphs) +
+		   json_array_size(scan->later_rows) + json_array_size(scan->later_paragraphs) <
 	       scan->limits->max_rows;
 }
 
 void extract_scan_keep_row(struct extract_scan *scan, json_t *row)
 {
 	if (room_for_row(scan))
-		json_array_append(scan->rows, row);
+		json_array_append(scan->deferring ? scan->later_rows : scan->rows, row);
 }
 
 void extract_scan_keep_paragraph(struct extract_scan *scan, const char *text)
 {
 	/* Only "Label: value" paragraphs can feed the fallback. */
 	if (strchr(text, ':') && room_for_row(scan))
-		json_array_append_new(scan->paragraphs, extract_json_string(text));
+		json_array_append_new(scan->deferring ? scan->later_paragraphs : scan->paragraphs,
+				      extract_json_string(text));
+}
+
+void extract_scan_undefer(struct extract_scan *scan)
+{
+	scan->deferring = 0;
+	json_array_extend(scan->fields, scan->later_fields);
+	json_array_extend(scan->rows, scan->later_rows);
+	json_array_extend(scan->paragraphs, scan->later_paragraphs);
+	json_array_clear(scan->later_fields);
+	json_array_clear(scan->later_rows);
+	json_array_clear(scan->later_paragraphs);
 }
