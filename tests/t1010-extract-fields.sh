@@ -48,6 +48,24 @@ for doc in comments.odt comments.fodt; do
 		test_cmp want got
 	"
 done
+# LibreOffice's own comment markup (fixtures/extract/lo/README): the
+# comment's e-mail is taken, its telefon (before the body's) loses, the
+# header's kommune is taken; tema's tag LibreOffice drops.
+for doc in "$D/comments-text.docx" "$L/comments-text.docx-odt.odt" "$L/comments-text.docx-odt-docx.docx"; do
+	test_expect_success "$(basename "$doc"): a comment's and a header's paragraphs count after the body's" "
+		skema-ingest '$doc' | skema-extract --forms '$SRC/forms' >rec &&
+		jq -r '.fields | to_entries[] | select(.key != \"tema\") | [.key, .value.value, .value.source] | @tsv' rec | sort >got &&
+		printf '%s\t%s\t%s\n' kommune Odense paragraph \
+			kontakt_email kommentar@odense.dk paragraph \
+			kontakt_telefon '+45 11 22 33 44' paragraph >want &&
+		test_cmp want got
+	"
+done
+test_expect_success 'LibreOffice wrote an office:annotation (the fixture is what it claims)' '
+	unzip -p "$L/comments-text.docx-odt.odt" content.xml >content &&
+	test_grep "<office:annotation " content &&
+	test_grep "<office:annotation-end " content
+'
 test_expect_success 'an annotation is named as its part, after every body field' '
 	skema-extract --inspect "$D/comments.odt" | grep -v "^#" | cut -f1,6 >got &&
 	printf "%s\t%s\n" tema content.xml kommune "styles.xml: header" \
