@@ -34,7 +34,7 @@ CPPFLAGS += -D_GNU_SOURCE -Istages/lib $(shell pkg-config --cflags $(PKGS)) \
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lhpdf -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lhpdf -lz -lm
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 ifeq ($(SANITIZE),1)
