@@ -66,6 +66,24 @@ test_expect_success 'LibreOffice wrote an office:annotation (the fixture is what
 	test_grep "<office:annotation " content &&
 	test_grep "<office:annotation-end " content
 '
+# The limits count what the asides hold: the body alone is within both.
+test_expect_success 'max-fields counts an annotation'"'"'s fields with the body'"'"'s' '
+	test_must_fail skema-extract --inspect --max-fields 4 "$D/comments.odt" >out &&
+	test_grep "too_many_fields: .*content.xml: annotation: more than 4 fields" out &&
+	skema-extract --inspect --max-fields 5 "$D/comments.odt" >out &&
+	test_grep "^kontakt_navn	" out
+'
+test_expect_success 'max-depth applies inside an annotation' '
+	test_must_fail skema-extract --inspect --max-depth 9 "$D/comments.odt" >out &&
+	test_grep "xml_too_deep: .*content.xml: annotation: nesting deeper than 9" out &&
+	test_must_fail skema-extract --inspect --max-depth 9 "$D/comments.fodt" >out &&
+	test_grep "xml_too_deep: .*flat ODT: annotation: nesting deeper than 9" out &&
+	skema-extract --inspect --max-depth 10 "$D/comments.odt" >out &&
+	test_grep "^kontakt_navn	" out
+'
+test_expect_success 'a header found across the byte scan'"'"'s 16 KiB boundary is read' '
+	test "$(field header-split.odt kommune | cut -f3,6)" = "Odense Kommune	styles.xml: header"
+'
 test_expect_success 'an annotation is named as its part, after every body field' '
 	skema-extract --inspect "$D/comments.odt" | grep -v "^#" | cut -f1,6 >got &&
 	printf "%s\t%s\n" tema content.xml kommune "styles.xml: header" \
