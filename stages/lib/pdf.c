@@ -483,10 +483,15 @@ static HPDF_STATUS type0_before_write_with_cap_height(HPDF_Dict font)
 	/* The CMap and the CIDToGIDMap, which libharu has just given the
 	 * font's filter, likewise. */
 	HPDF_Dict made[2] = {attr ? attr->cmap_stream : NULL, attr ? attr->map_stream : NULL};
-	for (int i = 0; i < 2; i++)
-		if (rc == HPDF_OK && made[i] && font->filter == HPDF_STREAM_FILTER_NONE &&
-		    !made[i]->write_fn && fast_deflate(made[i]) < 0)
+	for (int i = 0; i < 2; i++) {
+		if (!made[i] || rc != HPDF_OK)
+			continue;
+		if (made[i]->write_fn == write_flate_filter)
+			made[i]->filter = HPDF_STREAM_FILTER_NONE; /* a kept font's, deflated before */
+		else if (font->filter == HPDF_STREAM_FILTER_NONE && !made[i]->write_fn &&
+			 fast_deflate(made[i]) < 0)
 			made[i]->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	}
 	if (rc != HPDF_OK || !descriptor || HPDF_Dict_GetItem(descriptor, "CapHeight", HPDF_OCLASS_NUMBER))
 		return rc;
 	if (coverage_state > 0)
@@ -2022,8 +2027,118 @@ out:
 	return rc;
 }
 
+/*
+ * The two Type0 fonts themselves, kept from one document to the next.
+ * HPDF_GetFont builds each anew per document: a 128 KB memset, a walk of
+ * the encoder's 256 x 256 CID table, ~400 widths into a /W array and the
+ * CIDToGIDMap and CMap streams -- a fifth of a letter's instructions, and
+ * every time the same objects, as the compact CIDs are the same for every
+ * document.  So the objects HPDF_GetFont added to the first document's
+ * xref (font, CMap, descendant font, CIDToGIDMap and the streams' /Length
+ * numbers) are taken out of it before HPDF_FreeDoc (which frees what the
+ * xref holds and nothing else: the doc's font list only lists them), and
+ * put into the next document's xref at the same place and in the same
+ * order, so they get the same object numbers and the file the same bytes
+ * (t4000, t4060).  What differs per document is made again while the font
+ * is written (the descriptor and the font program, from the glyphs used,
+ * which libharu resets in HPDF_FreeDoc) or by us (ToUnicode).  After any
+ * error the handle is thrown away, and with it these objects.
+ */
+#define KEPT_MAX 32
+static struct {
+	void *obj[KEPT_MAX];
+	unsigned n;         /* 0: none kept */
+	int attached;       /* in the current document's xref */
+	HPDF_UINT at;       /* their first xref index */
+	HPDF_Font font[2];
+} kept;
+
+static void kept_forget(void)
+{
+	if (kept.n && !kept.attached && shared_pdf)
+		for (unsigned i = 0; i < kept.n; i++)
+			HPDF_Obj_ForceFree(shared_pdf->mmgr, kept.obj[i]);
+	memset(&kept, 0, sizeof kept);
+}
+
+/* Remembers the fonts get_font() just made: the xref entries [at, end). */
+static void kept_remember(HPDF_Xref xref, HPDF_UINT at, HPDF_Font regular, HPDF_Font bold)
+{
+	HPDF_UINT end = xref->entries->count;
+
+	memset(&kept, 0, sizeof kept);
+	if (xref->prev || end <= at || end - at > KEPT_MAX)
+		return;
+	for (HPDF_UINT i = at; i < end; i++) {
+		HPDF_XrefEntry e = HPDF_List_ItemAt(xref->entries, i);
+		if (!e || !e->obj)
+			return;
+		kept.obj[i - at] = e->obj;
+	}
+	kept.n = (unsigned)(end - at);
+	kept.at = at;
+	kept.attached = 1;
+	kept.font[0] = regular;
+	kept.font[1] = bold;
+}
+
+/* Takes the kept objects out of the document's xref before it is freed. */
+static void kept_detach(HPDF_Xref xref)
+{
+	if (!kept.n || !kept.attached)
+		return;
+	for (unsigned i = 0; i < kept.n; i++) {
+		HPDF_XrefEntry e = HPDF_List_ItemAt(xref->entries, kept.at + i);
+		if (!e || e->obj != kept.obj[i]) {
+			/* Not where they were put: leave them to HPDF_FreeDoc. */
+			for (unsigned j = 0; j < i; j++)
+				((HPDF_XrefEntry)HPDF_List_ItemAt(xref->entries, kept.at + j))->obj = kept.obj[j];
+			memset(&kept, 0, sizeof kept);
+			return;
+		}
+		e->obj = NULL;
+	}
+	kept.attached = 0;
+}
+
+/*
+ * Puts the kept fonts into the new document r->pdf where HPDF_GetFont
+ * would have made them.  Returns 0 (r->regular and r->bold set), or -1
+ * (none kept: make them with get_font).
+ */
+static int kept_attach(struct render *r)
+{
+	HPDF_Xref xref = r->pdf->xref;
+
+	if (!kept.n || kept.attached || xref->entries->count != kept.at) {
+		kept_forget();
+		return -1;
+	}
+	for (unsigned i = 0; i < kept.n; i++) {
+		HPDF_Obj_Header *h = kept.obj[i];
+		h->obj_id = 0;
+		h->gen_no = 0;
+		if (HPDF_Xref_Add(xref, h) != HPDF_OK) {
+			/* Those added go with the document, the rest here. */
+			for (unsigned j = i; j < kept.n; j++)
+				HPDF_Obj_ForceFree(r->pdf->mmgr, kept.obj[j]);
+			memset(&kept, 0, sizeof kept);
+			if (!r->error)
+				r->oom = 1;
+			return -1;
+		}
+	}
+	kept.attached = 1;
+	for (int i = 0; i < 2; i++)
+		((HPDF_FontAttr)kept.font[i]->attr)->xref = xref;
+	r->regular = kept.font[0];
+	r->bold = kept.font[1];
+	return 0;
+}
+
 static void shared_discard(void)
 {
+	kept_forget();
 	if (shared_pdf)
 		HPDF_Free(shared_pdf);
 	shared_pdf = NULL;
@@ -2130,10 +2245,15 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 		compact_encoder(&r);
 	r.where = "loading the fonts";
 	if (!r.error) {
-		r.regular = get_font(&r, shared_font[0]);
-		r.bold = get_font(&r, shared_font[1]);
+		if (kept_attach(&r) < 0 && !r.oom) {
+			HPDF_UINT at = r.pdf->xref->entries->count;
+			r.regular = get_font(&r, shared_font[0]);
+			r.bold = get_font(&r, shared_font[1]);
+			if (!r.error && r.regular && r.bold)
+				kept_remember(r.pdf->xref, at, r.regular, r.bold);
+		}
 	}
-	if (r.error || !r.regular || !r.bold)
+	if (r.error || r.oom || !r.regular || !r.bold)
 		goto out;
 	/* /CapHeight, which libharu 2.3 does not write (PDF/A wants it). */
 	HPDF_Font fonts[2] = {r.regular, r.bold};
@@ -2210,10 +2330,12 @@ out:
 	free(buf);
 	free(r.ops);
 	/* An error may leave the handle in any state: start afresh. */
-	if (rc < 0 || r.error)
+	if (rc < 0 || r.error) {
 		shared_discard();
-	else
+	} else {
+		kept_detach(r.pdf->xref);
 		HPDF_FreeDoc(r.pdf);
+	}
 	shared_active = NULL;
 	return rc;
 }
