@@ -99,6 +99,70 @@ static void compress(uint32_t state[8], const unsigned char *block, size_t nbloc
 	}
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/*
+ * The same compression with the x86 SHA extensions (SHA-NI), when the CPU
+ * has them: ~8 times faster.  sha256rnds2 does two rounds on the working
+ * variables held as {A,B,E,F} and {C,D,G,H}; sha256msg1/msg2 extend the
+ * message schedule four words at a time (W[t-16] + s0(W[t-15]), then
+ * + W[t-7] and s1(W[t-2])).
+ */
+__attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t state[8],
+								    const unsigned char *block,
+								    size_t nblocks)
+{
+	/* Big-endian words to little-endian lanes. */
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&state[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&state[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+
+	for (; nblocks > 0; nblocks--, block += 64) {
+		__m128i abef0 = abef, cdgh0 = cdgh;
+		__m128i m[4];
+		for (int j = 0; j < 4; j++)
+			m[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * j)), bswap);
+		for (int i = 0; i < 16; i++) {
+			if (i >= 4) {
+				/* m[i & 3] holds W of group i - 4 and becomes group i. */
+				__m128i t = _mm_sha256msg1_epu32(m[i & 3], m[(i + 1) & 3]);
+				t = _mm_add_epi32(t, _mm_alignr_epi8(m[(i + 3) & 3], m[(i + 2) & 3], 4));
+				m[i & 3] = _mm_sha256msg2_epu32(t, m[(i + 3) & 3]);
+			}
+			__m128i wk = _mm_add_epi32(m[i & 3], _mm_loadu_si128((const __m128i *)&k[4 * i]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
+	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static void compress_any(uint32_t state[8], const unsigned char *block, size_t nblocks)
+{
+	static int shani = -1;
+	if (shani < 0) {
+		__builtin_cpu_init();
+		shani = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+	}
+	if (shani)
+		compress_shani(state, block, nblocks);
+	else
+		compress(state, block, nblocks);
+}
+/* The functions below call the dispatcher. */
+#define compress compress_any
+#endif
+
 void sha256_init(struct sha256 *ctx)
 {
 	static const uint32_t initial[8] = {
