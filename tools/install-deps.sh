@@ -10,7 +10,7 @@ set -eu
 # (t7200 renders the manual pages).
 PACKAGES="
 build-essential pkg-config
-libxml2-dev libzip-dev libhpdf-dev libsqlite3-dev libjansson-dev libseccomp-dev
+libxml2-dev libzip-dev libhpdf-dev zlib1g-dev libsqlite3-dev libjansson-dev libseccomp-dev
 libcmocka-dev
 sqlite3 poppler-utils qpdf zip unzip libxml2-utils
 fonts-dejavu-core fonttools tzdata icc-profiles-free

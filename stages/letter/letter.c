@@ -321,6 +321,7 @@ int main(int argc, char **argv)
 out:
 	if (run.dirfd > 0)
 		close(run.dirfd);
+	letter_case_finish();
 	if (run.db)
 		sqlite3_close(run.db);
 	offer_set_release(&run.offers);

@@ -54,6 +54,9 @@ void letter_case_release(struct letter_case *c);
  */
 int letter_case_load(sqlite3 *db, long long id, struct letter_case *c);
 
+/* Finalizes the statements letter_case_load() keeps prepared; call before closing the database. */
+void letter_case_finish(void);
+
 /*
  * Ids of submissions whose current decision has no letter of its kind yet
  * (a draft for a proposed decision, a final letter for a final one).
