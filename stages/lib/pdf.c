@@ -2303,8 +2303,27 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 		r.oom = 1;
 		goto out;
 	}
-	HPDF_ResetStream(r.pdf);
+	/* Straight from the memory stream's buffers: HPDF_ReadFromStream
+	 * copies byte by byte. */
 	size_t got = 0;
+	HPDF_Stream saved = r.pdf->stream;
+	if (saved && saved->type == HPDF_STREAM_MEMORY) {
+		HPDF_UINT count = HPDF_MemStream_GetBufCount(saved);
+		for (HPDF_UINT i = 0; i < count; i++) {
+			HPDF_UINT len = 0;
+			HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(saved, i, &len);
+			if (!p || len > size - got) {
+				got = 0;
+				break;
+			}
+			memcpy(buf + got, p, len);
+			got += len;
+		}
+		if (got != size)
+			got = 0;
+	}
+	if (got == 0)
+		HPDF_ResetStream(r.pdf);
 	while (got < size) {
 		HPDF_UINT32 chunk = size - (HPDF_UINT32)got;
 		HPDF_STATUS st = HPDF_ReadFromStream(r.pdf, buf + got, &chunk);
