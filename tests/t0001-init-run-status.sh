@@ -66,16 +66,16 @@ test_expect_success 'SKEMA_HOME chooses the workspace' '
 '
 
 test_expect_success 'a run over good, bad, hostile and ignored files' '
-	cp "$CORPUS/docx4j_LegacyForms.docx" "ws/inbox/Ansøgning fra Ærø kommune.docx" &&
-	cp "$CORPUS/docx4j_invoice2013.docx" "ws/inbox/-leading dash \$(x).docx" &&
+	cp "$FIXTURES/extract/docs/legacy-fields.docx" "ws/inbox/Ansøgning fra Ærø kommune.docx" &&
+	cp "$FIXTURES/extract/docs/unknown.docx" "ws/inbox/-leading dash \$(x).docx" &&
 	printf "not a document at all\n" >"ws/inbox/notes.docx" &&
 	: >ws/inbox/empty.odt &&
-	head -c 300 "$CORPUS/docx4j_LegacyForms.docx" >ws/inbox/truncated.docx &&
+	head -c 300 "$FIXTURES/extract/docs/legacy-fields.docx" >ws/inbox/truncated.docx &&
 	printf "x" >"$(printf "ws/inbox/odd\001name\377.docx")" &&
 	ln -s /etc/shadow ws/inbox/shadow.docx &&
 	mkfifo ws/inbox/pipe.docx &&
 	mkdir -p "ws/inbox/Kommune A" &&
-	cp "$CORPUS/docx4j_LegacyForms.docx" "ws/inbox/Kommune A/form.docx" &&
+	cp "$FIXTURES/extract/docs/legacy-fields.docx" "ws/inbox/Kommune A/form.docx" &&
 	: >"ws/inbox/~\$form.docx" &&
 	: >"ws/inbox/.~lock.form.odt#" &&
 	: >ws/inbox/upload.part &&
@@ -175,7 +175,7 @@ test_expect_success 'a second run on an empty inbox does nothing and succeeds' '
 '
 
 test_expect_success 'a file still being written is left for later' '
-	cp "$CORPUS/docx4j_LegacyForms.docx" ws/inbox/fresh.docx &&
+	cp "$FIXTURES/extract/docs/legacy-fields.docx" ws/inbox/fresh.docx &&
 	skema -C ws run --settle 60 >log &&
 	test -f ws/inbox/fresh.docx &&
 	skema -C ws status >out &&
