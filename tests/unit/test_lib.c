@@ -237,7 +237,10 @@ static void test_fdio_write_all(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(fdio_write_all(fds[1], data, size) == 0 ? 0 : 1);
+		int rc = fdio_write_all(fds[1], data, size) == 0 ? 0 : 1;
+		free(data);
+		free(back);
+		_exit(rc);
 	}
 	close(fds[1]);
 	size_t got = 0;
