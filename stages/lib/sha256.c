@@ -147,6 +147,8 @@ __attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t state[
 	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 
+static int portable_only;
+
 static void compress_any(uint32_t state[8], const unsigned char *block, size_t nblocks)
 {
 	static int shani = -1;
@@ -154,13 +156,23 @@ static void compress_any(uint32_t state[8], const unsigned char *block, size_t n
 		__builtin_cpu_init();
 		shani = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
 	}
-	if (shani)
+	if (shani && !portable_only)
 		compress_shani(state, block, nblocks);
 	else
 		compress(state, block, nblocks);
 }
 /* The functions below call the dispatcher. */
 #define compress compress_any
+
+void sha256_use_portable(int on)
+{
+	portable_only = on;
+}
+#else
+void sha256_use_portable(int on)
+{
+	(void)on; /* there is only the portable one */
+}
 #endif
 
 void sha256_init(struct sha256 *ctx)

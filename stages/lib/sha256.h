@@ -3,7 +3,7 @@
  *
  * Written here rather than pulled from a crypto library: it is the only
  * digest skema needs, it is not used for secrecy, and one small checked
- * implementation (see tests/unit/test_sha256.c) costs less than a dependency.
+ * implementation (see tests/unit/test_lib.c) costs less than a dependency.
  */
 #ifndef SKEMA_SHA256_H
 #define SKEMA_SHA256_H
@@ -30,5 +30,11 @@ void sha256_hex(const unsigned char digest[32], char hex[65]);
  * or -1 with errno set.  *size receives the number of bytes read.
  */
 int sha256_fd(int fd, char hex[65], uint64_t *size);
+
+/*
+ * on: hash with the portable C code even where the CPU's SHA instructions
+ * are used by default, so tests check both on the machine they run on.
+ */
+void sha256_use_portable(int on);
 
 #endif

@@ -46,17 +46,47 @@ static void test_sha256_vectors(void **state)
 		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
 		{"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct sha256 ctx;
-		unsigned char digest[32];
-		char hex[65];
-		sha256_init(&ctx);
-		for (size_t r = 0; r < cases[i].repeat; r++)
-			sha256_update(&ctx, cases[i].input, strlen(cases[i].input));
-		sha256_final(&ctx, digest);
-		sha256_hex(digest, hex);
-		CHECK_STR(hex, cases[i].want, cases[i].input);
+	/* Both implementations: the CPU's SHA instructions (where present) and the portable C. */
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_use_portable(portable);
+		for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+			struct sha256 ctx;
+			unsigned char digest[32];
+			char hex[65];
+			sha256_init(&ctx);
+			for (size_t r = 0; r < cases[i].repeat; r++)
+				sha256_update(&ctx, cases[i].input, strlen(cases[i].input));
+			sha256_final(&ctx, digest);
+			sha256_hex(digest, hex);
+			CHECK_STR(hex, cases[i].want, cases[i].input);
+		}
 	}
+	sha256_use_portable(0);
+}
+
+/* The two implementations agree at every length around the block edges, fed whole or in pieces. */
+static void test_sha256_both_agree(void **state)
+{
+	(void)state;
+	unsigned char data[300];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)(i * 31 + 7);
+	for (size_t len = 0; len <= sizeof data; len++) {
+		char hex[2][65];
+		for (int portable = 0; portable <= 1; portable++) {
+			struct sha256 ctx;
+			unsigned char digest[32];
+			sha256_use_portable(portable);
+			sha256_init(&ctx);
+			size_t split = len / 3;
+			sha256_update(&ctx, data, split);
+			sha256_update(&ctx, data + split, len - split);
+			sha256_final(&ctx, digest);
+			sha256_hex(digest, hex[portable]);
+		}
+		assert_string_equal(hex[0], hex[1]);
+	}
+	sha256_use_portable(0);
 }
 
 static void test_sha256_fd(void **state)
@@ -269,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_fd),
+		cmocka_unit_test(test_sha256_both_agree),
 		cmocka_unit_test(test_utf8_strict),    cmocka_unit_test(test_strbuf_cap),
 		cmocka_unit_test(test_strbuf_trim),    cmocka_unit_test(test_msg_escape),
 		cmocka_unit_test(test_clock_parse),    cmocka_unit_test(test_config),
