@@ -1,8 +1,8 @@
 /*
  * cmd_watch.c - skema watch: processes files as they arrive, until stopped.
  *
- * usage: skema watch [--poll SECONDS] [--settle SECONDS] [--rescan SECONDS]
- *                    [-q|-v|--json]
+ * usage: skema watch [--jobs N] [--poll SECONDS] [--settle SECONDS]
+ *                    [--rescan SECONDS] [-q|-v|--json]
  *
  * One instance per workspace: it holds .watch.lock for its whole life, and
  * a second one says who has it and exits 75.  Each pass is the same as
@@ -51,8 +51,10 @@ static void on_stop(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: skema watch [--poll SECONDS] [--settle SECONDS] [--rescan SECONDS] [-q|-v|--json]\n"
+		"usage: skema watch [--jobs N] [--poll SECONDS] [--settle SECONDS] [--rescan SECONDS]\n"
+		"                   [-q|-v|--json]\n"
 		"Processes files as they arrive in the inbox, until stopped (SIGTERM).\n"
+		"  -j, --jobs N documents read, letters rendered at once (default: the CPUs)\n"
 		"  --poll S     scan every S seconds instead of using inotify (network shares)\n"
 		"  --settle S   seconds a file must be unchanged (default: skema.conf)\n"
 		"  --rescan S   full rescan at least this often (default 300)\n");
@@ -102,20 +104,27 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 		{"help", no_argument, NULL, 'h'},         {"poll", required_argument, NULL, 'p'},
 		{"settle", required_argument, NULL, 's'}, {"rescan", required_argument, NULL, 'r'},
 		{"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'J'},         {NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'J'},         {"jobs", required_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
 	};
 	struct workspace ws;
 	struct runner r;
 	int verbosity = opt->verbosity, json = opt->json, c, rc, result = EXIT_DONE;
-	long poll_seconds = -1, settle = -1, rescan = -1, holder = 0;
+	long poll_seconds = -1, settle = -1, rescan = -1, holder = 0, jobs = 0;
 	int ifd = -1, watch_lock = -1;
 
-	while ((c = getopt_long(argc, argv, "hqv", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:qv", long_options, NULL)) != -1) {
 		long *target = c == 'p' ? &poll_seconds : c == 's' ? &settle : &rescan;
 		switch (c) {
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
+		case 'j':
+			if (parse_seconds(optarg, &jobs) < 0 || jobs < 1) {
+				msg_error("watch: --jobs: not a positive number: %s", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'p':
 		case 's':
 		case 'r':
@@ -189,6 +198,7 @@ int cmd_watch(int argc, char **argv, const struct global_options *opt)
 		runner_init(&r, &ws);
 		r.verbosity = verbosity;
 		r.settle = settle;
+		r.jobs = jobs;
 		r.stop = &stop_requested;
 		r.output = json ? RUNNER_JSON : RUNNER_LINES;
 		rc = runner_pass(&r);

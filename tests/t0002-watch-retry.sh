@@ -69,6 +69,21 @@ test_expect_success 'polling mode finds files without inotify' '
 	wait_for gone "$(cat poll.pid)"
 '
 
+test_expect_success 'watch --jobs sets how many documents skema-extract reads at once' '
+	test_expect_code 64 skema -C ws watch --jobs 0 2>err &&
+	test_grep "not a positive number" err &&
+	if test_have strace; then
+		strace -f -qq -o jobs.trace -e trace=execve skema -C ws watch --jobs 3 --poll 1 >jobs.log 2>jobs.err &
+		echo $! >jobs.pid &&
+		wait_for test_grep polling jobs.err &&
+		cp "$SRC/forms/temaforloeb/blank.docx" ws/inbox/jobs.docx &&
+		wait_for test_grep "jobs.docx: " jobs.log &&
+		kill -TERM "$(cat ws/.watch.lock)" &&
+		wait_for gone "$(cat jobs.pid)" &&
+		test_grep "skema-extract\", \[\"skema-extract\", \"--jobs\", \"3\"\]" jobs.trace
+	fi
+'
+
 test_expect_success 'retry sends a quarantined file through again, keeping its receipt time' '
 	reason=$(ls ws/quarantine/*-polled.docx.årsag.txt) &&
 	old=$(basename "${reason%-polled.docx.årsag.txt}") &&
