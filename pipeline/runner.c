@@ -371,8 +371,8 @@ static int safe_id(const char *id)
  * Records where the file lives (or is about to: see claim_plan()), for
  * skema export, and an event when event is not NULL.
  */
-static void note_place(struct pass *p, const char *claim, const json_t *rec, const char *where,
-		       const char *event)
+static void note_place(struct pass *p, const char *claim, const char *origin, const json_t *rec,
+		       const char *where, const char *event)
 {
 	if (!p->db)
 		return;
@@ -418,9 +418,8 @@ static void note_place(struct pass *p, const char *claim, const json_t *rec, con
 	 */
 	const char *path = record_str(rec, "path");
 	const char *message = record_str(json_object_get(rec, "error"), "message");
-	char origin[PATH_MAX], shown[2048];
-	claim_origin(claim, origin, sizeof origin);
-	const char *fixed = ws_shown_message(message, path, origin, shown, sizeof shown);
+	char shown[2048];
+	const char *fixed = ws_shown_message(message, path, origin ? origin : "", shown, sizeof shown);
 	if (message && fixed != message && strcmp(fixed, message) != 0 &&
 	    sqlite3_prepare_v2(p->db,
 			       "UPDATE submissions SET error_message = ?1"
@@ -508,7 +507,7 @@ static void flush_group(struct pass *p, char **claims, enum claim_state *state, 
 	int in_txn = p->db && db_begin(p->db) == SQLITE_OK;
 	for (size_t k = 0; k < g->count; k++) {
 		struct verdict *v = &g->items[k];
-		note_place(p, claims[v->claim], v->rec, v->planned,
+		note_place(p, claims[v->claim], v->origin, v->rec, v->planned,
 			   v->quarantine ? "quarantined" : "archived");
 	}
 	if (in_txn && db_commit(p->db) != SQLITE_OK)
@@ -540,7 +539,8 @@ static void flush_group(struct pass *p, char **claims, enum claim_state *state, 
 		in_txn = p->db && db_begin(p->db) == SQLITE_OK;
 		for (size_t k = 0; k < g->count; k++)
 			if (moved_to[k] && strcmp(moved_to[k], g->items[k].planned) != 0)
-				note_place(p, claims[g->items[k].claim], g->items[k].rec, moved_to[k], NULL);
+				note_place(p, claims[g->items[k].claim], g->items[k].origin,
+					   g->items[k].rec, moved_to[k], NULL);
 		if (in_txn && db_commit(p->db) != SQLITE_OK)
 			db_rollback(p->db);
 	}
@@ -809,13 +809,13 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 	char planned[PATH_MAX];
 	if (final && id) {
 		claim_plan(claim, id, "quarantine", planned, sizeof planned);
-		note_place(p, claim, final, planned, "quarantined");
+		note_place(p, claim, origin, final, planned, "quarantined");
 	}
 	if (claim_quarantine(r->ws, claim, id, reason_da, "the chain crashed on this file", where,
 			     sizeof where) == 0) {
 		r->quarantined++;
 		if (final && id && strcmp(where, planned) != 0)
-			note_place(p, claim, final, where, NULL);
+			note_place(p, claim, origin, final, where, NULL);
 		report(r, p, origin, id, "quarantined", "the chain crashed on this file", where);
 	} else {
 		msg_syserror("%s: quarantine", claim);

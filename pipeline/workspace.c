@@ -213,21 +213,24 @@ int fs_group_end(const char *root)
 	return rc;
 }
 
+/* In a group: the sync is left to its end (and owed). */
+static int deferred(void)
+{
+	if (group_depth == 0)
+		return 0;
+	group_dirty = 1;
+	return 1;
+}
+
 int fs_fsync_fd(int fd)
 {
-	if (group_depth > 0) {
-		group_dirty = 1;
-		return 0;
-	}
-	return fsync(fd);
+	return deferred() ? 0 : fsync(fd);
 }
 
 int fs_fsync_dir(const char *dir)
 {
-	if (group_depth > 0) {
-		group_dirty = 1;
+	if (deferred())
 		return 0;
-	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
