@@ -10,7 +10,7 @@ export ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0"
 test_have cc || test_skip_all 'no C compiler for the fault shim'
 
 test_expect_success 'setup: the libharu fault shim, a contact name with an arrow' '
-	cc -shared -fPIC -o hpdf-fault.so "$FIXTURES/letter/hpdf-fault.c" -ldl &&
+	cc -shared -fPIC -o hpdf-fault.so "$FIXTURES/pdf/hpdf-fault.c" -ldl &&
 	mkdir ws &&
 	mkrec 1 temaforloeb 2026-03-01T10:00:00+01:00 eligible \
 		"$(kommune_fields Vejle | jq -c ".kontakt_navn = \"Søren → Ærø\"")" "$TEMA_OK" >in &&
@@ -22,7 +22,7 @@ test_expect_success 'setup: the libharu fault shim, a contact name with an arrow
 '
 
 test_expect_success 'an error on a character: rebuilt plain, Danish kept, the rest "?", with a warning' '
-	LD_PRELOAD=$PWD/hpdf-fault.so LETTER_FAULT_TEXT="→" \
+	LD_PRELOAD=$PWD/hpdf-fault.so HPDF_FAULT_TEXT="→" \
 		skema-letter -d ws/skema.db -o plain <decided >out 2>err &&
 	test_grep "written plain (characters beyond Latin-1 as \"?\", no PDF/A extras) after: libharu error 0x105B" err &&
 	f=$(jq -r .path out) &&
@@ -36,7 +36,7 @@ test_expect_success 'an error on a character: rebuilt plain, Danish kept, the re
 
 test_expect_success 'an error on every try: exit 70, no file, nothing recorded' '
 	before=$(sql ws/skema.db "SELECT COUNT(*) FROM letters") &&
-	test_expect_code 70 env LD_PRELOAD=$PWD/hpdf-fault.so LETTER_FAULT_TEXT="Ærø" \
+	test_expect_code 70 env LD_PRELOAD=$PWD/hpdf-fault.so HPDF_FAULT_TEXT="Ærø" \
 		skema-letter -d ws/skema.db -o failed <decided >out 2>err &&
 	test_grep "failed/2026-000001-bevilget-udkast.pdf: libharu error 0x105B" err &&
 	test_line_count = 0 out &&

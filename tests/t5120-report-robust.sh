@@ -43,7 +43,7 @@ test_expect_success 'the clean-up also runs with --offer, before anything is wri
 test_have cc || { test_done; exit 0; }
 
 test_expect_success 'setup: the libharu fault shim, an applicant name with an arrow' '
-	cc -shared -fPIC -o hpdf-fault.so "$FIXTURES/report/hpdf-fault.c" -ldl &&
+	cc -shared -fPIC -o hpdf-fault.so "$FIXTURES/pdf/hpdf-fault.c" -ldl &&
 	cp known.db fault.db &&
 	sqlite3 fault.db "UPDATE submissions SET applicant_name = '\''Ansøger 3 → Ålborg'\'' WHERE id = 3" &&
 	skema-report -d fault.db -o normal --offer temaforloeb &&
@@ -53,7 +53,7 @@ test_expect_success 'setup: the libharu fault shim, an applicant name with an ar
 '
 
 test_expect_success 'a libharu error: the report is built again, plain, and says so' '
-	LD_PRELOAD=$PWD/hpdf-fault.so REPORT_FAULT_TEXT="→" \
+	LD_PRELOAD=$PWD/hpdf-fault.so HPDF_FAULT_TEXT="→" \
 		skema-report -d fault.db -o plain 2>err &&
 	test_grep "temaforloeb: libharu error 0x105b while drawing the report; building it again, plain" err &&
 	pdf_text plain/temaforloeb.pdf | tr -s " " >plain.txt &&
@@ -77,7 +77,7 @@ test_expect_success 'a report failing twice is not written; the others are, and 
 	skema-report -d fault.db -o failing &&
 	cp failing/temaforloeb.pdf before.pdf &&
 	rm failing/partnerskab-magtanvendelse-2021.pdf failing/oversigt.pdf failing/temaforloeb.csv &&
-	test_expect_code 70 env LD_PRELOAD=$PWD/hpdf-fault.so REPORT_FAULT_TEXT="Ansøger 3" \
+	test_expect_code 70 env LD_PRELOAD=$PWD/hpdf-fault.so HPDF_FAULT_TEXT="Ansøger 3" \
 		skema-report -d fault.db -o failing 2>err &&
 	test_grep "temaforloeb: libharu error 0x105b also in the plain report; no report for this offer" err &&
 	test_cmp before.pdf failing/temaforloeb.pdf &&
@@ -92,7 +92,7 @@ test_expect_success 'a report failing twice is not written; the others are, and 
 '
 
 test_expect_success 'the overview is rebuilt the same way' '
-	LD_PRELOAD=$PWD/hpdf-fault.so REPORT_FAULT_TEXT="Samlet statusrapport" REPORT_FAULT_TIMES=1 \
+	LD_PRELOAD=$PWD/hpdf-fault.so HPDF_FAULT_TEXT="Samlet statusrapport" HPDF_FAULT_TIMES=1 \
 		skema-report -d fault.db -o overview 2>err &&
 	test_grep "overview: libharu error 0x105b" err &&
 	pdf_text overview/oversigt.pdf | tr -s " " >ov.txt &&
