@@ -8,7 +8,8 @@
  *
  * Crash safety, step by step (what the next run finds after a kill -9):
  *   1. mkdir work/C              an empty claim: removed by claim_list()
- *   2. write work/C/.origin      a claim with no file: removed
+ *   2. note the origin on C      a claim with no file: removed
+ *      (an extended attribute, else the file work/C/.origin)
  *   3. rename inbox/F work/C/F   claimed: processed by the next run
  *   4. link to archive/.objects  done again if missing (EEXIST is fine)
  *   5. store commits the record  processed again: the store is idempotent
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "claim_note.h"
 #include "clock.h"
 #include "msg.h"
 #include "paths.h"
@@ -266,14 +268,15 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 		msg_syserror("%s", dir);
 		return -1;
 	}
-	if (fs_write_file(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
+	if (claim_note_write(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
 		msg_syserror("%s/.origin", dir);
 		goto undo;
 	}
 	/*
 	 * Inside the claim the file is "document" plus its extension: the name
 	 * staff gave it may hold any bytes, and records (JSON) hold only UTF-8.
-	 * The real name is in .origin and comes back in archive/ or quarantine/.
+	 * The real name is in the .origin note and comes back in archive/ or
+	 * quarantine/.
 	 */
 	char inner[32];
 	claim_inner_name(cand->rel, inner, sizeof inner);
@@ -324,17 +327,19 @@ int claim_file(const char *claim_dir, char *buf, size_t size)
 	return found;
 }
 
+int claim_note_write(const char *claim_dir, const char *note, const char *data, size_t len)
+{
+	if (claim_note_set(claim_dir, note, data, len) == 0)
+		return 0;
+	/* No user attributes here (or too long for them): the dot file. */
+	return fs_write_file(claim_dir, note, data, len);
+}
+
 void claim_origin(const char *claim_dir, char *buf, size_t size)
 {
 	char path[PATH_MAX];
-	paths_join(path, sizeof path, claim_dir, ".origin");
-	buf[0] = '\0';
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, buf, size - 1);
-		buf[n > 0 ? n : 0] = '\0';
-		close(fd);
-	}
+	if (claim_note_read(claim_dir, ".origin", buf, size) < 0)
+		buf[0] = '\0';
 	if (!buf[0] && claim_file(claim_dir, path, sizeof path) == 0)
 		snprintf(buf, size, "%s", base_name(path));
 }
@@ -367,8 +372,7 @@ int claim_finish(const char *claim_dir)
 	static const char *const notes[] = {".origin", ".retry", ".retry_of", ".attempts",
 					    ".deferrals"};
 	char path[PATH_MAX];
-	/* Most claims hold only .origin by now: two calls, no directory listing. */
-	unlink(paths_join(path, sizeof path, claim_dir, ".origin"));
+	/* Most claims hold nothing by now (their notes are attributes): one call. */
 	if (rmdir(claim_dir) == 0)
 		return fs_fsync_parent(claim_dir);
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {

@@ -158,7 +158,7 @@ static int reclaim(const struct workspace *ws, const char *id)
 	}
 	const char *origin = name + strlen(id) + 1;
 	int len = snprintf(retry, sizeof retry, "%u\n", id_retry(id) + 1);
-	if (fs_write_file(dir, ".origin", origin, strlen(origin)) < 0 ||
+	if (claim_note_write(dir, ".origin", origin, strlen(origin)) < 0 ||
 	    fs_write_file(dir, ".retry", retry, (size_t)len) < 0 ||
 	    fs_write_file(dir, ".retry_of", id, strlen(id)) < 0) {
 		msg_syserror("%s", dir);

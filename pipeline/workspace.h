@@ -192,6 +192,12 @@ void claim_inner_name(const char *rel, char *buf, size_t size);
 /* The claimed file inside claim_dir, into buf.  Returns 0, or -1 if none. */
 int claim_file(const char *claim_dir, char *buf, size_t size);
 
+/*
+ * Stores a note (".origin", ...) on claim_dir: as its extended attribute,
+ * else as the dot file.  Returns 0, or -1 with errno.
+ */
+int claim_note_write(const char *claim_dir, const char *note, const char *data, size_t len);
+
 /* The name staff gave it (the .origin note, else the file name). */
 void claim_origin(const char *claim_dir, char *buf, size_t size);
 

@@ -12,9 +12,10 @@
  *
  * --claim: each argument is a claim directory made by the driver in work/
  * (docs/workspace.md): its name starts with the receipt time in seconds, its
- * ".origin" file holds the name staff gave the file, an optional ".retry"
- * file a retry count, and the one entry not starting with a dot is the
- * claimed file.  Everything in
+ * ".origin" note (an extended attribute of the directory, or a file of that
+ * name) holds the name staff gave the file, an optional ".retry" file a
+ * retry count, and the one entry not starting with a dot is the claimed
+ * file.  Everything in
  * the record is derived from the claim, so running ingest again on the same
  * claim after a crash gives the same id: the store is idempotent on it.
  *
@@ -44,6 +45,7 @@
 
 #include <jansson.h>
 
+#include "claim_note.h"
 #include "clock.h"
 #include "msg.h"
 #include "paths.h"
@@ -402,7 +404,7 @@ static int ingest_claim(struct ingest *in, const char *dir)
 		goto out;
 	}
 	paths_join(path, sizeof path, dir, file);
-	if (read_small(dir, ".origin", origin, sizeof origin) < 0 || !origin[0])
+	if (claim_note_read(dir, ".origin", origin, sizeof origin) < 0 || !origin[0])
 		snprintf(origin, sizeof origin, "%s", file);
 	result = ingest_file(in, path, origin, (time_t)seconds, retry);
 out:

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "claim_note.h"
 #include "paths.h"
 #include "../../pipeline/workspace.h"
 
@@ -300,6 +302,58 @@ static void test_shown_message(void **state)
 			    "/ws/work/1.P2R3/document.docx: long message");
 }
 
+/*
+ * The origin note: an attribute of the claim directory where the file
+ * system keeps them (no file made), the dot file where it cannot (a value
+ * over the kernel's 64 KiB limit for any attribute stands in for a file
+ * system without them), and a dot file left by an older skema still read.
+ */
+static void test_notes(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[PATH_MAX], path[PATH_MAX], got[PATH_MAX];
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/work/1631527140.P1R000000000001", fx->root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(claim_note_write(dir, ".origin", "Kommune A/ansøgning.docx", 25), 0);
+	paths_join(path, sizeof path, dir, ".origin");
+	if (lgetxattr(dir, "user.skema.origin", got, sizeof got) == 25)
+		assert_int_equal(lstat(path, &st), -1); /* kept in the inode, no file */
+	else
+		assert_int_equal(lstat(path, &st), 0); /* no user attributes here */
+	claim_origin(dir, got, sizeof got);
+	CHECK_STR(got, "Kommune A/ansøgning.docx", "origin from the note");
+	assert_int_equal(claim_finish(dir), 0);
+	assert_int_equal(lstat(dir, &st), -1);
+
+	/* Too long for an attribute anywhere: the dot file, read back whole. */
+	size_t big = 70 * 1024;
+	char *long_origin = malloc(big + 1), *back = malloc(big + 1);
+	assert_non_null(long_origin);
+	assert_non_null(back);
+	memset(long_origin, 'x', big);
+	long_origin[big] = '\0';
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(claim_note_write(dir, ".origin", long_origin, big), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)big);
+	assert_int_equal(claim_note_read(dir, ".origin", back, big + 1), 0);
+	assert_int_equal(strlen(back), big);
+	free(long_origin);
+	free(back);
+	assert_int_equal(claim_finish(dir), 0); /* the file removed, then the directory */
+	assert_int_equal(lstat(dir, &st), -1);
+
+	/* A claim made before notes were attributes. */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	touch(fx->root, "work/1631527140.P1R000000000001/.origin", "gammel.odt\n");
+	assert_int_equal(claim_note_read(dir, ".origin", got, sizeof got), 0);
+	CHECK_STR(got, "gammel.odt", "origin from an old claim's file");
+	assert_int_equal(claim_note_read(dir, ".retry", got, sizeof got), -1);
+	assert_int_equal(claim_finish(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_inner_name),
 		cmocka_unit_test_setup_teardown(test_take_archive_quarantine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_never_replaces, setup, teardown),
 		cmocka_unit_test(test_shown_message),
 	};
