@@ -115,27 +115,63 @@ static int find_schema(const char *definition, char *buf, size_t size)
 	return paths_find("forms/offer.rng", buf, size);
 }
 
+/*
+ * The compiled schema, kept while offer_set_load() reads a directory: every
+ * definition and every block it includes is checked against the same
+ * schema, and compiling it anew each time was most of a stage's start
+ * (8 ms, paid again by every batch's extract and validate).
+ */
+static struct {
+	char path[PATH_MAX];
+	xmlRelaxNGPtr schema;
+	int loading; /* > 0 inside offer_set_load() */
+} schema_cache;
+
+static void schema_cache_drop(void)
+{
+	xmlRelaxNGFree(schema_cache.schema);
+	schema_cache.schema = NULL;
+	schema_cache.path[0] = '\0';
+}
+
+static xmlRelaxNGPtr schema_compile(const char *rng, struct strbuf *err)
+{
+	struct strbuf file;
+	xmlRelaxNGPtr schema = NULL;
+	if (read_small_file(rng, &file, err) < 0)
+		return NULL;
+	xmlRelaxNGParserCtxtPtr pctxt = xmlRelaxNGNewMemParserCtxt(strbuf_str(&file), (int)file.len);
+	if (pctxt) {
+		xmlRelaxNGSetParserStructuredErrors(pctxt, schema_error, err);
+		schema = xmlRelaxNGParse(pctxt);
+		xmlRelaxNGFreeParserCtxt(pctxt);
+	}
+	strbuf_release(&file);
+	if (!schema)
+		strbuf_printf(err, "%s: the offer schema does not parse\n", rng);
+	return schema;
+}
+
 int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err)
 {
 	char rng[PATH_MAX];
-	struct strbuf file;
-	xmlRelaxNGParserCtxtPtr pctxt = NULL;
-	xmlRelaxNGPtr schema = NULL;
+	xmlRelaxNGPtr schema;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
 	int rc = -1;
 
 	if (find_schema(path, rng, sizeof rng) < 0)
 		return 0;
-	if (read_small_file(rng, &file, err) < 0)
-		return -1;
-	pctxt = xmlRelaxNGNewMemParserCtxt(strbuf_str(&file), (int)file.len);
-	if (pctxt) {
-		xmlRelaxNGSetParserStructuredErrors(pctxt, schema_error, err);
-		schema = xmlRelaxNGParse(pctxt);
-	}
-	if (!schema) {
-		strbuf_printf(err, "%s: the offer schema does not parse\n", rng);
-		goto out;
+	if (schema_cache.schema && strcmp(schema_cache.path, rng) == 0) {
+		schema = schema_cache.schema;
+	} else {
+		schema = schema_compile(rng, err);
+		if (!schema)
+			return -1;
+		if (schema_cache.loading) {
+			schema_cache_drop();
+			snprintf(schema_cache.path, sizeof schema_cache.path, "%s", rng);
+			schema_cache.schema = schema;
+		}
 	}
 	vctxt = xmlRelaxNGNewValidCtxt(schema);
 	if (!vctxt)
@@ -149,9 +185,8 @@ int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err)
 	}
 out:
 	xmlRelaxNGFreeValidCtxt(vctxt);
-	xmlRelaxNGFree(schema);
-	xmlRelaxNGFreeParserCtxt(pctxt);
-	strbuf_release(&file);
+	if (schema != schema_cache.schema)
+		xmlRelaxNGFree(schema);
 	return rc;
 }
 
@@ -699,6 +734,7 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 	/* Sorted, so every run and every listing sees the offers in one order. */
 	if (count > 0) /* qsort(NULL, 0, ...) is undefined (UBSan says so) */
 		qsort(names, count, sizeof *names, compare_names);
+	schema_cache.loading++;
 	for (size_t i = 0; i < count; i++) {
 		char file[PATH_MAX], local[PATH_MAX], relative[PATH_MAX];
 		struct stat st;
@@ -730,6 +766,8 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 		set->offers = grown;
 		set->offers[set->count++] = offer;
 	}
+	if (--schema_cache.loading == 0)
+		schema_cache_drop();
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
