@@ -57,7 +57,7 @@ int ws_open(struct workspace *ws, const char *dir)
 	}
 	ws->settle_seconds = config_get_long(&ws->config, "inbox.settle_seconds", 5);
 	ws->max_size = config_get_long(&ws->config, "inbox.max_size", 64L * 1024 * 1024);
-	ws->batch_size = config_get_long(&ws->config, "run.batch_size", 50);
+	ws->batch_size = config_get_long(&ws->config, "run.batch_size", 200);
 	ws->jobs = config_get_long(&ws->config, "run.jobs", 0);
 	ws->max_attempts = config_get_long(&ws->config, "run.max_attempts", 3);
 	ws->max_deferrals = config_get_long(&ws->config, "run.max_deferrals", 50);

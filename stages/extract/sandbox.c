@@ -368,6 +368,12 @@ static void zygote_main(int sock, pid_t stage, const struct extract_limits *limi
 	/* libzip converts DOS times with mktime(), which stats /etc/localtime each time. */
 	setenv("TZ", "UTC", 1);
 	extract_xml_setup();
+	/*
+	 * jansson seeds its hash function on the first object made, from
+	 * /dev/urandom: once here, not in every child (where the filter makes
+	 * the open fail and it falls back to the clock).
+	 */
+	json_object_seed(0);
 	/* A failure shows in every child, which then cannot confine itself (exit 72). */
 	compile_filter();
 	/*
