@@ -427,29 +427,60 @@ def make_values(rng, offer_id, klass, large):
 # --- labels from the offer definitions, when they exist ---------------------
 
 def load_labels(datadir):
-    """field name -> Danish label, from forms/*/offer.xml and forms/blocks/*.xml."""
-    labels = {}
+    """offer id -> {field name -> Danish label}, from forms/<id>/offer.xml and
+    the blocks it includes (forms/blocks/*.xml); under None, every label seen
+    (the first for a name), for offers without a definition.
+
+    Per offer, because a name may have another label in another offer
+    ("kommune" is "Kommune" for a municipality, "Beliggenhedskommune" for a
+    residential institution): a form must carry its own offer's labels, or a
+    re-save that drops the field tags (LibreOffice does) leaves labels that
+    no reader could match."""
+    ns = "{urn:skema:offer:1}"
+    labels = {None: {}}
     forms = os.path.join(datadir, "forms")
     if not os.path.isdir(forms):
         return labels
-    for root, _dirs, files in sorted(os.walk(forms)):
-        for f in sorted(files):
-            if not f.endswith(".xml"):
-                continue
-            try:
-                tree = ET.parse(os.path.join(root, f))
-            except ET.ParseError:
-                continue
-            for field in tree.iter("{urn:skema:offer:1}field"):
-                label = field.find("{urn:skema:offer:1}label")
-                if field.get("name") and label is not None and label.text:
-                    labels.setdefault(field.get("name"), label.text.strip())
+
+    def fields_of(tree, blocks):
+        out = {}
+        for el in tree.iter():
+            if el.tag == ns + "include" and el.get("block") in blocks:
+                for k, v in blocks[el.get("block")].items():
+                    out.setdefault(k, v)
+            elif el.tag == ns + "field":
+                label = el.find(ns + "label")
+                if el.get("name") and label is not None and label.text:
+                    out.setdefault(el.get("name"), label.text.strip())
+        return out
+
+    def parse(path):
+        try:
+            return ET.parse(path)
+        except (ET.ParseError, OSError):
+            return None
+
+    blocks = {}
+    bdir = os.path.join(forms, "blocks")
+    for f in sorted(os.listdir(bdir)) if os.path.isdir(bdir) else []:
+        tree = parse(os.path.join(bdir, f)) if f.endswith(".xml") else None
+        if tree is not None:
+            blocks[tree.getroot().get("name") or f[:-4]] = fields_of(tree, {})
+    for d in sorted(os.listdir(forms)):
+        tree = parse(os.path.join(forms, d, "offer.xml"))
+        if tree is None:
+            continue
+        offer_id = tree.getroot().get("id") or d
+        labels[offer_id] = fields_of(tree, blocks)
+        for k, v in labels[offer_id].items():
+            labels[None].setdefault(k, v)
     return labels
 
 
-def label_of(labels, name):
-    if name in labels:
-        return labels[name]
+def label_of(labels, name, offer_id=None):
+    mine = labels.get(offer_id) or labels.get(None) or {}
+    if name in mine:
+        return mine[name]
     return name.replace("_", " ").replace("oe", "ø").replace("aa", "å").capitalize()
 
 
@@ -575,9 +606,9 @@ def make_docx(rng, offer_id, values, labels, large):
     rows, longs = [], []
     for name, ftype, _req, choices in offer_fields(offer_id):
         if ftype == "longtext":
-            longs.append((name, label_of(labels, name)))
+            longs.append((name, label_of(labels, name, offer_id)))
             continue
-        label = label_of(labels, name)
+        label = label_of(labels, name, offer_id)
         ctl = docx_control(rng, name, label, ftype, choices, values.get(name, ""))
         rows.append('<w:tr>%s%s</w:tr>' % (w_cell(w_para(label), 4000),
                                            w_cell('<w:p>%s</w:p>' % ctl, 5000)))
@@ -684,7 +715,7 @@ def make_odt(rng, offer_id, values, labels, large):
         n += 1
         cid = "control%d" % n
         controls.append(odt_control(cid, name, ftype, choices, values.get(name, "")))
-        label = label_of(labels, name)
+        label = label_of(labels, name, offer_id)
         height = "4cm" if ftype == "longtext" else "0.6cm"
         anchor = ('<text:p text:style-name="P1"><draw:control text:anchor-type="as-char" '
                   'svg:width="8cm" svg:height="%s" draw:control="%s"/></text:p>' % (height, cid))

@@ -47,7 +47,7 @@ test_expect_success 'ODT: every encoding lands in the record, with the tracked-c
 	test "$(jq -r .fields.timer.value out)" = 20 &&
 	test "$(jq -r ".warnings[0].stage" out)" = extract &&
 	jq -r ".warnings[0].text" out >w &&
-	test_grep "tracked changes" w
+	test_grep "registrerede ændringer" w
 '
 test_expect_success 'a form that lost its controls: title, tables and paragraphs' '
 	rec c "$D/fallback.docx" | skema-extract >out &&
@@ -139,6 +139,29 @@ test_expect_success 'messages name the file as staff dropped it, not its claimed
 	test_cmp want got &&
 	sed "s/^/skema-extract: /" want >want.err &&
 	test_cmp want.err err
+'
+test_expect_success 'a long text LibreOffice split: the paragraphs after its control, up to the next label' '
+	L=$FIXTURES/extract/lo &&
+	printf "Første afsnit om behovet.\nAndet afsnit.\nTredje afsnit." >want &&
+	for f in "$L/split-longtext.docx-docx.docx" "$D/split-longtext-lo.docx" "$D/split-longtext.docx"
+	do
+		rec s "$f" | skema-extract >out &&
+		jq -j .fields.motivation.raw out >got &&
+		test_cmp want got &&
+		test "$(jq -r .fields.motivation.source out)" = content-control &&
+		test "$(jq -r .fields.kontakt_navn.raw out)" = "Jens Hansen" || return 1
+	done &&
+	rec s "$L/split-longtext.docx-docx.docx" | skema-extract >out &&
+	jq -r ".warnings[].text" out >w &&
+	test_grep "Motivation for at deltage\" er læst med 2 afsnit" w &&
+	test_grep "LibreOffice" w
+'
+test_expect_success 'the same shape from a writer that is not LibreOffice: only the control is the answer' '
+	rec s "$D/split-longtext-inline.docx" | skema-extract >out &&
+	test "$(jq -r .fields.motivation.raw out)" = "Første afsnit om behovet." &&
+	test "$(jq -r ".warnings | length" out)" = 0 &&
+	skema-extract --inspect "$D/split-longtext-inline.docx" >listing &&
+	! grep -q "^# following" listing
 '
 test_expect_success 'unknown_form names the file as staff dropped it' '
 	printf "{\"id\":\"1\",\"path\":\"%s\",\"original_name\":\"inbox/Ansøgning.docx\"}\n" \

@@ -158,7 +158,22 @@ struct docx_walk {
 	int para_has_field;  /* a paragraph holding a field labels nothing below it */
 	size_t label_from;   /* where in para the text after the last field starts */
 	int activex;
+	int main; /* the main document part, not a header, note or comment */
+	/*
+	 * A text control alone in its paragraph, and the plain paragraphs
+	 * after it: LibreOffice (7.4) saves a control that held several
+	 * paragraphs with only the first inside it.  The ones after it are
+	 * kept on the field as "following", for mapping.c to take up to the
+	 * next label if the document turns out to be LibreOffice's.
+	 */
+	json_t *split;		/* the field (borrowed), or NULL */
+	size_t split_end;	/* para.len when its control ended */
+	int split_collecting;	/* 0: its own paragraph has not ended yet */
+	size_t split_bytes;
 };
+
+/* Paragraphs taken after a split control at most; past it, none are. */
+#define MAX_FOLLOWING 200
 
 static int is_w(const char *ns)
 {
@@ -332,6 +347,54 @@ static void emit_text(struct docx_walk *walk, const char *s, size_t len)
 			strbuf_append(&walk->flds[i].text, s, len);
 }
 
+/* ---- controls LibreOffice split ------------------------------------------- */
+
+static void split_stop(struct docx_walk *walk)
+{
+	walk->split = NULL;
+	walk->split_collecting = 0;
+	walk->split_bytes = 0;
+}
+
+/* At the end of a paragraph (text trimmed): start, continue or end the run. */
+static void split_paragraph(struct docx_walk *walk)
+{
+	if (!walk->split)
+		return;
+	if (!walk->split_collecting) {
+		/* Its own paragraph: nothing may follow the control in it. */
+		const char *rest = walk->para.len > walk->split_end
+				       ? strbuf_str(&walk->para) + walk->split_end
+				       : "";
+		if (rest[strspn(rest, " \t\r\n")] != '\0' || walk->tables.n > 0) {
+			split_stop(walk);
+			return;
+		}
+		walk->split_collecting = 1;
+		return;
+	}
+	if (walk->para_has_field || walk->tables.n > 0) {
+		split_stop(walk);
+		return;
+	}
+	if (walk->para.len == 0)
+		return;
+	json_t *following = json_object_get(walk->split, "following");
+	if (!following) {
+		following = json_array();
+		json_object_set_new(walk->split, "following", following);
+	}
+	walk->split_bytes += walk->para.len + 1;
+	if (json_array_size(following) >= MAX_FOLLOWING ||
+	    walk->split_bytes > walk->scan->limits->max_field_len) {
+		/* Too much to be one answer: none of it is taken. */
+		json_object_del(walk->split, "following");
+		split_stop(walk);
+		return;
+	}
+	json_array_append_new(following, extract_json_string(strbuf_str(&walk->para)));
+}
+
 /* ---- content controls --------------------------------------------------- */
 
 static void sdt_push(struct docx_walk *walk, int depth)
@@ -342,6 +405,7 @@ static void sdt_push(struct docx_walk *walk, int depth)
 			     MAX_NEST);
 		return;
 	}
+	split_stop(walk); /* the next control ends the paragraphs after the last */
 	struct sdt *s = &walk->sdts[walk->nsdt++];
 	memset(s, 0, sizeof *s);
 	s->depth = depth;
@@ -441,6 +505,19 @@ static void sdt_finish(struct docx_walk *walk)
 		if (value)
 			extract_field_set(field, "value", value);
 	}
+	/*
+	 * A text control alone in a body paragraph (run level, nothing before
+	 * it): the paragraphs after it may be the rest of its text.
+	 */
+	if ((s->kind == SDT_RICH || s->kind == SDT_PLAIN) && *raw && walk->main &&
+	    walk->tables.n == 0 && s->depth > 0 && walk->stack[s->depth - 1] == E_P &&
+	    s->para_len <= walk->para.len &&
+	    strspn(strbuf_str(&walk->para), " \t") >= s->para_len && walk->nsdt == 1) {
+		walk->split = field;
+		walk->split_end = walk->para.len;
+		walk->split_collecting = 0;
+		walk->split_bytes = 0;
+	}
 	if (s->bind_xpath && s->bind_store) {
 		json_object_set_new(field, "binding",
 				    json_pack("{s:o, s:o}", "store",
@@ -528,6 +605,7 @@ static void fld_push(struct docx_walk *walk)
 			     walk->scan->part, MAX_NEST);
 		return;
 	}
+	split_stop(walk);
 	struct fld *f = &walk->flds[walk->nfld++];
 	memset(f, 0, sizeof *f);
 	f->state = FLD_CODE;
@@ -701,6 +779,7 @@ static void paragraph_end(struct docx_walk *walk)
 {
 	emit_text(walk, "\n", 1);
 	strbuf_trim(&walk->para);
+	split_paragraph(walk);
 	/* Paragraphs outside tables feed the label fallback. */
 	if (walk->para.len > 0 && walk->tables.n == 0)
 		extract_scan_keep_paragraph(walk->scan, strbuf_str(&walk->para));
@@ -756,6 +835,7 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		break;
 	}
 	case E_TBL:
+		split_stop(walk);
 		extract_tables_open(&walk->tables, scan);
 		break;
 	case E_TR:
@@ -953,6 +1033,7 @@ static int walk_reader(xmlTextReaderPtr reader, struct extract_scan *scan, int m
 
 	memset(&walk, 0, sizeof walk);
 	walk.scan = scan;
+	walk.main = main;
 	walk.skip_depth = -1;
 	walk.w_ns = NS_W;
 	strbuf_init(&walk.para, 100000);
@@ -1391,6 +1472,56 @@ out:
 
 #define MAX_RELS 256
 
+/* Does docProps/app.xml (the extended properties) name LibreOffice as the writer? */
+static int written_by_libreoffice(struct extract_zip *zip, const struct rel *rels, int nrels,
+				  struct extract_scan *scan)
+{
+	const char *name = NULL;
+	for (int i = 0; i < nrels && !name; i++)
+		if (strcmp(rels[i].type, "extended-properties") == 0)
+			name = rels[i].target;
+	if (!name)
+		return 0;
+	struct strbuf buf;
+	int found = 0;
+	strbuf_init(&buf, scan->limits->max_part + 1);
+	const char *saved = scan->part;
+	scan->part = name;
+	if (extract_zip_read(zip, name, &buf, scan) == 0) {
+		xmlTextReaderPtr reader = extract_xml_reader(buf.data, buf.len, scan);
+		while (reader && !found && extract_xml_next(reader, scan) == 1) {
+			if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT ||
+			    strcmp((const char *)xmlTextReaderConstLocalName(reader), "Application") != 0)
+				continue;
+			xmlChar *app = xmlTextReaderReadString(reader);
+			found = app && strncmp((const char *)app, "LibreOffice", 11) == 0;
+			xmlFree(app);
+			break;
+		}
+		extract_xml_reader_free(reader);
+	}
+	strbuf_release(&buf);
+	scan->part = saved;
+	return found;
+}
+
+/*
+ * Paragraphs kept after split controls count only in a document that
+ * LibreOffice wrote: Word keeps a control's paragraphs inside it, and text
+ * after a control in Word's documents is the form's own.
+ */
+static void settle_following(struct extract_zip *zip, const struct rel *rels, int nrels,
+			     struct extract_scan *scan)
+{
+	size_t i;
+	json_t *f;
+	int any = 0;
+	json_array_foreach(scan->fields, i, f) any |= json_object_get(f, "following") != NULL;
+	if (!any || (zip && written_by_libreoffice(zip, rels, nrels, scan)))
+		return;
+	json_array_foreach(scan->fields, i, f) json_object_del(f, "following");
+}
+
 int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 {
 	struct rel rels[MAX_RELS], docrels[MAX_RELS];
@@ -1420,6 +1551,9 @@ int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 			if (read_part(zip, rels[i].target, scan, 0) < 0)
 				goto out;
 	if (read_part(zip, main_part, scan, 1) < 0)
+		goto out;
+	settle_following(zip, rels, nrels, scan);
+	if (extract_failed(scan))
 		goto out;
 	if (resolve_bindings(zip, scan) < 0)
 		goto out;
@@ -1458,6 +1592,7 @@ int extract_flat_opc(const char *buf, size_t len, struct extract_scan *scan)
 {
 	scan->part = "flat OPC";
 	int rc = walk_part(buf, len, scan, 1);
+	settle_following(NULL, NULL, 0, scan);
 	/* Custom XML parts of a flat package are not resolved: the cached text stays. */
 	size_t i;
 	json_t *field;

@@ -7,7 +7,9 @@
  * (LABEL: the text printed beside the field, which names it when the
  * document does not)
  * preceded by "# file", "# format", "# property NAME = VALUE", "# title",
- * "# form" (when an offer is recognised) and "# warning" lines.  Tabs,
+ * "# form" (when an offer is recognised) and "# warning" lines, and
+ * followed by a "# following" line for each paragraph after a control that
+ * LibreOffice may have cut short (docx.c, mapping.c).  Tabs,
  * newlines and backslashes inside values are written \t, \n and \\, so a
  * field is always one line.  --json prints the scan itself, one object
  * per file.
@@ -116,6 +118,15 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struc
 		putc('\t', out);
 		put_escaped(out, str(f, "label"));
 		putc('\n', out);
+		/* Paragraphs after a control LibreOffice split (docx.c): a long text takes them. */
+		size_t k;
+		json_t *para;
+		json_array_foreach(json_object_get(f, "following"), k, para)
+		{
+			fputs("# following\t", out);
+			put_escaped(out, json_string_value(para));
+			putc('\n', out);
+		}
 	}
 	return 0;
 }

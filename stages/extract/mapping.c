@@ -5,9 +5,9 @@
  * Word and LibreOffice keep it on save), else the document title, else the
  * offer whose field names or printed labels the document shows most.
  * Which value: the control named like the field; else a control whose
- * label (the text beside it) is the field's label; else a label/value
- * table (label cell, value in the next cell or the cell below); else a
- * "Label: value" paragraph.  Each value keeps its source, so a reviewer
+ * display name (alias) or label (the text beside it) is the field's
+ * label; else a label/value table (label cell, value in the next cell or
+ * the cell below); else a "Label: value" paragraph.  Each value keeps its source, so a reviewer
  * sees how sure we are.  Values are normalised by normalize_value() (the
  * offers engineer's module), never here.
  */
@@ -91,7 +91,11 @@ static json_t *find_named(json_t *fields, const char *name)
 	return NULL;
 }
 
-/* A control without a usable name, labelled by the text beside it. */
+/*
+ * A control without a usable name: its own display name (a content
+ * control's alias, which LibreOffice keeps where it drops the tag) or the
+ * text beside it is the field's label.
+ */
 static json_t *find_labelled(json_t *fields, const struct offer *offer,
 			     const struct offer_field *want)
 {
@@ -105,7 +109,7 @@ static json_t *find_labelled(json_t *fields, const struct offer *offer,
 		const char *label = sval(json_object_get(f, "label"));
 		if (n && offer_find_field(offer, n))
 			continue; /* it belongs to another field */
-		if (label && label_equal(label, want->label))
+		if ((n && label_equal(n, want->label)) || (label && label_equal(label, want->label)))
 			return f;
 	}
 	return NULL;
@@ -169,6 +173,59 @@ static char *find_in_paragraphs(json_t *paragraphs, const char *label)
 	return NULL;
 }
 
+/* Printed text of the form itself: a label, a "Label: value" line, a hint or a section title. */
+static int is_form_text(const struct offer *offer, const char *p)
+{
+	if (is_offer_label(offer, p))
+		return 1;
+	const char *colon = strchr(p, ':');
+	if (colon) {
+		char *head = strndup(p, (size_t)(colon - p));
+		int label = head && is_offer_label(offer, head);
+		free(head);
+		if (label)
+			return 1;
+	}
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const struct offer_field *f = &offer->fields[i];
+		if ((f->help && label_equal(f->help, p)) || (f->section && label_equal(f->section, p)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A long text whose control LibreOffice split (docx.c, "following"): its
+ * first paragraph in the control, the rest after it up to the form's next
+ * printed text.  Returns the whole text (malloc'd) and how many paragraphs
+ * were added, or NULL when none were.
+ */
+static char *join_following(const struct offer *offer, const struct offer_field *want,
+			    json_t *f, const char *raw, size_t *added)
+{
+	json_t *following = json_object_get(f, "following");
+	*added = 0;
+	if (want->type != FIELD_LONGTEXT || !json_is_array(following) || !*raw)
+		return NULL;
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	strbuf_puts(&sb, raw);
+	/* The child keeps at most 200 (docx.c); a subverted one is held to that too. */
+	for (size_t i = 0; i < json_array_size(following) && i < 200; i++) {
+		const char *p = sval(json_array_get(following, i));
+		if (is_form_text(offer, p))
+			break;
+		strbuf_putc(&sb, '\n');
+		strbuf_puts(&sb, p);
+		(*added)++;
+	}
+	if (*added == 0) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
 static int count_label_hits(json_t *scan, const struct offer *offer)
 {
 	int hits = 0;
@@ -227,6 +284,28 @@ const struct offer *extract_identify(json_t *scan, const struct offer_set *offer
 }
 
 /* Builds fields.NAME from a control or fallback text, normalised. */
+/*
+ * The scan's warnings are written for administrators (skema inspect, in
+ * English); the record's are read by reviewers on the review sheet.
+ */
+static const char *warning_da(const char *text)
+{
+	static const struct {
+		const char *en, *da;
+	} known[] = {
+	    {"the form has unaccepted tracked changes; read as if accepted",
+	     "Blanketten har ændringer, der ikke er godkendt (registrerede ændringer). "
+	     "Den er læst, som om alle ændringer var godkendt."},
+	    {"the form has ActiveX controls, whose values cannot be read",
+	     "Blanketten har ActiveX-felter, hvis værdier skema ikke kan læse. Se "
+	     "dokumentet selv."},
+	};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strcmp(text, known[i].en) == 0)
+			return known[i].da;
+	return text;
+}
+
 static json_t *make_field(const struct offer_field *want, const char *kind, const char *raw,
 			  const char *input, const char *source, json_t *options)
 {
@@ -265,7 +344,7 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	size_t i;
 	json_t *w;
 	json_array_foreach(json_object_get(scan, "warnings"), i, w)
-	    record_warn(rec, "extract", sval(w));
+	    record_warn(rec, "extract", warning_da(sval(w)));
 
 	const char *source = NULL;
 	const struct offer *offer = extract_identify(scan, offers, &source);
@@ -318,11 +397,24 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 		if (f) {
 			const char *raw = sval(json_object_get(f, "raw"));
 			const char *mapped = sval(json_object_get(f, "value"));
+			size_t added;
+			char *whole = join_following(offer, want, f, raw, &added);
+			if (whole) {
+				char warning[600];
+				snprintf(warning, sizeof warning,
+					 "Feltet \"%.200s\" er læst med %zu afsnit efter "
+					 "indholdskontrollen: dokumentet er gemt af LibreOffice, som kun "
+					 "beholder første afsnit inde i kontrollen. Kontrollér teksten.",
+					 want->label ? want->label : want->name, added);
+				record_warn(rec, "extract", warning);
+				raw = mapped = whole;
+			}
 			json_object_set_new(out, want->name,
 					    make_field(want, sval(json_object_get(f, "kind")), raw,
 						       *mapped ? mapped : raw,
 						       sval(json_object_get(f, "source")),
 						       json_object_get(f, "options")));
+			free(whole);
 			json_array_append(used, f);
 			continue;
 		}
