@@ -100,6 +100,7 @@ static void compress(uint32_t state[8], const unsigned char *block, size_t nbloc
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 /*
@@ -153,8 +154,15 @@ static void compress_any(uint32_t state[8], const unsigned char *block, size_t n
 {
 	static int shani = -1;
 	if (shani < 0) {
-		__builtin_cpu_init();
-		shani = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+		/*
+		 * CPUID itself: clang (make fuzz) knows no "sha" for
+		 * __builtin_cpu_supports.  SHA: leaf 7 EBX bit 29; SSE4.1:
+		 * leaf 1 ECX bit 19.
+		 */
+		unsigned a, b, c, d;
+		int sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+		int sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1);
+		shani = sha && sse41;
 	}
 	if (shani && !portable_only)
 		compress_shani(state, block, nblocks);

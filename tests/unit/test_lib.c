@@ -21,6 +21,7 @@
 #include "config.h"
 #include "fdio.h"
 #include "msg.h"
+#include "record.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -295,6 +296,49 @@ static void test_fdio_write_all(void **state)
 	free(back);
 }
 
+/*
+ * record_read: lines split across its 4096-byte chunks, blank lines, a last
+ * line without its newline, and a line over RECORD_MAX_LINE skipped whole
+ * (an error for it, then the next record as usual).
+ */
+static void test_record_read_lines(void **state)
+{
+	(void)state;
+	size_t big = RECORD_MAX_LINE + 10;
+	size_t len = 3 * 8192 + big + 200;
+	char *text = malloc(len), *p = text;
+	assert_non_null(text);
+	for (int n = 4090; n <= 4100; n += 5) { /* around the chunk size */
+		p += sprintf(p, "{\"k\":\"");
+		memset(p, 'x', (size_t)n);
+		p += n;
+		p += sprintf(p, "\"}\n\n");
+	}
+	p += sprintf(p, "{\"k\":\"");
+	memset(p, 'y', big);
+	p += big;
+	p += sprintf(p, "\"}\n{\"k\":\"after\"}\n{\"k\":\"last\"}");
+	FILE *in = fmemopen(text, (size_t)(p - text), "r");
+	assert_non_null(in);
+	json_t *rec;
+	for (int n = 4090; n <= 4100; n += 5) {
+		assert_int_equal(record_read(in, &rec), 1);
+		assert_int_equal(json_string_length(json_object_get(rec, "k")), (size_t)n);
+		json_decref(rec);
+	}
+	assert_int_equal(record_read(in, &rec), -1); /* too long: skipped, said */
+	assert_null(rec);
+	assert_int_equal(record_read(in, &rec), 1);
+	assert_string_equal(json_string_value(json_object_get(rec, "k")), "after");
+	json_decref(rec);
+	assert_int_equal(record_read(in, &rec), 1);
+	assert_string_equal(json_string_value(json_object_get(rec, "k")), "last");
+	json_decref(rec);
+	assert_int_equal(record_read(in, &rec), 0);
+	fclose(in);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,7 +347,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_strict),    cmocka_unit_test(test_strbuf_cap),
 		cmocka_unit_test(test_strbuf_trim),    cmocka_unit_test(test_msg_escape),
 		cmocka_unit_test(test_clock_parse),    cmocka_unit_test(test_config),
-		cmocka_unit_test(test_fdio_write_all),
+		cmocka_unit_test(test_fdio_write_all), cmocka_unit_test(test_record_read_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
