@@ -97,6 +97,7 @@ enum elem {
 	E_FALLBACK,
 	E_PKG_PART,
 	E_PROPERTY,
+	E_PSTYLE,
 	E_TITLE,
 	E_RPR,
 };
@@ -170,6 +171,7 @@ struct docx_walk {
 	size_t split_end;	/* para.len when its control ended */
 	int split_collecting;	/* 0: its own paragraph has not ended yet */
 	size_t split_bytes;
+	int para_heading; /* the paragraph has a heading or title style */
 };
 
 /* Paragraphs taken after a split control at most; past it, none are. */
@@ -223,6 +225,7 @@ static enum elem classify(struct docx_walk *walk, const char *ns, const char *lo
 	    {"numberingChange", E_PRCHANGE},
 	    {"p", E_P},
 	    {"pPrChange", E_PRCHANGE},
+	    {"pStyle", E_PSTYLE},
 	    {"picture", E_NOTFIELD},
 	    {"r", E_R},
 	    {"rPr", E_RPR},
@@ -349,6 +352,14 @@ static void emit_text(struct docx_walk *walk, const char *s, size_t len)
 
 /* ---- controls LibreOffice split ------------------------------------------- */
 
+/* Word's and LibreOffice's style ids for headings and titles, English and Danish. */
+static int is_heading_style(const char *id)
+{
+	return strncasecmp(id, "Heading", 7) == 0 || strncasecmp(id, "Overskrift", 10) == 0 ||
+	       strcasecmp(id, "Title") == 0 || strcasecmp(id, "Titel") == 0 ||
+	       strcasecmp(id, "Subtitle") == 0 || strcasecmp(id, "Undertitel") == 0;
+}
+
 static void split_stop(struct docx_walk *walk)
 {
 	walk->split = NULL;
@@ -373,7 +384,8 @@ static void split_paragraph(struct docx_walk *walk)
 		walk->split_collecting = 1;
 		return;
 	}
-	if (walk->para_has_field || walk->tables.n > 0) {
+	/* A field, a table or a heading: the form goes on, the answer has ended. */
+	if (walk->para_has_field || walk->tables.n > 0 || walk->para_heading) {
 		split_stop(walk);
 		return;
 	}
@@ -787,6 +799,7 @@ static void paragraph_end(struct docx_walk *walk)
 	if (!walk->para_has_field)
 		strbuf_append(&walk->last_para, walk->para.data, walk->para.len);
 	walk->para_has_field = 0;
+	walk->para_heading = 0;
 	walk->label_from = 0;
 	strbuf_reset(&walk->para);
 }
@@ -837,6 +850,13 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 	case E_TBL:
 		split_stop(walk);
 		extract_tables_open(&walk->tables, scan);
+		break;
+	case E_PSTYLE:
+		if (depth >= 2 && walk->stack[depth - 2] == E_P) {
+			char *style = wattr(walk, "val");
+			walk->para_heading = style && is_heading_style(style);
+			free(style);
+		}
 		break;
 	case E_TR:
 		extract_tables_row(&walk->tables);
