@@ -1,7 +1,7 @@
 # pipeline/rules.mk - the driver's make rules (included by the Makefile).
 #
 # make check-faults: the larger fault suite of issue 8.  The crash test with
-# 1000 dropped forms, SIGKILL at every crash point of eight system calls
+# 1000 dropped forms, SIGKILL at every crash point of the FAULT_SYSCALLS
 # (strace inject), then every fault script (tests/t6*.sh) FAULT_ROUNDS times
 # (default 5) with a new random seed each round.  `make check` runs the
 # same scripts once at a size that keeps the suite within about two minutes.

@@ -367,23 +367,29 @@ static void split_stop(struct docx_walk *walk)
 	walk->split_bytes = 0;
 }
 
-/* At the end of a paragraph (text trimmed): start, continue or end the run. */
-static void split_paragraph(struct docx_walk *walk)
+/*
+ * At the end of the control's own paragraph, before its text is trimmed
+ * (split_end counts the untrimmed text): nothing but white space may follow
+ * the control in it.  Returns 1 for that paragraph, 0 for any other.
+ */
+static int split_own_paragraph(struct docx_walk *walk)
 {
-	if (!walk->split)
-		return;
-	if (!walk->split_collecting) {
-		/* Its own paragraph: nothing may follow the control in it. */
-		const char *rest = walk->para.len > walk->split_end
-				       ? strbuf_str(&walk->para) + walk->split_end
-				       : "";
-		if (rest[strspn(rest, " \t\r\n")] != '\0' || walk->tables.n > 0) {
-			split_stop(walk);
-			return;
-		}
+	if (!walk->split || walk->split_collecting)
+		return 0;
+	const char *rest =
+	    walk->para.len > walk->split_end ? strbuf_str(&walk->para) + walk->split_end : "";
+	if (rest[strspn(rest, " \t\r\n")] != '\0' || walk->tables.n > 0)
+		split_stop(walk);
+	else
 		walk->split_collecting = 1;
+	return 1;
+}
+
+/* At the end of a later paragraph (text trimmed): keep it, or end the run. */
+static void split_collect(struct docx_walk *walk)
+{
+	if (!walk->split || !walk->split_collecting)
 		return;
-	}
 	/* A field, a table or a heading: the form goes on, the answer has ended. */
 	if (walk->para_has_field || walk->tables.n > 0 || walk->para_heading) {
 		split_stop(walk);
@@ -790,8 +796,10 @@ static void ffdata_start(struct docx_walk *walk, enum elem code, int depth)
 static void paragraph_end(struct docx_walk *walk)
 {
 	emit_text(walk, "\n", 1);
+	int own = split_own_paragraph(walk);
 	strbuf_trim(&walk->para);
-	split_paragraph(walk);
+	if (!own)
+		split_collect(walk);
 	/* Paragraphs outside tables feed the label fallback. */
 	if (walk->para.len > 0 && walk->tables.n == 0)
 		extract_scan_keep_paragraph(walk->scan, strbuf_str(&walk->para));
