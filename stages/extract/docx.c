@@ -174,9 +174,6 @@ struct docx_walk {
 	int para_heading; /* the paragraph has a heading or title style */
 };
 
-/* Paragraphs taken after a split control at most; past it, none are. */
-#define MAX_FOLLOWING 200
-
 static int is_w(const char *ns)
 {
 	return ns && (strcmp(ns, NS_W) == 0 || strcmp(ns, NS_W_STRICT) == 0);
@@ -403,7 +400,7 @@ static void split_collect(struct docx_walk *walk)
 		json_object_set_new(walk->split, "following", following);
 	}
 	walk->split_bytes += walk->para.len + 1;
-	if (json_array_size(following) >= MAX_FOLLOWING ||
+	if (json_array_size(following) >= EXTRACT_MAX_FOLLOWING ||
 	    walk->split_bytes > walk->scan->limits->max_field_len) {
 		/* Too much to be one answer: none of it is taken. */
 		json_object_del(walk->split, "following");

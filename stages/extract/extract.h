@@ -54,6 +54,12 @@ const char *extract_error_da(const char *code);
  * The scan being built, and the first error.  Once err_code is set, every
  * later step is skipped: a document over a limit is refused, not half-read.
  */
+/*
+ * Paragraphs a field keeps after a content control LibreOffice split
+ * (docx.c, "following") at most; past it, none are kept.
+ */
+#define EXTRACT_MAX_FOLLOWING 200
+
 struct extract_scan {
 	const struct extract_limits *limits;
 	const char *display; /* the file as named in messages; borrowed */

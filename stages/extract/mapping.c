@@ -7,8 +7,8 @@
  * Which value: the control named like the field; else a control whose
  * display name (alias) or label (the text beside it) is the field's
  * label; else a label/value table (label cell, value in the next cell or
- * the cell below); else a "Label: value" paragraph.  Each value keeps its source, so a reviewer
- * sees how sure we are.  Values are normalised by normalize_value() (the
+ * the cell below); else a "Label: value" paragraph.  Each value keeps its
+ * source, so a reviewer sees how sure we are.  Values are normalised by normalize_value() (the
  * offers engineer's module), never here.
  */
 #include <ctype.h>
@@ -210,8 +210,8 @@ static char *join_following(const struct offer *offer, const struct offer_field 
 	struct strbuf sb;
 	strbuf_init(&sb, 0);
 	strbuf_puts(&sb, raw);
-	/* The child keeps at most 200 (docx.c); a subverted one is held to that too. */
-	for (size_t i = 0; i < json_array_size(following) && i < 200; i++) {
+	/* A subverted child is held to the child's own limit too. */
+	for (size_t i = 0; i < json_array_size(following) && i < EXTRACT_MAX_FOLLOWING; i++) {
 		const char *p = sval(json_array_get(following, i));
 		if (is_form_text(offer, p))
 			break;
@@ -283,7 +283,6 @@ const struct offer *extract_identify(json_t *scan, const struct offer_set *offer
 	return NULL;
 }
 
-/* Builds fields.NAME from a control or fallback text, normalised. */
 /*
  * The scan's warnings are written for administrators (skema inspect, in
  * English); the record's are read by reviewers on the review sheet.
@@ -306,6 +305,7 @@ static const char *warning_da(const char *text)
 	return text;
 }
 
+/* Builds fields.NAME from a control or fallback text, normalised. */
 static json_t *make_field(const struct offer_field *want, const char *kind, const char *raw,
 			  const char *input, const char *source, json_t *options)
 {

@@ -265,10 +265,69 @@ static void test_apply_hostile_scans(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * "following" from the child (docx.c) is read as defensively as the rest:
+ * any shape, any length; taken only for a long text, up to the form's next
+ * label, at most EXTRACT_MAX_FOLLOWING paragraphs.
+ */
+static void test_apply_following(void **state)
+{
+	(void)state;
+	struct offer_set offers;
+	struct strbuf err;
+	offer_set_init(&offers);
+	strbuf_init(&err, 0);
+	offer_set_load(&offers, "forms", &err);
+	if (!offer_set_find(&offers, "temaforloeb"))
+		skip(); /* run from the top of the tree */
+	json_t *many = json_array();
+	for (int i = 0; i < 1000; i++)
+		json_array_append_new(many, json_string("p"));
+	json_t *scan = json_pack(
+	    "{s:{s:s}, s:[{s:s, s:s, s:s, s:s, s:[s, i, n, s, s, s]}, {s:s, s:s, s:s, s:[s]},"
+	    " {s:s, s:s, s:s, s:O}]}",
+	    "properties", "skema.form", "temaforloeb", "fields",
+	    "name", "motivation", "kind", "richtext", "raw", "Først.", "source", "content-control",
+	    "following", "Så.", 5, "Til sidst.", "Tema for forløbet:", "ikke med",
+	    "name", "tema", "kind", "text", "raw", "Digitale overgreb", "following", "ikke en lang tekst",
+	    "name", "kontakt_navn", "kind", "text", "raw", "Jens", "following", many);
+	assert_non_null(scan);
+	json_t *rec = json_pack("{s:s, s:s}", "id", "x", "path", "x.docx");
+	extract_apply(rec, scan, &offers);
+	json_t *fields = json_object_get(rec, "fields");
+	/* A number and a null read as empty paragraphs; the label ends the answer. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fields, "motivation"), "raw")),
+			    "Først.\nSå.\n\n\nTil sidst.");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fields, "tema"), "raw")),
+			    "Digitale overgreb");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(fields, "kontakt_navn"), "raw")), "Jens");
+	assert_int_equal(json_array_size(json_object_get(rec, "warnings")), 1);
+	json_decref(rec);
+	json_decref(scan);
+
+	/* A long text with a thousand paragraphs after it: two hundred are taken. */
+	scan = json_pack("{s:{s:s}, s:[{s:s, s:s, s:s, s:O}]}", "properties", "skema.form",
+			 "temaforloeb", "fields", "name", "motivation", "kind", "richtext", "raw",
+			 "x", "following", many);
+	rec = json_pack("{s:s, s:s}", "id", "x", "path", "x.docx");
+	extract_apply(rec, scan, &offers);
+	const char *raw = json_string_value(
+	    json_object_get(json_object_get(json_object_get(rec, "fields"), "motivation"), "raw"));
+	assert_non_null(raw);
+	assert_int_equal(strlen(raw), 1 + 2 * EXTRACT_MAX_FOLLOWING);
+	json_decref(rec);
+	json_decref(scan);
+	json_decref(many);
+	offer_set_release(&offers);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sniffing),
+	    cmocka_unit_test(test_apply_following),
 	    cmocka_unit_test(test_fodt_minimal),
 	    cmocka_unit_test(test_tidy),
 	    cmocka_unit_test(test_placeholders),
