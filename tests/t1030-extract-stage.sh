@@ -143,7 +143,8 @@ test_expect_success 'messages name the file as staff dropped it, not its claimed
 test_expect_success 'a long text LibreOffice split: the paragraphs after its control, up to the next heading' '
 	L=$FIXTURES/extract/lo &&
 	printf "Første afsnit om behovet.\nAndet afsnit.\nTredje afsnit." >want &&
-	for f in "$L/split-longtext.docx-docx.docx" "$D/split-longtext-lo.docx" "$D/split-longtext.docx"
+	for f in "$L/split-longtext.docx-docx.docx" "$D/split-longtext-lo.docx" "$D/split-longtext.docx" \
+		"$L/split-longtext-cell.docx-docx.docx" "$D/split-longtext-cell.docx"
 	do
 		rec s "$f" | skema-extract >out &&
 		jq -j .fields.motivation.raw out >got &&
@@ -151,6 +152,8 @@ test_expect_success 'a long text LibreOffice split: the paragraphs after its con
 		test "$(jq -r .fields.motivation.source out)" = content-control &&
 		test "$(jq -r .fields.kontakt_navn.raw out)" = "Jens Hansen" || return 1
 	done &&
+	rec s "$L/split-longtext-cell.docx-docx.docx" | skema-extract >out &&
+	! jq -r .fields.motivation.raw out | grep -q "Beskriv" &&
 	rec s "$L/split-longtext.docx-docx.docx" | skema-extract >out &&
 	! jq -r .fields.motivation.raw out | grep -q "spørgsmål" &&
 	jq -r ".warnings[].text" out >w &&

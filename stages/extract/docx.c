@@ -171,6 +171,9 @@ struct docx_walk {
 	size_t split_end;	/* para.len when its control ended */
 	int split_collecting;	/* 0: its own paragraph has not ended yet */
 	size_t split_bytes;
+	int split_tables;	/* tables.n where the control was: 0 in the body */
+	unsigned split_cell;	/* and its cell: paragraphs after it in that cell count */
+	unsigned cell_serial;	/* table cells begun so far in this part */
 	int para_heading; /* the paragraph has a heading or title style */
 };
 
@@ -375,7 +378,7 @@ static int split_own_paragraph(struct docx_walk *walk)
 		return 0;
 	const char *rest =
 	    walk->para.len > walk->split_end ? strbuf_str(&walk->para) + walk->split_end : "";
-	if (rest[strspn(rest, " \t\r\n")] != '\0' || walk->tables.n > 0)
+	if (rest[strspn(rest, " \t\r\n")] != '\0' || walk->tables.n != walk->split_tables)
 		split_stop(walk);
 	else
 		walk->split_collecting = 1;
@@ -387,8 +390,13 @@ static void split_collect(struct docx_walk *walk)
 {
 	if (!walk->split || !walk->split_collecting)
 		return;
-	/* A field, a table or a heading: the form goes on, the answer has ended. */
-	if (walk->para_has_field || walk->tables.n > 0 || walk->para_heading) {
+	/*
+	 * A field, a heading, a table after a control in the body, another
+	 * cell after a control in a cell: the form goes on, the answer ended.
+	 */
+	int elsewhere = walk->tables.n != walk->split_tables ||
+			(walk->split_tables > 0 && walk->cell_serial != walk->split_cell);
+	if (walk->para_has_field || elsewhere || walk->para_heading) {
 		split_stop(walk);
 		return;
 	}
@@ -521,17 +529,21 @@ static void sdt_finish(struct docx_walk *walk)
 			extract_field_set(field, "value", value);
 	}
 	/*
-	 * A text control alone in a body paragraph (run level, nothing before
-	 * it): the paragraphs after it may be the rest of its text.
+	 * A text control alone in its paragraph (run level, nothing before
+	 * it), in the body or in a table cell, as Word writes a control that
+	 * held several paragraphs once LibreOffice has saved it: the
+	 * paragraphs after it (in the body, or in the same cell) may be the
+	 * rest of its text.
 	 */
-	if ((s->kind == SDT_RICH || s->kind == SDT_PLAIN) && *raw && walk->main &&
-	    walk->tables.n == 0 && s->depth > 0 && walk->stack[s->depth - 1] == E_P &&
-	    s->para_len <= walk->para.len &&
+	if ((s->kind == SDT_RICH || s->kind == SDT_PLAIN) && *raw && walk->main && s->depth > 0 &&
+	    walk->stack[s->depth - 1] == E_P && s->para_len <= walk->para.len &&
 	    strspn(strbuf_str(&walk->para), " \t") >= s->para_len && walk->nsdt == 1) {
 		walk->split = field;
 		walk->split_end = walk->para.len;
 		walk->split_collecting = 0;
 		walk->split_bytes = 0;
+		walk->split_tables = walk->tables.n;
+		walk->split_cell = walk->cell_serial;
 	}
 	if (s->bind_xpath && s->bind_store) {
 		json_object_set_new(field, "binding",
@@ -853,7 +865,7 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		break;
 	}
 	case E_TBL:
-		split_stop(walk);
+		split_stop(walk); /* after a control in the body, or inside its cell */
 		extract_tables_open(&walk->tables, scan);
 		break;
 	case E_PSTYLE:
@@ -867,6 +879,7 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		extract_tables_row(&walk->tables);
 		break;
 	case E_TC:
+		walk->cell_serial++;
 		extract_tables_cell(&walk->tables);
 		break;
 	case E_SDT:
