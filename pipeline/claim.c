@@ -6,20 +6,38 @@
  * the only things removed are the claim's own notes and its empty
  * directory.
  *
+ * A claim is one of two things in work/ (C = <seconds>.P<pid>R<random>):
+ *   work/C.EXT   flat: the claimed file itself, its notes its own extended
+ *                attributes; the usual claim, which makes and frees no
+ *                inode (a directory per file was a third of the driver's
+ *                time: ext4 without a journal scans past every recently
+ *                freed inode before it hands out a new one)
+ *   work/C/      a directory holding the file as document.EXT, its notes
+ *                the directory's attributes or dot files: for what takes
+ *                no user attribute (a symlink, a FIFO, a file skema may not
+ *                write, a file system without them, an origin too long for
+ *                one), for retries (cmd_retry.c), and as older skemas left
+ *                them.
+ *
  * Crash safety, step by step (what the next run finds after a kill -9):
- *   1. mkdir work/C              an empty claim: removed by claim_list()
- *   2. note the origin on C      a claim with no file: removed
- *      (an extended attribute, else the file work/C/.origin)
- *   3. rename inbox/F work/C/F   claimed: processed by the next run
- *   4. link to archive/.objects  done again if missing (EEXIST is fine)
- *   5. store commits the record  processed again: the store is idempotent
- *                                on the record id, which ingest derives
- *                                from the claim alone
+ *   flat:
+ *   1. note the origin on inbox/F   still in the inbox: claimed next run
+ *   2. rename inbox/F work/C.EXT    claimed: processed by the next run
+ *   directory:
+ *   1. mkdir work/C                 an empty claim: removed by claim_list()
+ *   2. note the origin on C         a claim with no file: removed
+ *   3. rename inbox/F work/C/F      claimed: processed by the next run
+ *   then, both:
+ *   4. link to archive/.objects     done again if missing (EEXIST is fine)
+ *   5. store commits the record     processed again: the store is idempotent
+ *                                   on the record id, which ingest derives
+ *                                   from the claim alone
  *   6. rename to archive/ or quarantine/, then the notes and C removed
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,11 +259,36 @@ void claim_inner_name(const char *rel, char *buf, size_t size)
 	snprintf(buf, size, "document%.*s", (int)len, len ? dot : "");
 }
 
+/* The claim's name C, into buf (at least 64 bytes). */
+static void new_claim_name(time_t received_at, char *buf, size_t size)
+{
+	unsigned char random[6];
+	if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random)
+		memset(random, 0, sizeof random);
+	snprintf(buf, size, "%lld.P%ldR%02x%02x%02x%02x%02x%02x", (long long)received_at,
+		 (long)getpid(), random[0], random[1], random[2], random[3], random[4], random[5]);
+}
+
+/* Reports a failed claim rename; returns 0 when the file was gone, else -1. */
+static int rename_failed(const char *shown)
+{
+	/* ENOENT: staff took it back, or another skema won the race. */
+	if (errno == ENOENT)
+		return 0;
+	if (errno == EXDEV)
+		msg_error("inbox/%s: claim: inbox/ and work/ are on different file systems; "
+			  "a workspace must be on one (docs/workspace.md)",
+			  shown);
+	else
+		msg_syserror("inbox/%s: claim", shown);
+	return -1;
+}
+
 int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
 	       char *claim_dir, size_t size)
 {
 	char work[PATH_MAX], dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX], name[64], shown[512];
-	unsigned char random[6];
+	char inner[32];
 	struct stat st;
 
 	ws_path(ws, work, sizeof work, "work");
@@ -259,10 +302,33 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 			      st.st_mtim.tv_sec != cand->mtime.tv_sec ||
 			      st.st_mtim.tv_nsec != cand->mtime.tv_nsec))
 		return 0;
-	if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random)
-		memset(random, 0, sizeof random);
-	snprintf(name, sizeof name, "%lld.P%ldR%02x%02x%02x%02x%02x%02x", (long long)received_at,
-		 (long)getpid(), random[0], random[1], random[2], random[3], random[4], random[5]);
+	new_claim_name(received_at, name, sizeof name);
+	/*
+	 * In work/ the file is named by its claim plus "document"'s extension:
+	 * the name staff gave it may hold any bytes, and records (JSON) hold
+	 * only UTF-8.  The real name is its .origin note and comes back in
+	 * archive/ or quarantine/.
+	 */
+	claim_inner_name(cand->rel, inner, sizeof inner);
+
+	/*
+	 * Flat: the origin goes on the file while it is still in the inbox,
+	 * so it is claimed with its name in one rename.  Had it been swapped
+	 * meanwhile, the note names the same place, so it is still right.
+	 */
+	if (cand->regular && claim_note_set(from, ".origin", cand->rel, strlen(cand->rel)) == 0) {
+		if (snprintf(to, sizeof to, "%s/%s%s", work, name, inner + 8) >= (int)sizeof to)
+			return -1;
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0)
+			return rename_failed(shown);
+		if (fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
+			msg_syserror("%s: fsync", to);
+		if (link_object(ws, to, ws->max_size) < 0)
+			msg_syserror("inbox/%s: archive copy", shown);
+		snprintf(claim_dir, size, "%s", to);
+		return 1;
+	}
+
 	paths_join(dir, sizeof dir, work, name);
 	if (mkdir(dir, 0700) < 0) {
 		msg_syserror("%s", dir);
@@ -270,28 +336,14 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 	}
 	if (claim_note_write(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
 		msg_syserror("%s/.origin", dir);
-		goto undo;
+		claim_finish(dir);
+		return -1;
 	}
-	/*
-	 * Inside the claim the file is "document" plus its extension: the name
-	 * staff gave it may hold any bytes, and records (JSON) hold only UTF-8.
-	 * The real name is in the .origin note and comes back in archive/ or
-	 * quarantine/.
-	 */
-	char inner[32];
-	claim_inner_name(cand->rel, inner, sizeof inner);
 	paths_join(to, sizeof to, dir, inner);
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
-		/* ENOENT: staff took it back, or another skema won the race. */
-		int gone = errno == ENOENT;
-		if (errno == EXDEV)
-			msg_error("inbox/%s: claim: inbox/ and work/ are on different file systems; "
-				  "a workspace must be on one (docs/workspace.md)",
-				  shown);
-		else if (!gone)
-			msg_syserror("inbox/%s: claim", shown);
+		int rc = rename_failed(shown);
 		claim_finish(dir);
-		return gone ? 0 : -1;
+		return rc;
 	}
 	if (fs_fsync_dir(dir) < 0 || fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
 		msg_syserror("%s: fsync", dir);
@@ -299,9 +351,6 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 		msg_syserror("inbox/%s: archive copy", shown);
 	snprintf(claim_dir, size, "%s", dir);
 	return 1;
-undo:
-	claim_finish(dir);
-	return -1;
 }
 
 static int claim_name(const char *name)
@@ -312,19 +361,35 @@ static int claim_name(const char *name)
 	return p > name && *p == '.';
 }
 
-int claim_file(const char *claim_dir, char *buf, size_t size)
+int claim_file(const char *claim, char *buf, size_t size)
 {
+	struct stat st;
+	if (lstat(claim, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(buf, size, "%s", claim);
+		return 1;
+	}
 	struct dirent **names = NULL;
-	int n = scandir(claim_dir, &names, NULL, alphasort), found = -1;
+	int n = scandir(claim, &names, NULL, alphasort), found = -1;
 	for (int i = 0; i < n; i++) {
 		if (found < 0 && names[i]->d_name[0] != '.') {
-			paths_join(buf, size, claim_dir, names[i]->d_name);
+			paths_join(buf, size, claim, names[i]->d_name);
 			found = 0;
 		}
 		free(names[i]);
 	}
 	free(names);
 	return found;
+}
+
+/* C of work/C or work/C.EXT, into buf: the claim's name without the file's extension. */
+static void claim_stem(const char *claim, char *buf, size_t size)
+{
+	const char *base = base_name(claim);
+	const char *dot = strchr(base, '.');
+	size_t len = dot ? (size_t)(dot + 1 - base) + strcspn(dot + 1, ".") : strlen(base);
+	snprintf(buf, size, "%.*s", (int)len, base);
 }
 
 int claim_note_write(const char *claim_dir, const char *note, const char *data, size_t len)
@@ -340,7 +405,7 @@ void claim_origin(const char *claim_dir, char *buf, size_t size)
 	char path[PATH_MAX];
 	if (claim_note_read(claim_dir, ".origin", buf, size) < 0)
 		buf[0] = '\0';
-	if (!buf[0] && claim_file(claim_dir, path, sizeof path) == 0)
+	if (!buf[0] && claim_file(claim_dir, path, sizeof path) >= 0)
 		snprintf(buf, size, "%s", base_name(path));
 }
 
@@ -353,6 +418,24 @@ long claim_bump(const char *claim_dir, const char *note)
 {
 	char path[PATH_MAX], text[32] = "";
 	long attempts = 0;
+	struct stat st;
+	if (lstat(claim_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		/*
+		 * A flat claim counts on the file itself.  A count that cannot
+		 * be kept (the file system took the origin a moment ago but
+		 * takes no more) is reported as spent: the file is quarantined,
+		 * kept and retried by hand, rather than run again forever.
+		 */
+		if (claim_note_read(claim_dir, note, text, sizeof text) == 0)
+			attempts = strtol(text, NULL, 10);
+		attempts++;
+		int len = snprintf(text, sizeof text, "%ld", attempts);
+		if (claim_note_set(claim_dir, note, text, (size_t)len) < 0) {
+			msg_syserror("%s: %s", claim_dir, note);
+			return LONG_MAX;
+		}
+		return attempts;
+	}
 	paths_join(path, sizeof path, claim_dir, note);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
@@ -372,7 +455,11 @@ int claim_finish(const char *claim_dir)
 	static const char *const notes[] = {".origin", ".retry", ".retry_of", ".attempts",
 					    ".deferrals"};
 	char path[PATH_MAX];
-	/* Most claims hold nothing by now (their notes are attributes): one call. */
+	struct stat st;
+	/* A flat claim has nothing left once its file has gone. */
+	if (lstat(claim_dir, &st) < 0 ? errno == ENOENT : !S_ISDIR(st.st_mode))
+		return 0;
+	/* Most claim directories hold nothing by now (their notes are attributes): one call. */
 	if (rmdir(claim_dir) == 0)
 		return fs_fsync_parent(claim_dir);
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
@@ -413,7 +500,7 @@ long claim_list(const struct workspace *ws, char ***dirs)
 	for (int i = 0; i < n; i++) {
 		if (out && claim_name(names[i]->d_name)) {
 			paths_join(dir, sizeof dir, work, names[i]->d_name);
-			if (claim_file(dir, file, sizeof file) == 0)
+			if (claim_file(dir, file, sizeof file) >= 0)
 				out[count++] = strdup(dir);
 			else if (!ws->read_only)
 				claim_finish(dir); /* the file left, or never came */
@@ -450,9 +537,10 @@ static void final_name(const char *id, const char *origin, char *buf, size_t siz
 
 void claim_plan(const char *claim_dir, const char *id, const char *state, char *out, size_t size)
 {
-	char origin[PATH_MAX], name[NAME_MAX + 1];
+	char origin[PATH_MAX], name[NAME_MAX + 1], stem[NAME_MAX + 1];
 	claim_origin(claim_dir, origin, sizeof origin);
-	final_name(id ? id : base_name(claim_dir), origin, name, sizeof name);
+	claim_stem(claim_dir, stem, sizeof stem);
+	final_name(id ? id : stem, origin, name, sizeof name);
 	snprintf(out, size, "%s/%s", state, name);
 }
 
@@ -461,7 +549,8 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 {
 	char file[PATH_MAX], archive[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
 	char origin[PATH_MAX];
-	if (claim_file(claim_dir, file, sizeof file) < 0) {
+	int flat = claim_file(claim_dir, file, sizeof file);
+	if (flat < 0) {
 		errno = ENOENT;
 		return -1;
 	}
@@ -470,6 +559,8 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 	final_name(id, origin, name, sizeof name);
 	if (fs_move(file, archive, name, final, sizeof final) < 0)
 		return -1;
+	if (flat)
+		claim_note_clear(final);
 	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
 	claim_finish(claim_dir);
 	return 0;
@@ -480,18 +571,21 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 {
 	char file[PATH_MAX], quarantine[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
 	char origin[PATH_MAX], shown[PATH_MAX], received[CLOCK_ISO_SIZE], reason_name[NAME_MAX + 1];
+	char stem[NAME_MAX + 1];
 	struct strbuf text;
 	int result = -1;
 
-	if (claim_file(claim_dir, file, sizeof file) < 0) {
+	int flat = claim_file(claim_dir, file, sizeof file);
+	if (flat < 0) {
 		errno = ENOENT;
 		return -1;
 	}
+	claim_stem(claim_dir, stem, sizeof stem);
 	claim_origin(claim_dir, origin, sizeof origin);
 	msg_escape(shown, sizeof shown, origin);
 	clock_format((time_t)strtoll(base_name(claim_dir), NULL, 10), received);
 	ws_path(ws, quarantine, sizeof quarantine, "quarantine");
-	final_name(id ? id : base_name(claim_dir), origin, name, sizeof name);
+	final_name(id ? id : stem, origin, name, sizeof name);
 	/*
 	 * The reason first, then the file: after a crash between the two the
 	 * file is still claimed and the next run writes the reason again.
@@ -515,11 +609,13 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 		      "Skal den samme fil blot prøves igen (fx efter at skemadefinitionen er\n"
 		      "rettet), kan administrator skrive: skema retry %s\n\n"
 		      "Teknisk besked til administrator: %s\n",
-		      name, id ? id : base_name(claim_dir), detail && *detail ? detail : "-");
+		      name, id ? id : stem, detail && *detail ? detail : "-");
 	if (fs_write_file(quarantine, reason_name, text.data, text.len) < 0)
 		goto out;
 	if (fs_move(file, quarantine, name, final, sizeof final) < 0)
 		goto out;
+	if (flat)
+		claim_note_clear(final);
 	/* A numbered name: the reason file must sit beside it under the same stem. */
 	if (strcmp(base_name(final), name) != 0) {
 		char from[PATH_MAX], numbered[NAME_MAX + 1];

@@ -601,7 +601,7 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 
 	for (i = 0; path && i < n; i++) {
 		size_t len = strlen(claims[i]);
-		if (strncmp(path, claims[i], len) == 0 && path[len] == '/')
+		if (strncmp(path, claims[i], len) == 0 && (path[len] == '/' || path[len] == '\0'))
 			break;
 	}
 	if (!path || i == n) {

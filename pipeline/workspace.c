@@ -313,7 +313,24 @@ int fs_move(const char *from, const char *dir, const char *name, char *out, size
 	return -1;
 }
 
-/* Whether s (len bytes) is a claimed file's path: ".../work/<claim>/document[.ext]". */
+/* Whether name (len bytes) is a claim's name: "<seconds>.P<pid>R<hex>", "." and an extension after it. */
+static int is_claim_name(const char *name, size_t len)
+{
+	size_t i = 0;
+	while (i < len && name[i] >= '0' && name[i] <= '9')
+		i++;
+	if (i == 0 || i + 2 > len || name[i] != '.' || name[i + 1] != 'P')
+		return 0;
+	for (i += 2; i < len && name[i] != '.'; i++)
+		if (name[i] == '/')
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether s (len bytes) is a claimed file's path: ".../work/<claim>" (a flat
+ * claim) or ".../work/<claim>/document[.ext]".
+ */
 static int is_claim_path(const char *s, size_t len)
 {
 	const char *last = NULL;
@@ -322,13 +339,18 @@ static int is_claim_path(const char *s, size_t len)
 			last = s + i;
 			break;
 		}
-	if (!last || strncmp(last, "document", 8) != 0)
+	if (!last)
 		return 0;
-	size_t rest = len - (size_t)(last - s) - 8;
+	size_t last_start = (size_t)(last - s);
+	if (is_claim_name(last, len - last_start))
+		return last_start >= 6 && strncmp(last - 6, "/work/", 6) == 0;
+	if (strncmp(last, "document", 8) != 0)
+		return 0;
+	size_t rest = len - last_start - 8;
 	if (rest > 0 && (last[8] != '.' || rest > 8))
 		return 0;
 	/* The directory above the claim is work/. */
-	size_t dir_end = (size_t)(last - s) - 1;
+	size_t dir_end = last_start - 1;
 	size_t claim_start = dir_end;
 	while (claim_start > 0 && s[claim_start - 1] != '/')
 		claim_start--;

@@ -5,9 +5,11 @@
  *
  * States are places (docs/workspace.md):
  *   inbox/       staff drop files here
- *   work/C/      claimed: renamed out of the inbox into a claim directory C
- *                ("<receipt seconds>.P<pid>R<random>") with its notes
- *                (.origin, .retry, .attempts, .deferrals) beside the file
+ *   work/C.EXT   claimed: renamed out of the inbox, C being
+ *                "<receipt seconds>.P<pid>R<random>", its notes (.origin,
+ *                .attempts, .deferrals) its own extended attributes; or
+ *                work/C/ a claim directory holding the file with its
+ *                notes (also .retry) beside it (claim.c says when)
  *   archive/     stored in skema.db; archive/.objects/<sha256> is the
  *                content-addressed copy (a hard link) made at claim time
  *   quarantine/  a permanent problem; a reason file (Danish) beside it
@@ -169,11 +171,13 @@ void candidate_list_release(struct candidate_list *list);
 int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list);
 
 /*
- * Claims one candidate: mkdir work/C, note its origin, rename the file into
- * it (never replacing), sync; for a regular file within the size limit,
- * sync its data and link it into archive/.objects under its sha256.
- * Returns 1 with the claim directory in claim_dir, 0 when the file was gone
- * or changed (someone else took it, or staff are still writing), -1 on error.
+ * Claims one candidate: note its origin on it and rename it to work/C.EXT
+ * (a flat claim), or, where the file takes no such note, mkdir work/C, note
+ * the origin there and rename the file into it; never replacing anything.
+ * For a regular file within the size limit, syncs its data and links it
+ * into archive/.objects under its sha256.  Returns 1 with the claim (the
+ * file or the directory) in claim_dir, 0 when the file was gone or changed
+ * (someone else took it, or staff are still writing), -1 on error.
  */
 int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
 	       char *claim_dir, size_t size);
@@ -189,7 +193,10 @@ long claim_list(const struct workspace *ws, char ***dirs);
 /* The name a claimed file gets inside its claim: "document" + a plain extension. */
 void claim_inner_name(const char *rel, char *buf, size_t size);
 
-/* The claimed file inside claim_dir, into buf.  Returns 0, or -1 if none. */
+/*
+ * The claimed file of claim_dir, into buf: the claim itself when flat
+ * (returns 1), the file inside a claim directory (returns 0); -1 if none.
+ */
 int claim_file(const char *claim_dir, char *buf, size_t size);
 
 /*
@@ -204,7 +211,10 @@ void claim_origin(const char *claim_dir, char *buf, size_t size);
 /* Reads and bumps the .attempts note; returns the new count. */
 long claim_bump_attempts(const char *claim_dir);
 
-/* Reads and bumps the counter in the note (".deferrals"); returns the new count. */
+/*
+ * Reads and bumps the counter in the note (".deferrals"); returns the new
+ * count, or LONG_MAX when a flat claim's count cannot be kept.
+ */
 long claim_bump(const char *claim_dir, const char *note);
 
 /*
@@ -230,7 +240,7 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 int claim_quarantine(const struct workspace *ws, const char *claim_dir, const char *id,
 		     const char *reason_da, const char *detail, char *out, size_t size);
 
-/* Removes the notes and the empty claim directory. */
+/* Removes the notes and the empty claim directory; nothing for a flat claim. */
 int claim_finish(const char *claim_dir);
 
 /* --- the runner (runner.c) ------------------------------------------------ */

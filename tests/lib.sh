@@ -162,6 +162,43 @@ sql() {
 }
 
 # pdf_text FILE: the text of a PDF, layout kept.
+# The files claimed in workspace $1's work/, one a line, whichever form
+# their claims have: the claimed file itself (work/C.EXT), or the file in a
+# claim directory (work/C/document.EXT).
+claimed_files() {
+	for c in "$1"/work/*; do
+		if test -d "$c"; then
+			for f in "$c"/*; do
+				if test -e "$f" || test -L "$f"; then printf '%s\n' "$f"; fi
+			done
+		elif test -e "$c" || test -L "$c"; then
+			printf '%s\n' "$c"
+		fi
+	done
+}
+
+# The note $2 (attempts, deferrals, origin, retry) of each claim in
+# workspace $1's work/ that has it, one a line: the claim's extended
+# attribute user.skema.$2, else a claim directory's dot file.
+claim_note() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+ws, note = sys.argv[1], sys.argv[2]
+work = os.path.join(ws, "work")
+for c in sorted(os.listdir(work)):
+    p = os.path.join(work, c)
+    try:
+        v = os.getxattr(p, "user.skema." + note, follow_symlinks=False).decode()
+    except OSError:
+        try:
+            with open(os.path.join(p, "." + note)) as f:
+                v = f.read()
+        except OSError:
+            continue
+    print(v.strip())
+PY
+}
+
 pdf_text() {
 	pdftotext -layout "$1" - 2>/dev/null
 }

@@ -53,7 +53,7 @@ test_expect_success 'a crash in a batch: the others are handled, the culprit sta
 	cat log &&
 	test "$(grep -c "god-.*: archived" log)" = 4 &&
 	test_grep "farlig.docx: deferred" log &&
-	test "$(cat ws/work/*/.attempts)" = 1
+	test "$(claim_note ws attempts)" = 1
 '
 
 test_expect_success 'after run.max_attempts crashes it is quarantined, and the queue moves on' '
@@ -100,8 +100,8 @@ test_expect_success 'an internal error is no verdict and does not count towards 
 	done &&
 	test_grep "intern.docx: deferred (no sandbox)" log11 &&
 	test -z "$(ls ws/quarantine | grep intern)" &&
-	! test -e ws/work/*/.deferrals &&
-	rm ws/work/*/document.docx &&
+	test -z "$(claim_note ws deferrals)" &&
+	rm $(claimed_files ws) &&
 	fake/skema -C ws run --settle 0 >/dev/null 2>&1 &&
 	test -z "$(ls ws/work)"
 '
@@ -135,7 +135,7 @@ test_expect_success 'a stage that cannot be started: the files stay claimed, no 
 	cat err9 &&
 	test_grep "skema-extract: cannot be started" err9 &&
 	test_grep "uden.docx: deferred (a stage program could not be started)" log9 &&
-	! test -e ws/work/*/.attempts &&
+	test -z "$(claim_note ws attempts)" &&
 	test -z "$(ls ws/quarantine | grep uden)" &&
 	mv fake/skema-extract.ok fake/skema-extract &&
 	fake/skema -C ws run --settle 0 >log10 2>&1 &&
@@ -155,7 +155,7 @@ test_expect_success 'a stage stopping on its configuration: no attempt counted, 
 	cat log12 err12 &&
 	test_grep "skema-extract exited with 78" err12 &&
 	test_grep "a.docx: deferred (a stage program stopped on its configuration)" log12 &&
-	! test -e conf/work/*/.attempts &&
+	test -z "$(claim_note conf attempts)" &&
 	test -z "$(ls conf/quarantine)" &&
 	skema -C conf run --settle 0 >log13 2>&1 &&
 	test_grep "a.docx: archived" log13

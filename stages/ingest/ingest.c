@@ -2,7 +2,7 @@
  * skema-ingest - the first stage: one record per dropped file.
  *
  * usage: skema-ingest [--received-at ISO] [--max-size BYTES] PATH...
- *        skema-ingest --claim [--max-size BYTES] CLAIMDIR...
+ *        skema-ingest --claim [--max-size BYTES] CLAIM...
  *
  * A PATH that is a directory stands for the regular files under it
  * (recursively; dot files and dot directories skipped).  For each file it
@@ -10,13 +10,14 @@
  * (docs/records.md).  It reads no document structure: only bytes, for the
  * digest.
  *
- * --claim: each argument is a claim directory made by the driver in work/
- * (docs/workspace.md): its name starts with the receipt time in seconds, its
- * ".origin" note (an extended attribute of the directory, or a file of that
- * name) holds the name staff gave the file, an optional ".retry" file a
- * retry count, and the one entry not starting with a dot is the claimed
- * file.  Everything in
- * the record is derived from the claim, so running ingest again on the same
+ * --claim: each argument is a claim made by the driver in work/
+ * (docs/workspace.md), whose name starts with the receipt time in seconds:
+ * either the claimed file itself, its ".origin" note (an extended
+ * attribute) holding the name staff gave it, or a claim directory, whose
+ * ".origin" note (an attribute of the directory, or a file of that name)
+ * holds that name, an optional ".retry" file a retry count, and whose one
+ * entry not starting with a dot is the claimed file.  Everything in the
+ * record is derived from the claim, so running ingest again on the same
  * claim after a crash gives the same id: the store is idempotent on it.
  *
  * The id is YYYYMMDD-HHMMSS-<12 hex of sha256>-<n>, n = 10 x the file's inode
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: skema-ingest [--received-at ISO] [--max-size BYTES] PATH...\n"
-		     "       skema-ingest --claim [--max-size BYTES] CLAIMDIR...\n"
+		     "       skema-ingest --claim [--max-size BYTES] CLAIM...\n"
 		     "Writes one JSON record per regular file (docs/records.md).\n");
 }
 
@@ -377,8 +378,15 @@ static int ingest_claim(struct ingest *in, const char *dir)
 	errno = 0;
 	long long seconds = strtoll(base, &end, 10);
 	if (errno || end == base || *end != '.') {
-		msg_error("%s: not a claim directory", shown);
+		msg_error("%s: not a claim", shown);
 		return -1;
+	}
+	struct stat st;
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		/* A flat claim: the file itself, never a retry. */
+		if (claim_note_read(dir, ".origin", origin, sizeof origin) < 0 || !origin[0])
+			snprintf(origin, sizeof origin, "%s", base);
+		return ingest_file(in, dir, origin, (time_t)seconds, 0);
 	}
 	if (read_small(dir, ".retry", retry_text, sizeof retry_text) == 0)
 		retry = (unsigned)strtoul(retry_text, NULL, 10) % 10;

@@ -1,14 +1,16 @@
 /*
- * claim_note.c - a claim's notes as extended attributes of its directory.
+ * claim_note.c - a claim's notes as extended attributes.
  *
  * Every claim used to carry its ".origin" (the name staff gave the file) as
  * a dot file: one more inode made and removed per form, on every file
  * system the slowest thing the driver did (ext4 without a journal scans past
  * every recently freed inode before it hands out a new one).  An extended
- * attribute lives in the directory's own inode: set in the same place, gone
- * with the rmdir.  Where the file system keeps no user attributes (NFS,
- * some overlays) the dot file is still written and still read, so claims
- * made by an older skema read the same.
+ * attribute lives in the inode it describes: the claimed file's own (a flat
+ * claim, claim.c), cleared when the file leaves work/, or a claim
+ * directory's, gone with its rmdir.  Where the file system keeps no user
+ * attributes (NFS, some overlays) the dot file in a claim directory is
+ * still written and still read, so claims made by an older skema read the
+ * same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,4 +65,13 @@ int claim_note_set(const char *dir, const char *note, const char *data, size_t l
 	char name[64];
 	attr_name(note, name, sizeof name);
 	return lsetxattr(dir, name, data, len, 0);
+}
+
+void claim_note_clear(const char *path)
+{
+	char names[1024];
+	ssize_t len = llistxattr(path, names, sizeof names);
+	for (ssize_t at = 0; at < len; at += (ssize_t)strlen(names + at) + 1)
+		if (strncmp(names + at, "user.skema.", 11) == 0)
+			lremovexattr(path, names + at);
 }

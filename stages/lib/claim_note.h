@@ -7,10 +7,11 @@
 #include <stddef.h>
 
 /*
- * Reads note (".origin", ".retry", ...) of the claim directory dir into
- * buf, NUL-terminated, trailing newlines cut: from the directory's extended
- * attribute "user.skema.<note without its dot>", else from the dot file of
- * that name in dir.  Returns 0, or -1 when neither exists or cannot be read.
+ * Reads note (".origin", ".retry", ...) of the claim dir (a claim
+ * directory, or a claimed file that carries its own notes) into buf,
+ * NUL-terminated, trailing newlines cut: from its extended attribute
+ * "user.skema.<note without its dot>", else from the dot file of that name
+ * in dir.  Returns 0, or -1 when neither exists or cannot be read.
  */
 int claim_note_read(const char *dir, const char *note, char *buf, size_t size);
 
@@ -20,5 +21,11 @@ int claim_note_read(const char *dir, const char *note, char *buf, size_t size);
  * ENOSPC, ...): the caller then writes the dot file instead.
  */
 int claim_note_set(const char *dir, const char *note, const char *data, size_t len);
+
+/*
+ * Removes every note kept as an extended attribute of path: a claimed file
+ * that carried its own notes leaves work/ without them.  Best effort.
+ */
+void claim_note_clear(const char *path);
 
 #endif

@@ -73,6 +73,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Whether the fixture's file system keeps user attributes on regular files (flat claims). */
+static int user_attributes(const char *root)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/probe", root);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return 0;
+	fclose(f);
+	int ok = lsetxattr(path, "user.skema.probe", "1", 1, 0) == 0;
+	unlink(path);
+	return ok;
+}
+
 static int listed(const struct candidate_list *list, const char *rel)
 {
 	for (size_t i = 0; i < list->count; i++)
@@ -173,11 +187,22 @@ static void test_take_archive_quarantine(void **state)
 	snprintf(path, sizeof path, "inbox/%s", long_name);
 	touch(fx->root, path, "two");
 
+	int flat = user_attributes(fx->root);
 	candidate_list_init(&list);
 	assert_int_equal(claim_scan(&fx->ws, 0, &list), 0);
 	assert_int_equal(list.count, 2);
 	for (size_t i = 0; i < list.count; i++) {
 		assert_int_equal(claim_take(&fx->ws, &list.items[i], 1631527140, claim, sizeof claim), 1);
+		if (flat) {
+			/* work/C.docx: the file itself, its origin its own attribute */
+			struct stat st;
+			assert_int_equal(lstat(claim, &st), 0);
+			assert_true(S_ISREG(st.st_mode));
+			const char *base = strrchr(claim, '/') + 1;
+			assert_int_equal(strncmp(base, "1631527140.P", 12), 0);
+			CHECK_STR(base + strlen(base) - 5, ".docx", "flat claim's extension");
+			assert_true(lgetxattr(claim, "user.skema.origin", NULL, 0) > 0);
+		}
 		char origin[PATH_MAX];
 		claim_origin(claim, origin, sizeof origin);
 		CHECK_STR(origin, list.items[i].rel, "origin");
@@ -205,6 +230,9 @@ static void test_take_archive_quarantine(void **state)
 			assert_int_equal(access(path, F_OK), 0);
 		}
 		assert_int_equal(access(claim, F_OK), -1); /* the claim is gone */
+		/* and the file took none of its notes along */
+		assert_true(snprintf(path, sizeof path, "%s/%s", fx->root, out) < (int)sizeof path);
+		assert_int_equal(lgetxattr(path, "user.skema.origin", NULL, 0), -1);
 	}
 	candidate_list_release(&list);
 	/* Both were linked into the content-addressed store under their sha256. */
@@ -214,6 +242,66 @@ static void test_take_archive_quarantine(void **state)
 	char **none = NULL;
 	assert_int_equal(claim_list(&fx->ws, &none), 0);
 	free(none);
+}
+
+/*
+ * Flat claims: counters kept on the file, the id a claim without a record
+ * gets (its name without the extension), and what takes no attribute (a
+ * symlink) claimed in a directory instead.
+ */
+static void test_flat_and_directory(void **state)
+{
+	struct fixture *fx = *state;
+	struct candidate_list list;
+	char claim[PATH_MAX], path[PATH_MAX], out[PATH_MAX];
+
+	if (!user_attributes(fx->root))
+		skip(); /* no user attributes here: every claim is a directory */
+	touch(fx->root, "inbox/a.docx", "a");
+	snprintf(path, sizeof path, "%s/inbox/link.docx", fx->root);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	candidate_list_init(&list);
+	assert_int_equal(claim_scan(&fx->ws, 0, &list), 0);
+	assert_int_equal(list.count, 2);
+	for (size_t i = 0; i < list.count; i++) {
+		struct stat st;
+		assert_int_equal(claim_take(&fx->ws, &list.items[i], 1631527140, claim, sizeof claim), 1);
+		assert_int_equal(lstat(claim, &st), 0);
+		if (strcmp(list.items[i].rel, "a.docx") == 0) {
+			assert_true(S_ISREG(st.st_mode));
+			assert_int_equal(claim_bump_attempts(claim), 1);
+			assert_int_equal(claim_bump_attempts(claim), 2);
+			assert_int_equal(claim_bump(claim, ".deferrals"), 1);
+			assert_int_equal(claim_finish(claim), 0); /* nothing to do: the file is the claim */
+			assert_int_equal(access(claim, F_OK), 0);
+			/* No record: the quarantined file is named by its claim, without ".docx". */
+			assert_int_equal(claim_quarantine(&fx->ws, claim, NULL, "Fejl.", "crash", out,
+							  sizeof out),
+					 0);
+			const char *base = strrchr(claim, '/') + 1;
+			char want[PATH_MAX];
+			snprintf(want, sizeof want, "quarantine/%.*s-a.docx", (int)(strlen(base) - 5), base);
+			CHECK_STR(out, want, "quarantined without an id");
+			assert_true(snprintf(path, sizeof path, "%s/%s", fx->root, out) <
+				    (int)sizeof path);
+			assert_int_equal(lgetxattr(path, "user.skema.attempts", NULL, 0), -1);
+			assert_int_equal(lgetxattr(path, "user.skema.deferrals", NULL, 0), -1);
+		} else {
+			/* A symlink takes no user attribute: a claim directory holds it. */
+			assert_true(S_ISDIR(st.st_mode));
+			assert_int_equal(claim_file(claim, path, sizeof path), 0);
+			assert_int_equal(lstat(path, &st), 0);
+			assert_true(S_ISLNK(st.st_mode));
+			char origin[PATH_MAX];
+			claim_origin(claim, origin, sizeof origin);
+			CHECK_STR(origin, "link.docx", "the symlink's origin");
+			assert_int_equal(claim_quarantine(&fx->ws, claim, "20210913-115900-cccccccccccc-30",
+							  "Ikke en fil.", "symlink", out, sizeof out),
+					 0);
+			assert_int_equal(access(claim, F_OK), -1);
+		}
+	}
+	candidate_list_release(&list);
 }
 
 static void test_recovery(void **state)
@@ -233,10 +321,18 @@ static void test_recovery(void **state)
 	touch(fx->root, "work/1631527141.P1R000000000003/.origin", "y.docx");
 	touch(fx->root, "work/1631527141.P1R000000000003/document.docx", "y");
 	touch(fx->root, "work/notaclaim", "z");
+	/* A flat claim: the file itself. */
+	touch(fx->root, "work/1631527142.P1R000000000004.odt", "w");
 
 	long n = claim_list(&fx->ws, &claims);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_non_null(strstr(claims[0], "1631527141.P1R000000000003"));
+	assert_non_null(strstr(claims[1], "1631527142.P1R000000000004.odt"));
+	char file[PATH_MAX];
+	assert_int_equal(claim_file(claims[1], file, sizeof file), 1);
+	CHECK_STR(file, claims[1], "a flat claim's file");
+	assert_int_equal(claim_file(claims[0], file, sizeof file), 0);
+	assert_non_null(strstr(file, "1631527141.P1R000000000003/document.docx"));
 	for (long i = 0; i < n; i++)
 		free(claims[i]);
 	free(claims);
@@ -289,6 +385,13 @@ static void test_shown_message(void **state)
 	assert_string_equal(ws_shown_message("/x y/work/17.P1Rab/document.odt: neither DOCX nor ODT",
 					     NULL, "b.odt", buf, sizeof buf),
 			    "b.odt: neither DOCX nor ODT");
+	assert_string_equal(ws_shown_message("/x y/work/17.P1Rab.docx: not a zip", NULL, "c.docx",
+					     buf, sizeof buf),
+			    "c.docx: not a zip");
+	assert_string_equal(ws_shown_message("/ws/work/17.P1Rab: empty", NULL, "d", buf, sizeof buf),
+			    "d: empty");
+	assert_string_equal(ws_shown_message("/ws/work/17.notes: x", NULL, "b.odt", buf, sizeof buf),
+			    "/ws/work/17.notes: x");
 	assert_string_equal(ws_shown_message("/home/work/notes.txt: x", NULL, "b.odt", buf,
 					     sizeof buf),
 			    "/home/work/notes.txt: x");
@@ -361,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_inner_name),
 		cmocka_unit_test_setup_teardown(test_take_archive_quarantine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flat_and_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_never_replaces, setup, teardown),
 		cmocka_unit_test(test_shown_message),
