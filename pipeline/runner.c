@@ -272,6 +272,7 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 			argv[a++] = (char *)"--jobs";
 			argv[a++] = jobs;
 		} else if (s == 3) {
+			argv[a++] = (char *)"--brief";
 			argv[a++] = db_path;
 		}
 		argv[a] = NULL;

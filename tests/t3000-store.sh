@@ -130,6 +130,23 @@ test_expect_success 'a claim that failed for a passing reason is stored when it 
 	test "$(jq -r .submission.status out)" = stored
 '
 
+test_expect_success '--brief: only id, path, error and submission go on, all of it stored' '
+	mkrec 40 temaforloeb 2026-03-01T10:00:00+01:00 eligible "{\"kommune\":\"Horsens\"}" >in &&
+	printf "%s\n" "{\"id\":\"20260301-100000-000000000041-1\",\"path\":\"/w/41.docx\",\"original_name\":\"x.docx\",\"received_at\":\"2026-03-01T10:00:00+01:00\",\"sha256\":\"$(printf %064d 41)\",\"size\":3,\"error\":{\"stage\":\"extract\",\"code\":\"not_a_document\",\"message\":\"bad\",\"permanent\":true}}" >>in &&
+	skema-store --brief b.db <in >out &&
+	test_line_count = 2 out &&
+	jq -c "keys" out >actual &&
+	printf "%s\n" "[\"id\",\"path\",\"submission\"]" "[\"error\",\"id\",\"path\",\"submission\"]" >expect &&
+	test_cmp expect actual &&
+	jq -r "[.id, .path, .submission.case_number, .submission.status, (.error.code // \"-\")] | @tsv" out >actual &&
+	jq -r "[.id, .path] | @tsv" in | sed -n 1p | sed "s/\$/\t2026-000001\tstored\t-/" >expect &&
+	jq -r "[.id, .path] | @tsv" in | sed -n 2p | sed "s/\$/\t\tfailed\tnot_a_document/" >>expect &&
+	test_cmp expect actual &&
+	sql b.db "SELECT name, raw FROM fields" >actual &&
+	echo "kommune|Horsens" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a record without an id is passed on with an error' '
 	echo "{\"sha256\":\"abc\"}" | skema-store t.db >out &&
 	jq -e ".error.stage == \"store\" and .error.code == \"bad_record\"" out

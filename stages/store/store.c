@@ -1,7 +1,7 @@
 /*
  * skema-store - records each submission in the workspace database.
  *
- * usage: skema-store [-q|-v] DB < records > records
+ * usage: skema-store [-q|-v] [--brief] DB < records > records
  *
  * Reads records (docs/records.md) on stdin and stores each all or nothing:
  * the submission row, its fields, its criterion results and the events
@@ -13,7 +13,10 @@
  * upstream.  Every stored record gets a case
  * number (journalnummer, "2026-000017", numbered per year of receipt) and is
  * written to stdout with "submission" = {db_id, case_number, status,
- * duplicate_of?} added.  The schema is in docs/schema.md.
+ * duplicate_of?} added.  The schema is in docs/schema.md.  --brief writes on
+ * only the record's id, path, error and submission: all the driver reads of
+ * it, where the fields and results it no longer needs are most of the bytes
+ * of every record, written here and parsed there.
  *
  * Idempotent, because the driver may run a record again after a crash:
  * A record passed on is stored; one not passed on is not (the driver runs
@@ -53,6 +56,22 @@
 /* Records in one transaction at most: enough to share the fsync, few enough that a record waits little. */
 #define GROUP_MAX 64
 
+/* What --brief keeps of a stored record. */
+static json_t *brief_record(json_t *rec)
+{
+	static const char *const keys[] = {"id", "path", "error", "submission"};
+	json_t *brief = json_object();
+	if (!brief)
+		return rec; /* the whole record is a longer answer, not a wrong one */
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		json_t *value = json_object_get(rec, keys[i]);
+		if (value)
+			json_object_set(brief, keys[i], value);
+	}
+	json_decref(rec);
+	return brief;
+}
+
 /* The records stored in the open transaction, written on once it commits. */
 struct group {
 	json_t *records[GROUP_MAX];
@@ -91,13 +110,14 @@ static int group_commit(sqlite3 *db, struct group *g)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: skema-store [-q|-v] DB < records > records\n"
+	fprintf(out, "usage: skema-store [-q|-v] [--brief] DB < records > records\n"
 		     "\n"
 		     "Stores each record (JSON Lines on stdin) in the database DB, creating it\n"
 		     "when needed, and writes it on with \"submission\" added.\n"
 		     "\n"
 		     "  -q, --quiet     errors only\n"
 		     "  -v, --verbose   say what is stored\n"
+		     "      --brief     write on only id, path, error and submission\n"
 		     "      --help      this text\n"
 		     "      --version   the version\n"
 		     "\n"
@@ -110,10 +130,10 @@ int main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{"help", no_argument, NULL, 'h'},  {"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0},
+		{"brief", no_argument, NULL, 'b'}, {NULL, 0, NULL, 0},
 	};
 	sqlite3 *db = NULL;
-	int c, status = EXIT_DONE, verbosity = 0;
+	int c, status = EXIT_DONE, verbosity = 0, brief = 0;
 
 	msg_set_program("skema-store");
 	clock_init();
@@ -124,6 +144,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbosity = 1;
+			break;
+		case 'b':
+			brief = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -170,7 +193,7 @@ int main(int argc, char **argv)
 			json_decref(rec);
 			break;
 		}
-		group.records[group.count++] = rec;
+		group.records[group.count++] = brief ? brief_record(rec) : rec;
 		if (group.count == GROUP_MAX && (rc = group_commit(db, &group)) != SQLITE_OK)
 			break;
 	}
