@@ -8,7 +8,7 @@
 
 FAULT_ROUNDS ?= 5
 FAULT_FILES  ?= 1000
-FAULT_SYSCALLS ?= renameat2 rename link mkdir rmdir unlink lsetxattr fsync fdatasync syncfs
+FAULT_SYSCALLS ?= renameat2 rename link mkdir rmdir unlink lsetxattr lremovexattr fsync fdatasync syncfs
 FAULT_ERRORS   ?= renameat2:EIO link:EIO mkdir:ENOSPC lsetxattr:ENOTSUP lsetxattr:ENOSPC fsync:EIO syncfs:EIO rename:EIO write:ENOSPC
 
 check-faults: all
