@@ -9,9 +9,9 @@
  * A claim is one of two things in work/ (C = <seconds>.P<pid>R<random>):
  *   work/C.EXT   flat: the claimed file itself, its notes its own extended
  *                attributes; the usual claim, which makes and frees no
- *                inode (a directory per file was a third of the driver's
- *                time: ext4 without a journal scans past every recently
- *                freed inode before it hands out a new one)
+ *                inode (a directory per file was two fifths of the
+ *                driver's time: ext4 without a journal scans past every
+ *                recently freed inode before it hands out a new one)
  *   work/C/      a directory holding the file as document.EXT, its notes
  *                the directory's attributes or dot files: for what takes
  *                no user attribute (a symlink, a FIFO, a file skema may not

@@ -16,7 +16,8 @@
 int claim_note_read(const char *dir, const char *note, char *buf, size_t size);
 
 /*
- * Stores note on dir as its extended attribute.  Returns 0; -1 with errno
+ * Stores note on dir (a claim directory, or a file: a flat claim, or one
+ * about to be claimed) as its extended attribute.  Returns 0; -1 with errno
  * when the file system keeps no such attribute here (ENOTSUP, E2BIG,
  * ENOSPC, ...): the caller then writes the dot file instead.
  */
