@@ -315,37 +315,34 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 	 * Flat: the origin goes on the file while it is still in the inbox,
 	 * so it is claimed with its name in one rename.  Had it been swapped
 	 * meanwhile, the note names the same place, so it is still right.
+	 * Else a claim directory, its origin noted before the file comes.
 	 */
-	if (cand->regular && claim_note_set(from, ".origin", cand->rel, strlen(cand->rel)) == 0) {
+	int flat = cand->regular &&
+		   claim_note_set(from, ".origin", cand->rel, strlen(cand->rel)) == 0;
+	if (flat) {
 		if (snprintf(to, sizeof to, "%s/%s%s", work, name, inner + 8) >= (int)sizeof to)
 			return -1;
-		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0)
-			return rename_failed(shown);
-		if (fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
-			msg_syserror("%s: fsync", to);
-		if (link_object(ws, to, ws->max_size) < 0)
-			msg_syserror("inbox/%s: archive copy", shown);
-		snprintf(claim_dir, size, "%s", to);
-		return 1;
+		snprintf(dir, sizeof dir, "%s", to);
+	} else {
+		paths_join(dir, sizeof dir, work, name);
+		if (mkdir(dir, 0700) < 0) {
+			msg_syserror("%s", dir);
+			return -1;
+		}
+		if (claim_note_write(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
+			msg_syserror("%s/.origin", dir);
+			claim_finish(dir);
+			return -1;
+		}
+		paths_join(to, sizeof to, dir, inner);
 	}
-
-	paths_join(dir, sizeof dir, work, name);
-	if (mkdir(dir, 0700) < 0) {
-		msg_syserror("%s", dir);
-		return -1;
-	}
-	if (claim_note_write(dir, ".origin", cand->rel, strlen(cand->rel)) < 0) {
-		msg_syserror("%s/.origin", dir);
-		claim_finish(dir);
-		return -1;
-	}
-	paths_join(to, sizeof to, dir, inner);
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
 		int rc = rename_failed(shown);
-		claim_finish(dir);
+		if (!flat)
+			claim_finish(dir);
 		return rc;
 	}
-	if (fs_fsync_dir(dir) < 0 || fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
+	if ((!flat && fs_fsync_dir(dir) < 0) || fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
 		msg_syserror("%s: fsync", dir);
 	if (cand->regular && link_object(ws, to, ws->max_size) < 0)
 		msg_syserror("inbox/%s: archive copy", shown);
@@ -559,10 +556,11 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 	final_name(id, origin, name, sizeof name);
 	if (fs_move(file, archive, name, final, sizeof final) < 0)
 		return -1;
+	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
 	if (flat)
 		claim_note_clear(final);
-	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
-	claim_finish(claim_dir);
+	else
+		claim_finish(claim_dir);
 	return 0;
 }
 
@@ -614,8 +612,6 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 		goto out;
 	if (fs_move(file, quarantine, name, final, sizeof final) < 0)
 		goto out;
-	if (flat)
-		claim_note_clear(final);
 	/* A numbered name: the reason file must sit beside it under the same stem. */
 	if (strcmp(base_name(final), name) != 0) {
 		char from[PATH_MAX], numbered[NAME_MAX + 1];
@@ -625,7 +621,10 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 			fs_move(from, quarantine, numbered, NULL, 0);
 	}
 	snprintf(out, size, "%s", final + strlen(ws->root) + 1);
-	claim_finish(claim_dir);
+	if (flat)
+		claim_note_clear(final);
+	else
+		claim_finish(claim_dir);
 	result = 0;
 out:
 	strbuf_release(&text);
