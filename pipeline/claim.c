@@ -413,38 +413,26 @@ long claim_bump_attempts(const char *claim_dir)
 
 long claim_bump(const char *claim_dir, const char *note)
 {
-	char path[PATH_MAX], text[32] = "";
-	long attempts = 0;
+	char text[32] = "";
 	struct stat st;
-	if (lstat(claim_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	long count = 0;
+	if (claim_note_read(claim_dir, note, text, sizeof text) == 0)
+		count = strtol(text, NULL, 10);
+	count++;
+	int len = snprintf(text, sizeof text, "%ld", count);
+	/* A claim directory falls back to a dot file; a flat claim has only its attributes. */
+	int flat = lstat(claim_dir, &st) == 0 && !S_ISDIR(st.st_mode);
+	if ((flat ? claim_note_set(claim_dir, note, text, (size_t)len)
+		  : claim_note_write(claim_dir, note, text, (size_t)len)) < 0) {
 		/*
-		 * A flat claim counts on the file itself.  A count that cannot
-		 * be kept (the file system took the origin a moment ago but
-		 * takes no more) is reported as spent: the file is quarantined,
-		 * kept and retried by hand, rather than run again forever.
+		 * A count that cannot be kept is reported as spent: the file is
+		 * quarantined, kept and retried by hand, rather than run again
+		 * forever.
 		 */
-		if (claim_note_read(claim_dir, note, text, sizeof text) == 0)
-			attempts = strtol(text, NULL, 10);
-		attempts++;
-		int len = snprintf(text, sizeof text, "%ld", attempts);
-		if (claim_note_set(claim_dir, note, text, (size_t)len) < 0) {
-			msg_syserror("%s: %s", claim_dir, note);
-			return LONG_MAX;
-		}
-		return attempts;
+		msg_syserror("%s: %s", claim_dir, note);
+		return LONG_MAX;
 	}
-	paths_join(path, sizeof path, claim_dir, note);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, text, sizeof text - 1);
-		text[n > 0 ? n : 0] = '\0';
-		attempts = strtol(text, NULL, 10);
-		close(fd);
-	}
-	attempts++;
-	int len = snprintf(text, sizeof text, "%ld\n", attempts);
-	fs_write_file(claim_dir, note, text, (size_t)len);
-	return attempts;
+	return count;
 }
 
 int claim_finish(const char *claim_dir)

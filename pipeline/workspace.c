@@ -313,18 +313,13 @@ int fs_move(const char *from, const char *dir, const char *name, char *out, size
 	return -1;
 }
 
-/* Whether name (len bytes) is a claim's name: "<seconds>.P<pid>R<hex>", "." and an extension after it. */
+/* Whether name (len bytes) starts as a claim's name does: "<seconds>.P". */
 static int is_claim_name(const char *name, size_t len)
 {
 	size_t i = 0;
 	while (i < len && name[i] >= '0' && name[i] <= '9')
 		i++;
-	if (i == 0 || i + 2 > len || name[i] != '.' || name[i + 1] != 'P')
-		return 0;
-	for (i += 2; i < len && name[i] != '.'; i++)
-		if (name[i] == '/')
-			return 0;
-	return 1;
+	return i > 0 && i + 2 <= len && name[i] == '.' && name[i + 1] == 'P';
 }
 
 /*

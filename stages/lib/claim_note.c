@@ -69,8 +69,17 @@ int claim_note_set(const char *dir, const char *note, const char *data, size_t l
 
 void claim_note_clear(const char *path)
 {
+	static const char *const notes[] = {"origin", "attempts", "deferrals", "retry", "retry_of"};
 	char names[1024];
 	ssize_t len = llistxattr(path, names, sizeof names);
+	if (len < 0) {
+		/* More attributes than fit (a Mac's, say): ours by name. */
+		for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+			attr_name(notes[i], names, sizeof names);
+			lremovexattr(path, names);
+		}
+		return;
+	}
 	for (ssize_t at = 0; at < len; at += (ssize_t)strlen(names + at) + 1)
 		if (strncmp(names + at, "user.skema.", 11) == 0)
 			lremovexattr(path, names + at);
