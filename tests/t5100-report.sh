@@ -122,6 +122,35 @@ test_expect_success 'every page renders' '
 	test "$(ls page-*.png | wc -l)" = "$pages"
 '
 
+test_expect_success 'fonts: embedded with compact CIDs (a small CIDToGIDMap), text poppler reads without warnings' '
+	for f in reports/*.pdf
+	do
+		qpdf --check "$f" >/dev/null 2>&1 || { echo "qpdf: $f"; return 1; }
+		pdffonts "$f" 2>/dev/null | tail -n +3 >fonts &&
+		test_line_count = 2 fonts &&
+		! grep -v " yes yes yes " fonts || { cat fonts; return 1; }
+		pdftotext "$f" /dev/null 2>warnings &&
+		test_line_count = 0 warnings || return 1
+	done &&
+	qpdf --qdf --object-streams=disable reports/temaforloeb.pdf qdf.pdf 2>/dev/null &&
+	test "$(grep -a -c "/CapHeight 729" qdf.pdf)" = 2 &&
+	test "$(grep -a -c "/CIDSet [0-9]* 0 R" qdf.pdf)" = 2 &&
+	grep -a -o "/CIDToGIDMap [0-9]* 0 R" qdf.pdf | sed "s/[^0-9]*\([0-9]*\).*/\1/" >maps &&
+	test_line_count = 2 maps &&
+	while read -r n
+	do
+		qpdf --show-object="$n" --filtered-stream-data reports/temaforloeb.pdf >map 2>/dev/null &&
+		size=$(wc -c <map) &&
+		# libharu would map all 65,536 code points: 131,072 bytes.
+		test "$size" -gt 0 && test "$size" -lt 4096 || { echo "map $n: $size bytes"; return 1; }
+	done <maps &&
+	if /usr/bin/python3 -c "import fontTools" 2>/dev/null
+	then
+		/usr/bin/python3 "$FIXTURES/letter/check-cidset.py" qdf.pdf >cidset &&
+		test_line_count = 2 cidset
+	fi
+'
+
 test_expect_success 'ranked-list CSV: Danish Excel, in rank order, only live submissions' '
 	head -c 3 reports/temaforloeb.csv | od -An -tx1 | tr -d " " >bom &&
 	echo efbbbf >bom.expect &&

@@ -1766,9 +1766,9 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 }
 
 /* A new stream object holding z as it is, marked FlateDecode.  NULL on error. */
-static HPDF_Dict add_deflated(struct render *r, const struct deflated *z)
+static HPDF_Dict add_deflated(HPDF_Doc pdf, const struct deflated *z)
 {
-	HPDF_Dict dict = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+	HPDF_Dict dict = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
 	if (!dict)
 		return NULL;
 	dict->filter = HPDF_STREAM_FILTER_NONE;
@@ -1818,7 +1818,7 @@ static void add_output_intent(struct render *r)
 		return;
 	/* As HPDF_LoadIccProfileFromFile makes it, deflated: half the size,
 	 * which keeps a letter under the 40 KB budget. */
-	HPDF_Dict profile = add_deflated(r, &icc_z);
+	HPDF_Dict profile = add_deflated(r->pdf, &icc_z);
 	if (!profile || r->error)
 		return;
 	HPDF_Dict_AddNumber(profile, "N", 3);
@@ -1865,26 +1865,23 @@ static void add_id(struct render *r)
 	HPDF_Array_Add(id, HPDF_Binary_New(r->pdf->mmgr, digest, 16));
 }
 
-/* A ToUnicode CMap that is one (pdf_tounicode.h), for the compact CIDs. */
-static void add_tounicode(struct render *r)
+/* A ToUnicode CMap that is one (pdf_tounicode.h), for the compact CIDs.  0 or -1. */
+static int add_tounicode(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold)
 {
 	if (!tounicode_z.data) {
 		size_t len = 0;
 		char *text = pdf_tounicode_cids_text(cp_of_cid, ncids, &len);
-		int rc = text ? deflate_once(r->pdf->mmgr, text, len, &tounicode_z) : -1;
+		int rc = text ? deflate_once(pdf->mmgr, text, len, &tounicode_z) : -1;
 		free(text);
-		if (rc < 0) {
-			r->oom = 1;
-			return;
-		}
+		if (rc < 0)
+			return -1;
 	}
-	HPDF_Dict stream = add_deflated(r, &tounicode_z);
-	if (!stream) {
-		r->oom = 1;
-		return;
-	}
-	HPDF_Dict_Add(r->regular, "ToUnicode", stream);
-	HPDF_Dict_Add(r->bold, "ToUnicode", stream);
+	HPDF_Dict stream = add_deflated(pdf, &tounicode_z);
+	if (!stream)
+		return -1;
+	HPDF_Dict_Add(regular, "ToUnicode", stream);
+	HPDF_Dict_Add(bold, "ToUnicode", stream);
+	return 0;
 }
 
 /*
@@ -1920,21 +1917,25 @@ static char *encode_compact(HPDF_Encoder encoder, const char *text, HPDF_UINT le
  * CIDToGIDMap from) and the encoding of the text drawn.  Measuring is
  * unchanged: it goes by the code points.
  */
-static void compact_encoder(struct render *r)
+static HPDF_Encoder compact_encoder_of(HPDF_Doc pdf)
 {
-	HPDF_Encoder enc = HPDF_GetEncoder(r->pdf, "UTF-8");
-	if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE) {
-		if (!r->error)
-			r->error = HPDF_INVALID_ENCODER;
-		return;
-	}
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+		return NULL;
 	HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
 	memcpy(attr->cid_map, cid_of, sizeof attr->cid_map);
 	for (unsigned cid = 1; cid <= ncids; cid++)
 		attr->unicode_map[cp_of_cid[cid] >> 8][cp_of_cid[cid] & 0xFF] = cp_of_cid[cid];
 	attr->unicode_map[0][0x1F] = 0x1F;
 	enc->encode_text_fn = encode_compact;
-	r->encoder = enc;
+	return enc;
+}
+
+static void compact_encoder(struct render *r)
+{
+	r->encoder = compact_encoder_of(r->pdf);
+	if (!r->encoder && !r->error)
+		r->error = HPDF_INVALID_ENCODER;
 }
 
 /*
@@ -1945,19 +1946,83 @@ static void compact_encoder(struct render *r)
  * that decoder's state (hpdf_encoder_utf.c keeps it there): they are
  * cleared, as their CIDs (U+0000...) are none.
  */
-static HPDF_Font get_font(struct render *r, const char *name)
+static HPDF_Font compact_font(HPDF_Doc pdf, HPDF_Encoder enc, const char *name)
 {
-	HPDF_Encoder enc = r->encoder;
 	if (!enc)
-		return HPDF_GetFont(r->pdf, name, "UTF-8");
+		return HPDF_GetFont(pdf, name, "UTF-8");
 	HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
 	HPDF_Encoder_ToUnicode_Func own = enc->to_unicode_fn;
 	memset(attr->cid_map[0], 0, 16 * sizeof attr->cid_map[0][0]);
 	enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
-	HPDF_Font font = HPDF_GetFont(r->pdf, name, "UTF-8");
+	HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");
 	enc->to_unicode_fn = own;
 	memset(attr->cid_map[0], 0, 16 * sizeof attr->cid_map[0][0]);
 	return font;
+}
+
+static HPDF_Font get_font(struct render *r, const char *name)
+{
+	return compact_font(r->pdf, r->encoder, name);
+}
+
+/*
+ * Our hook on writing a Type0 font: /CapHeight, /CIDSet, the buffer
+ * boundary guard and level-1 deflate (type0_before_write_with_cap_height).
+ */
+static void hook_font(HPDF_Font font)
+{
+	if (!type0_before_write)
+		type0_before_write = font->before_write_fn;
+	if (type0_before_write && font->before_write_fn == type0_before_write)
+		font->before_write_fn = type0_before_write_with_cap_height;
+}
+
+/*
+ * Level 1 instead of libharu's 6: the pages' content, the fonts' CMaps and
+ * CIDToGIDMaps now, the font programs as they are made
+ * (type0_before_write_with_cap_height), which needs the fonts' filter off:
+ * libharu hands it to those streams while it writes.
+ */
+static void deflate_before_save(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold)
+{
+	HPDF_Font fonts[2] = {regular, bold};
+
+	fast_deflate_all(pdf->xref);
+	for (int i = 0; i < 2; i++)
+		if (fonts[i]->before_write_fn == type0_before_write_with_cap_height)
+			fonts[i]->filter = HPDF_STREAM_FILTER_NONE;
+}
+
+int pdf_compact_begin(HPDF_Doc pdf)
+{
+	if (coverage_load() <= 0)
+		return 0;
+	return compact_encoder_of(pdf) ? 1 : -1;
+}
+
+HPDF_Font pdf_compact_font(HPDF_Doc pdf, const char *name)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	if (!enc || enc->encode_text_fn != encode_compact) {
+		HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");
+		pdf_font_guard(font);
+		return font;
+	}
+	HPDF_Font font = compact_font(pdf, enc, name);
+	if (font)
+		hook_font(font);
+	return font;
+}
+
+int pdf_compact_finish(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	if (!enc || enc->encode_text_fn != encode_compact)
+		return 0;
+	if (add_tounicode(pdf, regular, bold) < 0)
+		return -1;
+	deflate_before_save(pdf, regular, bold);
+	return 0;
 }
 
 /* --- one attempt, and the retry ------------------------------------------------ */
@@ -2256,15 +2321,10 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 	if (r.error || r.oom || !r.regular || !r.bold)
 		goto out;
 	/* /CapHeight, which libharu 2.3 does not write (PDF/A wants it). */
-	HPDF_Font fonts[2] = {r.regular, r.bold};
-	for (int i = 0; i < 2; i++) {
-		if (!type0_before_write)
-			type0_before_write = fonts[i]->before_write_fn;
-		if (type0_before_write && fonts[i]->before_write_fn == type0_before_write)
-			fonts[i]->before_write_fn = type0_before_write_with_cap_height;
-	}
-	if (coverage_state > 0)
-		add_tounicode(&r);
+	hook_font(r.regular);
+	hook_font(r.bold);
+	if (coverage_state > 0 && add_tounicode(r.pdf, r.regular, r.bold) < 0)
+		r.oom = 1;
 	r.where = "setting the document information";
 	set_info(&r);
 	if (r.error)
@@ -2287,14 +2347,7 @@ static int attempt(struct pdf_doc *doc, int archive, unsigned char **out, size_t
 	}
 	r.where = "writing the file";
 	add_id(&r);
-	/* Level 1 instead of libharu's 6: the pages' content, the fonts'
-	 * CMaps and CIDToGIDMaps now, the font programs as they are made
-	 * (type0_before_write_with_cap_height), which needs the fonts'
-	 * filter off: libharu hands it to those streams while it writes. */
-	fast_deflate_all(r.pdf->xref);
-	for (int i = 0; i < 2; i++)
-		if (fonts[i]->before_write_fn == type0_before_write_with_cap_height)
-			fonts[i]->filter = HPDF_STREAM_FILTER_NONE;
+	deflate_before_save(r.pdf, r.regular, r.bold);
 	if (r.error || HPDF_SaveToStream(r.pdf) != HPDF_OK)
 		goto out;
 	HPDF_UINT32 size = HPDF_GetStreamSize(r.pdf);

@@ -204,6 +204,29 @@ int pdf_commit_file(const char *tmp, const char *path, int noreplace);
 void pdf_font_guard(HPDF_Font font);
 
 /*
+ * The letters' compact fonts, for a program with its own libharu code and
+ * our two fonts (skema-report).  libharu's UTF-8 encoder gives every
+ * character the CID of its code point, so each font of each document gets
+ * a 128 KB CIDToGIDMap and libharu looks up all 65,536 code points while
+ * it writes it; compact CIDs number only the characters the fonts have.
+ *
+ * pdf_compact_begin(): after HPDF_UseUTFEncodings and the UTF-8 encoder
+ * made current, before any font.  1: compact; 0: the fonts' coverage could
+ * not be read, libharu's numbering stays; -1: libharu's encoder is not what
+ * it should be (start the document again without this call).
+ * pdf_compact_font(): HPDF_GetFont(pdf, name, "UTF-8") for a font loaded
+ * from fonts/ (regular first), compact when the document is, guarded
+ * (pdf_font_guard) either way.  Text drawn must be pdf_font_has()
+ * characters, or it shows as .notdef.
+ * pdf_compact_finish(): just before HPDF_SaveToStream: the fonts'
+ * ToUnicode CMap and level-1 deflate of the streams.  0, or -1 when out of
+ * memory.  Does nothing for a document that is not compact.
+ */
+int pdf_compact_begin(HPDF_Doc pdf);
+HPDF_Font pdf_compact_font(HPDF_Doc pdf, const char *name);
+int pdf_compact_finish(HPDF_Doc pdf, HPDF_Font regular, HPDF_Font bold);
+
+/*
  * 1 when the embedded font has a glyph for code point cp (loads the font the
  * first time).  -1 when the font cannot be loaded.
  */

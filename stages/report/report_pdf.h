@@ -34,6 +34,7 @@ struct report_pdf {
 	HPDF_STATUS error;   /* the first libharu error, 0 when none */
 	HPDF_STATUS detail;
 	int plain;           /* a rebuild after an error: Latin-1 text only (report_pdf_begin) */
+	int compact;         /* the fonts have compact CIDs (pdf_compact_begin) */
 	char title[256];     /* running header */
 	char footer[512];    /* running footer, left */
 	/* the open table */
