@@ -2213,6 +2213,10 @@ void pdf_cache_release(void)
 {
 	shared_discard();
 	fast_deflate_release();
+	free(tounicode_z.data);
+	free(icc_z.data);
+	memset(&tounicode_z, 0, sizeof tounicode_z);
+	memset(&icc_z, 0, sizeof icc_z);
 }
 
 static int shared_begin(struct render *r, char *err, size_t errsize);

@@ -42,6 +42,7 @@
 #include "msg.h"
 #include "offer.h"
 #include "paths.h"
+#include "pdf.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -214,6 +215,7 @@ out:
 	free(ids);
 	offer_set_release(&set);
 	strbuf_release(&err);
+	pdf_cache_release();
 	return status;
 }
 
