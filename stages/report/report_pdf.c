@@ -295,13 +295,9 @@ static int load_font(struct report_pdf *p, const char *relative, const char *fal
 			  (unsigned)p->error);
 		return -1;
 	}
-	if (p->compact) {
-		*font = pdf_compact_font(p->pdf, name);
-	} else {
-		*font = HPDF_GetFont(p->pdf, name, "UTF-8");
-		/* libharu fails to write a font that fills its buffers exactly (pdf.h). */
-		pdf_font_guard(*font);
-	}
+	/* Compact when the document is; guarded either way against libharu's
+	 * failure to write a font that fills its buffers exactly (pdf.h). */
+	*font = pdf_compact_font(p->pdf, name);
 	return *font ? 0 : -1;
 }
 
