@@ -203,6 +203,17 @@ pdf_text() {
 	pdftotext -layout "$1" - 2>/dev/null
 }
 
+# pdf_sound FILE: qpdf finds nothing wrong, both fonts are embedded subsets
+# with a ToUnicode map, and poppler reads the text without a warning.
+pdf_sound() {
+	qpdf --check "$1" >/dev/null 2>&1 || { echo "qpdf: $1"; return 1; }
+	pdffonts "$1" 2>/dev/null | tail -n +3 >fonts &&
+	test_line_count = 2 fonts &&
+	! grep -v " yes yes yes " fonts || { cat fonts; return 1; }
+	pdftotext "$1" /dev/null 2>warnings &&
+	test_line_count = 0 warnings
+}
+
 test_done() {
 	say "1..$test_count"
 	if test $test_failed -eq 0; then
