@@ -421,22 +421,15 @@ const char *db_actor(void)
 	return name;
 }
 
-int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail)
+int db_event_prepared(sqlite3_stmt *stmt, long long submission_id, const char *event,
+		      const char *detail)
 {
-	sqlite3_stmt *stmt;
 	char at[CLOCK_ISO_SIZE];
 	time_t now;
-	int rc;
 
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, at);
-	rc = sqlite3_prepare_v2(db,
-				"INSERT INTO events (submission_id, at, actor, event, detail)"
-				" VALUES (?1, ?2, ?3, ?4, ?5)",
-				-1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
 	if (submission_id > 0)
 		sqlite3_bind_int64(stmt, 1, submission_id);
 	else
@@ -448,9 +441,22 @@ int db_event(sqlite3 *db, long long submission_id, const char *event, const char
 		sqlite3_bind_text(stmt, 5, detail, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(stmt, 5);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, DB_EVENT_SQL, -1, &stmt, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = db_event_prepared(stmt, submission_id, event, detail);
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 int db_temporary(int rc)

@@ -33,6 +33,16 @@ void db_rollback(sqlite3 *db);
 int db_event(sqlite3 *db, long long submission_id, const char *event, const char *detail);
 
 /*
+ * db_event() on a statement the caller prepared from DB_EVENT_SQL and keeps
+ * (a program that logs an event for every record): the statement is reset
+ * and its bindings cleared afterwards.
+ */
+#define DB_EVENT_SQL                                                                       \
+	"INSERT INTO events (submission_id, at, actor, event, detail) VALUES (?1, ?2, ?3, ?4, ?5)"
+int db_event_prepared(sqlite3_stmt *stmt, long long submission_id, const char *event,
+		      const char *detail);
+
+/*
  * 1 when rc is a failure that may pass by itself (busy, locked, disk full,
  * read-only, I/O): the caller exits 75 so that the driver retries later.
  */

@@ -105,6 +105,20 @@ static int finish(sqlite3 *db, sqlite3_stmt *stmt)
 	return rc;
 }
 
+/* db_event() through a kept statement: two or three events a record. */
+static const char event_sql[] = DB_EVENT_SQL;
+
+static int event(sqlite3 *db, long long submission_id, const char *what, const char *detail)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, event_sql, &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = db_event_prepared(stmt, submission_id, what, detail);
+	release(stmt);
+	return rc;
+}
+
 static void bind_text(sqlite3_stmt *stmt, int index, const char *text)
 {
 	if (text)
@@ -469,11 +483,11 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 		if ((rc = finish(db, stmt)) != SQLITE_OK)
 			return rc;
 		snprintf(detail, sizeof detail, "erstattet af %s", case_number);
-		if ((rc = db_event(db, older[i], "superseded", detail)) != SQLITE_OK)
+		if ((rc = event(db, older[i], "superseded", detail)) != SQLITE_OK)
 			return rc;
 		case_number_of(db, older[i], old_case, sizeof old_case);
 		snprintf(detail, sizeof detail, "erstatter %s", old_case);
-		if ((rc = db_event(db, id, "supersedes", detail)) != SQLITE_OK)
+		if ((rc = event(db, id, "supersedes", detail)) != SQLITE_OK)
 			return rc;
 		(*superseded)++;
 	}
@@ -559,10 +573,9 @@ out:
  */
 static int savepoint(sqlite3 *db, const char *sql)
 {
-	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		report(db);
-	return rc;
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, sql, &stmt);
+	return rc == SQLITE_OK ? finish(db, stmt) : rc;
 }
 
 static void undo(sqlite3 *db)
@@ -645,7 +658,7 @@ int store_record(sqlite3 *db, json_t *rec)
 				    have_name ? applicant_name : NULL, &row.id)) != SQLITE_OK)
 		goto fail;
 	snprintf(detail, sizeof detail, "post %s%s", record_id, retry_of ? " (forsøgt igen)" : "");
-	if ((rc = db_event(db, row.id, "received", detail)) != SQLITE_OK)
+	if ((rc = event(db, row.id, "received", detail)) != SQLITE_OK)
 		goto fail;
 	if (json_is_object(fields) && (rc = store_fields(db, row.id, fields)) != SQLITE_OK)
 		goto fail;
@@ -658,12 +671,12 @@ int store_record(sqlite3 *db, json_t *rec)
 		snprintf(detail, sizeof detail, "%s: %s",
 			 record_str(error, "stage") ? record_str(error, "stage") : "?",
 			 record_str(error, "code") ? record_str(error, "code") : "?");
-		rc = db_event(db, row.id, "failed", detail);
+		rc = event(db, row.id, "failed", detail);
 	} else if (row.duplicate_of > 0) {
 		char original[32];
 		case_number_of(db, row.duplicate_of, original, sizeof original);
 		snprintf(detail, sizeof detail, "dublet af %s", original);
-		rc = db_event(db, row.id, "duplicate", detail);
+		rc = event(db, row.id, "duplicate", detail);
 	} else {
 		if (offer_id && have_key &&
 		    (rc = supersede(db, row.id, row.case_number, offer_id, applicant_key,
@@ -674,7 +687,7 @@ int store_record(sqlite3 *db, json_t *rec)
 		const char *result = record_str(json_object_get(rec, "validation"), "result");
 		snprintf(detail, sizeof detail, "%s%s%s", offer_id ? offer_id : "ukendt tilbud",
 			 result ? ": " : "", result ? result : "");
-		rc = db_event(db, row.id, "stored", detail);
+		rc = event(db, row.id, "stored", detail);
 	}
 	if (rc != SQLITE_OK)
 		goto fail;
