@@ -147,6 +147,27 @@ test_expect_success '--brief: only id, path, error and submission go on, all of 
 	test_cmp expect actual
 '
 
+test_expect_success 'the row keeps the record as it was read, byte for byte' '
+	mkrec 50 temaforloeb 2026-03-02T10:00:00+01:00 eligible "{\"kommune\":\"Aabenraa\"}" >r1 &&
+	mkrec 51 temaforloeb 2026-03-02T11:00:00+01:00 eligible "{\"kommune\":\"Thisted\"}" >r2 &&
+	# Spacing and key order as another program might write them, an
+	# escaped character, and a long line split over the reader buffer.
+	jq -c "{validation, id, fields, form, path, original_name, received_at, sha256, size, format}" r1 |
+		sed "s/,/ ,  /g; s/Aabenraa/Aa\\\\u0062enraa/" >spaced &&
+	long=$(head -c 70000 /dev/zero | tr "\\0" x) &&
+	jq -c --arg long "$long" ".note = \$long" r2 >long &&
+	printf "\n" >blank &&
+	cat spaced blank long >in &&
+	skema-store raw.db <in >out &&
+	test_line_count = 2 out &&
+	sql raw.db "SELECT record FROM submissions ORDER BY id" >actual &&
+	cat spaced long >expect &&
+	test_cmp expect actual &&
+	sql raw.db "SELECT applicant_name FROM submissions ORDER BY id" >actual &&
+	printf "Aabenraa Kommune\nThisted Kommune\n" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a record without an id is passed on with an error' '
 	echo "{\"sha256\":\"abc\"}" | skema-store t.db >out &&
 	jq -e ".error.stage == \"store\" and .error.code == \"bad_record\"" out

@@ -154,6 +154,8 @@ int record_reader_next(struct record_reader *r, json_t **rec)
 			}
 			if (len == 0)
 				continue; /* blank lines separate nothing; skip them */
+			r->text = line;
+			r->text_len = len;
 			return parse_line(line, len, r->line_number, rec);
 		}
 		if (r->eof) {

@@ -36,6 +36,9 @@ struct record_reader {
 	size_t start, end, size;
 	int eof, skipping;
 	unsigned long line_number;
+	/* The last record's line as read (no newline): valid until the next call. */
+	const char *text;
+	size_t text_len;
 };
 
 void record_reader_init(struct record_reader *r, int fd);

@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 			json_decref(rec);
 			break;
 		}
-		rc = store_record(db, rec);
+		rc = store_record(db, rec, in.text, in.text_len);
 		if (rc != SQLITE_OK) {
 			json_decref(rec);
 			break;

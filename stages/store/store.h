@@ -14,8 +14,10 @@
  * else a transaction of its own), and adds rec["submission"].  A record that
  * cannot be stored (no id) gets an error and SQLITE_OK is returned.
  * Returns an SQLite code; on failure nothing of rec is in the database.
+ * text (len bytes) is rec as it was read, kept as the row's record; NULL:
+ * rec is written out for it.
  */
-int store_record(sqlite3 *db, json_t *rec);
+int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len);
 
 /* Finalizes the statements store_record() kept for db; call before closing it. */
 void store_forget_statements(sqlite3 *db);

@@ -498,9 +498,9 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
  * Inserts the submission row, or, when *id is set, rewrites that row (a
  * failed attempt of the same record, tried again).
  */
-static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
-			     const char *case_number, long long duplicate_of, const char *applicant_key,
-			     const char *applicant_name, long long *id)
+static int insert_submission(sqlite3 *db, const json_t *rec, const char *text, size_t len,
+			     const char *status, const char *case_number, long long duplicate_of,
+			     const char *applicant_key, const char *applicant_name, long long *id)
 {
 	const json_t *form = json_object_get(rec, "form");
 	const json_t *error = json_object_get(rec, "error");
@@ -510,7 +510,8 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
 	char now_iso[CLOCK_ISO_SIZE];
 	time_t now;
 	sqlite3_stmt *stmt;
-	char *json = json_dumps(rec, JSON_COMPACT);
+	/* As read: writing rec out again was a seventh of the store's time. */
+	char *json = text ? NULL : json_dumps(rec, JSON_COMPACT);
 	int rc;
 
 	if (clock_now(&now) < 0)
@@ -556,7 +557,10 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *status,
 	bind_text(stmt, 18, record_str(error, "message"));
 	bind_text(stmt, 19, record_str(error, "message_da"));
 	bind_text(stmt, 20, record_str(rec, "path"));
-	bind_text(stmt, 21, json);
+	if (text)
+		sqlite3_bind_text(stmt, 21, text, (int)len, SQLITE_TRANSIENT);
+	else
+		bind_text(stmt, 21, json);
 	bind_text(stmt, 22, now_iso);
 	rc = finish(db, stmt);
 	if (*id <= 0)
@@ -584,7 +588,7 @@ static void undo(sqlite3 *db)
 	sqlite3_exec(db, "RELEASE store_record", NULL, NULL, NULL);
 }
 
-int store_record(sqlite3 *db, json_t *rec)
+int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 {
 	const char *record_id = record_str(rec, "id");
 	const char *sha256 = record_str(rec, "sha256");
@@ -653,7 +657,8 @@ int store_record(sqlite3 *db, json_t *rec)
 					   row.case_number, sizeof row.case_number)) != SQLITE_OK)
 			goto fail;
 	}
-	if ((rc = insert_submission(db, rec, status, row.case_number[0] ? row.case_number : NULL,
+	if ((rc = insert_submission(db, rec, text, len, status,
+				    row.case_number[0] ? row.case_number : NULL,
 				    row.duplicate_of, have_key ? applicant_key : NULL,
 				    have_name ? applicant_name : NULL, &row.id)) != SQLITE_OK)
 		goto fail;
