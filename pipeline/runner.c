@@ -64,6 +64,8 @@ struct pass {
 	int chain_broken;  /* a stage could not be started (1) or stopped on its
 			    * configuration (2): the rest waits */
 	long total, handled;
+	/* note_place()'s statements, prepared once per pass (finalized with db). */
+	sqlite3_stmt *set_path, *event;
 };
 
 static void report(struct runner *r, struct pass *p, const char *origin, const char *id,
@@ -399,19 +401,20 @@ static void note_place(struct pass *p, const char *claim, const char *origin, co
 	int own = sqlite3_get_autocommit(p->db);
 	if (own && db_begin(p->db) != SQLITE_OK)
 		return;
-	if (sqlite3_prepare_v2(p->db, "UPDATE submissions SET stored_path = ?1 WHERE record_id = ?2",
-			       -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(stmt, 1, where, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
-		sqlite3_step(stmt);
+	if (p->set_path ||
+	    sqlite3_prepare_v3(p->db, "UPDATE submissions SET stored_path = ?1 WHERE record_id = ?2",
+			       -1, SQLITE_PREPARE_PERSISTENT, &p->set_path, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(p->set_path, 1, where, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(p->set_path, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_step(p->set_path);
 		if (retry_of[0] && id && strcmp(retry_of, id) != 0) {
-			sqlite3_reset(stmt);
-			sqlite3_bind_text(stmt, 2, retry_of, -1, SQLITE_TRANSIENT);
-			sqlite3_step(stmt);
+			sqlite3_reset(p->set_path);
+			sqlite3_bind_text(p->set_path, 2, retry_of, -1, SQLITE_TRANSIENT);
+			sqlite3_step(p->set_path);
 		}
+		sqlite3_reset(p->set_path);
+		sqlite3_clear_bindings(p->set_path);
 	}
-	sqlite3_finalize(stmt);
-	stmt = NULL;
 	/*
 	 * The stages name the file by its claim's path, which is gone once
 	 * the file is moved and says nothing to anyone: the stored message
@@ -444,7 +447,9 @@ static void note_place(struct pass *p, const char *claim, const char *origin, co
 		char detail[PATH_MAX];
 		size_t dir_len = strcspn(where, "/");
 		snprintf(detail, sizeof detail, "%.*s/%s", (int)dir_len, where, id ? id : "");
-		db_event(p->db, db_id, event, detail);
+		if (p->event || sqlite3_prepare_v3(p->db, DB_EVENT_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+						   &p->event, NULL) == SQLITE_OK)
+			db_event_prepared(p->event, db_id, event, detail);
 	}
 	if (own && db_commit(p->db) != SQLITE_OK)
 		db_rollback(p->db);
@@ -1153,6 +1158,8 @@ out:
 		free(claims[i]);
 	free(claims);
 	candidate_list_release(&list);
+	sqlite3_finalize(p.set_path);
+	sqlite3_finalize(p.event);
 	sqlite3_close(p.db);
 	if (lock >= 0)
 		close(lock);
