@@ -37,7 +37,7 @@ SELECT substr(s.received_at, 1, 10) AS day, count(*) FROM submissions s
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)
  GROUP BY day ORDER BY day;
 SELECT f.value, count(*) FROM submissions s
- JOIN fields f ON f.submission_id = s.id AND f.name = 'kommune'
+ JOIN fields f INDEXED BY fields_kommune ON f.submission_id = s.id AND f.name = 'kommune'
  WHERE s.status = 'stored' AND s.offer_id = :offer
  AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)
@@ -46,7 +46,8 @@ SELECT count(*) FROM submissions s WHERE s.status = 'stored' AND s.offer_id = :o
  AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to);
 SELECT f.value, count(*) FROM submissions s
- LEFT JOIN fields f ON f.submission_id = s.id AND f.name = 'sted_type'
+ LEFT JOIN fields f INDEXED BY fields_sted_type
+  ON f.submission_id = s.id AND f.name = 'sted_type'
  WHERE s.status = 'stored' AND s.offer_id = :offer
  AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)

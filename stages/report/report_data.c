@@ -64,7 +64,7 @@ static const char per_day_sql[] =
 
 static const char kommune_sql[] =
 	"SELECT f.value, count(*) FROM submissions s"
-	" JOIN fields f ON f.submission_id = s.id AND f.name = 'kommune'"
+	" JOIN fields f INDEXED BY fields_kommune ON f.submission_id = s.id AND f.name = 'kommune'"
 	" WHERE s.status = 'stored' AND" SCOPE_SQL " GROUP BY f.value";
 
 static const char live_sql[] =
@@ -72,7 +72,8 @@ static const char live_sql[] =
 
 static const char type_sql[] =
 	"SELECT f.value, count(*) FROM submissions s"
-	" LEFT JOIN fields f ON f.submission_id = s.id AND f.name = 'sted_type'"
+	" LEFT JOIN fields f INDEXED BY fields_sted_type"
+	"  ON f.submission_id = s.id AND f.name = 'sted_type'"
 	" WHERE s.status = 'stored' AND" SCOPE_SQL " GROUP BY f.value ORDER BY count(*) DESC";
 
 static const char criteria_sql[] =
