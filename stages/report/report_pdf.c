@@ -507,13 +507,18 @@ static void wrap_text(HPDF_Font font, double size, double width, const char *tex
 }
 
 /*
- * Draws wrapped lines from y_top down; when text was left over, the last
- * line is shortened to make room for "…", so a cut never looks complete.
+ * Draws wrapped lines from y_top down, in one text object; when text was
+ * left over, the last line is shortened to make room for "…", so a cut
+ * never looks complete.
  */
 static void draw_wrapped(struct report_pdf *p, HPDF_Font font, double size, double x,
 			 double y_top, double width, double leading, const struct wrapped *w)
 {
 	char buf[MAX_TEXT];
+	if (w->count == 0)
+		return;
+	HPDF_Page_BeginText(p->page);
+	HPDF_Page_SetFontAndSize(p->page, font, (HPDF_REAL)size);
 	for (int i = 0; i < w->count; i++) {
 		size_t len = w->len[i] < sizeof buf - 4 ? w->len[i] : sizeof buf - 4;
 		memcpy(buf, w->line[i], len);
@@ -528,79 +533,84 @@ static void draw_wrapped(struct report_pdf *p, HPDF_Font font, double size, doub
 			len += 3;
 		}
 		buf[len] = '\0';
-		draw_text(p, font, size, x, y_top - size - i * leading, buf);
+		HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)(y_top - size - i * leading),
+				  buf);
 	}
+	HPDF_Page_EndText(p->page);
 }
 
 #define TABLE_LEADING (TABLE_SIZE + 2.5)
 #define NOTE_SIZE (TABLE_SIZE - 0.5)
 #define NOTE_LEADING (NOTE_SIZE + 2.2)
 
-/* Height of the cells of a row: the cell with the most lines decides. */
-static double cells_height(struct report_pdf *p, HPDF_Font font, char cells[][MAX_TEXT / 4])
-{
-	int most = 1;
-	struct wrapped w;
-	for (int i = 0; i < p->ncols; i++) {
-		wrap_text(font, TABLE_SIZE, p->widths[i] - 2 * CELL_PAD, cells[i], CELL_MAX_LINES, &w);
-		if (w.count > most)
-			most = w.count;
-	}
-	return most * TABLE_LEADING + 2 * CELL_PAD;
-}
+/*
+ * A row wrapped once, then measured and drawn from the same lines:
+ * wrapping is most of a table's cost, and a ranked list has a row per
+ * application.
+ */
+struct row_layout {
+	struct wrapped cell[REPORT_PDF_MAX_COLS];
+	struct wrapped note;
+	double height; /* of the cells: the cell with the most lines decides */
+	double total;  /* with the note under them */
+};
 
 static double note_indent(const struct report_pdf *p)
 {
 	return p->ncols > 1 ? p->widths[0] : 0;
 }
 
-static double note_height(struct report_pdf *p, const char *note, int max_lines)
+static void layout_row(struct report_pdf *p, HPDF_Font font, char cells[][MAX_TEXT / 4],
+		       const char *note, int note_lines, struct row_layout *r)
 {
-	struct wrapped w;
-	if (!note || !*note)
-		return 0;
-	wrap_text(p->regular, NOTE_SIZE, TEXT_W - note_indent(p) - 2 * CELL_PAD, note, max_lines,
-		  &w);
-	return w.count * NOTE_LEADING + CELL_PAD;
+	int most = 1;
+	for (int i = 0; i < p->ncols; i++) {
+		wrap_text(font, TABLE_SIZE, p->widths[i] - 2 * CELL_PAD, cells[i], CELL_MAX_LINES,
+			  &r->cell[i]);
+		if (r->cell[i].count > most)
+			most = r->cell[i].count;
+	}
+	r->height = most * TABLE_LEADING + 2 * CELL_PAD;
+	r->total = r->height;
+	memset(&r->note, 0, sizeof r->note);
+	if (note && *note) {
+		wrap_text(p->regular, NOTE_SIZE, TEXT_W - note_indent(p) - 2 * CELL_PAD, note,
+			  note_lines, &r->note);
+		r->total += r->note.count * NOTE_LEADING + CELL_PAD;
+	}
 }
 
-static void draw_row(struct report_pdf *p, int header, char cells[][MAX_TEXT / 4],
-		     const char *note, int note_lines)
+static void draw_row(struct report_pdf *p, int header, const struct row_layout *r)
 {
 	HPDF_Font font = header ? p->bold : p->regular;
-	double height = cells_height(p, font, cells), x = MARGIN_L;
-	double total = height + note_height(p, note, note_lines);
-	struct wrapped w;
+	double x = MARGIN_L;
 
 	if (header) {
 		grey_fill(p, 0.88);
-		HPDF_Page_Rectangle(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - height),
-				    (HPDF_REAL)TEXT_W, (HPDF_REAL)height);
+		HPDF_Page_Rectangle(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - r->height),
+				    (HPDF_REAL)TEXT_W, (HPDF_REAL)r->height);
 		HPDF_Page_Fill(p->page);
 		grey_fill(p, 0);
 	}
 	for (int i = 0; i < p->ncols; i++) {
-		double width = p->widths[i] - 2 * CELL_PAD;
-		wrap_text(font, TABLE_SIZE, width, cells[i], CELL_MAX_LINES, &w);
-		draw_wrapped(p, font, TABLE_SIZE, x + CELL_PAD, p->y - CELL_PAD, width,
-			     TABLE_LEADING, &w);
+		draw_wrapped(p, font, TABLE_SIZE, x + CELL_PAD, p->y - CELL_PAD,
+			     p->widths[i] - 2 * CELL_PAD, TABLE_LEADING, &r->cell[i]);
 		x += p->widths[i];
 	}
-	if (total > height) {
-		double width = TEXT_W - note_indent(p) - 2 * CELL_PAD;
-		wrap_text(p->regular, NOTE_SIZE, width, note, note_lines, &w);
+	if (r->total > r->height) {
 		grey_fill(p, 0.25);
 		draw_wrapped(p, p->regular, NOTE_SIZE, MARGIN_L + note_indent(p) + CELL_PAD,
-			     p->y - height + CELL_PAD, width, NOTE_LEADING, &w);
+			     p->y - r->height + CELL_PAD, TEXT_W - note_indent(p) - 2 * CELL_PAD,
+			     NOTE_LEADING, &r->note);
 		grey_fill(p, 0);
 	}
 	HPDF_Page_SetGrayStroke(p->page, header ? 0.2f : 0.75f);
 	HPDF_Page_SetLineWidth(p->page, header ? 0.8f : 0.4f);
-	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - total));
-	HPDF_Page_LineTo(p->page, (HPDF_REAL)(MARGIN_L + TEXT_W), (HPDF_REAL)(p->y - total));
+	HPDF_Page_MoveTo(p->page, (HPDF_REAL)MARGIN_L, (HPDF_REAL)(p->y - r->total));
+	HPDF_Page_LineTo(p->page, (HPDF_REAL)(MARGIN_L + TEXT_W), (HPDF_REAL)(p->y - r->total));
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_SetGrayStroke(p->page, 0);
-	p->y -= total;
+	p->y -= r->total;
 }
 
 static void clean_cells(struct report_pdf *p, const char *const *in, char out[][MAX_TEXT / 4])
@@ -609,10 +619,18 @@ static void clean_cells(struct report_pdf *p, const char *const *in, char out[][
 		clean_for(p, in[i] ? in[i] : "", out[i], MAX_TEXT / 4);
 }
 
+/* The header row, cleaned and wrapped; its lines point into cells. */
+static void layout_header(struct report_pdf *p, char cells[][MAX_TEXT / 4], struct row_layout *r)
+{
+	clean_cells(p, (const char *const *)p->header, cells);
+	layout_row(p, p->bold, cells, NULL, 0, r);
+}
+
 void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *widths,
 			    const char *const *header)
 {
 	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
+	struct row_layout row;
 
 	if (ncols > REPORT_PDF_MAX_COLS)
 		ncols = REPORT_PDF_MAX_COLS;
@@ -622,10 +640,10 @@ void report_pdf_table_begin(struct report_pdf *p, int ncols, const double *width
 		free(p->header[i]);
 		p->header[i] = strdup(header[i] ? header[i] : "");
 	}
-	clean_cells(p, (const char *const *)p->header, cells);
+	layout_header(p, cells, &row);
 	/* The header and at least two rows together, or a new page. */
-	need(p, cells_height(p, p->bold, cells) + 3 * (BODY_SIZE + 8));
-	draw_row(p, 1, cells, NULL, 0);
+	need(p, row.height + 3 * (BODY_SIZE + 8));
+	draw_row(p, 1, &row);
 	p->rows_on_page = 0;
 }
 
@@ -635,15 +653,17 @@ void report_pdf_table_row_note(struct report_pdf *p, const char *const *cells_in
 	char cells[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
 	char head[REPORT_PDF_MAX_COLS][MAX_TEXT / 4];
 	char note[MAX_TEXT];
+	struct row_layout row, head_row;
 
 	clean_cells(p, cells_in, cells);
 	clean_for(p, note_in, note, sizeof note);
-	if (need(p, cells_height(p, p->regular, cells) + note_height(p, note, note_lines))) {
+	layout_row(p, p->regular, cells, note, note_lines, &row);
+	if (need(p, row.total)) {
 		/* Continued on a new page: the header again. */
-		clean_cells(p, (const char *const *)p->header, head);
-		draw_row(p, 1, head, NULL, 0);
+		layout_header(p, head, &head_row);
+		draw_row(p, 1, &head_row);
 	}
-	draw_row(p, 0, cells, note, note_lines);
+	draw_row(p, 0, &row);
 	p->rows_on_page++;
 }
 
