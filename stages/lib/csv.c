@@ -42,10 +42,16 @@ void csv_text(struct csv_writer *w, const char *text)
 		putc('"', w->out);
 	if (formula)
 		putc('\'', w->out);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			putc('"', w->out);
-		putc(*p, w->out);
+	/* Whole spans between quotes: a report writes a cell per column per
+	 * application, and a putc per byte was most of its CSV's time. */
+	for (const char *p = text;;) {
+		const char *q = strchr(p, '"');
+		size_t len = q ? (size_t)(q - p) + 1 : strlen(p);
+		fwrite(p, 1, len, w->out);
+		if (!q)
+			break;
+		putc('"', w->out);
+		p = q + 1;
 	}
 	if (quote)
 		putc('"', w->out);

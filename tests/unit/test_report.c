@@ -59,6 +59,8 @@ static void test_csv_cells(void **state)
 		{"\tx", "\"'\tx\""},
 		{"a=b", "a=b"},
 		{"=\"x\"", "\"'=\"\"x\"\"\""},
+		{"\"", "\"\"\"\""},
+		{"a\"\"b\"", "\"a\"\"\"\"b\"\"\""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const char *cells[] = {cases[i].cell};
