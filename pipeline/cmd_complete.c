@@ -4,6 +4,7 @@
  *
  * usage: skema complete CASE... [--date YYYY-MM-DD] [--note TEXT]
  *                      [--no-decide]
+ *        skema complete --undo CASE... [--no-decide]
  *
  * An offer whose places are held while a forløb runs (capacity period
  * "concurrent": the rådgivningsforløb, 8 at a time) frees a place when a
@@ -24,9 +25,17 @@
  * The note stays out of the append-only event log (it may name people,
  * and a purge cannot remove an event); a purge clears it (schema step 5).
  *
+ * --undo takes back a completion recorded by mistake (a wrong case number
+ * typed): completed_on and the note are cleared, the event log gets a
+ * "completion_undone" event beside the "completed" one, which stays, and
+ * skema-decide runs again, so the forløb holds its place once more and a
+ * place proposed from it goes back to the waiting list.  A place already
+ * confirmed by a reviewer stays: the offer is then over its capacity
+ * until a forløb ends, and the report says so.
+ *
  * Exit codes: 0 done; 64 usage; 65 a case that is unknown, not live, not
- * granted, of an offer without concurrent places, already completed, or a
- * date before its receipt or after today; 70 internal error; 75 database
+ * granted, of an offer without concurrent places, already completed (with
+ * --undo: not completed), or a date before its receipt or after today; 70 internal error; 75 database
  * busy or read-only; 78 no workspace, or no definition for the offer.
  */
 #include <getopt.h>
@@ -60,6 +69,7 @@ struct completion {
 	long long id;
 	char offer[OFFER_ID_SIZE];
 	char case_number[64];
+	char completed_on[16]; /* --undo: the day that was recorded */
 };
 
 static int check_date(const char *date, const char *today);
@@ -67,6 +77,8 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 		      struct completion *out);
 static int record_completion(sqlite3 *db, const struct completion *c, const char *date,
 			     const char *note);
+static int check_undo(sqlite3 *db, const char *key, struct completion *out);
+static int record_undo(sqlite3 *db, const struct completion *c);
 static void decide_offer(const char *db_path, char *offer, int verbosity);
 static void usage(FILE *out);
 
@@ -76,6 +88,7 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		{"date", required_argument, NULL, 'd'},
 		{"note", required_argument, NULL, 'm'},
 		{"no-decide", no_argument, NULL, 'n'},
+		{"undo", no_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -85,7 +98,7 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 	struct offer_set set;
 	struct strbuf err;
 	size_t ndone = 0;
-	int c, status = EXIT_DONE, decide = 1, rc;
+	int c, status = EXIT_DONE, decide = 1, undo = 0, rc;
 	sqlite3 *db = NULL;
 	time_t now;
 
@@ -100,6 +113,9 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		case 'n':
 			decide = 0;
 			break;
+		case 'u':
+			undo = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
@@ -110,6 +126,11 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 	}
 	if (argc - optind < 1) {
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (undo && (date || note)) {
+		msg_error("complete: --undo takes no --date or --note: it takes back what was "
+			  "recorded");
 		return EXIT_USAGE;
 	}
 	if (note && !*note)
@@ -145,7 +166,8 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct completion *next = &done[ndone];
-		int checked = check_case(db, &set, argv[i], date, next);
+		int checked = undo ? check_undo(db, argv[i], next)
+				   : check_case(db, &set, argv[i], date, next);
 		if (checked == EXIT_DONE) {
 			int again = 0;
 			for (size_t k = 0; k < ndone; k++)
@@ -168,15 +190,21 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		goto out;
 	}
 	for (size_t k = 0; k < ndone; k++)
-		if ((rc = record_completion(db, &done[k], date, note)) != SQLITE_OK)
+		if ((rc = undo ? record_undo(db, &done[k])
+			       : record_completion(db, &done[k], date, note)) != SQLITE_OK)
 			goto sql_fail;
 	if ((rc = db_commit(db)) != SQLITE_OK)
 		goto sql_fail;
 	sqlite3_close(db);
 	db = NULL;
 	for (size_t k = 0; k < ndone && opt->verbosity >= 0; k++)
-		printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n", done[k].case_number,
-		       date);
+		if (undo)
+			printf("%s: afslutningen %s er annulleret, og forløbet optager igen en "
+			       "plads\n",
+			       done[k].case_number, done[k].completed_on);
+		else
+			printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n",
+			       done[k].case_number, date);
 	ws_db_path(opt->workspace, path, sizeof path);
 	for (size_t k = 0; k < ndone && decide; k++) {
 		int seen = 0;
@@ -201,6 +229,7 @@ out:
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: skema complete CASE... [--date YYYY-MM-DD] [--note TEXT] [--no-decide]\n"
+		     "       skema complete --undo CASE... [--no-decide]\n"
 		     "\n"
 		     "Records that a granted forløb (case number or id) has ended, for an offer whose\n"
 		     "places are held while a forløb runs (rådgivningsforløb: 8 at a time).  Its\n"
@@ -210,6 +239,8 @@ static void usage(FILE *out)
 		     "      --date DATE   the day the forløb ended (default: today)\n"
 		     "      --note TEXT   a note for the case file (not in the event log)\n"
 		     "      --no-decide   do not run skema-decide now\n"
+		     "      --undo        take back a completion recorded by mistake: the forløb\n"
+		     "                    holds its place again (the event log keeps both)\n"
 		     "      --help        this text\n");
 }
 
@@ -393,4 +424,78 @@ static int record_completion(sqlite3 *db, const struct completion *c, const char
 	/* The offer and the day: never the note, which may name people. */
 	snprintf(detail, sizeof detail, "%s: afsluttet %s", c->offer, date);
 	return db_event(db, c->id, "completed", detail);
+}
+
+/*
+ * Checks that the case named key has a completion to take back, inside the
+ * caller's transaction, and fills in out.  Returns 0, or an exit code with
+ * a message naming the case printed.
+ */
+static int check_undo(sqlite3 *db, const char *key, struct completion *out)
+{
+	char status_text[32], shown[128];
+	sqlite3_stmt *stmt = NULL;
+	int found, status = EXIT_DATAERR, rc;
+
+	msg_escape(shown, sizeof shown, key);
+	found = review_find_case(db, key, &out->id, status_text, sizeof status_text, out->offer,
+				 sizeof out->offer);
+	if (found < 0)
+		return ws_db_exit_code(-found);
+	if (found == 0) {
+		msg_error("complete: %s: no such case", shown);
+		return EXIT_DATAERR;
+	}
+	if (strcmp(status_text, "stored") != 0) {
+		msg_error("complete: %s: the case is %s, not a forløb that could run again", shown,
+			  status_text);
+		return EXIT_DATAERR;
+	}
+	rc = sqlite3_prepare_v2(db,
+				"SELECT case_number, completed_on, substr(purged_at, 1, 10)"
+				" FROM submissions WHERE id = ?1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_bind_int64(stmt, 1, out->id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW)
+		goto sql_fail;
+	const char *case_number = column_text(stmt, 0), *completed = column_text(stmt, 1);
+	const char *purged = column_text(stmt, 2);
+	snprintf(out->case_number, sizeof out->case_number, "%s", case_number ? case_number : key);
+	if (!completed) {
+		msg_error("complete: %s: not completed; there is nothing to undo", shown);
+	} else if (purged) {
+		/* Its personal data is gone: it cannot run again as a case. */
+		msg_error("complete: %s: purged on %s; a purged case stays closed", shown, purged);
+	} else {
+		snprintf(out->completed_on, sizeof out->completed_on, "%s", completed);
+		status = EXIT_DONE;
+	}
+	sqlite3_finalize(stmt);
+	return status;
+sql_fail:
+	msg_error("complete: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return ws_db_exit_code(rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+}
+
+/* Takes one completion back and logs it, inside the caller's transaction. */
+static int record_undo(sqlite3 *db, const struct completion *c)
+{
+	sqlite3_stmt *stmt = NULL;
+	char detail[OFFER_ID_SIZE + 64];
+	int rc = sqlite3_prepare_v2(db,
+				    "UPDATE submissions SET completed_on = NULL, completion_note = NULL"
+				    " WHERE id = ?1 AND completed_on IS NOT NULL",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, c->id);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	snprintf(detail, sizeof detail, "%s: afsluttet %s annulleret", c->offer, c->completed_on);
+	return db_event(db, c->id, "completion_undone", detail);
 }

@@ -287,6 +287,55 @@ test_expect_success 'a busy database: exit 75 and nothing recorded' '
 	test_cmp expect actual
 '
 
+test_expect_success 'undo: a completion taken back holds its place again, and a proposal from it waits' '
+	c4=$(accept_case r4.docx) &&
+	r r13.docx Roskilde && accept_run 2027-05-12T09:00:00 &&
+	test "$(accept_decision r13.docx)" = "bevilget|proposed" &&
+	SKEMA_NOW=2027-05-12T12:00:00 skema -C ws complete --undo "$c4" >out 2>err &&
+	cat >expect <<-EOF &&
+	$c4: afslutningen 2027-05-10 er annulleret, og forløbet optager igen en plads
+	$(accept_case r13.docx): foreslået venteliste
+	EOF
+	test_cmp expect out &&
+	test_line_count = 0 err &&
+	accept_q "SELECT completed_on IS NULL, completion_note IS NULL FROM submissions WHERE case_number = '"'"'$c4'"'"'" >actual &&
+	echo "1|1" >expect &&
+	test_cmp expect actual &&
+	test "$(accept_decision r4.docx)" = "bevilget|proposed" &&
+	test "$(decisions r4.docx)" = 1 &&
+	test "$(accept_decision r13.docx)" = "venteliste|proposed" &&
+	accept_q "SELECT event || '"'"'|'"'"' || detail FROM case_history WHERE case_number = '"'"'$c4'"'"'
+		AND event IN ('"'"'completed'"'"', '"'"'completion_undone'"'"')" >actual &&
+	printf "completed|raadgivningsforloeb: afsluttet 2027-05-10\ncompletion_undone|raadgivningsforloeb: afsluttet 2027-05-10 annulleret\n" >expect &&
+	test_cmp expect actual &&
+	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
+	echo "11|1|3" >expect &&
+	test_cmp expect actual &&
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again
+'
+
+test_expect_success 'undo: only a completed case, all or nothing, and no --date or --note' '
+	c4=$(accept_case r4.docx) && c3=$(accept_case r3.docx) &&
+	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$c4" 2>err &&
+	test_grep "$c4: not completed; there is nothing to undo" err &&
+	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$c3" "$c4" 2>err &&
+	test_grep "nothing recorded" err &&
+	accept_q "SELECT completed_on FROM submissions WHERE case_number = '"'"'$c3'"'"'" >actual &&
+	echo 2027-04-01 >expect &&
+	test_cmp expect actual &&
+	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$(accept_case r12.docx)" 2>err &&
+	test_grep "the case is withdrawn" err &&
+	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo 2027-999999 2>err &&
+	test_grep "2027-999999: no such case" err &&
+	test_expect_code 64 skema -C ws complete --undo --date 2027-05-01 "$c3" 2>err &&
+	test_grep "takes no --date or --note" err &&
+	test_expect_code 64 skema -C ws complete --undo --note x "$c3" 2>err &&
+	accept_q "SELECT count(*) FROM events WHERE event = '"'"'completion_undone'"'"'" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a purge removes the note and keeps the day' '
 	c1=$(accept_case r1.docx) &&
 	SKEMA_NOW=2030-01-01T10:00:00 skema -C ws purge --before 2026-12-31 >/dev/null &&
@@ -294,6 +343,13 @@ test_expect_success 'a purge removes the note and keeps the day' '
 	echo "1|2027-02-26|1" >expect &&
 	test_cmp expect actual &&
 	! sqlite3 ws/skema.db .dump | grep -q "Afsluttende møde"
+'
+
+test_expect_success 'undo: a purged case stays closed' '
+	c1=$(accept_q "SELECT case_number FROM submissions WHERE purged_at IS NOT NULL AND completed_on = '"'"'2027-02-26'"'"'") &&
+	test -n "$c1" &&
+	test_expect_code 65 env SKEMA_NOW=2030-01-02T10:00:00 skema -C ws complete --undo "$c1" 2>err &&
+	test_grep "$c1: purged on 2030-01-01; a purged case stays closed" err
 '
 
 test_done
