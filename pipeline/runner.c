@@ -39,6 +39,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "json_write.h"
 #include "msg.h"
 #include "paths.h"
 #include "record.h"
@@ -796,7 +797,7 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 	if (json_is_object(rec)) {
 		record_fail(rec, "driver", "crash", 1, "the chain crashed on this file", reason_da);
 		final = rec;
-		char *line = json_dumps(rec, JSON_COMPACT);
+		char *line = json_compact(rec);
 		if (line && p->have_store && stage_path("store", store, sizeof store) == 0) {
 			char *argv[] = {(char *)"skema-store", ws_path(r->ws, db_path, sizeof db_path, WS_DB),
 					NULL};

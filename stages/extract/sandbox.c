@@ -50,6 +50,7 @@
 
 #include "extract.h"
 #include "fdio.h"
+#include "json_write.h"
 
 /* The child's exit status when it could not even produce its answer. */
 #define CHILD_OOM 71
@@ -289,7 +290,7 @@ static void doc_child(int answer, int file, const char *display,
 	if (extract_read_fd(4, &scan, &data, &size) == 0)
 		extract_document_mem(data, size, &scan);
 	json_t *result = extract_scan_json(&scan);
-	char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
+	char *text = result ? json_compact(result) : NULL;
 	if (!text)
 		_exit(CHILD_OOM);
 	int status = fdio_write_all(3, text, strlen(text)) < 0 ? EXIT_FAILURE : 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json_write.h"
 #include "msg.h"
 #include "record.h"
 #include "strbuf.h"
@@ -182,7 +183,7 @@ int record_reader_ready(struct record_reader *r)
 
 int record_write(FILE *out, json_t *rec)
 {
-	char *text = json_dumps(rec, JSON_COMPACT);
+	char *text = json_compact(rec);
 	if (!text) {
 		errno = ENOMEM;
 		return -1;

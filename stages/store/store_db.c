@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "json_write.h"
 #include "msg.h"
 #include "record.h"
 #include "store.h"
@@ -140,7 +141,7 @@ static void bind_json(sqlite3_stmt *stmt, int index, const json_t *value)
 	} else if (json_is_real(value)) {
 		sqlite3_bind_double(stmt, index, json_real_value(value));
 	} else if (value && !json_is_null(value)) {
-		char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = json_compact(value);
 		bind_text(stmt, index, text);
 		free(text);
 	} else {
@@ -511,7 +512,7 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *text, s
 	time_t now;
 	sqlite3_stmt *stmt;
 	/* As read: writing rec out again was a seventh of the store's time. */
-	char *json = text ? NULL : json_dumps(rec, JSON_COMPACT);
+	char *json = text ? NULL : json_compact(rec);
 	int rc;
 
 	if (clock_now(&now) < 0)
