@@ -277,19 +277,18 @@ static const char *column_text(sqlite3_stmt *stmt, int i)
 }
 
 /*
- * Checks that the case named key can be completed on date, inside the
- * caller's transaction, and fills in out.  Returns 0, or an exit code with
- * a message naming the case printed.
+ * Finds the live case named key (a case number or an id) for out, inside
+ * the caller's transaction; shown gets key as it may be printed.  Returns
+ * 0, or an exit code with a message naming the case printed; a case that
+ * is not live is "the case is <status>, <not_live>".
  */
-static int check_case(sqlite3 *db, const struct offer_set *set, const char *key, const char *date,
-		      struct completion *out)
+static int find_live_case(sqlite3 *db, const char *key, const char *not_live,
+			  struct completion *out, char *shown, size_t shown_size)
 {
-	char status_text[32], shown[128];
-	sqlite3_stmt *stmt = NULL;
-	const struct offer *offer;
-	int found, status = EXIT_DATAERR, rc;
+	char status_text[32];
+	int found;
 
-	msg_escape(shown, sizeof shown, key);
+	msg_escape(shown, shown_size, key);
 	found = review_find_case(db, key, &out->id, status_text, sizeof status_text, out->offer,
 				 sizeof out->offer);
 	if (found < 0)
@@ -299,9 +298,37 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 		return EXIT_DATAERR;
 	}
 	if (strcmp(status_text, "stored") != 0) {
-		msg_error("complete: %s: the case is %s, not a running forløb", shown, status_text);
+		msg_error("complete: %s: the case is %s, %s", shown, status_text, not_live);
 		return EXIT_DATAERR;
 	}
+	return EXIT_DONE;
+}
+
+/* After a failed statement: the message, and the exit code for it. */
+static int sql_failure(sqlite3 *db, sqlite3_stmt *stmt, int rc)
+{
+	msg_error("complete: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return ws_db_exit_code(rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+}
+
+/*
+ * Checks that the case named key can be completed on date, inside the
+ * caller's transaction, and fills in out.  Returns 0, or an exit code with
+ * a message naming the case printed.
+ */
+static int check_case(sqlite3 *db, const struct offer_set *set, const char *key, const char *date,
+		      struct completion *out)
+{
+	char shown[128];
+	sqlite3_stmt *stmt = NULL;
+	const struct offer *offer;
+	int status, rc;
+
+	if ((status = find_live_case(db, key, "not a running forløb", out, shown, sizeof shown)) !=
+	    EXIT_DONE)
+		return status;
+	status = EXIT_DATAERR;
 	if (!(offer = offer_set_find(set, out->offer))) {
 		msg_error("complete: %s: the offer %s has no definition in %s", shown, out->offer,
 			  paths_forms_dir());
@@ -347,9 +374,7 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 	sqlite3_finalize(stmt);
 	return status;
 sql_fail:
-	msg_error("complete: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return ws_db_exit_code(rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+	return sql_failure(db, stmt, rc);
 }
 
 /*
@@ -433,24 +458,14 @@ static int record_completion(sqlite3 *db, const struct completion *c, const char
  */
 static int check_undo(sqlite3 *db, const char *key, struct completion *out)
 {
-	char status_text[32], shown[128];
+	char shown[128];
 	sqlite3_stmt *stmt = NULL;
-	int found, status = EXIT_DATAERR, rc;
+	int status, rc;
 
-	msg_escape(shown, sizeof shown, key);
-	found = review_find_case(db, key, &out->id, status_text, sizeof status_text, out->offer,
-				 sizeof out->offer);
-	if (found < 0)
-		return ws_db_exit_code(-found);
-	if (found == 0) {
-		msg_error("complete: %s: no such case", shown);
-		return EXIT_DATAERR;
-	}
-	if (strcmp(status_text, "stored") != 0) {
-		msg_error("complete: %s: the case is %s, not a forløb that could run again", shown,
-			  status_text);
-		return EXIT_DATAERR;
-	}
+	if ((status = find_live_case(db, key, "not a forløb that could run again", out, shown,
+				     sizeof shown)) != EXIT_DONE)
+		return status;
+	status = EXIT_DATAERR;
 	rc = sqlite3_prepare_v2(db,
 				"SELECT case_number, completed_on, substr(purged_at, 1, 10)"
 				" FROM submissions WHERE id = ?1",
@@ -475,9 +490,7 @@ static int check_undo(sqlite3 *db, const char *key, struct completion *out)
 	sqlite3_finalize(stmt);
 	return status;
 sql_fail:
-	msg_error("complete: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return ws_db_exit_code(rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+	return sql_failure(db, stmt, rc);
 }
 
 /* Takes one completion back and logs it, inside the caller's transaction. */
