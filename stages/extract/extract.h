@@ -16,7 +16,11 @@
  *    "fields": [{"name", "kind", "raw", "value"?, "source", "part",
  *                "label"?, "options"?: [...]}, ...],
  *    "rows": [["cell", "cell"], ...], "paragraphs": ["text", ...],
- *    "warnings": ["..."]}
+ *    "row_parts": [[0, "word/document.xml"], [40, "word/header1.xml"]],
+ *    "paragraph_parts": [...], "warnings": ["..."]}
+ * (row_parts: where the rows of each part begin, so the fallback can say
+ * where it found a label without naming the part on every row; the same
+ * for paragraph_parts)
  * or {"error": {"code", "message", "message_da", "permanent"}}.
  */
 #ifndef SKEMA_EXTRACT_H
@@ -67,6 +71,8 @@ struct extract_scan {
 	json_t *fields;	     /* array */
 	json_t *rows;	     /* array of arrays of strings */
 	json_t *paragraphs;  /* array of strings */
+	json_t *row_parts;   /* [[index of the part's first row, part], ...] */
+	json_t *paragraph_parts;
 	json_t *properties;  /* object */
 	json_t *warnings;    /* array of strings */
 	char *title;
@@ -80,6 +86,7 @@ struct extract_scan {
 	 */
 	int deferring;
 	json_t *later_fields, *later_rows, *later_paragraphs;
+	json_t *later_row_parts, *later_paragraph_parts;
 	char err_code[32];
 	struct strbuf err_msg;
 };
@@ -234,6 +241,13 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers);
 /* The offer a scan belongs to, or NULL; *source is "property", "title" or "labels". */
 const struct offer *extract_identify(json_t *scan, const struct offer_set *offers,
 				     const char **source);
+/*
+ * The fields of offer that no control holds but a label/value table or a
+ * "Label: value" paragraph does, as scan fields (name, kind, raw, source,
+ * part, label): what extract_apply() would take from the fallback.
+ */
+struct offer;
+json_t *extract_found_by_label(json_t *scan, const struct offer *offer);
 
 /* inspect.c: prints one file's fields; returns 1 when the file was refused. */
 #include <stdio.h>

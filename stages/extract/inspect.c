@@ -9,7 +9,11 @@
  * preceded by "# file", "# format", "# property NAME = VALUE", "# title",
  * "# form" (when an offer is recognised) and "# warning" lines, and
  * followed by a "# following" line for each paragraph after a control that
- * LibreOffice may have cut short (docx.c, mapping.c).  Tabs,
+ * LibreOffice may have cut short (docx.c, mapping.c).  When the offer is
+ * recognised, the controls are followed by the offer's fields that only a
+ * label/value table or a "Label: value" paragraph holds (source "table" or
+ * "paragraph", the part they were read from, the offer's label), in the
+ * offer's order: the fallback as the record takes it.  Tabs,
  * newlines and backslashes inside values are written \t, \n and \\, so a
  * field is always one line.  --json prints the scan itself, one object
  * per file.
@@ -44,6 +48,34 @@ static const char *str(json_t *obj, const char *key)
 	return s ? s : "";
 }
 
+static void print_field(FILE *out, json_t *f)
+{
+	json_t *v = json_object_get(f, "value");
+	put_escaped(out, str(f, "name"));
+	putc('\t', out);
+	put_escaped(out, str(f, "kind"));
+	putc('\t', out);
+	put_escaped(out, v ? json_string_value(v) : str(f, "raw"));
+	putc('\t', out);
+	put_escaped(out, str(f, "raw"));
+	putc('\t', out);
+	put_escaped(out, str(f, "source"));
+	putc('\t', out);
+	put_escaped(out, str(f, "part"));
+	putc('\t', out);
+	put_escaped(out, str(f, "label"));
+	putc('\n', out);
+	/* Paragraphs after a control LibreOffice split (docx.c): a long text takes them. */
+	size_t k;
+	json_t *para;
+	json_array_foreach(json_object_get(f, "following"), k, para)
+	{
+		fputs("# following\t", out);
+		put_escaped(out, json_string_value(para));
+		putc('\n', out);
+	}
+}
+
 /* Returns 0, or 1 when the file was refused (the caller's exit status). */
 int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struct offer_set *offers,
 			  int as_json)
@@ -54,6 +86,8 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struc
 		json_object_set_new(copy, "path", extract_json_string(path));
 		json_object_del(copy, "rows");
 		json_object_del(copy, "paragraphs");
+		json_object_del(copy, "row_parts");
+		json_object_del(copy, "paragraph_parts");
 		char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 		if (text)
 			fprintf(out, "%s\n", text);
@@ -86,9 +120,10 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struc
 		put_escaped(out, str(scan, "title"));
 		putc('\n', out);
 	}
+	const struct offer *offer = NULL;
 	if (offers) {
 		const char *source = NULL;
-		const struct offer *offer = extract_identify(scan, offers, &source);
+		offer = extract_identify(scan, offers, &source);
 		if (offer)
 			fprintf(out, "# form %s (%s)\n", offer->id, source);
 	}
@@ -102,31 +137,12 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struc
 	}
 	json_t *f;
 	json_array_foreach(json_object_get(scan, "fields"), i, f)
-	{
-		json_t *v = json_object_get(f, "value");
-		put_escaped(out, str(f, "name"));
-		putc('\t', out);
-		put_escaped(out, str(f, "kind"));
-		putc('\t', out);
-		put_escaped(out, v ? json_string_value(v) : str(f, "raw"));
-		putc('\t', out);
-		put_escaped(out, str(f, "raw"));
-		putc('\t', out);
-		put_escaped(out, str(f, "source"));
-		putc('\t', out);
-		put_escaped(out, str(f, "part"));
-		putc('\t', out);
-		put_escaped(out, str(f, "label"));
-		putc('\n', out);
-		/* Paragraphs after a control LibreOffice split (docx.c): a long text takes them. */
-		size_t k;
-		json_t *para;
-		json_array_foreach(json_object_get(f, "following"), k, para)
-		{
-			fputs("# following\t", out);
-			put_escaped(out, json_string_value(para));
-			putc('\n', out);
-		}
+	    print_field(out, f);
+	if (offer) {
+		json_t *by_label = extract_found_by_label(scan, offer);
+		json_array_foreach(by_label, i, f)
+		    print_field(out, f);
+		json_decref(by_label);
 	}
 	return 0;
 }

@@ -128,7 +128,7 @@ static int is_offer_label(const struct offer *offer, const char *text)
  * cell to the right that is itself a label means a header row: the
  * values are below.
  */
-static int find_in_rows(json_t *rows, const char *label, const char **value,
+static int find_in_rows(json_t *rows, const char *label, const char **value, size_t *at,
 			const struct offer *offer)
 {
 	for (size_t r = 0; r < json_array_size(rows); r++) {
@@ -139,11 +139,13 @@ static int find_in_rows(json_t *rows, const char *label, const char **value,
 			if (c + 1 < json_array_size(row) &&
 			    !is_offer_label(offer, sval(json_array_get(row, c + 1)))) {
 				*value = sval(json_array_get(row, c + 1));
+				*at = r;
 				return 1;
 			}
 			json_t *below = json_array_get(rows, r + 1);
 			if (below && c < json_array_size(below)) {
 				*value = sval(json_array_get(below, c));
+				*at = r + 1;
 				return 1;
 			}
 		}
@@ -151,8 +153,8 @@ static int find_in_rows(json_t *rows, const char *label, const char **value,
 	return 0;
 }
 
-/* "Label: value" paragraphs; *value points into a copy the caller frees. */
-static char *find_in_paragraphs(json_t *paragraphs, const char *label)
+/* "Label: value" paragraphs; returns the value tidied (the caller frees) and its index. */
+static char *find_in_paragraphs(json_t *paragraphs, const char *label, size_t *at)
 {
 	for (size_t i = 0; i < json_array_size(paragraphs); i++) {
 		const char *p = sval(json_array_get(paragraphs, i));
@@ -167,10 +169,56 @@ static char *find_in_paragraphs(json_t *paragraphs, const char *label)
 			strbuf_init(&sb, 0);
 			strbuf_puts(&sb, colon + 1);
 			extract_tidy(&sb);
+			*at = i;
 			return strbuf_detach(&sb);
 		}
 	}
 	return NULL;
+}
+
+/* The part item index was read from, by the scan's marks ("row_parts"). */
+static const char *part_at(json_t *marks, size_t index)
+{
+	const char *part = "";
+	size_t i;
+	json_t *mark;
+	json_array_foreach(marks, i, mark)
+	{
+		json_int_t start = json_integer_value(json_array_get(mark, 0));
+		if (start < 0 || (size_t)start > index)
+			break;
+		part = sval(json_array_get(mark, 1));
+	}
+	return part;
+}
+
+struct found_by_label {
+	char *text;	    /* malloc'd */
+	const char *source; /* "table" or "paragraph" */
+	const char *part;   /* borrowed from the scan */
+};
+
+/*
+ * A field no control holds, by its printed label: a label/value table,
+ * else a "Label: value" paragraph.  Returns 1 and fills *found, or 0.
+ */
+static int find_by_label(json_t *scan, const struct offer *offer, const struct offer_field *want,
+			 struct found_by_label *found)
+{
+	const char *value;
+	size_t at;
+	if (!want->label)
+		return 0;
+	if (find_in_rows(json_object_get(scan, "rows"), want->label, &value, &at, offer)) {
+		found->text = strdup(value);
+		found->source = "table";
+		found->part = part_at(json_object_get(scan, "row_parts"), at);
+		return found->text != NULL;
+	}
+	found->text = find_in_paragraphs(json_object_get(scan, "paragraphs"), want->label, &at);
+	found->source = "paragraph";
+	found->part = found->text ? part_at(json_object_get(scan, "paragraph_parts"), at) : "";
+	return found->text != NULL;
 }
 
 /* Printed text of the form itself: a label, a "Label: value" line, a hint or a section title. */
@@ -229,18 +277,13 @@ static char *join_following(const struct offer *offer, const struct offer_field 
 static int count_label_hits(json_t *scan, const struct offer *offer)
 {
 	int hits = 0;
-	json_t *rows = json_object_get(scan, "rows");
-	json_t *paragraphs = json_object_get(scan, "paragraphs");
 	json_t *fields = json_object_get(scan, "fields");
 	for (size_t i = 0; i < offer->nfields; i++) {
 		const struct offer_field *f = &offer->fields[i];
-		const char *v;
-		char *p = NULL;
-		if (find_named(fields, f->name) ||
-		    (f->label && (find_in_rows(rows, f->label, &v, offer) ||
-				  (p = find_in_paragraphs(paragraphs, f->label)))))
+		struct found_by_label found = {0};
+		if (find_named(fields, f->name) || find_by_label(scan, offer, f, &found))
 			hits++;
-		free(p);
+		free(found.text);
 	}
 	return hits;
 }
@@ -385,8 +428,6 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	json_object_set_new(rec, "form", form);
 
 	json_t *fields = json_object_get(scan, "fields");
-	json_t *rows = json_object_get(scan, "rows");
-	json_t *paragraphs = json_object_get(scan, "paragraphs");
 	json_t *out = json_object();
 	json_t *used = json_array(); /* fields consumed by label, not to be listed as extra */
 	for (size_t k = 0; k < offer->nfields; k++) {
@@ -418,19 +459,12 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 			json_array_append(used, f);
 			continue;
 		}
-		if (!want->label)
-			continue;
-		const char *value;
-		if (find_in_rows(rows, want->label, &value, offer)) {
-			json_object_set_new(out, want->name,
-					    make_field(want, "text", value, value, "table", NULL));
-			continue;
+		struct found_by_label found;
+		if (find_by_label(scan, offer, want, &found)) {
+			json_object_set_new(out, want->name, make_field(want, "text", found.text,
+									found.text, found.source, NULL));
+			free(found.text);
 		}
-		char *p = find_in_paragraphs(paragraphs, want->label);
-		if (p)
-			json_object_set_new(out, want->name,
-					    make_field(want, "text", p, p, "paragraph", NULL));
-		free(p);
 	}
 	json_object_set_new(rec, "fields", out);
 
@@ -455,4 +489,24 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	if (!json_object_get(rec, "warnings"))
 		json_object_set_new(rec, "warnings", json_array());
 	json_decref(used);
+}
+
+json_t *extract_found_by_label(json_t *scan, const struct offer *offer)
+{
+	json_t *fields = json_object_get(scan, "fields");
+	json_t *out = json_array();
+	for (size_t k = 0; k < offer->nfields; k++) {
+		const struct offer_field *want = &offer->fields[k];
+		struct found_by_label found;
+		if (find_named(fields, want->name) || find_labelled(fields, offer, want) ||
+		    !find_by_label(scan, offer, want, &found))
+			continue;
+		json_t *f = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "name", want->name, "kind",
+				      "text", "raw", extract_json_string(found.text), "source",
+				      found.source, "part", found.part, "label", want->label);
+		if (f)
+			json_array_append_new(out, f);
+		free(found.text);
+	}
+	return out;
 }

@@ -112,11 +112,15 @@ void extract_scan_init(struct extract_scan *scan, const struct extract_limits *l
 	scan->fields = json_array();
 	scan->rows = json_array();
 	scan->paragraphs = json_array();
+	scan->row_parts = json_array();
+	scan->paragraph_parts = json_array();
 	scan->properties = json_object();
 	scan->warnings = json_array();
 	scan->later_fields = json_array();
 	scan->later_rows = json_array();
 	scan->later_paragraphs = json_array();
+	scan->later_row_parts = json_array();
+	scan->later_paragraph_parts = json_array();
 	strbuf_init(&scan->err_msg, 1024);
 }
 
@@ -127,12 +131,18 @@ void extract_scan_release(struct extract_scan *scan)
 	json_decref(scan->fields);
 	json_decref(scan->rows);
 	json_decref(scan->paragraphs);
+	json_decref(scan->row_parts);
+	json_decref(scan->paragraph_parts);
 	json_decref(scan->properties);
 	json_decref(scan->warnings);
 	json_decref(scan->later_fields);
 	json_decref(scan->later_rows);
 	json_decref(scan->later_paragraphs);
+	json_decref(scan->later_row_parts);
+	json_decref(scan->later_paragraph_parts);
 	scan->later_fields = scan->later_rows = scan->later_paragraphs = NULL;
+	scan->later_row_parts = scan->later_paragraph_parts = NULL;
+	scan->row_parts = scan->paragraph_parts = NULL;
 	free(scan->title);
 	strbuf_release(&scan->err_msg);
 	scan->fields = scan->rows = scan->paragraphs = scan->properties = scan->warnings = NULL;
@@ -254,6 +264,8 @@ json_t *extract_scan_json(const struct extract_scan *scan)
 	json_object_set(out, "fields", scan->fields);
 	json_object_set(out, "rows", scan->rows);
 	json_object_set(out, "paragraphs", scan->paragraphs);
+	json_object_set(out, "row_parts", scan->row_parts);
+	json_object_set(out, "paragraph_parts", scan->paragraph_parts);
 	json_object_set(out, "warnings", scan->warnings);
 	return out;
 }
@@ -265,23 +277,69 @@ static int room_for_row(const struct extract_scan *scan)
 	       scan->limits->max_rows;
 }
 
+/*
+ * Marks where the items of a part begin: [index, part] whenever the part
+ * changes, a few marks a document instead of the part's name on every row.
+ */
+static void mark_part(json_t *marks, size_t index, json_t *part)
+{
+	json_t *last = json_array_get(marks, json_array_size(marks) - 1);
+	if (last && json_equal(json_array_get(last, 1), part)) {
+		json_decref(part);
+		return;
+	}
+	json_array_append_new(marks, json_pack("[I,o]", (json_int_t)index, part));
+}
+
+static void mark_current_part(json_t *marks, size_t index, const char *part)
+{
+	json_t *last = json_array_get(marks, json_array_size(marks) - 1);
+	const char *last_part = json_string_value(json_array_get(last, 1));
+	if (last_part && strcmp(last_part, part) == 0)
+		return; /* the usual case, without making a string to compare */
+	mark_part(marks, index, extract_json_string(part));
+}
+
 void extract_scan_keep_row(struct extract_scan *scan, json_t *row)
 {
-	if (room_for_row(scan))
-		json_array_append(scan->deferring ? scan->later_rows : scan->rows, row);
+	if (!room_for_row(scan))
+		return;
+	json_t *rows = scan->deferring ? scan->later_rows : scan->rows;
+	mark_current_part(scan->deferring ? scan->later_row_parts : scan->row_parts,
+			  json_array_size(rows), scan->part);
+	json_array_append(rows, row);
 }
 
 void extract_scan_keep_paragraph(struct extract_scan *scan, const char *text)
 {
 	/* Only "Label: value" paragraphs can feed the fallback. */
-	if (strchr(text, ':') && room_for_row(scan))
-		json_array_append_new(scan->deferring ? scan->later_paragraphs : scan->paragraphs,
-				      extract_json_string(text));
+	if (!strchr(text, ':') || !room_for_row(scan))
+		return;
+	json_t *paragraphs = scan->deferring ? scan->later_paragraphs : scan->paragraphs;
+	mark_current_part(scan->deferring ? scan->later_paragraph_parts : scan->paragraph_parts,
+			  json_array_size(paragraphs), scan->part);
+	json_array_append_new(paragraphs, extract_json_string(text));
+}
+
+/* Moves the marks of later items behind the base items already kept. */
+static void undefer_marks(json_t *marks, json_t *later_marks, size_t base)
+{
+	size_t i;
+	json_t *mark;
+	json_array_foreach(later_marks, i, mark)
+	{
+		size_t index = (size_t)json_integer_value(json_array_get(mark, 0));
+		mark_part(marks, base + index, json_incref(json_array_get(mark, 1)));
+	}
+	json_array_clear(later_marks);
 }
 
 void extract_scan_undefer(struct extract_scan *scan)
 {
 	scan->deferring = 0;
+	undefer_marks(scan->row_parts, scan->later_row_parts, json_array_size(scan->rows));
+	undefer_marks(scan->paragraph_parts, scan->later_paragraph_parts,
+		      json_array_size(scan->paragraphs));
 	json_array_extend(scan->fields, scan->later_fields);
 	json_array_extend(scan->rows, scan->later_rows);
 	json_array_extend(scan->paragraphs, scan->later_paragraphs);

@@ -212,6 +212,45 @@ static void test_field_limits(void **state)
 	extract_scan_release(&scan);
 }
 
+/* Each value found by its label says which part it was read from, by the marks. */
+static void test_found_by_label_parts(void **state)
+{
+	(void)state;
+	struct offer_set offers;
+	struct strbuf err;
+	offer_set_init(&offers);
+	strbuf_init(&err, 0);
+	offer_set_load(&offers, "forms", &err);
+	const struct offer *offer = offer_set_find(&offers, "temaforloeb");
+	if (!offer)
+		skip(); /* run from the top of the tree */
+	json_error_t jerr;
+	json_t *scan = json_loads(
+	    "{\"fields\": [{\"name\": \"tema\", \"raw\": \"t\"}],"
+	    " \"rows\": [[\"a\", \"b\"], [\"Kommune\", \"Odense\"], [\"Kontaktperson\", \"Jens\"]],"
+	    " \"row_parts\": [[0, \"word/document.xml\"], [2, \"word/header1.xml\"]],"
+	    " \"paragraphs\": [\"x: y\", \"Tema for forløbet: nej\", \"Kontaktpersonens e-mail: j@k.dk\"],"
+	    " \"paragraph_parts\": [[0, \"word/document.xml\"], [1, \"word/comments.xml\"]]}",
+	    0, &jerr);
+	assert_non_null(scan);
+	json_t *found = extract_found_by_label(scan, offer);
+	char *text = json_dumps(found, JSON_COMPACT | JSON_SORT_KEYS);
+	/* tema is a control's: the paragraph naming it is not listed. */
+	assert_string_equal(
+	    text,
+	    "[{\"kind\":\"text\",\"label\":\"Kommune\",\"name\":\"kommune\",\"part\":"
+	    "\"word/document.xml\",\"raw\":\"Odense\",\"source\":\"table\"},"
+	    "{\"kind\":\"text\",\"label\":\"Kontaktperson\",\"name\":\"kontakt_navn\",\"part\":"
+	    "\"word/header1.xml\",\"raw\":\"Jens\",\"source\":\"table\"},"
+	    "{\"kind\":\"text\",\"label\":\"Kontaktpersonens e-mail\",\"name\":\"kontakt_email\","
+	    "\"part\":\"word/comments.xml\",\"raw\":\"j@k.dk\",\"source\":\"paragraph\"}]");
+	free(text);
+	json_decref(found);
+	json_decref(scan);
+	offer_set_release(&offers);
+	strbuf_release(&err);
+}
+
 /* A subverted child may send any JSON: the parent still makes a record of it. */
 static void test_apply_hostile_scans(void **state)
 {
@@ -232,6 +271,9 @@ static void test_apply_hostile_scans(void **state)
 	     NULL},
 	    {"{\"properties\": {\"skema.form\": \"temaforloeb\"}, \"fields\": [7, {\"name\": 3}, "
 	     "{\"name\": \"tema\", \"raw\": null, \"kind\": 2, \"options\": 5}]}",
+	     NULL},	    {"{\"properties\": {\"skema.form\": \"temaforloeb\"}, \"row_parts\": 5, "
+	     "\"rows\": [[\"Kommune\", \"Odense\"]], \"paragraphs\": [\"Tema for forløbet: x\"], "
+	     "\"paragraph_parts\": [[-1, 3], \"x\", [1e9, \"p\"], [null], [0, \"p\", 9]]}",
 	     NULL},
 	};
 	struct offer_set offers;
@@ -258,6 +300,14 @@ static void test_apply_hostile_scans(void **state)
 		char *line = json_dumps(rec, JSON_COMPACT);
 		assert_non_null(line);
 		free(line);
+		/* The --inspect listing reads the same scan the same way. */
+		const char *source;
+		const struct offer *offer = extract_identify(scan, &offers, &source);
+		if (offer) {
+			json_t *by_label = extract_found_by_label(scan, offer);
+			assert_true(json_is_array(by_label));
+			json_decref(by_label);
+		}
 		json_decref(rec);
 		json_decref(scan);
 	}
@@ -334,6 +384,7 @@ int main(void)
 	    cmocka_unit_test(test_json_string_escapes_bad_utf8),
 	    cmocka_unit_test(test_every_code_has_danish_advice),
 	    cmocka_unit_test(test_field_limits),
+	    cmocka_unit_test(test_found_by_label_parts),
 	    cmocka_unit_test(test_apply_hostile_scans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
