@@ -285,8 +285,11 @@ test_expect_success 'review sheet: fields raw and normalised with source, criter
 	test "$(jq -r "select(.kind == \"review\") | .path" rout)" = review/2026-000001-gennemgang.pdf &&
 	flat review/2026-000001-gennemgang.pdf >t &&
 	has_text "Gennemgang af ansøgning 2026-000001" t &&
-	has_text "Foreslået afgørelse" t &&
+	has_text "Afgørelse Bevilget (endelig, " t &&
+	! grep -q "Foreslået afgørelse" t &&
 	has_text "$(label blocks/kommune forvaltning)" t &&
+	has_text "(besluttet_chefniveau) ja" t &&
+	has_text "ato, påkrævet) 2026-02-01 1. februar 2026" t &&
 	has_text "indholdskontrol" t &&
 	has_text "Børne- og Familieforvaltningen" t &&
 	has_text "✓ opfyldt" t &&

@@ -98,4 +98,18 @@ test_expect_success 'every page says Side X af Y' '
 	done
 '
 
+test_expect_success 'the ballot boxes and bullets of forms without controls are printed, not replaced' '
+	mkdir ws2 &&
+	kommune_fields Vejle | jq -c ".tema = \"☒ ja ☐ nej ☑ ■ □ ○ ● ✔ ✘\"" >fields2 &&
+	mkrec 1 temaforloeb 2026-03-01T10:00:00+01:00 eligible @fields2 "$TEMA_OK" >in2 &&
+	skema-store ws2/skema.db <in2 >/dev/null &&
+	skema-decide ws2/skema.db >decided2 &&
+	skema-letter -d ws2/skema.db -o out2 --review-sheets <decided2 >/dev/null 2>err2 &&
+	! grep -i "lacks" err2 &&
+	flat out2/2026-000001-gennemgang.pdf >t &&
+	has_text "☒ ja ☐ nej ☑ ■ □" t &&
+	for c in ○ ● ✔ ✘; do has_text "$c" t || return 1; done &&
+	! grep -q "�" t
+'
+
 test_done

@@ -97,6 +97,7 @@ struct written {
 	int failed;          /* could not be published: not recorded */
 	int recorded;        /* in the letters table */
 	char *case_number, *kind, *path;
+	char stem[80];       /* file_stem() of the case */
 	struct pdf_doc *doc; /* built, not yet rendered and staged */
 	char tmp[PATH_MAX];  /* the staged file */
 	char sha[65];
@@ -438,6 +439,43 @@ static int commit(struct written *w)
 }
 
 /*
+ * Removes the drafts a letter just recorded has made stale: the case's
+ * drafts of other outcomes, and with a final letter its own draft too, so
+ * that the letters folder holds no draft beside the letter to send.  The
+ * names are made from the case and the outcomes its drafts were recorded
+ * under, in this run's folder, never taken from a stored path.  A draft
+ * that stays (a failure here) is only clutter: it says UDKAST on every page.
+ */
+static void remove_stale_drafts(struct run *run, const struct written *w)
+{
+	sqlite3_stmt *stmt = NULL;
+	char name[PATH_MAX];
+	if (strcmp(w->kind, "review") == 0 ||
+	    sqlite3_prepare_v2(run->db,
+			       "SELECT DISTINCT kind FROM letters WHERE submission_id = ?1"
+			       " AND draft = 1 AND kind <> 'review'",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		sqlite3_finalize(stmt);
+		return;
+	}
+	sqlite3_bind_int64(stmt, 1, w->submission_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
+		if (!kind || !*kind || strchr(kind, '/') || kind[0] == '.' ||
+		    (w->draft && strcmp(kind, w->kind) == 0))
+			continue;
+		snprintf(name, sizeof name, "%s-%s-udkast.pdf", w->stem, kind);
+		if (unlinkat(run->dirfd, name, 0) == 0)
+			msg_debug("%s/%s: removed, %s", run->dir, name,
+				  w->draft ? "the case has a draft of another outcome"
+					   : "the case has its final letter");
+		else if (errno != ENOENT)
+			msg_warn("%s/%s: %s", run->dir, name, strerror(errno));
+	}
+	sqlite3_finalize(stmt);
+}
+
+/*
  * Makes the batch durable, records it in one transaction and reports it on
  * stdout.  Returns an exit code; on failure nothing of the batch is
  * recorded or reported.
@@ -495,6 +533,7 @@ static int flush(struct run *run, struct batch *b)
 		if (w->failed)
 			continue;
 		w->recorded = 1;
+		remove_stale_drafts(run, w);
 		json_t *line = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s, s:i, s:I, s:I}",
 					 "submission_id", (json_int_t)w->submission_id, "case_number",
 					 w->case_number, "kind", w->kind, "draft", w->draft, "path",
@@ -755,6 +794,7 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->has_decision = c->has_decision;
 	w->draft = draft;
 	w->noreplace = !draft && strcmp(kind, "review") != 0;
+	file_stem(c, w->stem, sizeof w->stem);
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
 	w->kind = strdup(kind);
 	w->path = strdup(path);

@@ -150,12 +150,36 @@ static char *cell_value(const char *text, int *moved)
 	return strbuf_detach(&sb);
 }
 
-static int field_row(struct pdf_doc *doc, const char *label, const char *name, json_t *f,
-		     int required, int *moved)
+/*
+ * The normalised value as a reviewer reads it: a checkbox as ja/nej, a
+ * date in Danish; anything else, or a value that is not what its type
+ * promises, as stored.
+ */
+static const char *value_da(const struct offer_field *def, const char *value, char *buf,
+			    size_t size)
 {
-	char head[1024];
+	time_t t;
+	if (!def || !value)
+		return value;
+	if (def->type == FIELD_CHECKBOX && strcmp(value, "1") == 0)
+		return "ja";
+	if (def->type == FIELD_CHECKBOX && strcmp(value, "0") == 0)
+		return "nej";
+	if (def->type == FIELD_DATE && strlen(value) == 10 && clock_parse(value, &t) == 0 &&
+	    size >= CLOCK_ISO_SIZE)
+		return clock_format_danish(t, buf);
+	return value;
+}
+
+static int field_row(struct pdf_doc *doc, const struct offer_field *def, const char *name,
+		     json_t *f, int *moved)
+{
+	char head[1024], shown[CLOCK_ISO_SIZE];
+	const char *label = def ? def->label : NULL;
+	int required = def ? def->required : 0;
 	const char *raw = json_string_value(json_object_get(f, "raw"));
-	const char *value = json_string_value(json_object_get(f, "value"));
+	const char *value =
+	    value_da(def, json_string_value(json_object_get(f, "value")), shown, sizeof shown);
 	const char *error = json_string_value(json_object_get(f, "error"));
 	struct strbuf where;
 	int rc;
@@ -233,11 +257,12 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		goto out;
 
 	/* The proposal first: it is what the reviewer confirms or changes. */
-	if (pdf_heading(doc, 2, "Foreslået afgørelse") < 0)
+	int final = c->has_decision && strcmp(str_or(c->state, ""), "final") == 0;
+	if (pdf_heading(doc, 2, final ? "Afgørelse" : "Foreslået afgørelse") < 0)
 		goto out;
 	if (c->has_decision) {
 		if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, letter_outcome_title(c->outcome)) < 0 ||
-		    pdf_para_text(doc, 0, strcmp(str_or(c->state, ""), "final") == 0 ? " (endelig" : " (foreslået") < 0)
+		    pdf_para_text(doc, 0, final ? " (endelig" : " (foreslået") < 0)
 			goto out;
 		strbuf_reset(&text);
 		char when[64];
@@ -247,7 +272,9 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			goto out;
 		if (c->explanation && *c->explanation && pdf_paragraph(doc, 0, c->explanation) < 0)
 			goto out;
-		if (c->reason && *c->reason) {
+		/* A reviewer's reason is also the explanation of the outcome they chose: once is enough. */
+		if (c->reason && *c->reason &&
+		    !(c->explanation && strcmp(c->explanation, c->reason) == 0)) {
 			if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, "Sagsbehandlers begrundelse: ") < 0 ||
 			    pdf_para_text(doc, 0, c->reason) < 0 || pdf_para_end(doc) < 0)
 				goto out;
@@ -298,8 +325,7 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		for (i = 0; offer && i < offer->nfields; i++) {
 			const struct offer_field *f = &offer->fields[i];
 			int moved = 0;
-			if (field_row(doc, f->label, f->name, json_object_get(c->fields, f->name), f->required,
-				      &moved) < 0)
+			if (field_row(doc, f, f->name, json_object_get(c->fields, f->name), &moved) < 0)
 				goto out;
 			any_long |= moved;
 		}
@@ -310,7 +336,7 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			if (offer && offer_find_field(offer, name))
 				continue;
 			int moved = 0;
-			if (field_row(doc, NULL, name, f, 0, &moved) < 0)
+			if (field_row(doc, NULL, name, f, &moved) < 0)
 				goto out;
 			any_long |= moved;
 		}
