@@ -552,11 +552,21 @@ int claim_archive(const struct workspace *ws, const char *claim_dir, const char 
 	return 0;
 }
 
+/* "7. december 2026 kl. 13.23": staff read the reason file. */
+static void received_da(time_t t, char *buf, size_t size)
+{
+	char date[CLOCK_ISO_SIZE];
+	struct tm tm;
+	localtime_r(&t, &tm);
+	snprintf(buf, size, "%s kl. %02d.%02d", clock_format_danish(t, date), tm.tm_hour,
+		 tm.tm_min);
+}
+
 int claim_quarantine(const struct workspace *ws, const char *claim_dir, const char *id,
 		     const char *reason_da, const char *detail, char *out, size_t size)
 {
 	char file[PATH_MAX], quarantine[PATH_MAX], name[NAME_MAX + 1], final[PATH_MAX];
-	char origin[PATH_MAX], shown[PATH_MAX], received[CLOCK_ISO_SIZE], reason_name[NAME_MAX + 1];
+	char origin[PATH_MAX], shown[PATH_MAX], received[64], reason_name[NAME_MAX + 1];
 	char stem[NAME_MAX + 1];
 	struct strbuf text;
 	int result = -1;
@@ -569,7 +579,7 @@ int claim_quarantine(const struct workspace *ws, const char *claim_dir, const ch
 	claim_stem(claim_dir, stem, sizeof stem);
 	claim_origin(claim_dir, origin, sizeof origin);
 	msg_escape(shown, sizeof shown, origin);
-	clock_format((time_t)strtoll(base_name(claim_dir), NULL, 10), received);
+	received_da((time_t)strtoll(base_name(claim_dir), NULL, 10), received, sizeof received);
 	ws_path(ws, quarantine, sizeof quarantine, "quarantine");
 	final_name(id ? id : stem, origin, name, sizeof name);
 	/*

@@ -120,6 +120,7 @@ test_expect_success 'an empty file is quarantined with a Danish reason' '
 	reason=$(ls ws/quarantine/*empty.odt.årsag.txt) &&
 	test_grep "\"empty.odt\"" "$reason" &&
 	test_grep "Filen er tom" "$reason" &&
+	grep -Eq "^Modtaget: [0-9]{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) [0-9]{4} kl\. [0-9]{2}\.[0-9]{2}$" "$reason" &&
 	test_grep "skema retry" "$reason" &&
 	test -f "${reason%.årsag.txt}"
 '

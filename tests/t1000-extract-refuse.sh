@@ -73,6 +73,53 @@ test_expect_success 'a field longer than --max-field-length' '
 	test_expect_code 65 skema-extract --inspect --max-field-length 10 "$FIXTURES/extract/docs/sdt-kinds.docx" >out &&
 	test_grep "^# error field_too_long: " out
 '
+test_expect_success 'a record longer than --max-record: refused, what was read dropped' '
+	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$FIXTURES/extract/docs/sdt-kinds.docx" >in &&
+	skema-extract --max-record 1K <in >rec 2>err &&
+	test "$(jq -r .error.code rec)" = too_much_text &&
+	test "$(jq -r .error.permanent rec)" = true &&
+	test "$(jq -r "has(\"fields\")" rec)" = false &&
+	jq -r .error.message_da rec >da &&
+	test_grep "forkorte teksterne" da &&
+	test_grep "sdt-kinds.docx: the record would be longer than 1024 bytes" err &&
+	test_expect_code 64 skema-extract --max-record 33M </dev/null 2>/dev/null
+'
+
+# big.docx: 60 content controls of 99,000 varied letters each, every one
+# within --max-field-length: 6 MB of text, a record of 12 MB.
+make_big_docx() {
+	python3 - "$1" <<-\PY
+	import random, sys, zipfile
+	rnd = random.Random(1)
+	sdt = "".join(
+	    "<w:sdt><w:sdtPr><w:tag w:val=\"f%d\"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>%s</w:t>"
+	    "</w:r></w:p></w:sdtContent></w:sdt>" % (i, "".join(rnd.choice("abcdefghij ") for _ in range(99000)))
+	    for i in range(60))
+	with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+	    z.writestr("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>")
+	    z.writestr("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties\" Target=\"docProps/custom.xml\"/></Relationships>")
+	    z.writestr("docProps/custom.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\" pid=\"2\" name=\"skema.form\"><vt:lpwstr>temaforloeb</vt:lpwstr></property></Properties>")
+	    z.writestr("word/document.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>" + sdt + "</w:body></w:document>")
+	PY
+}
+test_expect_success 'a form with far more text than an application is refused by this stage, not the next' '
+	make_big_docx big.docx &&
+	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/big.docx" >in &&
+	skema-extract <in >rec 2>err &&
+	test "$(jq -r .error.code rec)" = too_much_text &&
+	test $(wc -c <rec) -lt 4096 &&
+	test_grep "the record would be longer than 4194304 bytes" err &&
+	skema-extract --no-sandbox <in >rec &&
+	test "$(jq -r .error.code rec)" = too_much_text
+'
+test_expect_success 'a reader'"'"'s answer past four times --max-record is refused before it is parsed' '
+	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/big.docx" >in &&
+	skema-extract --max-record 256K <in >rec 2>err &&
+	test "$(jq -r .error.code rec)" = too_much_text &&
+	test_grep "the reader.s answer was longer than 1048576 bytes" err &&
+	test_expect_code 65 skema-extract --inspect --max-record 256K big.docx >out &&
+	test_grep "^# error too_much_text: " out
+'
 test_expect_success 'a missing file is an io error, not permanent' '
 	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&
 	skema-extract <in >rec &&

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "json_write.h"
 #include "msg.h"
 #include "offer.h"
 #include "paths.h"
@@ -70,6 +71,7 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MAX_FIELDS,
 	OPT_MAX_FIELD_LEN,
+	OPT_MAX_RECORD,
 	OPT_MAX_MEMORY,
 	OPT_MAX_CPU,
 	OPT_TIMEOUT,
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
 	    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	    {"max-fields", required_argument, NULL, OPT_MAX_FIELDS},
 	    {"max-field-length", required_argument, NULL, OPT_MAX_FIELD_LEN},
+	    {"max-record", required_argument, NULL, OPT_MAX_RECORD},
 	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
 	    {"max-cpu", required_argument, NULL, OPT_MAX_CPU},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -150,6 +153,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_FIELD_LEN:
 			bad = parse_size(optarg, &limits.max_field_len);
+			break;
+		case OPT_MAX_RECORD:
+			bad = parse_size(optarg, &limits.max_record) || limits.max_record > RECORD_MAX_LINE;
 			break;
 		case OPT_MAX_MEMORY:
 			bad = parse_size(optarg, &limits.max_memory);
@@ -261,6 +267,7 @@ static void usage(FILE *out)
 	      "  --max-depth N         XML nesting, 2..256 (256)\n"
 	      "  --max-fields N        fields in one document (2000)\n"
 	      "  --max-field-length N  bytes of one field (100000)\n"
+	      "  --max-record N        bytes of the record written, up to 32M (4M)\n"
 	      "  --max-memory N        memory the parsing child may add to its own (512M)\n"
 	      "  --max-cpu N           CPU seconds of the parsing child (10)\n"
 	      "  --timeout MS          wall-clock milliseconds per document (10000)\n",
@@ -326,6 +333,29 @@ static void stage_say(const json_t *rec, const char *display)
  * are written in the order they came, so the stage is still a filter.
  * With jobs 1 the next document is read only after the last is written.
  */
+/*
+ * The record as its line.  One past max_record would pass this stage only
+ * to be refused by the next, whose limit is RECORD_MAX_LINE, and the store
+ * and the letters would pay for it in memory: the document is refused
+ * here, what was read of it dropped, with its own reason for staff.
+ */
+static char *record_text(json_t *rec, size_t max_record, const char *display)
+{
+	char *text = json_compact(rec);
+	if (!text || strlen(text) <= max_record)
+		return text;
+	free(text);
+	char line[1200];
+	snprintf(line, sizeof line,
+		 "%s: the record would be longer than %zu bytes: far more text than an application",
+		 display, max_record);
+	json_object_del(rec, "fields");
+	json_object_del(rec, "extra_fields");
+	record_fail(rec, "extract", "too_much_text", 1, line, extract_error_da("too_much_text"));
+	stage_say(rec, display);
+	return json_compact(rec);
+}
+
 static int run_stage(const struct offer_set *offers, const struct extract_limits *limits,
 		     int sandbox, int jobs)
 {
@@ -381,6 +411,7 @@ static int run_stage(const struct offer_set *offers, const struct extract_limits
 		if (running[0])
 			extract_children_wait(running, n);
 		json_t *rec = recs[head];
+		const char *display = names[head];
 		if (kids[head]) {
 			json_t *scan = extract_child_finish(kids[head]);
 			extract_apply(rec, scan, offers);
@@ -389,7 +420,10 @@ static int run_stage(const struct offer_set *offers, const struct extract_limits
 		}
 		head = (head + 1) % MAX_JOBS;
 		count--;
-		int werr = record_write(stdout, rec) < 0;
+		char *text = record_text(rec, limits->max_record, display);
+		int werr = !text || fputs(text, stdout) == EOF || putc('\n', stdout) == EOF ||
+			   fflush(stdout) == EOF;
+		free(text);
 		json_decref(rec);
 		if (werr) {
 			msg_syserror("stdout");

@@ -43,6 +43,7 @@ struct extract_limits {
 	size_t max_fields;    /* fields in one document */
 	size_t max_field_len; /* bytes of one field's text */
 	size_t max_rows;      /* table rows and paragraphs kept for the fallback */
+	size_t max_record;    /* bytes of the record written (parent only) */
 	/* Sandbox only. */
 	size_t max_memory; /* RLIMIT_AS of the child */
 	int max_cpu;	   /* RLIMIT_CPU seconds */

@@ -68,8 +68,21 @@ static const char sandbox_da[] =
     "filen). Filen bliver liggende og læses igen ved næste kørsel. Kontakt en "
     "administrator, hvis det bliver ved.";
 
-/* Largest answer accepted from a child: its parts are capped well below this. */
+/*
+ * Largest answer accepted from a child: four times the largest record
+ * (--max-record), since the answer also carries the tables and paragraphs
+ * the label fallback reads, and within these bounds.  A form's answer is
+ * some 20 KB; a bigger one would only be refused after the parent had
+ * parsed it, at several times its size in memory.
+ */
+#define MIN_ANSWER (1u << 20)
 #define MAX_ANSWER (64u << 20)
+
+static size_t answer_cap(const struct extract_limits *limits)
+{
+	size_t cap = limits->max_record > MAX_ANSWER / 4 ? MAX_ANSWER : limits->max_record * 4;
+	return cap < MIN_ANSWER ? MIN_ANSWER : cap;
+}
 
 static json_t *error_scan(const char *display, const char *code, const char *what)
 {
@@ -752,7 +765,7 @@ struct extract_child *extract_child_start(const char *path, const char *display,
 	}
 	c->fd = -1;
 	c->limits = limits;
-	strbuf_init(&c->answer, MAX_ANSWER);
+	strbuf_init(&c->answer, answer_cap(limits));
 	if (!sandbox) {
 		c->result = scan_in_process(path, display, limits);
 		return c;
@@ -911,7 +924,12 @@ json_t *extract_child_finish(struct extract_child *c)
 			result = error_scan(display, "crash", what);
 		} else if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_SANDBOX) {
 			result = sandbox_error(display, "the reader could not confine itself", 0);
-		} else if (c->too_big || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM)) {
+		} else if (c->too_big) {
+			char what[100];
+			snprintf(what, sizeof what, "the reader's answer was longer than %zu bytes",
+				 c->answer.max);
+			result = error_scan(display, "too_much_text", what);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OOM) {
 			result =
 			    error_scan(display, "out_of_memory", "the reader ran out of memory");
 		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {

@@ -26,6 +26,10 @@ void extract_limits_default(struct extract_limits *limits)
 	limits->max_fields = 2000;
 	limits->max_field_len = 100000;
 	limits->max_rows = 5000;
+	/* Well under what the next stages read (RECORD_MAX_LINE, 32M): a
+	 * form's record is some 10 KB, one with every field at its longest
+	 * some 400 KB. */
+	limits->max_record = 4u << 20;
 	limits->max_memory = 512u << 20;
 	limits->max_cpu = 10;
 	limits->timeout_ms = 10000;
@@ -50,7 +54,7 @@ static const struct {
 	      "sende blanketten som .docx eller .odt, og læg den i indbakken igen."},
     {"empty", "Filen er tom. Bed ansøgeren om at sende blanketten igen som .docx eller .odt."},
     {"truncated", "Filen er ufuldstændig (afkortet), måske fordi den ikke var færdig med at "
-		  "blive kopieret. Læg den hele fil i indbakken igen, eller bed ansøgeren om at "
+		  "blive kopieret. Læg hele filen i indbakken igen, eller bed ansøgeren om at "
 		  "sende den igen."},
     {"corrupt_zip", "Filen er beskadiget og kan ikke åbnes. Prøv at åbne den i Word eller "
 		    "LibreOffice, gem den som .docx eller .odt og læg den i indbakken igen."},
@@ -80,6 +84,9 @@ static const struct {
     {"field_too_long", "Et felt i blanketten indeholder mere tekst, end der kan læses "
 		       "automatisk. Bed ansøgeren om at forkorte teksten og sende blanketten "
 		       "igen."},
+    {"too_much_text", "Blanketten indeholder langt mere tekst end en ansøgning og bliver ikke "
+		      "læst automatisk. Bed ansøgeren om at forkorte teksterne og sende "
+		      "blanketten igen, eller kontakt en administrator."},
     {"unknown_form", "Det kunne ikke afgøres, hvilket tilbud blanketten hører til. Brug den "
 		     "blanket, der hører til tilbuddet, eller behandl ansøgningen manuelt."},
     {"macro", "Filen indeholder makroer. Gem dokumentet som .docx uden makroer og læg det i "
