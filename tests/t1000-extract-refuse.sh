@@ -85,22 +85,37 @@ test_expect_success 'a record longer than --max-record: refused, what was read d
 	test_expect_code 64 skema-extract --max-record 33M </dev/null 2>/dev/null
 '
 
+# docx_with FILE: a DOCX of temaforloeb (skema.form) whose main part is
+# the bytes on stdin, as they are.
+docx_with() {
+	python3 -c "
+import sys, zipfile
+doc = sys.stdin.buffer.read()
+with zipfile.ZipFile(sys.argv[1], \"w\", zipfile.ZIP_DEFLATED) as z:
+    z.writestr(\"[Content_Types].xml\", \"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><Types xmlns=\\\"http://schemas.openxmlformats.org/package/2006/content-types\\\"><Default Extension=\\\"rels\\\" ContentType=\\\"application/vnd.openxmlformats-package.relationships+xml\\\"/><Override PartName=\\\"/word/document.xml\\\" ContentType=\\\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\\\"/></Types>\")
+    z.writestr(\"_rels/.rels\", \"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><Relationships xmlns=\\\"http://schemas.openxmlformats.org/package/2006/relationships\\\"><Relationship Id=\\\"r1\\\" Type=\\\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\\\" Target=\\\"word/document.xml\\\"/><Relationship Id=\\\"r2\\\" Type=\\\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties\\\" Target=\\\"docProps/custom.xml\\\"/></Relationships>\")
+    z.writestr(\"docProps/custom.xml\", \"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><Properties xmlns=\\\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\\\" xmlns:vt=\\\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\\\"><property fmtid=\\\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\\\" pid=\\\"2\\\" name=\\\"skema.form\\\"><vt:lpwstr>temaforloeb</vt:lpwstr></property></Properties>\")
+    z.writestr(\"word/document.xml\", doc)
+" "$1"
+}
+
+# One content control: tag $1, text $2.
+W='xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+sdt() {
+	printf '<w:sdt><w:sdtPr><w:tag w:val="%s"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:sdtContent></w:sdt>' "$1" "$2"
+}
+
 # big.docx: 60 content controls of 99,000 varied letters each, every one
 # within --max-field-length: 6 MB of text, a record of 12 MB.
 make_big_docx() {
-	python3 - "$1" <<-\PY
-	import random, sys, zipfile
-	rnd = random.Random(1)
-	sdt = "".join(
-	    "<w:sdt><w:sdtPr><w:tag w:val=\"f%d\"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>%s</w:t>"
-	    "</w:r></w:p></w:sdtContent></w:sdt>" % (i, "".join(rnd.choice("abcdefghij ") for _ in range(99000)))
-	    for i in range(60))
-	with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
-	    z.writestr("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>")
-	    z.writestr("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties\" Target=\"docProps/custom.xml\"/></Relationships>")
-	    z.writestr("docProps/custom.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\" pid=\"2\" name=\"skema.form\"><vt:lpwstr>temaforloeb</vt:lpwstr></property></Properties>")
-	    z.writestr("word/document.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>" + sdt + "</w:body></w:document>")
-	PY
+	python3 -c "
+import random
+rnd = random.Random(1)
+print('<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document $W><w:body>' + ''.join(
+    '<w:sdt><w:sdtPr><w:tag w:val=\"f%d\"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>%s</w:t>'
+    '</w:r></w:p></w:sdtContent></w:sdt>' % (i, ''.join(rnd.choice('abcdefghij ') for _ in range(99000)))
+    for i in range(60)) + '</w:body></w:document>')
+" | docx_with "$1"
 }
 test_expect_success 'a form with far more text than an application is refused by this stage, not the next' '
 	make_big_docx big.docx &&
@@ -119,6 +134,27 @@ test_expect_success 'a reader'"'"'s answer past four times --max-record is refus
 	test_grep "the reader.s answer was longer than 1048576 bytes" err &&
 	test_expect_code 65 skema-extract --inspect --max-record 256K big.docx >out &&
 	test_grep "^# error too_much_text: " out
+'
+test_expect_success 'the encoding a part declares is not obeyed: UTF-8 bytes declared Latin-1 read as UTF-8' '
+	{ printf "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><w:document %s><w:body>" "$W" &&
+	  sdt forvaltning "Børne- og Familieforvaltningen" && printf "</w:body></w:document>"; } |
+	docx_with latin1-declared.docx &&
+	skema-extract --inspect latin1-declared.docx >out &&
+	test_grep "^forvaltning	richtext	Børne- og Familieforvaltningen	" out
+'
+# libxml2 switches to the declared encoding after the declaration: bytes
+# after it in EBCDIC were read, and a DOCTYPE in them escaped the byte scan.
+test_expect_success 'a part declared EBCDIC is refused as not UTF-8, its DOCTYPE never parsed' '
+	python3 -c "import sys; sys.stdout.buffer.write(b\"<?xml version=\\\"1.0\\\" encoding=\\\"IBM037\\\"?><w:doc\" + sys.argv[1].encode(\"cp037\"))" \
+		"ument $W><w:body>$(sdt tema Seksuelle)</w:body></w:document>" | docx_with ebcdic.docx &&
+	test_expect_code 65 skema-extract --inspect ebcdic.docx >out &&
+	test_grep "^# error xml_error: .*not proper UTF-8" out &&
+	python3 -c "import sys; sys.stdout.buffer.write(b\"<?xml version=\\\"1.0\\\" encoding=\\\"IBM037\\\"?><!DOCT\" + sys.argv[1].encode(\"cp037\"))" \
+		"YPE w:document [<!ENTITY a \"b\"><!ENTITY c \"&a;&a;&a;\">]><w:document $W><w:body>$(sdt tema "&c;")</w:body></w:document>" |
+	docx_with ebcdic-doctype.docx &&
+	test_expect_code 65 skema-extract --inspect ebcdic-doctype.docx >out &&
+	test_grep "^# error xml_error: " out &&
+	! grep -i "entity" out
 '
 test_expect_success 'a missing file is an io error, not permanent' '
 	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&

@@ -1,7 +1,11 @@
 /*
  * xml.c - libxml2's streaming reader, set up for hostile input.
  *
- * Options are NONET|NOERROR|NOWARNING and nothing else: no NOENT (it loads
+ * Options are NONET|NOERROR|NOWARNING|IGNORE_ENC and nothing else.
+ * IGNORE_ENC: a part is read as the UTF-8 OPC and ODF require, whatever
+ * its declaration says; libxml2 would otherwise switch to a declared
+ * Latin-1 (wrong values) or EBCDIC (bytes the DOCTYPE scan below cannot
+ * read) after the declaration.  No NOENT (it loads
  * external entities even with NONET), no DTD loading or validation, no
  * XINCLUDE, no HUGE (in 2.9.14 it also switches the entity checks off).
  * Any DOCTYPE is refused (OPC M1.18 says a DTD is an error), which takes
@@ -92,7 +96,8 @@ xmlTextReaderPtr extract_xml_reader(const char *buf, size_t len, struct extract_
 	}
 	xmlTextReaderPtr reader =
 	    xmlReaderForMemory(buf, (int)len, NULL, "UTF-8",
-			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			       XML_PARSE_IGNORE_ENC);
 	if (!reader) {
 		extract_fail(scan, "xml_error", "%s: cannot start the XML reader", scan->part);
 		return NULL;
@@ -176,7 +181,8 @@ xmlTextReaderPtr extract_xml_reader_zip(struct extract_zip *zip, const char *nam
 	/* The reader owns in from here: part_close frees it, also on failure. */
 	xmlTextReaderPtr reader =
 	    xmlReaderForIO(part_read, part_close, in, NULL, "UTF-8",
-			   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			       XML_PARSE_IGNORE_ENC);
 	if (!reader) {
 		extract_fail(scan, "xml_error", "%s: cannot start the XML reader", name);
 		return NULL;
