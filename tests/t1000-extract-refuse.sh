@@ -156,6 +156,39 @@ test_expect_success 'a part declared EBCDIC is refused as not UTF-8, its DOCTYPE
 	test_grep "^# error xml_error: " out &&
 	! grep -i "entity" out
 '
+test_expect_success 'an element with more attributes than --max-attributes (libxml2 checks them pairwise)' '
+	{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document %s><w:body><w:p" "$W" &&
+	  seq 1 1500 | sed "s/.*/ a&=\"\"/" | tr -d "\n" &&
+	  printf "/>%s</w:body></w:document>" "$(sdt tema Seksuelle)"; } | docx_with attrs.docx &&
+	test_expect_code 65 skema-extract --inspect attrs.docx >out &&
+	test_grep "^# error too_many_attributes: .*more than 1000 attributes" out &&
+	test_expect_code 64 skema-extract --inspect --max-attributes 999 attrs.docx 2>/dev/null &&
+	skema-extract --inspect --max-attributes 2000 attrs.docx >out &&
+	test_grep "^tema	" out
+'
+test_expect_success 'a flat ODT element with too many attributes is refused too' '
+	{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" office:mimetype=\"application/vnd.oasis.opendocument.text\"" &&
+	  seq 1 1500 | sed "s/.*/ a&=\"\"/" | tr -d "\n" &&
+	  printf "><office:body><office:text/></office:body></office:document>"; } >attrs.fodt &&
+	test_expect_code 65 skema-extract --inspect attrs.fodt >out &&
+	test_grep "^# error too_many_attributes: " out
+'
+test_expect_success 'a part the relationships name many times is read once' '
+	{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document %s><w:body>%s</w:body></w:document>" "$W" "$(sdt tema Seksuelle)"; } |
+	docx_with once.docx &&
+	python3 -c "
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], \"a\")
+w = \"xmlns:w=\\\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\\\"\"
+z.writestr(\"word/header1.xml\", \"<w:hdr %s><w:sdt><w:sdtPr><w:tag w:val=\\\"kommune\\\"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Odense</w:t></w:r></w:p></w:sdtContent></w:sdt></w:hdr>\" % w)
+z.writestr(\"word/_rels/document.xml.rels\", \"<Relationships xmlns=\\\"http://schemas.openxmlformats.org/package/2006/relationships\\\">\" + \"\".join(
+    \"<Relationship Id=\\\"h%d\\\" Type=\\\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\\\" Target=\\\"header1.xml\\\"/>\" % i for i in range(200)) + \"</Relationships>\")
+" once.docx &&
+	skema-extract --inspect once.docx >out &&
+	grep "^kommune	" out >kommune &&
+	test_line_count = 1 kommune &&
+	test_grep "word/header1.xml" kommune
+'
 test_expect_success 'a missing file is an io error, not permanent' '
 	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&
 	skema-extract <in >rec &&

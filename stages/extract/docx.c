@@ -1613,11 +1613,27 @@ int extract_docx(struct extract_zip *zip, struct extract_scan *scan)
 	}
 	static const char *const secondary[] = {"header", "footer", "footnotes", "endnotes",
 						"comments"};
+	/*
+	 * Each part once: a package whose relationships name one large
+	 * header 256 times would have it parsed 256 times, every read within
+	 * the limits, seconds in all (Word names each part once).
+	 */
+	const char *done[MAX_RELS + 1];
+	int ndone = 0;
+	done[ndone++] = main_part;
 	for (size_t k = 0; k < sizeof secondary / sizeof secondary[0]; k++)
-		for (int i = 0; i < ndocrels; i++)
-			if (strcmp(docrels[i].type, secondary[k]) == 0 &&
-			    read_part(zip, docrels[i].target, scan, 0) < 0)
+		for (int i = 0; i < ndocrels; i++) {
+			if (strcmp(docrels[i].type, secondary[k]) != 0)
+				continue;
+			int seen = 0;
+			for (int d = 0; d < ndone && !seen; d++)
+				seen = strcmp(done[d], docrels[i].target) == 0;
+			if (seen)
+				continue;
+			done[ndone++] = docrels[i].target;
+			if (read_part(zip, docrels[i].target, scan, 0) < 0)
 				goto out;
+		}
 	rc = 0;
 out:
 	free_rels(rels, nrels);

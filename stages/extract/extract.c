@@ -72,6 +72,7 @@ enum {
 	OPT_MAX_FIELDS,
 	OPT_MAX_FIELD_LEN,
 	OPT_MAX_RECORD,
+	OPT_MAX_ATTRIBUTES,
 	OPT_MAX_MEMORY,
 	OPT_MAX_CPU,
 	OPT_TIMEOUT,
@@ -95,6 +96,7 @@ int main(int argc, char **argv)
 	    {"max-fields", required_argument, NULL, OPT_MAX_FIELDS},
 	    {"max-field-length", required_argument, NULL, OPT_MAX_FIELD_LEN},
 	    {"max-record", required_argument, NULL, OPT_MAX_RECORD},
+	    {"max-attributes", required_argument, NULL, OPT_MAX_ATTRIBUTES},
 	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
 	    {"max-cpu", required_argument, NULL, OPT_MAX_CPU},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -153,6 +155,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_FIELD_LEN:
 			bad = parse_size(optarg, &limits.max_field_len);
+			break;
+		case OPT_MAX_ATTRIBUTES:
+			bad = parse_size(optarg, &limits.max_attributes) || limits.max_attributes < 1000;
 			break;
 		case OPT_MAX_RECORD:
 			bad = parse_size(optarg, &limits.max_record) || limits.max_record > RECORD_MAX_LINE;
@@ -265,6 +270,7 @@ static void usage(FILE *out)
 	      "  --max-total N         inflated bytes of all parts read (64M)\n"
 	      "  --max-ratio N         inflated:compressed ratio past 1 MiB (100)\n"
 	      "  --max-depth N         XML nesting, 2..256 (256)\n"
+	      "  --max-attributes N    attributes of one XML element, at least 1000 (1000)\n"
 	      "  --max-fields N        fields in one document (2000)\n"
 	      "  --max-field-length N  bytes of one field (100000)\n"
 	      "  --max-record N        bytes of the record written, up to 32M (4M)\n"

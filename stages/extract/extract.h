@@ -40,6 +40,7 @@ struct extract_limits {
 	size_t max_total;     /* inflated bytes of all parts read */
 	size_t max_ratio;     /* inflated : compressed, checked past 1 MiB */
 	int max_depth;	      /* XML nesting */
+	size_t max_attributes; /* attributes of one element */
 	size_t max_fields;    /* fields in one document */
 	size_t max_field_len; /* bytes of one field's text */
 	size_t max_rows;      /* table rows and paragraphs kept for the fallback */

@@ -23,6 +23,8 @@ void extract_limits_default(struct extract_limits *limits)
 	limits->max_total = 64u << 20;
 	limits->max_ratio = 100;
 	limits->max_depth = 256;
+	/* Word's and LibreOffice's root elements declare some 40 to 70 namespaces. */
+	limits->max_attributes = 1000;
 	limits->max_fields = 2000;
 	limits->max_field_len = 100000;
 	limits->max_rows = 5000;
@@ -84,6 +86,9 @@ static const struct {
     {"field_too_long", "Et felt i blanketten indeholder mere tekst, end der kan læses "
 		       "automatisk. Bed ansøgeren om at forkorte teksten og sende blanketten "
 		       "igen."},
+    {"too_many_attributes", "Filen er bygget usædvanligt (et element med tusindvis af "
+			    "egenskaber) og bliver ikke læst af sikkerhedshensyn. Gem blanketten "
+			    "igen i Word eller LibreOffice og læg den i indbakken igen."},
     {"too_much_text", "Blanketten indeholder langt mere tekst end en ansøgning og bliver ikke "
 		      "læst automatisk. Bed ansøgeren om at forkorte teksterne og sende "
 		      "blanketten igen, eller kontakt en administrator."},
