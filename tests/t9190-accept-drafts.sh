@@ -60,4 +60,14 @@ test_expect_success 'the review sheet of a decided case heads it as the decision
 	accept_has "Foreslået afgørelse Bevilget (foreslået" sheet2
 '
 
+test_expect_success 'the refusal names one e-mail address and one name for the unit throughout' '
+	c1=$(accept_case t1.docx) &&
+	pdftotext -raw ws/letters/$c1-afslag.pdf - | tr -s " \n" "  " >letter &&
+	applicant=$(jq -r .kontakt_email values-t1.docx.json) && test -n "$applicant" &&
+	grep -o "[a-z.]*@[a-z.]*[a-z]" letter | grep -v -x -F "$applicant" | sort -u >emails &&
+	test_line_count = 1 emails &&
+	accept_has "seksuelle overgreb mod børn" letter &&
+	! grep -q "sm\.dk" letter
+'
+
 test_done
