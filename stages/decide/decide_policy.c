@@ -21,8 +21,8 @@
 
 /* How every first-come explanation begins, whatever the outcome. */
 #define FIRST_COME                                                                      \
-	"Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter først til " \
-	"mølle-princippet i den rækkefølge, ansøgningerne er modtaget. "
+	"Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "          \
+	"først-til-mølle-princippet i den rækkefølge, ansøgningerne er modtaget. "
 
 void decide_case_init(struct decide_case *c)
 {
