@@ -340,9 +340,9 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 		print_notices(db, only);
 	if (!opt->json) {
 		if (shown == 0)
-			printf("Ingen afgørelser afventer gennemsyn.\n");
+			printf("Ingen afgørelser afventer gennemgang.\n");
 		else if (!all)
-			printf("%zu forslag afventer gennemsyn. Bekræft eller ændr med:\n"
+			printf("%zu forslag afventer gennemgang. Bekræft eller ændr med:\n"
 			       "  skema decide SAGSNR bevilget|afslag|venteliste|mangler|bekræftelse "
 			       "--reason \"...\"\n",
 			       shown);

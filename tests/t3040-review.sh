@@ -21,7 +21,7 @@ test_expect_success 'review lists the proposals awaiting a reviewer' '
 	test_grep "Forslag: bevilget" out &&
 	test_grep "Forslag: venteliste" out &&
 	test_grep "rækkefølge, ansøgningerne er modtaget" out &&
-	test_grep "3 forslag afventer gennemsyn" out &&
+	test_grep "3 forslag afventer gennemgang" out &&
 	! grep -q "2026-000004" out
 '
 

@@ -98,18 +98,19 @@ test_expect_success 'overview: every offer, open work and quarantine with reason
 	test_grep "3 forslag til afgørelse afventer gennemgang, og 2 filer" ov.txt &&
 	test_grep "Filen er ødelagt og kan ikke læses" ov.txt &&
 	test_grep "Filen er et gammelt Word-dokument" ov.txt &&
-	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget" ov.txt &&
+	test_grep "^ *2026-000002 Temaforløb om overgreb mod børn Ansøger 2 Bevilget" ov.txt &&
 	test_grep "løbende 17 9 6 3 3 3\$" ov.txt &&
 	test_grep "Udfald pr. tilbud" ov.txt &&
 	test_grep "Bevilget / bekræftet" ov.txt &&
 	test_grep "^ *partnerskab-magtanvendelse-2021 .*[0-9]\$" ov.txt &&
 	test_grep "chefniveau (temaforloeb) 3\$" ov.txt &&
-	test_grep "^ *2026-000002 temaforloeb Ansøger 2 Bevilget 2.3.2026\$" ov.txt
+	test_grep "^ *2026-000002 Temaforløb om overgreb mod børn Ansøger 2 Bevilget 2.3.2026\$" ov.txt
 '
 
 test_expect_success 'footer: when, and from which database state' '
 	test_grep "Udarbejdet 1. april 2026 kl. 12.00" ov.txt &&
-	test_grep "Databasen: 24 ansøgninger, sidste hændelse nr. 2" ov.txt
+	test_grep "Databasen: 24 ansøgninger, sidste hændelse nr. 2" ov.txt &&
+	test_grep "databaseversion [0-9]" ov.txt
 '
 
 test_expect_success 'every page renders' '
@@ -176,7 +177,8 @@ test_expect_success 'ranked-list CSV: Danish Excel, in rank order, only live sub
 	seq 1 13 | sed "s/\$/$(printf "\r")/" >ranks.expect &&
 	tr -d "\r" <ranks >r1 && tr -d "\r" <ranks.expect >r2 && test_cmp r2 r1 &&
 	grep "^2;" reports/temaforloeb.csv >second &&
-	test_grep "forslag, afventer sagsbehandler" second
+	test_grep "forslag, afventer sagsbehandler" second &&
+	cut -d";" -f5 second >verdict && test_grep "^opfylder kravene\$" verdict
 '
 
 test_expect_success 'a period: only what was received in it, in files named by it' '

@@ -464,6 +464,20 @@ int report_write_file(const char *path, const void *data, size_t len)
 	return pdf_write_file_via(path, tmp, data, len);
 }
 
+/* The validator's verdict as managers read it; anything else as stored. */
+static const char *validation_da(const char *validation)
+{
+	static const char *const map[][2] = {
+		{"eligible", "opfylder kravene"},
+		{"not_eligible", "opfylder ikke kravene"},
+		{"incomplete", "mangler oplysninger"},
+	};
+	for (size_t i = 0; validation && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], validation) == 0)
+			return map[i][1];
+	return validation;
+}
+
 int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
 			    const char *path)
 {
@@ -504,6 +518,8 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct repo
 		for (int i = 0; i < (int)(sizeof header / sizeof *header); i++) {
 			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
 				csv_int(&csv, sqlite3_column_int64(stmt, i));
+			else if (i == 4)
+				csv_text(&csv, validation_da((const char *)sqlite3_column_text(stmt, 4)));
 			else if (i == 6)
 				csv_text(&csv, !sqlite3_column_text(stmt, 6) ? "ikke afgjort"
 					       : strcmp((const char *)sqlite3_column_text(stmt, 6),

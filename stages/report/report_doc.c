@@ -153,7 +153,7 @@ static void footer_text(const struct report_context *ctx, char *buf, size_t size
 	danish_time(ctx->now, when, sizeof when);
 	snprintf(buf, size,
 		 "Udarbejdet %s af skema-report %s. Databasen: %s ansøgninger, sidste hændelse nr. "
-		 "%s, skemaversion %d.",
+		 "%s, databaseversion %d.",
 		 when, SKEMA_VERSION, num((long)ctx->state.submissions, submissions, sizeof submissions),
 		 num((long)ctx->state.max_event_id, event, sizeof event), ctx->state.schema_version);
 }
@@ -853,7 +853,9 @@ static int review_queue(struct report_pdf *p, const struct report_context *ctx, 
 				 sqlite3_column_int64(stmt, 5));
 		if ((*count)++ == 0)
 			report_pdf_table_begin(p, 5, widths, header);
-		const char *cells[] = {case_number, (const char *)sqlite3_column_text(stmt, 1),
+		const char *offer_id = (const char *)sqlite3_column_text(stmt, 1);
+		const struct offer *def = offer_id ? offer_set_find(ctx->offers, offer_id) : NULL;
+		const char *cells[] = {case_number, def && def->title ? def->title : offer_id,
 				       (const char *)sqlite3_column_text(stmt, 2),
 				       report_outcome_label((const char *)sqlite3_column_text(stmt, 3)),
 				       table_time((const char *)sqlite3_column_text(stmt, 4), 1,
