@@ -31,6 +31,7 @@
 #include "paths.h"
 #include "record.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "workspace.h"
 
 static void usage(FILE *out)
@@ -161,6 +162,23 @@ out:
 	return offers;
 }
 
+/* Prints s left-aligned in width characters (not bytes: "bekræftelse"). */
+static void print_padded(const char *s, size_t width)
+{
+	size_t len = utf8_length(s);
+	printf("%s%*s", s, len < width ? (int)(width - len) : 0, "");
+}
+
+/* The width of the first column: the longest key, at least 20. */
+static size_t key_width(const char *const *keys, size_t n)
+{
+	size_t width = 20;
+	for (size_t i = 0; i < n; i++)
+		if (utf8_length(keys[i]) > width)
+			width = utf8_length(keys[i]);
+	return width;
+}
+
 static int compare_keys(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -187,11 +205,14 @@ static void print_offers(json_t *offers)
 	json_object_foreach(offers, key, row)
 		keys[n++] = key;
 	qsort(keys, n, sizeof *keys, compare_keys);
+	size_t width = key_width(keys, n);
 	for (size_t i = 0; i < n; i++) {
 		char shown[512];
 		row = json_object_get(offers, keys[i]);
 		/* An offer id the store took from an unrecognised form is not ours. */
-		printf("  %-20s %lld live, %lld bevilget", msg_escape(shown, sizeof shown, keys[i]),
+		printf("  ");
+		print_padded(msg_escape(shown, sizeof shown, keys[i]), width);
+		printf(" %lld live, %lld bevilget",
 		       (long long)json_integer_value(json_object_get(row, "live")),
 		       (long long)json_integer_value(json_object_get(row, "bevilget")));
 		if (json_object_get(row, "places"))
@@ -214,7 +235,11 @@ static void print_group(const char *title, json_t *obj)
 		printf(" none");
 	printf("\n");
 	json_object_foreach(obj, key, value)
-		printf("  %-20s %lld\n", key, (long long)json_integer_value(value));
+	{
+		printf("  ");
+		print_padded(key, 20);
+		printf(" %lld\n", (long long)json_integer_value(value));
+	}
 }
 
 int cmd_status(int argc, char **argv, const struct global_options *opt)

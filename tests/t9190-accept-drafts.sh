@@ -70,4 +70,22 @@ test_expect_success 'the refusal names one e-mail address and one name for the u
 	! grep -q "sm\.dk" letter
 '
 
+test_expect_success 'skema status lines its columns up in characters, whatever the names' '
+	accept_fill informationsmoede-2021 moede.docx &&
+	accept_run 2021-08-10T10:00:00 &&
+	test "$(accept_decision moede.docx)" = "bekræftelse|final" &&
+	skema -C ws status >status &&
+	python3 -c "
+import re, sys
+lines = open(sys.argv[1], encoding=\"utf-8\").read().splitlines()
+for group in (\"decisions by outcome:\", \"offers:\"):
+    i = lines.index(group) + 1
+    cols = set()
+    while i < len(lines) and lines[i].startswith(\"  \"):
+        cols.add(re.match(r\"  (.*?) +(\\d+)( live.*)?$\", lines[i]).start(2))
+        i += 1
+    assert len(cols) == 1, (group, cols)
+" status
+'
+
 test_done
