@@ -1025,9 +1025,29 @@ static struct seg *add_seg(struct render *r, struct segs *s)
 	return &s->v[s->n++];
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * A space that holds numbers to their neighbours, never a line break:
+ * after a digit or a digit and a full stop, or before a digit.  So
+ * "+45 72 42 37 00", "1. oktober 2021", "kl. 12.00" and "40 timer" stay
+ * whole, as Danish typesetting keeps them (with no-break spaces).  text
+ * is the run the space at p is in.
+ */
+static int glue_space(const char *text, const char *p)
+{
+	if (p[1] == ' ' || p[1] == '\0' || p[1] == '\n' || p == text)
+		return 0;
+	return is_digit(p[-1]) || is_digit(p[1]) ||
+	       (p[-1] == '.' && p - 1 > text && is_digit(p[-2]));
+}
+
 /*
  * Breaks runs into lines at most width wide: greedy, breaking at ASCII
- * spaces and '\n'; a word wider than a whole line is cut between two UTF-8
+ * spaces (but not glue_space()s) and '\n'; a word wider than a whole line is cut between two UTF-8
  * characters (never inside one, the MeasureText bug in notes 1.5).
  * Consecutive words of one run on one line become one segment, so a line
  * usually costs one text operator.
@@ -1063,7 +1083,7 @@ static void wrap(struct render *r, const struct run *runs, size_t nruns, double 
 				continue;
 			}
 			const char *word = p;
-			while (*p && *p != ' ' && *p != '\n')
+			while (*p && *p != '\n' && (*p != ' ' || glue_space(runs[i].text, p)))
 				p++;
 			size_t len = (size_t)(p - word);
 			double w = text_width(r, style, word, len);

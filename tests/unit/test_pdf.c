@@ -297,6 +297,34 @@ static void last_body_line(const char *text, char *out, size_t size)
 	}
 }
 
+static void test_numbers_kept_together(void **state)
+{
+	(void)state;
+	/* Slide a phone number and a date across the end of a line, a letter at a time. */
+	for (int pad = 0; pad < 90; pad++) {
+		struct pdf_doc *doc = pdf_doc_new();
+		unsigned char *pdf = NULL;
+		size_t len = 0;
+		char err[256], text[512];
+
+		snprintf(text, sizeof text,
+			 "%.*s Ring på +45 72 42 37 00 inden den 1. oktober 2021 kl. 12.00, og "
+			 "nævn de 40 timer.",
+			 pad, "Indledning indledning indledning indledning indledning indledning "
+			      "indledning indledning indledning indledning indledning indledning");
+		assert_int_equal(pdf_paragraph(doc, 0, text), 0);
+		if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+			fail_msg("render: %s", err);
+		char *page = page_text(pdf, len, 1);
+		if (!strstr(page, "+45 72 42 37 00") || !strstr(page, "1. oktober 2021") ||
+		    !strstr(page, "kl. 12.00") || !strstr(page, "40 timer"))
+			fail_msg("pad %d: a number was broken over two lines:\n%s", pad, page);
+		free(page);
+		free(pdf);
+		pdf_doc_free(doc);
+	}
+}
+
 static void test_no_stranded_heading(void **state)
 {
 	(void)state;
@@ -387,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_flow_over_pages),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_no_stranded_heading),
+		cmocka_unit_test(test_numbers_kept_together),
 		cmocka_unit_test(test_table_rows_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
