@@ -966,10 +966,10 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 			  size_t count, HPDF_STATUS first_error, unsigned char **out, size_t *len,
 			  HPDF_STATUS *haru)
 {
-	static const double widths[] = {0.25, 0.14, 0.1, 0.1, 0.1, 0.1, 0.1, 0.11};
+	static const double widths[] = {0.22, 0.13, 0.09, 0.09, 0.1, 0.09, 0.09, 0.09, 0.1};
 	static const char *const header[] = {"Tilbud",	     "Frist",	      "Mod- taget",
 					     "Op- fylder",   "Bevil- get / bekræf- tet", "Vente- liste",
-					     "Afslag",	     "Afventer gennem- gang"};
+					     "Afslag",	     "Mangler oplys- ninger", "Afventer gennem- gang"};
 	static const char *const series[] = {"Bevilget / bekræftet", "Venteliste", "Afslag",
 					     "Mangler oplysninger", "Ikke afgjort"};
 	struct report_pdf p;
@@ -1115,10 +1115,10 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 			     "Hvert tilbud har sin egen rapport i samme mappe, navngivet efter "
 			     "tilbuddets id (fx temaforloeb.pdf), med den rangordnede liste som "
 			     "regneark ved siden af (temaforloeb.csv).");
-	report_pdf_table_begin(&p, 8, widths, header);
+	report_pdf_table_begin(&p, 9, widths, header);
 	for (size_t i = 0; i < count; i++) {
 		const struct report_offer *o = offers[i];
-		char deadline[64], n[6][32];
+		char deadline[64], n[7][32];
 		if (o->def && !o->def->rolling && o->def->deadline) {
 			char date[CLOCK_ISO_SIZE];
 			snprintf(deadline, sizeof deadline, "%s", clock_format_danish(o->def->deadline_at, date));
@@ -1133,6 +1133,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 				       num(o->selected + o->confirmed, n[2], sizeof n[2]),
 				       num(o->waiting, n[3], sizeof n[3]),
 				       num(o->rejected, n[4], sizeof n[4]),
+				       num(o->missing, n[6], sizeof n[6]),
 				       num(o->awaiting_review, n[5], sizeof n[5])};
 		report_pdf_table_row(&p, cells);
 	}

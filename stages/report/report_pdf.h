@@ -22,7 +22,7 @@
 
 #include "report.h"
 
-#define REPORT_PDF_MAX_COLS 8
+#define REPORT_PDF_MAX_COLS 9
 
 struct report_pdf {
 	HPDF_Doc pdf;
