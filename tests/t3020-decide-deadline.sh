@@ -64,7 +64,7 @@ text_of() { sql db "SELECT explanation FROM current_decisions JOIN submissions s
 test_expect_success 'explanations give rank, criteria, capacity and the tie rule' '
 	text_of k3 >e &&
 	test_grep "rangeret som nr. 3 af 6 egnede ansøgninger" e &&
-	test_grep "opfylder 1 af 2 prioriteringskriterier" e &&
+	test_grep "opfylder 1 af de 2 prioriteringskriterier" e &&
 	test_grep "Der er plads til 4 kommuner" e &&
 	text_of k2 >e &&
 	test_grep "Ved samme prioritering går den først modtagne ansøgning forud" e &&

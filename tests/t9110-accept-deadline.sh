@@ -210,7 +210,7 @@ test_expect_success 'the round takes the four oldest beredskaber in rank order, 
 
 test_expect_success 'the one not selected is told its rank and the capacity, with a complaints note' '
 	accept_text ber-a.docx >text &&
-	accept_has "nr. 5 af 5 egnede ansøgninger (den opfylder 0 af 1 prioriteringskriterium)" text &&
+	accept_has "nr. 5 af 5 egnede ansøgninger (den opfylder ikke prioriteringskriteriet)" text &&
 	test $(grep -o "Fristen for revision af kommunens beredskab er endnu ikke overskredet" text | wc -l) = 1 &&
 	accept_has "plads til 4 kommuner" text &&
 	accept_has "ikke udvalgt" text &&

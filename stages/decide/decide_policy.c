@@ -219,9 +219,18 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 		      "Ansøgningen opfylder tildelingskriterierne og er modtaget inden ansøgningsfristen. "
 		      "Efter prioriteringskriterierne er den rangeret som nr. %zu af %zu %s",
 		      rank, eligible, eligible == 1 ? "egnet ansøgning" : "egnede ansøgninger");
-	if (npriority > 0)
-		strbuf_printf(&c->explanation, " (den opfylder %d af %zu %s)", c->priority_passed,
-			      npriority, npriority == 1 ? "prioriteringskriterium" : "prioriteringskriterier");
+	/* In words, not "0 af 1 prioriteringskriterium". */
+	if (npriority == 1)
+		strbuf_puts(&c->explanation, c->priority_passed > 0
+						 ? " (den opfylder prioriteringskriteriet)"
+						 : " (den opfylder ikke prioriteringskriteriet)");
+	else if (npriority > 1 && c->priority_passed <= 0)
+		strbuf_puts(&c->explanation, " (den opfylder ingen af prioriteringskriterierne)");
+	else if (npriority > 1 && (size_t)c->priority_passed >= npriority)
+		strbuf_puts(&c->explanation, " (den opfylder alle prioriteringskriterierne)");
+	else if (npriority > 1)
+		strbuf_printf(&c->explanation, " (den opfylder %d af de %zu prioriteringskriterier)",
+			      c->priority_passed, npriority);
 	strbuf_puts(&c->explanation, ".");
 	if (c->priority_text && *c->priority_text) {
 		strbuf_puts(&c->explanation, " ");
@@ -543,8 +552,9 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 				strbuf_printf(&best->explanation, "%s%s", a ? ", " : "",
 					      decide_attribute_label(offer, offer->spread[a]));
 			strbuf_printf(&best->explanation,
-				      "): en ansøgning af en slags, der endnu ikke er udvalgt, går forud "
-				      "for endnu en af samme slags. Ansøgningen er udvalgt som nr. %zu",
+				      "): en ansøgning, der bidrager med noget, som endnu ikke er "
+				      "repræsenteret blandt de udvalgte, går forud for en ansøgning, der "
+				      "ligner en allerede udvalgt. Ansøgningen er udvalgt som nr. %zu",
 				      nselected);
 			for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++) {
 				if (!mask[a])
