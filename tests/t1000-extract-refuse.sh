@@ -189,6 +189,37 @@ z.writestr(\"word/_rels/document.xml.rels\", \"<Relationships xmlns=\\\"http://s
 	test_line_count = 1 kommune &&
 	test_grep "word/header1.xml" kommune
 '
+# with_mimetype IN OUT TEXT: the ODT IN with its mimetype entry replaced by TEXT.
+with_mimetype() {
+	python3 -c "
+import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+with zipfile.ZipFile(sys.argv[2], \"w\") as z:
+    z.writestr(\"mimetype\", sys.argv[3])
+    for n in src.namelist():
+        if n != \"mimetype\":
+            z.writestr(src.getinfo(n), src.read(n), zipfile.ZIP_DEFLATED)
+" "$1" "$2" "$3"
+}
+test_expect_success 'a padded mimetype is judged by what it says, a huge one refused as too large' '
+	with_mimetype "$FIXTURES/extract/docs/all-kinds.odt" padded.odt \
+		"application/vnd.oasis.opendocument.text$(printf "%300s" "")" &&
+	skema-extract --inspect padded.odt >out &&
+	test_grep "^# format odt" out &&
+	with_mimetype "$FIXTURES/extract/docs/all-kinds.odt" huge.odt "$(head -c 5000 /dev/zero | tr "\0" x)" &&
+	test_expect_code 65 skema-extract --inspect huge.odt >out &&
+	test_grep "^# error too_large: .*mimetype: longer than 4096 bytes" out
+'
+test_expect_success 'two controls of one name with different text: the first is taken, with a warning' '
+	{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document %s><w:body>" "$W" &&
+	  sdt tema første && sdt tema anden && sdt kommune Odense && sdt kommune Odense &&
+	  printf "</w:body></w:document>"; } | docx_with twins.docx &&
+	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/twins.docx" | skema-extract >rec &&
+	test "$(jq -r .fields.tema.raw rec)" = første &&
+	jq -r ".warnings[].text" rec >warnings &&
+	test_line_count = 1 warnings &&
+	test_grep "den første (\"første\") er brugt, den anden (\"anden\") ikke" warnings
+'
 test_expect_success 'a missing file is an io error, not permanent' '
 	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&
 	skema-extract <in >rec &&

@@ -51,7 +51,9 @@ static int read_zip_document(const unsigned char *data, size_t size, struct extr
 	/* ODF: the mimetype entry names the kind of document. */
 	if (extract_zip_has(zip, "mimetype")) {
 		struct strbuf mt;
-		strbuf_init(&mt, 200);
+		/* 46 bytes in every ODF file; more room so that a padded one is
+		 * judged by what it says, not refused for its length. */
+		strbuf_init(&mt, 4096);
 		scan->part = "mimetype";
 		int r = extract_zip_read(zip, "mimetype", &mt, scan);
 		if (r < 0) {

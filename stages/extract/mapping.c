@@ -78,6 +78,26 @@ static int label_equal(const char *a, const char *b)
 	return fa[0] && strcmp(fa, fb) == 0;
 }
 
+/*
+ * Another control of the same name in the same part as f, with other
+ * text: Word shows both, and the record can take only the first.
+ */
+static json_t *find_twin(json_t *fields, json_t *f, const char *name)
+{
+	const char *part = sval(json_object_get(f, "part"));
+	const char *raw = sval(json_object_get(f, "raw"));
+	size_t i;
+	json_t *g;
+	json_array_foreach(fields, i, g)
+	{
+		if (g != f && strcmp(sval(json_object_get(g, "name")), name) == 0 &&
+		    strcmp(sval(json_object_get(g, "part")), part) == 0 &&
+		    strcmp(sval(json_object_get(g, "raw")), raw) != 0)
+			return g;
+	}
+	return NULL;
+}
+
 static json_t *find_named(json_t *fields, const char *name)
 {
 	size_t i;
@@ -433,6 +453,17 @@ void extract_apply(json_t *rec, json_t *scan, const struct offer_set *offers)
 	for (size_t k = 0; k < offer->nfields; k++) {
 		const struct offer_field *want = &offer->fields[k];
 		json_t *f = find_named(fields, want->name);
+		json_t *twin = f ? find_twin(fields, f, want->name) : NULL;
+		if (twin) {
+			char warning[700];
+			snprintf(warning, sizeof warning,
+				 "Feltet \"%.200s\" står flere gange i blanketten med forskellig tekst; "
+				 "den første (\"%.100s\") er brugt, den anden (\"%.100s\") ikke. "
+				 "Kontrollér, hvilken ansøgeren mener.",
+				 want->label ? want->label : want->name,
+				 sval(json_object_get(f, "raw")), sval(json_object_get(twin, "raw")));
+			record_warn(rec, "extract", warning);
+		}
 		if (!f)
 			f = find_labelled(fields, offer, want);
 		if (f) {

@@ -301,7 +301,10 @@ int extract_zip_read(struct extract_zip *zip, const char *name, struct strbuf *o
 	long n;
 	while ((n = extract_zip_stream_read(zs, chunk, sizeof chunk)) > 0) {
 		if (strbuf_append(out, chunk, (size_t)n) < 0) {
-			n = extract_fail(scan, "out_of_memory", "%s: out of memory", name);
+			/* Past the caller's cap is the part's fault, not the memory's. */
+			n = out->overflow ? extract_fail(scan, "too_large", "%s: longer than %zu bytes",
+							 name, out->max)
+					  : extract_fail(scan, "out_of_memory", "%s: out of memory", name);
 			break;
 		}
 	}
