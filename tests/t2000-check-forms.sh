@@ -41,6 +41,15 @@ test_expect_success 'an unknown field in a test names file, line and column' '
 	test_grep "^spillerum-2019: ok" out
 '
 
+test_expect_success 'a sentence naming a field the offer does not have' '
+	fresh &&
+	sed -i "s/ansøgningen angiver {timer} timer/ansøgningen angiver {timers} timer/" forms/temaforloeb/offer.xml &&
+	grep -q "{timers}" forms/temaforloeb/offer.xml &&
+	line=$(line_of forms/temaforloeb/offer.xml "criterion id=\"timer\"") &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/temaforloeb/offer.xml:$line: criterion timer: {timers} is not a field of the offer" err
+'
+
 test_expect_success 'a choice the form does not offer' '
 	fresh &&
 	sed -i "s/WHEN '"'"'fælleskursus'"'"' THEN/WHEN '"'"'faelleskursus'"'"' THEN/" forms/spillerum-2019/offer.xml &&

@@ -105,7 +105,7 @@ test_expect_success 'each refusal gives its failed criterion in the words of the
 		IFS=: read file offer crit <<-EOC &&
 		$c
 		EOC
-		sentence=$(accept_sentence $offer $crit fail) &&
+		sentence=$(accept_filled "$(accept_sentence $offer $crit fail)" $file) &&
 		test -n "$sentence" &&
 		accept_text $file >text &&
 		accept_has "$sentence" text &&

@@ -89,7 +89,7 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
  * The Danish sentence for a criterion result {id, passed, text}: the
  * offer's pass or fail text, else the stored text.  Borrowed.
  */
-const char *letter_criterion_text(const struct offer *offer, json_t *criterion);
+char *letter_criterion_text(const struct offer *offer, json_t *criterion, json_t *fields);
 
 /* The Danish name of an outcome for headings ("Bevilget", "Venteliste", ...). */
 const char *letter_outcome_title(const char *outcome);

@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 
 #include "clock.h"
+#include "criterion_text.h"
 #include "letter.h"
 #include "paths.h"
 #include "pdf_markup.h"
@@ -227,16 +228,28 @@ static const struct offer_criterion *find_criterion(const struct offer *offer, c
 	return NULL;
 }
 
-const char *letter_criterion_text(const struct offer *offer, json_t *cr)
+/* A field's value for criterion_text_fill(), from the case's fields. */
+static const char *case_value(void *ctx, const char *name)
+{
+	json_t *value = json_object_get(json_object_get((json_t *)ctx, name), "value");
+	return json_string_value(value);
+}
+
+char *letter_criterion_text(const struct offer *offer, json_t *cr, json_t *fields)
 {
 	const struct offer_criterion *def = find_criterion(offer, json_string_value(json_object_get(cr, "id")));
 	json_t *passed = json_object_get(cr, "passed");
+	const char *text = json_string_value(json_object_get(cr, "text"));
 	if (def && json_is_true(passed) && def->pass_text)
-		return def->pass_text;
-	if (def && json_is_false(passed) && def->fail_text)
-		return def->fail_text;
-	const char *stored = json_string_value(json_object_get(cr, "text"));
-	return stored ? stored : "";
+		text = def->pass_text;
+	else if (def && json_is_false(passed) && def->fail_text)
+		text = def->fail_text;
+	else
+		return strdup(text ? text : ""); /* stored already filled */
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	criterion_text_fill(offer, text, case_value, fields, &sb);
+	return strbuf_detach(&sb);
 }
 
 /* The offer's <contact name title email phone/>. */
@@ -429,12 +442,14 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 			late_text = json_string_value(json_object_get(value, "text"));
 			continue;
 		}
+		char *tekst_filled = letter_criterion_text(offer, value, c->fields);
 		json_t *item = json_pack("{s:s, s:s, s:O}", "id",
 					 json_string_value(json_object_get(value, "id"))
 						 ? json_string_value(json_object_get(value, "id"))
 						 : "",
-					 "tekst", letter_criterion_text(offer, value), "opfyldt",
+					 "tekst", tekst_filled ? tekst_filled : "", "opfyldt",
 					 json_is_null(passed) || !passed ? json_null() : passed);
+		free(tekst_filled);
 		if (kind && strcmp(kind, "priority") == 0) {
 			json_array_append(prio, item);
 			/* Does the explanation say this criterion in its own words already? */

@@ -302,13 +302,16 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		json_array_foreach(c->criteria, i, item)
 		{
 			const char *kind = json_string_value(json_object_get(item, "kind"));
+			char *why = letter_criterion_text(offer, item, c->fields);
 			const char *cells[4] = {
 				str_or(json_string_value(json_object_get(item, "id")), "–"),
 				kind && strcmp(kind, "priority") == 0 ? "prioritet" : "krav",
 				criterion_result(json_object_get(item, "passed")),
-				str_or(letter_criterion_text(offer, item), "–"),
+				why && *why ? why : "–",
 			};
-			if (pdf_table_row(doc, 0, cells) < 0)
+			int bad = pdf_table_row(doc, 0, cells) < 0;
+			free(why);
+			if (bad)
 				goto out;
 		}
 		pdf_table_end(doc);

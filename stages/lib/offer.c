@@ -18,6 +18,7 @@
 #include <libxml/relaxng.h>
 
 #include "clock.h"
+#include "criterion_text.h"
 #include "offer.h"
 #include "paths.h"
 
@@ -644,6 +645,18 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 	if (offer->nfields == 0) {
 		strbuf_printf(err, "%s: offer %s has no fields\n", path, offer->id ? offer->id : "?");
 		rc = -1;
+	}
+	/* A sentence may name the applicant's values, {timer}: only fields the offer has. */
+	for (size_t i = 0; i < offer->ncriteria; i++) {
+		const struct offer_criterion *c = &offer->criteria[i];
+		const char *texts[] = {c->pass_text, c->fail_text};
+		char name[64];
+		for (size_t t = 0; t < 2; t++)
+			if (criterion_text_unknown(offer, texts[t], name, sizeof name)) {
+				strbuf_printf(err, "%s:%d: criterion %s: {%s} is not a field of the offer\n",
+					      path, c->line, c->id, name);
+				rc = -1;
+			}
 	}
 out:
 	if (rc < 0) {

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "criterion_text.h"
 #include "msg.h"
 #include "normalize.h"
 #include "report.h"
@@ -679,8 +680,13 @@ static void criteria_legend(struct report_pdf *p, const struct report_offer *o,
 			continue;
 		if (rows++ == 0)
 			report_pdf_table_begin(p, 2, widths, header);
-		const char *cells[] = {c->id, c->fail_text};
+		/* A sentence naming an applicant's value ({timer}) speaks of no case here. */
+		struct strbuf text;
+		strbuf_init(&text, 0);
+		criterion_text_fill(o->def, c->fail_text, NULL, NULL, &text);
+		const char *cells[] = {c->id, strbuf_str(&text)};
 		report_pdf_table_row(p, cells);
+		strbuf_release(&text);
 	}
 	if (rows)
 		report_pdf_table_end(p);

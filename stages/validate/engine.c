@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "criterion_text.h"
 #include "normalize.h"
 #include "record.h"
 #include "utf8.h"
@@ -519,6 +520,23 @@ static const char *range_reason(const struct offer_field *f, const char *unit, c
 	return buf;
 }
 
+/* A field's normalised value for criterion_text_fill(), from the record. */
+struct record_values {
+	json_t *fields;
+	char number[32];
+};
+
+static const char *record_value(void *ctx, const char *name)
+{
+	struct record_values *rv = ctx;
+	json_t *value = json_object_get(json_object_get(rv->fields, name), "value");
+	if (json_is_integer(value)) {
+		snprintf(rv->number, sizeof rv->number, "%lld", (long long)json_integer_value(value));
+		return rv->number;
+	}
+	return json_string_value(value);
+}
+
 int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 {
 	const struct offer *offer = e->offer;
@@ -653,7 +671,12 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		json_t *entry = json_pack("{s:s, s:s}", "id", c->id, "kind",
 					  c->kind == CRITERION_PRIORITY ? "priority" : "eligibility");
 		json_object_set_new(entry, "passed", result < 0 ? json_null() : json_boolean(result));
-		json_object_set_new(entry, "text", json_string(text ? text : ""));
+		struct record_values rv = {.fields = fields};
+		struct strbuf filled;
+		strbuf_init(&filled, 0);
+		criterion_text_fill(offer, text, record_value, &rv, &filled);
+		json_object_set_new(entry, "text", json_string(strbuf_str(&filled)));
+		strbuf_release(&filled);
 		json_array_append_new(criteria, entry);
 		if (c->kind == CRITERION_ELIGIBILITY) {
 			if (result == 0)
