@@ -16,8 +16,8 @@
  *                the directory's attributes or dot files: for what takes
  *                no user attribute (a symlink, a FIFO, a file skema may not
  *                write, a file system without them, an origin too long for
- *                one), for retries (cmd_retry.c), and as older skemas left
- *                them.
+ *                one), for a file with hard links (they share attributes),
+ *                for retries (cmd_retry.c), and as older skemas left them.
  *
  * Crash safety, step by step (what the next run finds after a kill -9):
  *   flat:
@@ -315,9 +315,11 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 	 * Flat: the origin goes on the file while it is still in the inbox,
 	 * so it is claimed with its name in one rename.  Had it been swapped
 	 * meanwhile, the note names the same place, so it is still right.
-	 * Else a claim directory, its origin noted before the file comes.
+	 * Else a claim directory, its origin noted before the file comes; also
+	 * for a file with other names (hard links), whose attributes those
+	 * share: the second name's origin would overwrite the first's.
 	 */
-	int flat = cand->regular &&
+	int flat = cand->regular && st.st_nlink == 1 &&
 		   claim_note_set(from, ".origin", cand->rel, strlen(cand->rel)) == 0;
 	if (flat) {
 		if (snprintf(to, sizeof to, "%s/%s%s", work, name, inner + 8) >= (int)sizeof to)

@@ -95,4 +95,16 @@ test_expect_success 'a file staff take back before the claim is simply not there
 	test_line_count = 0 log
 '
 
+test_expect_success 'two names of one file (a hard link): each kept under its name, each a submission' '
+	cp "$form" ws/inbox/forste-navn.docx &&
+	ln ws/inbox/forste-navn.docx ws/inbox/andet-navn.docx &&
+	skema -q -C ws run --settle 0 &&
+	test "$(in_archive forste-navn.docx)" = 1 &&
+	test "$(in_archive andet-navn.docx)" = 1 &&
+	test "$(rows "original_name IN ('"'"'forste-navn.docx'"'"', '"'"'andet-navn.docx'"'"')")" = 2 &&
+	sql ws/skema.db "SELECT stored_path FROM submissions WHERE original_name IN ('"'"'forste-navn.docx'"'"', '"'"'andet-navn.docx'"'"')" >paths &&
+	grep -c -e "-forste-navn.docx\$" -e "-andet-navn.docx\$" paths >n &&
+	test "$(cat n)" = 2
+'
+
 test_done

@@ -72,7 +72,7 @@ struct ingest {
 static void usage(FILE *out);
 static int ingest_path(struct ingest *in, const char *path, const char *name, int depth);
 static int ingest_file(struct ingest *in, const char *path, const char *original_name,
-		       time_t received_at, unsigned retry);
+		       time_t received_at, unsigned retry, unsigned long long claim_ino);
 static int ingest_claim(struct ingest *in, const char *dir);
 static int emit(struct ingest *in, json_t *rec);
 
@@ -172,7 +172,7 @@ static int ingest_path(struct ingest *in, const char *path, const char *name, in
 		return -1;
 	}
 	if (S_ISREG(st.st_mode))
-		return ingest_file(in, path, name, in->received_at, 0);
+		return ingest_file(in, path, name, in->received_at, 0, 0);
 	if (!S_ISDIR(st.st_mode) || depth >= INGEST_MAX_DEPTH) {
 		char shown[512];
 		msg_warn("%s: not a regular file, skipped", msg_escape(shown, sizeof shown, path));
@@ -220,8 +220,20 @@ static void set_name(json_t *rec, const char *name)
 	record_set_str(rec, "original_name", shown);
 }
 
+/*
+ * What tells this file apart in its id: its inode, unless it has other
+ * names (hard links dropped side by side share one inode, and each is
+ * its own submission): then the inode of its claim directory, which the
+ * driver makes for such a file (pipeline/claim.c) and which is the
+ * claim's own as long as it exists.
+ */
+static unsigned long long file_number(const struct stat *st, unsigned long long claim_ino)
+{
+	return st->st_nlink > 1 && claim_ino ? claim_ino : (unsigned long long)st->st_ino;
+}
+
 static int ingest_file(struct ingest *in, const char *path, const char *original_name,
-		       time_t received_at, unsigned retry)
+		       time_t received_at, unsigned retry, unsigned long long claim_ino)
 {
 	char iso[CLOCK_ISO_SIZE], when[32], hex[65], id[128];
 	uint64_t size = 0;
@@ -291,7 +303,7 @@ static int ingest_file(struct ingest *in, const char *path, const char *original
 			 (long long)st.st_size, in->max_size);
 		id_time(received_at, when, sizeof when);
 		snprintf(id, sizeof id, "%s-%.12s-%llu", when, "000000000000",
-			 (unsigned long long)st.st_ino * 10ULL + retry);
+			 file_number(&st, claim_ino) * 10ULL + retry);
 		record_set_str(rec, "id", id);
 		record_set_str(rec, "sha256", "");
 		json_object_set_new(rec, "size", json_integer((json_int_t)st.st_size));
@@ -309,7 +321,7 @@ static int ingest_file(struct ingest *in, const char *path, const char *original
 	}
 	id_time(received_at, when, sizeof when);
 	snprintf(id, sizeof id, "%s-%.12s-%llu", when, hex,
-		 (unsigned long long)st.st_ino * 10ULL + retry);
+		 file_number(&st, claim_ino) * 10ULL + retry);
 	record_set_str(rec, "id", id);
 	record_set_str(rec, "sha256", hex);
 	json_object_set_new(rec, "size", json_integer((json_int_t)size));
@@ -386,7 +398,7 @@ static int ingest_claim(struct ingest *in, const char *dir)
 		/* A flat claim: the file itself, never a retry. */
 		if (claim_note_read(dir, ".origin", origin, sizeof origin) < 0 || !origin[0])
 			snprintf(origin, sizeof origin, "%s", base);
-		return ingest_file(in, dir, origin, (time_t)seconds, 0);
+		return ingest_file(in, dir, origin, (time_t)seconds, 0, 0);
 	}
 	if (read_small(dir, ".retry", retry_text, sizeof retry_text) == 0)
 		retry = (unsigned)strtoul(retry_text, NULL, 10) % 10;
@@ -414,7 +426,7 @@ static int ingest_claim(struct ingest *in, const char *dir)
 	paths_join(path, sizeof path, dir, file);
 	if (claim_note_read(dir, ".origin", origin, sizeof origin) < 0 || !origin[0])
 		snprintf(origin, sizeof origin, "%s", file);
-	result = ingest_file(in, path, origin, (time_t)seconds, retry);
+	result = ingest_file(in, path, origin, (time_t)seconds, retry, (unsigned long long)st.st_ino);
 out:
 	for (int i = 0; i < n; i++)
 		free(list[i]);
