@@ -344,4 +344,14 @@ test_expect_success 'large: 5,000 applications, a sound report of a few MB' '
 	test "$(tail -n +2 large/temaforloeb.csv | wc -l)" = "$(sql large.db "SELECT count(*) FROM submissions WHERE offer_id = '\''temaforloeb'\'' AND status = '\''stored'\''")"
 '
 
+test_expect_success 'a quarantined file sent through again by skema retry is not counted as in quarantine' '
+	cp known.db retried.db &&
+	sqlite3 retried.db "INSERT INTO events (submission_id, at, actor, event, detail) VALUES (18, \"2026-03-07T10:00:00+01:00\", \"root\", \"retried\", \"sent through again by skema retry\")" &&
+	skema-report -d retried.db -o retried &&
+	squeeze retried/oversigt.pdf >r.txt &&
+	test_grep "og 1 fil ligger i karantæne" r.txt &&
+	! grep -q "fil 18.docx" r.txt &&
+	test_grep "fil 19.docx" r.txt
+'
+
 test_done
