@@ -220,6 +220,17 @@ test_expect_success 'two controls of one name with different text: the first is 
 	test_line_count = 1 warnings &&
 	test_grep "den første (\"første\") er brugt, den anden (\"anden\") ikke" warnings
 '
+test_expect_success 'mc:AlternateContent: the first Choice Word understands is read, not one it skips' '
+	MC="xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" xmlns:xyz=\"urn:bogus\" xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"" &&
+	{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document %s %s><w:body><mc:AlternateContent>" "$W" "$MC" &&
+	  printf "<mc:Choice Requires=\"xyz\">%s</mc:Choice>" "$(sdt tema skjult)" &&
+	  printf "<mc:Choice Requires=\"wps\">%s</mc:Choice>" "$(sdt tema vist)" &&
+	  printf "<mc:Fallback>%s</mc:Fallback>" "$(sdt tema reserve)" &&
+	  printf "</mc:AlternateContent></w:body></w:document>"; } | docx_with altcontent.docx &&
+	skema-extract --inspect altcontent.docx | grep "^tema	" >out &&
+	test_line_count = 1 out &&
+	test_grep "^tema	[a-z]*	vist	" out
+'
 test_expect_success 'a missing file is an io error, not permanent' '
 	printf "{\"id\":\"x\",\"path\":\"%s\"}\n" "$TRASH/nothing.docx" >in &&
 	skema-extract <in >rec &&

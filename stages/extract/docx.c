@@ -13,7 +13,8 @@
  *     (what LibreOffice writes for an ODT text-input);
  *   - table rows and "Label: value" paragraphs for the fallback;
  *   - tracked changes: insertions in, deletions out, with a warning;
- *   - mc:AlternateContent: one branch only, or text boxes count twice;
+ *   - mc:AlternateContent: one branch only, or text boxes count twice:
+ *     the first Choice whose Requires Word understands, else Fallback;
  *   - custom properties and dc:title, when fed those parts (or flat OPC).
  * Text is the w:t pieces joined (Word splits words around proofErr and
  * rsids), w:tab and w:br as whitespace, paragraphs as line breaks.
@@ -301,6 +302,33 @@ static enum elem classify(struct docx_walk *walk, const char *ns, const char *lo
 	if (strcmp(ns, NS_DC) == 0 && strcmp(local, "title") == 0)
 		return E_TITLE;
 	return E_OTHER;
+}
+
+/*
+ * Whether Word would take this mc:Choice: every prefix its Requires names
+ * is bound to a namespace of Office's own (Word's, DrawingML's, VML's).
+ * A crafted Choice requiring anything else is skipped, as Word skips it,
+ * so skema reads the branch Word shows and not the one it hides.
+ */
+static int choice_understood(struct docx_walk *walk)
+{
+	static const char *const known[] = {"http://schemas.microsoft.com/office/",
+					    "http://schemas.openxmlformats.org/",
+					    "http://purl.oclc.org/ooxml/", "urn:schemas-microsoft-com:"};
+	char *requires = extract_xml_attr(walk->reader, NULL, "Requires");
+	char *save = NULL;
+	int understood = requires != NULL;
+	for (char *prefix = requires ? strtok_r(requires, " \t\r\n", &save) : NULL;
+	     prefix && understood; prefix = strtok_r(NULL, " \t\r\n", &save)) {
+		xmlChar *uri = xmlTextReaderLookupNamespace(walk->reader, BAD_CAST prefix);
+		understood = 0;
+		for (size_t i = 0; uri && i < sizeof known / sizeof *known; i++)
+			if (strncmp((const char *)uri, known[i], strlen(known[i])) == 0)
+				understood = 1;
+		xmlFree(uri);
+	}
+	free(requires);
+	return understood;
 }
 
 static char *wattr(struct docx_walk *walk, const char *local)
@@ -944,8 +972,10 @@ static void on_start(struct docx_walk *walk, enum elem code, int depth)
 		break;
 	case E_CHOICE:
 	case E_FALLBACK:
-		/* Text boxes are written twice, once per branch: read one. */
-		if (depth > 0 && walk->alt_taken[depth - 1])
+		/* Text boxes are written twice, once per branch: read the one
+		 * Word shows, the first Choice it understands, else Fallback. */
+		if (depth > 0 && (walk->alt_taken[depth - 1] ||
+				  (code == E_CHOICE && !choice_understood(walk))))
 			walk->skip_depth = depth;
 		else if (depth > 0)
 			walk->alt_taken[depth - 1] = 1;
