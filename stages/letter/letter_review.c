@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "letter.h"
+#include "record.h"
 #include "utf8.h"
 
 #ifndef SKEMA_VERSION
@@ -91,15 +92,8 @@ static char *capped(const char *text)
 
 static const char *validation_da(const char *validation)
 {
-	static const char *const map[][2] = {
-		{"eligible", "opfylder kravene"},
-		{"not_eligible", "opfylder ikke kravene"},
-		{"incomplete", "mangler oplysninger"},
-	};
-	for (size_t i = 0; validation && i < sizeof map / sizeof *map; i++)
-		if (strcmp(map[i][0], validation) == 0)
-			return map[i][1];
-	return str_or(validation, "–");
+	const char *da = record_validation_da(validation);
+	return da ? da : str_or(validation, "–");
 }
 
 /* "13. september 2021 kl. 11:59" from an ISO time; the text itself when it is not one. */

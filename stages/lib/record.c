@@ -236,3 +236,16 @@ void record_warn(json_t *rec, const char *stage, const char *text)
 	if (w)
 		json_array_append_new(warnings, w);
 }
+
+const char *record_validation_da(const char *validation)
+{
+	static const char *const map[][2] = {
+		{"eligible", "opfylder kravene"},
+		{"not_eligible", "opfylder ikke kravene"},
+		{"incomplete", "mangler oplysninger"},
+	};
+	for (size_t i = 0; validation && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], validation) == 0)
+			return map[i][1];
+	return NULL;
+}

@@ -74,6 +74,13 @@ void record_fail(json_t *rec, const char *stage, const char *code, int permanent
 /* 1 when the record carries an error. */
 int record_failed(const json_t *rec);
 
+/*
+ * The validator's verdict (validation.result: eligible, not_eligible,
+ * incomplete) as staff read it: "opfylder kravene", ...; NULL for anything
+ * else.
+ */
+const char *record_validation_da(const char *validation);
+
 /* Appends a warning string to rec["warnings"]. */
 void record_warn(json_t *rec, const char *stage, const char *text);
 

@@ -19,6 +19,7 @@
 #include "msg.h"
 #include "normalize.h"
 #include "pdf.h"
+#include "record.h"
 #include "report.h"
 
 const char *const report_region_names[REPORT_REGIONS] = {
@@ -465,17 +466,10 @@ int report_write_file(const char *path, const void *data, size_t len)
 }
 
 /* The validator's verdict as managers read it; anything else as stored. */
-static const char *validation_da(const char *validation)
+static const char *validation_text(const char *validation)
 {
-	static const char *const map[][2] = {
-		{"eligible", "opfylder kravene"},
-		{"not_eligible", "opfylder ikke kravene"},
-		{"incomplete", "mangler oplysninger"},
-	};
-	for (size_t i = 0; validation && i < sizeof map / sizeof *map; i++)
-		if (strcmp(map[i][0], validation) == 0)
-			return map[i][1];
-	return validation;
+	const char *da = record_validation_da(validation);
+	return da ? da : validation;
 }
 
 int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
@@ -519,7 +513,7 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct repo
 			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
 				csv_int(&csv, sqlite3_column_int64(stmt, i));
 			else if (i == 4)
-				csv_text(&csv, validation_da((const char *)sqlite3_column_text(stmt, 4)));
+				csv_text(&csv, validation_text((const char *)sqlite3_column_text(stmt, 4)));
 			else if (i == 6)
 				csv_text(&csv, !sqlite3_column_text(stmt, 6) ? "ikke afgjort"
 					       : strcmp((const char *)sqlite3_column_text(stmt, 6),

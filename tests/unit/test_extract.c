@@ -212,15 +212,22 @@ static void test_field_limits(void **state)
 	extract_scan_release(&scan);
 }
 
+/* The shipped offers, read from the top of the tree, where the tests run. */
+static void load_shipped_offers(struct offer_set *offers)
+{
+	struct strbuf err;
+	offer_set_init(offers);
+	strbuf_init(&err, 0);
+	offer_set_load(offers, "forms", &err);
+	strbuf_release(&err);
+}
+
 /* Each value found by its label says which part it was read from, by the marks. */
 static void test_found_by_label_parts(void **state)
 {
 	(void)state;
 	struct offer_set offers;
-	struct strbuf err;
-	offer_set_init(&offers);
-	strbuf_init(&err, 0);
-	offer_set_load(&offers, "forms", &err);
+	load_shipped_offers(&offers);
 	const struct offer *offer = offer_set_find(&offers, "temaforloeb");
 	if (!offer)
 		skip(); /* run from the top of the tree */
@@ -248,7 +255,6 @@ static void test_found_by_label_parts(void **state)
 	json_decref(found);
 	json_decref(scan);
 	offer_set_release(&offers);
-	strbuf_release(&err);
 }
 
 /* A subverted child may send any JSON: the parent still makes a record of it. */
@@ -277,10 +283,7 @@ static void test_apply_hostile_scans(void **state)
 	     NULL},
 	};
 	struct offer_set offers;
-	struct strbuf err;
-	offer_set_init(&offers);
-	strbuf_init(&err, 0);
-	offer_set_load(&offers, "forms", &err);
+	load_shipped_offers(&offers);
 	if (!offer_set_find(&offers, "temaforloeb"))
 		skip(); /* run from the top of the tree */
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -312,7 +315,6 @@ static void test_apply_hostile_scans(void **state)
 		json_decref(scan);
 	}
 	offer_set_release(&offers);
-	strbuf_release(&err);
 }
 
 /*
@@ -324,10 +326,7 @@ static void test_apply_following(void **state)
 {
 	(void)state;
 	struct offer_set offers;
-	struct strbuf err;
-	offer_set_init(&offers);
-	strbuf_init(&err, 0);
-	offer_set_load(&offers, "forms", &err);
+	load_shipped_offers(&offers);
 	if (!offer_set_find(&offers, "temaforloeb"))
 		skip(); /* run from the top of the tree */
 	json_t *many = json_array();
@@ -370,7 +369,6 @@ static void test_apply_following(void **state)
 	json_decref(scan);
 	json_decref(many);
 	offer_set_release(&offers);
-	strbuf_release(&err);
 }
 
 int main(void)
