@@ -42,6 +42,19 @@ static void put_escaped(FILE *out, const char *s)
 	}
 }
 
+/* Each string of texts on a line of its own after prefix, escaped. */
+static void put_lines(FILE *out, const char *prefix, json_t *texts)
+{
+	size_t i;
+	json_t *text;
+	json_array_foreach(texts, i, text)
+	{
+		fputs(prefix, out);
+		put_escaped(out, json_string_value(text));
+		putc('\n', out);
+	}
+}
+
 static const char *str(json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
@@ -66,14 +79,7 @@ static void print_field(FILE *out, json_t *f)
 	put_escaped(out, str(f, "label"));
 	putc('\n', out);
 	/* Paragraphs after a control LibreOffice split (docx.c): a long text takes them. */
-	size_t k;
-	json_t *para;
-	json_array_foreach(json_object_get(f, "following"), k, para)
-	{
-		fputs("# following\t", out);
-		put_escaped(out, json_string_value(para));
-		putc('\n', out);
-	}
+	put_lines(out, "# following\t", json_object_get(f, "following"));
 }
 
 /* Returns 0, or 1 when the file was refused (the caller's exit status). */
@@ -127,14 +133,8 @@ int extract_inspect_print(FILE *out, const char *path, json_t *scan, const struc
 		if (offer)
 			fprintf(out, "# form %s (%s)\n", offer->id, source);
 	}
+	put_lines(out, "# warning ", json_object_get(scan, "warnings"));
 	size_t i;
-	json_t *w;
-	json_array_foreach(json_object_get(scan, "warnings"), i, w)
-	{
-		fputs("# warning ", out);
-		put_escaped(out, json_string_value(w));
-		putc('\n', out);
-	}
 	json_t *f;
 	json_array_foreach(json_object_get(scan, "fields"), i, f)
 	    print_field(out, f);

@@ -28,9 +28,9 @@ void extract_limits_default(struct extract_limits *limits)
 	limits->max_fields = 2000;
 	limits->max_field_len = 100000;
 	limits->max_rows = 5000;
-	/* Well under what the next stages read (RECORD_MAX_LINE, 32M): a
-	 * form's record is some 10 KB, one with every field at its longest
-	 * some 400 KB. */
+	/* Well under what the next stages read (RECORD_MAX_LINE, 32M), and
+	 * hundreds of times a form's record (some 10 KB; a 5,000-character
+	 * motivation adds 10 KB more). */
 	limits->max_record = 4u << 20;
 	limits->max_memory = 512u << 20;
 	limits->max_cpu = 10;
