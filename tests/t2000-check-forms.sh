@@ -41,6 +41,23 @@ test_expect_success 'an unknown field in a test names file, line and column' '
 	test_grep "^spillerum-2019: ok" out
 '
 
+test_expect_success 'a rule between fields is checked like a criterion, in the block that has it' '
+	fresh &&
+	line=$(line_of forms/blocks/anbringelsessted.xml "rule id=\"aldersinterval\"") &&
+	sed -i "s/= alder_til<\/test>/= alder_tl<\/test>/" forms/blocks/anbringelsessted.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: no such column: alder_tl" err &&
+	fresh &&
+	sed -i "s/fields=\"alder_fra alder_til\"/fields=\"alder_fra alder_tl\"/; s/({alder_til} år)/({alder_tl} år)/" forms/blocks/anbringelsessted.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: alder_tl is not a field of the offer" err &&
+	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: {alder_tl} is not a field of the offer" err &&
+	fresh &&
+	sed -i "s/ fields=\"alder_fra alder_til\"//" forms/blocks/anbringelsessted.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "anbringelsessted.xml:$line: Element rule failed to validate attributes" err
+'
+
 test_expect_success 'a sentence naming a field the offer does not have' '
 	fresh &&
 	sed -i "s/ansøgningen angiver {timer} timer/ansøgningen angiver {timers} timer/" forms/temaforloeb/offer.xml &&

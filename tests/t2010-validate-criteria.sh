@@ -33,7 +33,8 @@ outcome() {
 	jq -r --arg name "$1" '
 		select(.original_name == $name) |
 		[.validation.result,
-		 ([.validation.criteria[] | select(.passed != true) | .id] | sort | if length == 0 then "-" else join(",") end),
+		 ([(.validation.criteria[] | select(.passed != true) | .id),
+		   (.validation.invalid[] | select(.rule) | .rule)] | sort | if length == 0 then "-" else join(",") end),
 		 (.validation.missing | sort | if length == 0 then "-" else join(",") end)] | join("|")' validated.jsonl
 }
 
@@ -56,6 +57,13 @@ test_expect_success 'a failed criterion carries the sentence from its definition
 	test_cmp expect actual
 '
 
+test_expect_success 'a range typed backwards names both fields, with the applicant'"'"'s values' '
+	jq -c "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--ages-reversed.\")) |
+		.validation.invalid" validated.jsonl >actual &&
+	echo "[{\"field\":\"alder_fra\",\"rule\":\"aldersinterval\",\"fields\":[\"alder_fra\",\"alder_til\"],\"message\":\"alderen »fra« (10 år) er højere end alderen »til« (4 år)\"}]" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a late application fails with its own reason and the deadline' '
 	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late.\")) |
 		(.validation.deadline.at, .validation.deadline.late, (.validation.criteria[] | select(.id == \"frist\") | .text))" validated.jsonl >actual &&
@@ -68,7 +76,7 @@ test_expect_success 'a late application fails with its own reason and the deadli
 '
 
 test_expect_success 'values are normalised and the region is known' '
-	jq -c "select(.original_name == \"spillerum-2019--pass.docx\") | .validation |
+	jq -c "select(.original_name | startswith(\"spillerum-2019--pass.\")) | .validation |
 		[.values.kommune, .region, .values.cvr, .values.kontakt_telefon, .values.antal_deltagere, .values.maalgruppe]" validated.jsonl >actual &&
 	echo "[\"Silkeborg\",\"Region Midtjylland\",\"29189404\",\"+45 86 80 11 22\",30,\"begge\"]" >expect &&
 	test_cmp expect actual

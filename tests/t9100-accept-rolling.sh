@@ -163,8 +163,8 @@ test_expect_success 'one reason, one missing field: the letters say so in the si
 	accept_has "opfylder ikke denne betingelse:" text &&
 	! grep -q "følgende betingelser" text &&
 	accept_text tema-mangler.odt >text &&
-	accept_has "Dette felt i ansøgningsskemaet er ikke udfyldt" text &&
-	accept_has "Udfyld det manglende felt" text &&
+	accept_has "Dette felt i ansøgningsskemaet mangler at blive udfyldt eller rettet" text &&
+	accept_has "Udfyld eller ret feltet i ansøgningsskemaet" text &&
 	! grep -q "Følgende felter" text
 '
 

@@ -409,6 +409,20 @@ static void missing_reasons(const struct offer *offer, const char *record_json, 
 	json_array_foreach(invalid, i, item) {
 		const char *name = json_string_value(json_object_get(item, "field"));
 		const char *message = json_string_value(json_object_get(item, "message"));
+		const json_t *names = json_object_get(item, "fields");
+		if (json_array_size(names) > 1) {
+			/* A rule between fields: the applicant corrects them together. */
+			const char *list[8];
+			size_t n = 0, k;
+			json_t *each;
+			json_array_foreach(names, k, each) if (n < 8 && json_is_string(each))
+				list[n++] = json_string_value(each);
+			strbuf_puts(out, out->len ? " Felterne " : "Felterne ");
+			offer_join_labels(offer, list, n, 1, out);
+			strbuf_printf(out, " er ikke udfyldt korrekt%s%s.", message ? ": " : "",
+				      message ? message : "");
+			continue;
+		}
 		strbuf_printf(out, "%sFeltet »%s« er ikke udfyldt korrekt%s%s.", out->len ? " " : "",
 			      name ? label_of(offer, name) : "?", message ? ": " : "",
 			      message ? message : "");

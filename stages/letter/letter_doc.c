@@ -337,6 +337,23 @@ static json_t *missing_fields(const struct letter_case *c, const struct offer *o
 			const char *name = json_string_value(json_object_get(item, "field"));
 			const char *why = json_string_value(json_object_get(item, "message"));
 			const struct offer_field *f = name && offer ? offer_find_field(offer, name) : NULL;
+			const json_t *names = json_object_get(item, "fields");
+			if (name && json_is_array(names)) {
+				/* A rule between fields: always asked for, the fields named together. */
+				const char *together[8];
+				size_t n = 0, k;
+				json_t *each;
+				struct strbuf labels;
+				json_array_foreach(names, k, each) if (n < 8 && json_is_string(each))
+					together[n++] = json_string_value(each);
+				strbuf_init(&labels, 0);
+				offer_join_labels(offer, together, n, 0, &labels);
+				json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:b}", "felt", name,
+								      "label", strbuf_str(&labels), "fejl",
+								      why, "flere", n > 1));
+				strbuf_release(&labels);
+				continue;
+			}
 			if (!name || !f || !f->required)
 				continue;
 			json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "felt", name, "label",
@@ -488,7 +505,11 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 0));
 		/* ...nor "more than one?", which Danish asks: betingelse/betingelser. */
 		snprintf(flag, sizeof flag, "flere_%s", lists[i]);
-		json_object_set_new(d, flag, json_boolean(json_array_size(json_object_get(d, lists[i])) > 1));
+		json_t *list = json_object_get(d, lists[i]);
+		int more = json_array_size(list) > 1 ||
+			   (json_array_size(list) == 1 &&
+			    json_is_true(json_object_get(json_array_get(list, 0), "flere")));
+		json_object_set_new(d, flag, json_boolean(more));
 	}
 
 	/*

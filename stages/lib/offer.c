@@ -385,6 +385,61 @@ static int add_field(struct offer *offer, struct offer_field *f)
 
 static int load_fields(struct offer *offer, const char *path, const xmlNode *parent,
 		       const char *section, int depth, struct strbuf *err);
+static char **split_words(const char *text, size_t *count);
+
+static void rule_release(struct offer_rule *r)
+{
+	free(r->id);
+	free(r->test);
+	for (size_t i = 0; i < r->nfields; i++)
+		free(r->fields[i]);
+	free(r->fields);
+	free(r->fail_text);
+	free(r->source);
+}
+
+static int load_rule(const char *path, const xmlNode *node, struct offer_rule *r,
+		     struct strbuf *err)
+{
+	int rc = 0;
+	memset(r, 0, sizeof *r);
+	r->line = (int)xmlGetLineNo(node);
+	r->id = attr(node, "id");
+	r->test = child_text(node, "test");
+	r->fail_text = child_text(node, "fail");
+	r->source = strdup(path);
+	char *fields = attr(node, "fields");
+	r->fields = split_words(fields, &r->nfields);
+	free(fields);
+	if (!r->id || !*r->id) {
+		strbuf_printf(err, "%s:%d: rule without an id\n", path, r->line);
+		rc = -1;
+	}
+	if (!r->test || !*r->test || !r->fail_text || !*r->fail_text || r->nfields == 0) {
+		strbuf_printf(err, "%s:%d: rule %s needs fields=\"...\", a <test> and a <fail>\n",
+			      path, r->line, r->id ? r->id : "?");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* A rule declared again with the same id replaces the earlier one, as a field does. */
+static int add_rule(struct offer *offer, struct offer_rule *r)
+{
+	for (size_t i = 0; i < offer->nrules; i++) {
+		if (strcmp(offer->rules[i].id, r->id) == 0) {
+			rule_release(&offer->rules[i]);
+			offer->rules[i] = *r;
+			return 0;
+		}
+	}
+	struct offer_rule *grown = realloc(offer->rules, (offer->nrules + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	offer->rules = grown;
+	offer->rules[offer->nrules++] = *r;
+	return 0;
+}
 
 static int load_include(struct offer *offer, const char *path, const xmlNode *node,
 			const char *section, int depth, struct strbuf *err)
@@ -444,6 +499,12 @@ static int load_fields(struct offer *offer, const char *path, const xmlNode *par
 		} else if (is_element(c, "include")) {
 			if (load_include(offer, path, c, section, depth, err) < 0)
 				rc = -1;
+		} else if (is_element(c, "rule")) {
+			struct offer_rule r;
+			if (load_rule(path, c, &r, err) < 0 || add_rule(offer, &r) < 0) {
+				rule_release(&r);
+				rc = -1;
+			}
 		}
 	}
 	return rc;
@@ -658,6 +719,22 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 				rc = -1;
 			}
 	}
+	/* A rule names the fields the applicant is asked to correct: real ones. */
+	for (size_t i = 0; i < offer->nrules; i++) {
+		const struct offer_rule *r = &offer->rules[i];
+		char name[64];
+		for (size_t k = 0; k < r->nfields; k++)
+			if (!offer_find_field(offer, r->fields[k])) {
+				strbuf_printf(err, "%s:%d: rule %s: %s is not a field of the offer\n",
+					      r->source, r->line, r->id, r->fields[k]);
+				rc = -1;
+			}
+		if (criterion_text_unknown(offer, r->fail_text, name, sizeof name)) {
+			strbuf_printf(err, "%s:%d: rule %s: {%s} is not a field of the offer\n",
+				      r->source, r->line, r->id, name);
+			rc = -1;
+		}
+	}
 out:
 	if (rc < 0) {
 		offer_free(offer);
@@ -677,6 +754,9 @@ void offer_free(struct offer *offer)
 	for (size_t i = 0; i < offer->ncriteria; i++)
 		criterion_release(&offer->criteria[i]);
 	free(offer->criteria);
+	for (size_t i = 0; i < offer->nrules; i++)
+		rule_release(&offer->rules[i]);
+	free(offer->rules);
 	for (size_t i = 0; i < offer->nspread; i++)
 		free(offer->spread[i]);
 	free(offer->spread);
@@ -797,8 +877,20 @@ const struct offer *offer_set_find(const struct offer_set *set, const char *id)
 
 const struct offer_field *offer_find_field(const struct offer *offer, const char *name)
 {
-	for (size_t i = 0; name && i < offer->nfields; i++)
+	for (size_t i = 0; offer && name && i < offer->nfields; i++)
 		if (strcmp(offer->fields[i].name, name) == 0)
 			return &offer->fields[i];
 	return NULL;
+}
+
+void offer_join_labels(const struct offer *offer, const char *const *names, size_t count,
+		       int quoted, struct strbuf *out)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct offer_field *f = offer_find_field(offer, names[i]);
+		const char *label = f && f->label ? f->label : names[i] ? names[i] : "?";
+		if (i)
+			strbuf_puts(out, i + 1 == count ? " og " : ", ");
+		strbuf_printf(out, quoted ? "»%s«" : "%s", label);
+	}
 }

@@ -47,6 +47,21 @@ struct offer_field {
 	char *source;      /* the file it is defined in (an offer or a block), for messages */
 };
 
+/*
+ * A rule between fields ("alder_fra <= alder_til"): when its test is false
+ * the fields it names are not filled in correctly, which is a matter for a
+ * request for information (mangler), not a reason to refuse.
+ */
+struct offer_rule {
+	char *id;
+	char *test;        /* an SQLite expression over the fields; NULL (a field empty) passes */
+	char **fields;     /* the fields the applicant must correct, as named in fields="" */
+	size_t nfields;
+	char *fail_text;   /* Danish: what is wrong, with {field} placeholders */
+	int line;
+	char *source;      /* the file it is defined in (an offer or a block) */
+};
+
 enum criterion_kind { CRITERION_ELIGIBILITY, CRITERION_PRIORITY };
 
 struct offer_criterion {
@@ -79,6 +94,8 @@ struct offer {
 	size_t nfields;
 	struct offer_criterion *criteria;
 	size_t ncriteria;
+	struct offer_rule *rules;
+	size_t nrules;
 	xmlDoc *doc;       /* the whole definition, for intro texts, contact, letters */
 	char *authority;   /* <authority>, e.g. "Socialstyrelsen"; NULL when absent */
 	char *late_text;   /* <intake><late>: the Danish reason for a late application; NULL: a default */
@@ -110,6 +127,13 @@ void offer_set_release(struct offer_set *set);
 /* Borrowed, or NULL. */
 const struct offer *offer_set_find(const struct offer_set *set, const char *id);
 const struct offer_field *offer_find_field(const struct offer *offer, const char *name);
+
+/*
+ * Appends the labels of the named fields to out, joined the Danish way
+ * ("A, B og C"), each in »« when quoted.  An unknown name is used as is.
+ */
+void offer_join_labels(const struct offer *offer, const char *const *names, size_t count,
+		       int quoted, struct strbuf *out);
 
 const char *field_type_name(enum field_type type);
 

@@ -81,9 +81,12 @@ void validate_engine_release(struct validate_engine *e)
 			sqlite3_finalize(e->tests[i]);
 		for (size_t i = 0; e->required_if && i < e->offer->nfields; i++)
 			sqlite3_finalize(e->required_if[i]);
+		for (size_t i = 0; e->rules && i < e->offer->nrules; i++)
+			sqlite3_finalize(e->rules[i]);
 	}
 	free(e->tests);
 	free(e->required_if);
+	free(e->rules);
 	sqlite3_finalize(e->clear);
 	sqlite3_finalize(e->insert);
 	sqlite3_close(e->db);
@@ -347,8 +350,20 @@ int validate_engine_open(struct validate_engine *e, const struct offer *offer, s
 
 	e->tests = calloc(offer->ncriteria ? offer->ncriteria : 1, sizeof *e->tests);
 	e->required_if = calloc(offer->nfields ? offer->nfields : 1, sizeof *e->required_if);
-	if (!e->tests || !e->required_if)
+	e->rules = calloc(offer->nrules ? offer->nrules : 1, sizeof *e->rules);
+	if (!e->tests || !e->required_if || !e->rules)
 		goto out;
+	for (size_t i = 0; i < offer->nrules; i++) {
+		const struct offer_rule *r = &offer->rules[i];
+		strbuf_reset(&where);
+		strbuf_printf(&where, "%s:%d: rule %s", r->source ? r->source : offer->path, r->line,
+			      r->id);
+		e->rules[i] = compile_test(e, r->test, strbuf_str(&where), err);
+		if (!e->rules[i])
+			bad = 1;
+		if (validate_check_choice_literals(offer, r->test, strbuf_str(&where), err) < 0)
+			bad = 1;
+	}
 	for (size_t i = 0; i < offer->ncriteria; i++) {
 		const struct offer_criterion *c = &offer->criteria[i];
 		strbuf_reset(&where);
@@ -409,12 +424,15 @@ out:
  * are missing too, even when the form does not mark them required, so the
  * letter can ask for exactly them.
  */
-static void add_needed(const struct offer *offer, const char *test, json_t *values, json_t *missing)
+static void add_needed(const struct offer *offer, const char *test, const json_t *values,
+		       const json_t *nulled, json_t *missing)
 {
 	const char *p = test;
 	char name[128];
 	while (next_ident(test, &p, name, sizeof name)) {
-		if (!offer_find_field(offer, name) || !json_is_null(json_object_get(values, name)))
+		/* A field a rule put aside is asked for as wrong, not as missing. */
+		if (!offer_find_field(offer, name) || !json_is_null(json_object_get(values, name)) ||
+		    json_object_get(nulled, name))
 			continue;
 		size_t i;
 		json_t *m;
@@ -520,16 +538,16 @@ static const char *range_reason(const struct offer_field *f, const char *unit, c
 	return buf;
 }
 
-/* A field's normalised value for criterion_text_fill(), from the record. */
+/* A field's value for criterion_text_fill(): the one it was judged by. */
 struct record_values {
-	json_t *fields;
+	const json_t *values;
 	char number[32];
 };
 
 static const char *record_value(void *ctx, const char *name)
 {
 	struct record_values *rv = ctx;
-	json_t *value = json_object_get(json_object_get(rv->fields, name), "value");
+	const json_t *value = json_object_get(rv->values, name);
 	if (json_is_integer(value)) {
 		snprintf(rv->number, sizeof rv->number, "%lld", (long long)json_integer_value(value));
 		return rv->number;
@@ -537,17 +555,109 @@ static const char *record_value(void *ctx, const char *name)
 	return json_string_value(value);
 }
 
+/* What the context columns of the row hold for one record. */
+struct row_context {
+	time_t received;
+	const char *received_at, *received_date, *region;
+};
+
+/*
+ * Replaces the application row: the values, except those named in nulled
+ * (a JSON object used as a set; NULL: none), which are NULL.
+ */
+static int fill_row(struct validate_engine *e, const json_t *values, const json_t *nulled,
+		    const struct row_context *context, struct strbuf *err)
+{
+	const struct offer *offer = e->offer;
+	char buf[16];
+	e->internal = 1;
+	sqlite3_reset(e->clear);
+	int step = sqlite3_step(e->clear);
+	sqlite3_reset(e->clear);
+	sqlite3_reset(e->insert);
+	sqlite3_clear_bindings(e->insert);
+	for (size_t i = 0; i < offer->nfields; i++) {
+		const char *name = offer->fields[i].name;
+		if (!json_object_get(nulled, name))
+			bind_json(e->insert, (int)i + 1, json_object_get(values, name));
+	}
+	int col = (int)offer->nfields + 1;
+	sqlite3_bind_text(e->insert, col++, context->received_at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(e->insert, col++, context->received_date, -1, SQLITE_TRANSIENT);
+	snprintf(buf, sizeof buf, "%.5s", context->received_at + 11);
+	sqlite3_bind_text(e->insert, col++, buf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(e->insert, col++, year_of(context->received_date));
+	if (!offer->rolling) {
+		char deadline[CLOCK_ISO_SIZE];
+		clock_format(offer->deadline_at, deadline);
+		sqlite3_bind_text(e->insert, col, deadline, -1, SQLITE_TRANSIENT);
+	}
+	col++;
+	if (context->region)
+		sqlite3_bind_text(e->insert, col, context->region, -1, SQLITE_STATIC);
+	int rc = 0;
+	if (step != SQLITE_DONE || sqlite3_step(e->insert) != SQLITE_DONE) {
+		strbuf_printf(err, "%s: cannot fill the application row: %s", offer->path,
+			      sqlite3_errmsg(e->db));
+		rc = -1;
+	}
+	sqlite3_reset(e->insert);
+	e->internal = 0;
+	return rc;
+}
+
+/*
+ * Steps every rule.  A rule that fails adds one "invalid" entry naming its
+ * fields, and those fields are put in the set nulled: what the applicant
+ * is asked to correct is not judged by the criteria as it stands (a range
+ * typed backwards is no reason to refuse).  Returns the number of rules
+ * that failed.
+ */
+static int check_rules(struct validate_engine *e, json_t *rec, const json_t *values,
+		       json_t *invalid, json_t *nulled)
+{
+	const struct offer *offer = e->offer;
+	int failed = 0;
+	for (size_t i = 0; i < offer->nrules; i++) {
+		const struct offer_rule *r = &offer->rules[i];
+		int result = run_test(e, e->rules[i]);
+		if (result == -2) {
+			char buf[256];
+			snprintf(buf, sizeof buf, "rule %s could not be evaluated: %s", r->id,
+				 sqlite3_errmsg(e->db));
+			record_warn(rec, "validate", buf);
+		}
+		if (result != 0)
+			continue;
+		failed++;
+		struct record_values rv = {.values = values};
+		struct strbuf message;
+		strbuf_init(&message, 0);
+		criterion_text_fill(offer, r->fail_text, record_value, &rv, &message);
+		json_t *names = json_array();
+		for (size_t k = 0; k < r->nfields; k++) {
+			json_array_append_new(names, json_string(r->fields[k]));
+			json_object_set_new(nulled, r->fields[k], json_true());
+		}
+		json_array_append_new(invalid, json_pack("{s:s, s:s, s:o, s:s}", "field", r->fields[0],
+							 "rule", r->id, "fields", names, "message",
+							 strbuf_str(&message)));
+		strbuf_release(&message);
+	}
+	return failed;
+}
+
 int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 {
 	const struct offer *offer = e->offer;
 	json_t *fields = json_object_get(rec, "fields");
 	json_t *values = json_object(), *missing = json_array(), *invalid = json_array();
-	json_t *criteria = json_array(), *validation = json_object();
+	json_t *criteria = json_array(), *validation = json_object(), *nulled = json_object();
 	int rc = -1, any_failed = 0, any_unknown = 0;
 	time_t received;
 	char received_at[CLOCK_ISO_SIZE], received_date[CLOCK_ISO_SIZE], buf[256];
 
-	if (!values || !missing || !invalid || !criteria || !validation)
+	if (!values || !missing || !invalid || !criteria || !validation || !nulled)
 		goto out;
 	/* Receipt time: the record's, else now (a record built by hand). */
 	const char *at = record_str(rec, "received_at");
@@ -584,26 +694,6 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	}
 
 	/* The row. */
-	e->internal = 1;
-	sqlite3_reset(e->clear);
-	int step = sqlite3_step(e->clear);
-	sqlite3_reset(e->clear);
-	sqlite3_reset(e->insert);
-	sqlite3_clear_bindings(e->insert);
-	for (size_t i = 0; i < offer->nfields; i++)
-		bind_json(e->insert, (int)i + 1, json_object_get(values, offer->fields[i].name));
-	int col = (int)offer->nfields + 1;
-	sqlite3_bind_text(e->insert, col++, received_at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(e->insert, col++, received_date, -1, SQLITE_TRANSIENT);
-	snprintf(buf, sizeof buf, "%.5s", received_at + 11);
-	sqlite3_bind_text(e->insert, col++, buf, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(e->insert, col++, year_of(received_date));
-	if (!offer->rolling) {
-		char deadline[CLOCK_ISO_SIZE];
-		clock_format(offer->deadline_at, deadline);
-		sqlite3_bind_text(e->insert, col, deadline, -1, SQLITE_TRANSIENT);
-	}
-	col++;
 	const char *region = NULL;
 	for (size_t i = 0; i < offer->nfields; i++)
 		if (offer->fields[i].type == FIELD_KOMMUNE) {
@@ -612,16 +702,9 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 				region = kommune_region(json_string_value(k));
 			break;
 		}
-	if (region)
-		sqlite3_bind_text(e->insert, col, region, -1, SQLITE_STATIC);
-	if (step != SQLITE_DONE || sqlite3_step(e->insert) != SQLITE_DONE) {
-		strbuf_printf(err, "%s: cannot fill the application row: %s", offer->path,
-			      sqlite3_errmsg(e->db));
-		e->internal = 0;
+	struct row_context context = {received, received_at, received_date, region};
+	if (fill_row(e, values, NULL, &context, err) < 0)
 		goto out;
-	}
-	sqlite3_reset(e->insert);
-	e->internal = 0;
 
 	/* Required, and required-if. */
 	for (size_t i = 0; i < offer->nfields; i++) {
@@ -632,6 +715,11 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		if (required && json_is_null(json_object_get(values, f->name)))
 			json_array_append_new(missing, json_string(f->name));
 	}
+
+	/* Rules between fields; the criteria then see the fields to correct as empty. */
+	int rules_failed = check_rules(e, rec, values, invalid, nulled);
+	if (rules_failed && fill_row(e, values, nulled, &context, err) < 0)
+		goto out;
 
 	/* The deadline first: a late application fails with its own reason. */
 	if (!offer->rolling) {
@@ -671,7 +759,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		json_t *entry = json_pack("{s:s, s:s}", "id", c->id, "kind",
 					  c->kind == CRITERION_PRIORITY ? "priority" : "eligibility");
 		json_object_set_new(entry, "passed", result < 0 ? json_null() : json_boolean(result));
-		struct record_values rv = {.fields = fields};
+		struct record_values rv = {.values = values};
 		struct strbuf filled;
 		strbuf_init(&filled, 0);
 		criterion_text_fill(offer, text, record_value, &rv, &filled);
@@ -683,7 +771,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 				any_failed = 1;
 			else if (result < 0) {
 				any_unknown = 1;
-				add_needed(offer, c->test, values, missing);
+				add_needed(offer, c->test, values, nulled, missing);
 			}
 		}
 	}
@@ -691,7 +779,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	/* A hard criterion that fails decides, whatever else is missing; then
 	 * what we could not judge; then eligible. */
 	const char *result = any_failed                                 ? "not_eligible"
-			     : (any_unknown || json_array_size(missing)) ? "incomplete"
+			     : (any_unknown || rules_failed || json_array_size(missing)) ? "incomplete"
 									 : "eligible";
 	json_object_set_new(validation, "result", json_string(result));
 	json_object_set(validation, "missing", missing);
@@ -708,5 +796,6 @@ out:
 	json_decref(invalid);
 	json_decref(criteria);
 	json_decref(validation);
+	json_decref(nulled);
 	return rc;
 }

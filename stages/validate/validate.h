@@ -26,6 +26,7 @@ struct validate_engine {
 	sqlite3_stmt *insert;      /* INSERT INTO application VALUES (?, ...) */
 	sqlite3_stmt **tests;      /* per criterion: SELECT (test) FROM application */
 	sqlite3_stmt **required_if; /* per field, NULL where the field has none */
+	sqlite3_stmt **rules;      /* per rule: SELECT (test) FROM application */
 	size_t ncolumns;           /* fields + context columns */
 	int internal;              /* 1 while the engine prepares its own statements */
 	int progress;              /* progress-handler calls during the current test */
@@ -35,7 +36,7 @@ struct validate_engine {
 void validate_engine_init(struct validate_engine *e);
 
 /*
- * Compiles every criterion and required-if of offer.  Returns 0, or -1 with
+ * Compiles every criterion, rule and required-if of offer.  Returns 0, or -1 with
  * "FILE:LINE: criterion ID: problem" lines appended to err: an unknown field,
  * a syntax error, a write, a read of anything but the application, a choice
  * value the field does not offer.  This is what `skema check-forms` runs.

@@ -207,12 +207,98 @@ static void test_judging(void **state)
 	strbuf_release(&err);
 }
 
+#define OPKVAL \
+	"\"received_at\":\"2021-03-01T10:00:00+01:00\",\"fields\":{" \
+	"\"sted_navn\":{\"raw\":\"Solgården\"},\"sted_type\":{\"raw\":\"Døgninstitution\"}," \
+	"\"cvr\":{\"raw\":\"29189404\"},\"kommune\":{\"raw\":\"Silkeborg\"}," \
+	"\"leder_navn\":{\"raw\":\"L\"},\"kontakt_navn\":{\"raw\":\"K\"}," \
+	"\"kontakt_email\":{\"raw\":\"k@s.dk\"},\"kontakt_telefon\":{\"raw\":\"86801122\"}," \
+	"\"antal_medarbejdere\":{\"raw\":\"35\"},\"deltager_begge_temadage\":{\"raw\":\"X\"}"
+
+/* A rule between fields (the anbringelsessted block's aldersinterval). */
+static void test_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *fields, *result, *invalid;
+	} cases[] = {
+		/* In order, equal, one empty, both empty: the rule holds. */
+		{",\"alder_fra\":{\"raw\":\"6\"},\"alder_til\":{\"raw\":\"17\"}", "eligible", "[]"},
+		{",\"alder_fra\":{\"raw\":\"6\"},\"alder_til\":{\"raw\":\"6\"}", "eligible", "[]"},
+		{",\"alder_fra\":{\"raw\":\"17\"}", "eligible", "[]"},
+		{"", "eligible", "[]"},
+		/* Backwards: both fields, one entry, the values in the sentence. */
+		{",\"alder_fra\":{\"raw\":\"17\"},\"alder_til\":{\"raw\":\"6 år\"}", "incomplete",
+		 "[{\"field\":\"alder_fra\",\"rule\":\"aldersinterval\",\"fields\":[\"alder_fra\",\"alder_til\"],"
+		 "\"message\":\"alderen »fra« (17 år) er højere end alderen »til« (6 år)\"}]"},
+		/* A hard criterion that fails still decides. */
+		{",\"alder_fra\":{\"raw\":\"17\"},\"alder_til\":{\"raw\":\"6\"},\"ledelsesopbakning\":{\"raw\":\"nej\"}",
+		 "not_eligible", NULL},
+	};
+	struct offer *offer = load("opkvalificering-anbringelsessted");
+	struct validate_engine e;
+	struct strbuf err;
+	strbuf_init(&err, 0);
+	if (offer->nrules != 1 || strcmp(offer->rules[0].id, "aldersinterval") ||
+	    offer->rules[0].nfields != 2 || strcmp(offer->rules[0].fields[1], "alder_til") ||
+	    !strstr(offer->rules[0].source, "blocks/anbringelsessted.xml"))
+		fail_msg("the block's rule was not loaded with the offer");
+	if (validate_engine_open(&e, offer, &err) < 0)
+		fail_msg("%s", strbuf_str(&err));
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char json[2048];
+		snprintf(json, sizeof json, "{" OPKVAL "%s%s}}", cases[i].fields,
+			 i == sizeof cases / sizeof *cases - 1 ? "" : ",\"ledelsesopbakning\":{\"raw\":\"ja\"}");
+		json_t *rec = judge(&e, json);
+		json_t *v = json_object_get(rec, "validation");
+		const char *result = json_string_value(json_object_get(v, "result"));
+		char *invalid = json_dumps(json_object_get(v, "invalid"), JSON_COMPACT);
+		if (!result || strcmp(result, cases[i].result) ||
+		    (cases[i].invalid && strcmp(invalid, cases[i].invalid)))
+			fail_msg("case %zu: got %s %s, want %s %s", i, result ? result : "(none)", invalid,
+				 cases[i].result, cases[i].invalid ? cases[i].invalid : "");
+		/* The rule's fields are asked for as wrong, never also as missing. */
+		if (json_array_size(json_object_get(v, "missing")) != 0)
+			fail_msg("case %zu: missing is not empty", i);
+		free(invalid);
+		json_decref(rec);
+	}
+	validate_engine_release(&e);
+	offer_free(offer);
+	strbuf_release(&err);
+}
+
+static void test_join_labels(void **state)
+{
+	(void)state;
+	struct offer *offer = load("opkvalificering-anbringelsessted");
+	static const char *const names[] = {"alder_fra", "alder_til", "no_such_field"};
+	static const char *const want[][2] = {
+		{"Børnenes alder fra (år)", "»Børnenes alder fra (år)«"},
+		{"Børnenes alder fra (år) og Børnenes alder til (år)",
+		 "»Børnenes alder fra (år)« og »Børnenes alder til (år)«"},
+		{"Børnenes alder fra (år), Børnenes alder til (år) og no_such_field",
+		 "»Børnenes alder fra (år)«, »Børnenes alder til (år)« og »no_such_field«"},
+	};
+	for (size_t n = 1; n <= 3; n++)
+		for (int quoted = 0; quoted < 2; quoted++) {
+			struct strbuf out;
+			strbuf_init(&out, 0);
+			offer_join_labels(offer, names, n, quoted, &out);
+			assert_string_equal(strbuf_str(&out), want[n - 1][quoted]);
+			strbuf_release(&out);
+		}
+	offer_free(offer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choice_literals),
 		cmocka_unit_test(test_tests_allowed_and_refused),
 		cmocka_unit_test(test_judging),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_join_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
