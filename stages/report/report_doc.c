@@ -1016,7 +1016,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		const struct report_offer *o = offers[i];
 		received += o->received;
 		awaiting += o->awaiting_review;
-		labels[i] = o->id; /* short enough for a chart label */
+		labels[i] = offer_title(o); /* as the overview table names it */
 		/* A confirmed registration is the yes of a round without selection;
 		 * five series are as many grey levels as a print tells apart. */
 		long row[] = {o->selected + o->confirmed, o->waiting, o->rejected, o->missing,

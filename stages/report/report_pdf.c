@@ -207,6 +207,47 @@ static void put_label(struct report_pdf *p, double size, double x, double y, dou
 	put_text(p, p->regular, size, x, y, 1, clean);
 }
 
+/* Where wrap() ended the first line of a label. */
+static void first_line_end(void *ctx, const char *text, size_t len)
+{
+	*(const char **)ctx = text + len;
+}
+
+/* Whether text needs two lines as a label of max_width points. */
+static int label_wraps(struct report_pdf *p, double size, double max_width, const char *text)
+{
+	char clean[512];
+	clean_for(p, text, clean, sizeof clean - 4);
+	return text_width(p->regular, size, clean, strlen(clean)) > max_width;
+}
+
+/*
+ * Like put_label, in at most two lines centred on y: an offer's title
+ * beside its bar, which the overview table names the same way.
+ */
+static void put_label_2(struct report_pdf *p, double size, double x, double y, double max_width,
+			const char *text)
+{
+	char clean[512], first[512];
+	const char *end = NULL;
+	int rest;
+	clean_for(p, text, clean, sizeof clean - 4);
+	if (text_width(p->regular, size, clean, strlen(clean)) <= max_width) {
+		put_text(p, p->regular, size, x, y, 1, clean);
+		return;
+	}
+	wrap(p->regular, size, max_width, clean, 1, first_line_end, &end, &rest);
+	if (!end || end == clean) {
+		put_label(p, size, x, y, max_width, text);
+		return;
+	}
+	snprintf(first, sizeof first, "%.*s", (int)(end - clean), clean);
+	while (*end == ' ')
+		end++;
+	put_text(p, p->regular, size, x, y + size * 0.55, 1, first);
+	put_label(p, size, x, y - size * 0.55, max_width, end);
+}
+
 /* A count as Danes write it, "1.697": the same as in the tables beside the charts. */
 static void count_text(long value, char *buf, size_t size)
 {
@@ -1015,8 +1056,12 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 			      const char *const *row_labels, size_t nseries,
 			      const char *const *series_labels, const long *values)
 {
-	/* Labels are offer ids: room for "partnerskab-magtanvendelse-2021". */
-	const double bar_h = 14, gap = 6, label_w = 165;
+	/* Labels are offers' titles: two lines where one is not enough. */
+	const double bar_h = 14, label_w = 165;
+	double gap = 6;
+	for (size_t i = 0; i < nrows && i < 28; i++)
+		if (label_wraps(p, BODY_SIZE - 1, label_w - 8, row_labels[i]))
+			gap = 12;
 	double height = (nrows ? nrows : 1) * (bar_h + gap) + 50;
 	long max = 0;
 	char number[32];
@@ -1067,7 +1112,7 @@ void report_pdf_stacked_chart(struct report_pdf *p, const char *title, size_t nr
 	for (size_t i = 0; i < nrows; i++) {
 		double y = y_top - (i + 1) * (bar_h + gap) + gap / 2, x = x0;
 		long sum = 0;
-		put_label(p, BODY_SIZE - 1, x0 - 6, y + 4, label_w - 8, row_labels[i]);
+		put_label_2(p, BODY_SIZE - 1, x0 - 6, y + 4, label_w - 8, row_labels[i]);
 		for (size_t j = 0; j < nseries; j++) {
 			long v = values[i * nseries + j];
 			double w = width * (double)v / (double)top;
