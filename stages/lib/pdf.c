@@ -1173,18 +1173,19 @@ static double runs_line_height(const struct run *runs, size_t nruns)
 /*
  * Places wrapped lines at x, line by line, breaking pages between lines:
  * a paragraph of up to five lines is kept whole (a signature, an address),
- * a longer one leaves at least two lines on each page.
+ * a longer one leaves at least two lines on each page.  keep is the height
+ * of what must stay on the page with the paragraph's last lines (0: none).
  */
-static void place_lines(struct render *r, const struct segs *s, double x, double lh)
+static void place_lines(struct render *r, const struct segs *s, double x, double lh, double keep)
 {
 	size_t k = 0;
 	if (s->lines <= 5)
-		need(r, s->lines * lh);
+		need(r, s->lines * lh + keep);
 	else
 		need(r, 2 * lh);
 	for (int line = 0; line < s->lines; line++) {
 		if (s->lines > 5 && line == s->lines - 2)
-			need(r, 2 * lh);
+			need(r, 2 * lh + keep);
 		else
 			need(r, lh);
 		double base = r->y - lh * 0.76;
@@ -1198,18 +1199,45 @@ static void place_lines(struct render *r, const struct segs *s, double x, double
 /* Heights used to keep a heading with what follows it. */
 static double first_lines_height(struct render *r, const struct block *b, struct segs *tmp);
 
-static void layout_para(struct render *r, const struct block *b, struct segs *s)
+/*
+ * A block of short lines, each ended by hand: a letter's closing ("Med
+ * venlig hilsen", the signatory, the authority) or an address.  It is not
+ * left alone at the top of a page: the lines before it come along.
+ */
+static int is_line_block(const struct block *b)
+{
+	int breaks = 0;
+	if (!b || b->kind != B_PARA || b->bullet)
+		return 0;
+	for (size_t i = 0; i < b->nruns; i++)
+		for (const char *p = b->runs[i].text; p && *p; p++)
+			breaks += *p == '\n';
+	return breaks >= 2;
+}
+
+/* The whole height of a paragraph, as layout_para() places it. */
+static double para_height(struct render *r, const struct block *b, struct segs *tmp)
+{
+	double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
+	wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, tmp);
+	return tmp->lines * runs_line_height(b->runs, b->nruns) + (b->bullet ? 2.0 : 6.0);
+}
+
+static void layout_para(struct render *r, const struct block *b, const struct block *next,
+			struct segs *s, struct segs *tmp)
 {
 	double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
 	double lh = runs_line_height(b->runs, b->nruns);
+	double keep = is_line_block(next) ? para_height(r, next, tmp) : 0;
 
 	wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, s);
 	if (b->bullet && s->lines > 0) {
-		need(r, lh);
+		/* The room place_lines() will ask for, so the bullet goes with its text. */
+		need(r, s->lines <= 5 ? s->lines * lh + keep : 2 * lh);
 		add_text(r, b->runs[0].style & ~PDF_BOLD, x - BULLET_INDENT + 3, r->y - lh * 0.76,
 			 "\xE2\x80\xA2", 3);
 	}
-	place_lines(r, s, x, lh);
+	place_lines(r, s, x, lh, keep);
 	r->y -= b->bullet ? 2.0 : 6.0;
 	r->after_bullet = b->bullet;
 }
@@ -1227,7 +1255,7 @@ static void layout_heading(struct render *r, const struct block *b, const struct
 		new_page(r);
 	if (!r->page_empty)
 		r->y -= before;
-	place_lines(r, s, MARGIN_L, lh);
+	place_lines(r, s, MARGIN_L, lh, 0);
 	r->y -= 3.0;
 }
 
@@ -1424,7 +1452,7 @@ static void layout(struct render *r)
 		r->after_bullet = 0;
 		switch (b->kind) {
 		case B_PARA:
-			layout_para(r, b, &s);
+			layout_para(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL, &s, &tmp);
 			break;
 		case B_HEADING:
 			layout_heading(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL, &s, &tmp);

@@ -359,6 +359,77 @@ static void test_no_stranded_heading(void **state)
 	}
 }
 
+/* The first non-blank line of a page's text, after the header. */
+static void first_body_line(const char *text, const char *header, char *out, size_t size)
+{
+	const char *p = text;
+	out[0] = '\0';
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *q = p;
+		while (q < p + len && (*q == ' ' || *q == '\f'))
+			q++;
+		if (q < p + len && !memmem(p, len, header, strlen(header))) {
+			snprintf(out, size, "%.*s", (int)(p + len - q), q);
+			return;
+		}
+		p = end ? end + 1 : p + len;
+	}
+}
+
+static void test_closing_not_alone(void **state)
+{
+	(void)state;
+	/* Push a letter's closing down the page a line at a time: it must never
+	 * open a page without the text before it, and a bullet never ends a
+	 * page without its item. */
+	for (int lines = 45; lines < 75; lines++) {
+		for (int bullet = 0; bullet < 2; bullet++) {
+			struct pdf_doc *doc = pdf_doc_new();
+			unsigned char *pdf = NULL;
+			size_t len = 0;
+			char err[256], first[512], last[512];
+
+			assert_int_equal(pdf_set_header(doc, "Brevhoved", "J.nr."), 0);
+			assert_int_equal(pdf_set_footer(doc, "Edisonsvej"), 0);
+			for (int i = 0; i < lines; i++) {
+				char line[64];
+				snprintf(line, sizeof line, "Linje %d", i);
+				assert_int_equal(pdf_paragraph(doc, 0, line), 0);
+			}
+			if (bullet) {
+				assert_int_equal(pdf_bullet_begin(doc), 0);
+				assert_int_equal(pdf_para_text(doc, 0, "Punktet, som er langt nok til at fylde "
+								       "mere end en linje på siden, så der er to "
+								       "linjer at holde sammen med punkttegnet."), 0);
+				assert_int_equal(pdf_para_end(doc), 0);
+			} else {
+				assert_int_equal(pdf_paragraph(doc, 0, "Har I spørgsmål, er I velkomne til at "
+								       "kontakte os."), 0);
+			}
+			assert_int_equal(pdf_paragraph(doc, 0, "Med venlig hilsen\n\nMette Hansen\n"
+							       "Specialkonsulent\nSocialstyrelsen"), 0);
+			if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+				fail_msg("render: %s", err);
+			for (int page = 1; page <= pdf_doc_pages(doc); page++) {
+				char *text = page_text(pdf, len, page);
+				first_body_line(text, "Brevhoved", first, sizeof first);
+				last_body_line(text, last, sizeof last);
+				if (strstr(first, "Med venlig hilsen"))
+					fail_msg("%d lines, bullet %d: the closing opens page %d alone", lines,
+						 bullet, page);
+				if (strcmp(last, "\xE2\x80\xA2") == 0)
+					fail_msg("%d lines: a bullet ends page %d without its text", lines,
+						 page);
+				free(text);
+			}
+			free(pdf);
+			pdf_doc_free(doc);
+		}
+	}
+}
+
 static void test_table_rows_whole(void **state)
 {
 	(void)state;
@@ -415,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_flow_over_pages),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_no_stranded_heading),
+		cmocka_unit_test(test_closing_not_alone),
 		cmocka_unit_test(test_numbers_kept_together),
 		cmocka_unit_test(test_table_rows_whole),
 	};
