@@ -129,14 +129,14 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		return EXIT_USAGE;
 	}
 	if (undo && (date || note)) {
-		msg_error("complete: --undo takes no --date or --note: it takes back what was "
-			  "recorded");
+		msg_error("complete: --undo bruges uden --date og --note: det annullerer blot det, "
+			  "der er registreret");
 		return EXIT_USAGE;
 	}
 	if (note && !*note)
 		note = NULL;
 	if (note && (!utf8_is_valid(note) || strlen(note) > NOTE_MAX)) {
-		msg_error("complete: --note must be UTF-8 text of at most %d bytes", NOTE_MAX);
+		msg_error("complete: --note skal være tekst (UTF-8) på højst %d byte", NOTE_MAX);
 		return EXIT_USAGE;
 	}
 	if (clock_now(&now) < 0)
@@ -185,7 +185,7 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 	}
 	if (status != EXIT_DONE) {
 		if (ndone > 0)
-			msg_warn("complete: nothing recorded, not even the cases that could be");
+			msg_warn("complete: intet er registreret, heller ikke for de sager, der kunne afsluttes");
 		db_rollback(db);
 		goto out;
 	}
@@ -257,13 +257,13 @@ static int check_date(const char *date, const char *today)
 	/* The round trip refuses 2026-02-30 and every other spelling. */
 	if (strlen(date) != 10 || clock_parse(date, &t) < 0 ||
 	    strcmp(clock_format_date(t, back), date) != 0) {
-		msg_error("complete: --date: \"%s\" is not a date (YYYY-MM-DD)",
+		msg_error("complete: --date: »%s« er ikke en dato (ÅÅÅÅ-MM-DD)",
 			  msg_escape(shown, sizeof shown, date));
 		return EXIT_USAGE;
 	}
 	if (strcmp(date, today) > 0) {
-		msg_error("complete: --date %s is after today (%s): a forløb still running keeps "
-			  "its place",
+		msg_error("complete: --date %s er efter i dag (%s): et forløb, der stadig er i gang, "
+			  "beholder sin plads",
 			  date, today);
 		return EXIT_DATAERR;
 	}
@@ -280,7 +280,7 @@ static const char *column_text(sqlite3_stmt *stmt, int i)
  * Finds the live case named key (a case number or an id) for out, inside
  * the caller's transaction; shown gets key as it may be printed.  Returns
  * 0, or an exit code with a message naming the case printed; a case that
- * is not live is "the case is <status>, <not_live>".
+ * is not live is "sagen har status »<status>« og <not_live>", in Danish.
  */
 static int find_live_case(sqlite3 *db, const char *key, const char *not_live,
 			  struct completion *out, char *shown, size_t shown_size)
@@ -294,11 +294,12 @@ static int find_live_case(sqlite3 *db, const char *key, const char *not_live,
 	if (found < 0)
 		return ws_db_exit_code(-found);
 	if (found == 0) {
-		msg_error("complete: %s: no such case", shown);
+		msg_error("complete: %s: sagen findes ikke", shown);
 		return EXIT_DATAERR;
 	}
 	if (strcmp(status_text, "stored") != 0) {
-		msg_error("complete: %s: the case is %s, %s", shown, status_text, not_live);
+		const char *da = record_status_da(status_text);
+		msg_error("complete: %s: sagen har status »%s« og %s", shown, da ? da : status_text, not_live);
 		return EXIT_DATAERR;
 	}
 	return EXIT_DONE;
@@ -325,19 +326,19 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 	const struct offer *offer;
 	int status, rc;
 
-	if ((status = find_live_case(db, key, "not a running forløb", out, shown, sizeof shown)) !=
+	if ((status = find_live_case(db, key, "er ikke et forløb, der er i gang", out, shown, sizeof shown)) !=
 	    EXIT_DONE)
 		return status;
 	status = EXIT_DATAERR;
 	if (!(offer = offer_set_find(set, out->offer))) {
-		msg_error("complete: %s: the offer %s has no definition in %s", shown, out->offer,
+		msg_error("complete: %s: tilbuddet %s har ingen definition i %s", shown, out->offer,
 			  paths_forms_dir());
 		return EXIT_CONFIG;
 	}
 	if (!offer->capacity_period || strcmp(offer->capacity_period, "concurrent") != 0) {
-		msg_error("complete: %s: %s does not hold places while a forløb runs (capacity "
-			  "period: %s); only an offer with concurrent places frees one when a "
-			  "forløb ends",
+		msg_error("complete: %s: %s holder ikke pladser, mens et forløb er i gang "
+			  "(kapacitetsperiode: %s); kun et tilbud med samtidige pladser frigiver "
+			  "en plads, når et forløb slutter",
 			  shown, offer->id, offer->capacity_period ? offer->capacity_period : "year");
 		return EXIT_DATAERR;
 	}
@@ -357,17 +358,17 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 	const char *state = column_text(stmt, 4);
 	snprintf(out->case_number, sizeof out->case_number, "%s", case_number ? case_number : key);
 	if (completed)
-		msg_error("complete: %s: already completed on %s", shown, completed);
+		msg_error("complete: %s: er allerede afsluttet den %s", shown, completed);
 	else if (!outcome)
-		msg_error("complete: %s: the case has no decision yet; only a granted forløb can "
-			  "be completed",
+		msg_error("complete: %s: sagen har endnu ingen afgørelse; kun et bevilget forløb "
+			  "kan afsluttes",
 			  shown);
 	else if (strcmp(outcome, "bevilget") != 0)
-		msg_error("complete: %s: the decision is %s (%s), not bevilget; only a granted "
-			  "forløb can be completed",
-			  shown, outcome, state && strcmp(state, "final") == 0 ? "final" : "proposed");
+		msg_error("complete: %s: afgørelsen er %s (%s), ikke bevilget; kun et bevilget "
+			  "forløb kan afsluttes",
+			  shown, outcome, state && strcmp(state, "final") == 0 ? "endelig" : "foreslået");
 	else if (received && strcmp(date, received) < 0)
-		msg_error("complete: %s: --date %s is before the application was received (%s)",
+		msg_error("complete: %s: --date %s er før ansøgningen blev modtaget (%s)",
 			  shown, date, received);
 	else
 		status = EXIT_DONE;
@@ -403,7 +404,7 @@ static void decide_offer(const char *db_path, char *offer, int verbosity)
 	if (saved >= 0)
 		close(saved);
 	if (decided != EXIT_DONE)
-		msg_warn("complete: skema-decide exited %d; the next skema run decides the offer",
+		msg_warn("complete: skema-decide sluttede med %d; næste skema run træffer afgørelserne for tilbuddet",
 			 decided);
 	if (lines) {
 		rewind(lines);
@@ -462,7 +463,7 @@ static int check_undo(sqlite3 *db, const char *key, struct completion *out)
 	sqlite3_stmt *stmt = NULL;
 	int status, rc;
 
-	if ((status = find_live_case(db, key, "not a forløb that could run again", out, shown,
+	if ((status = find_live_case(db, key, "kan ikke genoptages", out, shown,
 				     sizeof shown)) != EXIT_DONE)
 		return status;
 	status = EXIT_DATAERR;
@@ -479,10 +480,10 @@ static int check_undo(sqlite3 *db, const char *key, struct completion *out)
 	const char *purged = column_text(stmt, 2);
 	snprintf(out->case_number, sizeof out->case_number, "%s", case_number ? case_number : key);
 	if (!completed) {
-		msg_error("complete: %s: not completed; there is nothing to undo", shown);
+		msg_error("complete: %s: er ikke afsluttet, så der er intet at annullere", shown);
 	} else if (purged) {
 		/* Its personal data is gone: it cannot run again as a case. */
-		msg_error("complete: %s: purged on %s; a purged case stays closed", shown, purged);
+		msg_error("complete: %s: slettet den %s; en slettet sag forbliver lukket", shown, purged);
 	} else {
 		snprintf(out->completed_on, sizeof out->completed_on, "%s", completed);
 		status = EXIT_DONE;

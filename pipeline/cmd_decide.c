@@ -91,14 +91,14 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	if (strcmp(argv[optind + 1], "bekraeftelse") == 0)
 		outcome = "bekræftelse";
 	if (!outcome) {
-		msg_error("decide: \"%s\" is not an outcome (bevilget, afslag, venteliste, mangler, "
+		msg_error("decide: »%s« er ikke et udfald (bevilget, afslag, venteliste, mangler, "
 			  "bekræftelse)",
 			  argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	if (reason && !*reason)
 		reason = NULL;
-	if ((status = review_open_case(opt, "decide", argv[optind], "not open for a decision", &db,
+	if ((status = review_open_case(opt, "decide", argv[optind], "kan ikke afgøres", &db,
 				       &id, offer, sizeof offer)) != 0)
 		goto out;
 	if (clock_now(&now) < 0)
@@ -124,8 +124,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	stmt = NULL;
 	int same = old_outcome && strcmp(old_outcome, outcome) == 0;
 	if (!same && !reason) {
-		msg_error("decide: %s: give the reason for %s with --reason (it goes in the letter)",
-			  argv[optind], old_outcome ? "changing the proposal" : "the decision");
+		msg_error("decide: %s: skriv begrundelsen for %s med --reason (den kommer med i brevet)",
+			  argv[optind], old_outcome ? "at ændre forslaget" : "afgørelsen");
 		status = EXIT_USAGE;
 		goto fail;
 	}

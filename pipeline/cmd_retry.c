@@ -140,7 +140,7 @@ static int reclaim(const struct workspace *ws, const char *id)
 	msg_escape(shown, sizeof shown, id);
 	ws_path(ws, quarantine, sizeof quarantine, "quarantine");
 	if (strchr(id, '/') || find_quarantined(quarantine, id, name, sizeof name) < 0) {
-		msg_error("retry: %s: not in quarantine/", shown);
+		msg_error("retry: %s: ligger ikke i quarantine/", shown);
 		return EXIT_DATAERR;
 	}
 	if (id_time(id, &received_at) < 0 && clock_now(&received_at) < 0)

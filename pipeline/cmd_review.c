@@ -67,13 +67,14 @@ int review_open_case(const struct global_options *opt, const char *verb, const c
 				     offer_size);
 	if (found <= 0) {
 		if (found == 0)
-			msg_error("%s: %s: no such case", verb, key);
+			msg_error("%s: %s: sagen findes ikke", verb, key);
 		status = found == 0 ? EXIT_DATAERR : ws_db_exit_code(-found);
 		db_rollback(*db);
 		goto out;
 	}
 	if (strcmp(status_text, "stored") != 0) {
-		msg_error("%s: %s: the case is %s, %s", verb, key, status_text, not_open);
+		const char *da = record_status_da(status_text);
+		msg_error("%s: %s: sagen har status »%s« og %s", verb, key, da ? da : status_text, not_open);
 		status = EXIT_DATAERR;
 		db_rollback(*db);
 		goto out;
@@ -194,17 +195,13 @@ static int print_history(sqlite3 *db, const char *key)
 	int found = review_find_case(db, key, &id, status_text, sizeof status_text, offer, sizeof offer);
 	if (found <= 0) {
 		if (found == 0)
-			msg_error("review: %s: no such case", key);
+			msg_error("review: %s: sagen findes ikke", key);
 		return found == 0 ? EXIT_DATAERR : ws_db_exit_code(-found);
 	}
-	static const char *const statuses[][2] = {
-		{"stored", "aktiv"},     {"duplicate", "dublet"},       {"superseded", "erstattet"},
-		{"failed", "fejlet"},    {"withdrawn", "trukket tilbage"},
-	};
-	const char *shown = status_text;
-	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
-		if (strcmp(status_text, statuses[i][0]) == 0)
-			shown = statuses[i][1];
+	/* A live case is "aktiv" here: it is what a reviewer can still act on. */
+	const char *shown = strcmp(status_text, "stored") == 0 ? "aktiv" : record_status_da(status_text);
+	if (!shown)
+		shown = status_text;
 	printf("%s  %s  (%s)\n\nAfgørelser:\n", key, *offer ? offer : "ukendt tilbud", shown);
 	int rc = sqlite3_prepare_v2(db,
 				    "SELECT decided_at, actor, outcome, state, current, explanation, reason"

@@ -67,7 +67,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = review_open_case(opt, "withdraw", argv[optind], "not open", &db, &id, offer,
+	if ((status = review_open_case(opt, "withdraw", argv[optind], "er ikke længere åben", &db, &id, offer,
 				       sizeof offer)) != 0)
 		return status;
 	if (clock_now(&now) < 0)
@@ -97,7 +97,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		char *args[] = {(char *)"skema-decide", (char *)"--offer", offer, path, NULL};
 		int decided = run_stage("decide", args);
 		if (decided != EXIT_DONE)
-			msg_warn("withdraw: skema-decide exited %d; the next skema run decides the offer",
+			msg_warn("withdraw: skema-decide sluttede med %d; næste skema run træffer afgørelserne for tilbuddet",
 				 decided);
 	}
 	goto out;

@@ -23,7 +23,8 @@ int review_find_case(sqlite3 *db, const char *key, long long *id, char *status,
 /*
  * For the subcommand verb ("decide", "withdraw"): opens the workspace
  * database, begins a transaction and finds the case key, which must be open
- * (status stored; not_open ends the message when it is not: "not open").
+ * (status stored; not_open ends the Danish message when it is not:
+ * "sagen har status »trukket tilbage« og kan ikke afgøres").
  * Returns 0 with *db in the transaction, *id and offer set; or an exit code
  * with a message printed, *db closed and NULL.
  */

@@ -165,7 +165,7 @@ test_expect_success 'SIGTERM in the middle of a batch: claimed files are safe, t
 
 test_expect_success 'retry of an unknown id fails with 65' '
 	test_expect_code 65 skema -C ws retry 20200101-000000-000000000000-1 2>err &&
-	test_grep "not in quarantine" err
+	test_grep "retry: .*: ligger ikke i quarantine/" err
 '
 
 # A failed step must not leave a watch running on this scratch directory.

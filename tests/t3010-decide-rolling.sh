@@ -121,10 +121,11 @@ test_expect_success 'a final waiting-list place is still promoted when a place f
 
 test_expect_success 'a withdrawn case cannot be withdrawn or decided again' '
 	test_expect_code 65 skema -C ws withdraw 2026-000001 2>err &&
-	test_grep "withdrawn" err &&
+	test_grep "withdraw: 2026-000001: sagen har status »trukket tilbage« og er ikke længere åben" err &&
 	test_expect_code 65 skema -C ws decide 2026-000001 bevilget --reason x 2>err &&
+	test_grep "decide: 2026-000001: sagen har status »trukket tilbage« og kan ikke afgøres" err &&
 	test_expect_code 65 skema -C ws withdraw 2026-999999 2>err &&
-	test_grep "no such case" err
+	test_grep "sagen findes ikke" err
 '
 
 test_expect_success 'offer_summary agrees' '

@@ -48,7 +48,7 @@ test_expect_success 'confirming a proposal needs no reason and keeps its explana
 
 test_expect_success 'overriding needs a reason; the reason is the explanation' '
 	test_expect_code 64 skema -C ws decide 2026-000002 afslag 2>err &&
-	test_grep "reason" err &&
+	test_grep "decide: 2026-000002: skriv begrundelsen for at ændre forslaget med --reason" err &&
 	skema -C ws decide 2 afslag --reason "Kommunen har allerede et forløb i gang." >out &&
 	sql ws/skema.db "SELECT outcome, state, current, reason IS NOT NULL FROM decisions WHERE submission_id = 2 ORDER BY id" >actual &&
 	printf "bevilget|proposed|0|0\nafslag|final|1|1\n" >expect &&
@@ -75,7 +75,7 @@ test_expect_success 'review CASE shows the audit trail of one case' '
 	test_grep "Kommunen har allerede et forløb i gang." out &&
 	test_grep "reviewed  *foreslået bevilget -> endelig afslag" out &&
 	test_expect_code 65 skema -C ws review 2026-999999 2>err &&
-	test_grep "no such case" err &&
+	test_grep "sagen findes ikke" err &&
 	test_expect_code 64 skema -C ws review --all 2026-000002
 '
 
@@ -132,10 +132,10 @@ test_expect_success 'review escapes control characters from documents' '
 
 test_expect_success 'usage and lookup errors' '
 	test_expect_code 64 skema -C ws decide 2026-000003 godkendt --reason x 2>err &&
-	test_grep "not an outcome" err &&
+	test_grep "decide: »godkendt« er ikke et udfald" err &&
 	test_expect_code 64 skema -C ws decide 2026-000003 &&
 	test_expect_code 65 skema -C ws decide 2026-999999 bevilget --reason x 2>err &&
-	test_grep "no such case" err &&
+	test_grep "sagen findes ikke" err &&
 	test_expect_code 78 skema -C nowhere review 2>err &&
 	skema -C ws review --help >out && test_grep "usage: skema review" out &&
 	skema -C ws decide --help >out && test_grep "usage: skema decide" out &&

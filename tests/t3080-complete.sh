@@ -136,7 +136,7 @@ test_expect_success 'the next run writes the letter of the new place (a draft)' 
 test_expect_success 'completing twice says when it was completed' '
 	c1=$(accept_case r1.docx) &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c1" 2>err &&
-	test_grep "$c1: already completed on 2027-02-26" err &&
+	test_grep "$c1: er allerede afsluttet den 2027-02-26" err &&
 	accept_q "SELECT count(*) FROM events WHERE event = '"'"'completed'"'"'" >actual &&
 	echo 1 >expect &&
 	test_cmp expect actual
@@ -146,7 +146,7 @@ test_expect_success 'an offer with places per quarter cannot be completed' '
 	c=$(accept_case tema.docx) &&
 	test -n "$c" &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c" 2>err &&
-	test_grep "$c: temaforloeb does not hold places while a forløb runs (capacity period: quarter)" err &&
+	test_grep "$c: temaforloeb holder ikke pladser, mens et forløb er i gang (kapacitetsperiode: quarter)" err &&
 	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c'"'"'" >actual &&
 	echo 1 >expect &&
 	test_cmp expect actual
@@ -156,21 +156,21 @@ test_expect_success 'a refused case cannot be completed' '
 	c=$(accept_case chef.odt) &&
 	SKEMA_NOW=2027-03-02T09:00:00 skema -C ws decide "$c" afslag >/dev/null &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c" 2>err &&
-	test_grep "$c: the decision is afslag (final), not bevilget" err
+	test_grep "$c: afgørelsen er afslag (endelig), ikke bevilget" err
 '
 
 test_expect_success 'an unknown case is named' '
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete 2026-999999 2>err &&
-	test_grep "complete: 2026-999999: no such case" err &&
+	test_grep "complete: 2026-999999: sagen findes ikke" err &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete 99999 2>err &&
-	test_grep "complete: 99999: no such case" err
+	test_grep "complete: 99999: sagen findes ikke" err
 '
 
 test_expect_success 'all or nothing: one bad case and nothing is recorded' '
 	c2=$(accept_case r2.docx) &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" 2026-999999 2>err &&
-	test_grep "2026-999999: no such case" err &&
-	test_grep "nothing recorded" err &&
+	test_grep "2026-999999: sagen findes ikke" err &&
+	test_grep "intet er registreret" err &&
 	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c2'"'"'" >actual &&
 	echo 1 >expect &&
 	test_cmp expect actual
@@ -179,12 +179,12 @@ test_expect_success 'all or nothing: one bad case and nothing is recorded' '
 test_expect_success 'dates: not a date, after today, before receipt' '
 	c2=$(accept_case r2.docx) &&
 	test_expect_code 64 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2027-02-30 2>err &&
-	test_grep "not a date" err &&
+	test_grep "er ikke en dato" err &&
 	test_expect_code 64 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 1.3.2027 2>err &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2027-03-03 2>err &&
-	test_grep "after today (2027-03-02)" err &&
+	test_grep "er efter i dag (2027-03-02)" err &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" --date 2026-03-01 2>err &&
-	test_grep "before the application was received (2026-03-02)" err &&
+	test_grep "er før ansøgningen blev modtaget (2026-03-02)" err &&
 	accept_q "SELECT count(*) FROM submissions WHERE completed_on IS NOT NULL" >actual &&
 	echo 1 >expect &&
 	test_cmp expect actual
@@ -262,7 +262,7 @@ test_expect_success 'a withdrawn case is not a running forløb' '
 	c=$(accept_case r12.docx) &&
 	SKEMA_NOW=2027-04-03T09:00:00 skema -C ws withdraw --no-decide "$c" >/dev/null &&
 	test_expect_code 65 env SKEMA_NOW=2027-04-03T12:00:00 skema -C ws complete "$c" 2>err &&
-	test_grep "$c: the case is withdrawn, not a running forløb" err
+	test_grep "$c: sagen har status »trukket tilbage« og er ikke et forløb, der er i gang" err
 '
 
 test_expect_success 'the date defaults to today (SKEMA_NOW)' '
@@ -318,18 +318,18 @@ test_expect_success 'undo: a completion taken back holds its place again, and a 
 test_expect_success 'undo: only a completed case, all or nothing, and no --date or --note' '
 	c4=$(accept_case r4.docx) && c3=$(accept_case r3.docx) &&
 	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$c4" 2>err &&
-	test_grep "$c4: not completed; there is nothing to undo" err &&
+	test_grep "$c4: er ikke afsluttet, så der er intet at annullere" err &&
 	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$c3" "$c4" 2>err &&
-	test_grep "nothing recorded" err &&
+	test_grep "intet er registreret" err &&
 	accept_q "SELECT completed_on FROM submissions WHERE case_number = '"'"'$c3'"'"'" >actual &&
 	echo 2027-04-01 >expect &&
 	test_cmp expect actual &&
 	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo "$(accept_case r12.docx)" 2>err &&
-	test_grep "the case is withdrawn" err &&
+	test_grep "sagen har status »trukket tilbage« og kan ikke genoptages" err &&
 	test_expect_code 65 env SKEMA_NOW=2027-05-12T13:00:00 skema -C ws complete --undo 2027-999999 2>err &&
-	test_grep "2027-999999: no such case" err &&
+	test_grep "2027-999999: sagen findes ikke" err &&
 	test_expect_code 64 skema -C ws complete --undo --date 2027-05-01 "$c3" 2>err &&
-	test_grep "takes no --date or --note" err &&
+	test_grep "bruges uden --date og --note" err &&
 	test_expect_code 64 skema -C ws complete --undo --note x "$c3" 2>err &&
 	accept_q "SELECT count(*) FROM events WHERE event = '"'"'completion_undone'"'"'" >actual &&
 	echo 1 >expect &&
@@ -349,7 +349,7 @@ test_expect_success 'undo: a purged case stays closed' '
 	c1=$(accept_q "SELECT case_number FROM submissions WHERE purged_at IS NOT NULL AND completed_on = '"'"'2027-02-26'"'"'") &&
 	test -n "$c1" &&
 	test_expect_code 65 env SKEMA_NOW=2030-01-02T10:00:00 skema -C ws complete --undo "$c1" 2>err &&
-	test_grep "$c1: purged on 2030-01-01; a purged case stays closed" err
+	test_grep "$c1: slettet den 2030-01-01; en slettet sag forbliver lukket" err
 '
 
 test_done

@@ -204,14 +204,8 @@ static const char *criterion_result(json_t *passed)
 
 static const char *status_da(const char *status)
 {
-	static const char *const map[][2] = {
-		{"stored", "modtaget"}, {"duplicate", "dublet"}, {"superseded", "erstattet af nyere"},
-		{"supersedes", "erstatter ældre"}, {"withdrawn", "trukket tilbage"}, {"failed", "fejlet"},
-	};
-	for (size_t i = 0; status && i < sizeof map / sizeof *map; i++)
-		if (strcmp(map[i][0], status) == 0)
-			return map[i][1];
-	return str_or(status, "–");
+	const char *da = record_status_da(status);
+	return da ? da : str_or(status, "–");
 }
 
 int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,

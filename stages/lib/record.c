@@ -237,6 +237,19 @@ void record_warn(json_t *rec, const char *stage, const char *text)
 		json_array_append_new(warnings, w);
 }
 
+const char *record_status_da(const char *status)
+{
+	static const char *const map[][2] = {
+		{"stored", "modtaget"},	       {"duplicate", "dublet"},
+		{"superseded", "erstattet af nyere"}, {"supersedes", "erstatter ældre"},
+		{"withdrawn", "trukket tilbage"},     {"failed", "fejlet"},
+	};
+	for (size_t i = 0; status && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], status) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 const char *record_validation_da(const char *validation)
 {
 	static const char *const map[][2] = {

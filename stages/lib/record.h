@@ -81,6 +81,13 @@ int record_failed(const json_t *rec);
  */
 const char *record_validation_da(const char *validation);
 
+/*
+ * A submission's status (stored, duplicate, superseded, supersedes,
+ * withdrawn, failed) as staff read it: "modtaget", "dublet", ...; NULL for
+ * anything else.
+ */
+const char *record_status_da(const char *status);
+
 /* Appends a warning string to rec["warnings"]. */
 void record_warn(json_t *rec, const char *stage, const char *text);
 
