@@ -27,6 +27,14 @@ test_expect_success 'opkvalificering: 17-6 years is mangler, sent at once, namin
 	accept_has "Felterne »Børnenes alder fra (år)« og »Børnenes alder til (år)« er ikke udfyldt korrekt: alderen »fra« (17 år) er højere end alderen »til« (6 år)." explanation
 '
 
+test_expect_success 'the review sheet marks both fields with what is wrong' '
+	sheet=$(accept_q "SELECT l.path FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.original_name = '"'"'baglaens.docx'"'"' AND l.kind = '"'"'review'"'"'" |
+		sed "s|^\([^/]\)|ws/\1|") &&
+	pdftotext -raw "$sheet" - | tr -s " \n" "  " >sheet.txt &&
+	test "$(grep -o "FEJL: alderen »fra« (17 år) er højere end alderen »til« (6 år)" sheet.txt | wc -l)" = 2
+'
+
 test_expect_success 'sent again with the range right, the same facility is granted a place' '
 	accept_fill opkvalificering-anbringelsessted rettet.odt &&
 	accept_run 2021-03-02T10:00:00 &&

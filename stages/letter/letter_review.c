@@ -165,8 +165,33 @@ static const char *value_da(const struct offer_field *def, const char *value, ch
 	return value;
 }
 
+/*
+ * What the validator found wrong with field name (validation.invalid: a
+ * value out of range, a rule between fields that failed), or NULL.
+ */
+static const char *invalid_message(const struct letter_case *c, const char *name)
+{
+	json_t *validation = c->record ? json_object_get(c->record, "validation") : NULL;
+	json_t *item, *each;
+	size_t i, k;
+	json_array_foreach(json_object_get(validation, "invalid"), i, item)
+	{
+		const char *message = json_string_value(json_object_get(item, "message"));
+		const json_t *fields = json_object_get(item, "fields");
+		const char *field = json_string_value(json_object_get(item, "field"));
+		if (field && strcmp(field, name) == 0)
+			return message;
+		json_array_foreach(fields, k, each)
+		{
+			if (json_is_string(each) && strcmp(json_string_value(each), name) == 0)
+				return message;
+		}
+	}
+	return NULL;
+}
+
 static int field_row(struct pdf_doc *doc, const struct offer_field *def, const char *name,
-		     json_t *f, int *moved)
+		     json_t *f, const char *invalid, int *moved)
 {
 	char head[1024], shown[CLOCK_ISO_SIZE];
 	const char *label = def ? def->label : NULL;
@@ -186,6 +211,8 @@ static int field_row(struct pdf_doc *doc, const struct offer_field *def, const c
 		strbuf_puts(&where, source_da(json_string_value(json_object_get(f, "source"))));
 	if (error)
 		strbuf_printf(&where, "\nFEJL: %s", error);
+	else if (invalid)
+		strbuf_printf(&where, "\nFEJL: %s", invalid);
 	else if (f && required && (!value || !*value))
 		strbuf_puts(&where, "\nMANGLER: tom");
 	char *raw_text = cell_value(raw, moved), *value_text = cell_value(value, moved);
@@ -316,7 +343,8 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		for (i = 0; offer && i < offer->nfields; i++) {
 			const struct offer_field *f = &offer->fields[i];
 			int moved = 0;
-			if (field_row(doc, f, f->name, json_object_get(c->fields, f->name), &moved) < 0)
+			if (field_row(doc, f, f->name, json_object_get(c->fields, f->name),
+				      invalid_message(c, f->name), &moved) < 0)
 				goto out;
 			any_long |= moved;
 		}
@@ -327,7 +355,7 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			if (offer && offer_find_field(offer, name))
 				continue;
 			int moved = 0;
-			if (field_row(doc, NULL, name, f, &moved) < 0)
+			if (field_row(doc, NULL, name, f, NULL, &moved) < 0)
 				goto out;
 			any_long |= moved;
 		}
