@@ -64,6 +64,19 @@ test_expect_success 'a range typed backwards names both fields, with the applica
 	test_cmp expect actual
 '
 
+test_expect_success 'a criterion that cannot be judged names the fields it waits for, not a verdict' '
+	for c in ages-reversed no-ages
+	do
+		jq -r "select(.original_name | startswith(\"spillerum-2019--$c.\")) |
+			.validation.criteria[] | select(.id == \"alder\") | \"\\(.passed)|\\(.text)\"" validated.jsonl || return 1
+	done >actual &&
+	cat >expect <<-\EOT &&
+	null|Kan ikke vurderes, før »Børnenes alder fra (år)« og »Børnenes alder til (år)« er udfyldt korrekt.
+	null|Kan ikke vurderes, før »Børnenes alder fra (år)« og »Børnenes alder til (år)« er udfyldt korrekt.
+	EOT
+	test_cmp expect actual
+'
+
 test_expect_success 'a late application fails with its own reason and the deadline' '
 	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late.\")) |
 		(.validation.deadline.at, .validation.deadline.late, (.validation.criteria[] | select(.id == \"frist\") | .text))" validated.jsonl >actual &&

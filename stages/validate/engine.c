@@ -443,6 +443,36 @@ static void add_needed(const struct offer *offer, const char *test, const json_t
 	}
 }
 
+/*
+ * The sentence for an eligibility test that could not be judged: which of
+ * the fields it names must be filled in (or corrected) first.  The fail
+ * sentence would state a verdict that was not reached.  Empty when the
+ * test names no such field.
+ */
+static void unjudged_text(const struct offer *offer, const char *test, const json_t *values,
+			  const json_t *nulled, struct strbuf *out)
+{
+	const char *names[16];
+	size_t n = 0;
+	const char *p = test;
+	char name[128];
+	while (n < 16 && next_ident(test, &p, name, sizeof name)) {
+		const struct offer_field *f = offer_find_field(offer, name);
+		if (!f || (!json_is_null(json_object_get(values, name)) && !json_object_get(nulled, name)))
+			continue;
+		int listed = 0;
+		for (size_t i = 0; i < n; i++)
+			listed |= strcmp(names[i], f->name) == 0;
+		if (!listed)
+			names[n++] = f->name;
+	}
+	if (n == 0)
+		return;
+	strbuf_puts(out, "Kan ikke vurderes, før ");
+	offer_join_labels(offer, names, n, 1, out);
+	strbuf_puts(out, " er udfyldt korrekt.");
+}
+
 /* The year of "YYYY-MM-DD". */
 static int year_of(const char *date)
 {
@@ -762,7 +792,10 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		struct record_values rv = {.values = values};
 		struct strbuf filled;
 		strbuf_init(&filled, 0);
-		criterion_text_fill(offer, text, record_value, &rv, &filled);
+		if (result == -1 && c->kind == CRITERION_ELIGIBILITY)
+			unjudged_text(offer, c->test, values, nulled, &filled);
+		if (filled.len == 0)
+			criterion_text_fill(offer, text, record_value, &rv, &filled);
 		json_object_set_new(entry, "text", json_string(strbuf_str(&filled)));
 		strbuf_release(&filled);
 		json_array_append_new(criteria, entry);
