@@ -58,6 +58,44 @@ test_expect_success 'a rule between fields is checked like a criterion, in the b
 	test_grep "anbringelsessted.xml:$line: Element rule failed to validate attributes" err
 '
 
+# A local offer of the administrator's own, as docs/offer-format.md says:
+# temaforloeb copied under a new id, with the shipped kommune block.
+local_offer() {
+	mkdir -p "$1/forms/lokalt-forloeb" &&
+	sed -e "s/id=\"temaforloeb\"/id=\"lokalt-forloeb\"/" \
+		-e "s|<title>[^<]*</title>|<title>Lokalt forløb om trivsel</title>|" \
+		"$SRC/forms/temaforloeb/offer.xml" >"$1/forms/lokalt-forloeb/offer.xml"
+}
+
+test_expect_success 'a new offer in the local configuration directory is loaded beside the shipped ones' '
+	local_offer local &&
+	SKEMA_CONFDIR=$PWD/local skema check-forms >out &&
+	test_line_count = 9 out &&
+	test_grep "^lokalt-forloeb: ok" out &&
+	test_grep "^temaforloeb: ok" out
+'
+
+test_expect_success 'its blank form is made from inside its folder, with the shipped blocks' '
+	(cd local/forms/lokalt-forloeb && mkform -o blank.docx offer.xml) &&
+	test -s local/forms/lokalt-forloeb/blank.docx
+'
+
+test_expect_success 'check-forms --forms DIR checks DIR alone, not the local copies' '
+	rm -rf draft && mkdir draft && cp -r "$SRC/forms/temaforloeb" "$SRC/forms/blocks" draft/ &&
+	sed -i "s/<test>timer BETWEEN 1 AND 25<\/test>/<test>timers BETWEEN 1 AND 25<\/test>/" draft/temaforloeb/offer.xml &&
+	mkdir -p local/forms/temaforloeb && cp "$SRC/forms/temaforloeb/offer.xml" local/forms/temaforloeb/ &&
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/local skema check-forms --forms draft >out 2>err &&
+	test_grep "draft/temaforloeb/offer.xml:[0-9]*: criterion timer: no such column: timers" err &&
+	! grep -q lokalt-forloeb out
+'
+
+test_expect_success 'an offer whose id is not its folder'"'"'s name is refused' '
+	fresh &&
+	mv forms/temaforloeb forms/temaforloeb-2027 &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/temaforloeb-2027/offer.xml: offer id \"temaforloeb\" differs from its folder" err
+'
+
 test_expect_success 'a sentence naming a field the offer does not have' '
 	fresh &&
 	sed -i "s/ansøgningen angiver {timer} timer/ansøgningen angiver {timers} timer/" forms/temaforloeb/offer.xml &&

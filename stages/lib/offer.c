@@ -128,6 +128,12 @@ static struct {
 	int loading; /* > 0 inside offer_set_load() */
 } schema_cache;
 
+/*
+ * Inside offer_set_load() of the default definitions: the administrator's
+ * files under <confdir>/forms are in play (their blocks win too).
+ */
+static int local_overlay;
+
 static void schema_cache_drop(void)
 {
 	xmlRelaxNGFree(schema_cache.schema);
@@ -441,6 +447,38 @@ static int add_rule(struct offer *offer, struct offer_rule *r)
 	return 0;
 }
 
+/*
+ * Where block NAME is: forms/blocks/NAME.xml of the administrator's local
+ * forms (while they are in play), else beside the offer's own folder, else
+ * of the shipped forms, so a local offer can include the shipped blocks.
+ */
+static int find_block(const struct offer *offer, const char *name, char *file, size_t size)
+{
+	char relative[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
+	snprintf(relative, sizeof relative, "blocks/%s.xml", name);
+	if (local_overlay) {
+		char local[PATH_MAX];
+		paths_join(local, sizeof local, paths_confdir(), "forms");
+		paths_join(file, size, local, relative);
+		if (stat(file, &st) == 0)
+			return 0;
+	}
+	/* The offer's folder's parent, however the offer was named ("offer.xml"). */
+	if (realpath(offer->path, dir)) {
+		for (int up = 0; up < 2; up++) {
+			char *slash = strrchr(dir, '/');
+			if (slash && slash != dir)
+				*slash = '\0';
+		}
+		paths_join(file, size, dir, relative);
+		if (stat(file, &st) == 0)
+			return 0;
+	}
+	paths_join(file, size, paths_forms_dir(), relative);
+	return stat(file, &st) == 0 ? 0 : -1;
+}
+
 static int load_include(struct offer *offer, const char *path, const xmlNode *node,
 			const char *section, int depth, struct strbuf *err)
 {
@@ -458,24 +496,16 @@ static int load_include(struct offer *offer, const char *path, const xmlNode *no
 			      (int)xmlGetLineNo(node));
 		goto out;
 	}
-	/* Blocks sit beside the offer folders: forms/blocks/NAME.xml. */
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", offer->path);
-	for (int up = 0; up < 2; up++) {
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof dir, ".");
-	}
-	snprintf(relative, sizeof relative, "blocks/%s.xml", block);
-	paths_join(file, sizeof file, dir, relative);
-	xmlDoc *doc = offer_read_xml(file, err);
-	if (!doc) {
-		strbuf_printf(err, "%s:%d: block \"%s\" not found (%s)\n", path,
-			      (int)xmlGetLineNo(node), block, file);
+	if (find_block(offer, block, file, sizeof file) < 0) {
+		snprintf(relative, sizeof relative, "blocks/%s.xml", block);
+		strbuf_printf(err, "%s:%d: block \"%s\" not found (%s beside the offer's folder%s)\n",
+			      path, (int)xmlGetLineNo(node), block, relative,
+			      local_overlay ? ", in the local forms/ or the shipped forms/" : " or in the shipped forms/");
 		goto out;
 	}
+	xmlDoc *doc = offer_read_xml(file, err);
+	if (!doc)
+		goto out;
 	rc = offer_check_schema(file, doc, err);
 	if (rc == 0)
 		rc = load_fields(offer, file, xmlDocGetRootElement(doc), section, depth + 1, err);
@@ -801,42 +831,68 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
+/* Adds the offer folders of dir to names (no duplicates); 0, or -1 when dir cannot be read. */
+static int list_offer_folders(const char *dir, char ***names, size_t *count)
 {
 	DIR *d = opendir(dir);
-	char **names = NULL;
-	size_t count = 0;
-	int rc = 0;
-
-	if (!d) {
-		strbuf_printf(err, "%s: cannot open offer directory: %s\n", dir, strerror(errno));
+	if (!d)
 		return -1;
-	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "blocks") == 0 ||
 		    strcmp(e->d_name, "letters") == 0)
 			continue;
-		char **grown = realloc(names, (count + 1) * sizeof *grown);
+		int known = 0;
+		for (size_t i = 0; i < *count && !known; i++)
+			known = strcmp((*names)[i], e->d_name) == 0;
+		if (known)
+			continue;
+		char **grown = realloc(*names, (*count + 1) * sizeof *grown);
 		if (!grown)
 			break;
-		names = grown;
-		names[count++] = strdup(e->d_name);
+		*names = grown;
+		(*names)[(*count)++] = strdup(e->d_name);
 	}
 	closedir(d);
+	return 0;
+}
+
+int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
+{
+	char **names = NULL, local_forms[PATH_MAX];
+	size_t count = 0;
+	int rc = 0;
+
+	/*
+	 * The default definitions: the shipped ones with the administrator's
+	 * under <confdir>/forms, a local copy of an offer replacing the shipped
+	 * one and a local offer of its own added.  A directory named on the
+	 * command line (check-forms --forms DIR) is read alone, so a draft is
+	 * checked as it is.
+	 */
+	int overlay = strcmp(dir, paths_forms_dir()) == 0;
+	paths_join(local_forms, sizeof local_forms, paths_confdir(), "forms");
+	if (list_offer_folders(dir, &names, &count) < 0) {
+		strbuf_printf(err, "%s: cannot open offer directory: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (overlay)
+		list_offer_folders(local_forms, &names, &count);
 	/* Sorted, so every run and every listing sees the offers in one order. */
 	if (count > 0) /* qsort(NULL, 0, ...) is undefined (UBSan says so) */
 		qsort(names, count, sizeof *names, compare_names);
 	schema_cache.loading++;
+	int outer_overlay = local_overlay;
+	local_overlay = overlay;
 	for (size_t i = 0; i < count; i++) {
 		char file[PATH_MAX], local[PATH_MAX], relative[PATH_MAX];
 		struct stat st;
+		if (!names[i])
+			continue;
 		snprintf(relative, sizeof relative, "%s/offer.xml", names[i]);
 		paths_join(file, sizeof file, dir, relative);
-		/* An administrator's copy under the configuration directory wins. */
-		snprintf(relative, sizeof relative, "forms/%s/offer.xml", names[i]);
-		paths_join(local, sizeof local, paths_confdir(), relative);
-		const char *use = stat(local, &st) == 0 ? local : file;
+		paths_join(local, sizeof local, local_forms, relative);
+		const char *use = overlay && stat(local, &st) == 0 ? local : file;
 		if (stat(use, &st) != 0)
 			continue;
 		struct offer *offer;
@@ -844,8 +900,10 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 			rc = -1;
 			continue;
 		}
-		if (offer_set_find(set, offer->id)) {
-			strbuf_printf(err, "%s: offer id \"%s\" is defined twice\n", use, offer->id);
+		/* Letters, reports and staff know an offer by its folder's name. */
+		if (strcmp(offer->id, names[i]) != 0) {
+			strbuf_printf(err, "%s: offer id \"%s\" differs from its folder's name \"%s\"\n",
+				      use, offer->id, names[i]);
 			offer_free(offer);
 			rc = -1;
 			continue;
@@ -859,6 +917,7 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 		set->offers = grown;
 		set->offers[set->count++] = offer;
 	}
+	local_overlay = outer_overlay;
 	if (--schema_cache.loading == 0)
 		schema_cache_drop();
 	for (size_t i = 0; i < count; i++)
