@@ -96,6 +96,31 @@ test_expect_success 'an offer whose id is not its folder'"'"'s name is refused' 
 	test_grep "forms/temaforloeb-2027/offer.xml: offer id \"temaforloeb\" differs from its folder" err
 '
 
+test_expect_success 'slips the schema cannot see: a field or criterion twice, an empty label, min above max' '
+	fresh &&
+	f=forms/temaforloeb/offer.xml &&
+	sed -i "s|<field name=\"tema\" type=\"text\" required=\"true\"><label>Tema for forløbet</label>|<field name=\"timer\" type=\"text\"><label>Timer igen</label></field>&|" $f &&
+	sed -i "s|<criterion id=\"chefniveau\" kind=\"eligibility\">|<criterion id=\"chefniveau\" kind=\"priority\"><test>1</test><pass>a</pass><fail>b</fail></criterion>&|" $f &&
+	sed -i "s|min=\"0\" max=\"10\"/>|min=\"11\" max=\"10\"/>|" $f &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "temaforloeb/offer.xml:26: field timer is declared twice (also at line 23)" err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: criterion chefniveau is declared twice" err &&
+	test_grep "temaforloeb/offer.xml:8: capacity min 11 is greater than max 10" err &&
+	fresh &&
+	sed -i "s|<label>Type forløb</label>|<label></label>|; s|min=\"1\" max=\"25\"|min=\"25\" max=\"1\"|" $f &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: field forloebstype: the label is empty" err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: field timer: min 25 is greater than max 1" err
+'
+
+test_expect_success 'a checkbox or an integer compared with text could never pass' '
+	fresh &&
+	sed -i "s|<test>besluttet_chefniveau = 1</test>|<test>besluttet_chefniveau = '"'"'nej'"'"'</test>|; s|<test>timer BETWEEN 1 AND 25</test>|<test>timer IN ('"'"'25'"'"', 20)</test>|" forms/temaforloeb/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "criterion chefniveau: field besluttet_chefniveau is a checkbox: compare it with 1 (ticked) or 0, not '"'"'nej'"'"'" err &&
+	test_grep "criterion timer: field timer is an integer: compare it with a number, not '"'"'25'"'"'" err
+'
+
 test_expect_success 'a sentence naming a field the offer does not have' '
 	fresh &&
 	sed -i "s/ansøgningen angiver {timer} timer/ansøgningen angiver {timers} timer/" forms/temaforloeb/offer.xml &&

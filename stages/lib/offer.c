@@ -329,8 +329,15 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 	}
 	free(type);
 	f->label = child_text(node, "label");
-	if (!f->label)
+	if (!f->label || !*f->label) {
+		/* The label is printed on the form and is how a form that lost its
+		 * controls is read: a field cannot do without one. */
+		strbuf_printf(err, "%s:%d: field %s: the label is empty\n", path, f->line,
+			      f->name ? f->name : "?");
+		rc = -1;
+		free(f->label);
 		f->label = strdup(f->name ? f->name : "");
+	}
 	f->help = child_text(node, "help");
 	value = attr(node, "required");
 	f->required = value && strcmp(value, "true") == 0;
@@ -353,6 +360,11 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 		f->has_max = 1;
 		free(value);
 	}
+	if (f->has_min && f->has_max && f->min > f->max) {
+		strbuf_printf(err, "%s:%d: field %s: min %ld is greater than max %ld\n", path, f->line,
+			      f->name ? f->name : "?", f->min, f->max);
+		rc = -1;
+	}
 	for (const xmlNode *c = node->children; c; c = c->next) {
 		if (!is_element(c, "choice"))
 			continue;
@@ -370,12 +382,18 @@ static int load_field(const char *path, const xmlNode *node, const char *section
 	return rc;
 }
 
-static int add_field(struct offer *offer, struct offer_field *f)
+static int add_field(struct offer *offer, struct offer_field *f, struct strbuf *err)
 {
 	/* A field declared again (after an <include>) replaces the earlier one,
-	 * so an offer can narrow a common block, e.g. sted_type's choices. */
-	for (size_t i = 0; i < offer->nfields; i++) {
+	 * so an offer can narrow a common block, e.g. sted_type's choices; twice
+	 * in one file it is a slip that would silently drop a field. */
+	for (size_t i = 0; f->name && i < offer->nfields; i++) {
 		if (strcmp(offer->fields[i].name, f->name) == 0) {
+			if (strcmp(offer->fields[i].source, f->source) == 0) {
+				strbuf_printf(err, "%s:%d: field %s is declared twice (also at line %d)\n",
+					      f->source, f->line, f->name, offer->fields[i].line);
+				return -1;
+			}
 			field_release(&offer->fields[i]);
 			offer->fields[i] = *f;
 			return 0;
@@ -430,10 +448,15 @@ static int load_rule(const char *path, const xmlNode *node, struct offer_rule *r
 }
 
 /* A rule declared again with the same id replaces the earlier one, as a field does. */
-static int add_rule(struct offer *offer, struct offer_rule *r)
+static int add_rule(struct offer *offer, struct offer_rule *r, struct strbuf *err)
 {
-	for (size_t i = 0; i < offer->nrules; i++) {
+	for (size_t i = 0; r->id && i < offer->nrules; i++) {
 		if (strcmp(offer->rules[i].id, r->id) == 0) {
+			if (strcmp(offer->rules[i].source, r->source) == 0) {
+				strbuf_printf(err, "%s:%d: rule %s is declared twice (also at line %d)\n",
+					      r->source, r->line, r->id, offer->rules[i].line);
+				return -1;
+			}
 			rule_release(&offer->rules[i]);
 			offer->rules[i] = *r;
 			return 0;
@@ -522,7 +545,7 @@ static int load_fields(struct offer *offer, const char *path, const xmlNode *par
 	for (const xmlNode *c = parent->children; c; c = c->next) {
 		if (is_element(c, "field")) {
 			struct offer_field f;
-			if (load_field(path, c, section, &f, err) < 0 || add_field(offer, &f) < 0) {
+			if (load_field(path, c, section, &f, err) < 0 || add_field(offer, &f, err) < 0) {
 				field_release(&f);
 				rc = -1;
 			}
@@ -531,7 +554,7 @@ static int load_fields(struct offer *offer, const char *path, const xmlNode *par
 				rc = -1;
 		} else if (is_element(c, "rule")) {
 			struct offer_rule r;
-			if (load_rule(path, c, &r, err) < 0 || add_rule(offer, &r) < 0) {
+			if (load_rule(path, c, &r, err) < 0 || add_rule(offer, &r, err) < 0) {
 				rule_release(&r);
 				rc = -1;
 			}
@@ -688,6 +711,12 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 			free(value);
 		}
 	}
+	if (offer->capacity_max >= 0 && offer->capacity_min > offer->capacity_max) {
+		strbuf_printf(err, "%s:%d: capacity min %ld is greater than max %ld\n", path,
+			      (int)xmlGetLineNo(child(root, "capacity")), offer->capacity_min,
+			      offer->capacity_max);
+		rc = -1;
+	}
 	if (!offer->capacity_period)
 		offer->capacity_period = strdup(offer->rolling ? "year" : "round");
 	if ((node = child(root, "selection"))) {
@@ -718,6 +747,18 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 		} else if (is_element(c, "criterion")) {
 			struct offer_criterion crit;
 			if (load_criterion(path, c, &crit, err) < 0) {
+				criterion_release(&crit);
+				rc = -1;
+				continue;
+			}
+			int twice = 0;
+			for (size_t i = 0; crit.id && i < offer->ncriteria && !twice; i++)
+				if (strcmp(offer->criteria[i].id, crit.id) == 0) {
+					strbuf_printf(err, "%s:%d: criterion %s is declared twice (also at line %d)\n",
+						      path, crit.line, crit.id, offer->criteria[i].line);
+					twice = 1;
+				}
+			if (twice) {
 				criterion_release(&crit);
 				rc = -1;
 				continue;

@@ -202,6 +202,14 @@ static const char *next_ident(const char *expr, const char **pos, char *name, si
 static int check_literal(const struct offer_field *f, const char *literal, const char *where,
 			 struct strbuf *err)
 {
+	/* A checkbox is 0 or 1 and an integer a number: SQLite compares them
+	 * with text as never equal, so such a test could never pass. */
+	if (f->type == FIELD_CHECKBOX || f->type == FIELD_INTEGER) {
+		strbuf_printf(err, "%s: field %s is %s: compare it with %s, not '%s'\n", where, f->name,
+			      f->type == FIELD_CHECKBOX ? "a checkbox" : "an integer",
+			      f->type == FIELD_CHECKBOX ? "1 (ticked) or 0" : "a number", literal);
+		return -1;
+	}
 	for (size_t i = 0; i < f->nchoices; i++)
 		if (strcmp(f->choices[i], literal) == 0)
 			return 0;
@@ -220,7 +228,7 @@ int validate_check_choice_literals(const struct offer *offer, const char *expr, 
 	char name[128];
 	while ((start = next_ident(expr, &p, name, sizeof name))) {
 		const struct offer_field *f = offer_find_field(offer, name);
-		if (!f || f->type != FIELD_CHOICE)
+		if (!f || (f->type != FIELD_CHOICE && f->type != FIELD_CHECKBOX && f->type != FIELD_INTEGER))
 			continue;
 		/* Also a CASE on the field: "CASE kursustype WHEN 'x' THEN ... WHEN 'y'". */
 		const char *q = skip_space(p);
