@@ -1087,6 +1087,17 @@ static void wrap(struct render *r, const struct run *runs, size_t nruns, double 
 				p++;
 			size_t len = (size_t)(p - word);
 			double w = text_width(r, style, word, len);
+			if (w > width) {
+				/* Numbers held together that cannot fit even a line of
+				 * their own (a narrow table cell): break at their spaces
+				 * rather than inside "12.00". */
+				const char *space = memchr(word, ' ', len);
+				if (space) {
+					p = space;
+					len = (size_t)(p - word);
+					w = text_width(r, style, word, len);
+				}
+			}
 			double gap = line_used && space_before ? space_w : 0;
 
 			if (line_used && x + gap + w > width) {

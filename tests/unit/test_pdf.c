@@ -325,6 +325,32 @@ static void test_numbers_kept_together(void **state)
 	}
 }
 
+static void test_numbers_in_a_narrow_cell(void **state)
+{
+	(void)state;
+	/* Numbers held together that are wider than their cell break at their
+	 * spaces, never inside "12.00" (a review sheet's deadline). */
+	struct pdf_doc *doc = pdf_doc_new();
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char err[256];
+	const double widths[4] = {3, 1, 1, 3};
+	const char *cells[4] = {"frist", "krav", "opfyldt",
+				"Ansøgningen er modtaget inden ansøgningsfristen mandag den 13. "
+				"september 2021 kl. 12.00."};
+	assert_int_equal(pdf_table_begin(doc, 4, widths), 0);
+	assert_int_equal(pdf_table_row(doc, 0, cells), 0);
+	pdf_table_end(doc);
+	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	char *text = page_text(pdf, len, 1);
+	if (!strstr(text, "12.00") || !strstr(text, "2021"))
+		fail_msg("a number was cut inside:\n%s", text);
+	free(text);
+	free(pdf);
+	pdf_doc_free(doc);
+}
+
 static void test_no_stranded_heading(void **state)
 {
 	(void)state;
@@ -485,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_id_differs_by_seed),
 		cmocka_unit_test(test_flow_over_pages),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_numbers_in_a_narrow_cell),
 		cmocka_unit_test(test_no_stranded_heading),
 		cmocka_unit_test(test_closing_not_alone),
 		cmocka_unit_test(test_numbers_kept_together),
