@@ -70,7 +70,7 @@ test_expect_success 'explanations give rank, criteria, capacity and the tie rule
 	test_grep "Ved samme prioritering går den først modtagne ansøgning forud" e &&
 	test_grep "ikke udvalgt" e &&
 	text_of k7 >e &&
-	test_grep "efter ansøgningsfristen 13. september 2021" e &&
+	test_grep "modtaget 13. september 2021 kl. 12.30, efter ansøgningsfristen 13. september 2021 kl. 12.00," e &&
 	text_of k9 >e &&
 	test_grep "»Motivation«" e
 '

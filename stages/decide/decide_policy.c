@@ -671,8 +671,8 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 			strbuf_printf(&c->explanation,
 				      "Ansøgningen er modtaget %s, efter ansøgningsfristen %s, og kan derfor "
 				      "ikke komme i betragtning.",
-				      clock_format_danish(c->received, received),
-				      clock_format_danish(offer->deadline_at, deadline));
+				      clock_format_danish_time(c->received, received),
+				      clock_format_danish_time(offer->deadline_at, deadline));
 		} else if (strcmp(c->validation, "not_eligible") == 0) {
 			c->outcome = "afslag";
 			explain_reasons(c, "Ansøgningen opfylder ikke tildelingskriterierne.");

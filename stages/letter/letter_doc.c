@@ -292,15 +292,13 @@ static json_t *danish_time(const char *iso)
 {
 	time_t t;
 	struct tm tm;
-	char date[CLOCK_ISO_SIZE], buf[64];
+	char buf[CLOCK_ISO_SIZE];
 	if (!iso || clock_parse(iso, &t) < 0)
 		return json_null();
 	localtime_r(&t, &tm);
-	clock_format_danish(t, date);
 	if (tm.tm_hour == 0 && tm.tm_min == 0)
-		return json_string(date);
-	snprintf(buf, sizeof buf, "%s kl. %02d.%02d", date, tm.tm_hour, tm.tm_min);
-	return json_string(buf);
+		return json_string(clock_format_danish(t, buf));
+	return json_string(clock_format_danish_time(t, buf));
 }
 
 static json_t *danish_date(const char *iso)

@@ -101,13 +101,11 @@ static void danish_time(const char *iso, char *buf, size_t size)
 {
 	time_t t;
 	char d[CLOCK_ISO_SIZE];
-	struct tm tm;
 	if (!iso || clock_parse(iso, &t) < 0) {
 		snprintf(buf, size, "%s", str_or(iso, "–"));
 		return;
 	}
-	localtime_r(&t, &tm);
-	snprintf(buf, size, "%s kl. %02d.%02d", clock_format_danish(t, d), tm.tm_hour, tm.tm_min);
+	snprintf(buf, size, "%s", clock_format_danish_time(t, d));
 }
 
 /* Values longer than this are shown in full below the fields table, not in a cell. */

@@ -167,3 +167,15 @@ char *clock_format_danish(time_t t, char buf[CLOCK_ISO_SIZE])
 	copy_out(buf, tmp);
 	return buf;
 }
+
+char *clock_format_danish_time(time_t t, char buf[CLOCK_ISO_SIZE])
+{
+	struct tm tm;
+	char date[CLOCK_ISO_SIZE], tmp[64];
+	localtime_r(&t, &tm);
+	/* Danish writes the time with a full stop: kl. 12.00. */
+	snprintf(tmp, sizeof tmp, "%s kl. %02d.%02d", clock_format_danish(t, date), tm.tm_hour,
+		 tm.tm_min);
+	copy_out(buf, tmp);
+	return buf;
+}

@@ -38,4 +38,7 @@ char *clock_format_date(time_t t, char buf[CLOCK_ISO_SIZE]);
 /* Writes a Danish date, "13. september 2021", into buf (at least 32 bytes). */
 char *clock_format_danish(time_t t, char buf[CLOCK_ISO_SIZE]);
 
+/* Writes a Danish date and time, "13. september 2021 kl. 12.00", into buf. */
+char *clock_format_danish_time(time_t t, char buf[CLOCK_ISO_SIZE]);
+
 #endif

@@ -86,10 +86,7 @@ static sqlite3_stmt *scoped_query(const struct report_context *ctx, const char *
 static void danish_time(time_t t, char *buf, size_t size)
 {
 	char date[CLOCK_ISO_SIZE];
-	struct tm tm;
-	localtime_r(&t, &tm);
-	clock_format_danish(t, date);
-	snprintf(buf, size, "%s kl. %02d.%02d", date, tm.tm_hour, tm.tm_min);
+	snprintf(buf, size, "%s", clock_format_danish_time(t, date));
 }
 
 /* "1.000" with the Danish thousands dot. */
