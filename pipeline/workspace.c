@@ -54,6 +54,8 @@ int ws_open(struct workspace *ws, const char *dir)
 			return EXIT_CONFIG;
 		}
 		strbuf_release(&err);
+		if (ws_check_settings(&ws->config) < 0)
+			return EXIT_CONFIG;
 	}
 	ws->settle_seconds = config_get_long(&ws->config, "inbox.settle_seconds", 5);
 	ws->max_size = config_get_long(&ws->config, "inbox.max_size", 64L * 1024 * 1024);

@@ -51,6 +51,13 @@ struct workspace {
  * and loads skema.conf.  Returns 0, or an exit code with a message printed.
  */
 int ws_open(struct workspace *ws, const char *dir);
+
+/*
+ * Checks skema.conf's keys (settings.c): an unknown key is a warning, a
+ * number that is not one an error.  Returns 0, or -1 with the messages
+ * printed.
+ */
+int ws_check_settings(const struct config *cfg);
 void ws_release(struct workspace *ws);
 
 /*

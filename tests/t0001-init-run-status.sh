@@ -54,6 +54,26 @@ test_expect_success 'init again keeps an edited configuration' '
 	test_grep "^inbox.settle_seconds = 0" ws/skema.conf
 '
 
+test_expect_success 'init signs letters with no made-up name, and writes only keys skema reads' '
+	skema init fresh-ws >/dev/null &&
+	test_grep "^letter.signatory =\$" fresh-ws/skema.conf &&
+	test_grep "^letter.contact_name =\$" fresh-ws/skema.conf &&
+	! grep -q "^letter.city\|^authority.cvr" fresh-ws/skema.conf &&
+	skema -C fresh-ws status >out 2>err &&
+	test_line_count = 0 err
+'
+
+test_expect_success 'a misspelt setting is reported, a number that is not one stops the command' '
+	cp fresh-ws/skema.conf saved.conf &&
+	echo "letter.signatroy = Jens Hansen" >>fresh-ws/skema.conf &&
+	skema -C fresh-ws status >out 2>err &&
+	test_grep "skema.conf:[0-9]*: unknown setting \"letter.signatroy\"" err &&
+	echo "run.jobs = to" >>fresh-ws/skema.conf &&
+	test_expect_code 78 skema -C fresh-ws run 2>err &&
+	test_grep "skema.conf:[0-9]*: run.jobs: \"to\" is not a whole number" err &&
+	cp saved.conf fresh-ws/skema.conf
+'
+
 test_expect_success 'run outside a workspace is a configuration error' '
 	mkdir notws &&
 	test_expect_code 78 skema -C notws run 2>err &&

@@ -40,7 +40,7 @@ static const struct {
 	{"authority.address", "Edisonsvej 18, 1. sal"},
 	{"authority.postal", "5000 Odense C"},
 	{"authority.phone", "72 42 37 00"},
-	{"authority.email", "info@socialstyrelsen.dk"},
+	{"authority.email", "siso@socialstyrelsen.dk"},
 	{"authority.web", "www.socialstyrelsen.dk"},
 	{"letter.signatory", ""},       /* empty: the offer's contact person */
 	{"letter.signatory_title", ""},
