@@ -5,10 +5,11 @@
  * not offer, a broken expression) is found with file and line before any
  * application is judged.
  *
- * The checking is skema-validate's (--check): the driver parses no
+ * The checking is skema-validate's (--check) and, for the letter texts
+ * each offer uses, skema-letter's (--check): the driver parses no
  * definition itself, so what check-forms accepts is exactly what the
- * pipeline will run.  Exit codes: 0 all good, 78 a definition is broken,
- * 64 usage.
+ * pipeline will run.  Exit codes: 0 all good, 78 a definition or a letter
+ * text is broken, 64 usage.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -62,5 +63,15 @@ int cmd_check_forms(int argc, char **argv, const struct global_options *opt)
 		args[n++] = (char *)forms;
 	}
 	args[n] = NULL;
-	return run_stage("validate", args);
+	int status = run_stage("validate", args);
+	/* The letter texts too: a broken one would stop letters only at the
+	 * first decision that needs it.  They belong to the installed
+	 * definitions, not to a draft folder. */
+	if (!forms) {
+		char *letter_args[] = {(char *)"skema-letter", (char *)"--check", NULL};
+		int letters = run_stage("letter", letter_args);
+		if (status == EXIT_DONE)
+			status = letters;
+	}
+	return status;
 }

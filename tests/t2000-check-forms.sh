@@ -4,7 +4,8 @@ test_description='skema check-forms: the eight definitions load, and an administ
 
 test_expect_success 'the shipped definitions all pass' '
 	skema check-forms >out &&
-	test_line_count = 8 out &&
+	test_line_count = 9 out &&
+	test_grep "^letter texts: ok (8 offers)\$" out &&
 	for id in temadag-plejefamilie opkvalificering-anbringelsessted spillerum-2019 \
 		raadgivningsforloeb temaforloeb partnerskab-magtanvendelse-2021 \
 		beredskab-revision-2021 informationsmoede-2021
@@ -70,7 +71,8 @@ local_offer() {
 test_expect_success 'a new offer in the local configuration directory is loaded beside the shipped ones' '
 	local_offer local &&
 	SKEMA_CONFDIR=$PWD/local skema check-forms >out &&
-	test_line_count = 9 out &&
+	test_line_count = 10 out &&
+	test_grep "^letter texts: ok (9 offers)" out &&
 	test_grep "^lokalt-forloeb: ok" out &&
 	test_grep "^temaforloeb: ok" out
 '

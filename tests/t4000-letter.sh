@@ -270,6 +270,20 @@ test_expect_success 'a broken letter text is reported with file and line, exit 7
 	test_grep "broken/forms/letters/default/afslag.txt:3: section \"opfyldte_krav\" is not closed" err
 '
 
+test_expect_success 'skema check-forms finds the broken letter text before a letter needs it' '
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/broken skema check-forms >out 2>err &&
+	test_grep "broken/forms/letters/default/afslag.txt:3: section \"opfyldte_krav\" is not closed" err &&
+	test_line_count = 1 err &&
+	skema check-forms >out 2>err &&
+	test_grep "^letter texts: ok (8 offers)" out
+'
+
+test_expect_success 'a missing letter text is named too' '
+	mkdir -p empty-data && cp -R "$SRC/forms" empty-data/forms && rm empty-data/forms/letters/default/venteliste.txt &&
+	test_expect_code 78 env SKEMA_FORMS=$PWD/empty-data/forms SKEMA_DATADIR=$PWD/empty-data skema-letter --check 2>err &&
+	test_grep "no letter text for venteliste" err
+'
+
 test_expect_success 'bad input: an unknown submission and a line without an id give 65, the rest is written' '
 	printf "{\"submission_id\": 999}\n{\"x\": 1}\n{\"submission_id\": 2}\n" >mixed &&
 	test_expect_code 65 skema-letter -d ws/skema.db -o mixout <mixed >out3 2>err &&

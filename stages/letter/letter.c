@@ -155,6 +155,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: skema-letter -d DB -o DIR [--pending] [--review-sheets] [--config FILE]\n"
 		"                    [--jobs N]\n"
+		"       skema-letter --check\n"
 		"\n"
 		"Writes the PDF letter for the current decision of each submission named on\n"
 		"stdin (JSON Lines with \"submission_id\"), or of every submission without\n"
@@ -168,6 +169,8 @@ static void usage(FILE *out)
 		"                        beside DB, if present)\n"
 		"  -j, --jobs N          processes rendering PDFs at once (default: the\n"
 		"                        number of CPUs; the database stays in this one)\n"
+		"      --check           only read every letter text the offers use, and\n"
+		"                        report each that is missing or broken (exit 78)\n"
 		"  -q, --quiet           errors only\n"
 		"  -v, --verbose         say what is written\n"
 		"  -h, --help            this text\n"
@@ -185,8 +188,10 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},      {"check", no_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0},
 	};
+	int check = 0;
 	const char *db_path = NULL, *config_path = NULL;
 	int c, pending = 0, status = EXIT_DONE, rc;
 	struct run run;
@@ -223,6 +228,7 @@ int main(int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 'o': run.dir = optarg; break;
 		case 'p': pending = 1; break;
+		case 'C': check = 1; break;
 		case 'r': run.review = 1; break;
 		case 'c': config_path = optarg; break;
 		case 'q': msg_set_verbosity(-1); break;
@@ -231,6 +237,22 @@ int main(int argc, char **argv)
 		case 'V': printf("skema-letter (skema) %s\n", SKEMA_VERSION); return EXIT_DONE;
 		default: usage(stderr); return EXIT_USAGE;
 		}
+	}
+	if (check && optind == argc) {
+		/* What skema check-forms runs: the texts, before any letter needs them. */
+		if (offer_set_load(&run.offers, paths_forms_dir(), &err) < 0)
+			msg_warn("some offer definitions could not be loaded: %s", strbuf_str(&err));
+		strbuf_reset(&err);
+		int problems = letter_check_texts(&run.offers, &err);
+		if (problems) {
+			while (err.len && err.data[err.len - 1] == '\n')
+				err.data[--err.len] = '\0';
+			msg_error("%s", strbuf_str(&err));
+		}
+		else if (msg_verbosity() >= 0)
+			printf("letter texts: ok (%zu offers)\n", run.offers.count);
+		status = problems ? EXIT_CONFIG : EXIT_DONE;
+		goto out;
 	}
 	if (optind != argc || !db_path || !run.dir) {
 		if (optind != argc)

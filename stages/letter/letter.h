@@ -81,6 +81,13 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 int letter_build(struct pdf_doc *doc, const struct letter_case *c, const struct offer *offer,
 		 const struct config *cfg, time_t now, struct strbuf *err);
 
+/*
+ * Loads every letter text the offers in set would use (each outcome: the
+ * offer's own, else the default) and reports each that is missing or does
+ * not parse, "FILE:LINE: problem", in err.  Returns the number of problems.
+ */
+int letter_check_texts(const struct offer_set *set, struct strbuf *err);
+
 /* Builds the reviewer's sheet.  Returns 0 or -1 (out of memory). */
 int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			const struct offer *offer, const struct config *cfg, time_t now);

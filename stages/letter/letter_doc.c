@@ -562,6 +562,40 @@ static int find_template(const char *offer_id, const char *outcome, char *path, 
 	return paths_find(rel, path, size);
 }
 
+int letter_check_texts(const struct offer_set *set, struct strbuf *err)
+{
+	static const char *const outcomes[] = {"bevilget", "venteliste", "afslag", "mangler",
+					       "bekræftelse"};
+	struct strbuf checked; /* "\npath\n" for each text read */
+	int problems = 0;
+	strbuf_init(&checked, 0);
+	strbuf_puts(&checked, "\n");
+	for (size_t i = 0; i < set->count; i++)
+		for (size_t k = 0; k < sizeof outcomes / sizeof *outcomes; k++) {
+			char path[PATH_MAX];
+			struct template *tpl = NULL;
+			if (find_template(set->offers[i]->id, outcomes[k], path, sizeof path) < 0) {
+				strbuf_printf(err, "%s: no letter text for %s (forms/letters/default/%s.txt)\n",
+					      set->offers[i]->id, outcomes[k], outcomes[k]);
+				problems++;
+				continue;
+			}
+			/* A text shared by many offers (the defaults) is read once. */
+			char key[PATH_MAX + 2];
+			snprintf(key, sizeof key, "\n%s\n", path);
+			if (strstr(strbuf_str(&checked), key))
+				continue;
+			strbuf_printf(&checked, "%s\n", path);
+			if (template_load(path, &tpl, err) < 0) {
+				strbuf_putc(err, '\n');
+				problems++;
+			}
+			template_free(tpl);
+		}
+	strbuf_release(&checked);
+	return problems;
+}
+
 /* "Name\nline\nline" with the name in bold, for pdf_columns. */
 static void address_block(struct strbuf *sb, const char *bold, json_t *lines)
 {
