@@ -96,7 +96,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 			  argv[optind + 1]);
 		return EXIT_USAGE;
 	}
-	if (reason && !*reason)
+	/* Only blanks is no reason: the letter would print an empty one. */
+	if (reason && !reason[strspn(reason, " \t\r\n")])
 		reason = NULL;
 	if ((status = review_open_case(opt, "decide", argv[optind], "kan ikke afgøres", &db,
 				       &id, offer, sizeof offer)) != 0)

@@ -169,13 +169,18 @@ static void print_padded(const char *s, size_t width)
 	printf("%s%*s", s, len < width ? (int)(width - len) : 0, "");
 }
 
-/* The width of the first column: the longest key, at least 20. */
-static size_t key_width(const char *const *keys, size_t n)
+/* The width of the first column: the longest offer id (offers is by id), at least 20. */
+static size_t offers_key_width(json_t *offers)
 {
+	const char *key;
+	json_t *row;
 	size_t width = 20;
-	for (size_t i = 0; i < n; i++)
-		if (utf8_length(keys[i]) > width)
-			width = utf8_length(keys[i]);
+	json_object_foreach(offers, key, row)
+	{
+		(void)row;
+		if (utf8_length(key) > width)
+			width = utf8_length(key);
+	}
 	return width;
 }
 
@@ -188,7 +193,7 @@ static int compare_keys(const void *a, const void *b)
  * "offers:" and a line per offer, by id:
  *   raadgivningsforloeb  9 live, 9 bevilget: 8 running, 1 completed, 0 of 8 places free
  */
-static void print_offers(json_t *offers)
+static void print_offers(json_t *offers, size_t width)
 {
 	size_t count = json_object_size(offers), n = 0;
 	const char **keys = calloc(count ? count : 1, sizeof *keys);
@@ -205,7 +210,6 @@ static void print_offers(json_t *offers)
 	json_object_foreach(offers, key, row)
 		keys[n++] = key;
 	qsort(keys, n, sizeof *keys, compare_keys);
-	size_t width = key_width(keys, n);
 	for (size_t i = 0; i < n; i++) {
 		char shown[512];
 		row = json_object_get(offers, keys[i]);
@@ -226,7 +230,7 @@ static void print_offers(json_t *offers)
 	free(keys);
 }
 
-static void print_group(const char *title, json_t *obj)
+static void print_group(const char *title, json_t *obj, size_t width)
 {
 	const char *key;
 	json_t *value;
@@ -237,7 +241,7 @@ static void print_group(const char *title, json_t *obj)
 	json_object_foreach(obj, key, value)
 	{
 		printf("  ");
-		print_padded(key, 20);
+		print_padded(key, width);
 		printf(" %lld\n", (long long)json_integer_value(value));
 	}
 }
@@ -363,9 +367,11 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		       (long long)json_integer_value(json_object_get(files, "archive")));
 		printf("quarantine:    %lld (a reason file beside each)\n",
 		       (long long)json_integer_value(json_object_get(files, "quarantine")));
-		print_group("submissions by status", by_status);
-		print_group("decisions by outcome", by_outcome);
-		print_offers(offers);
+		/* One first column for all three lists, however long an offer id. */
+		size_t width = offers_key_width(offers);
+		print_group("submissions by status", by_status, width);
+		print_group("decisions by outcome", by_outcome, width);
+		print_offers(offers, width);
 		const char *key;
 		json_t *value;
 		json_object_foreach(names, key, value) {

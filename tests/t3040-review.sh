@@ -49,6 +49,8 @@ test_expect_success 'confirming a proposal needs no reason and keeps its explana
 test_expect_success 'overriding needs a reason; the reason is the explanation' '
 	test_expect_code 64 skema -C ws decide 2026-000002 afslag 2>err &&
 	test_grep "decide: 2026-000002: skriv begrundelsen for at ændre forslaget med --reason" err &&
+	test_expect_code 64 skema -C ws decide 2026-000002 afslag --reason "  " 2>err &&
+	test_grep "skriv begrundelsen" err &&
 	skema -C ws decide 2 afslag --reason "Kommunen har allerede et forløb i gang." >out &&
 	sql ws/skema.db "SELECT outcome, state, current, reason IS NOT NULL FROM decisions WHERE submission_id = 2 ORDER BY id" >actual &&
 	printf "bevilget|proposed|0|0\nafslag|final|1|1\n" >expect &&
