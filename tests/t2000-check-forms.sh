@@ -56,7 +56,7 @@ test_expect_success 'a rule between fields is checked like a criterion, in the b
 	fresh &&
 	sed -i "s/ fields=\"alder_fra alder_til\"//" forms/blocks/anbringelsessted.xml &&
 	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
-	test_grep "anbringelsessted.xml:$line: Element rule failed to validate attributes" err
+	test_grep "anbringelsessted.xml:$line: rule aldersinterval needs fields=\"...\" (the fields it concerns), <test> and <fail>" err
 '
 
 # A local offer of the administrator's own, as docs/offer-format.md says:
@@ -130,6 +130,18 @@ test_expect_success 'a sentence naming a field the offer does not have' '
 	line=$(line_of forms/temaforloeb/offer.xml "criterion id=\"timer\"") &&
 	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
 	test_grep "forms/temaforloeb/offer.xml:$line: criterion timer: {timers} is not a field of the offer" err
+'
+
+test_expect_success 'the common slips are said in plain words, with what may be written' '
+	fresh &&
+	sed -i "s/policy=\"[a-z-]*\"/policy=\"prioritet\"/; s/<field name=\"timer\" type=\"integer\"/<field name=\"timer\" type=\"int\"/; s|<label>Tema for forløbet</label>||" forms/temaforloeb/offer.xml &&
+	sed -i "s/deadline=\"2021-09-13T12:00\"/deadline=\"13-09-2021 12:00\"/" forms/partnerskab-magtanvendelse-2021/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: selection: policy=\"prioritet\" is not one of these: first-come priority broad-representation none" err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: field timer: type=\"int\" is not one of these: text longtext integer" err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: field tema has no <label>" err &&
+	test_grep "partnerskab-magtanvendelse-2021/offer.xml:[0-9]*: intake: deadline=\"13-09-2021 12:00\" is not a date: write 2027-03-01" err &&
+	! grep -q "?:0\|failed to validate" err
 '
 
 test_expect_success 'a choice the form does not offer' '

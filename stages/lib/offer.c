@@ -88,6 +88,10 @@ static void schema_error(void *ctx, xmlErrorPtr e)
 	struct strbuf *err = ctx;
 	if (!e || !e->message)
 		return;
+	/* libxml2 repeats a failure without a place ("?:0: Extra element
+	 * section in interleave"); the placed one says it. */
+	if (!e->file && e->line == 0)
+		return;
 	strbuf_printf(err, "%s:%d: %s", e->file ? e->file : "?", e->line, e->message);
 	if (err->len && err->data[err->len - 1] != '\n')
 		strbuf_putc(err, '\n');
@@ -159,8 +163,131 @@ static xmlRelaxNGPtr schema_compile(const char *rng, struct strbuf *err)
 	return schema;
 }
 
+/*
+ * The mistakes an administrator makes most, said plainly before the schema
+ * is asked: libxml2's RELAX NG messages name neither the attribute nor what
+ * it may be ("Element offer failed to validate content").  Each problem is
+ * "FILE:LINE: element: what is wrong and what may be written".
+ */
+static const struct {
+	const char *element, *attribute;
+	int list; /* a space-separated list of the values */
+	const char *values; /* space-separated */
+} enumerations[] = {
+	{"field", "type", 0, "text longtext integer date checkbox choice email phone cvr postnr kommune"},
+	{"field", "required", 0, "true false"},
+	{"criterion", "kind", 0, "eligibility priority"},
+	{"selection", "policy", 0, "first-come priority broad-representation none"},
+	{"selection", "auto-confirm", 1, "bevilget venteliste afslag mangler bekræftelse"},
+	{"capacity", "period", 0, "year quarter concurrent round none"},
+	{"applicant", "type", 0, "kommune anbringelsessted alle"},
+	{"intake", "rolling", 0, "true"},
+};
+
+static int is_word_of(const char *word, size_t len, const char *values)
+{
+	for (const char *v = values; *v;) {
+		size_t n = strcspn(v, " ");
+		if (n == len && strncmp(v, word, len) == 0)
+			return 1;
+		v += n;
+		while (*v == ' ')
+			v++;
+	}
+	return 0;
+}
+
+static int has_child(const xmlNode *node, const char *name);
+
+static int plain_check(const char *path, const xmlNode *node, struct strbuf *err)
+{
+	int problems = 0;
+	for (; node; node = node->next) {
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)node->name;
+		int line = (int)xmlGetLineNo(node);
+		for (size_t i = 0; i < sizeof enumerations / sizeof *enumerations; i++) {
+			if (strcmp(enumerations[i].element, name) != 0)
+				continue;
+			xmlChar *v = xmlGetProp(node, (const xmlChar *)enumerations[i].attribute);
+			if (!v)
+				continue;
+			const char *p = (const char *)v;
+			int bad = 0;
+			while (*p && !bad) {
+				size_t n = enumerations[i].list ? strcspn(p, " ") : strlen(p);
+				bad = !is_word_of(p, n, enumerations[i].values);
+				p += n;
+				while (*p == ' ')
+					p++;
+			}
+			if (bad) {
+				/* "field timer:", "criterion chefniveau:", "selection:" */
+				xmlChar *id = xmlGetProp(node, (const xmlChar *)(name[0] == 'f' ? "name" : "id"));
+				strbuf_printf(err, "%s:%d: %s%s%s: %s=\"%s\" is not %s: %s\n", path, line, name,
+					      id ? " " : "", id ? (const char *)id : "",
+					      enumerations[i].attribute, (const char *)v,
+					      enumerations[i].list ? "a list of these" : "one of these",
+					      enumerations[i].values);
+				xmlFree(id);
+				problems++;
+			}
+			xmlFree(v);
+		}
+		xmlChar *deadline = strcmp(name, "intake") == 0 ? xmlGetProp(node, (const xmlChar *)"deadline") : NULL;
+		if (deadline) {
+			time_t t;
+			size_t n = strlen((const char *)deadline);
+			if ((n != 10 && n != 16) || clock_parse((const char *)deadline, &t) < 0) {
+				strbuf_printf(err, "%s:%d: intake: deadline=\"%s\" is not a date: write "
+						   "2027-03-01 (the end of that day) or 2027-03-01T12:00\n",
+					      path, line, (const char *)deadline);
+				problems++;
+			}
+			xmlFree(deadline);
+		}
+		if (strcmp(name, "field") == 0 && !has_child(node, "label")) {
+			xmlChar *id = xmlGetProp(node, (const xmlChar *)"name");
+			strbuf_printf(err, "%s:%d: field %s has no <label>: every field needs the label "
+					   "printed on the form\n",
+				      path, line, id ? (const char *)id : "?");
+			xmlFree(id);
+			problems++;
+		}
+		if (strcmp(name, "criterion") == 0 || strcmp(name, "rule") == 0) {
+			int rule = name[0] == 'r';
+			if (!has_child(node, "test") || !has_child(node, "fail") ||
+			    (!rule && !has_child(node, "pass")) ||
+			    (rule && !xmlHasProp(node, (const xmlChar *)"fields"))) {
+				xmlChar *id = xmlGetProp(node, (const xmlChar *)"id");
+				strbuf_printf(err, "%s:%d: %s %s needs %s\n", path, line, name,
+					      id ? (const char *)id : "?",
+					      rule ? "fields=\"...\" (the fields it concerns), <test> and <fail>"
+						   : "<test>, <pass> and <fail>");
+				xmlFree(id);
+				problems++;
+			}
+		}
+		problems += plain_check(path, node->children, err);
+	}
+	return problems;
+}
+
+static int has_child(const xmlNode *node, const char *name)
+{
+	for (const xmlNode *c = node->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err)
 {
+	/* Plain words first; the schema's own messages only for the rest. */
+	if (plain_check(path, xmlDocGetRootElement(doc), err) > 0)
+		return -1;
+
 	char rng[PATH_MAX];
 	xmlRelaxNGPtr schema;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
