@@ -865,9 +865,15 @@ static void odt_style(xmlTextWriterPtr w, const char *name, const char *family, 
 		at(w, "style:parent-style-name", parent);
 }
 
-static void odt_text_props(xmlTextWriterPtr w, const char *size, int bold, const char *color)
+static void odt_text_props(xmlTextWriterPtr w, const char *size, int bold, const char *color,
+			   int caps)
 {
 	el(w, "style:text-properties");
+	if (caps) {
+		/* As the DOCX form's w:caps and w:spacing print it. */
+		at(w, "fo:text-transform", "uppercase");
+		at(w, "fo:letter-spacing", "0.035cm");
+	}
 	at(w, "style:font-name", "Liberation Sans");
 	at(w, "fo:font-family", "'Liberation Sans'");
 	if (size)
@@ -907,7 +913,7 @@ static xmlBufferPtr odt_styles(void)
 	el(w, "office:styles");
 	odt_style(w, "Standard", "paragraph", NULL);
 	odt_para_props(w, "0cm", "0.18cm");
-	odt_text_props(w, "10pt", 0, NULL);
+	odt_text_props(w, "10pt", 0, NULL, 0);
 	end(w);
 	odt_style(w, "Authority", "paragraph", "Standard");
 	el(w, "style:paragraph-properties");
@@ -915,15 +921,15 @@ static xmlBufferPtr odt_styles(void)
 	at(w, "fo:padding-bottom", "0.1cm");
 	at(w, "fo:border-bottom", "0.06pt solid #1f3864");
 	end(w);
-	odt_text_props(w, "9pt", 1, "#1f3864");
+	odt_text_props(w, "9pt", 1, "#1f3864", 1);
 	end(w);
 	odt_style(w, "Subtitle", "paragraph", "Standard");
 	odt_para_props(w, "0cm", "0cm");
-	odt_text_props(w, "11pt", 0, "#595959");
+	odt_text_props(w, "11pt", 0, "#595959", 0);
 	end(w);
 	odt_style(w, "Title", "paragraph", "Standard");
 	odt_para_props(w, "0.07cm", "0.35cm");
-	odt_text_props(w, "18pt", 1, "#1f3864");
+	odt_text_props(w, "18pt", 1, "#1f3864", 0);
 	end(w);
 	odt_style(w, "Heading_20_2", "paragraph", "Standard");
 	at(w, "style:display-name", "Heading 2");
@@ -933,7 +939,7 @@ static xmlBufferPtr odt_styles(void)
 	at(w, "fo:margin-bottom", "0.2cm");
 	at(w, "fo:keep-with-next", "always");
 	end(w);
-	odt_text_props(w, "12pt", 1, "#1f3864");
+	odt_text_props(w, "12pt", 1, "#1f3864", 0);
 	end(w);
 	odt_style(w, "Deadline", "paragraph", "Standard");
 	el(w, "style:paragraph-properties");
@@ -942,15 +948,15 @@ static xmlBufferPtr odt_styles(void)
 	at(w, "fo:padding", "0.1cm");
 	at(w, "fo:background-color", "#deeaf6");
 	end(w);
-	odt_text_props(w, NULL, 1, NULL);
+	odt_text_props(w, NULL, 1, NULL, 0);
 	end(w);
 	odt_style(w, "Small", "paragraph", "Standard");
 	odt_para_props(w, "0cm", "0cm");
-	odt_text_props(w, "8pt", 0, "#595959");
+	odt_text_props(w, "8pt", 0, "#595959", 0);
 	end(w);
 	odt_style(w, "Label", "paragraph", "Standard");
 	odt_para_props(w, "0.1cm", "0.1cm");
-	odt_text_props(w, NULL, 1, NULL);
+	odt_text_props(w, NULL, 1, NULL, 0);
 	end(w);
 	odt_style(w, "Value", "paragraph", "Standard");
 	odt_para_props(w, "0.1cm", "0.1cm");
