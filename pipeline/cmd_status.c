@@ -322,6 +322,7 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		json_object_set_new(out, "names", json_incref(names));
 
 	json_t *by_status = json_object(), *by_outcome = json_object(), *offers = NULL;
+	long long letters_pending = 0;
 	char db_path[PATH_MAX], uri[PATH_MAX + 16];
 	sqlite3 *db = NULL;
 	snprintf(uri, sizeof uri, "file:%s?mode=ro", ws_path(&ws, db_path, sizeof db_path, WS_DB));
@@ -343,6 +344,18 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			     " count(*) FROM decisions WHERE current = 1 GROUP BY 1 ORDER BY 1",
 			     by_outcome);
 		offers = offer_counts(db);
+		/* skema-letter's --pending query (letter_case.c), counted: a letter
+		 * that failed leaves its decision here after the run. */
+		sqlite3_stmt *stmt;
+		if (sqlite3_prepare_v2(db,
+				       "SELECT count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+				       " WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+				       "  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"
+				       "   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))",
+				       -1, &stmt, NULL) == SQLITE_OK &&
+		    sqlite3_step(stmt) == SQLITE_ROW)
+			letters_pending = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
 	} else {
 		msg_warn("%s: %s", db_path, sqlite3_errmsg(db));
 	}
@@ -352,6 +365,7 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	if (!offers)
 		offers = json_object();
 	json_object_set_new(out, "offers", offers);
+	json_object_set_new(out, "letters_pending", json_integer(letters_pending));
 
 	if (json) {
 		record_write(stdout, out);
@@ -367,6 +381,11 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		       (long long)json_integer_value(json_object_get(files, "archive")));
 		printf("quarantine:    %lld (a reason file beside each)\n",
 		       (long long)json_integer_value(json_object_get(files, "quarantine")));
+		if (letters_pending)
+			printf("letters:       %lld decision%s without %s letter (the next run writes "
+			       "them; if they stay, skema run -v says why)\n",
+			       letters_pending, letters_pending == 1 ? "" : "s",
+			       letters_pending == 1 ? "its" : "their");
 		/* One first column for all three lists, however long an offer id. */
 		size_t width = offers_key_width(offers);
 		print_group("submissions by status", by_status, width);

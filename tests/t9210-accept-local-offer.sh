@@ -44,4 +44,24 @@ test_expect_success 'the reports name the local offer' '
 	accept_has "Lokalt forløb om trivsel" ov.txt
 '
 
+test_expect_success 'a broken letter text: the run goes on, and status counts the letter not written' '
+	letter=$SKEMA_CONFDIR/forms/letters/lokalt-forloeb/bevilget.txt &&
+	cp "$letter" good.txt &&
+	printf "{{#krav}}\n" >>"$letter" &&
+	jq ".kommune=\"Vejle\"" "$ACCEPT/temaforloeb.json" >vejle.json &&
+	"$mkform" --fill vejle.json -o ws/inbox/vejle.odt "$OFFER" &&
+	accept_run 2021-09-01T10:00:00 &&
+	test "$(accept_decision vejle.odt)" = "bevilget|proposed" &&
+	test_grep "bevilget.txt:[0-9]*: section \"krav\" is not closed" run.err &&
+	skema -C ws status >status.out &&
+	test_grep "^letters: *1 decision without its letter" status.out &&
+	test_expect_code 78 skema check-forms >/dev/null 2>err &&
+	test_grep "lokalt-forloeb/bevilget.txt" err &&
+	cp good.txt "$letter" &&
+	accept_run 2021-09-01T10:05:00 &&
+	skema -C ws status >status.out &&
+	! grep -q "^letters:" status.out &&
+	skema -C ws --json status | jq -e ".letters_pending == 0"
+'
+
 test_done
