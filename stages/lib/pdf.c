@@ -1208,7 +1208,8 @@ static void place_lines(struct render *r, const struct segs *s, double x, double
 }
 
 /* Heights used to keep a heading with what follows it. */
-static double first_lines_height(struct render *r, const struct block *b, struct segs *tmp);
+static double first_lines_height(struct render *r, const struct block *b,
+				 const struct block *after, struct segs *tmp);
 
 /*
  * A block of short lines, each ended by hand: a letter's closing ("Med
@@ -1254,14 +1255,14 @@ static void layout_para(struct render *r, const struct block *b, const struct bl
 }
 
 static void layout_heading(struct render *r, const struct block *b, const struct block *next,
-			   struct segs *s, struct segs *tmp)
+			   const struct block *after, struct segs *s, struct segs *tmp)
 {
 	double lh = runs_line_height(b->runs, b->nruns);
 	double before = b->level == 1 ? 8.0 : 6.0;
 
 	wrap(r, b->runs, b->nruns, TEXT_W, s);
 	/* Never strand a heading: it needs its own lines plus the start of the next block. */
-	double keep = before + s->lines * lh + 3.0 + (next ? first_lines_height(r, next, tmp) : 0);
+	double keep = before + s->lines * lh + 3.0 + (next ? first_lines_height(r, next, after, tmp) : 0);
 	if (r->y - keep < MARGIN_BOTTOM && !r->page_empty)
 		new_page(r);
 	if (!r->page_empty)
@@ -1424,14 +1425,23 @@ static void layout_table(struct render *r, const struct block *b, struct segs *s
 	r->y -= 8.0;
 }
 
-static double first_lines_height(struct render *r, const struct block *b, struct segs *tmp)
+/*
+ * The height block b needs at the top of where it starts, as its layout
+ * asks for it: a paragraph of up to five lines whole (with the block of
+ * lines after it, which it keeps), a longer one two lines.
+ */
+static double first_lines_height(struct render *r, const struct block *b,
+				 const struct block *after, struct segs *tmp)
 {
 	switch (b->kind) {
 	case B_PARA: {
 		double lh = runs_line_height(b->runs, b->nruns);
 		double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
 		wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, tmp);
-		return (tmp->lines >= 2 ? 2 : 1) * lh;
+		if (tmp->lines > 5)
+			return 2 * lh;
+		double h = tmp->lines * lh;
+		return h + (is_line_block(after) ? para_height(r, after, tmp) : 0);
 	}
 	case B_TABLE: {
 		double h = 0;
@@ -1466,7 +1476,8 @@ static void layout(struct render *r)
 			layout_para(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL, &s, &tmp);
 			break;
 		case B_HEADING:
-			layout_heading(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL, &s, &tmp);
+			layout_heading(r, b, i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL,
+				       i + 2 < doc->nblocks ? &doc->blocks[i + 2] : NULL, &s, &tmp);
 			break;
 		case B_SPACE:
 			if (!r->page_empty)

@@ -411,7 +411,7 @@ static void test_closing_not_alone(void **state)
 	 * open a page without the text before it, and a bullet never ends a
 	 * page without its item. */
 	for (int lines = 45; lines < 75; lines++) {
-		for (int bullet = 0; bullet < 2; bullet++) {
+		for (int bullet = 0; bullet < 3; bullet++) {
 			struct pdf_doc *doc = pdf_doc_new();
 			unsigned char *pdf = NULL;
 			size_t len = 0;
@@ -424,7 +424,16 @@ static void test_closing_not_alone(void **state)
 				snprintf(line, sizeof line, "Linje %d", i);
 				assert_int_equal(pdf_paragraph(doc, 0, line), 0);
 			}
-			if (bullet) {
+			if (bullet == 2) {
+				/* A heading, a three-line paragraph, the closing: all together. */
+				assert_int_equal(pdf_heading(doc, 2, "Kontaktoplysninger"), 0);
+				assert_int_equal(pdf_paragraph(doc, 0, "Har I spørgsmål, er I velkomne til at "
+								       "kontakte SISO, Videnscenter for sociale "
+								       "indsatser ved vold og seksuelle overgreb mod "
+								       "børn, på siso@socialstyrelsen.dk eller telefon "
+								       "+45 72 42 37 00. Oplys venligst journalnummer "
+								       "2021-000003, når I skriver til os om sagen."), 0);
+			} else if (bullet) {
 				assert_int_equal(pdf_bullet_begin(doc), 0);
 				assert_int_equal(pdf_para_text(doc, 0, "Punktet, som er langt nok til at fylde "
 								       "mere end en linje på siden, så der er to "
@@ -445,6 +454,8 @@ static void test_closing_not_alone(void **state)
 				if (strstr(first, "Med venlig hilsen"))
 					fail_msg("%d lines, bullet %d: the closing opens page %d alone", lines,
 						 bullet, page);
+				if (strstr(last, "Kontaktoplysninger"))
+					fail_msg("%d lines: the heading ends page %d", lines, page);
 				if (strcmp(last, "\xE2\x80\xA2") == 0)
 					fail_msg("%d lines: a bullet ends page %d without its text", lines,
 						 page);
