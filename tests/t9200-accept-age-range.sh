@@ -43,6 +43,22 @@ test_expect_success 'sent again with the range right, the same facility is grant
 	echo superseded >expect && test_cmp expect actual
 '
 
+test_expect_success 'a required field filled in wrongly is asked for once, and not printed as the address' '
+	accept_fill opkvalificering-anbringelsessted email.docx \
+		".cvr=\"${accept_cvrs[5]}\" | .sted_navn=\"Birkely\" | .kontakt_email=\"ikke en mail\"" &&
+	accept_run 2021-03-03T10:00:00 &&
+	test "$(accept_decision email.docx)" = "mangler|final" &&
+	accept_text email.docx >letter.txt &&
+	test "$(grep -o "Kontaktpersonens e-mail" letter.txt | wc -l)" = 1 &&
+	accept_has "Kontaktpersonens e-mail (ikke en gyldig e-mailadresse)" letter.txt &&
+	accept_has "Dette felt i ansøgningsskemaet" letter.txt &&
+	! grep -q "ikke en mail" letter.txt &&
+	accept_q "SELECT d.explanation FROM decisions d JOIN submissions s ON s.id = d.submission_id
+		WHERE s.original_name = '"'"'email.docx'"'"' AND d.current = 1" >explanation &&
+	! grep -q "Der mangler" explanation &&
+	accept_has "Feltet »Kontaktpersonens e-mail« er ikke udfyldt korrekt" explanation
+'
+
 test_expect_success 'partnerskab: 10-4 years is mangler, though 4 alone is below the target group' '
 	accept_fill partnerskab-magtanvendelse-2021 partner.docx \
 		".cvr=\"${accept_cvrs[3]}\" | .alder_fra=\"10\" | .alder_til=\"4\"" &&

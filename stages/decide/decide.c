@@ -398,14 +398,24 @@ static void missing_reasons(const struct offer *offer, const char *record_json, 
 	size_t i;
 	json_t *item;
 
-	if (json_array_size(missing) > 0) {
-		strbuf_puts(out, "Der mangler: ");
-		json_array_foreach(missing, i, item) {
-			const char *name = json_string_value(item);
-			strbuf_printf(out, "%s»%s«", i ? ", " : "", name ? label_of(offer, name) : "?");
+	/* A field filled in wrongly is said once, below, with what is wrong. */
+	size_t said = 0;
+	json_array_foreach(missing, i, item) {
+		const char *name = json_string_value(item);
+		int wrong = 0;
+		size_t k;
+		json_t *bad;
+		json_array_foreach(invalid, k, bad) {
+			const char *field = json_string_value(json_object_get(bad, "field"));
+			wrong |= name && field && strcmp(field, name) == 0 && !json_object_get(bad, "rule");
 		}
-		strbuf_puts(out, ".");
+		if (wrong)
+			continue;
+		strbuf_printf(out, "%s»%s«", said++ ? ", " : "Der mangler: ",
+			      name ? label_of(offer, name) : "?");
 	}
+	if (said)
+		strbuf_puts(out, ".");
 	json_array_foreach(invalid, i, item) {
 		const char *name = json_string_value(json_object_get(item, "field"));
 		const char *message = json_string_value(json_object_get(item, "message"));

@@ -211,8 +211,12 @@ static json_t *recipient(const struct letter_case *c)
 			 by ? by : "");
 		add_line(lines, "", pb);
 	}
-	const char *email = field_text(c, "kontakt_email");
-	add_line(lines, "", email ? email : field_text(c, "email"));
+	/* Only an address that was read as one: a mangler letter asks for it. */
+	const char *email = json_string_value(
+		json_object_get(json_object_get(c->fields, "kontakt_email"), "value"));
+	if (!email || !*email)
+		email = json_string_value(json_object_get(json_object_get(c->fields, "email"), "value"));
+	add_line(lines, "", email);
 	char pbuf[ADDRESS_LINE_MAX + 64];
 	json_object_set_new(r, "navn", json_string(name));
 	json_object_set_new(r, "linjer", lines);
@@ -310,6 +314,20 @@ static json_t *danish_date(const char *iso)
 	return json_string(clock_format_danish(t, buf));
 }
 
+/* Whether validation.invalid has an entry for field name. */
+static int invalid_names(const json_t *invalid, const char *name)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(invalid, i, item)
+	{
+		const char *field = json_string_value(json_object_get(item, "field"));
+		if (field && strcmp(field, name) == 0 && !json_object_get(item, "rule"))
+			return 1;
+	}
+	return 0;
+}
+
 /* Missing or unreadable fields, by their labels: the record's validation, else the required ones empty. */
 static json_t *missing_fields(const struct letter_case *c, const struct offer *offer)
 {
@@ -325,7 +343,8 @@ static json_t *missing_fields(const struct letter_case *c, const struct offer *o
 		{
 			const char *name = json_string_value(item);
 			const struct offer_field *f = name && offer ? offer_find_field(offer, name) : NULL;
-			if (!name)
+			/* A field filled in wrongly is asked for once, with what is wrong. */
+			if (!name || (f && f->required && invalid_names(invalid, name)))
 				continue;
 			json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "felt", name, "label",
 							      f && f->label ? f->label : name, "fejl"));
