@@ -27,6 +27,8 @@
 #include "commands.h"
 #include "db.h"
 #include "msg.h"
+#include "offer.h"
+#include "paths.h"
 #include "review.h"
 #include "workspace.h"
 
@@ -43,6 +45,41 @@ static void usage(FILE *out)
 		     "\n"
 		     "  -r, --reason TEXT   why (Danish, for the letter)\n"
 		     "      --help          this text\n");
+}
+
+/*
+ * Whether outcome fits the kind of offer: a registration (selection policy
+ * none) is confirmed, not granted; an application round is granted, not
+ * confirmed.  1 when it fits or the definition cannot be read (then the
+ * reviewer knows best), else 0 with a Danish message printed.
+ */
+static int outcome_fits(const char *key, const char *offer_id, const char *outcome)
+{
+	struct offer_set set;
+	struct strbuf err;
+	int fits = 1;
+	offer_set_init(&set);
+	strbuf_init(&err, 0);
+	offer_set_load(&set, paths_forms_dir(), &err);
+	const struct offer *offer = offer_set_find(&set, offer_id);
+	if (offer && offer->policy) {
+		int registration = strcmp(offer->policy, "none") == 0;
+		if (!registration && strcmp(outcome, "bekræftelse") == 0) {
+			msg_error("decide: %s: »bekræftelse« bruges kun ved tilmeldinger; »%s« er en "
+				  "ansøgning (bevilget, venteliste, afslag eller mangler)",
+				  key, offer->title ? offer->title : offer_id);
+			fits = 0;
+		} else if (registration && (strcmp(outcome, "bevilget") == 0 ||
+					    strcmp(outcome, "venteliste") == 0)) {
+			msg_error("decide: %s: »%s« er en tilmelding: den bekræftes (bekræftelse) eller "
+				  "afvises (afslag), eller der mangler oplysninger (mangler)",
+				  key, offer->title ? offer->title : offer_id);
+			fits = 0;
+		}
+	}
+	offer_set_release(&set);
+	strbuf_release(&err);
+	return fits;
 }
 
 static char *dup_column(sqlite3_stmt *stmt, int i)
@@ -102,6 +139,10 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	if ((status = review_open_case(opt, "decide", argv[optind], "kan ikke afgøres", &db,
 				       &id, offer, sizeof offer)) != 0)
 		goto out;
+	if (!outcome_fits(argv[optind], offer, outcome)) {
+		status = EXIT_USAGE;
+		goto fail;
+	}
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, now_iso);

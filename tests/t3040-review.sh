@@ -135,6 +135,10 @@ test_expect_success 'review escapes control characters from documents' '
 test_expect_success 'usage and lookup errors' '
 	test_expect_code 64 skema -C ws decide 2026-000003 godkendt --reason x 2>err &&
 	test_grep "decide: »godkendt« er ikke et udfald" err &&
+	n=$(sql ws/skema.db "SELECT COUNT(*) FROM decisions") &&
+	test_expect_code 64 skema -C ws decide 2026-000003 bekræftelse --reason x 2>err &&
+	test_grep "decide: 2026-000003: »bekræftelse« bruges kun ved tilmeldinger" err &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n" &&
 	test_expect_code 64 skema -C ws decide 2026-000003 &&
 	test_expect_code 65 skema -C ws decide 2026-999999 bevilget --reason x 2>err &&
 	test_grep "sagen findes ikke" err &&

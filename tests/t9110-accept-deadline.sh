@@ -129,6 +129,13 @@ test_expect_success 'registrations are confirmed at once, a missing address aske
 	test_cmp expect actual
 '
 
+test_expect_success 'a registration is confirmed or refused, never granted' '
+	c=$(accept_case info-sen.docx) &&
+	SKEMA_NOW=2021-08-17T13:00:00 test_expect_code 64 skema -C ws decide $c bevilget --reason "Der er plads alligevel." 2>err &&
+	test_grep "decide: $c: »Tilmelding til informationsmøde 18. august 2021« er en tilmelding" err &&
+	test "$(accept_decision info-sen.docx)" = "afslag|proposed"
+'
+
 test_expect_success 'the confirmation is a final letter to the person, not a decision with a complaints note' '
 	pdf=$(accept_letter info-ok.odt) &&
 	case $pdf in *udkast*) false ;; esac &&
