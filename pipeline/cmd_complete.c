@@ -82,8 +82,31 @@ static int record_undo(sqlite3 *db, const struct completion *c);
 static void decide_offer(const char *db_path, char *offer, int verbosity);
 static void usage(FILE *out);
 
+/* A capacity period (offer.rng) as Danish says it. */
+static const char *period_da(const char *period)
+{
+	static const char *const map[][2] = {
+		{"year", "år"},		 {"quarter", "kvartal"}, {"concurrent", "samtidige"},
+		{"round", "ansøgningsrunde"}, {"none", "ingen"},
+	};
+	for (size_t i = 0; period && i < sizeof map / sizeof *map; i++)
+		if (strcmp(map[i][0], period) == 0)
+			return map[i][1];
+	return period ? period : "år";
+}
+
+/* "2027-02-26" as "26. februar 2027"; the text itself when it is not a date. */
+static const char *danish_date(const char *iso, char buf[CLOCK_ISO_SIZE])
+{
+	time_t t;
+	if (!iso || clock_parse(iso, &t) < 0)
+		return iso ? iso : "";
+	return clock_format_danish(t, buf);
+}
+
 int cmd_complete(int argc, char **argv, const struct global_options *opt)
 {
+	char shown_date[CLOCK_ISO_SIZE];
 	static const struct option long_options[] = {
 		{"date", required_argument, NULL, 'd'},
 		{"note", required_argument, NULL, 'm'},
@@ -201,10 +224,10 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		if (undo)
 			printf("%s: afslutningen %s er annulleret, og forløbet optager igen en "
 			       "plads\n",
-			       done[k].case_number, done[k].completed_on);
+			       done[k].case_number, danish_date(done[k].completed_on, shown_date));
 		else
 			printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n",
-			       done[k].case_number, date);
+			       done[k].case_number, danish_date(date, shown_date));
 	ws_db_path(opt->workspace, path, sizeof path);
 	for (size_t k = 0; k < ndone && decide; k++) {
 		int seen = 0;
@@ -339,7 +362,7 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 		msg_error("complete: %s: %s holder ikke pladser, mens et forløb er i gang "
 			  "(kapacitetsperiode: %s); kun et tilbud med samtidige pladser frigiver "
 			  "en plads, når et forløb slutter",
-			  shown, offer->id, offer->capacity_period ? offer->capacity_period : "year");
+			  shown, offer->id, period_da(offer->capacity_period));
 		return EXIT_DATAERR;
 	}
 	rc = sqlite3_prepare_v2(db,

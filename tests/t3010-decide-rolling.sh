@@ -49,7 +49,7 @@ test_expect_success 'first come first served within the year; those waiting take
 test_expect_success 'explanations say rank, capacity and reasons in Danish' '
 	jq -r "select(.case_number == \"2026-000003\") | .explanation" out >e &&
 	test_grep "først-til-mølle-princippet" e &&
-	test_grep "nr. 1 blandt de egnede ansøgninger i året 2026, hvor der er 2 forløb" e &&
+	test_grep "nr. 1 blandt de egnede ansøgninger i året 2026, hvor der er plads til 2 forløb" e &&
 	jq -r "select(.case_number == \"2026-000002\") | .explanation" out >e &&
 	test_grep "Alle 2 forløb i året 2026 var besat" e &&
 	test_grep "Ventelisten går forud for nye ansøgninger" e &&

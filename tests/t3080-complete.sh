@@ -76,7 +76,7 @@ test_expect_success 'complete: the forløb ends, the waiting one gets the place'
 	SKEMA_NOW=2027-03-01T12:00:00 skema -C ws complete "$c1" --date 2027-02-26 \
 		--note "Afsluttende møde med Kontakt i Odense" >out 2>err &&
 	cat >expect <<-EOF &&
-	$c1: forløbet er afsluttet 2027-02-26, og pladsen er ledig
+	$c1: forløbet er afsluttet 26. februar 2027, og pladsen er ledig
 	$(accept_case r9.docx): foreslået bevilget
 	EOF
 	test_cmp expect out &&
@@ -146,7 +146,7 @@ test_expect_success 'an offer with places per quarter cannot be completed' '
 	c=$(accept_case tema.docx) &&
 	test -n "$c" &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c" 2>err &&
-	test_grep "$c: temaforloeb holder ikke pladser, mens et forløb er i gang (kapacitetsperiode: quarter)" err &&
+	test_grep "$c: temaforloeb holder ikke pladser, mens et forløb er i gang (kapacitetsperiode: kvartal)" err &&
 	accept_q "SELECT completed_on IS NULL FROM submissions WHERE case_number = '"'"'$c'"'"'" >actual &&
 	echo 1 >expect &&
 	test_cmp expect actual
@@ -293,7 +293,7 @@ test_expect_success 'undo: a completion taken back holds its place again, and a 
 	test "$(accept_decision r13.docx)" = "bevilget|proposed" &&
 	SKEMA_NOW=2027-05-12T12:00:00 skema -C ws complete --undo "$c4" >out 2>err &&
 	cat >expect <<-EOF &&
-	$c4: afslutningen 2027-05-10 er annulleret, og forløbet optager igen en plads
+	$c4: afslutningen 10. maj 2027 er annulleret, og forløbet optager igen en plads
 	$(accept_case r13.docx): foreslået venteliste
 	EOF
 	test_cmp expect out &&

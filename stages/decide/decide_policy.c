@@ -410,7 +410,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				else
 					strbuf_printf(&c->explanation,
 						      "Ansøgningen er nr. %ld blandt de egnede ansøgninger i %s, hvor "
-						      "der er %ld %s, og den får derfor en plads.",
+						      "der er plads til %ld %s, og den får derfor en plads.",
 						      used, label, offer->capacity_max, unit_of(offer));
 			} else if (p == last) {
 				placed[j] = 1;

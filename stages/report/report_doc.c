@@ -1115,10 +1115,16 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		}
 		if (def && !def->rolling && def->deadline && ctx->now > def->deadline_at &&
 		    def->capacity_min > 0 && o->selected < def->capacity_min) {
-			snprintf(text, sizeof text,
-				 "OBS: %s: fristen er udløbet, og der er bevilget %s, under minimum %s.",
-				 offer_title(o), num(o->selected, a, sizeof a),
-				 num(def->capacity_min, b, sizeof b));
+			if (o->received == 0)
+				snprintf(text, sizeof text,
+					 "OBS: %s: fristen er udløbet, og der er ikke modtaget nogen "
+					 "ansøgninger (minimum %s).",
+					 offer_title(o), num(def->capacity_min, b, sizeof b));
+			else
+				snprintf(text, sizeof text,
+					 "OBS: %s: fristen er udløbet, og der er bevilget %s, under minimum %s.",
+					 offer_title(o), num(o->selected, a, sizeof a),
+					 num(def->capacity_min, b, sizeof b));
 			report_pdf_paragraph(&p, 1, text);
 		}
 	}
