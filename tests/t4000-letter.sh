@@ -303,8 +303,9 @@ test_expect_success 'review sheet: fields raw and normalised with source, criter
 	has_text "Afgørelse Bevilget (endelig, " t &&
 	! grep -q "Foreslået afgørelse" t &&
 	has_text "$(label blocks/kommune forvaltning)" t &&
-	has_text "(besluttet_chefniveau) ja" t &&
-	has_text "ato, påkrævet) 2026-02-01 1. februar 2026" t &&
+	has_text "(besluttet_chefniveau) 1 ja" t &&
+	has_text "(indledende_moede_dato, påkrævet)" t && has_text "2026-02-01" t &&
+	has_text "1. februar 2026 indholdskontrol" t &&
 	has_text "indholdskontrol" t &&
 	has_text "Børne- og Familieforvaltningen" t &&
 	has_text "✓ opfyldt" t &&

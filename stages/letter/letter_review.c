@@ -334,7 +334,8 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	if (pdf_heading(doc, 2, "Felter") < 0)
 		goto out;
 	{
-		const double widths[4] = {0.26, 0.27, 0.23, 0.24};
+		/* The label and the field's name must fit: "(antal_magtanvendelser_2020)". */
+		const double widths[4] = {0.30, 0.25, 0.21, 0.24};
 		const char *head[4] = {"Felt", "Rå værdi", "Normaliseret", "Kilde og fejl"};
 		if (pdf_table_begin(doc, 4, widths) < 0 || pdf_table_row(doc, 1, head) < 0)
 			goto out;

@@ -1117,6 +1117,17 @@ static void wrap(struct render *r, const struct run *runs, size_t nruns, double 
 					fw += cw;
 					fit += n;
 				}
+				/* Where a name allows it, cut after its own joints
+				 * ("maalgruppe_/handicap", "lise@/solgaarden.dk"). */
+				if (fit < len) {
+					size_t joint = fit;
+					while (joint > 1 && !strchr("_-/@.", word[joint - 1]))
+						joint--;
+					if (joint > 1 && joint * 3 >= fit) {
+						fit = joint;
+						fw = text_width(r, style, word, fit);
+					}
+				}
 				struct seg *s = add_seg(r, out);
 				if (!s)
 					return;

@@ -351,6 +351,30 @@ static void test_numbers_in_a_narrow_cell(void **state)
 	pdf_doc_free(doc);
 }
 
+static void test_names_cut_at_their_joints(void **state)
+{
+	(void)state;
+	/* A field's name wider than its cell is cut after an underscore, not
+	 * inside a word ("maalgruppe_handica" / "p"). */
+	struct pdf_doc *doc = pdf_doc_new();
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char err[256];
+	const double widths[4] = {0.22, 0.26, 0.26, 0.26};
+	const char *cells[4] = {"(antal_magtanvendelser_2020_og_2021)", "a", "b", "c"};
+	assert_int_equal(pdf_table_begin(doc, 4, widths), 0);
+	assert_int_equal(pdf_table_row(doc, 0, cells), 0);
+	pdf_table_end(doc);
+	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+		fail_msg("render: %s", err);
+	char *text = page_text(pdf, len, 1);
+	if (!strstr(text, "magtanvendelser_"))
+		fail_msg("the name was cut inside a word:\n%s", text);
+	free(text);
+	free(pdf);
+	pdf_doc_free(doc);
+}
+
 static void test_no_stranded_heading(void **state)
 {
 	(void)state;
@@ -523,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_flow_over_pages),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_numbers_in_a_narrow_cell),
+		cmocka_unit_test(test_names_cut_at_their_joints),
 		cmocka_unit_test(test_no_stranded_heading),
 		cmocka_unit_test(test_closing_not_alone),
 		cmocka_unit_test(test_numbers_kept_together),
