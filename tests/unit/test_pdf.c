@@ -325,30 +325,37 @@ static void test_numbers_kept_together(void **state)
 	}
 }
 
-static void test_numbers_in_a_narrow_cell(void **state)
+/* The text pdftotext reads from a one-page table of one row (caller frees). */
+static char *one_row_text(const double widths[4], const char *const cells[4])
 {
-	(void)state;
-	/* Numbers held together that are wider than their cell break at their
-	 * spaces, never inside "12.00" (a review sheet's deadline). */
 	struct pdf_doc *doc = pdf_doc_new();
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	char err[256];
-	const double widths[4] = {3, 1, 1, 3};
-	const char *cells[4] = {"frist", "krav", "opfyldt",
-				"Ansøgningen er modtaget inden ansøgningsfristen mandag den 13. "
-				"september 2021 kl. 12.00."};
 	assert_int_equal(pdf_table_begin(doc, 4, widths), 0);
 	assert_int_equal(pdf_table_row(doc, 0, cells), 0);
 	pdf_table_end(doc);
 	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
 		fail_msg("render: %s", err);
 	char *text = page_text(pdf, len, 1);
+	free(pdf);
+	pdf_doc_free(doc);
+	return text;
+}
+
+static void test_numbers_in_a_narrow_cell(void **state)
+{
+	(void)state;
+	/* Numbers held together that are wider than their cell break at their
+	 * spaces, never inside "12.00" (a review sheet's deadline). */
+	const double widths[4] = {3, 1, 1, 3};
+	const char *const cells[4] = {"frist", "krav", "opfyldt",
+				      "Ansøgningen er modtaget inden ansøgningsfristen mandag den 13. "
+				      "september 2021 kl. 12.00."};
+	char *text = one_row_text(widths, cells);
 	if (!strstr(text, "12.00") || !strstr(text, "2021"))
 		fail_msg("a number was cut inside:\n%s", text);
 	free(text);
-	free(pdf);
-	pdf_doc_free(doc);
 }
 
 static void test_names_cut_at_their_joints(void **state)
@@ -356,23 +363,12 @@ static void test_names_cut_at_their_joints(void **state)
 	(void)state;
 	/* A field's name wider than its cell is cut after an underscore, not
 	 * inside a word ("maalgruppe_handica" / "p"). */
-	struct pdf_doc *doc = pdf_doc_new();
-	unsigned char *pdf = NULL;
-	size_t len = 0;
-	char err[256];
 	const double widths[4] = {0.22, 0.26, 0.26, 0.26};
-	const char *cells[4] = {"(antal_magtanvendelser_2020_og_2021)", "a", "b", "c"};
-	assert_int_equal(pdf_table_begin(doc, 4, widths), 0);
-	assert_int_equal(pdf_table_row(doc, 0, cells), 0);
-	pdf_table_end(doc);
-	if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
-		fail_msg("render: %s", err);
-	char *text = page_text(pdf, len, 1);
+	const char *const cells[4] = {"(antal_magtanvendelser_2020_og_2021)", "a", "b", "c"};
+	char *text = one_row_text(widths, cells);
 	if (!strstr(text, "magtanvendelser_"))
 		fail_msg("the name was cut inside a word:\n%s", text);
 	free(text);
-	free(pdf);
-	pdf_doc_free(doc);
 }
 
 static void test_no_stranded_heading(void **state)
