@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "commands.h"
+#include "db.h"
 #include "msg.h"
 #include "offer.h"
 #include "paths.h"
@@ -344,15 +345,11 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			     " count(*) FROM decisions WHERE current = 1 GROUP BY 1 ORDER BY 1",
 			     by_outcome);
 		offers = offer_counts(db);
-		/* skema-letter's --pending query (letter_case.c), counted: a letter
-		 * that failed leaves its decision here after the run. */
+		/* skema-letter's --pending, counted: a letter that failed leaves
+		 * its decision here after the run. */
 		sqlite3_stmt *stmt;
-		if (sqlite3_prepare_v2(db,
-				       "SELECT count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id"
-				       " WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
-				       "  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"
-				       "   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))",
-				       -1, &stmt, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(db, "SELECT count(*)" DB_LETTERS_PENDING_FROM, -1, &stmt,
+				       NULL) == SQLITE_OK &&
 		    sqlite3_step(stmt) == SQLITE_ROW)
 			letters_pending = sqlite3_column_int64(stmt, 0);
 		sqlite3_finalize(stmt);

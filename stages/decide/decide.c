@@ -402,14 +402,7 @@ static void missing_reasons(const struct offer *offer, const char *record_json, 
 	size_t said = 0;
 	json_array_foreach(missing, i, item) {
 		const char *name = json_string_value(item);
-		int wrong = 0;
-		size_t k;
-		json_t *bad;
-		json_array_foreach(invalid, k, bad) {
-			const char *field = json_string_value(json_object_get(bad, "field"));
-			wrong |= name && field && strcmp(field, name) == 0 && !json_object_get(bad, "rule");
-		}
-		if (wrong)
+		if (record_invalid_field(invalid, name))
 			continue;
 		strbuf_printf(out, "%s»%s«", said++ ? ", " : "Der mangler: ",
 			      name ? label_of(offer, name) : "?");

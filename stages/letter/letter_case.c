@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "letter.h"
 #include "msg.h"
 
@@ -280,11 +281,7 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count)
 	size_t alloc = 0;
 	int rc = sqlite3_prepare_v2(
 		db,
-		"SELECT d.submission_id FROM decisions d JOIN submissions s ON s.id = d.submission_id"
-		" WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
-		"  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"
-		"   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))"
-		" ORDER BY d.submission_id",
+		"SELECT d.submission_id" DB_LETTERS_PENDING_FROM " ORDER BY d.submission_id",
 		-1, &stmt, NULL);
 	*ids = NULL;
 	*count = 0;

@@ -21,6 +21,7 @@
 #include "letter.h"
 #include "paths.h"
 #include "pdf_markup.h"
+#include "record.h"
 #include "template.h"
 
 #ifndef SKEMA_VERSION
@@ -314,20 +315,6 @@ static json_t *danish_date(const char *iso)
 	return json_string(clock_format_danish(t, buf));
 }
 
-/* Whether validation.invalid has an entry for field name. */
-static int invalid_names(const json_t *invalid, const char *name)
-{
-	size_t i;
-	json_t *item;
-	json_array_foreach(invalid, i, item)
-	{
-		const char *field = json_string_value(json_object_get(item, "field"));
-		if (field && strcmp(field, name) == 0 && !json_object_get(item, "rule"))
-			return 1;
-	}
-	return 0;
-}
-
 /* Missing or unreadable fields, by their labels: the record's validation, else the required ones empty. */
 static json_t *missing_fields(const struct letter_case *c, const struct offer *offer)
 {
@@ -344,7 +331,7 @@ static json_t *missing_fields(const struct letter_case *c, const struct offer *o
 			const char *name = json_string_value(item);
 			const struct offer_field *f = name && offer ? offer_find_field(offer, name) : NULL;
 			/* A field filled in wrongly is asked for once, with what is wrong. */
-			if (!name || (f && f->required && invalid_names(invalid, name)))
+			if (!name || (f && f->required && record_invalid_field(invalid, name)))
 				continue;
 			json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "felt", name, "label",
 							      f && f->label ? f->label : name, "fejl"));

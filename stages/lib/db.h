@@ -43,6 +43,18 @@ int db_event_prepared(sqlite3_stmt *stmt, long long submission_id, const char *e
 		      const char *detail);
 
 /*
+ * The current decisions of live cases that have not got their letter (of
+ * the decision's outcome, a draft for a proposal): what skema-letter
+ * --pending writes, and what skema status counts.  Follows a SELECT of
+ * columns of d (decisions) and s (submissions).
+ */
+#define DB_LETTERS_PENDING_FROM                                                            \
+	" FROM decisions d JOIN submissions s ON s.id = d.submission_id"                   \
+	" WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')" \
+	"  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"              \
+	"   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))"
+
+/*
  * 1 when rc is a failure that may pass by itself (busy, locked, disk full,
  * read-only, I/O): the caller exits 75 so that the driver retries later.
  */

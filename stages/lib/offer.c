@@ -197,7 +197,7 @@ static int is_word_of(const char *word, size_t len, const char *values)
 	return 0;
 }
 
-static int has_child(const xmlNode *node, const char *name);
+static const xmlNode *child(const xmlNode *node, const char *name);
 
 static int plain_check(const char *path, const xmlNode *node, struct strbuf *err)
 {
@@ -247,7 +247,7 @@ static int plain_check(const char *path, const xmlNode *node, struct strbuf *err
 			}
 			xmlFree(deadline);
 		}
-		if (strcmp(name, "field") == 0 && !has_child(node, "label")) {
+		if (strcmp(name, "field") == 0 && !child(node, "label")) {
 			xmlChar *id = xmlGetProp(node, (const xmlChar *)"name");
 			strbuf_printf(err, "%s:%d: field %s has no <label>: every field needs the label "
 					   "printed on the form\n",
@@ -257,8 +257,8 @@ static int plain_check(const char *path, const xmlNode *node, struct strbuf *err
 		}
 		if (strcmp(name, "criterion") == 0 || strcmp(name, "rule") == 0) {
 			int rule = name[0] == 'r';
-			if (!has_child(node, "test") || !has_child(node, "fail") ||
-			    (!rule && !has_child(node, "pass")) ||
+			if (!child(node, "test") || !child(node, "fail") ||
+			    (!rule && !child(node, "pass")) ||
 			    (rule && !xmlHasProp(node, (const xmlChar *)"fields"))) {
 				xmlChar *id = xmlGetProp(node, (const xmlChar *)"id");
 				strbuf_printf(err, "%s:%d: %s %s needs %s\n", path, line, name,
@@ -272,14 +272,6 @@ static int plain_check(const char *path, const xmlNode *node, struct strbuf *err
 		problems += plain_check(path, node->children, err);
 	}
 	return problems;
-}
-
-static int has_child(const xmlNode *node, const char *name)
-{
-	for (const xmlNode *c = node->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-			return 1;
-	return 0;
 }
 
 int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err)

@@ -237,6 +237,19 @@ void record_warn(json_t *rec, const char *stage, const char *text)
 		json_array_append_new(warnings, w);
 }
 
+int record_invalid_field(const json_t *invalid, const char *name)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(invalid, i, item)
+	{
+		const char *field = json_string_value(json_object_get(item, "field"));
+		if (name && field && strcmp(field, name) == 0 && !json_object_get(item, "rule"))
+			return 1;
+	}
+	return 0;
+}
+
 const char *record_status_da(const char *status)
 {
 	static const char *const map[][2] = {

@@ -88,6 +88,12 @@ const char *record_validation_da(const char *validation);
  */
 const char *record_status_da(const char *status);
 
+/*
+ * Whether validation.invalid names field name by itself (a value that could
+ * not be read or broke a limit), not as one of a rule's fields.
+ */
+int record_invalid_field(const json_t *invalid, const char *name);
+
 /* Appends a warning string to rec["warnings"]. */
 void record_warn(json_t *rec, const char *stage, const char *text);
 
