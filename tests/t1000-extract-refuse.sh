@@ -37,6 +37,18 @@ test_expect_success 'a spreadsheet package' 'refused sheet.docx not_a_document'
 test_expect_success 'an OpenDocument spreadsheet' 'refused sheet.ods not_a_document'
 test_expect_success 'a truncated DOCX' 'refused truncated.docx truncated'
 test_expect_success 'a damaged central directory' 'refused corrupt.docx corrupt_zip'
+test_expect_success 'a whole DOCX with more appended than a zip comment can hold is damaged, not cut short' '
+	cp "$FIXTURES/demo/raadgivningsforloeb-koebenhavn.libreoffice.docx" appended.docx &&
+	head -c 70000 /dev/zero >>appended.docx &&
+	test_expect_code 65 skema-extract --inspect appended.docx >out &&
+	test_grep "^# error corrupt_zip: .*70000 bytes of other data after the end of the archive" out
+'
+test_expect_success 'a DOCX with a short tail appended (a mail signature) is still read' '
+	cp "$FIXTURES/demo/raadgivningsforloeb-koebenhavn.libreoffice.docx" tail.docx &&
+	printf "\r\n-- \r\nSendt fra min iPhone\r\n" >>tail.docx &&
+	skema-extract --inspect tail.docx >out &&
+	test_grep "Københavns Kommune" out
+'
 test_expect_success 'a zip without a document part' 'refused nodoc.docx no_document_part'
 test_expect_success '_rels/.rels without officeDocument' 'refused norels.docx no_document_part'
 test_expect_success 'main part named but missing' 'refused missingmain.docx no_document_part'

@@ -13,6 +13,7 @@
  * makes a path from an entry name.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,17 +45,41 @@ static int compare_names_nocase(const void *a, const void *b)
 	return strcasecmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 1 when the bytes end without an end-of-central-directory record. */
-static int looks_truncated(const unsigned char *data, size_t size)
+/*
+ * Where libzip looks for the end-of-central-directory record: the last
+ * 22 bytes, or further back by at most the longest archive comment.
+ */
+#define EOCD_SIZE 22
+#define EOCD_SEARCH (EOCD_SIZE + 65535)
+
+static int is_eocd(const unsigned char *p)
 {
-	size_t from = size > 65557 ? size - 65557 : 0;
-	for (size_t i = size >= 4 ? size - 4 : 0;; i--) {
-		if (data[i] == 'P' && data[i + 1] == 'K' && data[i + 2] == 5 && data[i + 3] == 6)
+	return p[0] == 'P' && p[1] == 'K' && p[2] == 5 && p[3] == 6;
+}
+
+/*
+ * Why libzip found no end of the archive: 0 when there is one where it
+ * looks (the archive is damaged otherwise), else the number of bytes that
+ * follow the last complete record further back (the archive is whole but
+ * something was appended to it), or SIZE_MAX when there is none at all
+ * (the file was cut short).  The whole file is searched only on this error
+ * path.
+ */
+static size_t bytes_after_archive(const unsigned char *data, size_t size)
+{
+	if (size < EOCD_SIZE)
+		return SIZE_MAX;
+	size_t from = size > EOCD_SEARCH ? size - EOCD_SEARCH : 0;
+	for (size_t i = size - EOCD_SIZE + 1; i-- > 0;) {
+		if (!is_eocd(data + i))
+			continue;
+		if (i >= from)
 			return 0;
-		if (i == from)
-			break;
+		size_t end = i + EOCD_SIZE + (data[i + 20] | (size_t)data[i + 21] << 8);
+		if (end <= size)
+			return size - end;
 	}
-	return 1;
+	return SIZE_MAX;
 }
 
 int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan *scan,
@@ -92,11 +117,19 @@ int extract_zip_open(const unsigned char *data, size_t size, struct extract_scan
 		if (code == ZIP_ER_EXISTS)
 			extract_fail(scan, "duplicate_entry",
 				     "zip: two entries with the same name");
-		else if (looks_truncated(data, size))
-			extract_fail(scan, "truncated",
-				     "zip: no central directory (truncated file)");
-		else
-			extract_fail(scan, "corrupt_zip", "zip: %s", zip_error_strerror(&error));
+		else {
+			size_t after = bytes_after_archive(data, size);
+			if (after == SIZE_MAX)
+				extract_fail(scan, "truncated",
+					     "zip: no central directory (truncated file)");
+			else if (after)
+				extract_fail(scan, "corrupt_zip",
+					     "zip: %zu bytes of other data after the end of the archive",
+					     after);
+			else
+				extract_fail(scan, "corrupt_zip", "zip: %s",
+					     zip_error_strerror(&error));
+		}
 		goto out;
 	}
 	zip_int64_t n = zip_get_num_entries(zip->za, 0);
