@@ -33,6 +33,8 @@ SELECT count(*),
   total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),
   total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed'),
   total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL),
+  total(s.status = 'stored' AND d.outcome = 'bevilget'
+    AND coalesce(s.validation, '') <> 'eligible'),
   total(s.status = 'stored' AND d.rank IS NOT NULL),
   count(DISTINCT CASE WHEN s.status = 'stored' THEN d.rank END),
   coalesce(max(CASE WHEN s.status = 'stored' THEN d.rank END), 0)

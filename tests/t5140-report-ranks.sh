@@ -156,6 +156,22 @@ test_expect_success 'the withdrawn case: not in the list, shown below it as with
 	test_grep "Disse ansøgninger er trukket tilbage. De er ikke med i listen ovenfor og optager ingen plads." pm.txt
 '
 
+test_expect_success 'the spread counts every place once, also the reviewer'"'"'s grant outside the criteria' '
+	cd round &&
+	granted=$(accept_q "SELECT count(*) FROM current_decisions WHERE status = '"'"'stored'"'"' AND outcome = '"'"'bevilget'"'"' AND offer_id = '"'"'partnerskab-magtanvendelse-2021'"'"'") &&
+	eligible=$(accept_q "SELECT count(*) FROM submissions WHERE status = '"'"'stored'"'"' AND validation = '"'"'eligible'"'"' AND offer_id = '"'"'partnerskab-magtanvendelse-2021'"'"'") &&
+	test_grep "^Bevilget / udvalgt $granted " pm.rows &&
+	sed -n "/^Bred repræsentation/,/^Rangordnet liste/p" pm.rows >spread &&
+	grep "^I alt " spread >totals &&
+	test_line_count = 3 totals &&
+	while read -r _ _ e g
+	do
+		test "$e $g" = "$eligible $granted" || return 1
+	done <totals &&
+	test_grep "1 af de bevilgede opfylder ikke kriterierne, men er bevilget af en sagsbehandler. Den er talt med under Bevilget, så hver tabel tæller alle $granted bevilgede." pm.txt &&
+	test_grep "^Region Syddanmark 0 1\$" spread
+'
+
 r() { # r FILE KOMMUNE: a rådgivningsforløb application from KOMMUNE
 	accept_fill raadgivningsforloeb "$1" ".kommune=\"$2\" | .kontakt_navn=\"Kontakt i $2\""
 }

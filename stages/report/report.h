@@ -45,6 +45,8 @@ struct report_offer {
 	long awaiting_review, undecided;
 	/* of the selected: forløb that have ended (skema complete, completed_on) */
 	long completed;
+	/* of the selected: those that do not meet the criteria (a reviewer's grant) */
+	long selected_unmet;
 	/*
 	 * The ranks live applications' decisions were written with: how many
 	 * have one, how many distinct, the highest.  Unless they are 1 to

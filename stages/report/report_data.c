@@ -57,6 +57,8 @@ static const char counts_sql[] =
 	"  total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL),"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget'"
+	"    AND coalesce(s.validation, '') <> 'eligible'),"
 	"  total(s.status = 'stored' AND d.rank IS NOT NULL),"
 	"  count(DISTINCT CASE WHEN s.status = 'stored' THEN d.rank END),"
 	"  coalesce(max(CASE WHEN s.status = 'stored' THEN d.rank END), 0)"
@@ -326,7 +328,7 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 				  &o->confirmed,    &o->awaiting_review, &o->undecided,
 				  &o->selected_proposed, &o->waiting_proposed,
 				  &o->rejected_proposed, &o->missing_proposed,
-				  &o->confirmed_proposed, &o->completed,
+				  &o->confirmed_proposed, &o->completed, &o->selected_unmet,
 				  &o->ranked, &o->ranks_distinct, &o->rank_max};
 		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
 			*fields[i] = (long)sqlite3_column_int64(stmt, i);

@@ -701,11 +701,18 @@ static int withdrawn_list(struct report_pdf *p, const struct report_context *ctx
 static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 			const struct report_offer *o, const char *attribute)
 {
+	/*
+	 * Every place is counted once: also a reviewer's grant to an
+	 * application that does not meet the criteria, and one whose field is
+	 * gone (a purge) or was never given, as "ikke angivet".
+	 */
 	static const char sql[] =
-		"SELECT f.value, count(*), total(d.outcome = 'bevilget') FROM submissions s"
-		" JOIN fields f ON f.submission_id = s.id AND f.name = :name" CURRENT_DECISION_JOIN
-		" WHERE s.status = 'stored' AND s.validation = 'eligible' AND s.offer_id = :offer"
-		" AND" SCOPE_WHERE " GROUP BY f.value ORDER BY count(*) DESC";
+		"SELECT f.value, total(s.validation = 'eligible'), total(d.outcome = 'bevilget')"
+		" FROM submissions s"
+		" LEFT JOIN fields f ON f.submission_id = s.id AND f.name = :name" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND (s.validation = 'eligible' OR d.outcome = 'bevilget')"
+		" AND s.offer_id = :offer AND" SCOPE_WHERE
+		" GROUP BY f.value ORDER BY 2 DESC, 3 DESC";
 	static const double widths[] = {0.5, 0.25, 0.25};
 	static const char *const header[] = {"Værdi", "Opfylder kriterierne", "Bevilget"};
 	/* Spreading over kommuner means over the country: show the regions. */
@@ -731,7 +738,7 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 		char shown[512];
 		snprintf(shown, sizeof shown, "%s", value);
 		report_capitalise(shown);
-		if (report_counts_add(&applicants, shown, (long)sqlite3_column_int64(stmt, 1)) ||
+		if (report_counts_add(&applicants, shown, (long)sqlite3_column_double(stmt, 1)) ||
 		    report_counts_add(&chosen, shown, (long)sqlite3_column_double(stmt, 2)))
 			goto out;
 	}
@@ -749,13 +756,19 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 	if (applicants.count == 0) {
 		report_pdf_paragraph(p, 0, "Ingen ansøgninger med denne oplysning.");
 	} else {
+		long eligible = 0, granted = 0;
 		report_pdf_table_begin(p, 3, widths, header);
 		for (size_t i = 0; i < applicants.count; i++) {
 			const char *cells[] = {applicants.items[i].label,
 					       num(applicants.items[i].value, a, sizeof a),
 					       num(chosen.items[i].value, b, sizeof b)};
 			report_pdf_table_row(p, cells);
+			eligible += applicants.items[i].value;
+			granted += chosen.items[i].value;
 		}
+		/* The sums a manager holds against the numbers above. */
+		const char *total[] = {"I alt", num(eligible, a, sizeof a), num(granted, b, sizeof b)};
+		report_pdf_table_row(p, total);
 		report_pdf_table_end(p);
 	}
 	result = 0;
@@ -894,12 +907,25 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
+		/* A reviewer may grant a place to one that does not meet the criteria. */
+		int any = o->eligible > 0 || o->selected > 0;
 		report_pdf_heading_keep(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig",
-					o->eligible > 0 ? 130 : 2 * BODY_LINE);
-		if (o->eligible == 0)
+					any ? 130 : 2 * BODY_LINE);
+		if (!any)
 			report_pdf_paragraph(&p, 0, "Ingen ansøgninger opfylder kriterierne, så der er "
 						    "ingen fordeling at vise.");
-		for (size_t i = 0; o->eligible > 0 && i < o->def->nspread; i++)
+		if (o->selected_unmet > 0) {
+			char a[32], b[32];
+			snprintf(text, sizeof text,
+				 "%s af de bevilgede opfylder ikke kriterierne, men er bevilget af en "
+				 "sagsbehandler. %s talt med under Bevilget, så hver tabel tæller alle "
+				 "%s bevilgede.",
+				 num(o->selected_unmet, a, sizeof a),
+				 o->selected_unmet == 1 ? "Den er" : "De er",
+				 num(o->selected, b, sizeof b));
+			report_pdf_paragraph(&p, 0, text);
+		}
+		for (size_t i = 0; any && i < o->def->nspread; i++)
 			if (spread_table(&p, ctx, o, o->def->spread[i]) < 0)
 				goto out;
 	}
