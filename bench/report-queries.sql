@@ -2,8 +2,10 @@
 -- sqlite3 baseline of `make bench` (issue 7: a report over 10,000
 -- submissions in under a second, measured beside sqlite3 running the same
 -- queries).  Copied from stages/report/report_data.c (counts_sql,
--- per_day_sql, kommune_sql, live_sql, type_sql, criteria_sql and the ranked
--- list); keep them in step when the report changes its queries.
+-- per_day_sql, kommune_sql, live_sql, type_sql, criteria_sql, and the ranked
+-- list of stages/report/report_list.c); keep them in step when the report
+-- changes its queries.  :registration and :period are left unbound (NULL):
+-- an offer that is neither a registration nor has places per period.
 --
 -- The harness runs this once per offer in the database, with :offer replaced
 -- by the offer id and :from / :to by NULL (the whole database), plus the
@@ -24,7 +26,18 @@ SELECT count(*),
   total(s.status = 'stored' AND d.outcome = 'mangler'),
   total(s.status = 'stored' AND d.outcome = 'bekræftelse'),
   total(s.status = 'stored' AND d.state = 'proposed'),
-  total(s.status = 'stored' AND d.id IS NULL)
+  total(s.status = 'stored' AND d.id IS NULL),
+  total(s.status = 'stored' AND d.outcome = 'bevilget' AND d.state = 'proposed'),
+  total(s.status = 'stored' AND d.outcome = 'venteliste' AND d.state = 'proposed'),
+  total(s.status = 'stored' AND d.outcome = 'afslag' AND d.state = 'proposed'),
+  total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),
+  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed'),
+  total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL),
+  total(s.status = 'stored' AND d.outcome = 'bevilget'
+    AND coalesce(s.validation, '') <> 'eligible'),
+  total(s.status = 'stored' AND d.rank IS NOT NULL),
+  count(DISTINCT CASE WHEN s.status = 'stored' THEN d.rank END),
+  coalesce(max(CASE WHEN s.status = 'stored' THEN d.rank END), 0)
  FROM submissions s
  LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2
    WHERE d2.submission_id = s.id AND d2.current = 1)
@@ -58,12 +71,27 @@ SELECT c.criterion_id, count(*) FROM submissions s
  AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)
  GROUP BY c.criterion_id ORDER BY count(*) DESC, c.criterion_id LIMIT 10;
-SELECT d.rank, s.case_number, s.applicant_name, s.received_at, s.validation,
-  d.outcome, d.state, d.explanation, s.id, s.original_name
+SELECT (:registration OR d.rank IS NOT NULL OR d.outcome = 'bevilget'), d.rank,
+  s.case_number, s.applicant_name, s.received_at, s.validation, d.outcome, d.state,
+  d.explanation, s.id, s.original_name, s.completed_on,
+  CASE WHEN d.state = 'final' THEN (SELECT e.event FROM events e
+    WHERE e.submission_id = s.id AND e.event IN ('proposed', 'decided', 'reviewed')
+    ORDER BY e.id DESC LIMIT 1) END,
+  CASE WHEN d.state = 'final' THEN (SELECT e.detail FROM events e
+    WHERE e.submission_id = s.id AND e.event IN ('proposed', 'decided')
+    ORDER BY e.id DESC LIMIT 1) END
  FROM submissions s
  LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2
    WHERE d2.submission_id = s.id AND d2.current = 1)
  WHERE s.status = 'stored' AND s.offer_id = :offer
  AND (:from IS NULL OR substr(s.received_at, 1, 10) >= :from)
  AND (:to IS NULL OR substr(s.received_at, 1, 10) <= :to)
- ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id;
+ ORDER BY NOT (:registration OR d.rank IS NOT NULL OR d.outcome = 'bevilget'), d.rank IS NULL,
+  CASE WHEN :period IS NULL THEN ''
+   WHEN d.period IS NOT NULL THEN d.period
+   WHEN d.outcome = 'venteliste' THEN '~'
+   WHEN :period = 'year' THEN substr(s.received_at, 1, 4)
+   WHEN :period = 'quarter' THEN substr(s.received_at, 1, 4) || '-Q' ||
+    ((CAST(substr(s.received_at, 6, 2) AS INTEGER) + 2) / 3)
+   ELSE substr(s.received_at, 1, 7) END,
+  d.rank, s.received_at, s.id;

@@ -171,7 +171,7 @@ test_expect_success 'ranked-list CSV: Danish Excel, in rank order, only live sub
 	echo efbbbf >bom.expect &&
 	test_cmp bom.expect bom &&
 	head -n 1 reports/temaforloeb.csv | tail -c +4 | tr -d "\r" >header &&
-	echo "rang;sagsnummer;ansøger;modtaget;vurdering;udfald;status;begrundelse;id;filnavn;afsluttet" >header.expect &&
+	echo "rang;sagsnummer;ansøger;modtaget;vurdering;udfald;status;begrundelse;id;filnavn;afsluttet;bemærkning" >header.expect &&
 	test_cmp header.expect header &&
 	tail -n +2 reports/temaforloeb.csv | cut -d";" -f1 >ranks &&
 	seq 1 13 | sed "s/\$/$(printf "\r")/" >ranks.expect &&

@@ -118,10 +118,10 @@ test_expect_success 'a non-concurrent offer keeps its report' '
 	! grep "Ledige pladser" tema.txt
 '
 
-test_expect_success 'CSV: afsluttet last, the day the forløb ended, empty while it runs' '
+test_expect_success 'CSV: afsluttet after the old columns, the day the forløb ended, empty while it runs' '
 	csv=ws/reports/raadgivningsforloeb.csv &&
 	head -n 1 $csv | tail -c +4 | tr -d "\r" >header &&
-	echo "rang;sagsnummer;ansøger;modtaget;vurdering;udfald;status;begrundelse;id;filnavn;afsluttet" >header.expect &&
+	echo "rang;sagsnummer;ansøger;modtaget;vurdering;udfald;status;begrundelse;id;filnavn;afsluttet;bemærkning" >header.expect &&
 	test_cmp header.expect header &&
 	test "$(csv_cell $csv "$(accept_case r1.docx)" afsluttet)" = 2027-02-26 &&
 	test "$(csv_cell $csv "$(accept_case r9.docx)" afsluttet)" = "" &&

@@ -273,7 +273,8 @@ static int write_offer(const struct report_context *ctx, const struct report_off
 	}
 	free(pdf);
 	snprintf(path, sizeof path, "%s/%s%s.csv", dir, o->id, suffix);
-	if (report_write_ranked_csv(ctx->db, o->id, &ctx->scope, path) < 0 && status == EXIT_DONE)
+	if (report_write_ranked_csv(ctx->db, o->id, o->def, &ctx->scope, path) < 0 &&
+	    status == EXIT_DONE)
 		status = EXIT_TEMPFAIL;
 	return status;
 }

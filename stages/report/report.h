@@ -1,5 +1,6 @@
 /*
  * report.h - the modules of skema-report: what it counts (report_data.c),
+ * the list of an offer's applications (report_list.c),
  * how it draws (report_pdf.c: pages, tables, charts on libharu) and what a
  * report says (report_doc.c).
  */
@@ -44,6 +45,14 @@ struct report_offer {
 	long awaiting_review, undecided;
 	/* of the selected: forløb that have ended (skema complete, completed_on) */
 	long completed;
+	/* of the selected: those that do not meet the criteria (a reviewer's grant) */
+	long selected_unmet;
+	/*
+	 * The ranks live applications' decisions were written with: how many
+	 * have one, how many distinct, the highest.  Unless they are 1 to
+	 * ranked, the list's numbers (report_list.c) differ from some of them.
+	 */
+	long ranked, ranks_distinct, rank_max;
 	/*
 	 * At a concurrent offer: the forløb running now (bevilget, not ended),
 	 * over every application whatever the scope, since the places are
@@ -114,10 +123,59 @@ const char *report_outcome_label(const char *outcome);
 
 /*
  * Writes the ranked list of one offer as CSV (Danish Excel dialect) to
- * path, atomically.  Returns 0, or -1 with a message printed.
+ * path, atomically.  def may be NULL (an offer without a definition).
+ * Returns 0, or -1 with a message printed.
  */
-int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
-			    const char *path);
+int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct offer *def,
+			    const struct report_scope *scope, const char *path);
+
+/* --- report_list.c: the list of an offer's live applications ------------- */
+
+/* One row; the strings are the statement's, valid until the next row. */
+struct report_list_row {
+	/* the place in the list (1, 2, ...), consecutive; 0: not ranked */
+	long number;
+	/* decisions.rank as written with the decision; 0: none */
+	long decided_rank;
+	long long id;
+	const char *case_number, *applicant, *received_at, *validation;
+	const char *outcome, *state, *explanation, *original_name, *completed_on;
+	/*
+	 * A reviewer's final decision that changed what skema-decide proposed:
+	 * the outcome proposed ("" when none was); NULL for any other decision.
+	 */
+	const char *changed_from;
+};
+
+struct report_list {
+	sqlite3_stmt *stmt;
+	const char *offer_id; /* borrowed */
+	long numbered;
+	char changed_from[32];
+};
+
+/*
+ * The live applications of one offer in the scope, in list order: the
+ * ranked (by period where places are per period, then rank, receipt), a
+ * reviewer's grants outside the ranking, then the rest by receipt.  def
+ * may be NULL.  Returns an SQLite code.
+ */
+int report_list_open(sqlite3 *db, const char *offer_id, const struct offer *def,
+		     const struct report_scope *scope, struct report_list *list);
+/* SQLITE_ROW with *row filled, SQLITE_DONE, or an SQLite error. */
+int report_list_next(struct report_list *list, struct report_list_row *row);
+void report_list_close(struct report_list *list);
+/*
+ * What happened to the case since skema-decide proposed it, in Danish for
+ * the CSV ("ændret af sagsbehandler; forslaget var afslag", "forløbet er
+ * afsluttet ..."), "" when nothing.  Returns buf.
+ */
+const char *report_list_note(const struct report_list_row *row, char *buf, size_t size);
+/*
+ * 1 when some ranked row of the list shows a number other than the rank
+ * its decision was written with (its explanation may name that one).
+ */
+int report_list_renumbered(const struct report_offer *o);
 
 /*
  * Writes data to path the safe way: a temporary name in the same directory,

@@ -56,7 +56,12 @@ static const char counts_sql[] =
 	"  total(s.status = 'stored' AND d.outcome = 'afslag' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'proposed'),"
 	"  total(s.status = 'stored' AND d.outcome = 'bekræftelse' AND d.state = 'proposed'),"
-	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL)"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget' AND s.completed_on IS NOT NULL),"
+	"  total(s.status = 'stored' AND d.outcome = 'bevilget'"
+	"    AND coalesce(s.validation, '') <> 'eligible'),"
+	"  total(s.status = 'stored' AND d.rank IS NOT NULL),"
+	"  count(DISTINCT CASE WHEN s.status = 'stored' THEN d.rank END),"
+	"  coalesce(max(CASE WHEN s.status = 'stored' THEN d.rank END), 0)"
 	" FROM submissions s" CURRENT_DECISION_JOIN " WHERE" SCOPE_SQL;
 
 static const char per_day_sql[] =
@@ -323,7 +328,8 @@ int report_offer_load(sqlite3 *db, const char *id, const struct offer *def,
 				  &o->confirmed,    &o->awaiting_review, &o->undecided,
 				  &o->selected_proposed, &o->waiting_proposed,
 				  &o->rejected_proposed, &o->missing_proposed,
-				  &o->confirmed_proposed, &o->completed};
+				  &o->confirmed_proposed, &o->completed, &o->selected_unmet,
+				  &o->ranked, &o->ranks_distinct, &o->rank_max};
 		for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++)
 			*fields[i] = (long)sqlite3_column_int64(stmt, i);
 		rc = SQLITE_OK;
@@ -472,25 +478,23 @@ static const char *validation_text(const char *validation)
 	return da ? da : validation;
 }
 
-int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct report_scope *scope,
-			    const char *path)
+int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct offer *def,
+			    const struct report_scope *scope, const char *path)
 {
-	static const char sql[] =
-		"SELECT d.rank, s.case_number, s.applicant_name, s.received_at, s.validation,"
-		"  d.outcome, d.state, d.explanation, s.id, s.original_name, s.completed_on"
-		" FROM submissions s" CURRENT_DECISION_JOIN
-		" WHERE s.status = 'stored' AND" SCOPE_SQL
-		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
 	static const char *const header[] = {
 		"rang", "sagsnummer", "ansøger", "modtaget", "vurdering", "udfald",
 		"status", "begrundelse", "id", "filnavn",
 		/* last, so the columns before keep their places: the day the
 		 * forløb ended (skema complete), empty while it runs */
 		"afsluttet",
+		/* after it, for the same reason: what happened to the case
+		 * since it was proposed (report_list_note) */
+		"bemærkning",
 	};
-	sqlite3_stmt *stmt = NULL;
+	struct report_list list = {0};
+	struct report_list_row row;
 	struct csv_writer csv;
-	char *data = NULL;
+	char *data = NULL, note[256];
 	size_t size = 0;
 	int result = -1, rc;
 	FILE *out = open_memstream(&data, &size);
@@ -499,30 +503,32 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct repo
 		msg_syserror("%s", path);
 		return -1;
 	}
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL)) != SQLITE_OK) {
+	if ((rc = report_list_open(db, offer_id, def, scope, &list)) != SQLITE_OK) {
 		msg_error("%s: %s", path, sqlite3_errmsg(db));
 		goto out;
 	}
-	report_bind_scope(stmt, offer_id, scope);
 	csv_init(&csv, out, CSV_EXCEL_DA);
 	for (size_t i = 0; i < sizeof header / sizeof *header; i++)
 		csv_text(&csv, header[i]);
 	csv_end_row(&csv);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		for (int i = 0; i < (int)(sizeof header / sizeof *header); i++) {
-			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
-				csv_int(&csv, sqlite3_column_int64(stmt, i));
-			else if (i == 4)
-				csv_text(&csv, validation_text((const char *)sqlite3_column_text(stmt, 4)));
-			else if (i == 6)
-				csv_text(&csv, !sqlite3_column_text(stmt, 6) ? "ikke afgjort"
-					       : strcmp((const char *)sqlite3_column_text(stmt, 6),
-							"final") == 0
-					       ? "endelig"
-					       : "forslag, afventer sagsbehandler");
-			else
-				csv_text(&csv, (const char *)sqlite3_column_text(stmt, i));
-		}
+	while ((rc = report_list_next(&list, &row)) == SQLITE_ROW) {
+		if (row.number > 0)
+			csv_int(&csv, row.number);
+		else
+			csv_text(&csv, NULL);
+		csv_text(&csv, row.case_number);
+		csv_text(&csv, row.applicant);
+		csv_text(&csv, row.received_at);
+		csv_text(&csv, row.validation ? validation_text(row.validation) : NULL);
+		csv_text(&csv, row.outcome);
+		csv_text(&csv, !row.state			   ? "ikke afgjort"
+			       : strcmp(row.state, "final") == 0 ? "endelig"
+								 : "forslag, afventer sagsbehandler");
+		csv_text(&csv, row.explanation);
+		csv_int(&csv, row.id);
+		csv_text(&csv, row.original_name);
+		csv_text(&csv, row.completed_on);
+		csv_text(&csv, report_list_note(&row, note, sizeof note));
 		csv_end_row(&csv);
 	}
 	if (rc != SQLITE_DONE) {
@@ -544,6 +550,6 @@ out:
 	if (out)
 		fclose(out);
 	free(data);
-	sqlite3_finalize(stmt);
+	report_list_close(&list);
 	return result;
 }

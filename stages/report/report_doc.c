@@ -485,19 +485,64 @@ static const char *validation_label(const char *validation)
 	return validation ? label_of(validations, validation, validation) : "";
 }
 
+/*
+ * The Udfald cell of a row: "Bevilget (forslag)", "Afslag (endelig, ændret
+ * af sagsbehandler)", "Bevilget (endelig), afsluttet 26.2.2027".
+ */
+static void outcome_cell(const struct report_list_row *row, char *buf, size_t size)
+{
+	char ended[32] = "";
+	if (!row->outcome) {
+		snprintf(buf, size, "ikke afgjort");
+		return;
+	}
+	if (row->completed_on && *row->completed_on) {
+		char date[24];
+		snprintf(ended, sizeof ended, ", afsluttet %s",
+			 table_time(row->completed_on, 1, date, sizeof date));
+	}
+	snprintf(buf, size, "%s (%s%s)%s", report_outcome_label(row->outcome),
+		 state_label(row->state),
+		 !row->changed_from    ? ""
+		 : *row->changed_from ? ", ændret af sagsbehandler"
+				      : ", afgjort af sagsbehandler",
+		 ended);
+}
+
+/*
+ * The text under a row: what happened since the proposal, then the
+ * decision's explanation (or, without one, how it was assessed).
+ */
+static void row_note(const struct report_list_row *row, struct strbuf *note)
+{
+	const char *why = row->explanation;
+	if (!why || !*why)
+		why = validation_label(row->validation);
+	strbuf_reset(note);
+	if (row->completed_on && *row->completed_on) {
+		char date[CLOCK_ISO_SIZE];
+		strbuf_printf(note, "Forløbet blev afsluttet %s og holder ikke længere en plads. ",
+			      scope_date(row->completed_on, date));
+	}
+	if (row->changed_from && *row->changed_from)
+		strbuf_printf(note, "Forslaget var %s; en sagsbehandler har ændret det. "
+				    "Sagsbehandlerens begrundelse: ",
+			      strcmp(row->changed_from, "mangler") == 0 ? "mangler oplysninger"
+									: row->changed_from);
+	else if (row->changed_from)
+		strbuf_puts(note, "Afgjort af en sagsbehandler uden forslag. Begrundelse: ");
+	strbuf_puts(note, why);
+}
+
 static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		       const struct report_offer *o)
 {
-	static const char sql[] =
-		"SELECT d.rank, s.case_number, s.applicant_name, substr(s.received_at, 1, 16),"
-		"  s.validation, d.outcome, d.state, d.explanation, s.id"
-		" FROM submissions s" CURRENT_DECISION_JOIN
-		" WHERE s.status = 'stored' AND s.offer_id = :offer AND" SCOPE_WHERE
-		" ORDER BY d.rank IS NULL, d.rank, s.received_at, s.id";
 	/* Udfald wide enough for "Mangler oplysninger (endelig)" on one line. */
 	static const double widths[] = {0.06, 0.15, 0.32, 0.17, 0.30};
 	static const char *const header[] = {"Nr.", "Sagsnr.", "Ansøger", "Modtaget", "Udfald"};
-	sqlite3_stmt *stmt;
+	struct report_list list;
+	struct report_list_row row;
+	struct strbuf note;
 	int deadline_round = o->def && !o->def->rolling && o->def->deadline;
 	long rows = 0;
 	/* The whole reason for each decision; in a very long list the start of
@@ -505,8 +550,11 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
 	int registration = o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
+	int renumbered = report_list_renumbered(o);
 	/* An empty list is a heading, a sentence and "none": keep only those together. */
 	double keep = o->incomplete + o->not_eligible + o->eligible > 0 ? 130 : 4 * BODY_LINE;
+	if (renumbered)
+		keep += 3 * BODY_LINE; /* the sentence about the numbers */
 	if (registration) {
 		report_pdf_heading_keep(p, 2, "Tilmeldinger", keep);
 		report_pdf_paragraph(p, 0, "Listen viser tilmeldingerne i den rækkefølge, de er "
@@ -520,6 +568,21 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 		report_pdf_heading_keep(p, 2, "Ansøgninger i behandlingsrækkefølge", keep);
 		report_pdf_paragraph(p, 0, "Listen viser de gyldige ansøgninger i den rækkefølge, "
 					   "de behandles i, med udfald og begrundelse.");
+	}
+	if (renumbered) {
+		/* The explanation keeps the number it was written with. */
+		char text[640];
+		snprintf(text, sizeof text,
+			 "Nr. er ansøgningens plads i listen, som den står nu. Begrundelsen er "
+			 "skrevet, da afgørelsen blev truffet, og det nummer, den nævner, kan være "
+			 "et andet%s (en ansøgning trukket tilbage, et forslag ændret af en "
+			 "sagsbehandler%s).",
+			 report_capacity_period(o->def) && o->def->capacity_max >= 0
+				 ? ", da pladserne i hver periode tælles fra 1, og listen kan have "
+				   "ændret sig siden"
+				 : ", hvis listen har ændret sig siden",
+			 report_concurrent(o->def) ? ", et forløb afsluttet" : "");
+		report_pdf_paragraph(p, 0, text);
 	}
 	if (note_lines < 12) {
 		/* Say where the rest is, so a cut reason is not taken for the whole. */
@@ -535,44 +598,32 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 			 o->id, suffix);
 		report_pdf_paragraph(p, 0, text);
 	}
-	if (!(stmt = scoped_query(ctx, sql, o->id)))
+	if (report_list_open(ctx->db, o->id, o->def, &ctx->scope, &list) != SQLITE_OK) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		report_list_close(&list);
 		return -1;
+	}
+	strbuf_init(&note, 0);
 	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char rank[32], case_number[64], outcome[96], received[32];
-		const char *t;
+	while ((rc = report_list_next(&list, &row)) == SQLITE_ROW) {
+		char rank[32] = "", case_number[64], outcome[160], received[32];
 		if (rows == 0)
 			report_pdf_table_begin(p, 5, widths, header);
-		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL && registration)
-			snprintf(rank, sizeof rank, "%ld", rows + 1); /* no ranks: in order of receipt */
-		else if (sqlite3_column_type(stmt, 0) == SQLITE_NULL)
-			rank[0] = '\0';
+		if (row.number > 0)
+			snprintf(rank, sizeof rank, "%ld", row.number);
+		if (row.case_number)
+			snprintf(case_number, sizeof case_number, "%s", row.case_number);
 		else
-			snprintf(rank, sizeof rank, "%lld", sqlite3_column_int64(stmt, 0));
-		t = (const char *)sqlite3_column_text(stmt, 1);
-		if (t)
-			snprintf(case_number, sizeof case_number, "%s", t);
-		else
-			snprintf(case_number, sizeof case_number, "id %lld",
-				 sqlite3_column_int64(stmt, 8));
-		table_time((const char *)sqlite3_column_text(stmt, 3), 0, received, sizeof received);
-		t = (const char *)sqlite3_column_text(stmt, 5);
-		snprintf(outcome, sizeof outcome, "%s%s%s%s", t ? report_outcome_label(t) : "",
-			 t ? " (" : "ikke afgjort",
-			 t ? state_label((const char *)sqlite3_column_text(stmt, 6)) : "",
-			 t ? ")" : "");
-		/* Without a decision's explanation, at least say how it was assessed. */
-		const char *why = (const char *)sqlite3_column_text(stmt, 7);
-		if (!why || !*why)
-			why = validation_label((const char *)sqlite3_column_text(stmt, 4));
-		const char *cells[] = {
-			rank, case_number, (const char *)sqlite3_column_text(stmt, 2), received,
-			outcome,
-		};
-		report_pdf_table_row_note(p, cells, why, note_lines);
+			snprintf(case_number, sizeof case_number, "id %lld", row.id);
+		table_time(row.received_at, 0, received, sizeof received);
+		outcome_cell(&row, outcome, sizeof outcome);
+		row_note(&row, &note);
+		const char *cells[] = {rank, case_number, row.applicant, received, outcome};
+		report_pdf_table_row_note(p, cells, strbuf_str(&note), note_lines);
 		rows++;
 	}
-	sqlite3_finalize(stmt);
+	report_list_close(&list);
+	strbuf_release(&note);
 	if (rc != SQLITE_DONE) {
 		msg_error("%s", sqlite3_errmsg(ctx->db));
 		return -1;
@@ -584,15 +635,84 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	return 0;
 }
 
+/*
+ * The withdrawn applications, below the list they have left: a manager
+ * who saw a case ranked in an earlier report finds it here, with what it
+ * had been given.  They hold no place and have no number.
+ */
+static int withdrawn_list(struct report_pdf *p, const struct report_context *ctx,
+			  const struct report_offer *o)
+{
+	static const char sql[] =
+		"SELECT s.case_number, s.applicant_name, substr(s.received_at, 1, 16),"
+		"  s.withdrawn_at, d.outcome, d.state, s.id"
+		" FROM submissions s" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'withdrawn' AND s.offer_id = :offer AND" SCOPE_WHERE
+		" ORDER BY s.withdrawn_at IS NULL, s.withdrawn_at, s.received_at, s.id";
+	static const double widths[] = {0.15, 0.32, 0.17, 0.12, 0.24};
+	static const char *const header[] = {"Sagsnr.", "Ansøger", "Modtaget", "Trukket tilbage",
+					     "Udfald før"};
+	sqlite3_stmt *stmt;
+	long rows = 0;
+	int rc;
+
+	if (o->withdrawn == 0)
+		return 0;
+	if (!(stmt = scoped_query(ctx, sql, o->id)))
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char case_number[64], received[32], withdrawn[32], outcome[96];
+		const char *t = (const char *)sqlite3_column_text(stmt, 0);
+		if (rows++ == 0) {
+			report_pdf_heading_keep(p, 3, "Trukket tilbage", 80);
+			report_pdf_paragraph(p, 0, "Disse ansøgninger er trukket tilbage. De er ikke "
+						   "med i listen ovenfor og optager ingen plads.");
+			report_pdf_table_begin(p, 5, widths, header);
+		}
+		if (t)
+			snprintf(case_number, sizeof case_number, "%s", t);
+		else
+			snprintf(case_number, sizeof case_number, "id %lld",
+				 sqlite3_column_int64(stmt, 6));
+		table_time((const char *)sqlite3_column_text(stmt, 2), 0, received, sizeof received);
+		table_time((const char *)sqlite3_column_text(stmt, 3), 1, withdrawn,
+			   sizeof withdrawn);
+		t = (const char *)sqlite3_column_text(stmt, 4);
+		if (t)
+			snprintf(outcome, sizeof outcome, "%s (%s)", report_outcome_label(t),
+				 state_label((const char *)sqlite3_column_text(stmt, 5)));
+		else
+			snprintf(outcome, sizeof outcome, "ikke afgjort");
+		const char *cells[] = {case_number, (const char *)sqlite3_column_text(stmt, 1),
+				       received, withdrawn, outcome};
+		report_pdf_table_row(p, cells);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		msg_error("%s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	if (rows)
+		report_pdf_table_end(p);
+	return 0;
+}
+
 /* Broad representation: how applicants and selected spread over one attribute. */
 static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 			const struct report_offer *o, const char *attribute)
 {
+	/*
+	 * Every place is counted once: also a reviewer's grant to an
+	 * application that does not meet the criteria, and one whose field is
+	 * gone (a purge) or was never given, as "ikke angivet".
+	 */
 	static const char sql[] =
-		"SELECT f.value, count(*), total(d.outcome = 'bevilget') FROM submissions s"
-		" JOIN fields f ON f.submission_id = s.id AND f.name = :name" CURRENT_DECISION_JOIN
-		" WHERE s.status = 'stored' AND s.validation = 'eligible' AND s.offer_id = :offer"
-		" AND" SCOPE_WHERE " GROUP BY f.value ORDER BY count(*) DESC";
+		"SELECT f.value, total(s.validation = 'eligible'), total(d.outcome = 'bevilget')"
+		" FROM submissions s"
+		" LEFT JOIN fields f ON f.submission_id = s.id AND f.name = :name" CURRENT_DECISION_JOIN
+		" WHERE s.status = 'stored' AND (s.validation = 'eligible' OR d.outcome = 'bevilget')"
+		" AND s.offer_id = :offer AND" SCOPE_WHERE
+		" GROUP BY f.value ORDER BY 2 DESC, 3 DESC";
 	static const double widths[] = {0.5, 0.25, 0.25};
 	static const char *const header[] = {"Værdi", "Opfylder kriterierne", "Bevilget"};
 	/* Spreading over kommuner means over the country: show the regions. */
@@ -618,7 +738,7 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 		char shown[512];
 		snprintf(shown, sizeof shown, "%s", value);
 		report_capitalise(shown);
-		if (report_counts_add(&applicants, shown, (long)sqlite3_column_int64(stmt, 1)) ||
+		if (report_counts_add(&applicants, shown, (long)sqlite3_column_double(stmt, 1)) ||
 		    report_counts_add(&chosen, shown, (long)sqlite3_column_double(stmt, 2)))
 			goto out;
 	}
@@ -636,13 +756,19 @@ static int spread_table(struct report_pdf *p, const struct report_context *ctx,
 	if (applicants.count == 0) {
 		report_pdf_paragraph(p, 0, "Ingen ansøgninger med denne oplysning.");
 	} else {
+		long eligible = 0, granted = 0;
 		report_pdf_table_begin(p, 3, widths, header);
 		for (size_t i = 0; i < applicants.count; i++) {
 			const char *cells[] = {applicants.items[i].label,
 					       num(applicants.items[i].value, a, sizeof a),
 					       num(chosen.items[i].value, b, sizeof b)};
 			report_pdf_table_row(p, cells);
+			eligible += applicants.items[i].value;
+			granted += chosen.items[i].value;
 		}
+		/* The sums a manager holds against the numbers above. */
+		const char *total[] = {"I alt", num(eligible, a, sizeof a), num(granted, b, sizeof b)};
+		report_pdf_table_row(p, total);
 		report_pdf_table_end(p);
 	}
 	result = 0;
@@ -781,16 +907,29 @@ static int build_offer(const struct report_context *ctx, const struct report_off
 
 	if (o->def && o->def->policy && strcmp(o->def->policy, "broad-representation") == 0 &&
 	    o->def->nspread > 0) {
+		/* A reviewer may grant a place to one that does not meet the criteria. */
+		int any = o->eligible > 0 || o->selected > 0;
 		report_pdf_heading_keep(&p, 2, "Bred repræsentation: sådan fordeler udvælgelsen sig",
-					o->eligible > 0 ? 130 : 2 * BODY_LINE);
-		if (o->eligible == 0)
+					any ? 130 : 2 * BODY_LINE);
+		if (!any)
 			report_pdf_paragraph(&p, 0, "Ingen ansøgninger opfylder kriterierne, så der er "
 						    "ingen fordeling at vise.");
-		for (size_t i = 0; o->eligible > 0 && i < o->def->nspread; i++)
+		if (o->selected_unmet > 0) {
+			char a[32], b[32];
+			snprintf(text, sizeof text,
+				 "%s af de bevilgede opfylder ikke kriterierne, men er bevilget af en "
+				 "sagsbehandler. %s talt med under Bevilget, så hver tabel tæller alle "
+				 "%s bevilgede.",
+				 num(o->selected_unmet, a, sizeof a),
+				 o->selected_unmet == 1 ? "Den er" : "De er",
+				 num(o->selected, b, sizeof b));
+			report_pdf_paragraph(&p, 0, text);
+		}
+		for (size_t i = 0; any && i < o->def->nspread; i++)
 			if (spread_table(&p, ctx, o, o->def->spread[i]) < 0)
 				goto out;
 	}
-	if (ranked_list(&p, ctx, o) < 0)
+	if (ranked_list(&p, ctx, o) < 0 || withdrawn_list(&p, ctx, o) < 0)
 		goto out;
 	if (report_pdf_finish(&p, out, len) < 0)
 		goto out;
