@@ -78,6 +78,22 @@ void letter_case_finish(void);
  */
 int letter_pending(sqlite3 *db, long long **ids, size_t *count);
 
+/*
+ * Events after which a case's review sheet is out of date although its
+ * decision, and so its letter, stands: skema complete and its --undo
+ * (pipeline/cmd_complete.c).  A new decision gets a new sheet with its
+ * letter (letter_pending).
+ */
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone'"
+
+/*
+ * Ids of live, unpurged submissions with one of LETTER_SHEET_EVENTS newer
+ * than their last review sheet (or with no sheet): --pending
+ * --review-sheets writes them a fresh sheet.  *ids is caller-freed.
+ * Returns an SQLite code.
+ */
+int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count);
+
 /* A configuration value with the documented default (docs/letters.md). */
 const char *letter_conf(const struct config *cfg, const char *key);
 

@@ -353,3 +353,44 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count)
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding pending letters", rc);
 }
+
+int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
+{
+	sqlite3_stmt *stmt;
+	size_t alloc = 0;
+	/*
+	 * Event ids, not times, say which came first: a completion and the
+	 * sheet before it can carry the same second (SKEMA_NOW, a quick
+	 * reviewer).  Driven from the few completion events, each checked
+	 * through events_submission.
+	 */
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT DISTINCT e.submission_id FROM events e"
+		" JOIN submissions s ON s.id = e.submission_id"
+		" WHERE e.event IN (" LETTER_SHEET_EVENTS ")"
+		"  AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+		"  AND s.purged_at IS NULL"
+		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
+		"   AND r.event = 'review_sheet' AND r.id > e.id)"
+		" ORDER BY e.submission_id",
+		-1, &stmt, NULL);
+	*ids = NULL;
+	*count = 0;
+	if (rc != SQLITE_OK)
+		return fail(db, "finding stale review sheets", rc);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*count == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			long long *grown = realloc(*ids, alloc * sizeof *grown);
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*ids = grown;
+		}
+		(*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding stale review sheets", rc);
+}
