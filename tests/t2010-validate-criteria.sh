@@ -77,6 +77,22 @@ test_expect_success 'a criterion that cannot be judged names the fields it waits
 	test_cmp expect actual
 '
 
+# A priority criterion too: its fail sentence ("Motivationen er kort
+# beskrevet ...") would state a verdict that was never reached.
+test_expect_success 'a priority criterion that cannot be judged names the fields it waits for, not a verdict' '
+	for c in no-motivation no-topic
+	do
+		jq -r "select(.original_name | startswith(\"temaforloeb--$c.\")) |
+			.validation.criteria[] | select(.kind == \"priority\" and .passed == null) |
+			\"\(.id)|\(.text)\"" validated.jsonl || return 1
+	done >actual &&
+	cat >expect <<-\EOT &&
+	motivation|Kan ikke vurderes, før »Motivation for at deltage« er udfyldt korrekt.
+	afgraenset_tema|Kan ikke vurderes, før »Tema for forløbet« er udfyldt korrekt.
+	EOT
+	test_cmp expect actual
+'
+
 test_expect_success 'a late application fails with its own reason and the deadline' '
 	jq -r "select(.original_name | startswith(\"partnerskab-magtanvendelse-2021--late.\")) |
 		(.validation.deadline.at, .validation.deadline.late, (.validation.criteria[] | select(.id == \"frist\") | .text))" validated.jsonl >actual &&

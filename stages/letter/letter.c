@@ -7,7 +7,9 @@
  * Reads JSON Lines on stdin, one object per submission to write for, with
  * "submission_id" (= submissions.id, as skema-decide prints; a stored
  * record's "submission": {"db_id"} also works), or with --pending takes
- * every submission whose current decision has no letter yet.  For each it
+ * every submission whose current decision has no letter yet (and, with
+ * --review-sheets, the sheet alone of every case ended or taken up again
+ * by skema complete since its last sheet: letter_stale_sheets).  For each it
  * loads the submission, fields, criteria and current decision from DB and
  * writes DIR/<case_number>-<outcome>.pdf: a proposed decision gives a draft
  * marked UDKAST on every page, named ...-<outcome>-udkast.pdf; a final
@@ -143,7 +145,7 @@ struct run {
 	struct batch *rendering; /* rendered by workers meanwhile, or NULL */
 };
 
-static int process(struct run *run, long long id);
+static int process(struct run *run, long long id, int sheet_only);
 static int flush(struct run *run, struct batch *b);
 static int render_start(struct run *run, struct batch *b);
 static int render_finish(struct run *run, struct batch *b);
@@ -163,7 +165,8 @@ static void usage(FILE *out)
 		"\n"
 		"  -d, --db DB           the workspace database\n"
 		"  -o, --output DIR      where the PDF files go (created if missing)\n"
-		"  -p, --pending         every current decision that has no letter yet\n"
+		"  -p, --pending         every current decision that has no letter yet (with\n"
+		"                        -r also the sheet of a case completed since its last)\n"
 		"  -r, --review-sheets   also write the reviewer's sheet per submission\n"
 		"  -c, --config FILE     the workspace configuration (default: skema.conf\n"
 		"                        beside DB, if present)\n"
@@ -310,15 +313,27 @@ int main(int argc, char **argv)
 	}
 
 	if (pending) {
-		long long *ids = NULL;
-		size_t count = 0;
-		if ((rc = letter_pending(run.db, &ids, &count)) != SQLITE_OK) {
+		long long *ids = NULL, *stale = NULL;
+		size_t count = 0, nstale = 0;
+		if ((rc = letter_pending(run.db, &ids, &count)) != SQLITE_OK ||
+		    (run.review && (rc = letter_stale_sheets(run.db, &stale, &nstale)) != SQLITE_OK)) {
 			status = (rc & 0xff) == SQLITE_BUSY ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
 		} else {
 			for (size_t i = 0; i < count && status != EXIT_TEMPFAIL; i++)
-				status = worse(status, process(&run, ids[i]));
+				status = worse(status, process(&run, ids[i], 0));
+			/* A sheet gone stale while the letter stands (an ended
+			 * forløb): the sheet again, not the letter.  Both lists
+			 * are sorted; a case in both has its sheet already. */
+			for (size_t i = 0, k = 0; i < nstale && status != EXIT_TEMPFAIL; i++) {
+				while (k < count && ids[k] < stale[i])
+					k++;
+				if (k < count && ids[k] == stale[i])
+					continue;
+				status = worse(status, process(&run, stale[i], 1));
+			}
 		}
 		free(ids);
+		free(stale);
 	} else {
 		json_t *rec;
 		while ((rc = record_read(stdin, &rec)) != 0) {
@@ -333,7 +348,7 @@ int main(int argc, char **argv)
 				msg_error("stdin: a line without \"submission_id\"");
 				status = worse(status, EXIT_DATAERR);
 			} else {
-				status = worse(status, process(&run, json_integer_value(id)));
+				status = worse(status, process(&run, json_integer_value(id), 0));
 			}
 			json_decref(rec);
 			if (status == EXIT_TEMPFAIL)
@@ -861,7 +876,11 @@ static int drain(struct run *run)
 	return worse(status, flush(run, run->cur));
 }
 
-static int process(struct run *run, long long id)
+/*
+ * Writes the letter for submission id's current decision and, with
+ * --review-sheets, its review sheet; with sheet_only the sheet alone.
+ */
+static int process(struct run *run, long long id, int sheet_only)
 {
 	struct letter_case c;
 	char stem[80], path[PATH_MAX];
@@ -883,8 +902,14 @@ static int process(struct run *run, long long id)
 		msg_warn("%s: offer %s is not defined; writing without its criteria and contact",
 			 c.case_number ? c.case_number : "?", c.offer_id);
 	file_stem(&c, stem, sizeof stem);
+	/* A round's letter says whether every eligible application got a place. */
+	if (offer && !offer->rolling && c.has_decision &&
+	    (rc = letter_case_load_round(run->db, &c)) != SQLITE_OK) {
+		status = exit_for_sqlite(rc);
+		goto out;
+	}
 
-	if (c.has_decision) {
+	if (c.has_decision && !sheet_only) {
 		int draft = !c.state || strcmp(c.state, "final") != 0;
 		struct pdf_doc *doc = pdf_doc_new();
 		if (!doc) {
@@ -901,7 +926,7 @@ static int process(struct run *run, long long id)
 		snprintf(path, sizeof path, "%s/%s-%s%s.pdf", run->dir, stem, c.outcome,
 			 draft ? "-udkast" : "");
 		status = worse(status, publish(run, &c, doc, c.outcome, draft, path));
-	} else if (!run->review) {
+	} else if (!run->review && !sheet_only) {
 		msg_warn("%s: no current decision, so no letter", c.case_number ? c.case_number : "?");
 	}
 	if (run->review && status != EXIT_TEMPFAIL) {

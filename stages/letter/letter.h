@@ -43,6 +43,13 @@ struct letter_case {
 	json_t *criteria;     /* [{id, kind, passed: true|false|null, text}] */
 	json_t *record;       /* of the stored record: validation, extra_fields, warnings; or NULL */
 	json_t *related;      /* [{case_number, status, received_at, relation}] */
+	char *completed_on;   /* the day its forløb ended (skema complete), or NULL */
+	char *completion_note;
+	/*
+	 * Its offer's deadline round (letter_case_load_round): the live eligible
+	 * applications, and how many of them have no place; -1 not loaded.
+	 */
+	long round_eligible, round_unplaced;
 };
 
 void letter_case_init(struct letter_case *c);
@@ -54,6 +61,13 @@ void letter_case_release(struct letter_case *c);
  */
 int letter_case_load(sqlite3 *db, long long id, struct letter_case *c);
 
+/*
+ * Fills in c's round_eligible and round_unplaced from the live applications
+ * of its offer (once per offer and run: the round does not change while
+ * letters are written).  Returns an SQLite code.
+ */
+int letter_case_load_round(sqlite3 *db, struct letter_case *c);
+
 /* Finalizes the statements letter_case_load() keeps prepared; call before closing the database. */
 void letter_case_finish(void);
 
@@ -63,6 +77,22 @@ void letter_case_finish(void);
  * *ids is caller-freed.  Returns an SQLite code.
  */
 int letter_pending(sqlite3 *db, long long **ids, size_t *count);
+
+/*
+ * Events after which a case's review sheet is out of date although its
+ * decision, and so its letter, stands: skema complete and its --undo
+ * (pipeline/cmd_complete.c).  A new decision gets a new sheet with its
+ * letter (letter_pending).
+ */
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone'"
+
+/*
+ * Ids of live, unpurged submissions with one of LETTER_SHEET_EVENTS newer
+ * than their last review sheet (or with no sheet): --pending
+ * --review-sheets writes them a fresh sheet.  *ids is caller-freed.
+ * Returns an SQLite code.
+ */
+int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count);
 
 /* A configuration value with the documented default (docs/letters.md). */
 const char *letter_conf(const struct config *cfg, const char *key);
@@ -97,6 +127,21 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
  * offer's pass or fail text, else the stored text.  Borrowed.
  */
 char *letter_criterion_text(const struct offer *offer, json_t *criterion, json_t *fields);
+
+/*
+ * letter_selection.c: skema-decide's explanation as the applicant reads it
+ * (caller frees; NULL when out of memory).  For a decision of a deadline
+ * round the ranking and selection policy are left out when every eligible
+ * application got a place, and the rank is the one number given.
+ * Anything else comes back as it is.
+ */
+char *letter_selection_explanation(const struct letter_case *c, const struct offer *offer);
+
+/* 1 when c's explanation is skema-decide's for a case of a deadline round. */
+int letter_selection_is_round(const struct letter_case *c, const struct offer *offer);
+
+/* 1 when c got a place in a round where every eligible application got one. */
+int letter_selection_all_placed(const struct letter_case *c, const struct offer *offer);
 
 /* The Danish name of an outcome for headings ("Bevilget", "Venteliste", ...). */
 const char *letter_outcome_title(const char *outcome);

@@ -14,6 +14,7 @@
 void letter_case_init(struct letter_case *c)
 {
 	memset(c, 0, sizeof *c);
+	c->round_eligible = c->round_unplaced = -1;
 }
 
 void letter_case_release(struct letter_case *c)
@@ -34,6 +35,8 @@ void letter_case_release(struct letter_case *c)
 	free(c->reason);
 	free(c->decided_at);
 	free(c->actor);
+	free(c->completed_on);
+	free(c->completion_note);
 	json_decref(c->fields);
 	json_decref(c->criteria);
 	json_decref(c->record);
@@ -65,9 +68,15 @@ static int fail(sqlite3 *db, const char *what, int rc)
  * letter's instructions.  letter_case_finish() finalizes them; it must run
  * before the handle is closed.
  */
-enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, NQUERIES };
+enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_ROUND, NQUERIES };
 static sqlite3 *cached_db;
 static sqlite3_stmt *cached[NQUERIES];
+
+/* The round last counted (letter_case_load_round), by offer. */
+static struct {
+	char *offer_id;
+	long eligible, unplaced;
+} round_cache;
 
 void letter_case_finish(void)
 {
@@ -76,6 +85,8 @@ void letter_case_finish(void)
 		cached[q] = NULL;
 	}
 	cached_db = NULL;
+	free(round_cache.offer_id);
+	round_cache.offer_id = NULL;
 }
 
 static int prepare(sqlite3 *db, int q, const char *sql, sqlite3_stmt **stmt)
@@ -111,7 +122,8 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 				     * took jansson 10 % of a letter to parse.  A record
 				     * that is not JSON gives NULL, as before. */
 				    " CASE WHEN json_valid(record) THEN json_extract(record,"
-				    " '$.validation', '$.extra_fields', '$.warnings') END"
+				    " '$.validation', '$.extra_fields', '$.warnings') END,"
+				    " completed_on, completion_note"
 				    " FROM submissions WHERE id = ?1",
 				    &stmt);
 	if (rc != SQLITE_OK)
@@ -138,6 +150,8 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 			json_object_set(c->record, "warnings", json_array_get(a, 2));
 		}
 		json_decref(a);
+		c->completed_on = column(stmt, 11);
+		c->completion_note = column(stmt, 12);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_NOTFOUND;
@@ -275,6 +289,43 @@ int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
 	return SQLITE_OK;
 }
 
+int letter_case_load_round(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	if (!c->offer_id)
+		return SQLITE_OK;
+	if (round_cache.offer_id && cached_db == db && strcmp(round_cache.offer_id, c->offer_id) == 0) {
+		c->round_eligible = round_cache.eligible;
+		c->round_unplaced = round_cache.unplaced;
+		return SQLITE_OK;
+	}
+	/* An eligible application without a current grant has no place: refused,
+	 * waiting, or not decided yet. */
+	int rc = prepare(db, Q_ROUND,
+			 "SELECT count(*), count(*) - count(d.id) FROM submissions s"
+			 " LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+			 "  AND d.outcome = 'bevilget'"
+			 " WHERE s.offer_id = ?1 AND s.status = 'stored' AND s.validation = 'eligible'",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return fail(db, "counting the round", rc);
+	sqlite3_bind_text(stmt, 1, c->offer_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		c->round_eligible = sqlite3_column_int64(stmt, 0);
+		c->round_unplaced = sqlite3_column_int64(stmt, 1);
+		free(round_cache.offer_id);
+		round_cache.offer_id = strdup(c->offer_id);
+		round_cache.eligible = c->round_eligible;
+		round_cache.unplaced = c->round_unplaced;
+		rc = SQLITE_OK;
+	} else {
+		rc = fail(db, "counting the round", rc);
+	}
+	done(stmt);
+	return rc;
+}
+
 int letter_pending(sqlite3 *db, long long **ids, size_t *count)
 {
 	sqlite3_stmt *stmt;
@@ -301,4 +352,45 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count)
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding pending letters", rc);
+}
+
+int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
+{
+	sqlite3_stmt *stmt;
+	size_t alloc = 0;
+	/*
+	 * Event ids, not times, say which came first: a completion and the
+	 * sheet before it can carry the same second (SKEMA_NOW, a quick
+	 * reviewer).  Driven from the few completion events, each checked
+	 * through events_submission.
+	 */
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT DISTINCT e.submission_id FROM events e"
+		" JOIN submissions s ON s.id = e.submission_id"
+		" WHERE e.event IN (" LETTER_SHEET_EVENTS ")"
+		"  AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+		"  AND s.purged_at IS NULL"
+		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
+		"   AND r.event = 'review_sheet' AND r.id > e.id)"
+		" ORDER BY e.submission_id",
+		-1, &stmt, NULL);
+	*ids = NULL;
+	*count = 0;
+	if (rc != SQLITE_OK)
+		return fail(db, "finding stale review sheets", rc);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*count == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			long long *grown = realloc(*ids, alloc * sizeof *grown);
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*ids = grown;
+		}
+		(*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding stale review sheets", rc);
 }

@@ -108,6 +108,18 @@ static void danish_time(const char *iso, char *buf, size_t size)
 	snprintf(buf, size, "%s", clock_format_danish_time(t, d));
 }
 
+/* "26. februar 2027" from "2027-02-26"; the text itself when it is not a date. */
+static void danish_date(const char *iso, char *buf, size_t size)
+{
+	time_t t;
+	char d[CLOCK_ISO_SIZE];
+	if (clock_parse(iso, &t) < 0) {
+		snprintf(buf, size, "%s", iso);
+		return;
+	}
+	snprintf(buf, size, "%s", clock_format_danish(t, d));
+}
+
 /* Values longer than this are shown in full below the fields table, not in a cell. */
 #define CELL_MAX 400
 
@@ -264,8 +276,12 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	strbuf_printf(&left, "*Tilbud\n%s\n(%s)\n*Modtaget\n%s\n*Fil\n%s",
 		      offer && offer->title ? offer->title : str_or(c->offer_id, "ukendt tilbud"),
 		      str_or(c->offer_id, "–"), received, str_or(c->original_name, "–"));
-	strbuf_printf(&right, "*Status\n%s\n*Validering\n%s\n*Udskrevet\n%s",
-		      status_da(c->status), validation_da(c->validation), clock_format_danish(now, today));
+	char ended[CLOCK_ISO_SIZE] = "";
+	if (c->completed_on)
+		danish_date(c->completed_on, ended, sizeof ended);
+	strbuf_printf(&right, "*Status\n%s%s%s\n*Validering\n%s\n*Udskrevet\n%s",
+		      status_da(c->status), *ended ? ", forløbet afsluttet " : "", ended,
+		      validation_da(c->validation), clock_format_danish(now, today));
 	if (pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0)
 		goto out;
 
@@ -290,6 +306,18 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		    !(c->explanation && strcmp(c->explanation, c->reason) == 0)) {
 			if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, "Sagsbehandlers begrundelse: ") < 0 ||
 			    pdf_para_text(doc, 0, c->reason) < 0 || pdf_para_end(doc) < 0)
+				goto out;
+		}
+		/* skema complete: the decision stands, the forløb has ended. */
+		if (*ended) {
+			strbuf_reset(&text);
+			strbuf_printf(&text, "Forløbet er afsluttet den %s.", ended);
+			if (pdf_paragraph(doc, PDF_BOLD, strbuf_str(&text)) < 0)
+				goto out;
+			if (c->completion_note && *c->completion_note &&
+			    (pdf_para_begin(doc, 0) < 0 ||
+			     pdf_para_text(doc, PDF_BOLD, "Note ved afslutningen: ") < 0 ||
+			     pdf_para_text(doc, 0, c->completion_note) < 0 || pdf_para_end(doc) < 0))
 				goto out;
 		}
 		if (strcmp(str_or(c->outcome, ""), "afslag") == 0 &&

@@ -452,10 +452,11 @@ static void add_needed(const struct offer *offer, const char *test, const json_t
 }
 
 /*
- * The sentence for an eligibility test that could not be judged: which of
- * the fields it names must be filled in (or corrected) first.  The fail
- * sentence would state a verdict that was not reached.  Empty when the
- * test names no such field.
+ * The sentence for a test that could not be judged, eligibility or
+ * priority: which of the fields it names must be filled in (or corrected)
+ * first.  The fail sentence would state a verdict that was not reached
+ * (a priority criterion's on the review sheet and in the ranking's
+ * reasons).  Empty when the test names no such field.
  */
 static void unjudged_text(const struct offer *offer, const char *test, const json_t *values,
 			  const json_t *nulled, struct strbuf *out)
@@ -800,7 +801,8 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		struct record_values rv = {.values = values};
 		struct strbuf filled;
 		strbuf_init(&filled, 0);
-		if (result == -1 && c->kind == CRITERION_ELIGIBILITY)
+		/* Eligibility or priority: an unknown is no verdict either way. */
+		if (result == -1)
 			unjudged_text(offer, c->test, values, nulled, &filled);
 		if (filled.len == 0)
 			criterion_text_fill(offer, text, record_value, &rv, &filled);

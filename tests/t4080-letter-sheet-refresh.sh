@@ -1,0 +1,77 @@
+#!/bin/bash
+test_description='skema-letter --pending --review-sheets: an ended forløb gets a fresh review sheet, not a second letter'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/acceptance/accept.sh"
+
+# skema complete records that a rådgivningsforløb has ended; the decision,
+# and so the letter, stands.  The review sheet was written only with a
+# letter, so the reviewer's sheet went on showing a running forløb.
+
+# r FILE KOMMUNE: a rådgivningsforløb application from KOMMUNE.
+r() {
+	accept_fill raadgivningsforloeb "$1" ".kommune=\"$2\" | .kontakt_navn=\"Kontakt i $2\""
+}
+
+# sheet FILE: the text of FILE's review sheet on one line.
+sheet() {
+	pdf=$(accept_q "SELECT l.path FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.original_name = '$1' AND l.kind = 'review' ORDER BY l.id DESC LIMIT 1" |
+		sed "s|^\([^/]\)|ws/\1|") &&
+	pdftotext -raw "$pdf" - | tr -s " \n" "  "
+}
+
+# written FILE KIND: how many files of KIND (review, or a letter: not review) FILE has had.
+written() {
+	op="="
+	test "$2" = review || op="<>"
+	accept_q "SELECT count(*) FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.original_name = '$1' AND l.kind $op 'review'"
+}
+
+test_expect_success 'setup: two forløb granted, the first confirmed and its final letter written' '
+	skema init ws >/dev/null &&
+	r r1.docx Odense && r r2.docx Vejle &&
+	accept_run 2026-03-02T10:00:00 &&
+	SKEMA_NOW=2026-03-03T09:00:00 skema -C ws decide "$(accept_case r1.docx)" bevilget >/dev/null &&
+	accept_run 2026-03-03T09:00:00 &&
+	test "$(accept_decision r1.docx)" = "bevilget|final" &&
+	test "$(written r1.docx letter)" = 2 &&
+	test "$(written r1.docx review)" = 2 &&
+	sheet r1.docx >before &&
+	! grep -q "afsluttet" before
+'
+
+# The same second as the run before: the order of the events decides, not the clock.
+test_expect_success 'complete, then a run: a fresh sheet says the forløb has ended' '
+	SKEMA_NOW=2026-03-03T09:00:00 skema -C ws complete "$(accept_case r1.docx)" --date 2026-03-03 \
+		--note "Afsluttende møde med Kontakt i Odense" >out 2>err &&
+	accept_run 2026-03-03T09:00:00 &&
+	test "$(written r1.docx review)" = 3 &&
+	sheet r1.docx >after &&
+	accept_has "Status modtaget, forløbet afsluttet 3. marts 2026" after &&
+	accept_has "Forløbet er afsluttet den 3. marts 2026." after &&
+	accept_has "Note ved afslutningen: Afsluttende møde med Kontakt i Odense" after
+'
+
+test_expect_success 'the letter stands: no second final letter, the other case untouched' '
+	test "$(written r1.docx letter)" = 2 &&
+	ls ws/letters >files &&
+	! grep -q -- "-bevilget-2.pdf" files &&
+	test "$(written r2.docx review)" = 1
+'
+
+test_expect_success 'a run with nothing new writes the sheet no more' '
+	accept_run 2026-03-04T09:00:00 &&
+	test "$(written r1.docx review)" = 3
+'
+
+test_expect_success 'complete --undo, then a run: the sheet shows a running forløb again' '
+	SKEMA_NOW=2026-03-05T09:00:00 skema -C ws complete --undo "$(accept_case r1.docx)" >out 2>err &&
+	accept_run 2026-03-05T09:00:00 &&
+	test "$(written r1.docx review)" = 4 &&
+	sheet r1.docx >undone &&
+	! grep -q "afsluttet" undone &&
+	test "$(written r1.docx letter)" = 2
+'
+
+test_done
