@@ -5,8 +5,8 @@
  *
  * Counts the files in inbox/ (waiting, still being written, ignored), the
  * claims in work/, the files in archive/ and quarantine/ (reason files not
- * counted), the submissions in skema.db by status and by current
- * decision, and per offer the live applications and the granted.  At an
+ * counted), the submissions in skema.db by status, the live ones by
+ * standing decision, and per offer the live applications and the granted.  At an
  * offer whose places are held while a forløb runs (capacity period
  * "concurrent": the rådgivningsforløb, 8 at a time) it also says how many
  * forløb run, how many have ended (skema complete) and how many places are
@@ -340,9 +340,16 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			     "  THEN 'retried' ELSE s.status END, count(*)"
 			     " FROM submissions s GROUP BY 1 ORDER BY 1",
 			     by_status);
+		/*
+		 * The standing decisions of live cases: a withdrawn or replaced
+		 * case keeps its decisions as history, but its proposal awaits
+		 * no reviewer and its place is free (skema-decide counts so).
+		 */
 		group_counts(db,
-			     "SELECT outcome || CASE state WHEN 'proposed' THEN ' (forslag)' ELSE '' END,"
-			     " count(*) FROM decisions WHERE current = 1 GROUP BY 1 ORDER BY 1",
+			     "SELECT d.outcome || CASE d.state WHEN 'proposed' THEN ' (forslag)' ELSE '' END,"
+			     " count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+			     " WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+			     " GROUP BY 1 ORDER BY 1",
 			     by_outcome);
 		offers = offer_counts(db);
 		/* skema-letter's --pending, counted: a letter that failed leaves
