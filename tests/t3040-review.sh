@@ -52,6 +52,11 @@ test_expect_success 'overriding needs a reason; the reason is the explanation' '
 	test_expect_code 64 skema -C ws decide 2026-000002 afslag --reason "  " 2>err &&
 	test_grep "skriv begrundelsen" err &&
 	skema -C ws decide 2 afslag --reason "Kommunen har allerede et forløb i gang." >out &&
+	cat >expect <<-\EOT &&
+	2026-000002: afslag (endelig), ændret fra bevilget
+	2026-000003 (Vejle Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste).
+	EOT
+	test_cmp expect out &&
 	sql ws/skema.db "SELECT outcome, state, current, reason IS NOT NULL FROM decisions WHERE submission_id = 2 ORDER BY id" >actual &&
 	printf "bevilget|proposed|0|0\nafslag|final|1|1\n" >expect &&
 	test_cmp expect actual &&
@@ -88,11 +93,11 @@ test_expect_success 'the event log is append-only' '
 	test_grep "append-only" err
 '
 
-test_expect_success 'the freed place goes to the waiting list; final decisions stay' '
+# skema decide ran skema-decide for the offer: the place the refusal freed
+# went to the first on the waiting list at once, and a run finds nothing.
+test_expect_success 'the freed place went to the waiting list; final decisions stay' '
 	skema-decide ws/skema.db >out &&
-	jq -r "[.case_number, .outcome] | @tsv" out >actual &&
-	printf "2026-000003\tbevilget\n" >expect &&
-	test_cmp expect actual &&
+	test_line_count = 0 out &&
 	sql ws/skema.db "SELECT case_number, outcome, state FROM current_decisions ORDER BY case_number" >actual &&
 	cat >expect <<-\EOT &&
 	2026-000001|bevilget|final
@@ -157,6 +162,52 @@ test_expect_success 'a busy database: decide exits 75 and changes nothing' '
 	code=$?; echo done >hold; wait;
 	test $code = 0 &&
 	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n"
+'
+
+# A deadline round has no waiting list (offers.md): the application that
+# loses its place to a reviewer's grant is proposed afslag, and skema
+# decide says so.  test-frist: 3 to 4 places.
+frist() { # N RECEIVED KOMMUNE INGEN_BISTAND
+	mkrec "$1" test-frist "$2" eligible "{\"kommune\":\"$3\"}" \
+		"[[\"workshops\",\"eligibility\",true],[\"ingen_bistand\",\"priority\",$4],[\"motivation\",\"priority\",true]]"
+}
+
+test_expect_success 'deadline round: an override grant moves the last selected to afslag, and says so' '
+	mkdir round &&
+	frist 21 2021-09-01T10:00:00+02:00 Aarhus true >r &&
+	frist 22 2021-09-02T10:00:00+02:00 Odense true >>r &&
+	frist 23 2021-09-03T10:00:00+02:00 Vejle true >>r &&
+	frist 24 2021-09-04T10:00:00+02:00 Skive true >>r &&
+	frist 25 2021-09-05T10:00:00+02:00 Lejre false >>r &&
+	skema-store round/skema.db <r >/dev/null &&
+	skema-decide --now 2021-09-14T10:00:00 round/skema.db >/dev/null &&
+	sql round/skema.db "SELECT group_concat(outcome, \" \") FROM (SELECT outcome FROM current_decisions ORDER BY case_number)" >actual &&
+	echo "bevilget bevilget bevilget bevilget afslag" >expect &&
+	test_cmp expect actual &&
+	SKEMA_NOW=2021-09-15T10:00:00 skema -C round decide 2021-000005 bevilget \
+		--reason "Kommunen har en særlig udfordring." >out &&
+	cat >expect <<-\EOT &&
+	2021-000005: bevilget (endelig), ændret fra afslag
+	2021-000004 (Skive Kommune) mistede sin foreslåede plads og er nu foreslået afslag.
+	EOT
+	test_cmp expect out
+'
+
+test_expect_success 'deadline round: with every place confirmed a grant is refused' '
+	for c in 2021-000001 2021-000002 2021-000003
+	do
+		SKEMA_NOW=2021-09-15T11:00:00 skema -C round decide $c bevilget >/dev/null || return 1
+	done &&
+	before=$(sql round/skema.db "SELECT count(*) FROM decisions") &&
+	SKEMA_NOW=2021-09-15T12:00:00 test_expect_code 65 skema -C round decide 2021-000004 bevilget \
+		--reason x >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "decide: 2021-000004: alle 4 kommuner i runden er bevilget endeligt (2021-000001, 2021-000002, 2021-000003, 2021-000005)\." err &&
+	! grep -q venteliste err &&
+	test "$(sql round/skema.db "SELECT count(*) FROM decisions")" = "$before" &&
+	skema-decide --offer test-frist --if-granted 4 --now 2021-09-15T12:00:00 round/skema.db >answer &&
+	test "$(jq -c "[.fits, .capacity, .pool, .confirmed]" answer)" = "[false,4,\"runden\",[\"2021-000001\",\"2021-000002\",\"2021-000003\",\"2021-000005\"]]" &&
+	test_expect_code 64 skema-decide --if-granted 4 round/skema.db
 '
 
 test_done

@@ -68,4 +68,59 @@ test_expect_success 'withdrawing a place nobody waits for says the place is free
 	test_cmp expect out
 '
 
+# Issue B: an override grant in a full quarter.  offers.md gives a rolling
+# offer a waiting list, so the proposal that loses its place goes there;
+# skema decide says so.  A place a reviewer has confirmed is never taken:
+# with every place confirmed the grant is refused and nothing is written.
+test_expect_success 'setup: the quarter fills again, one more waits' '
+	t t4.odt Herning && accept_run 2021-09-01T09:30:00 &&
+	t t5.docx Aalborg && accept_run 2021-09-01T09:40:00 &&
+	test "$(accept_decision t3.docx)" = "bevilget|proposed" &&
+	test "$(accept_decision t4.odt)" = "bevilget|proposed" &&
+	test "$(accept_decision t5.docx)" = "venteliste|proposed"
+'
+
+test_expect_success 'an override grant says which case lost its proposed place, and to what' '
+	c4=$(accept_case t4.odt) && c5=$(accept_case t5.docx) &&
+	SKEMA_NOW=2021-09-05T10:00:00 skema -C ws decide "$c5" bevilget \
+		--reason "Kommunen har en akut sag." >out 2>err &&
+	cat >expect <<-EOF &&
+	$c5: bevilget (endelig), ændret fra venteliste
+	$c4 (Herning Kommune) mistede sin foreslåede plads og er nu foreslået venteliste.
+	EOF
+	test_cmp expect out &&
+	test "$(accept_decision t4.odt)" = "venteliste|proposed" &&
+	test "$(accept_decision t3.docx)" = "bevilget|proposed" &&
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$c4'"'"'" >expl &&
+	test_grep "venteliste som nr. 1\." expl
+'
+
+test_expect_success 'a grant that could only take a confirmed place is refused, nothing written' '
+	c3=$(accept_case t3.docx) && c4=$(accept_case t4.odt) && c5=$(accept_case t5.docx) &&
+	SKEMA_NOW=2021-09-05T11:00:00 skema -C ws decide "$c3" bevilget >/dev/null &&
+	accept_q "SELECT count(*) FROM decisions" >decisions.before &&
+	accept_q "SELECT count(*) FROM events" >events.before &&
+	SKEMA_NOW=2021-09-05T12:00:00 test_expect_code 65 skema -C ws decide "$c4" bevilget \
+		--reason "Også vigtig." >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "decide: $c4: alle 2 temaforløb i 3. kvartal 2021 er bevilget endeligt ($c3, $c5)\." err &&
+	test_grep "en bekræftet plads tages ikke fra ansøgeren. Intet er ændret\." err &&
+	test_grep "skema decide $c4 venteliste --reason" err &&
+	test_grep "skema withdraw SAGSNR" err &&
+	test_grep "temaforloeb/offer.xml" err &&
+	accept_q "SELECT count(*) FROM decisions" >decisions.after &&
+	accept_q "SELECT count(*) FROM events" >events.after &&
+	test_cmp decisions.before decisions.after &&
+	test_cmp events.before events.after &&
+	test "$(accept_decision t4.odt)" = "venteliste|proposed"
+'
+
+test_expect_success 'once a confirmed place is given up, the grant goes through' '
+	c3=$(accept_case t3.docx) && c4=$(accept_case t4.odt) &&
+	SKEMA_NOW=2021-09-06T10:00:00 skema -C ws withdraw "$c3" >out &&
+	test_grep "^$c4 (Herning Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste)\.$" out &&
+	SKEMA_NOW=2021-09-06T10:05:00 skema -C ws decide "$c4" bevilget >out &&
+	test_grep "^$c4: bevilget (endelig)$" out
+'
+
 test_done
