@@ -7,7 +7,8 @@
  * CASE is a case number ("2026-000017") or a database id.  The standing
  * decision (a proposal, or an earlier final one) stays in the decisions
  * table with current = 0; the new one is final, carries the reviewer's
- * reason and the OS user as actor, and the event log records the change
+ * reason and the OS user as actor (automatic = 0: a person decided, see
+ * docs/schema.md, step 7), and the event log records the change
  * ("reviewed": what was proposed, what was decided).  A reason is required
  * when the reviewer changes the proposed outcome: it becomes the
  * explanation the letter gives.  The reason itself is kept in the
@@ -297,8 +298,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	}
 	rc = sqlite3_prepare_v2(db,
 				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
-				" reason, actor, decided_at, current)"
-				" VALUES (?1, ?2, 'final', ?3, ?4, ?5, ?6, ?7, 1)",
+				" reason, actor, decided_at, current, automatic)"
+				" VALUES (?1, ?2, 'final', ?3, ?4, ?5, ?6, ?7, 1, 0)",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto sql_fail;

@@ -77,13 +77,64 @@ test_expect_success 'the event log keeps proposal and decision with the OS user'
 test_expect_success 'review CASE shows the audit trail of one case' '
 	skema -C ws review 2026-000002 >out &&
 	test_grep "^2026-000002  test-rullende  (aktiv)" out &&
-	test_grep "bevilget (forslag)" out &&
-	test_grep "afslag (endelig)  <- gældende" out &&
+	test_grep "  skema (automatisk)  bevilget (forslag)$" out &&
+	test_grep "  $(id -un)  afslag (endelig, ændret fra bevilget)  <- gældende" out &&
 	test_grep "Kommunen har allerede et forløb i gang." out &&
 	test_grep "reviewed  *foreslået bevilget -> endelig afslag" out &&
 	test_expect_code 65 skema -C ws review 2026-999999 2>err &&
 	test_grep "sagen findes ikke" err &&
 	test_expect_code 64 skema -C ws review --all 2026-000002
+'
+
+# Issue C: the pipeline's decisions were listed as the OS user's who ran
+# it.  A decision skema-decide made is "skema (automatisk)"; a reviewer's
+# is theirs, and a change says what it replaced.
+test_expect_success 'review --all shows who decided: skema (automatisk) or the reviewer' '
+	skema -C ws review --all >out &&
+	test_grep "^  Afgjort: mangler – skema (automatisk)$" out &&
+	test_grep "^  Afgjort: afslag – $(id -un), ændret fra bevilget$" out &&
+	test_grep "^  Afgjort: bevilget – $(id -un)$" out &&
+	skema -C ws --json review --all >out.json &&
+	jq -r "[.case_number, .decided_by, (.automatic | tostring), (.changed_from // \"-\")] | @tsv" out.json | sort >actual &&
+	printf "%s\t%s\t%s\t%s\n" \
+		2026-000001 "$(id -un)" false - \
+		2026-000002 "$(id -un)" false bevilget \
+		2026-000003 "skema (automatisk)" true - \
+		2026-000004 "skema (automatisk)" true - >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT case_number, decided_by, automatic, ifnull(changed_from, \"-\") FROM current_decisions ORDER BY case_number" >actual &&
+	cat >expect <<-EOT &&
+	2026-000001|$(id -un)|0|-
+	2026-000002|$(id -un)|0|bevilget
+	2026-000003|skema (automatisk)|1|-
+	2026-000004|skema (automatisk)|1|-
+	EOT
+	test_cmp expect actual
+'
+
+# A database from before step 7: the proposals of skema-decide, a
+# reviewer's confirmation and refusal, and an auto-confirmed mangler whose
+# event is a second off (so its author cannot be told).
+old_decisions() {
+	cat <<-\SQL
+	UPDATE decisions SET current = 0 WHERE submission_id IN (1, 2, 3);
+	INSERT INTO decisions (submission_id, outcome, state, reason, actor, decided_at) VALUES
+	  (1, 'bevilget', 'final', NULL, 'root', '2027-02-02T10:00:00+01:00'),
+	  (2, 'afslag', 'final', 'Ikke relevant.', 'root', '2027-02-02T10:00:00+01:00'),
+	  (3, 'mangler', 'final', NULL, 'root', '2027-02-03T10:00:00+01:00');
+	INSERT INTO events (submission_id, at, actor, event, detail) VALUES
+	  (1, '2027-02-02T10:00:00+01:00', 'root', 'reviewed', 'foreslået bevilget -> endelig bevilget'),
+	  (3, '2027-02-03T10:00:01+01:00', 'root', 'decided', 'test-rullende: mangler (automatisk bekræftet)');
+	SQL
+}
+
+test_expect_success 'schema step 7 tells the pipeline'"'"'s old decisions from a reviewer'"'"'s' '
+	sqlite3 old.db <"$FIXTURES/store/schema-v2-carried.sql" &&
+	old_decisions | sqlite3 old.db &&
+	skema-decide --now 2027-02-04T10:00:00 --offer test-frist old.db >/dev/null &&
+	sql old.db "SELECT id, ifnull(automatic, \"?\") FROM decisions ORDER BY id" >actual &&
+	printf "%s\n" "1|1" "2|1" "3|1" "4|1" "5|1" "6|0" "7|0" "8|?" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'the event log is append-only' '

@@ -123,4 +123,15 @@ test_expect_success 'once a confirmed place is given up, the grant goes through'
 	test_grep "^$c4: bevilget (endelig)$" out
 '
 
+# Issue C: the round's decisions as a reviewer reads them.
+test_expect_success 'the pipeline decided as skema (automatisk); the override says what it changed' '
+	c5=$(accept_case t5.docx) &&
+	skema -C ws review "$c5" >history &&
+	test_grep "^  [0-9T:+-]*  skema (automatisk)  venteliste (forslag)$" history &&
+	test_grep "^  [0-9T:+-]*  $(id -un)  bevilget (endelig, ændret fra venteliste)  <- gældende$" history &&
+	! grep -q "  $(id -un)  venteliste (forslag)" history &&
+	skema -C ws review --all >all &&
+	test_grep "^  Afgjort: bevilget – $(id -un), ændret fra venteliste$" all
+'
+
 test_done

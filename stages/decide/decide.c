@@ -251,8 +251,8 @@ static int record_decision(sqlite3 *db, const struct offer *offer, struct decide
 	}
 	rc = sqlite3_prepare_v2(db,
 				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
-				" actor, decided_at, current, period)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+				" actor, decided_at, current, period, automatic)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 1)",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
