@@ -134,4 +134,54 @@ test_expect_success 'the pipeline decided as skema (automatisk); the override sa
 	test_grep "^  Afgjort: bevilget – $(id -un), ændret fra venteliste$" all
 '
 
+# Issue D: a mangler nobody answers.  The mangler letter gives a svarfrist
+# (letter.reply_days, 14 days); once it has passed without a corrected
+# form, skema status lists the case for the staff to follow up.  One
+# municipality answers with a corrected form, one does not.
+test_expect_success 'setup: two mangler, one answered by a corrected form' '
+	t m1.docx Skive "del(.tema)" && accept_run 2021-10-01T09:00:00 &&
+	t m2.odt Lejre "del(.tema)" && accept_run 2021-10-01T09:10:00 &&
+	test "$(accept_decision m1.docx)" = "mangler|final" &&
+	test "$(accept_decision m2.odt)" = "mangler|final" &&
+	t m2-rettet.odt Lejre && accept_run 2021-10-05T09:00:00 &&
+	test "$(accept_q "SELECT status FROM submissions WHERE original_name = '"'"'m2.odt'"'"'")" = superseded &&
+	accept_text m1.docx >text &&
+	test_grep "senest den 15. oktober 2021" text
+'
+
+test_expect_success 'status lists no unanswered mangler before the svarfrist has passed' '
+	SKEMA_NOW=2021-10-15T16:00:00 skema -C ws status >status &&
+	! grep -q "mangler uden svar" status &&
+	SKEMA_NOW=2021-10-15T16:00:00 skema -C ws status --json >status.json &&
+	test "$(jq ".mangler_overdue | length" status.json)" = 0
+'
+
+test_expect_success 'status lists the mangler whose svarfrist passed without a corrected form' '
+	c=$(accept_case m1.docx) &&
+	SKEMA_NOW=2021-10-16T09:00:00 skema -C ws status >status &&
+	test_grep "^mangler uden svar: 1 sag, hvor svarfristen er overskredet, uden at der er kommet en rettet ansøgning$" status &&
+	test_grep "^  $c  temaforloeb  Skive Kommune  svarfrist 15. oktober 2021$" status &&
+	! grep -q "Lejre" status &&
+	SKEMA_NOW=2021-10-16T09:00:00 skema -C ws status --json >status.json &&
+	jq -r ".mangler_overdue[] | [.case_number, .offer_id, .applicant, .svarfrist] | @tsv" status.json >actual &&
+	printf "%s\ttemaforloeb\tSkive Kommune\t2021-10-15\n" "$c" >expect &&
+	test_cmp expect actual
+'
+
+# In an open deadline round the letter's svarfrist is the deadline, when
+# that comes first: status counts from the same date.
+test_expect_success 'in a deadline round the svarfrist is the deadline when that comes first' '
+	accept_fill partnerskab-magtanvendelse-2021 p1.docx \
+		".cvr=\"${accept_cvrs[0]}\" | del(.driftsherre_navn)" &&
+	accept_run 2021-09-10T09:00:00 &&
+	test "$(accept_decision p1.docx)" = "mangler|final" &&
+	accept_text p1.docx >text &&
+	test_grep "senest den 13. september 2021" text &&
+	c=$(accept_case p1.docx) &&
+	SKEMA_NOW=2021-09-13T18:00:00 skema -C ws status >status &&
+	! grep -q "$c" status &&
+	SKEMA_NOW=2021-09-14T09:00:00 skema -C ws status >status &&
+	test_grep "^  $c  partnerskab-magtanvendelse-2021  .*  svarfrist 13. september 2021$" status
+'
+
 test_done
