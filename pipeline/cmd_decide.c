@@ -7,21 +7,37 @@
  * CASE is a case number ("2026-000017") or a database id.  The standing
  * decision (a proposal, or an earlier final one) stays in the decisions
  * table with current = 0; the new one is final, carries the reviewer's
- * reason and the OS user as actor, and the event log records the change
+ * reason and the OS user as actor (automatic = 0: a person decided, see
+ * docs/schema.md, step 7), and the event log records the change
  * ("reviewed": what was proposed, what was decided).  A reason is required
  * when the reviewer changes the proposed outcome: it becomes the
  * explanation the letter gives.  The reason itself is kept in the
  * decisions table only, not in the append-only event log, so that a purge
  * can remove it (it may name people).
  *
- * Exit codes: 0 done, 64 usage, 65 no such case or a case that is not live,
- * 70 internal error, 75 database busy or read-only, 78 no workspace.
+ * A grant takes a place.  Where the places are full, skema-decide gives
+ * the reviewer's grant one and moves the proposal that held it on (to the
+ * waiting list of a rolling offer, to afslag in a deadline round, as
+ * offers.md has it); it never takes a place a reviewer has confirmed.  So
+ * before a grant this asks skema-decide (--if-granted) whether a place is
+ * left that is not confirmed, and refuses in Danish when none is, saying
+ * what the reviewer can do instead.  After the decision skema-decide runs
+ * for the offer (unless --no-decide), and the command says which other
+ * cases it changed: who lost a proposed place and what it is now, who got
+ * a freed one.
+ *
+ * Exit codes: 0 done, 64 usage, 65 no such case, a case that is not live,
+ * or a grant with every place confirmed, 70 internal error, 75 database busy or read-only, 78 no workspace.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include "clock.h"
 #include "commands.h"
@@ -29,6 +45,7 @@
 #include "msg.h"
 #include "offer.h"
 #include "paths.h"
+#include "record.h"
 #include "review.h"
 #include "workspace.h"
 
@@ -43,7 +60,11 @@ static void usage(FILE *out)
 		     "proposal stays in the history.  --reason is required when the outcome differs\n"
 		     "from the proposal; it becomes the explanation in the letter.\n"
 		     "\n"
+		     "A grant where every place is confirmed is refused.  skema-decide runs for the\n"
+		     "offer afterwards, and the command says which other cases it changed.\n"
+		     "\n"
 		     "  -r, --reason TEXT   why (Danish, for the letter)\n"
+		     "      --no-decide     do not run skema-decide now\n"
 		     "      --help          this text\n");
 }
 
@@ -82,6 +103,88 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
 	return fits;
 }
 
+/*
+ * Asks skema-decide --if-granted whether granting submission id of offer
+ * for good leaves every confirmed place in place.  Returns 1 when it does
+ * (or the answer could not be had: skema-decide itself never takes a
+ * confirmed place, so the worst is an offer over its capacity, which the
+ * report shows), 0 when not, with the Danish refusal printed.  Runs while
+ * the caller holds the write lock with nothing written: skema-decide only
+ * reads, which WAL allows.
+ */
+static int grant_fits(const struct global_options *opt, const char *key, const char *offer,
+		      long long id)
+{
+	char db_path[PATH_MAX], id_text[32];
+	FILE *answer = tmpfile();
+	json_t *line = NULL;
+	int saved = -1, checked = EXIT_SOFTWARE, fits = 1;
+
+	ws_db_path(opt->workspace, db_path, sizeof db_path);
+	snprintf(id_text, sizeof id_text, "%lld", id);
+	char *args[] = {(char *)"skema-decide", (char *)"--offer", (char *)offer,
+			(char *)"--if-granted", id_text, db_path, NULL};
+	fflush(stdout);
+	if (answer && (saved = dup(STDOUT_FILENO)) >= 0 && dup2(fileno(answer), STDOUT_FILENO) >= 0) {
+		checked = run_stage("decide", args);
+		dup2(saved, STDOUT_FILENO);
+	}
+	if (saved >= 0)
+		close(saved);
+	if (answer) {
+		rewind(answer);
+		if (checked == EXIT_DONE && record_read(answer, &line) > 0 &&
+		    json_is_false(json_object_get(line, "fits")))
+			fits = 0;
+		fclose(answer);
+	}
+	if (checked != EXIT_DONE)
+		msg_warn("decide: %s: kunne ikke se, om der er en plads, der ikke er bekræftet "
+			 "(skema-decide sluttede med %d)",
+			 key, checked);
+	if (!fits) {
+		const char *period = record_str(line, "period"), *unit = record_str(line, "unit");
+		const char *pool = record_str(line, "pool");
+		json_t *confirmed = json_object_get(line, "confirmed"), *each;
+		long long capacity = json_integer_value(json_object_get(line, "capacity"));
+		int concurrent = period && strcmp(period, "concurrent") == 0;
+		struct strbuf which;
+		size_t i;
+		strbuf_init(&which, 0);
+		json_array_foreach(confirmed, i, each)
+			strbuf_printf(&which, "%s%s", i ? ", " : "", json_string_value(each));
+		if (concurrent)
+			msg_error("decide: %s: alle %lld %s, der kan være i gang ad gangen, er bevilget "
+				  "endeligt%s%s%s. En bevilling mere ville tage pladsen fra en af dem, og en "
+				  "bekræftet plads tages ikke fra ansøgeren. Intet er ændret.",
+				  key, capacity, unit ? unit : "pladser", which.len ? " (" : "",
+				  strbuf_str(&which), which.len ? ")" : "");
+		else
+			msg_error("decide: %s: alle %lld %s i %s er bevilget endeligt%s%s%s. En bevilling "
+				  "mere ville tage pladsen fra en af dem, og en bekræftet plads tages ikke fra "
+				  "ansøgeren. Intet er ændret.",
+				  key, capacity, unit ? unit : "pladser", pool ? pool : "runden",
+				  which.len ? " (" : "", strbuf_str(&which), which.len ? ")" : "");
+		fprintf(stderr, "Det kan I gøre i stedet:\n");
+		if (json_is_true(json_object_get(line, "rolling")))
+			fprintf(stderr, "  - sætte sagen på venteliste, så den får den næste plads, der bliver ledig:\n"
+					"      skema decide %s venteliste --reason \"...\"\n",
+				key);
+		fprintf(stderr, "  - hvis en ansøger med en bekræftet plads har opgivet den: trække den sag "
+				"tilbage (skema withdraw SAGSNR) og så bevilge denne\n");
+		if (concurrent)
+			fprintf(stderr, "  - når et forløb er slut: registrere det (skema complete SAGSNR) og så "
+					"bevilge denne\n");
+		fprintf(stderr, "  - hvis ledelsen har besluttet flere pladser: hæve max i <capacity> i "
+				"tilbuddets definition (%s/offer.xml; se skema check-forms) og så bevilge "
+				"denne\n",
+			offer);
+		strbuf_release(&which);
+	}
+	json_decref(line);
+	return fits;
+}
+
 static char *dup_column(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, i);
@@ -92,6 +195,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 {
 	static const struct option long_options[] = {
 		{"reason", required_argument, NULL, 'r'},
+		{"no-decide", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -99,7 +203,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	char offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
 	char *old_outcome = NULL, *old_state = NULL, *old_explanation = NULL, *case_number = NULL;
 	long long id = 0, old_id = 0;
-	int c, status = EXIT_DONE, old_rank = 0, rc;
+	int c, status = EXIT_DONE, old_rank = 0, rc, decide = 1;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	time_t now;
@@ -108,6 +212,9 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		switch (c) {
 		case 'r':
 			reason = optarg;
+			break;
+		case 'n':
+			decide = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -171,6 +278,13 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		status = EXIT_USAGE;
 		goto fail;
 	}
+	/* Only a new place can push a case out; confirming a proposed one cannot. */
+	int takes_place = strcmp(outcome, "bevilget") == 0 &&
+			  !(old_outcome && strcmp(old_outcome, "bevilget") == 0);
+	if (takes_place && !grant_fits(opt, case_number ? case_number : argv[optind], offer, id)) {
+		status = EXIT_DATAERR;
+		goto fail;
+	}
 	if (old_id > 0) {
 		rc = sqlite3_prepare_v2(db, "UPDATE decisions SET current = 0 WHERE id = ?1", -1, &stmt,
 					NULL);
@@ -184,8 +298,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	}
 	rc = sqlite3_prepare_v2(db,
 				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
-				" reason, actor, decided_at, current)"
-				" VALUES (?1, ?2, 'final', ?3, ?4, ?5, ?6, ?7, 1)",
+				" reason, actor, decided_at, current, automatic)"
+				" VALUES (?1, ?2, 'final', ?3, ?4, ?5, ?6, ?7, 1, 0)",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto sql_fail;
@@ -219,6 +333,20 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	if (opt->verbosity >= 0)
 		printf("%s: %s (endelig)%s%s\n", case_number ? case_number : argv[optind], outcome,
 		       same ? "" : ", ændret fra ", same ? "" : (old_outcome ? old_outcome : "intet forslag"));
+	sqlite3_close(db);
+	db = NULL;
+	if (decide && *offer) {
+		struct review_changes changes;
+		int freed = old_outcome && strcmp(old_outcome, "bevilget") == 0 &&
+			    strcmp(outcome, "bevilget") != 0;
+		if (review_decide_offer(opt->workspace, offer, "decide", &changes) == EXIT_DONE &&
+		    opt->verbosity >= 0) {
+			int granted = review_print_changes(&changes);
+			if (freed && granted == 0)
+				printf("Ingen venter på en plads, så pladsen er ledig.\n");
+		}
+		review_changes_release(&changes);
+	}
 	goto out;
 sql_fail:
 	msg_error("decide: %s", sqlite3_errmsg(db));

@@ -11,8 +11,9 @@
  *   id,original_name,sha256,form,received_at,status,outcome,letter_path,error
  *
  * then record_id, case_number, applicant_name, validation, rank and
- * decision_state; with --fields one column per form field (the offer
- * definitions' order, then any other names alphabetically), holding the
+ * decision_state (outcome, rank and decision_state are empty for a
+ * proposal on a case that is no longer live); with --fields one column per
+ * form field (the offer definitions' order, then any other names alphabetically), holding the
  * normalised value, or the raw text where normalising failed.  The last
  * column is completed_on: the day a forløb ended (skema complete,
  * YYYY-MM-DD), empty while it runs and for everything else.  It came
@@ -132,8 +133,13 @@ static void usage(FILE *out)
 		"  --offer ID  only offer ID, as its ranked list\n");
 }
 
-/* One SQL statement for the whole export: the newest current decision and
- * the newest letter (final before draft) per submission. */
+/*
+ * One SQL statement for the whole export: the newest current decision and
+ * the newest letter (final before draft) per submission.  A case that is
+ * no longer live (withdrawn, superseded) shows a final decision it had,
+ * which was made and sent, but not a proposal: that was never decided and
+ * holds no place (skema review CASE shows it in the history).
+ */
 static const char export_sql[] =
 	"SELECT s.id, s.original_name, s.sha256, s.offer_id, s.received_at, s.status,"
 	"  d.outcome,"
@@ -144,7 +150,8 @@ static const char export_sql[] =
 	"  s.completed_on"
 	" FROM submissions s"
 	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"
-	"   WHERE d2.submission_id = s.id AND d2.current = 1)"
+	"   WHERE d2.submission_id = s.id AND d2.current = 1"
+	"    AND (s.status NOT IN ('duplicate', 'superseded', 'withdrawn') OR d2.state = 'final'))"
 	" WHERE ?1 IS NULL OR s.offer_id = ?1"
 	" ORDER BY CASE WHEN ?1 IS NULL THEN s.id END,"
 	"  d.rank IS NULL, d.rank, s.received_at, s.id";

@@ -11,7 +11,10 @@
  * per line.  A reviewer confirms or changes a proposal with skema decide.
  *
  * With a CASE, prints that case's decisions and events instead: the audit
- * trail an auditor asks for.
+ * trail an auditor asks for.  A decision skema-decide made shows as made
+ * by "skema (automatisk)", not by the OS user who ran the pipeline; a
+ * reviewer's decision that changed the outcome says "ændret fra" what it
+ * replaced.
  *
  * Also holds the helpers the reviewer's other subcommands share (review.h).
  */
@@ -203,16 +206,23 @@ static int print_history(sqlite3 *db, const char *key)
 	if (!shown)
 		shown = status_text;
 	printf("%s  %s  (%s)\n\nAfgørelser:\n", key, *offer ? offer : "ukendt tilbud", shown);
+	/* Who: the pipeline's decisions are not the OS user's who ran it
+	 * (schema step 7); a reviewer's change says what it replaced. */
 	int rc = sqlite3_prepare_v2(db,
-				    "SELECT decided_at, actor, outcome, state, current, explanation, reason"
-				    " FROM decisions WHERE submission_id = ?1 ORDER BY id",
+				    "SELECT decided_at,"
+				    "  CASE automatic WHEN 1 THEN 'skema (automatisk)' ELSE actor END,"
+				    "  outcome, state, current, explanation, reason,"
+				    "  CASE WHEN automatic = 0 AND prev <> outcome THEN prev END"
+				    " FROM (SELECT *, lag(outcome) OVER (ORDER BY id) AS prev FROM decisions"
+				    "  WHERE submission_id = ?1) ORDER BY id",
 				    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		printf("  %s  %s  %s (%s)%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
+		printf("  %s  %s  %s (%s%s%s)%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
 		       strcmp(column(stmt, 3), "final") == 0 ? "endelig" : "forslag",
+		       *column(stmt, 7) ? ", ændret fra " : "", column(stmt, 7),
 		       sqlite3_column_int(stmt, 4) ? "  <- gældende" : "");
 		print_wrapped(msg_escape(text, sizeof text, column(stmt, 5)), "      ");
 		if (*column(stmt, 6) && strcmp(column(stmt, 6), column(stmt, 5)) != 0) {
@@ -287,11 +297,12 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 	int rc = sqlite3_prepare_v2(
 		db,
 		all ? "SELECT case_number, offer_id, applicant_name, outcome, state, explanation,"
-		      " submission_id, rank FROM current_decisions"
+		      " submission_id, rank, decided_by, changed_from, automatic FROM current_decisions"
 		      " WHERE status = 'stored' AND (?1 IS NULL OR offer_id = ?1)"
 		      " ORDER BY offer_id, rank IS NULL, rank, received_at, submission_id"
 		    : "SELECT case_number, offer_id, applicant_name, outcome, state, explanation,"
-		      " submission_id, rank FROM review_queue WHERE (?1 IS NULL OR offer_id = ?1)",
+		      " submission_id, rank, decided_by, changed_from, automatic FROM review_queue"
+		      " WHERE (?1 IS NULL OR offer_id = ?1)",
 		-1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		msg_error("%s", sqlite3_errmsg(db));
@@ -312,6 +323,12 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 			json_object_set_new(line, "explanation", json_string(column(stmt, 5)));
 			if (sqlite3_column_type(stmt, 7) != SQLITE_NULL)
 				json_object_set_new(line, "rank", json_integer(sqlite3_column_int(stmt, 7)));
+			json_object_set_new(line, "decided_by", json_string(column(stmt, 8)));
+			if (sqlite3_column_type(stmt, 10) != SQLITE_NULL)
+				json_object_set_new(line, "automatic",
+						    json_boolean(sqlite3_column_int(stmt, 10)));
+			if (*column(stmt, 9))
+				json_object_set_new(line, "changed_from", json_string(column(stmt, 9)));
 			record_write(stdout, line);
 			json_decref(line);
 		} else {
@@ -319,10 +336,15 @@ int cmd_review(int argc, char **argv, const struct global_options *opt)
 			static char name[1024], explanation[64 * 1024];
 			msg_escape(name, sizeof name, column(stmt, 2));
 			msg_escape(explanation, sizeof explanation, column(stmt, 5));
-			printf("%s  %s  %s\n  %s: %s\n", column(stmt, 0), column(stmt, 1),
-			       *name ? name : "(ansøger ikke oplyst)",
-			       strcmp(column(stmt, 4), "final") == 0 ? "Afgjort" : "Forslag",
+			int final = strcmp(column(stmt, 4), "final") == 0;
+			printf("%s  %s  %s\n  %s: %s", column(stmt, 0), column(stmt, 1),
+			       *name ? name : "(ansøger ikke oplyst)", final ? "Afgjort" : "Forslag",
 			       column(stmt, 3));
+			/* A proposal is always the pipeline's; who made a final one matters. */
+			if (final)
+				printf(" – %s%s%s", column(stmt, 8), *column(stmt, 9) ? ", ændret fra " : "",
+				       column(stmt, 9));
+			putchar('\n');
 			print_wrapped(explanation, "    ");
 			putchar('\n');
 		}

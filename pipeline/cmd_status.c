@@ -5,12 +5,14 @@
  *
  * Counts the files in inbox/ (waiting, still being written, ignored), the
  * claims in work/, the files in archive/ and quarantine/ (reason files not
- * counted), the submissions in skema.db by status and by current
- * decision, and per offer the live applications and the granted.  At an
+ * counted), the submissions in skema.db by status, the live ones by
+ * standing decision, and per offer the live applications and the granted.  At an
  * offer whose places are held while a forløb runs (capacity period
  * "concurrent": the rådgivningsforløb, 8 at a time) it also says how many
  * forløb run, how many have ended (skema complete) and how many places are
- * free, counted as skema-decide and skema-report count them.  The database
+ * free, counted as skema-decide and skema-report count them.  Last, in
+ * Danish, the mangler cases whose svarfrist has passed without a corrected
+ * form ("mangler uden svar"), for the staff to follow up.  The database
  * is opened read-only, so status works on a read-only workspace and never
  * waits for a writer.
  *
@@ -21,11 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "clock.h"
 #include "commands.h"
+#include "config.h"
 #include "db.h"
 #include "msg.h"
 #include "offer.h"
@@ -107,18 +112,11 @@ static void group_counts(sqlite3 *db, const char *query, json_t *obj)
  * database from before schema v5 (no completed_on) gets no per-offer
  * counts; the next skema run migrates it.  New reference.
  */
-static json_t *offer_counts(sqlite3 *db)
+static json_t *offer_counts(sqlite3 *db, const struct offer_set *set)
 {
-	struct offer_set set;
-	struct strbuf err;
 	sqlite3_stmt *stmt = NULL;
 	json_t *offers = json_object();
 
-	offer_set_init(&set);
-	strbuf_init(&err, 64 * 1024);
-	/* A broken definition only loses its places; the counts go on. */
-	if (offer_set_load(&set, paths_forms_dir(), &err) < 0)
-		msg_warn("status: offer definitions:\n%s", strbuf_str(&err));
 	if (sqlite3_prepare_v2(db,
 			       "SELECT s.offer_id, count(*), total(d.outcome = 'bevilget'),"
 			       "  total(d.outcome = 'bevilget' AND s.completed_on IS NOT NULL)"
@@ -136,8 +134,8 @@ static json_t *offer_counts(sqlite3 *db)
 		json_object_set_new(row, "completed", json_integer(sqlite3_column_int64(stmt, 3)));
 		json_object_set_new(offers, (const char *)sqlite3_column_text(stmt, 0), row);
 	}
-	for (size_t i = 0; i < set.count; i++) {
-		const struct offer *offer = set.offers[i];
+	for (size_t i = 0; i < set->count; i++) {
+		const struct offer *offer = set->offers[i];
 		if (offer->capacity_max < 0 || !offer->capacity_period ||
 		    strcmp(offer->capacity_period, "concurrent") != 0)
 			continue;
@@ -158,9 +156,103 @@ static json_t *offer_counts(sqlite3 *db)
 	}
 out:
 	sqlite3_finalize(stmt);
-	strbuf_release(&err);
-	offer_set_release(&set);
 	return offers;
+}
+
+/*
+ * The mangler cases nobody has answered: live (a corrected form would have
+ * superseded the case), the standing decision a final mangler, and the
+ * svarfrist of its letter passed.  The svarfrist is the one the letter
+ * printed (docs/letters.md): letter.reply_days after the day the final
+ * letter was written, but while a deadline round was open not later than
+ * the deadline.  A mangler whose letter is not written yet has no
+ * svarfrist.  What to do about them is the staff's call; this only shows
+ * them.  As an array of {"case_number", "offer_id", "applicant",
+ * "svarfrist"} (YYYY-MM-DD), oldest svarfrist first.  New reference.
+ */
+static json_t *overdue_mangler(sqlite3 *db, const struct offer_set *set, const struct config *cfg)
+{
+	char today[CLOCK_ISO_SIZE], due[CLOCK_ISO_SIZE];
+	sqlite3_stmt *stmt = NULL;
+	json_t *list = json_array();
+	time_t now;
+	long days = config_get_long(cfg, "letter.reply_days", 14);
+
+	/* As skema-letter reads it: out of range is the default. */
+	if (days < 1 || days > 365)
+		days = 14;
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	clock_format_date(now, today);
+	if (sqlite3_prepare_v2(db,
+			       "SELECT s.case_number, s.offer_id, s.applicant_name,"
+			       "  (SELECT min(l.created_at) FROM letters l WHERE l.decision_id = d.id"
+			       "   AND l.kind = 'mangler' AND l.draft = 0)"
+			       " FROM submissions s JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+			       " WHERE s.status = 'stored' AND d.outcome = 'mangler' AND d.state = 'final'"
+			       " ORDER BY s.received_at, s.id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *written = (const char *)sqlite3_column_text(stmt, 3);
+		const char *offer_id = (const char *)sqlite3_column_text(stmt, 1);
+		time_t sent, reply;
+		if (!written || clock_parse(written, &sent) < 0)
+			continue;
+		reply = sent + days * 86400;
+		const struct offer *offer = offer_id ? offer_set_find(set, offer_id) : NULL;
+		if (offer && !offer->rolling && sent < offer->deadline_at && reply > offer->deadline_at)
+			reply = offer->deadline_at;
+		clock_format_date(reply, due);
+		if (strcmp(due, today) >= 0)
+			continue;
+		const char *case_number = (const char *)sqlite3_column_text(stmt, 0);
+		const char *name = (const char *)sqlite3_column_text(stmt, 2);
+		json_t *row = json_object();
+		json_object_set_new(row, "case_number", json_string(case_number ? case_number : ""));
+		json_object_set_new(row, "offer_id", json_string(offer_id ? offer_id : ""));
+		json_object_set_new(row, "applicant", json_string(name ? name : ""));
+		json_object_set_new(row, "svarfrist", json_string(due));
+		json_array_append_new(list, row);
+	}
+out:
+	sqlite3_finalize(stmt);
+	return list;
+}
+
+static int by_svarfrist(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	return strcmp(json_string_value(json_object_get(x, "svarfrist")),
+		      json_string_value(json_object_get(y, "svarfrist")));
+}
+
+/*
+ * "mangler uden svar: ..." and a line per case, in Danish: staff follow
+ * these up (a reminder, or a decision), so the names are shown escaped.
+ */
+static void print_overdue(json_t *overdue)
+{
+	size_t count = json_array_size(overdue), i;
+	json_t *row;
+	if (count == 0)
+		return;
+	printf("mangler uden svar: %zu %s, hvor svarfristen er overskredet, uden at der er kommet "
+	       "en rettet ansøgning\n",
+	       count, count == 1 ? "sag" : "sager");
+	json_array_foreach(overdue, i, row) {
+		char name[512], due[CLOCK_ISO_SIZE], shown[CLOCK_ISO_SIZE];
+		time_t t;
+		msg_escape(name, sizeof name, json_string_value(json_object_get(row, "applicant")));
+		snprintf(due, sizeof due, "%s", json_string_value(json_object_get(row, "svarfrist")));
+		if (clock_parse(due, &t) == 0)
+			clock_format_danish(t, shown);
+		else
+			snprintf(shown, sizeof shown, "%s", due);
+		printf("  %s  %s  %s  svarfrist %s\n", json_string_value(json_object_get(row, "case_number")),
+		       json_string_value(json_object_get(row, "offer_id")),
+		       *name ? name : "(ansøger ikke oplyst)", shown);
+	}
 }
 
 /* Prints s left-aligned in width characters (not bytes: "bekræftelse"). */
@@ -323,6 +415,14 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		json_object_set_new(out, "names", json_incref(names));
 
 	json_t *by_status = json_object(), *by_outcome = json_object(), *offers = NULL;
+	json_t *overdue = NULL;
+	struct offer_set set;
+	struct strbuf err;
+	offer_set_init(&set);
+	strbuf_init(&err, 64 * 1024);
+	/* A broken definition only loses its places and deadline; the counts go on. */
+	if (offer_set_load(&set, paths_forms_dir(), &err) < 0)
+		msg_warn("status: offer definitions:\n%s", strbuf_str(&err));
 	long long letters_pending = 0;
 	char db_path[PATH_MAX], uri[PATH_MAX + 16];
 	sqlite3 *db = NULL;
@@ -340,11 +440,19 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			     "  THEN 'retried' ELSE s.status END, count(*)"
 			     " FROM submissions s GROUP BY 1 ORDER BY 1",
 			     by_status);
+		/*
+		 * The standing decisions of live cases: a withdrawn or replaced
+		 * case keeps its decisions as history, but its proposal awaits
+		 * no reviewer and its place is free (skema-decide counts so).
+		 */
 		group_counts(db,
-			     "SELECT outcome || CASE state WHEN 'proposed' THEN ' (forslag)' ELSE '' END,"
-			     " count(*) FROM decisions WHERE current = 1 GROUP BY 1 ORDER BY 1",
+			     "SELECT d.outcome || CASE d.state WHEN 'proposed' THEN ' (forslag)' ELSE '' END,"
+			     " count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+			     " WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+			     " GROUP BY 1 ORDER BY 1",
 			     by_outcome);
-		offers = offer_counts(db);
+		offers = offer_counts(db, &set);
+		overdue = overdue_mangler(db, &set, &ws.config);
 		/* skema-letter's --pending, counted: a letter that failed leaves
 		 * its decision here after the run. */
 		sqlite3_stmt *stmt;
@@ -363,6 +471,23 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		offers = json_object();
 	json_object_set_new(out, "offers", offers);
 	json_object_set_new(out, "letters_pending", json_integer(letters_pending));
+	if (!overdue)
+		overdue = json_array();
+	/* Oldest svarfrist first: the longest overdue on top. */
+	size_t noverdue = json_array_size(overdue);
+	if (noverdue > 1) {
+		json_t **rows = calloc(noverdue, sizeof *rows);
+		if (rows) {
+			for (size_t i = 0; i < noverdue; i++)
+				rows[i] = json_incref(json_array_get(overdue, i));
+			qsort(rows, noverdue, sizeof *rows, by_svarfrist);
+			json_array_clear(overdue);
+			for (size_t i = 0; i < noverdue; i++)
+				json_array_append_new(overdue, rows[i]);
+			free(rows);
+		}
+	}
+	json_object_set_new(out, "mangler_overdue", overdue);
 
 	if (json) {
 		record_write(stdout, out);
@@ -388,6 +513,7 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 		print_group("submissions by status", by_status, width);
 		print_group("decisions by outcome", by_outcome, width);
 		print_offers(offers, width);
+		print_overdue(overdue);
 		const char *key;
 		json_t *value;
 		json_object_foreach(names, key, value) {
@@ -402,6 +528,8 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	}
 	json_decref(names);
 	json_decref(out);
+	strbuf_release(&err);
+	offer_set_release(&set);
 	candidate_list_release(&list);
 	ws_release(&ws);
 	return EXIT_DONE;

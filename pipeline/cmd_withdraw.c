@@ -7,13 +7,14 @@
  * "withdrawn" (withdrawn_at set, a "withdrawn" event logged); its decisions
  * stay in the history.  A place it held is free: skema-decide is then run
  * for the offer so that the first on the waiting list is proposed for it
- * (--no-decide leaves that to the next skema run).
+ * (--no-decide leaves that to the next skema run).  What the reviewer
+ * reads is Danish: the case withdrawn, and which cases skema-decide
+ * changed (who was proposed the freed place), not its JSON lines.
  *
  * Exit codes: 0 done, 64 usage, 65 no such case or not live, 70 internal
  * error, 75 database busy or read-only, 78 no workspace.
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -43,9 +44,9 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char offer[128], now_iso[CLOCK_ISO_SIZE], path[PATH_MAX];
+	char offer[128], now_iso[CLOCK_ISO_SIZE];
 	long long id = 0;
-	int c, status = EXIT_DONE, decide = 1, rc;
+	int c, status = EXIT_DONE, decide = 1, rc, held_place = 0;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	time_t now;
@@ -73,6 +74,20 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 	if (clock_now(&now) < 0)
 		now = time(NULL);
 	clock_format(now, now_iso);
+	/* A granted forløb that has ended holds no place any more. */
+	rc = sqlite3_prepare_v2(db,
+				"SELECT 1 FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+				" WHERE d.submission_id = ?1 AND d.current = 1 AND d.outcome = 'bevilget'"
+				"  AND s.completed_on IS NULL",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW && rc != SQLITE_DONE)
+		goto sql_fail;
+	held_place = rc == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	stmt = NULL;
 	rc = sqlite3_prepare_v2(db,
 				"UPDATE submissions SET status = 'withdrawn', withdrawn_at = ?1 WHERE id = ?2",
 				-1, &stmt, NULL);
@@ -93,12 +108,14 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 	if (opt->verbosity >= 0)
 		printf("%s: trukket tilbage\n", argv[optind]);
 	if (decide && *offer) {
-		ws_db_path(opt->workspace, path, sizeof path);
-		char *args[] = {(char *)"skema-decide", (char *)"--offer", offer, path, NULL};
-		int decided = run_stage("decide", args);
-		if (decided != EXIT_DONE)
-			msg_warn("withdraw: skema-decide sluttede med %d; næste skema run træffer afgørelserne for tilbuddet",
-				 decided);
+		struct review_changes changes;
+		if (review_decide_offer(opt->workspace, offer, "withdraw", &changes) == EXIT_DONE &&
+		    opt->verbosity >= 0) {
+			int granted = review_print_changes(&changes);
+			if (held_place && granted == 0)
+				printf("Ingen venter på en plads, så pladsen er ledig.\n");
+		}
+		review_changes_release(&changes);
 	}
 	goto out;
 sql_fail:

@@ -236,7 +236,7 @@ test_expect_success 'an old v1 database is migrated and keeps its numbers' '
 	test "$(sql old.db "PRAGMA user_version")" = 1 &&
 	mkrec 14 temaforloeb 2021-06-01T10:00:00+02:00 eligible "{\"kommune\":\"Skive\"}" >r &&
 	skema-store old.db <r >out &&
-	test "$(sql old.db "PRAGMA user_version")" = 6 &&
+	test "$(sql old.db "PRAGMA user_version")" = 7 &&
 	test "$(jq -r .submission.case_number out)" = 2021-000008 &&
 	sql old.db "SELECT offer_id, received, selected FROM offer_summary ORDER BY offer_id" >actual &&
 	printf "raadgivningsforloeb|1|1\ntemaforloeb|1|0\n" >expect &&
@@ -252,7 +252,7 @@ test_expect_success 'an old v1 database is migrated and keeps its numbers' '
 test_expect_success 'an empty v0 database file gets the whole schema' '
 	: >empty.db &&
 	skema-store empty.db </dev/null &&
-	test "$(sql empty.db "PRAGMA user_version")" = 6 &&
+	test "$(sql empty.db "PRAGMA user_version")" = 7 &&
 	sql empty.db "SELECT name FROM sqlite_master WHERE type = \"view\" ORDER BY name" >actual &&
 	printf "case_history\ncurrent_decisions\noffer_summary\nreview_queue\n" >expect &&
 	test_cmp expect actual

@@ -52,6 +52,11 @@ test_expect_success 'overriding needs a reason; the reason is the explanation' '
 	test_expect_code 64 skema -C ws decide 2026-000002 afslag --reason "  " 2>err &&
 	test_grep "skriv begrundelsen" err &&
 	skema -C ws decide 2 afslag --reason "Kommunen har allerede et forløb i gang." >out &&
+	cat >expect <<-\EOT &&
+	2026-000002: afslag (endelig), ændret fra bevilget
+	2026-000003 (Vejle Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste).
+	EOT
+	test_cmp expect out &&
 	sql ws/skema.db "SELECT outcome, state, current, reason IS NOT NULL FROM decisions WHERE submission_id = 2 ORDER BY id" >actual &&
 	printf "bevilget|proposed|0|0\nafslag|final|1|1\n" >expect &&
 	test_cmp expect actual &&
@@ -72,13 +77,64 @@ test_expect_success 'the event log keeps proposal and decision with the OS user'
 test_expect_success 'review CASE shows the audit trail of one case' '
 	skema -C ws review 2026-000002 >out &&
 	test_grep "^2026-000002  test-rullende  (aktiv)" out &&
-	test_grep "bevilget (forslag)" out &&
-	test_grep "afslag (endelig)  <- gældende" out &&
+	test_grep "  skema (automatisk)  bevilget (forslag)$" out &&
+	test_grep "  $(id -un)  afslag (endelig, ændret fra bevilget)  <- gældende" out &&
 	test_grep "Kommunen har allerede et forløb i gang." out &&
 	test_grep "reviewed  *foreslået bevilget -> endelig afslag" out &&
 	test_expect_code 65 skema -C ws review 2026-999999 2>err &&
 	test_grep "sagen findes ikke" err &&
 	test_expect_code 64 skema -C ws review --all 2026-000002
+'
+
+# Issue C: the pipeline's decisions were listed as the OS user's who ran
+# it.  A decision skema-decide made is "skema (automatisk)"; a reviewer's
+# is theirs, and a change says what it replaced.
+test_expect_success 'review --all shows who decided: skema (automatisk) or the reviewer' '
+	skema -C ws review --all >out &&
+	test_grep "^  Afgjort: mangler – skema (automatisk)$" out &&
+	test_grep "^  Afgjort: afslag – $(id -un), ændret fra bevilget$" out &&
+	test_grep "^  Afgjort: bevilget – $(id -un)$" out &&
+	skema -C ws --json review --all >out.json &&
+	jq -r "[.case_number, .decided_by, (.automatic | tostring), (.changed_from // \"-\")] | @tsv" out.json | sort >actual &&
+	printf "%s\t%s\t%s\t%s\n" \
+		2026-000001 "$(id -un)" false - \
+		2026-000002 "$(id -un)" false bevilget \
+		2026-000003 "skema (automatisk)" true - \
+		2026-000004 "skema (automatisk)" true - >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT case_number, decided_by, automatic, ifnull(changed_from, \"-\") FROM current_decisions ORDER BY case_number" >actual &&
+	cat >expect <<-EOT &&
+	2026-000001|$(id -un)|0|-
+	2026-000002|$(id -un)|0|bevilget
+	2026-000003|skema (automatisk)|1|-
+	2026-000004|skema (automatisk)|1|-
+	EOT
+	test_cmp expect actual
+'
+
+# A database from before step 7: the proposals of skema-decide, a
+# reviewer's confirmation and refusal, and an auto-confirmed mangler whose
+# event is a second off (so its author cannot be told).
+old_decisions() {
+	cat <<-\SQL
+	UPDATE decisions SET current = 0 WHERE submission_id IN (1, 2, 3);
+	INSERT INTO decisions (submission_id, outcome, state, reason, actor, decided_at) VALUES
+	  (1, 'bevilget', 'final', NULL, 'root', '2027-02-02T10:00:00+01:00'),
+	  (2, 'afslag', 'final', 'Ikke relevant.', 'root', '2027-02-02T10:00:00+01:00'),
+	  (3, 'mangler', 'final', NULL, 'root', '2027-02-03T10:00:00+01:00');
+	INSERT INTO events (submission_id, at, actor, event, detail) VALUES
+	  (1, '2027-02-02T10:00:00+01:00', 'root', 'reviewed', 'foreslået bevilget -> endelig bevilget'),
+	  (3, '2027-02-03T10:00:01+01:00', 'root', 'decided', 'test-rullende: mangler (automatisk bekræftet)');
+	SQL
+}
+
+test_expect_success 'schema step 7 tells the pipeline'"'"'s old decisions from a reviewer'"'"'s' '
+	sqlite3 old.db <"$FIXTURES/store/schema-v2-carried.sql" &&
+	old_decisions | sqlite3 old.db &&
+	skema-decide --now 2027-02-04T10:00:00 --offer test-frist old.db >/dev/null &&
+	sql old.db "SELECT id, ifnull(automatic, \"?\") FROM decisions ORDER BY id" >actual &&
+	printf "%s\n" "1|1" "2|1" "3|1" "4|1" "5|1" "6|0" "7|0" "8|?" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'the event log is append-only' '
@@ -88,11 +144,11 @@ test_expect_success 'the event log is append-only' '
 	test_grep "append-only" err
 '
 
-test_expect_success 'the freed place goes to the waiting list; final decisions stay' '
+# skema decide ran skema-decide for the offer: the place the refusal freed
+# went to the first on the waiting list at once, and a run finds nothing.
+test_expect_success 'the freed place went to the waiting list; final decisions stay' '
 	skema-decide ws/skema.db >out &&
-	jq -r "[.case_number, .outcome] | @tsv" out >actual &&
-	printf "2026-000003\tbevilget\n" >expect &&
-	test_cmp expect actual &&
+	test_line_count = 0 out &&
 	sql ws/skema.db "SELECT case_number, outcome, state FROM current_decisions ORDER BY case_number" >actual &&
 	cat >expect <<-\EOT &&
 	2026-000001|bevilget|final
@@ -157,6 +213,52 @@ test_expect_success 'a busy database: decide exits 75 and changes nothing' '
 	code=$?; echo done >hold; wait;
 	test $code = 0 &&
 	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n"
+'
+
+# A deadline round has no waiting list (offers.md): the application that
+# loses its place to a reviewer's grant is proposed afslag, and skema
+# decide says so.  test-frist: 3 to 4 places.
+frist() { # N RECEIVED KOMMUNE INGEN_BISTAND
+	mkrec "$1" test-frist "$2" eligible "{\"kommune\":\"$3\"}" \
+		"[[\"workshops\",\"eligibility\",true],[\"ingen_bistand\",\"priority\",$4],[\"motivation\",\"priority\",true]]"
+}
+
+test_expect_success 'deadline round: an override grant moves the last selected to afslag, and says so' '
+	mkdir round &&
+	frist 21 2021-09-01T10:00:00+02:00 Aarhus true >r &&
+	frist 22 2021-09-02T10:00:00+02:00 Odense true >>r &&
+	frist 23 2021-09-03T10:00:00+02:00 Vejle true >>r &&
+	frist 24 2021-09-04T10:00:00+02:00 Skive true >>r &&
+	frist 25 2021-09-05T10:00:00+02:00 Lejre false >>r &&
+	skema-store round/skema.db <r >/dev/null &&
+	skema-decide --now 2021-09-14T10:00:00 round/skema.db >/dev/null &&
+	sql round/skema.db "SELECT group_concat(outcome, \" \") FROM (SELECT outcome FROM current_decisions ORDER BY case_number)" >actual &&
+	echo "bevilget bevilget bevilget bevilget afslag" >expect &&
+	test_cmp expect actual &&
+	SKEMA_NOW=2021-09-15T10:00:00 skema -C round decide 2021-000005 bevilget \
+		--reason "Kommunen har en særlig udfordring." >out &&
+	cat >expect <<-\EOT &&
+	2021-000005: bevilget (endelig), ændret fra afslag
+	2021-000004 (Skive Kommune) mistede sin foreslåede plads og er nu foreslået afslag.
+	EOT
+	test_cmp expect out
+'
+
+test_expect_success 'deadline round: with every place confirmed a grant is refused' '
+	for c in 2021-000001 2021-000002 2021-000003
+	do
+		SKEMA_NOW=2021-09-15T11:00:00 skema -C round decide $c bevilget >/dev/null || return 1
+	done &&
+	before=$(sql round/skema.db "SELECT count(*) FROM decisions") &&
+	SKEMA_NOW=2021-09-15T12:00:00 test_expect_code 65 skema -C round decide 2021-000004 bevilget \
+		--reason x >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "decide: 2021-000004: alle 4 kommuner i runden er bevilget endeligt (2021-000001, 2021-000002, 2021-000003, 2021-000005)\." err &&
+	! grep -q venteliste err &&
+	test "$(sql round/skema.db "SELECT count(*) FROM decisions")" = "$before" &&
+	skema-decide --offer test-frist --if-granted 4 --now 2021-09-15T12:00:00 round/skema.db >answer &&
+	test "$(jq -c "[.fits, .capacity, .pool, .confirmed]" answer)" = "[false,4,\"runden\",[\"2021-000001\",\"2021-000002\",\"2021-000003\",\"2021-000005\"]]" &&
+	test_expect_code 64 skema-decide --if-granted 4 round/skema.db
 '
 
 test_done

@@ -18,6 +18,17 @@
  * refusal, or the end of the forløb (skema complete, completed_on): an
  * ended forløb keeps its decision and no longer counts against capacity.
  *
+ * --if-granted ID (with --offer) decides nothing: it answers skema decide,
+ * which asks before a reviewer grants submission ID a place for good
+ * whether one is left.  It runs the offer's policy as if ID were granted
+ * finally (a deadline round as if decided now) and prints one JSON line:
+ *   {"submission_id", "case_number", "offer_id", "fits", "capacity",
+ *    "unit", "pool", "period", "rolling", "confirmed": [case numbers]}
+ * fits is false when a place given for good would then be beyond the
+ * capacity or moved out of its period, i.e. the grant could only take a
+ * place a reviewer has confirmed; pool names the places in Danish ("3.
+ * kvartal 2021") and confirmed lists the places given for good in it.
+ *
  * Deadline offers are decided only once the deadline has passed (--now
  * sets the time; --force decides an open round).  A round with fewer
  * eligible applications than the offer's minimum is logged as a
@@ -51,6 +62,7 @@
 #endif
 
 static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force);
+static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now);
 static void warn_unknown_offers(sqlite3 *db, const struct offer_set *set);
 static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case **out,
 		      size_t *count);
@@ -65,6 +77,8 @@ static void usage(FILE *out)
 		"\n"
 		"  -o, --offer ID    only this offer\n"
 		"  -f, --force       decide a deadline round before its deadline\n"
+		"      --if-granted ID  write nothing: whether granting submission ID for good\n"
+		"                    leaves every confirmed place in place (needs --offer)\n"
 		"  -n, --now ISO     the time to decide at (default: now, or $SKEMA_NOW)\n"
 		"      --forms DIR   offer definitions (default: $SKEMA_FORMS or <datadir>/forms)\n"
 		"  -q, --quiet       errors only\n"
@@ -83,9 +97,12 @@ int main(int argc, char **argv)
 		{"now", required_argument, NULL, 'n'},   {"forms", required_argument, NULL, 'F'},
 		{"quiet", no_argument, NULL, 'q'},       {"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+		{"if-granted", required_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *only = NULL, *now_text = NULL, *forms = NULL;
+	long long if_granted = 0;
+	char *end;
 	int c, force = 0, verbosity = 0, status = EXIT_DONE, matched = 0;
 	struct offer_set set;
 	struct strbuf err;
@@ -108,6 +125,13 @@ int main(int argc, char **argv)
 		case 'F':
 			forms = optarg;
 			break;
+		case 'G':
+			if_granted = strtoll(optarg, &end, 10);
+			if (*end || if_granted <= 0) {
+				msg_error("--if-granted: \"%s\" is not a submission id", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'q':
 			verbosity = -1;
 			break;
@@ -125,7 +149,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind != 1 || (if_granted && !only)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -157,6 +181,10 @@ int main(int argc, char **argv)
 		if (only && strcmp(only, offer->id) != 0)
 			continue;
 		matched = 1;
+		if (if_granted) {
+			status = check_grant(db, offer, if_granted, now);
+			break;
+		}
 		rc = decide_offer(db, offer, now, force);
 		if (rc != SQLITE_OK) {
 			status = db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
@@ -223,8 +251,8 @@ static int record_decision(sqlite3 *db, const struct offer *offer, struct decide
 	}
 	rc = sqlite3_prepare_v2(db,
 				"INSERT INTO decisions (submission_id, outcome, state, rank, explanation,"
-				" actor, decided_at, current, period)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+				" actor, decided_at, current, period, automatic)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 1)",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -373,6 +401,89 @@ out:
 	free(cases);
 	json_decref(lines);
 	return rc;
+}
+
+/*
+ * --if-granted: runs the policy as if submission id had a final grant and
+ * tells whether every place given for good keeps its place (see the top
+ * of this file).  Reads in one transaction and writes nothing.  Returns an
+ * exit code.
+ */
+static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now)
+{
+	struct decide_case *cases = NULL, *granted = NULL;
+	size_t ncases = 0;
+	long below_minimum = -1;
+	char pool[96];
+	int rc, status = EXIT_DONE, fits = 1;
+
+	if ((rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
+	    (rc = load_cases(db, offer, &cases, &ncases)) != SQLITE_OK) {
+		msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return db_temporary(rc) ? EXIT_TEMPFAIL : EXIT_SOFTWARE;
+	}
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < ncases; i++)
+		if (cases[i].id == id)
+			granted = &cases[i];
+	if (!granted) {
+		msg_error("--if-granted: submission %lld is not a live case of %s", id, offer->id);
+		status = EXIT_DATAERR;
+		goto out;
+	}
+	free(granted->current_outcome);
+	free(granted->current_state);
+	free(granted->current_period);
+	granted->current_outcome = strdup("bevilget");
+	granted->current_state = strdup("final");
+	granted->current_period = NULL;
+	granted->completed = 0;
+	if (!granted->current_outcome || !granted->current_state) {
+		msg_error("out of memory");
+		status = EXIT_SOFTWARE;
+		goto out;
+	}
+	/* The policy sorts the cases: find the granted one again after it. */
+	decide_run_policy(offer, cases, ncases, now, 1, &below_minimum);
+	granted = NULL;
+	for (size_t i = 0; i < ncases; i++) {
+		if (cases[i].id == id)
+			granted = &cases[i];
+		fits &= !cases[i].beyond_capacity;
+	}
+	json_t *line = json_object(), *confirmed = json_array();
+	for (size_t i = 0; granted && i < ncases; i++) {
+		const struct decide_case *c = &cases[i];
+		if (c != granted && decide_case_fixed(c) && !c->completed &&
+		    strcmp(c->current_outcome, "bevilget") == 0 && strcmp(c->period, granted->period) == 0)
+			json_array_append_new(confirmed, json_string(c->case_number ? c->case_number : ""));
+	}
+	decide_period_label(offer, granted ? granted->period : "", pool, sizeof pool);
+	json_object_set_new(line, "submission_id", json_integer(id));
+	json_object_set_new(line, "case_number",
+			    granted && granted->case_number ? json_string(granted->case_number) : json_null());
+	json_object_set_new(line, "offer_id", json_string(offer->id));
+	json_object_set_new(line, "fits", json_boolean(fits));
+	json_object_set_new(line, "capacity", json_integer(offer->capacity_max));
+	json_object_set_new(line, "unit", json_string(offer->capacity_unit && *offer->capacity_unit
+							     ? offer->capacity_unit
+							     : "pladser"));
+	json_object_set_new(line, "pool", json_string(pool));
+	json_object_set_new(line, "period", json_string(offer->capacity_period ? offer->capacity_period
+									   : "year"));
+	json_object_set_new(line, "rolling", json_boolean(offer->rolling));
+	json_object_set_new(line, "confirmed", confirmed);
+	if (record_write(stdout, line) < 0) {
+		msg_syserror("stdout");
+		status = EXIT_SOFTWARE;
+	}
+	json_decref(line);
+out:
+	for (size_t k = 0; k < ncases; k++)
+		decide_case_release(&cases[k]);
+	free(cases);
+	return status;
 }
 
 static char *dup_column(sqlite3_stmt *stmt, int column)

@@ -56,6 +56,14 @@ struct decide_case {
 	char *reasons;
 	/* The sentences of the priority criteria it passed, for the explanation. */
 	char *priority_text;
+	/*
+	 * Set by the policy on a place given for good (final bevilget) that
+	 * found none within the capacity: counted beyond it, or moved out of
+	 * the period it was confirmed in.  Only a reviewer's grant beyond the
+	 * places can cause it (skema decide refuses one: skema-decide
+	 * --if-granted).
+	 */
+	int beyond_capacity;
 	/* What the policy proposes. */
 	const char *outcome;
 	int rank;
@@ -85,6 +93,13 @@ int decide_case_fixed(const struct decide_case *c);
  */
 int decide_run_policy(const struct offer *offer, struct decide_case *cases, size_t ncases,
 		      time_t now, int force, long *below_minimum);
+
+/*
+ * The Danish name of the pool of places that a period key as the policy
+ * sets it (struct decide_case.period) stands for: "3. kvartal 2021",
+ * "året 2027"; "de samtidige forløb" or "runden" for one pool ("" key).
+ */
+void decide_period_label(const struct offer *offer, const char *key, char *label, size_t size);
 
 /* The Danish name of a spread attribute ("region", "type af anbringelsessted"). */
 const char *decide_attribute_label(const struct offer *offer, const char *attribute);

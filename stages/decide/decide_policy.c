@@ -345,6 +345,11 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			if (placed[j] || !fixed_selected(&cases[j]) || period[j] > p)
 				continue;
 			if (offer->capacity_max < 0 || used < offer->capacity_max || p == last) {
+				/* Beyond the places, or out of the period it was
+				 * confirmed in: someone's grant took its place. */
+				if ((offer->capacity_max >= 0 && used >= offer->capacity_max) ||
+				    (p != period[j] && period_of_key(offer, cases[j].current_period) >= 0))
+					cases[j].beyond_capacity = 1;
 				placed[j] = 1;
 				used++;
 				if (carries)
@@ -507,6 +512,8 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 				shared += ranked[i]->shared_participants;
 			else
 				whole++;
+			if (max >= 0 && units_used(whole, shared) > max)
+				ranked[i]->beyond_capacity = 1;
 		}
 	}
 	if (offer->capacity_min > 0 && (long)neligible < offer->capacity_min)
@@ -688,6 +695,12 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 	}
 	free(candidate);
 	return 0;
+}
+
+void decide_period_label(const struct offer *offer, const char *key, char *label, size_t size)
+{
+	long index = key && *key ? period_of_key(offer, key) : 0;
+	period_label(offer, index < 0 ? 0 : index, label, size);
 }
 
 const char *decide_attribute_label(const struct offer *offer, const char *attribute)

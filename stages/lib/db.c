@@ -253,6 +253,46 @@ static const char *const migrations[] = {
 	"  WHERE name = 'sted_type';"
 	"CREATE INDEX criteria_failed ON criteria(submission_id, kind, passed, criterion_id)"
 	"  WHERE passed = 0 AND kind = 'eligibility';",
+	/*
+	 * 7: who made a decision.  actor is the OS user of the process, which
+	 * for skema-decide is whoever ran the pipeline ("root", "skema"), and
+	 * a reviewer saw their own pipeline's proposals listed as if a person
+	 * had decided them.  automatic: 1 written by skema-decide (a proposal,
+	 * or final by the offer's auto-confirm), 0 by a reviewer (skema
+	 * decide), NULL for an older row that cannot be told.  Only
+	 * skema-decide proposes, only a reviewer gives a reason, and each
+	 * writes its event in the same second as the decision, so most old
+	 * rows can be told.  current_decisions (and review_queue) gain
+	 * automatic, decided_by (what lists show: "skema (automatisk)" or the
+	 * reviewer) and changed_from (the outcome a reviewer's decision
+	 * replaced, when it differs).
+	 */
+	"ALTER TABLE decisions ADD COLUMN automatic INTEGER;"
+	"UPDATE decisions SET automatic = 1 WHERE state = 'proposed';"
+	"UPDATE decisions SET automatic = 0 WHERE state = 'final' AND reason IS NOT NULL;"
+	"UPDATE decisions SET automatic = 1 WHERE automatic IS NULL AND EXISTS"
+	"  (SELECT 1 FROM events e WHERE e.submission_id = decisions.submission_id"
+	"   AND e.event = 'decided' AND e.at = decisions.decided_at);"
+	"UPDATE decisions SET automatic = 0 WHERE automatic IS NULL AND EXISTS"
+	"  (SELECT 1 FROM events e WHERE e.submission_id = decisions.submission_id"
+	"   AND e.event = 'reviewed' AND e.at = decisions.decided_at);"
+	"DROP VIEW review_queue;"
+	"DROP VIEW current_decisions;"
+	"CREATE VIEW current_decisions AS"
+	"  SELECT d.id AS decision_id, s.id AS submission_id, s.case_number, s.offer_id,"
+	"         s.applicant_name, s.received_at, s.status, d.outcome, d.state, d.rank,"
+	"         d.explanation, d.reason, d.actor, d.decided_at, d.period, d.automatic,"
+	"         CASE d.automatic WHEN 1 THEN 'skema (automatisk)' ELSE d.actor END AS decided_by,"
+	"         CASE WHEN d.automatic = 0 THEN (SELECT p.outcome FROM decisions p"
+	"           WHERE p.id = (SELECT max(id) FROM decisions"
+	"                         WHERE submission_id = d.submission_id AND id < d.id)"
+	"             AND p.outcome <> d.outcome) END AS changed_from"
+	"  FROM decisions d JOIN submissions s ON s.id = d.submission_id"
+	"  WHERE d.current = 1;"
+	"CREATE VIEW review_queue AS"
+	"  SELECT * FROM current_decisions"
+	"  WHERE state = 'proposed' AND status = 'stored'"
+	"  ORDER BY offer_id, rank IS NULL, rank, received_at, submission_id;",
 };
 
 int db_schema_version(void)

@@ -250,11 +250,73 @@ static void test_applicant_keys(void **state)
 	expect("case number", store_format_case_number(2026, 17, number, sizeof number), "2026-000017");
 }
 
+/*
+ * A reviewer's grant beyond the places: the policy never takes a place
+ * given for good, but flags the one that found none (beyond the capacity,
+ * or out of the period it was confirmed in), which is how skema-decide
+ * --if-granted tells skema decide to refuse such a grant.
+ */
+static void test_grant_beyond_capacity(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("first-come", 1, 0, 1);
+	static const char *const received[] = {"2021-09-01T10:00:00+02:00", "2021-08-01T10:00:00+02:00",
+					       "2022-03-01T10:00:00+01:00"};
+	/* 1: confirmed in 2021 (period kept); 2: a new grant received before it;
+	 * 3: an application of 2022, so 2021 is not the last period. */
+	static const char *const outcome[] = {"bevilget", "bevilget", NULL};
+	struct decide_case cases[3];
+	long below;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < 3; i++) {
+			decide_case_init(&cases[i]);
+			cases[i].id = (long long)i + 1;
+			assert_int_equal(clock_parse(received[i], &cases[i].received), 0);
+			cases[i].validation = strdup("eligible");
+			if (outcome[i] && (round == 1 || i == 0)) {
+				cases[i].current_outcome = strdup(outcome[i]);
+				cases[i].current_state = strdup("final");
+				if (i == 0)
+					cases[i].current_period = strdup("2021");
+			}
+		}
+		decide_run_policy(&offer, cases, 3, day_of(20), 0, &below);
+		for (size_t i = 0; i < 3; i++) {
+			/* Alone, the confirmed place keeps 2021; with the earlier grant
+			 * it would move to 2022. */
+			int want = round == 1 && cases[i].id == 1;
+			if (cases[i].beyond_capacity != want)
+				fail_msg("round %d, case %lld: beyond_capacity %d, want %d", round, cases[i].id,
+					 cases[i].beyond_capacity, want);
+			decide_case_release(&cases[i]);
+		}
+	}
+	/* One pool (a deadline round): the grant beyond the places is flagged. */
+	struct offer round = make_offer("priority", 0, 0, 1);
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {0}, "bevilget"},
+		{2, "eligible", {1, 1}, {0}, "bevilget"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		decide_case_init(&cases[i]);
+		cases[i].id = (long long)i + 1;
+		cases[i].received = day_of(apps[i].day);
+		cases[i].validation = strdup(apps[i].validation);
+		cases[i].current_outcome = strdup(apps[i].current);
+		cases[i].current_state = strdup("final");
+	}
+	decide_run_policy(&round, cases, 2, day_of(20), 0, &below);
+	assert_int_equal(cases[0].beyond_capacity + cases[1].beyond_capacity, 1);
+	for (size_t i = 0; i < 2; i++)
+		decide_case_release(&cases[i]);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_come),
 		cmocka_unit_test(test_first_come_final_places),
+		cmocka_unit_test(test_grant_beyond_capacity),
 		cmocka_unit_test(test_priority_ties_and_late),
 		cmocka_unit_test(test_below_minimum),
 		cmocka_unit_test(test_broad_representation),
