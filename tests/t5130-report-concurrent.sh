@@ -195,11 +195,14 @@ test_expect_success 'with --from/--to: the period counted, but the free places a
 	test_grep "^Ledige pladser i dag 0 af højst 8 ad gangen, uanset hvornår" scoped.rows
 '
 
+# skema decide moves the last proposed place to the waiting list at once;
+# with --no-decide that waits for the next run, and a report in between
+# sees more forløb running than the places.
 test_expect_success 'more running than the places (a reviewer'"'"'s grant): the warning' '
 	r r11.docx Slagelse &&
 	accept_run 2027-04-03T09:00:00 &&
 	test "$(accept_decision r11.docx)" = "venteliste|proposed" &&
-	SKEMA_NOW=2027-04-03T10:00:00 skema -C ws decide "$(accept_case r11.docx)" bevilget \
+	SKEMA_NOW=2027-04-03T10:00:00 skema -C ws decide --no-decide "$(accept_case r11.docx)" bevilget \
 		--reason "Særlig aftale" >/dev/null &&
 	report 2027-04-03T12:00:00 &&
 	flat ws/reports/raadgivningsforloeb.pdf >over.txt &&
