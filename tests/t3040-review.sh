@@ -261,4 +261,25 @@ test_expect_success 'deadline round: with every place confirmed a grant is refus
 	test_expect_code 64 skema-decide --if-granted 4 round/skema.db
 '
 
+# Reviewers run "sudo -u skema skema decide": the person is SUDO_USER,
+# the account is the one sudo switched to.
+test_expect_success 'a decision made through sudo names the person, and the account' '
+	mkdir sudo &&
+	mkrec 1 test-rullende 2026-03-01T10:00:00+01:00 eligible "{\"kommune\":\"Aarhus\"}" "[[\"chefniveau\",\"eligibility\",true]]" >sudo/in &&
+	skema-store sudo/skema.db <sudo/in >/dev/null &&
+	skema-decide sudo/skema.db >/dev/null &&
+	by=$(getent passwd daemon bin sys | cut -d: -f1 | grep -vx "$(id -un)" | head -n 1) &&
+	test -n "$by" &&
+	SUDO_USER=$by skema -C sudo decide 1 bevilget >out &&
+	test "$(sql sudo/skema.db "SELECT actor FROM decisions WHERE current = 1")" = "$by (som $(id -un))" &&
+	test "$(sql sudo/skema.db "SELECT actor FROM events ORDER BY id DESC LIMIT 1")" = "$by (som $(id -un))" &&
+	skema -C sudo review 1 >out &&
+	test_grep "  $by (som $(id -un))  bevilget (endelig)" out
+'
+
+test_expect_success 'a SUDO_USER that names nobody is not believed' '
+	SUDO_USER=ingen-saadan-bruger skema -C sudo decide 1 afslag --reason "Fejl i ansøgningen" >out &&
+	test "$(sql sudo/skema.db "SELECT actor FROM decisions WHERE current = 1")" = "$(id -un)"
+'
+
 test_done

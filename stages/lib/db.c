@@ -469,13 +469,25 @@ void db_rollback(sqlite3 *db)
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * Reviewers work through "sudo -u skema skema decide ..." (the workspace
+ * belongs to the service user), which would record every one of them as
+ * "skema".  sudo names the person in SUDO_USER: that name is recorded,
+ * with the account it acted as.  Anyone able to set SUDO_USER by hand
+ * already runs as that account, so it hides nobody the account could not.
+ */
 const char *db_actor(void)
 {
-	static char name[64];
+	static char name[160];
 	if (name[0])
 		return name;
 	struct passwd *pw = getpwuid(geteuid());
-	snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	const char *as = pw && pw->pw_name ? pw->pw_name : "unknown";
+	const char *by = getenv("SUDO_USER");
+	if (by && *by && strlen(by) < 64 && strcmp(by, as) != 0 && getpwnam(by))
+		snprintf(name, sizeof name, "%s (som %s)", by, as);
+	else
+		snprintf(name, sizeof name, "%s", as);
 	return name;
 }
 
