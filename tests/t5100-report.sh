@@ -181,6 +181,14 @@ test_expect_success 'ranked-list CSV: Danish Excel, in rank order, only live sub
 	cut -d";" -f5 second >verdict && test_grep "^opfylder kravene\$" verdict
 '
 
+test_expect_success 'ranked-list CSV: modtaget is a local date and time Danish Excel reads' '
+	grep "^1;" reports/temaforloeb.csv | cut -d";" -f4 >received &&
+	echo "2026-03-02 10:00:00" >received.expect &&
+	test_cmp received.expect received &&
+	cut -d";" -f4 reports/temaforloeb.csv | grep -c "T..:..:..[+Z-]" >iso || : &&
+	test "$(cat iso)" = 0
+'
+
 test_expect_success 'a period: only what was received in it, in files named by it' '
 	skema-report -d known.db -o reports --from 2026-03-05 --to 2026-03-10 &&
 	squeeze reports/temaforloeb_2026-03-05_2026-03-10.pdf >period.txt &&

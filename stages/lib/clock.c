@@ -154,6 +154,17 @@ char *clock_format_date(time_t t, char buf[CLOCK_ISO_SIZE])
 	return buf;
 }
 
+char *clock_format_local(time_t t, char buf[CLOCK_ISO_SIZE])
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	copy_out(buf, tmp);
+	return buf;
+}
+
 char *clock_format_danish(time_t t, char buf[CLOCK_ISO_SIZE])
 {
 	static const char *const months[] = {

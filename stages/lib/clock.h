@@ -35,6 +35,12 @@ char *clock_format(time_t t, char buf[CLOCK_ISO_SIZE]);
 /* Writes "2021-09-13" (local date) into buf. */
 char *clock_format_date(time_t t, char buf[CLOCK_ISO_SIZE]);
 
+/*
+ * Writes "2021-09-13 12:00:00" (local time, no offset) into buf: what a
+ * spreadsheet in any language reads as a date and time.
+ */
+char *clock_format_local(time_t t, char buf[CLOCK_ISO_SIZE]);
+
 /* Writes a Danish date, "13. september 2021", into buf (at least 32 bytes). */
 char *clock_format_danish(time_t t, char buf[CLOCK_ISO_SIZE]);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "csv.h"
 #include "msg.h"
 #include "normalize.h"
@@ -518,7 +519,12 @@ int report_write_ranked_csv(sqlite3 *db, const char *offer_id, const struct offe
 			csv_text(&csv, NULL);
 		csv_text(&csv, row.case_number);
 		csv_text(&csv, row.applicant);
-		csv_text(&csv, row.received_at);
+		/* Danish Excel reads "2026-03-02T10:00:00+01:00" as text. */
+		time_t received;
+		char local[CLOCK_ISO_SIZE];
+		csv_text(&csv, row.received_at && clock_parse(row.received_at, &received) == 0
+				       ? clock_format_local(received, local)
+				       : row.received_at);
 		csv_text(&csv, row.validation ? validation_text(row.validation) : NULL);
 		csv_text(&csv, row.outcome);
 		csv_text(&csv, !row.state			   ? "ikke afgjort"
