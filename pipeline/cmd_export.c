@@ -17,8 +17,11 @@
  * normalised value, or the raw text where normalising failed.  The last
  * column is completed_on: the day a forløb ended (skema complete,
  * YYYY-MM-DD), empty while it runs and for everything else.  It came
- * later, so it is last: no column a script already reads by position moves,
- * with or without --fields.
+ * later, so it comes after them: no column a script already reads by
+ * position moves, with or without --fields.  After it, for the same
+ * reason, decided_by ("skema (automatisk)" for skema-decide's decisions,
+ * else the reviewer) and changed_from (the outcome a reviewer's decision
+ * replaced), both empty where no decision is shown.
  *
  * --offer ID keeps that offer's submissions and orders them as the ranked
  * list: by the rank of the current decision, then by receipt.
@@ -125,7 +128,7 @@ static void usage(FILE *out)
 		"\n"
 		"Writes every submission as CSV on stdout: id, original_name, sha256, form,\n"
 		"received_at, status, outcome, letter_path, error, then more; last\n"
-		"completed_on, the day a forløb ended (skema complete).\n"
+		"completed_on (the day a forløb ended), decided_by and changed_from.\n"
 		"\n"
 		"  --rfc       plain RFC 4180 (',' and no BOM); default: UTF-8 with BOM and ';'\n"
 		"              as Danish Excel expects\n"
@@ -147,7 +150,12 @@ static const char export_sql[] =
 	"    ORDER BY l.draft, l.id DESC LIMIT 1),"
 	"  s.error_code, s.error_message,"
 	"  s.record_id, s.case_number, s.applicant_name, s.validation, d.rank, d.state,"
-	"  s.completed_on"
+	"  s.completed_on,"
+	"  CASE d.automatic WHEN 1 THEN 'skema (automatisk)' ELSE d.actor END,"
+	"  CASE WHEN d.automatic = 0 THEN (SELECT p.outcome FROM decisions p"
+	"    WHERE p.id = (SELECT max(id) FROM decisions"
+	"                  WHERE submission_id = d.submission_id AND id < d.id)"
+	"      AND p.outcome <> d.outcome) END"
 	" FROM submissions s"
 	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"
 	"   WHERE d2.submission_id = s.id AND d2.current = 1"
@@ -204,6 +212,8 @@ static int export_run(sqlite3 *db, const char *offer_id, int with_fields, FILE *
 	for (size_t i = 0; i < cols.count; i++)
 		csv_text(&csv, cols.names[i]);
 	csv_text(&csv, "completed_on");
+	csv_text(&csv, "decided_by");
+	csv_text(&csv, "changed_from");
 	csv_end_row(&csv);
 
 	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
@@ -252,7 +262,8 @@ static int export_run(sqlite3 *db, const char *offer_id, int with_fields, FILE *
 				free((char *)values[i]);
 			}
 		}
-		csv_text(&csv, column_text(rows, 16));
+		for (int i = 16; i <= 18; i++)
+			csv_text(&csv, column_text(rows, i));
 		csv_end_row(&csv);
 	}
 	if (rc != SQLITE_DONE)

@@ -75,7 +75,7 @@ test_expect_success 'default: one row per submission, exact cells' '
 	head -n 3 rows >rows.first &&
 	test_cmp rows.expect rows.first &&
 	tail -n 1 out.csv | tr -d "\r" >row4 &&
-	test_grep "^4;\"Ansøgning; \"\"Østjylland\"\".docx\";cccc;temaforloeb;2026-02-28T08:00:00+01:00;decided;bevilget;letters/2026-000004-bevilget.pdf;;r4;2026-000004;Randers;eligible;1;final;\$" row4
+	test_grep "^4;\"Ansøgning; \"\"Østjylland\"\".docx\";cccc;temaforloeb;2026-02-28T08:00:00+01:00;decided;bevilget;letters/2026-000004-bevilget.pdf;;r4;2026-000004;Randers;eligible;1;final;;skema;\$" row4
 '
 
 test_expect_success '--rfc: commas, no BOM, CRLF, quoted as RFC 4180' '
@@ -115,20 +115,35 @@ test_expect_success '--offer: only that offer, as the ranked list' '
 	test_line_count = 1 empty.csv
 '
 
-test_expect_success 'completed_on: the last column, after the fields; empty unless ended' '
+test_expect_success 'completed_on: after the fields; empty unless ended' '
 	sql ws/skema.db "UPDATE submissions SET completed_on = '"'"'2026-06-30'"'"' WHERE id = 4" &&
 	skema -C ws export --rfc >done.csv &&
 	head -n 1 done.csv | tr -d "\r" | tr , "\n" >names &&
-	test "$(tail -n 1 names)" = completed_on &&
+	test "$(tail -n 3 names | head -n 1)" = completed_on &&
 	test "$(grep -n "^decision_state\$" names | cut -d: -f1)" = 15 &&
 	test "$(cell done.csv 4 completed_on)" = 2026-06-30 &&
 	test "$(cell done.csv 1 completed_on)" = "" &&
 	skema -C ws export --rfc --fields >done-fields.csv &&
 	head -n 1 done-fields.csv | tr -d "\r" | tr , "\n" >fnames &&
-	test "$(tail -n 1 fnames)" = completed_on &&
+	test "$(tail -n 3 fnames | head -n 1)" = completed_on &&
 	test "$(sed -n 16p fnames)" != completed_on &&
 	test "$(cell done-fields.csv 4 completed_on)" = 2026-06-30 &&
 	test "$(cell done-fields.csv 4 timer)" = mange
+'
+
+test_expect_success 'decided_by and changed_from come last: who decided, and what a change replaced' '
+	head -n 1 done.csv | tr -d "\r" | tr , "\n" | tail -n 2 >last &&
+	printf "decided_by\nchanged_from\n" >last.expect &&
+	test_cmp last.expect last &&
+	test "$(cell done.csv 1 decided_by)" = "skema (automatisk)" &&
+	test "$(cell done.csv 1 changed_from)" = "" &&
+	sql ws/skema.db "UPDATE decisions SET current = 0 WHERE submission_id = 4;
+		INSERT INTO decisions (submission_id, outcome, state, reason, actor, decided_at, automatic)
+		VALUES (4, '"'"'afslag'"'"', '"'"'final'"'"', '"'"'x'"'"', '"'"'anna'"'"', '"'"'2026-03-04T10:00:00+01:00'"'"', 0)" &&
+	skema -C ws export --rfc >changed.csv &&
+	test "$(cell changed.csv 4 decided_by)" = anna &&
+	test "$(cell changed.csv 4 changed_from)" = bevilget &&
+	test "$(cell changed.csv 3 decided_by)" = ""
 '
 
 test_expect_success 'usage errors and a missing database' '
