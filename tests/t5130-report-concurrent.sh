@@ -152,19 +152,19 @@ test_expect_success 'status: running, completed and free places of the concurren
 	test_cmp old.expect old
 '
 
-test_expect_success 'export: completed_on last, the contract columns where they were' '
+test_expect_success 'export: completed_on after the fields, the contract columns where they were' '
 	skema -C ws export --rfc >export.csv &&
 	head -n 1 export.csv | tr -d "\r" >header &&
-	echo "id,original_name,sha256,form,received_at,status,outcome,letter_path,error,record_id,case_number,applicant_name,validation,rank,decision_state,completed_on" >header.expect &&
+	echo "id,original_name,sha256,form,received_at,status,outcome,letter_path,error,record_id,case_number,applicant_name,validation,rank,decision_state,completed_on,decided_by,changed_from" >header.expect &&
 	test_cmp header.expect header &&
-	tr -d "\r" <export.csv | awk -F, "NR > 1 && \$NF != \"\" { print \$2 \",\" \$NF }" >ended &&
+	tr -d "\r" <export.csv | awk -F, "NR > 1 && \$16 != \"\" { print \$2 \",\" \$16 }" >ended &&
 	echo "r1.docx,2027-02-26" >ended.expect &&
 	test_cmp ended.expect ended &&
 	skema -C ws export --rfc --fields --offer raadgivningsforloeb >fields.csv &&
 	head -n 1 fields.csv | tr -d "\r" | tr , "\n" >names &&
-	test "$(tail -n 1 names)" = completed_on &&
+	test "$(tail -n 3 names | head -n 1)" = completed_on &&
 	test "$(sed -n 16p names)" != completed_on &&
-	tr -d "\r" <fields.csv | awk -F, "\$2 == \"r1.docx\" { print \$NF }" >r1.ended &&
+	tr -d "\r" <fields.csv | awk -F, "\$2 == \"r1.docx\" { print \$(NF - 2) }" >r1.ended &&
 	echo 2027-02-26 >r1.ended.expect &&
 	test_cmp r1.ended.expect r1.ended
 '

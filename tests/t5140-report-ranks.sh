@@ -236,7 +236,10 @@ test_expect_success 'setup: a temaforløb for two quarters; a confirmed place, a
 	accept_run 2026-04-05T10:00:00
 '
 
-test_expect_success 'places per quarter: one list, numbered 1, 2, 3 ... quarter by quarter' '
+# First come, first served: within a quarter the list is in order of
+# receipt, also where a confirmed place kept its rank from before a
+# withdrawal above it.
+test_expect_success 'places per quarter: one list, numbered 1, 2, 3 ... quarter by quarter, in order of receipt' '
 	cd tema &&
 	csv_ranked ws/reports/temaforloeb.csv >csv.ranked &&
 	consecutive csv.ranked &&
@@ -244,7 +247,7 @@ test_expect_success 'places per quarter: one list, numbered 1, 2, 3 ... quarter 
 	pdf_ranked ws/reports/temaforloeb.pdf >pdf.ranked &&
 	test_cmp csv.ranked pdf.ranked &&
 	accept_q "SELECT s.case_number FROM submissions s JOIN decisions d ON d.submission_id = s.id AND d.current = 1
-		WHERE s.status = '"'"'stored'"'"' ORDER BY d.period, d.rank, s.received_at" >by.period &&
+		WHERE s.status = '"'"'stored'"'"' ORDER BY d.period, s.received_at" >by.period &&
 	cut -d" " -f2 csv.ranked >cases &&
 	test_cmp by.period cases &&
 	flat ws/reports/temaforloeb.pdf >tema.txt &&

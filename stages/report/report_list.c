@@ -13,7 +13,8 @@
  * ended forløb the stored ranks of one offer come from different runs and
  * skip numbers or repeat them; a rolling offer with places per quarter
  * starts them again in every quarter.  The stored rank still orders the
- * list (it is the only record of the ranking), then receipt; the number
+ * list of a ranked offer (it is the only record of the ranking), then
+ * receipt; a first-come offer's list is in order of receipt.  The number
  * is given here, so it is consecutive and unique.
  */
 #include <stdio.h>
@@ -44,9 +45,15 @@
 	"  ((CAST(substr(s.received_at, 6, 2) AS INTEGER) + 2) / 3)"                        \
 	" ELSE substr(s.received_at, 1, 7) END"
 
-/* A reviewer's grant outside the ranking comes after the ranked. */
+/*
+ * A reviewer's grant outside the ranking comes after the ranked.  First
+ * come, first served: the ranking is the order of receipt, which a stale
+ * rank (a final decision written before a withdrawal above it) cannot
+ * contradict.
+ */
 #define LIST_ORDER                                                                          \
-	"NOT " LIST_NUMBERED ", d.rank IS NULL, " LIST_PERIOD ", d.rank, s.received_at, s.id"
+	"NOT " LIST_NUMBERED ", d.rank IS NULL, " LIST_PERIOD ","                           \
+	" CASE WHEN :first_come THEN 0 ELSE d.rank END, s.received_at, s.id"
 
 #define LIST_FROM                                                                           \
 	" FROM submissions s"                                                               \
@@ -83,6 +90,8 @@ static void bind_list(sqlite3_stmt *stmt, const char *offer_id, const struct off
 	report_bind_scope(stmt, offer_id, scope);
 	if ((i = sqlite3_bind_parameter_index(stmt, ":registration")) > 0)
 		sqlite3_bind_int(stmt, i, def && def->policy && strcmp(def->policy, "none") == 0);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":first_come")) > 0)
+		sqlite3_bind_int(stmt, i, def && def->policy && strcmp(def->policy, "first-come") == 0);
 	if ((i = sqlite3_bind_parameter_index(stmt, ":period")) > 0 && def &&
 	    def->capacity_max >= 0 && report_capacity_period(def))
 		sqlite3_bind_text(stmt, i, report_capacity_period(def), -1, SQLITE_STATIC);
