@@ -21,7 +21,9 @@
  * offers.md has it); it never takes a place a reviewer has confirmed.  So
  * before a grant this asks skema-decide (--if-granted) whether a place is
  * left that is not confirmed, and refuses in Danish when none is, saying
- * what the reviewer can do instead.  After the decision skema-decide runs
+ * what the reviewer can do instead, --over-capacity among it: a place
+ * beyond the capacity that management decided, which takes nobody's.
+ * After the decision skema-decide runs
  * for the offer (unless --no-decide), and the command says which other
  * cases it changed: who lost a proposed place and what it is now, who got
  * a freed one.
@@ -60,11 +62,14 @@ static void usage(FILE *out)
 		     "proposal stays in the history.  --reason is required when the outcome differs\n"
 		     "from the proposal; it becomes the explanation in the letter.\n"
 		     "\n"
-		     "A grant where every place is confirmed is refused.  skema-decide runs for the\n"
-		     "offer afterwards, and the command says which other cases it changed.\n"
+		     "A grant where every place is confirmed is refused, unless --over-capacity\n"
+		     "says management gives a place beyond the capacity.  skema-decide runs for\n"
+		     "the offer afterwards, and the command says which other cases it changed.\n"
 		     "\n"
-		     "  -r, --reason TEXT   why (Danish, for the letter)\n"
-		     "      --no-decide     do not run skema-decide now\n"
+		     "  -r, --reason TEXT     why (Danish, for the letter)\n"
+		     "      --over-capacity   grant a place beyond the capacity when every place\n"
+		     "                        is confirmed (a decision of management)\n"
+		     "      --no-decide       do not run skema-decide now\n"
 		     "      --help          this text\n");
 }
 
@@ -112,8 +117,13 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
  * the caller holds the write lock with nothing written: skema-decide only
  * reads, which WAL allows.
  */
+/*
+ * Whether a grant finds a place that is not confirmed.  With over set the
+ * answer is always yes: when none is left, a note says the grant goes
+ * beyond the capacity.
+ */
 static int grant_fits(const struct global_options *opt, const char *key, const char *offer,
-		      long long id)
+		      long long id, int over)
 {
 	char db_path[PATH_MAX], id_text[32];
 	FILE *answer = tmpfile();
@@ -142,7 +152,14 @@ static int grant_fits(const struct global_options *opt, const char *key, const c
 		msg_warn("decide: %s: kunne ikke se, om der er en plads, der ikke er bekræftet "
 			 "(skema-decide sluttede med %d)",
 			 key, checked);
-	if (!fits) {
+	if (!fits && over) {
+		long long capacity = json_integer_value(json_object_get(line, "capacity"));
+		const char *unit = record_str(line, "unit");
+		printf("Bemærk: alle %lld %s er bevilget endeligt; %s får en plads ud over "
+		       "kapaciteten (--over-capacity), og ingen mister sin.\n",
+		       capacity, unit ? unit : "pladser", key);
+		fits = 1;
+	} else if (!fits) {
 		const char *period = record_str(line, "period"), *unit = record_str(line, "unit");
 		const char *pool = record_str(line, "pool");
 		json_t *confirmed = json_object_get(line, "confirmed"), *each;
@@ -175,6 +192,10 @@ static int grant_fits(const struct global_options *opt, const char *key, const c
 		if (concurrent)
 			fprintf(stderr, "  - når et forløb er slut: registrere det (skema complete SAGSNR) og så "
 					"bevilge denne\n");
+		fprintf(stderr, "  - hvis ledelsen har besluttet at give netop denne ansøger en plads ud "
+				"over kapaciteten:\n"
+				"      skema decide %s bevilget --over-capacity --reason \"...\"\n",
+			key);
 		fprintf(stderr, "  - hvis ledelsen har besluttet flere pladser: hæve max i <capacity> i "
 				"tilbuddets definition (%s/offer.xml; se skema check-forms) og så bevilge "
 				"denne\n",
@@ -196,6 +217,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	static const struct option long_options[] = {
 		{"reason", required_argument, NULL, 'r'},
 		{"no-decide", no_argument, NULL, 'n'},
+		{"over-capacity", no_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -203,7 +225,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	char offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
 	char *old_outcome = NULL, *old_state = NULL, *old_explanation = NULL, *case_number = NULL;
 	long long id = 0, old_id = 0;
-	int c, status = EXIT_DONE, old_rank = 0, rc, decide = 1;
+	int c, status = EXIT_DONE, old_rank = 0, rc, decide = 1, over = 0;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	time_t now;
@@ -215,6 +237,9 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 			break;
 		case 'n':
 			decide = 0;
+			break;
+		case 'o':
+			over = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -281,7 +306,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	/* Only a new place can push a case out; confirming a proposed one cannot. */
 	int takes_place = strcmp(outcome, "bevilget") == 0 &&
 			  !(old_outcome && strcmp(old_outcome, "bevilget") == 0);
-	if (takes_place && !grant_fits(opt, case_number ? case_number : argv[optind], offer, id)) {
+	if (takes_place && !grant_fits(opt, case_number ? case_number : argv[optind], offer, id, over)) {
 		status = EXIT_DATAERR;
 		goto fail;
 	}

@@ -261,6 +261,22 @@ test_expect_success 'deadline round: with every place confirmed a grant is refus
 	test_expect_code 64 skema-decide --if-granted 4 round/skema.db
 '
 
+test_expect_success 'deadline round: the refusal names --over-capacity, which grants beyond the places' '
+	SKEMA_NOW=2021-09-15T12:00:00 test_expect_code 65 skema -C round decide 2021-000004 bevilget \
+		--reason x 2>refused &&
+	test_grep "skema decide 2021-000004 bevilget --over-capacity --reason" refused &&
+	sql round/skema.db "SELECT s.case_number || \" \" || d.outcome || \" \" || d.state FROM decisions d
+		JOIN submissions s ON s.id = d.submission_id WHERE d.current = 1 ORDER BY 1" >before &&
+	SKEMA_NOW=2021-09-15T12:00:00 skema -C round decide 2021-000004 bevilget --over-capacity \
+		--reason "Ledelsen giver en ekstra plads" >out 2>err &&
+	test_grep "^Bemærk: alle 4 kommuner er bevilget endeligt; 2021-000004 får en plads ud over kapaciteten (--over-capacity), og ingen mister sin\.\$" out &&
+	test_grep "^2021-000004: bevilget (endelig), ændret fra afslag" out &&
+	sql round/skema.db "SELECT s.case_number || \" \" || d.outcome || \" \" || d.state FROM decisions d
+		JOIN submissions s ON s.id = d.submission_id WHERE d.current = 1 ORDER BY 1" >after &&
+	sed "s/^2021-000004 .*/2021-000004 bevilget final/" before >expect &&
+	test_cmp expect after
+'
+
 # Reviewers run "sudo -u skema skema decide": the person is SUDO_USER,
 # the account is the one sudo switched to.
 test_expect_success 'a decision made through sudo names the person, and the account' '
