@@ -38,7 +38,9 @@ struct letter_case {
 	char *explanation;
 	char *reason;
 	char *decided_at;
-	char *actor;
+	char *actor;          /* the OS user of the program that wrote the decision */
+	char *decided_by;     /* who decided, as reviewers are shown it (current_decisions) */
+	char *changed_from;   /* the outcome a reviewer's decision replaced, or NULL */
 	json_t *fields;       /* name -> {kind, raw, value, source, error} */
 	json_t *criteria;     /* [{id, kind, passed: true|false|null, text}] */
 	json_t *record;       /* of the stored record: validation, extra_fields, warnings; or NULL */

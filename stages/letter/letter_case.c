@@ -35,6 +35,8 @@ void letter_case_release(struct letter_case *c)
 	free(c->reason);
 	free(c->decided_at);
 	free(c->actor);
+	free(c->decided_by);
+	free(c->changed_from);
 	free(c->completed_on);
 	free(c->completion_note);
 	json_decref(c->fields);
@@ -217,10 +219,13 @@ static int load_criteria(sqlite3 *db, struct letter_case *c)
 static int load_decision(sqlite3 *db, struct letter_case *c)
 {
 	sqlite3_stmt *stmt;
+	/* The view says who decided as skema review does (schema step 7):
+	 * skema-decide's decisions are not the OS user's who ran it. */
 	int rc = prepare(db, Q_DECISION,
-				    "SELECT id, outcome, state, explanation, reason, decided_at, actor"
-				    " FROM decisions WHERE submission_id = ?1 AND current = 1"
-				    " ORDER BY id DESC LIMIT 1",
+				    "SELECT decision_id, outcome, state, explanation, reason, decided_at,"
+				    " actor, decided_by, changed_from"
+				    " FROM current_decisions WHERE submission_id = ?1"
+				    " ORDER BY decision_id DESC LIMIT 1",
 				    &stmt);
 	if (rc != SQLITE_OK)
 		return fail(db, "reading decisions", rc);
@@ -235,6 +240,8 @@ static int load_decision(sqlite3 *db, struct letter_case *c)
 		c->reason = column(stmt, 4);
 		c->decided_at = column(stmt, 5);
 		c->actor = column(stmt, 6);
+		c->decided_by = column(stmt, 7);
+		c->changed_from = column(stmt, 8);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;

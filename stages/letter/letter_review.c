@@ -296,7 +296,9 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		strbuf_reset(&text);
 		char when[64];
 		danish_time(c->decided_at, when, sizeof when);
-		strbuf_printf(&text, ", %s, %s)", str_or(c->actor, "skema"), when);
+		/* Who decided as skema review shows it, and what a reviewer's change replaced. */
+		strbuf_printf(&text, ", %s, %s%s%s)", str_or(c->decided_by, str_or(c->actor, "ukendt")),
+			      when, c->changed_from ? ", ændret fra " : "", str_or(c->changed_from, ""));
 		if (pdf_para_text(doc, 0, strbuf_str(&text)) < 0 || pdf_para_end(doc) < 0)
 			goto out;
 		if (c->explanation && *c->explanation && pdf_paragraph(doc, 0, c->explanation) < 0)
