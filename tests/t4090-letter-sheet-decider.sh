@@ -57,4 +57,15 @@ test_expect_success 'a reviewer who confirms is named; one who changes the outco
 '
 
 
+# Nothing is sent for a withdrawn case: the sheet asks no partshøring.
+test_expect_success 'a refusal withdrawn: the sheet keeps who decided, without the partshøring reminder' '
+	grep -q "Før et afslag sendes" b2 &&
+	SKEMA_NOW=2021-09-03T09:00:00 skema -C ws withdraw "$(accept_case b.docx)" >/dev/null &&
+	accept_run 2021-09-03T09:00:00 &&
+	sheet b.docx >b3 &&
+	accept_has "Ansøgningen er trukket tilbage den 3. september 2021 kl. 09.00." b3 &&
+	accept_has "Afslag (endelig, $me, 2. september 2021 kl. 09.30, ændret fra bevilget)" b3 &&
+	! grep -q "Før et afslag sendes" b3
+'
+
 test_done

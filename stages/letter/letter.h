@@ -47,6 +47,7 @@ struct letter_case {
 	json_t *related;      /* [{case_number, status, received_at, relation}] */
 	char *completed_on;   /* the day its forløb ended (skema complete), or NULL */
 	char *completion_note;
+	char *withdrawn_at;   /* ISO, when skema withdraw withdrew it, or NULL */
 	/*
 	 * Its offer's deadline round (letter_case_load_round): the live eligible
 	 * applications, and how many of them have no place; -1 not loaded.
@@ -83,16 +84,17 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
 /*
  * Events after which a case's review sheet is out of date although its
  * decision, and so its letter, stands: skema complete and its --undo
- * (pipeline/cmd_complete.c).  A new decision gets a new sheet with its
- * letter (letter_pending).
+ * (pipeline/cmd_complete.c), and skema withdraw (pipeline/cmd_withdraw.c),
+ * after which no letter is written at all.  A new decision gets a new
+ * sheet with its letter (letter_pending).
  */
-#define LETTER_SHEET_EVENTS "'completed', 'completion_undone'"
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn'"
 
 /*
- * Ids of live, unpurged submissions with one of LETTER_SHEET_EVENTS newer
- * than their last review sheet (or with no sheet): --pending
- * --review-sheets writes them a fresh sheet.  *ids is caller-freed.
- * Returns an SQLite code.
+ * Ids of unpurged submissions, live or withdrawn, with one of
+ * LETTER_SHEET_EVENTS newer than their last review sheet (or with no
+ * sheet): --pending --review-sheets writes them a fresh sheet.  *ids is
+ * caller-freed.  Returns an SQLite code.
  */
 int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count);
 

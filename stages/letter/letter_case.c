@@ -37,6 +37,7 @@ void letter_case_release(struct letter_case *c)
 	free(c->actor);
 	free(c->decided_by);
 	free(c->changed_from);
+	free(c->withdrawn_at);
 	free(c->completed_on);
 	free(c->completion_note);
 	json_decref(c->fields);
@@ -125,7 +126,7 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 				     * that is not JSON gives NULL, as before. */
 				    " CASE WHEN json_valid(record) THEN json_extract(record,"
 				    " '$.validation', '$.extra_fields', '$.warnings') END,"
-				    " completed_on, completion_note"
+				    " completed_on, completion_note, withdrawn_at"
 				    " FROM submissions WHERE id = ?1",
 				    &stmt);
 	if (rc != SQLITE_OK)
@@ -154,6 +155,7 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 		json_decref(a);
 		c->completed_on = column(stmt, 11);
 		c->completion_note = column(stmt, 12);
+		c->withdrawn_at = column(stmt, 13);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_NOTFOUND;
@@ -368,15 +370,17 @@ int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 	/*
 	 * Event ids, not times, say which came first: a completion and the
 	 * sheet before it can carry the same second (SKEMA_NOW, a quick
-	 * reviewer).  Driven from the few completion events, each checked
-	 * through events_submission.
+	 * reviewer).  Driven from the few completion and withdrawal events,
+	 * each checked through events_submission.  A withdrawn case gets no
+	 * letter any more, so its sheet is the reviewer's record that it was
+	 * withdrawn: it is written once more after the withdrawal.
 	 */
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT DISTINCT e.submission_id FROM events e"
 		" JOIN submissions s ON s.id = e.submission_id"
 		" WHERE e.event IN (" LETTER_SHEET_EVENTS ")"
-		"  AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+		"  AND (s.status = 'stored' OR (s.status = 'withdrawn' AND e.event = 'withdrawn'))"
 		"  AND s.purged_at IS NULL"
 		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
 		"   AND r.event = 'review_sheet' AND r.id > e.id)"
