@@ -49,6 +49,13 @@ struct letter_case {
 	char *completion_note;
 	char *withdrawn_at;   /* ISO, when skema withdraw withdrew it, or NULL */
 	/*
+	 * The earlier versions this submission replaces, directly or through
+	 * versions between: [{case_number, received_at, lacked}], oldest
+	 * first; lacked is true when that version lacked information (its
+	 * decision was mangler, or undecided it was validated incomplete).
+	 */
+	json_t *replaces;
+	/*
 	 * Its offer's deadline round (letter_case_load_round): the live eligible
 	 * applications, and how many of them have no place; -1 not loaded.
 	 */

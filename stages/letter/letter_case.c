@@ -44,6 +44,7 @@ void letter_case_release(struct letter_case *c)
 	json_decref(c->criteria);
 	json_decref(c->record);
 	json_decref(c->related);
+	json_decref(c->replaces);
 	letter_case_init(c);
 }
 
@@ -66,12 +67,12 @@ static int fail(sqlite3 *db, const char *what, int rc)
 }
 
 /*
- * The five statements a case is read with, prepared once per database
+ * The statements a case is read with, prepared once per database
  * handle and reset after each case: preparing them anew took ~6 % of a
  * letter's instructions.  letter_case_finish() finalizes them; it must run
  * before the handle is closed.
  */
-enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_ROUND, NQUERIES };
+enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_REPLACES, Q_ROUND, NQUERIES };
 static sqlite3 *cached_db;
 static sqlite3_stmt *cached[NQUERIES];
 
@@ -285,15 +286,50 @@ static int load_related(sqlite3 *db, struct letter_case *c)
 	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading related submissions", rc);
 }
 
+/*
+ * The earlier versions this one replaces: those it superseded, and those
+ * they had superseded in turn.  The applicant may have had a letter for
+ * any of them, so each is named, not only the last.
+ */
+static int load_replaces(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(
+		db, Q_REPLACES,
+		"WITH RECURSIVE earlier(id) AS ("
+		"  SELECT id FROM submissions WHERE superseded_by = ?1"
+		"  UNION SELECT s.id FROM submissions s JOIN earlier e ON s.superseded_by = e.id)"
+		" SELECT s.case_number, s.received_at,"
+		"  coalesce((SELECT d.outcome = 'mangler' FROM decisions d"
+		"            WHERE d.submission_id = s.id AND d.current = 1),"
+		"           s.validation = 'incomplete', 0)"
+		" FROM submissions s JOIN earlier USING (id)"
+		" WHERE s.id <> ?1 AND s.case_number IS NOT NULL ORDER BY s.received_at, s.id",
+		&stmt);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading the versions replaced", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	c->replaces = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *r = json_object();
+		json_object_set_new(r, "case_number", column_json(stmt, 0));
+		json_object_set_new(r, "received_at", column_json(stmt, 1));
+		json_object_set_new(r, "lacked", json_boolean(sqlite3_column_int(stmt, 2)));
+		json_array_append_new(c->replaces, r);
+	}
+	done(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading the versions replaced", rc);
+}
+
 int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
 {
 	int rc;
 	letter_case_init(c);
 	if ((rc = load_submission(db, id, c)) != SQLITE_OK || (rc = load_fields(db, c)) != SQLITE_OK ||
 	    (rc = load_criteria(db, c)) != SQLITE_OK || (rc = load_decision(db, c)) != SQLITE_OK ||
-	    (rc = load_related(db, c)) != SQLITE_OK)
+	    (rc = load_related(db, c)) != SQLITE_OK || (rc = load_replaces(db, c)) != SQLITE_OK)
 		return rc;
-	if (!c->fields || !c->criteria || !c->related)
+	if (!c->fields || !c->criteria || !c->related || !c->replaces)
 		return SQLITE_NOMEM;
 	return SQLITE_OK;
 }

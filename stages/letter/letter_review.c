@@ -311,6 +311,19 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	if (pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0)
 		goto out;
 
+	/* A corrected form: which case numbers the applicant knows it by. */
+	json_array_foreach(c->replaces, i, item)
+	{
+		char when[64];
+		danish_time(json_string_value(json_object_get(item, "received_at")), when, sizeof when);
+		strbuf_reset(&text);
+		strbuf_printf(&text, "Erstatter sag %s (modtaget %s%s).",
+			      str_or(json_string_value(json_object_get(item, "case_number")), "–"), when,
+			      json_is_true(json_object_get(item, "lacked")) ? ", manglede oplysninger" : "");
+		if (pdf_paragraph(doc, PDF_BOLD, strbuf_str(&text)) < 0)
+			goto out;
+	}
+
 	/* The proposal first: it is what the reviewer confirms or changes. */
 	int final = c->has_decision && strcmp(str_or(c->state, ""), "final") == 0;
 	if (pdf_heading(doc, 2, final ? "Afgørelse" : "Foreslået afgørelse") < 0)
