@@ -1,5 +1,5 @@
 #!/bin/bash
-test_description='skema-letter --pending --review-sheets: an ended forløb gets a fresh review sheet, not a second letter'
+test_description='skema-letter --pending --review-sheets: an ended forløb and a withdrawn case get a fresh review sheet, not a second letter'
 . "$(dirname "$0")/lib.sh"
 . "$FIXTURES/acceptance/accept.sh"
 
@@ -72,6 +72,34 @@ test_expect_success 'complete --undo, then a run: the sheet shows a running forl
 	sheet r1.docx >undone &&
 	! grep -q "afsluttet" undone &&
 	test "$(written r1.docx letter)" = 2
+'
+
+
+# skema withdraw: no letter is ever written for a withdrawn case, so the
+# sheet went on showing the live proposal.  The sheet is what the reviewer
+# keeps: it is written once more, saying when the case was withdrawn.
+test_expect_success 'withdraw, then a run: a fresh sheet says the case was withdrawn and when' '
+	test "$(accept_decision r2.docx)" = "bevilget|proposed" &&
+	sheet r2.docx >live &&
+	! grep -q "trukket tilbage" live &&
+	SKEMA_NOW=2026-03-06T14:30:00 skema -C ws withdraw "$(accept_case r2.docx)" >out 2>err &&
+	accept_run 2026-03-06T14:30:00 &&
+	test "$(written r2.docx review)" = 2 &&
+	test "$(written r2.docx letter)" = 1 &&
+	sheet r2.docx >withdrawn &&
+	accept_has "Status trukket tilbage den 6. marts 2026 kl. 14.30" withdrawn &&
+	accept_has "Foreslået afgørelse Ansøgningen er trukket tilbage den 6. marts 2026 kl. 14.30. Forslaget nedenfor bortfalder, og der sendes ikke noget brev." withdrawn &&
+	accept_run 2026-03-07T09:00:00 &&
+	test "$(written r2.docx review)" = 2
+'
+
+test_expect_success 'a granted case withdrawn: its sheet says the decision came before' '
+	SKEMA_NOW=2026-03-08T09:00:00 skema -C ws withdraw "$(accept_case r1.docx)" >out 2>err &&
+	accept_run 2026-03-08T09:00:00 &&
+	test "$(written r1.docx review)" = 5 &&
+	test "$(written r1.docx letter)" = 2 &&
+	sheet r1.docx >withdrawn1 &&
+	accept_has "Afgørelse Ansøgningen er trukket tilbage den 8. marts 2026 kl. 09.00. Afgørelsen nedenfor blev truffet, før ansøgningen blev trukket tilbage. Der sendes ikke flere breve i sagen. Bevilget (endelig" withdrawn1
 '
 
 test_done

@@ -9,7 +9,8 @@
  * record's "submission": {"db_id"} also works), or with --pending takes
  * every submission whose current decision has no letter yet (and, with
  * --review-sheets, the sheet alone of every case ended or taken up again
- * by skema complete since its last sheet: letter_stale_sheets).  For each it
+ * by skema complete, or withdrawn, since its last sheet:
+ * letter_stale_sheets).  For each it
  * loads the submission, fields, criteria and current decision from DB and
  * writes DIR/<case_number>-<outcome>.pdf: a proposed decision gives a draft
  * marked UDKAST on every page, named ...-<outcome>-udkast.pdf; a final
@@ -166,7 +167,8 @@ static void usage(FILE *out)
 		"  -d, --db DB           the workspace database\n"
 		"  -o, --output DIR      where the PDF files go (created if missing)\n"
 		"  -p, --pending         every current decision that has no letter yet (with\n"
-		"                        -r also the sheet of a case completed since its last)\n"
+		"                        -r also the sheet of a case completed or withdrawn\n"
+		"                        since its last)\n"
 		"  -r, --review-sheets   also write the reviewer's sheet per submission\n"
 		"  -c, --config FILE     the workspace configuration (default: skema.conf\n"
 		"                        beside DB, if present)\n"
@@ -322,7 +324,8 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < count && status != EXIT_TEMPFAIL; i++)
 				status = worse(status, process(&run, ids[i], 0));
 			/* A sheet gone stale while the letter stands (an ended
-			 * forløb): the sheet again, not the letter.  Both lists
+			 * forløb) or none will come (a withdrawn case): the
+			 * sheet again, not the letter.  Both lists
 			 * are sorted; a case in both has its sheet already. */
 			for (size_t i = 0, k = 0; i < nstale && status != EXIT_TEMPFAIL; i++) {
 				while (k < count && ids[k] < stale[i])

@@ -38,13 +38,23 @@ struct letter_case {
 	char *explanation;
 	char *reason;
 	char *decided_at;
-	char *actor;
+	char *actor;          /* the OS user of the program that wrote the decision */
+	char *decided_by;     /* who decided, as reviewers are shown it (current_decisions) */
+	char *changed_from;   /* the outcome a reviewer's decision replaced, or NULL */
 	json_t *fields;       /* name -> {kind, raw, value, source, error} */
 	json_t *criteria;     /* [{id, kind, passed: true|false|null, text}] */
 	json_t *record;       /* of the stored record: validation, extra_fields, warnings; or NULL */
 	json_t *related;      /* [{case_number, status, received_at, relation}] */
 	char *completed_on;   /* the day its forløb ended (skema complete), or NULL */
 	char *completion_note;
+	char *withdrawn_at;   /* ISO, when skema withdraw withdrew it, or NULL */
+	/*
+	 * The earlier versions this submission replaces, directly or through
+	 * versions between: [{case_number, received_at, lacked}], oldest
+	 * first; lacked is true when that version lacked information (its
+	 * decision was mangler, or undecided it was validated incomplete).
+	 */
+	json_t *replaces;
 	/*
 	 * Its offer's deadline round (letter_case_load_round): the live eligible
 	 * applications, and how many of them have no place; -1 not loaded.
@@ -81,16 +91,17 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
 /*
  * Events after which a case's review sheet is out of date although its
  * decision, and so its letter, stands: skema complete and its --undo
- * (pipeline/cmd_complete.c).  A new decision gets a new sheet with its
- * letter (letter_pending).
+ * (pipeline/cmd_complete.c), and skema withdraw (pipeline/cmd_withdraw.c),
+ * after which no letter is written at all.  A new decision gets a new
+ * sheet with its letter (letter_pending).
  */
-#define LETTER_SHEET_EVENTS "'completed', 'completion_undone'"
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn'"
 
 /*
- * Ids of live, unpurged submissions with one of LETTER_SHEET_EVENTS newer
- * than their last review sheet (or with no sheet): --pending
- * --review-sheets writes them a fresh sheet.  *ids is caller-freed.
- * Returns an SQLite code.
+ * Ids of unpurged submissions, live or withdrawn, with one of
+ * LETTER_SHEET_EVENTS newer than their last review sheet (or with no
+ * sheet): --pending --review-sheets writes them a fresh sheet.  *ids is
+ * caller-freed.  Returns an SQLite code.
  */
 int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count);
 

@@ -35,12 +35,16 @@ void letter_case_release(struct letter_case *c)
 	free(c->reason);
 	free(c->decided_at);
 	free(c->actor);
+	free(c->decided_by);
+	free(c->changed_from);
+	free(c->withdrawn_at);
 	free(c->completed_on);
 	free(c->completion_note);
 	json_decref(c->fields);
 	json_decref(c->criteria);
 	json_decref(c->record);
 	json_decref(c->related);
+	json_decref(c->replaces);
 	letter_case_init(c);
 }
 
@@ -63,12 +67,12 @@ static int fail(sqlite3 *db, const char *what, int rc)
 }
 
 /*
- * The five statements a case is read with, prepared once per database
+ * The statements a case is read with, prepared once per database
  * handle and reset after each case: preparing them anew took ~6 % of a
  * letter's instructions.  letter_case_finish() finalizes them; it must run
  * before the handle is closed.
  */
-enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_ROUND, NQUERIES };
+enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_REPLACES, Q_ROUND, NQUERIES };
 static sqlite3 *cached_db;
 static sqlite3_stmt *cached[NQUERIES];
 
@@ -123,7 +127,7 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 				     * that is not JSON gives NULL, as before. */
 				    " CASE WHEN json_valid(record) THEN json_extract(record,"
 				    " '$.validation', '$.extra_fields', '$.warnings') END,"
-				    " completed_on, completion_note"
+				    " completed_on, completion_note, withdrawn_at"
 				    " FROM submissions WHERE id = ?1",
 				    &stmt);
 	if (rc != SQLITE_OK)
@@ -152,6 +156,7 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 		json_decref(a);
 		c->completed_on = column(stmt, 11);
 		c->completion_note = column(stmt, 12);
+		c->withdrawn_at = column(stmt, 13);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_NOTFOUND;
@@ -217,10 +222,13 @@ static int load_criteria(sqlite3 *db, struct letter_case *c)
 static int load_decision(sqlite3 *db, struct letter_case *c)
 {
 	sqlite3_stmt *stmt;
+	/* The view says who decided as skema review does (schema step 7):
+	 * skema-decide's decisions are not the OS user's who ran it. */
 	int rc = prepare(db, Q_DECISION,
-				    "SELECT id, outcome, state, explanation, reason, decided_at, actor"
-				    " FROM decisions WHERE submission_id = ?1 AND current = 1"
-				    " ORDER BY id DESC LIMIT 1",
+				    "SELECT decision_id, outcome, state, explanation, reason, decided_at,"
+				    " actor, decided_by, changed_from"
+				    " FROM current_decisions WHERE submission_id = ?1"
+				    " ORDER BY decision_id DESC LIMIT 1",
 				    &stmt);
 	if (rc != SQLITE_OK)
 		return fail(db, "reading decisions", rc);
@@ -235,6 +243,8 @@ static int load_decision(sqlite3 *db, struct letter_case *c)
 		c->reason = column(stmt, 4);
 		c->decided_at = column(stmt, 5);
 		c->actor = column(stmt, 6);
+		c->decided_by = column(stmt, 7);
+		c->changed_from = column(stmt, 8);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
@@ -276,15 +286,50 @@ static int load_related(sqlite3 *db, struct letter_case *c)
 	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading related submissions", rc);
 }
 
+/*
+ * The earlier versions this one replaces: those it superseded, and those
+ * they had superseded in turn.  The applicant may have had a letter for
+ * any of them, so each is named, not only the last.
+ */
+static int load_replaces(sqlite3 *db, struct letter_case *c)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(
+		db, Q_REPLACES,
+		"WITH RECURSIVE earlier(id) AS ("
+		"  SELECT id FROM submissions WHERE superseded_by = ?1"
+		"  UNION SELECT s.id FROM submissions s JOIN earlier e ON s.superseded_by = e.id)"
+		" SELECT s.case_number, s.received_at,"
+		"  coalesce((SELECT d.outcome = 'mangler' FROM decisions d"
+		"            WHERE d.submission_id = s.id AND d.current = 1),"
+		"           s.validation = 'incomplete', 0)"
+		" FROM submissions s JOIN earlier USING (id)"
+		" WHERE s.id <> ?1 AND s.case_number IS NOT NULL ORDER BY s.received_at, s.id",
+		&stmt);
+	if (rc != SQLITE_OK)
+		return fail(db, "reading the versions replaced", rc);
+	sqlite3_bind_int64(stmt, 1, c->submission_id);
+	c->replaces = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *r = json_object();
+		json_object_set_new(r, "case_number", column_json(stmt, 0));
+		json_object_set_new(r, "received_at", column_json(stmt, 1));
+		json_object_set_new(r, "lacked", json_boolean(sqlite3_column_int(stmt, 2)));
+		json_array_append_new(c->replaces, r);
+	}
+	done(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "reading the versions replaced", rc);
+}
+
 int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
 {
 	int rc;
 	letter_case_init(c);
 	if ((rc = load_submission(db, id, c)) != SQLITE_OK || (rc = load_fields(db, c)) != SQLITE_OK ||
 	    (rc = load_criteria(db, c)) != SQLITE_OK || (rc = load_decision(db, c)) != SQLITE_OK ||
-	    (rc = load_related(db, c)) != SQLITE_OK)
+	    (rc = load_related(db, c)) != SQLITE_OK || (rc = load_replaces(db, c)) != SQLITE_OK)
 		return rc;
-	if (!c->fields || !c->criteria || !c->related)
+	if (!c->fields || !c->criteria || !c->related || !c->replaces)
 		return SQLITE_NOMEM;
 	return SQLITE_OK;
 }
@@ -361,15 +406,17 @@ int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 	/*
 	 * Event ids, not times, say which came first: a completion and the
 	 * sheet before it can carry the same second (SKEMA_NOW, a quick
-	 * reviewer).  Driven from the few completion events, each checked
-	 * through events_submission.
+	 * reviewer).  Driven from the few completion and withdrawal events,
+	 * each checked through events_submission.  A withdrawn case gets no
+	 * letter any more, so its sheet is the reviewer's record that it was
+	 * withdrawn: it is written once more after the withdrawal.
 	 */
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT DISTINCT e.submission_id FROM events e"
 		" JOIN submissions s ON s.id = e.submission_id"
 		" WHERE e.event IN (" LETTER_SHEET_EVENTS ")"
-		"  AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')"
+		"  AND (s.status = 'stored' OR (s.status = 'withdrawn' AND e.event = 'withdrawn'))"
 		"  AND s.purged_at IS NULL"
 		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
 		"   AND r.event = 'review_sheet' AND r.id > e.id)"

@@ -378,6 +378,35 @@ static json_t *missing_fields(const struct letter_case *c, const struct offer *o
 	return list;
 }
 
+/*
+ * "erstatter": the earlier versions a corrected form replaces.  Each has
+ * its own journalnummer, which the applicant knows from the letter about
+ * it; without them the new letter could not be connected to it.
+ * journalnummer is "A", "A og B" or "A, B og C" ("" when none), flere
+ * whether more than one, manglede whether every one lacked information.
+ */
+static json_t *replaces_data(const struct letter_case *c)
+{
+	struct strbuf numbers;
+	size_t i, n = json_array_size(c->replaces);
+	int lacked = n > 0;
+	json_t *item, *d;
+
+	strbuf_init(&numbers, 0);
+	json_array_foreach(c->replaces, i, item)
+	{
+		if (i > 0)
+			strbuf_puts(&numbers, i + 1 == n ? " og " : ", ");
+		strbuf_puts(&numbers, json_string_value(json_object_get(item, "case_number")));
+		lacked &= json_is_true(json_object_get(item, "lacked"));
+	}
+	d = numbers.overflow ? NULL
+			     : json_pack("{s:s, s:b, s:b}", "journalnummer", strbuf_str(&numbers),
+					 "flere", n > 1, "manglede", lacked);
+	strbuf_release(&numbers);
+	return d;
+}
+
 json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 		    const struct config *cfg, time_t now)
 {
@@ -433,6 +462,7 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(sag, "tilbud_id", json_string(c->offer_id ? c->offer_id : ""));
 	json_object_set_new(sag, "filnavn", json_string(c->original_name ? c->original_name : ""));
 	json_object_set_new(d, "sag", sag);
+	json_object_set_new(d, "erstatter", replaces_data(c));
 	json_object_set_new(d, "modtager", recipient(c));
 
 	json_object_set_new(d, "udfald", json_string(c->outcome ? c->outcome : ""));

@@ -245,6 +245,29 @@ static const char *status_da(const char *status)
 	return da ? da : str_or(status, "–");
 }
 
+/*
+ * skema withdraw: no letter is written for the case any more, so the
+ * sheet says so above the decision it would otherwise seem to await.
+ */
+static int withdrawn_paragraph(struct pdf_doc *doc, const struct letter_case *c, const char *when,
+			       struct strbuf *text)
+{
+	const char *after;
+	if (!c->has_decision)
+		after = " Der træffes ingen afgørelse, og der sendes ikke noget brev.";
+	else if (strcmp(str_or(c->state, ""), "final") == 0)
+		after = " Afgørelsen nedenfor blev truffet, før ansøgningen blev trukket tilbage."
+			" Der sendes ikke flere breve i sagen.";
+	else
+		after = " Forslaget nedenfor bortfalder, og der sendes ikke noget brev.";
+	strbuf_reset(text);
+	strbuf_printf(text, "Ansøgningen er trukket tilbage den %s.", when);
+	if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, strbuf_str(text)) < 0 ||
+	    pdf_para_text(doc, 0, after) < 0 || pdf_para_end(doc) < 0)
+		return -1;
+	return 0;
+}
+
 int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			const struct offer *offer, const struct config *cfg, time_t now)
 {
@@ -276,18 +299,36 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	strbuf_printf(&left, "*Tilbud\n%s\n(%s)\n*Modtaget\n%s\n*Fil\n%s",
 		      offer && offer->title ? offer->title : str_or(c->offer_id, "ukendt tilbud"),
 		      str_or(c->offer_id, "–"), received, str_or(c->original_name, "–"));
-	char ended[CLOCK_ISO_SIZE] = "";
+	char ended[CLOCK_ISO_SIZE] = "", withdrawn[64] = "";
 	if (c->completed_on)
 		danish_date(c->completed_on, ended, sizeof ended);
-	strbuf_printf(&right, "*Status\n%s%s%s\n*Validering\n%s\n*Udskrevet\n%s",
-		      status_da(c->status), *ended ? ", forløbet afsluttet " : "", ended,
-		      validation_da(c->validation), clock_format_danish(now, today));
+	if (c->withdrawn_at && strcmp(str_or(c->status, ""), "withdrawn") == 0)
+		danish_time(c->withdrawn_at, withdrawn, sizeof withdrawn);
+	strbuf_printf(&right, "*Status\n%s%s%s%s%s\n*Validering\n%s\n*Udskrevet\n%s",
+		      status_da(c->status), *withdrawn ? " den " : "", withdrawn,
+		      *ended ? ", forløbet afsluttet " : "", ended, validation_da(c->validation),
+		      clock_format_danish(now, today));
 	if (pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0)
 		goto out;
+
+	/* A corrected form: which case numbers the applicant knows it by. */
+	json_array_foreach(c->replaces, i, item)
+	{
+		char when[64];
+		danish_time(json_string_value(json_object_get(item, "received_at")), when, sizeof when);
+		strbuf_reset(&text);
+		strbuf_printf(&text, "Erstatter sag %s (modtaget %s%s).",
+			      str_or(json_string_value(json_object_get(item, "case_number")), "–"), when,
+			      json_is_true(json_object_get(item, "lacked")) ? ", manglede oplysninger" : "");
+		if (pdf_paragraph(doc, PDF_BOLD, strbuf_str(&text)) < 0)
+			goto out;
+	}
 
 	/* The proposal first: it is what the reviewer confirms or changes. */
 	int final = c->has_decision && strcmp(str_or(c->state, ""), "final") == 0;
 	if (pdf_heading(doc, 2, final ? "Afgørelse" : "Foreslået afgørelse") < 0)
+		goto out;
+	if (*withdrawn && withdrawn_paragraph(doc, c, withdrawn, &text) < 0)
 		goto out;
 	if (c->has_decision) {
 		if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, letter_outcome_title(c->outcome)) < 0 ||
@@ -296,7 +337,9 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		strbuf_reset(&text);
 		char when[64];
 		danish_time(c->decided_at, when, sizeof when);
-		strbuf_printf(&text, ", %s, %s)", str_or(c->actor, "skema"), when);
+		/* Who decided as skema review shows it, and what a reviewer's change replaced. */
+		strbuf_printf(&text, ", %s, %s%s%s)", str_or(c->decided_by, str_or(c->actor, "ukendt")),
+			      when, c->changed_from ? ", ændret fra " : "", str_or(c->changed_from, ""));
 		if (pdf_para_text(doc, 0, strbuf_str(&text)) < 0 || pdf_para_end(doc) < 0)
 			goto out;
 		if (c->explanation && *c->explanation && pdf_paragraph(doc, 0, c->explanation) < 0)
@@ -320,12 +363,12 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			     pdf_para_text(doc, 0, c->completion_note) < 0 || pdf_para_end(doc) < 0))
 				goto out;
 		}
-		if (strcmp(str_or(c->outcome, ""), "afslag") == 0 &&
+		if (!*withdrawn && strcmp(str_or(c->outcome, ""), "afslag") == 0 &&
 		    pdf_paragraph(doc, PDF_SMALL | PDF_GREY,
 				  "Før et afslag sendes: vurdér om ansøger skal partshøres (forvaltningsloven "
 				  "§ 19) over oplysninger, ansøger ikke kender, og som taler imod ansøgningen.") < 0)
 			goto out;
-	} else if (pdf_paragraph(doc, 0, "Der er endnu ingen afgørelse i sagen.") < 0) {
+	} else if (!*withdrawn && pdf_paragraph(doc, 0, "Der er endnu ingen afgørelse i sagen.") < 0) {
 		goto out;
 	}
 
