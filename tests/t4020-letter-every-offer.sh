@@ -118,14 +118,24 @@ test_expect_success 'an institution is addressed by its name and address' '
 
 
 # A corrected form has a journalnummer of its own: every outcome's shipped
-# text names the one it replaces, which the applicant knows from the
+# text, and every offer's own text, names the one it replaces, which the applicant knows from the
 # mangler letter (docs/letters.md: erstatter).
 test_expect_success 'a corrected form: every outcome'"'"'s letter names the case it replaces' '
 	! grep -q -h "erstatter jeres tidligere" $(sql ws/skema.db "SELECT path FROM letters") &&
 	for outcome in $OUTCOMES
 	do
-		n=$(grep " temaforloeb $outcome$" cases | cut -d" " -f1) &&
-		mkrec 10$n temaforloeb 2026-02-20T10:00:00+01:00 incomplete "$(applicant 9$n)" "[]" \
+		echo "temaforloeb $outcome" || return 1
+	done >texts &&
+	for f in "$SRC"/forms/letters/*/*.txt
+	do
+		offer=$(basename "$(dirname "$f")") &&
+		test "$offer" = default || echo "$offer $(basename "$f" .txt)" || return 1
+	done >>texts &&
+	test_line_count -gt 5 texts &&
+	while read offer outcome
+	do
+		n=$(grep " $offer $outcome$" cases | cut -d" " -f1) &&
+		mkrec 10$n $offer 2026-02-20T10:00:00+01:00 incomplete "$(applicant 9$n)" "[]" \
 			"[\"tema\"]" | skema-store ws/skema.db >/dev/null &&
 		sql ws/skema.db "INSERT INTO decisions (submission_id, outcome, state, explanation, actor, decided_at)
 			SELECT id, \"mangler\", \"final\", \"Tema mangler.\", \"test\", \"2026-02-21T10:00:00+01:00\"
@@ -136,13 +146,13 @@ test_expect_success 'a corrected form: every outcome'"'"'s letter names the case
 		id=$(sql ws/skema.db "SELECT id FROM submissions WHERE record_id LIKE \"%-$n\"") &&
 		echo "{\"submission_id\": $id}" | skema-letter -d ws/skema.db -o corrected >written &&
 		flat "$(jq -r .path written)" >t &&
-		case $outcome in
-		bekræftelse) what=tilmelding ;;
+		case $outcome,$offer in
+		bekræftelse,* | *,informationsmoede-*) what=tilmelding ;;
 		*) what=ansøgning ;;
 		esac &&
 		has_text "erstatter jeres tidligere $what med journalnummer $old, som manglede oplysninger." t ||
-		{ echo "outcome $outcome"; return 1; }
-	done
+		{ echo "$offer $outcome"; return 1; }
+	done <texts
 '
 
 test_done
