@@ -102,4 +102,25 @@ test_expect_success 'a granted case withdrawn: its sheet says the decision came 
 	accept_has "Afgørelse Ansøgningen er trukket tilbage den 8. marts 2026 kl. 09.00. Afgørelsen nedenfor blev truffet, før ansøgningen blev trukket tilbage. Der sendes ikke flere breve i sagen. Bevilget (endelig" withdrawn1
 '
 
+# A corrected form replaces the first (superseded): no letter is written
+# for the first any more, so its sheet says by which case, once.
+test_expect_success 'a corrected form replaces a case: its sheet names the new case, and no letter' '
+	accept_fill raadgivningsforloeb m1.docx ".kommune=\"Viborg\" | .kontakt_navn=\"Kontakt i Viborg\" | del(.kontakt_email)" &&
+	accept_run 2026-03-09T09:00:00 &&
+	accept_decision m1.docx | grep -q "^mangler|" &&
+	test "$(written m1.docx review)" = 1 &&
+	test "$(written m1.docx letter)" = 1 &&
+	r m2.odt Viborg &&
+	accept_run 2026-03-10T09:30:00 &&
+	test "$(accept_q "SELECT status FROM submissions WHERE original_name = '"'"'m1.docx'"'"'")" = superseded &&
+	test "$(written m1.docx review)" = 2 &&
+	test "$(written m1.docx letter)" = 1 &&
+	sheet m1.docx >replaced &&
+	c2=$(accept_case m2.odt) &&
+	accept_has "Status erstattet af nyere (sag $c2)" replaced &&
+	accept_has "Ansøgningen er erstattet af en rettet udgave, sag $c2, modtaget den 10. marts 2026 kl. 09.30." replaced &&
+	accept_run 2026-03-11T09:00:00 &&
+	test "$(written m1.docx review)" = 2
+'
+
 test_done

@@ -48,6 +48,9 @@ struct letter_case {
 	char *completed_on;   /* the day its forløb ended (skema complete), or NULL */
 	char *completion_note;
 	char *withdrawn_at;   /* ISO, when skema withdraw withdrew it, or NULL */
+	/* A corrected form that replaced this one: its case number and receipt, or NULL. */
+	char *superseded_by_case;
+	char *superseded_by_received;
 	/*
 	 * The earlier versions this submission replaces, directly or through
 	 * versions between: [{case_number, received_at, lacked}], oldest
@@ -95,10 +98,10 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
  * after which no letter is written at all.  A new decision gets a new
  * sheet with its letter (letter_pending).
  */
-#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn'"
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn', 'superseded'"
 
 /*
- * Ids of unpurged submissions, live or withdrawn, with one of
+ * Ids of unpurged submissions, live, withdrawn or superseded, with one of
  * LETTER_SHEET_EVENTS newer than their last review sheet (or with no
  * sheet): --pending --review-sheets writes them a fresh sheet.  *ids is
  * caller-freed.  Returns an SQLite code.

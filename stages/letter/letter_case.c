@@ -38,6 +38,8 @@ void letter_case_release(struct letter_case *c)
 	free(c->decided_by);
 	free(c->changed_from);
 	free(c->withdrawn_at);
+	free(c->superseded_by_case);
+	free(c->superseded_by_received);
 	free(c->completed_on);
 	free(c->completion_note);
 	json_decref(c->fields);
@@ -119,16 +121,22 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 {
 	sqlite3_stmt *stmt;
 	int rc = prepare(db, Q_SUBMISSION,
-				    "SELECT case_number, record_id, original_name, offer_id, received_at,"
-				    " status, validation, applicant_name, duplicate_of, superseded_by,"
+				    "SELECT submissions.case_number, submissions.record_id,"
+				    " submissions.original_name, submissions.offer_id, submissions.received_at,"
+				    " submissions.status, submissions.validation, submissions.applicant_name,"
+				    " submissions.duplicate_of, submissions.superseded_by,"
 				    /* Only the parts of the stored record the letters
 				     * and sheets read: the whole (its fields above all)
 				     * took jansson 10 % of a letter to parse.  A record
 				     * that is not JSON gives NULL, as before. */
-				    " CASE WHEN json_valid(record) THEN json_extract(record,"
-				    " '$.validation', '$.extra_fields', '$.warnings') END,"
-				    " completed_on, completion_note, withdrawn_at"
-				    " FROM submissions WHERE id = ?1",
+				    " CASE WHEN json_valid(submissions.record) THEN json_extract("
+				    " submissions.record, '$.validation', '$.extra_fields', '$.warnings') END,"
+				    " submissions.completed_on, submissions.completion_note,"
+				    " submissions.withdrawn_at,"
+				    " n.case_number, n.received_at"
+				    " FROM submissions"
+				    " LEFT JOIN submissions n ON n.id = submissions.superseded_by"
+				    " WHERE submissions.id = ?1",
 				    &stmt);
 	if (rc != SQLITE_OK)
 		return fail(db, "reading submissions", rc);
@@ -157,6 +165,8 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 		c->completed_on = column(stmt, 11);
 		c->completion_note = column(stmt, 12);
 		c->withdrawn_at = column(stmt, 13);
+		c->superseded_by_case = column(stmt, 14);
+		c->superseded_by_received = column(stmt, 15);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_NOTFOUND;
@@ -409,14 +419,16 @@ int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 	 * reviewer).  Driven from the few completion and withdrawal events,
 	 * each checked through events_submission.  A withdrawn case gets no
 	 * letter any more, so its sheet is the reviewer's record that it was
-	 * withdrawn: it is written once more after the withdrawal.
+	 * withdrawn: it is written once more after the withdrawal.  So is a
+	 * case a corrected form replaced (superseded).
 	 */
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT DISTINCT e.submission_id FROM events e"
 		" JOIN submissions s ON s.id = e.submission_id"
 		" WHERE e.event IN (" LETTER_SHEET_EVENTS ")"
-		"  AND (s.status = 'stored' OR (s.status = 'withdrawn' AND e.event = 'withdrawn'))"
+		"  AND (s.status = 'stored' OR (s.status = 'withdrawn' AND e.event = 'withdrawn')"
+		"   OR (s.status = 'superseded' AND e.event = 'superseded'))"
 		"  AND s.purged_at IS NULL"
 		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
 		"   AND r.event = 'review_sheet' AND r.id > e.id)"

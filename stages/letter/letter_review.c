@@ -246,24 +246,24 @@ static const char *status_da(const char *status)
 }
 
 /*
- * skema withdraw: no letter is written for the case any more, so the
- * sheet says so above the decision it would otherwise seem to await.
+ * skema withdraw, or a corrected form that replaced this one: no letter is
+ * written for the case any more, so the sheet says so above the decision
+ * it would otherwise seem to await.  what is the bold first sentence.
  */
-static int withdrawn_paragraph(struct pdf_doc *doc, const struct letter_case *c, const char *when,
-			       struct strbuf *text)
+static int closed_paragraph(struct pdf_doc *doc, const struct letter_case *c, const char *what,
+			    const char *since, struct strbuf *text)
 {
-	const char *after;
-	if (!c->has_decision)
-		after = " Der træffes ingen afgørelse, og der sendes ikke noget brev.";
-	else if (strcmp(str_or(c->state, ""), "final") == 0)
-		after = " Afgørelsen nedenfor blev truffet, før ansøgningen blev trukket tilbage."
-			" Der sendes ikke flere breve i sagen.";
-	else
-		after = " Forslaget nedenfor bortfalder, og der sendes ikke noget brev.";
 	strbuf_reset(text);
-	strbuf_printf(text, "Ansøgningen er trukket tilbage den %s.", when);
-	if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, strbuf_str(text)) < 0 ||
-	    pdf_para_text(doc, 0, after) < 0 || pdf_para_end(doc) < 0)
+	if (!c->has_decision)
+		strbuf_puts(text, " Der træffes ingen afgørelse, og der sendes ikke noget brev.");
+	else if (strcmp(str_or(c->state, ""), "final") == 0)
+		strbuf_printf(text, " Afgørelsen nedenfor blev truffet, før %s. Der sendes ikke flere "
+				    "breve i sagen.",
+			      since);
+	else
+		strbuf_puts(text, " Forslaget nedenfor bortfalder, og der sendes ikke noget brev.");
+	if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, what) < 0 ||
+	    pdf_para_text(doc, 0, strbuf_str(text)) < 0 || pdf_para_end(doc) < 0)
 		return -1;
 	return 0;
 }
@@ -299,15 +299,18 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	strbuf_printf(&left, "*Tilbud\n%s\n(%s)\n*Modtaget\n%s\n*Fil\n%s",
 		      offer && offer->title ? offer->title : str_or(c->offer_id, "ukendt tilbud"),
 		      str_or(c->offer_id, "–"), received, str_or(c->original_name, "–"));
-	char ended[CLOCK_ISO_SIZE] = "", withdrawn[64] = "";
+	char ended[CLOCK_ISO_SIZE] = "", withdrawn[64] = "", replaced[64] = "";
 	if (c->completed_on)
 		danish_date(c->completed_on, ended, sizeof ended);
 	if (c->withdrawn_at && strcmp(str_or(c->status, ""), "withdrawn") == 0)
 		danish_time(c->withdrawn_at, withdrawn, sizeof withdrawn);
-	strbuf_printf(&right, "*Status\n%s%s%s%s%s\n*Validering\n%s\n*Udskrevet\n%s",
+	if (c->superseded_by_case && strcmp(str_or(c->status, ""), "superseded") == 0)
+		danish_time(c->superseded_by_received, replaced, sizeof replaced);
+	strbuf_printf(&right, "*Status\n%s%s%s%s%s%s%s%s\n*Validering\n%s\n*Udskrevet\n%s",
 		      status_da(c->status), *withdrawn ? " den " : "", withdrawn,
-		      *ended ? ", forløbet afsluttet " : "", ended, validation_da(c->validation),
-		      clock_format_danish(now, today));
+		      *replaced ? " (sag " : "", *replaced ? c->superseded_by_case : "",
+		      *replaced ? ")" : "", *ended ? ", forløbet afsluttet " : "", ended,
+		      validation_da(c->validation), clock_format_danish(now, today));
 	if (pdf_columns(doc, strbuf_str(&left), strbuf_str(&right)) < 0)
 		goto out;
 
@@ -328,8 +331,19 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 	int final = c->has_decision && strcmp(str_or(c->state, ""), "final") == 0;
 	if (pdf_heading(doc, 2, final ? "Afgørelse" : "Foreslået afgørelse") < 0)
 		goto out;
-	if (*withdrawn && withdrawn_paragraph(doc, c, withdrawn, &text) < 0)
-		goto out;
+	if (*withdrawn) {
+		char what[128];
+		snprintf(what, sizeof what, "Ansøgningen er trukket tilbage den %s.", withdrawn);
+		if (closed_paragraph(doc, c, what, "ansøgningen blev trukket tilbage", &text) < 0)
+			goto out;
+	} else if (*replaced) {
+		char what[256];
+		snprintf(what, sizeof what,
+			 "Ansøgningen er erstattet af en rettet udgave, sag %s, modtaget den %s.",
+			 c->superseded_by_case, replaced);
+		if (closed_paragraph(doc, c, what, "den rettede udgave kom", &text) < 0)
+			goto out;
+	}
 	if (c->has_decision) {
 		if (pdf_para_begin(doc, 0) < 0 || pdf_para_text(doc, PDF_BOLD, letter_outcome_title(c->outcome)) < 0 ||
 		    pdf_para_text(doc, 0, final ? " (endelig" : " (foreslået") < 0)
@@ -363,12 +377,13 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			     pdf_para_text(doc, 0, c->completion_note) < 0 || pdf_para_end(doc) < 0))
 				goto out;
 		}
-		if (!*withdrawn && strcmp(str_or(c->outcome, ""), "afslag") == 0 &&
+		if (!*withdrawn && !*replaced && strcmp(str_or(c->outcome, ""), "afslag") == 0 &&
 		    pdf_paragraph(doc, PDF_SMALL | PDF_GREY,
 				  "Før et afslag sendes: vurdér om ansøger skal partshøres (forvaltningsloven "
 				  "§ 19) over oplysninger, ansøger ikke kender, og som taler imod ansøgningen.") < 0)
 			goto out;
-	} else if (!*withdrawn && pdf_paragraph(doc, 0, "Der er endnu ingen afgørelse i sagen.") < 0) {
+	} else if (!*withdrawn && !*replaced &&
+		   pdf_paragraph(doc, 0, "Der er endnu ingen afgørelse i sagen.") < 0) {
 		goto out;
 	}
 
