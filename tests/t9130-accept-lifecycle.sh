@@ -52,7 +52,8 @@ test_expect_success 'the waiting-list letter says so and gives the place on the 
 	test_grep -i "venteliste" text &&
 	accept_has "Kolding" text &&
 	accept_has "2 temaforløb" text &&
-	test_grep "UDKAST" text
+	test_grep "UDKAST" text &&
+	test "$(grep -o "opfylder betingelserne" text | wc -l)" = 1
 '
 
 test_expect_success 'a reviewer confirms a proposal: a final letter, without UDKAST' '
