@@ -297,9 +297,9 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
  * but it keeps its number: a case's "nr. N blandt de egnede ansøgninger"
  * counts the places used plus the forløb ended before it, counted where
  * they stood (a final one with the final places, a proposed one in
- * receipt order).  Ending the first forløb thus rewrites no other
- * proposal and makes no new draft; only the first on the waiting list
- * gets a new one, a place.
+ * receipt order), and so does the rank it is stored with.  Ending the
+ * first forløb thus rewrites no other proposal and makes no new draft;
+ * only the first on the waiting list gets a new one, a place.
  */
 static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			      const int *candidate)
@@ -341,9 +341,12 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 		 * beyond the capacity) takes one of the next, or counts beyond
 		 * the capacity of the last. */
 		for (size_t j = 0; j < ncases; j++) {
+			/* These count in the numbers of the cases after them, as
+			 * the explanations count them (used + finished). */
 			if (!placed[j] && cases[j].completed && decide_case_fixed(&cases[j]) &&
 			    period[j] <= p) {
 				placed[j] = 1;
+				position++;
 				finished++;
 				continue;
 			}
@@ -356,6 +359,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				    (p != period[j] && period_of_key(offer, cases[j].current_period) >= 0))
 					cases[j].beyond_capacity = 1;
 				placed[j] = 1;
+				position++;
 				used++;
 				if (carries)
 					period_key(offer, p, cases[j].period, sizeof cases[j].period);
