@@ -106,6 +106,54 @@ test_expect_success 'a round below its minimum tells the manager, once in the lo
 	! grep -q Bemærk out
 '
 
+# Staff reorder the priority criteria after the deadline (offer.xml is
+# theirs to edit).  With room for all the explanations give no number and
+# stay the same, but the ranks move, and the stored ranks must follow.
+
+# motivation_first: test-frist with its criterion ingen_bistand moved last.
+motivation_first() {
+	awk '/<criterion id="ingen_bistand"/ { hold = 1 }
+		hold { held = held $0 "\n"; if (/<\/criterion>/) hold = 0; next }
+		/<\/offer>/ { printf "%s", held }
+		{ print }' "$SKEMA_FORMS/test-frist/offer.xml"
+}
+
+# fit_ranks: "applicant|outcome|rank" of fit.db, by rank.
+fit_ranks() {
+	sql fit.db "SELECT applicant_key || '|' || outcome || '|' || rank FROM current_decisions
+		JOIN submissions s USING (case_number) ORDER BY rank"
+}
+
+test_expect_success 'a proposal whose rank moved is proposed again with its rank' '
+	app 31 2021-09-01T10:00:00+02:00 eligible true false >fit &&
+	app 32 2021-09-02T10:00:00+02:00 eligible false true >>fit &&
+	app 33 2021-09-03T10:00:00+02:00 eligible true true >>fit &&
+	skema-store fit.db <fit >/dev/null &&
+	skema-decide --now 2021-09-14 fit.db >out &&
+	fit_ranks >actual &&
+	printf "kommune:k33|bevilget|1\nkommune:k31|bevilget|2\nkommune:k32|bevilget|3\n" >expect &&
+	test_cmp expect actual &&
+	jq -r .explanation out | sort -u >e &&
+	test_line_count = 1 e &&
+	test_grep "^Der var plads til alle 3 egnede ansøgninger" e &&
+	mkdir -p reordered/test-frist &&
+	motivation_first >reordered/test-frist/offer.xml &&
+	grep -o "criterion id=\"[a-z_]*\"" reordered/test-frist/offer.xml >actual &&
+	printf "criterion id=\"%s\"\n" workshops motivation ingen_bistand >expect &&
+	test_cmp expect actual &&
+	SKEMA_FORMS=$PWD/reordered skema-decide --now 2021-09-15 fit.db >out &&
+	jq -r .case_number out >actual &&
+	printf "2021-000001\n2021-000002\n" >expect &&
+	test_cmp expect actual &&
+	jq -r .explanation out | sort -u >e2 &&
+	test_cmp e e2 &&
+	fit_ranks >actual &&
+	printf "kommune:k33|bevilget|1\nkommune:k32|bevilget|2\nkommune:k31|bevilget|3\n" >expect &&
+	test_cmp expect actual &&
+	SKEMA_FORMS=$PWD/reordered skema-decide --now 2021-09-16 fit.db >again &&
+	test_line_count = 0 again
+'
+
 test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
 	mkdir ws && cp db ws/skema.db &&
 	skema -C ws decide 2021-000004 bevilget >/dev/null &&

@@ -30,10 +30,16 @@ test_expect_success 'broad representation: a new kind goes before a second of a 
 
 test_expect_success 'the explanation names the spread and what the case added' '
 	jq -r "select(.case_number == \"2021-000005\") | .explanation" out >e &&
+	test_grep "rangeret som nr. 5 af 5 egnede ansøgninger" e &&
 	test_grep "bred repræsentation (type af anbringelsessted, region)" e &&
-	test_grep "udvalgt som nr. 2 og tilføjer type af anbringelsessted: opholdssted, region: Region Hovedstaden" e &&
+	test_grep "Ansøgningen bidrager med noget, som ikke allerede var repræsenteret blandt de udvalgte (type af anbringelsessted: opholdssted, region: Region Hovedstaden)\." e &&
+	! grep -q "udvalgt som nr" e &&
+	jq -r "select(.case_number == \"2021-000001\") | .explanation" out >e &&
+	test_grep "rangeret som nr. 1 af 5" e &&
+	! grep -q "Ansøgningen bidrager" e &&
 	jq -r "select(.case_number == \"2021-000002\") | .explanation" out >e &&
-	test_grep "fordelt med vægt på bred repræsentation" e
+	test_grep "Derfor kan en ansøgning, der står lavere i prioriteringen, være udvalgt frem for denne ansøgning\." e &&
+	test_grep "og ansøgningen er derfor ikke udvalgt" e
 '
 
 test_expect_success 'the same round again gives the same answer' '
@@ -80,8 +86,10 @@ test_expect_success 'the real partnership offer: spread by operator and region, 
 	test_cmp expect actual &&
 	test_grep "fewer than the minimum of 7" err &&
 	jq -r "select(.case_number == \"2021-000003\") | .explanation" out >e &&
-	test_grep "nr. 3 af 3 egnede" e &&
-	test_grep "udvalgt som nr. 2" e
+	test_grep "Der var plads til alle 3 egnede ansøgninger, så det har ikke været nødvendigt at prioritere mellem dem\." e &&
+	test_grep "Der er kun 3 egnede ansøgninger, færre end de mindst 7" e &&
+	! grep -q "nr\. [0-9]" e &&
+	! grep -q "bred repræsentation" e
 '
 
 test_expect_success 'the real beredskab offer ranks the revision due soonest first' '
@@ -114,18 +122,24 @@ test_expect_success 'Spillerum: shared-course participants fill courses of up to
 		else
 			x="\"kursustype\":\"fælleskursus\",\"antal_deltagere\":5"
 		fi &&
+		# The eighth serves the youngest: an age group of its own.
+		ages="\"alder_fra\":$([ $n = 8 ] && echo "0,\"alder_til\":4" || echo "6,\"alder_til\":12")" &&
 		sted 7$n $S 2019-05-0${n}T10:00:00+02:00 opholdssted Vejle false eligible \
-			"$x,\"maalgruppe\":\"begge\",\"alder_fra\":6,\"alder_til\":12,\"antal_pladser\":8" || return 1
+			"$x,\"maalgruppe\":\"begge\",$ages,\"antal_pladser\":8" || return 1
 	done >s &&
 	skema-store sp.db <s >/dev/null &&
 	skema-decide --now 2019-06-02 sp.db >out &&
 	jq -r .outcome out | tr "\n" " " >actual &&
-	printf "bevilget bevilget bevilget bevilget bevilget bevilget bevilget afslag bevilget " >expect &&
+	printf "bevilget bevilget bevilget bevilget bevilget bevilget afslag bevilget bevilget " >expect &&
 	test_cmp expect actual &&
 	jq -r "select(.case_number == \"2019-000009\") | .explanation" out >e &&
 	test_grep "i alt er 15 deltagere udvalgt til fælleskursus (1 kursus)" e &&
 	test_grep "færre end de 25" e &&
-	test_grep "aldersgruppe: 6-11 år" out
+	test_grep "Der er plads til 6 kurser; i alt er 6 af dem fordelt" e &&
+	! grep -q "Ansøgningen bidrager" e &&
+	jq -r "select(.case_number == \"2019-000008\") | .explanation" out >e &&
+	test_grep "rangeret som nr. 8 af 9" e &&
+	test_grep "Ansøgningen bidrager med noget, som ikke allerede var repræsenteret blandt de udvalgte (aldersgruppe: 0-5 år)\." e
 '
 
 test_expect_success 'the real rolling and registration offers decide' '

@@ -116,6 +116,16 @@ test_expect_success 'the new place is explained; no other proposal is rewritten'
 	test_line_count = 0 again
 '
 
+test_expect_success 'the new place is stored with its number; no two cases share a rank' '
+	accept_q "SELECT rank FROM current_decisions WHERE case_number = '"'"'$(accept_case r9.docx)'"'"'" >actual &&
+	echo 9 >expect &&
+	test_cmp expect actual &&
+	accept_q "SELECT s.original_name || '"'"'|'"'"' || d.rank FROM current_decisions d JOIN submissions s USING (case_number)
+		WHERE s.offer_id = '"'"'raadgivningsforloeb'"'"' AND s.validation = '"'"'eligible'"'"' ORDER BY d.rank" >actual &&
+	printf "r%d.docx|%d\n" 1 1 2 2 3 3 4 4 5 5 6 6 7 7 8 8 9 9 >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'offer_summary counts the ended forløb among the selected' '
 	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
 	echo "9|0|1" >expect &&

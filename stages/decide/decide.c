@@ -351,11 +351,14 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 		goto fail;
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
+		/* A proposal whose place moved is a new proposal, though its
+		 * explanation may not give the number (room for all in a round). */
 		int unchanged = !c->outcome ||
 				(c->current_outcome && strcmp(c->current_outcome, c->outcome) == 0 &&
 				 (strcmp(c->current_state, "final") == 0 ||
-				  strcmp(c->current_explanation ? c->current_explanation : "",
-					 strbuf_str(&c->explanation)) == 0));
+				  (c->current_rank == c->rank &&
+				   strcmp(c->current_explanation ? c->current_explanation : "",
+					  strbuf_str(&c->explanation)) == 0)));
 		if (unchanged) {
 			/* Left alone (a final place) or the same as before. */
 			if ((rc = fill_period(db, c)) != SQLITE_OK)
@@ -702,7 +705,7 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 	int rc = sqlite3_prepare_v2(
 		db,
 		"SELECT s.id, s.case_number, s.received_at, s.validation, d.id, d.outcome, d.state,"
-		" d.explanation, d.period, s.completed_on"
+		" d.explanation, d.period, s.completed_on, d.rank"
 		" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
 		" WHERE s.offer_id = ?1 AND s.status = 'stored' ORDER BY s.id",
 		-1, &stmt, NULL);
@@ -735,6 +738,7 @@ static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case
 		c->current_state = dup_column(stmt, 6);
 		c->current_explanation = dup_column(stmt, 7);
 		c->current_period = dup_column(stmt, 8);
+		c->current_rank = sqlite3_column_int(stmt, 10);
 		/* Only a place held while the forløb runs is freed when it ends;
 		 * a place of a year or a quarter was used, ended or not. */
 		c->completed = sqlite3_column_type(stmt, 9) != SQLITE_NULL && c->current_outcome &&

@@ -45,6 +45,7 @@ struct decide_case {
 	char *current_state;
 	char *current_explanation;
 	char *current_period;   /* the period its place counts against, NULL none or unknown */
+	int current_rank;       /* its rank as stored, 0 none */
 	/*
 	 * 1 when its forløb has ended (skema complete; submissions.completed_on)
 	 * and its standing decision is bevilget: the policy leaves it alone and
@@ -64,7 +65,12 @@ struct decide_case {
 	 * --if-granted).
 	 */
 	int beyond_capacity;
-	/* What the policy proposes. */
+	/*
+	 * What the policy proposes.  rank is the case's place: in a round its
+	 * rank among the eligible, at a first-come offer its number in the
+	 * period counting every case before it there (places given for good
+	 * and ended forløb too), as the explanation gives it.
+	 */
 	const char *outcome;
 	int rank;
 	struct strbuf explanation;

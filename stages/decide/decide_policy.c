@@ -209,6 +209,12 @@ static void explain_reasons(struct decide_case *c, const char *lead)
 	}
 }
 
+/*
+ * The rank of c among the eligible and the priority criteria it met: the
+ * one number a round's explanation gives (not also the order in which the
+ * selection took it).  Written only where the ranking decided something,
+ * i.e. not every eligible application got a place.
+ */
 static void explain_priority(struct decide_case *c, size_t rank, size_t eligible,
 			     const struct offer *offer)
 {
@@ -216,8 +222,7 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 	for (size_t i = 0; i < offer->ncriteria; i++)
 		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
 	strbuf_printf(&c->explanation,
-		      "Ansøgningen opfylder tildelingskriterierne og er modtaget inden ansøgningsfristen. "
-		      "Efter prioriteringskriterierne er den rangeret som nr. %zu af %zu %s",
+		      "Efter prioriteringskriterierne er ansøgningen rangeret som nr. %zu af %zu %s",
 		      rank, eligible, eligible == 1 ? "egnet ansøgning" : "egnede ansøgninger");
 	/* In words, not "0 af 1 prioriteringskriterium". */
 	if (npriority == 1)
@@ -292,9 +297,9 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
  * but it keeps its number: a case's "nr. N blandt de egnede ansøgninger"
  * counts the places used plus the forløb ended before it, counted where
  * they stood (a final one with the final places, a proposed one in
- * receipt order).  Ending the first forløb thus rewrites no other
- * proposal and makes no new draft; only the first on the waiting list
- * gets a new one, a place.
+ * receipt order), and so does the rank it is stored with.  Ending the
+ * first forløb thus rewrites no other proposal and makes no new draft;
+ * only the first on the waiting list gets a new one, a place.
  */
 static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			      const int *candidate)
@@ -336,9 +341,12 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 		 * beyond the capacity) takes one of the next, or counts beyond
 		 * the capacity of the last. */
 		for (size_t j = 0; j < ncases; j++) {
+			/* These count in the numbers of the cases after them, as
+			 * the explanations count them (used + finished). */
 			if (!placed[j] && cases[j].completed && decide_case_fixed(&cases[j]) &&
 			    period[j] <= p) {
 				placed[j] = 1;
+				position++;
 				finished++;
 				continue;
 			}
@@ -351,6 +359,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				    (p != period[j] && period_of_key(offer, cases[j].current_period) >= 0))
 					cases[j].beyond_capacity = 1;
 				placed[j] = 1;
+				position++;
 				used++;
 				if (carries)
 					period_key(offer, p, cases[j].period, sizeof cases[j].period);
@@ -485,19 +494,74 @@ static int fits(long max, long whole, long shared, const struct decide_case *c)
 	return units_used(whole + 1, shared) <= max;
 }
 
+/* How broad representation works, for every case of a round where it decided. */
+static void explain_broad(struct decide_case *c, const struct offer *offer)
+{
+	strbuf_puts(&c->explanation, " Ved udvælgelsen er der lagt vægt på bred repræsentation (");
+	for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++)
+		strbuf_printf(&c->explanation, "%s%s", a ? ", " : "",
+			      decide_attribute_label(offer, offer->spread[a]));
+	strbuf_puts(&c->explanation,
+		    "): en ansøgning, der bidrager med noget, som endnu ikke er repræsenteret blandt "
+		    "de udvalgte, går forud for en ansøgning, der ligner en allerede udvalgt.");
+}
+
+/*
+ * What a case selected ahead of a better-ranked one that was refused
+ * brought to the selection: the spread values new among those selected
+ * before it (added), or, when none was new, that it resembled fewer of them.
+ */
+static void explain_added(struct decide_case *c, const struct offer *offer, const char *added)
+{
+	int any = 0;
+	for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++) {
+		if (!added[a])
+			continue;
+		strbuf_printf(&c->explanation, "%s%s: %s",
+			      any ? ", "
+				  : " Ansøgningen bidrager med noget, som ikke allerede var "
+				    "repræsenteret blandt de udvalgte (",
+			      decide_attribute_label(offer, offer->spread[a]),
+			      c->spread[a] && *c->spread[a] ? c->spread[a] : "ikke oplyst");
+		any = 1;
+	}
+	if (any)
+		strbuf_puts(&c->explanation, ").");
+	else
+		strbuf_puts(&c->explanation,
+			    " Ansøgningen ligner færre af de allerede udvalgte end ansøgninger, der "
+			    "står højere i prioriteringen, og er derfor udvalgt frem for dem.");
+}
+
+/*
+ * A deadline round: rank the eligible, select, then explain.  The
+ * explanations are written once the selection is made, because what they
+ * say depends on all of it: when every eligible application got a place
+ * the ranking and the selection policy decided nothing and are not
+ * mentioned; otherwise the rank is the one number given (not also the
+ * order in which the selection took a case), and with broad
+ * representation a case selected ahead of a better-ranked one that was
+ * refused is told what it added.  The letters and the review sheet print
+ * the explanation as it is.
+ */
 static void decide_round(const struct offer *offer, struct decide_case *cases, size_t ncases,
 			 const int *candidate, long *below_minimum)
 {
 	struct decide_case **ranked = calloc(ncases ? ncases : 1, sizeof *ranked);
 	struct decide_case **selected = calloc(ncases ? ncases : 1, sizeof *selected);
-	size_t neligible = 0, nselected = 0;
+	/* Per ranked case: the step it was selected at and the last step it
+	 * still fitted at (counted from 1; 0 never), and the spread values it
+	 * added when selected. */
+	size_t *picked_at = calloc(ncases ? ncases : 1, sizeof *picked_at);
+	size_t *fitted_until = calloc(ncases ? ncases : 1, sizeof *fitted_until);
+	char (*added)[DECIDE_MAX_SPREAD] = calloc(ncases ? ncases : 1, sizeof *added);
+	size_t neligible = 0, nselected = 0, nrefused = 0;
 	long whole = 0, shared = 0;
 	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
 	int courses = offer_find_field(offer, "kursustype") != NULL;
 	long max = offer->capacity_max;
-	char mask[DECIDE_MAX_SPREAD];
 
-	if (!ranked || !selected)
+	if (!ranked || !selected || !picked_at || !fitted_until || !added)
 		goto out;
 	for (size_t i = 0; i < ncases; i++)
 		if (candidate[i] || fixed_selected(&cases[i]))
@@ -525,112 +589,134 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	 * values with those already selected, so a second of a kind is taken
 	 * only when no new kind is left.
 	 */
-	for (;;) {
-		struct decide_case *best = NULL;
+	for (size_t step = 1;; step++) {
+		size_t best = 0;
 		long best_score = 0;
+		int found = 0;
 		for (size_t i = 0; i < neligible; i++) {
 			struct decide_case *c = ranked[i];
 			if (c->outcome || decide_case_fixed(c) || !fits(max, whole, shared, c))
 				continue;
+			fitted_until[i] = step;
 			long score = broad ? spread_score(offer, selected, nselected, c, NULL) : 0;
-			if (!best || score < best_score) {
-				best = c;
+			if (!found || score < best_score) {
+				best = i;
 				best_score = score;
+				found = 1;
 			}
 			if (!broad)
 				break;
 		}
-		if (!best)
+		if (!found)
 			break;
+		struct decide_case *c = ranked[best];
 		if (broad)
-			spread_score(offer, selected, nselected, best, mask);
-		selected[nselected++] = best;
-		if (best->shared_participants > 0)
-			shared += best->shared_participants;
+			spread_score(offer, selected, nselected, c, added[best]);
+		selected[nselected++] = c;
+		if (c->shared_participants > 0)
+			shared += c->shared_participants;
 		else
 			whole++;
-		best->outcome = "bevilget";
-		explain_priority(best, (size_t)best->rank, neligible, offer);
-		if (broad) {
-			int any = 0;
-			strbuf_puts(&best->explanation,
-				    " Ved udvælgelsen er der lagt vægt på bred repræsentation (");
-			for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++)
-				strbuf_printf(&best->explanation, "%s%s", a ? ", " : "",
-					      decide_attribute_label(offer, offer->spread[a]));
-			strbuf_printf(&best->explanation,
-				      "): en ansøgning, der bidrager med noget, som endnu ikke er "
-				      "repræsenteret blandt de udvalgte, går forud for en ansøgning, der "
-				      "ligner en allerede udvalgt. Ansøgningen er udvalgt som nr. %zu",
-				      nselected);
-			for (size_t a = 0; a < offer->nspread && a < DECIDE_MAX_SPREAD; a++) {
-				if (!mask[a])
-					continue;
-				strbuf_printf(&best->explanation, "%s%s: %s", any ? ", " : " og tilføjer ",
-					      decide_attribute_label(offer, offer->spread[a]),
-					      best->spread[a] && *best->spread[a] ? best->spread[a]
-										  : "ikke oplyst");
-				any = 1;
+		c->outcome = "bevilget";
+		picked_at[best] = step;
+	}
+	for (size_t i = 0; i < neligible; i++) {
+		if (ranked[i]->outcome || decide_case_fixed(ranked[i]))
+			continue;
+		ranked[i]->outcome = "afslag";
+		nrefused++;
+	}
+
+	for (size_t i = 0; i < neligible; i++) {
+		struct decide_case *c = ranked[i];
+		if (!c->outcome)
+			continue; /* a place given for good: left alone */
+		if (strcmp(c->outcome, "afslag") == 0) {
+			explain_priority(c, i + 1, neligible, offer);
+			if (i > 0 && same_priority(c, ranked[i - 1]))
+				strbuf_puts(&c->explanation, " Ved samme prioritering går den først "
+							     "modtagne ansøgning forud.");
+			if (broad) {
+				explain_broad(c, offer);
+				strbuf_puts(&c->explanation,
+					    " Derfor kan en ansøgning, der står lavere i prioriteringen, være "
+					    "udvalgt frem for denne ansøgning.");
 			}
-			strbuf_puts(&best->explanation, ".");
-		}
-		if (max >= 0 && courses)
-			/* Shared-course applicants share courses, so the number
-			 * selected may pass the number of courses: say how many
-			 * courses are given out, not only "nr. 7" of 6. */
-			strbuf_printf(&best->explanation,
-				      " Der er plads til %ld %s; med ansøgningen er %ld af dem fordelt "
-				      "(deltagere i fælleskurser deler kurser), og ansøgningen er udvalgt.",
-				      max, unit_of(offer), units_used(whole, shared));
-		else if (max >= 0)
-			strbuf_printf(&best->explanation, " Der er plads til %ld %s, og ansøgningen er udvalgt.",
+			strbuf_printf(&c->explanation,
+				      " Der er kun plads til %ld %s, og ansøgningen er derfor ikke udvalgt.",
 				      max, unit_of(offer));
-		else
-			strbuf_puts(&best->explanation, " Ansøgningen er udvalgt.");
+			continue;
+		}
+		if (nrefused == 0 && neligible == 1) {
+			strbuf_puts(&c->explanation,
+				    "Ansøgningen var den eneste egnede ansøgning, så det har ikke været "
+				    "nødvendigt at prioritere.");
+		} else if (nrefused == 0) {
+			strbuf_printf(&c->explanation,
+				      "Der var plads til alle %zu egnede ansøgninger, så det har ikke været "
+				      "nødvendigt at prioritere mellem dem.",
+				      neligible);
+		} else {
+			explain_priority(c, i + 1, neligible, offer);
+			if (broad) {
+				/* Taken for what it adds: a better-ranked case that
+				 * still fitted was passed over, and refused. */
+				int passed_over = 0;
+				for (size_t k = 0; k < i && !passed_over; k++)
+					passed_over = strcmp(ranked[k]->outcome ? ranked[k]->outcome : "",
+							     "afslag") == 0 &&
+						      fitted_until[k] >= picked_at[i];
+				explain_broad(c, offer);
+				if (passed_over)
+					explain_added(c, offer, added[i]);
+			}
+			if (max >= 0 && courses)
+				/* Shared-course applicants share courses, so the rank of
+				 * a selected case may pass the number of courses: say how
+				 * many courses are given out. */
+				strbuf_printf(&c->explanation,
+					      " Der er plads til %ld %s; i alt er %ld af dem fordelt "
+					      "(deltagere i fælleskurser deler kurser), og ansøgningen er "
+					      "udvalgt.",
+					      max, unit_of(offer), units_used(whole, shared));
+			else if (max >= 0)
+				strbuf_printf(&c->explanation,
+					      " Der er plads til %ld %s, og ansøgningen er udvalgt.", max,
+					      unit_of(offer));
+			else
+				strbuf_puts(&c->explanation, " Ansøgningen er udvalgt.");
+		}
 		if (*below_minimum >= 0)
 			/* The applicant reads this: what it means for them, not
 			 * that management was told (the review lists that). */
-			strbuf_printf(&best->explanation,
+			strbuf_printf(&c->explanation,
 				      " Der er kun %ld %s, færre end de mindst %ld, som tilbuddet "
 				      "forudsætter. Vi kontakter jer, hvis det får betydning for "
 				      "jeres deltagelse.",
 				      *below_minimum,
 				      *below_minimum == 1 ? "egnet ansøgning" : "egnede ansøgninger",
 				      offer->capacity_min);
-	}
-	/* Shared-course places: how the selected participants make up courses. */
-	for (size_t i = 0; i < neligible && shared > 0; i++) {
-		struct decide_case *c = ranked[i];
-		if (!c->outcome || strcmp(c->outcome, "bevilget") != 0 || c->shared_participants <= 0)
-			continue;
-		strbuf_printf(&c->explanation,
-			      " Fælleskurser samler deltagere fra flere anbringelsessteder i kurser på "
-			      "%d-%d deltagere; i alt er %ld deltagere udvalgt til fælleskursus (%ld %s).",
-			      DECIDE_SHARED_COURSE_MIN, DECIDE_SHARED_COURSE_MAX, shared,
-			      units_used(0, shared), units_used(0, shared) == 1 ? "kursus" : "kurser");
-		if (shared < DECIDE_SHARED_COURSE_MIN)
+		/* Shared-course places: how the selected participants make up courses. */
+		if (c->shared_participants > 0) {
 			strbuf_printf(&c->explanation,
-				      " Det er færre end de %d, et kursus kræver, og det afklares med "
-				      "ansøgeren, om kurset kan gennemføres.",
-				      DECIDE_SHARED_COURSE_MIN);
-	}
-	for (size_t i = 0; i < neligible; i++) {
-		struct decide_case *c = ranked[i];
-		if (c->outcome || decide_case_fixed(c))
-			continue;
-		c->outcome = "afslag";
-		explain_priority(c, (size_t)c->rank, neligible, offer);
-		if (i > 0 && same_priority(c, ranked[i - 1]))
-			strbuf_puts(&c->explanation, " Ved samme prioritering går den først modtagne "
-						     "ansøgning forud.");
-		strbuf_printf(&c->explanation, " Der er kun plads til %ld %s%s, og ansøgningen er "
-					       "derfor ikke udvalgt.",
-			      max, unit_of(offer),
-			      broad ? ", som er fordelt med vægt på bred repræsentation" : "");
+				      " Fælleskurser samler deltagere fra flere anbringelsessteder i kurser "
+				      "på %d-%d deltagere; i alt er %ld deltagere udvalgt til fælleskursus "
+				      "(%ld %s).",
+				      DECIDE_SHARED_COURSE_MIN, DECIDE_SHARED_COURSE_MAX, shared,
+				      units_used(0, shared), units_used(0, shared) == 1 ? "kursus" : "kurser");
+			if (shared < DECIDE_SHARED_COURSE_MIN)
+				strbuf_printf(&c->explanation,
+					      " Det er færre end de %d, et kursus kræver, og det afklares med "
+					      "ansøgeren, om kurset kan gennemføres.",
+					      DECIDE_SHARED_COURSE_MIN);
+		}
 	}
 out:
 	free(ranked);
 	free(selected);
+	free(picked_at);
+	free(fitted_until);
+	free(added);
 }
 
 int decide_run_policy(const struct offer *offer, struct decide_case *cases, size_t ncases,

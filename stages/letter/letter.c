@@ -905,12 +905,6 @@ static int process(struct run *run, long long id, int sheet_only)
 		msg_warn("%s: offer %s is not defined; writing without its criteria and contact",
 			 c.case_number ? c.case_number : "?", c.offer_id);
 	file_stem(&c, stem, sizeof stem);
-	/* A round's letter says whether every eligible application got a place. */
-	if (offer && !offer->rolling && c.has_decision &&
-	    (rc = letter_case_load_round(run->db, &c)) != SQLITE_OK) {
-		status = exit_for_sqlite(rc);
-		goto out;
-	}
 
 	if (c.has_decision && !sheet_only) {
 		int draft = !c.state || strcmp(c.state, "final") != 0;

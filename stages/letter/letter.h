@@ -58,11 +58,6 @@ struct letter_case {
 	 * decision was mangler, or undecided it was validated incomplete).
 	 */
 	json_t *replaces;
-	/*
-	 * Its offer's deadline round (letter_case_load_round): the live eligible
-	 * applications, and how many of them have no place; -1 not loaded.
-	 */
-	long round_eligible, round_unplaced;
 };
 
 void letter_case_init(struct letter_case *c);
@@ -73,13 +68,6 @@ void letter_case_release(struct letter_case *c);
  * such submission, or another SQLite code (message printed).
  */
 int letter_case_load(sqlite3 *db, long long id, struct letter_case *c);
-
-/*
- * Fills in c's round_eligible and round_unplaced from the live applications
- * of its offer (once per offer and run: the round does not change while
- * letters are written).  Returns an SQLite code.
- */
-int letter_case_load_round(sqlite3 *db, struct letter_case *c);
 
 /* Finalizes the statements letter_case_load() keeps prepared; call before closing the database. */
 void letter_case_finish(void);
@@ -141,21 +129,6 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
  * offer's pass or fail text, else the stored text.  Borrowed.
  */
 char *letter_criterion_text(const struct offer *offer, json_t *criterion, json_t *fields);
-
-/*
- * letter_selection.c: skema-decide's explanation as the applicant reads it
- * (caller frees; NULL when out of memory).  For a decision of a deadline
- * round the ranking and selection policy are left out when every eligible
- * application got a place, and the rank is the one number given.
- * Anything else comes back as it is.
- */
-char *letter_selection_explanation(const struct letter_case *c, const struct offer *offer);
-
-/* 1 when c's explanation is skema-decide's for a case of a deadline round. */
-int letter_selection_is_round(const struct letter_case *c, const struct offer *offer);
-
-/* 1 when c got a place in a round where every eligible application got one. */
-int letter_selection_all_placed(const struct letter_case *c, const struct offer *offer);
 
 /* The Danish name of an outcome for headings ("Bevilget", "Venteliste", ...). */
 const char *letter_outcome_title(const char *outcome);

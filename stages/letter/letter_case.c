@@ -14,7 +14,6 @@
 void letter_case_init(struct letter_case *c)
 {
 	memset(c, 0, sizeof *c);
-	c->round_eligible = c->round_unplaced = -1;
 }
 
 void letter_case_release(struct letter_case *c)
@@ -74,15 +73,9 @@ static int fail(sqlite3 *db, const char *what, int rc)
  * letter's instructions.  letter_case_finish() finalizes them; it must run
  * before the handle is closed.
  */
-enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_REPLACES, Q_ROUND, NQUERIES };
+enum { Q_SUBMISSION, Q_FIELDS, Q_CRITERIA, Q_DECISION, Q_RELATED, Q_REPLACES, NQUERIES };
 static sqlite3 *cached_db;
 static sqlite3_stmt *cached[NQUERIES];
-
-/* The round last counted (letter_case_load_round), by offer. */
-static struct {
-	char *offer_id;
-	long eligible, unplaced;
-} round_cache;
 
 void letter_case_finish(void)
 {
@@ -91,8 +84,6 @@ void letter_case_finish(void)
 		cached[q] = NULL;
 	}
 	cached_db = NULL;
-	free(round_cache.offer_id);
-	round_cache.offer_id = NULL;
 }
 
 static int prepare(sqlite3 *db, int q, const char *sql, sqlite3_stmt **stmt)
@@ -342,43 +333,6 @@ int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
 	if (!c->fields || !c->criteria || !c->related || !c->replaces)
 		return SQLITE_NOMEM;
 	return SQLITE_OK;
-}
-
-int letter_case_load_round(sqlite3 *db, struct letter_case *c)
-{
-	sqlite3_stmt *stmt;
-	if (!c->offer_id)
-		return SQLITE_OK;
-	if (round_cache.offer_id && cached_db == db && strcmp(round_cache.offer_id, c->offer_id) == 0) {
-		c->round_eligible = round_cache.eligible;
-		c->round_unplaced = round_cache.unplaced;
-		return SQLITE_OK;
-	}
-	/* An eligible application without a current grant has no place: refused,
-	 * waiting, or not decided yet. */
-	int rc = prepare(db, Q_ROUND,
-			 "SELECT count(*), count(*) - count(d.id) FROM submissions s"
-			 " LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
-			 "  AND d.outcome = 'bevilget'"
-			 " WHERE s.offer_id = ?1 AND s.status = 'stored' AND s.validation = 'eligible'",
-			 &stmt);
-	if (rc != SQLITE_OK)
-		return fail(db, "counting the round", rc);
-	sqlite3_bind_text(stmt, 1, c->offer_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		c->round_eligible = sqlite3_column_int64(stmt, 0);
-		c->round_unplaced = sqlite3_column_int64(stmt, 1);
-		free(round_cache.offer_id);
-		round_cache.offer_id = strdup(c->offer_id);
-		round_cache.eligible = c->round_eligible;
-		round_cache.unplaced = c->round_unplaced;
-		rc = SQLITE_OK;
-	} else {
-		rc = fail(db, "counting the round", rc);
-	}
-	done(stmt);
-	return rc;
 }
 
 int letter_pending(sqlite3 *db, long long **ids, size_t *count)

@@ -468,24 +468,7 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "udfald", json_string(c->outcome ? c->outcome : ""));
 	json_object_set_new(d, "udfald_titel", json_string(letter_outcome_title(c->outcome)));
 	json_object_set_new(d, "udkast", json_boolean(!c->state || strcmp(c->state, "final") != 0));
-	/* The explanation as the applicant reads it: one number, and the
-	 * selection policy only where it decided something (letter_selection.c). */
-	char *explanation = letter_selection_explanation(c, offer);
-	if (!explanation) {
-		json_decref(d);
-		return NULL;
-	}
-	json_object_set_new(d, "begrundelse", json_string(explanation));
-	long eligible = c->round_eligible > 0 ? c->round_eligible : 0;
-	int round = letter_selection_is_round(c, offer);
-	int all_placed = letter_selection_all_placed(c, offer);
-	json_object_set_new(
-		d, "udvaelgelse",
-		json_pack("{s:b, s:I, s:b, s:b, s:b}", "runde", round, "egnede", (json_int_t)eligible,
-			  "flere_egnede", eligible > 1, "alle_fik_plads", all_placed,
-			  "bred_repraesentation",
-			  round && !all_placed && offer->policy &&
-				  strcmp(offer->policy, "broad-representation") == 0));
+	json_object_set_new(d, "begrundelse", json_string(c->explanation ? c->explanation : ""));
 	json_object_set_new(d, "sagsbehandlers_begrundelse", json_string(c->reason ? c->reason : ""));
 
 	/* The deadline, when the record knows it. */
@@ -523,8 +506,8 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 			/* Does the explanation say this criterion in its own words already? */
 			const char *said = json_string_value(json_object_get(value, "text"));
 			const char *tekst = json_string_value(json_object_get(item, "tekst"));
-			if (!((tekst && *tekst && strstr(explanation, tekst)) ||
-			      (said && *said && strstr(explanation, said))))
+			if (!c->explanation || !((tekst && *tekst && strstr(c->explanation, tekst)) ||
+						 (said && *said && strstr(c->explanation, said))))
 				priority_unsaid = 1;
 		} else {
 			json_array_append(krav, item);
@@ -598,7 +581,6 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	}
 	json_object_set_new(d, "felter", felter);
 	json_object_set_new(d, "valg", valg);
-	free(explanation);
 	return d;
 }
 

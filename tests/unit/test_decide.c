@@ -38,9 +38,12 @@ static time_t day_of(int day)
 	return t;
 }
 
-/* Runs the policy over apps; writes the outcomes, in input order, as "b v a m -" letters. */
-static void run(struct offer *offer, const struct app *apps, size_t n, int now_day, int force,
-		char *got, long *below)
+/*
+ * Runs the policy over apps; writes the outcomes, in input order, as "b v a m -" letters,
+ * and when texts is not NULL each explanation (caller frees).
+ */
+static void run_texts(struct offer *offer, const struct app *apps, size_t n, int now_day, int force,
+		      char *got, long *below, char **texts)
 {
 	struct decide_case *cases = calloc(n, sizeof *cases);
 	assert_non_null(cases);
@@ -70,11 +73,19 @@ static void run(struct offer *offer, const struct app *apps, size_t n, int now_d
 			: strcmp(o, "afslag") == 0 ? 'a' : strcmp(o, "mangler") == 0 ? 'm' : 'k';
 		if (o)
 			assert_true(c->explanation.len > 0);
+		if (texts)
+			texts[c->id - 1] = strdup(strbuf_str(&c->explanation));
 	}
 	got[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		decide_case_release(&cases[i]);
 	free(cases);
+}
+
+static void run(struct offer *offer, const struct app *apps, size_t n, int now_day, int force,
+		char *got, long *below)
+{
+	run_texts(offer, apps, n, now_day, force, got, below, NULL);
 }
 
 static char *spread_names[] = {(char *)"sted_type", (char *)"region"};
@@ -203,6 +214,128 @@ static void test_broad_representation(void **state)
 	expect("priority", got, "bbbaa");
 }
 
+/* Fails unless text has needle (want 1) or has not (want 0). */
+static void expect_text(const char *what, const char *text, const char *needle, int want)
+{
+	if ((strstr(text, needle) != NULL) != want)
+		fail_msg("%s: %s \"%s\" in: %s", what, want ? "no" : "unwanted", needle, text);
+}
+
+/* How often "nr. " occurs: a round's explanation gives one number. */
+static int numbers_in(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, "nr. ")) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * A round's explanations are written knowing the whole selection: where
+ * every eligible application got a place they say so and nothing of the
+ * ranking, the policy or the capacity; otherwise the rank is the one
+ * number, a case taken ahead of a better-ranked refused one is told what
+ * it added, and a refusal says how a lower rank can be taken.
+ */
+static void test_round_explanations(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("broad-representation", 0, 0, 3);
+	offer.spread = spread_names;
+	offer.nspread = 2;
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{2, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{3, "eligible", {1, 1}, {"døgninstitution", "Midt"}, NULL},
+		{4, "eligible", {0, 0}, {"opholdssted", "Syd"}, NULL},
+		{5, "eligible", {0, 0}, {"opholdssted", "Hovedstaden"}, NULL},
+		{6, "not_eligible", {1, 1}, {"opholdssted", "Nord"}, NULL},
+	};
+	char got[16], *texts[6];
+	long below;
+
+	/* Three eligible for three places. */
+	run_texts(&offer, apps + 2, 4, 20, 0, got, &below, texts);
+	expect("all fit", got, "bbba");
+	for (size_t i = 0; i < 3; i++) {
+		expect_text("all fit", texts[i],
+			    "Der var plads til alle 3 egnede ansøgninger, så det har ikke været "
+			    "nødvendigt at prioritere mellem dem.", 1);
+		expect_text("all fit", texts[i], "rangeret", 0);
+		expect_text("all fit", texts[i], "bred repræsentation", 0);
+		expect_text("all fit", texts[i], "Der er plads til", 0);
+		expect_text("all fit", texts[i], "udvalgt som", 0);
+	}
+	for (size_t i = 0; i < 4; i++)
+		free(texts[i]);
+
+	/* The only eligible one. */
+	run_texts(&offer, apps + 4, 2, 20, 0, got, &below, texts);
+	expect("only one", got, "ba");
+	expect_text("only one", texts[0],
+		    "Ansøgningen var den eneste egnede ansøgning, så det har ikke været nødvendigt at "
+		    "prioritere.", 1);
+	expect_text("only one", texts[0], "rangeret", 0);
+	free(texts[0]);
+	free(texts[1]);
+
+	/* Five for three places: 1, 3 and 5 are taken, 5 passing over 2 and 4. */
+	run_texts(&offer, apps, 5, 20, 0, got, &below, texts);
+	expect("broad", got, "babab");
+	for (size_t i = 0; i < 5; i++) {
+		char rank[64];
+		snprintf(rank, sizeof rank, "rangeret som nr. %zu af 5 egnede ansøgninger", i + 1);
+		expect_text("broad", texts[i], rank, 1);
+		if (numbers_in(texts[i]) != 1)
+			fail_msg("broad: not one number in: %s", texts[i]);
+		expect_text("broad", texts[i], "Ved udvælgelsen er der lagt vægt på bred repræsentation", 1);
+		expect_text("broad", texts[i], "Der var plads til alle", 0);
+	}
+	/* The best ranked was taken for its rank; 3 and 5 for what they add. */
+	expect_text("broad, nr. 1", texts[0], "Ansøgningen bidrager", 0);
+	expect_text("broad, nr. 3", texts[2],
+		    "Ansøgningen bidrager med noget, som ikke allerede var repræsenteret blandt de "
+		    "udvalgte (region: Midt).", 1);
+	expect_text("broad, nr. 5", texts[4],
+		    "Ansøgningen bidrager med noget, som ikke allerede var repræsenteret blandt de "
+		    "udvalgte (type af anbringelsessted: opholdssted, region: Hovedstaden).", 1);
+	expect_text("broad, nr. 1", texts[0], "Der er plads til 3 pladser, og ansøgningen er udvalgt.", 1);
+	for (size_t i = 1; i < 5; i += 2) {
+		expect_text("broad refusal", texts[i],
+			    "Derfor kan en ansøgning, der står lavere i prioriteringen, være udvalgt frem "
+			    "for denne ansøgning.", 1);
+		expect_text("broad refusal", texts[i], "og ansøgningen er derfor ikke udvalgt.", 1);
+	}
+	for (size_t i = 0; i < 5; i++)
+		free(texts[i]);
+
+	/* Taken before a better-ranked one that got a place as well: its rank
+	 * would have given it one, so nothing is said of what it adds. */
+	const struct app later[] = {
+		{1, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{2, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+		{3, "eligible", {1, 1}, {"opholdssted", "Midt"}, NULL},
+		{4, "eligible", {1, 1}, {"døgninstitution", "Syd"}, NULL},
+	};
+	run_texts(&offer, later, 4, 20, 0, got, &below, texts);
+	expect("broad, better-ranked taken too", got, "bbba");
+	for (size_t i = 0; i < 4; i++) {
+		expect_text("broad, better-ranked taken too", texts[i], "Ansøgningen bidrager", 0);
+		expect_text("broad, better-ranked taken too", texts[i], "Ansøgningen ligner", 0);
+		free(texts[i]);
+	}
+
+	/* By priority alone nobody is passed over, and nothing is said of a policy. */
+	offer.policy = (char *)"priority";
+	run_texts(&offer, apps, 5, 20, 0, got, &below, texts);
+	expect("priority", got, "bbbaa");
+	for (size_t i = 0; i < 5; i++) {
+		expect_text("priority", texts[i], "bred repræsentation", 0);
+		expect_text("priority", texts[i], "Ansøgningen bidrager", 0);
+		free(texts[i]);
+	}
+}
+
 static void test_registration(void **state)
 {
 	(void)state;
@@ -320,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_priority_ties_and_late),
 		cmocka_unit_test(test_below_minimum),
 		cmocka_unit_test(test_broad_representation),
+		cmocka_unit_test(test_round_explanations),
 		cmocka_unit_test(test_registration),
 		cmocka_unit_test(test_applicant_keys),
 	};

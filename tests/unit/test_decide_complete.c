@@ -3,6 +3,8 @@
  * are held while a forløb runs (capacity period concurrent), when forløb
  * end (skema complete): the ended ones hold no place, keep their number,
  * and are left alone; a place of a year is not freed by an ended forløb.
+ * The rank a proposal is stored with is its number, counting the places
+ * given for good and the ended forløb before it, so no two share one.
  * Each row is a constructed round with its known answer.
  */
 #include <setjmp.h>
@@ -36,31 +38,35 @@ struct round {
 	const char *want;     /* per app: b v - (left alone) */
 	const char *numbers;  /* per app: the "nr. N blandt" of a proposed place, 0 none */
 	int freed;            /* the app that gets a place an ended forløb freed, -1 none */
+	const char *ranks;    /* per app: the rank of a proposal, 0 none */
 };
 
 static const struct round rounds[] = {
 	{"nothing ended: two places, the third waits", "concurrent", 2,
-	 {{1, NULL, NULL, 0}, {2, NULL, NULL, 0}, {3, NULL, NULL, 0}}, 3, "bbv", "120", -1},
+	 {{1, NULL, NULL, 0}, {2, NULL, NULL, 0}, {3, NULL, NULL, 0}}, 3, "bbv", "120", -1, "123"},
 	{"a final place ended: the waiting one gets it as nr. 3", "concurrent", 2,
 	 {{1, "bevilget", "final", 1},
 	  {2, "bevilget", "proposed", 0},
 	  {3, "venteliste", "proposed", 0}},
-	 3, "-bb", "023", 2},
+	 3, "-bb", "023", 2, "023"},
 	{"a proposed place ended: left alone, its number kept", "concurrent", 2,
 	 {{1, "bevilget", "proposed", 1},
 	  {2, "bevilget", "proposed", 0},
 	  {3, "venteliste", "proposed", 0}},
-	 3, "-bb", "023", 2},
+	 3, "-bb", "023", 2, "023"},
 	{"the second ended: the first keeps nr. 1, the third gets nr. 3", "concurrent", 2,
 	 {{1, "bevilget", "proposed", 0}, {2, "bevilget", "proposed", 1}, {3, "venteliste", "final", 0}},
-	 3, "b-b", "103", 2},
+	 3, "b-b", "103", 2, "103"},
 	{"one ended, two waiting: only the first of them moves up", "concurrent", 2,
 	 {{1, "bevilget", "final", 1}, {2, "bevilget", "final", 0}, {3, "venteliste", "proposed", 0},
 	  {4, "venteliste", "proposed", 0}},
-	 4, "--bv", "0030", 2},
+	 4, "--bv", "0030", 2, "0034"},
 	{"a place of a year stays used when its forløb ends", "year", 2,
 	 {{1, "bevilget", "final", 0}, {2, "bevilget", "final", 0}, {3, "venteliste", "proposed", 0}},
-	 3, "--v", "000", -1},
+	 3, "--v", "000", -1, "003"},
+	{"a place of a year confirmed: the next keeps nr. 2", "year", 3,
+	 {{1, "bevilget", "final", 0}, {2, "bevilget", "proposed", 0}, {3, NULL, NULL, 0}},
+	 3, "-bb", "023", -1, "023"},
 };
 
 static time_t day_of(int day)
@@ -76,7 +82,7 @@ static void run_round(const struct round *r)
 {
 	struct offer offer;
 	struct decide_case cases[8];
-	char got[9], numbers[9];
+	char got[9], numbers[9], ranks[9];
 	long below;
 
 	memset(&offer, 0, sizeof offer);
@@ -108,6 +114,7 @@ static void run_round(const struct round *r)
 		const char *nr = strstr(text, "er nr. ");
 		got[at] = !c->outcome ? '-' : strcmp(c->outcome, "bevilget") == 0 ? 'b' : 'v';
 		numbers[at] = '0';
+		ranks[at] = c->outcome && c->rank > 0 && c->rank < 10 ? (char)('0' + c->rank) : '0';
 		if (c->outcome && strcmp(c->outcome, "bevilget") == 0 && nr)
 			numbers[at] = nr[strlen("er nr. ")];
 		int freed_text = strstr(text, "Afsluttede forløb optager ikke længere en plads") != NULL;
@@ -115,11 +122,13 @@ static void run_round(const struct round *r)
 			fail_msg("%s: case %zu: got %s the freed-place sentence, want %s: %s", r->name,
 				 at + 1, freed_text ? "" : "no", freed_text ? "none" : "it", text);
 	}
-	got[r->napps] = numbers[r->napps] = '\0';
+	got[r->napps] = numbers[r->napps] = ranks[r->napps] = '\0';
 	if (strcmp(got, r->want) != 0)
 		fail_msg("%s: outcomes: got %s, want %s", r->name, got, r->want);
 	if (strcmp(numbers, r->numbers) != 0)
 		fail_msg("%s: numbers: got %s, want %s", r->name, numbers, r->numbers);
+	if (strcmp(ranks, r->ranks) != 0)
+		fail_msg("%s: ranks: got %s, want %s", r->name, ranks, r->ranks);
 	for (size_t i = 0; i < r->napps; i++)
 		decide_case_release(&cases[i]);
 }
