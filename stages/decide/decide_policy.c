@@ -200,6 +200,19 @@ static const char *unit_of(const struct offer *offer)
 	return offer->capacity_unit && *offer->capacity_unit ? offer->capacity_unit : "pladser";
 }
 
+/*
+ * "plads til 10 temaforløb", or without a unit "10 pladser": "der er plads
+ * til 10 pladser" says the unit twice.
+ */
+static const char *room_for(long max, const struct offer *offer, char *buf, size_t size)
+{
+	if (offer->capacity_unit && *offer->capacity_unit)
+		snprintf(buf, size, "plads til %ld %s", max, offer->capacity_unit);
+	else
+		snprintf(buf, size, "%ld %s", max, max == 1 ? "plads" : "pladser");
+	return buf;
+}
+
 static void explain_reasons(struct decide_case *c, const char *lead)
 {
 	strbuf_puts(&c->explanation, lead);
@@ -310,7 +323,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	int carries = periodic(offer);
 	long first = 0, last = 0, finished = 0;
 	int any = 0, waiting = 0;
-	char label[64], own[64];
+	char label[64], own[64], room[160];
 
 	if (!placed || !period)
 		goto out;
@@ -424,8 +437,9 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				else
 					strbuf_printf(&c->explanation,
 						      "Ansøgningen er nr. %ld blandt de egnede ansøgninger i %s, hvor "
-						      "der er plads til %ld %s, og den får derfor en plads.",
-						      used, label, offer->capacity_max, unit_of(offer));
+						      "der er %s, og den får derfor en plads.",
+						      used, label,
+						      room_for(offer->capacity_max, offer, room, sizeof room));
 			} else if (p == last) {
 				placed[j] = 1;
 				c->rank = ++position;
@@ -555,6 +569,7 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	size_t *picked_at = calloc(ncases ? ncases : 1, sizeof *picked_at);
 	size_t *fitted_until = calloc(ncases ? ncases : 1, sizeof *fitted_until);
 	char (*added)[DECIDE_MAX_SPREAD] = calloc(ncases ? ncases : 1, sizeof *added);
+	char room[160];
 	size_t neligible = 0, nselected = 0, nrefused = 0;
 	long whole = 0, shared = 0;
 	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
@@ -643,8 +658,8 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 					    "udvalgt frem for denne ansøgning.");
 			}
 			strbuf_printf(&c->explanation,
-				      " Der er kun plads til %ld %s, og ansøgningen er derfor ikke udvalgt.",
-				      max, unit_of(offer));
+				      " Der er kun %s, og ansøgningen er derfor ikke udvalgt.",
+				      room_for(max, offer, room, sizeof room));
 			continue;
 		}
 		if (nrefused == 0 && neligible == 1) {
@@ -675,14 +690,14 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 				 * a selected case may pass the number of courses: say how
 				 * many courses are given out. */
 				strbuf_printf(&c->explanation,
-					      " Der er plads til %ld %s; i alt er %ld af dem fordelt "
+					      " Der er %s; i alt er %ld af dem fordelt "
 					      "(deltagere i fælleskurser deler kurser), og ansøgningen er "
 					      "udvalgt.",
-					      max, unit_of(offer), units_used(whole, shared));
+					      room_for(max, offer, room, sizeof room), units_used(whole, shared));
 			else if (max >= 0)
 				strbuf_printf(&c->explanation,
-					      " Der er plads til %ld %s, og ansøgningen er udvalgt.", max,
-					      unit_of(offer));
+					      " Der er %s, og ansøgningen er udvalgt.",
+					      room_for(max, offer, room, sizeof room));
 			else
 				strbuf_puts(&c->explanation, " Ansøgningen er udvalgt.");
 		}

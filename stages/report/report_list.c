@@ -4,12 +4,10 @@
  * and what happened to each case since skema-decide proposed it.
  *
  * The number a manager reads is the row's place in this list, counted
- * when the report is made, not decisions.rank.  That rank is written once,
- * with the decision, by whoever wrote it: skema-decide the place of the
- * case at that run (and it keeps a proposal whose outcome and explanation
- * did not change, so its rank is not rewritten either), a reviewer's
- * decision the rank of the proposal it replaced, and a final decision is
- * never written again.  After a withdrawal, a reviewer's change or an
+ * when the report is made, not decisions.rank.  That rank is written with
+ * the decision, by whoever wrote it: skema-decide the place of the case at
+ * its last run, a reviewer's decision the rank of the proposal it
+ * replaced, and a final decision is never written again.  After a withdrawal, a reviewer's change or an
  * ended forløb the stored ranks of one offer come from different runs and
  * skip numbers or repeat them; a rolling offer with places per quarter
  * starts them again in every quarter.  The stored rank still orders the

@@ -263,7 +263,7 @@ static void test_round_explanations(void **state)
 			    "nødvendigt at prioritere mellem dem.", 1);
 		expect_text("all fit", texts[i], "rangeret", 0);
 		expect_text("all fit", texts[i], "bred repræsentation", 0);
-		expect_text("all fit", texts[i], "Der er plads til", 0);
+		expect_text("all fit", texts[i], "Der er 3 pladser", 0);
 		expect_text("all fit", texts[i], "udvalgt som", 0);
 	}
 	for (size_t i = 0; i < 4; i++)
@@ -299,7 +299,7 @@ static void test_round_explanations(void **state)
 	expect_text("broad, nr. 5", texts[4],
 		    "Ansøgningen bidrager med noget, som ikke allerede var repræsenteret blandt de "
 		    "udvalgte (type af anbringelsessted: opholdssted, region: Hovedstaden).", 1);
-	expect_text("broad, nr. 1", texts[0], "Der er plads til 3 pladser, og ansøgningen er udvalgt.", 1);
+	expect_text("broad, nr. 1", texts[0], "Der er 3 pladser, og ansøgningen er udvalgt.", 1);
 	for (size_t i = 1; i < 5; i += 2) {
 		expect_text("broad refusal", texts[i],
 			    "Derfor kan en ansøgning, der står lavere i prioriteringen, være udvalgt frem "
