@@ -75,8 +75,8 @@ static void usage(FILE *out)
 
 /*
  * Whether outcome fits the kind of offer: a registration (selection policy
- * none) is confirmed, not granted; an application round is granted, not
- * confirmed.  1 when it fits or the definition cannot be read (then the
+ * none) is confirmed, not granted; an application is granted, not
+ * confirmed; only a rolling offer has a waiting list.  1 when it fits or the definition cannot be read (then the
  * reviewer knows best), else 0 with a Danish message printed.
  */
 static int outcome_fits(const char *key, const char *offer_id, const char *outcome)
@@ -99,6 +99,13 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
 					    strcmp(outcome, "venteliste") == 0)) {
 			msg_error("decide: %s: »%s« er en tilmelding: den bekræftes (bekræftelse) eller "
 				  "afvises (afslag), eller der mangler oplysninger (mangler)",
+				  key, offer->title ? offer->title : offer_id);
+			fits = 0;
+		} else if (!registration && !offer->rolling && strcmp(outcome, "venteliste") == 0) {
+			/* A round is decided once: no place is passed on later, so a
+			 * waiting list would promise what never comes (offers.md). */
+			msg_error("decide: %s: »%s« har en ansøgningsfrist og ingen venteliste: "
+				  "ansøgningen bevilges eller får afslag (eller der mangler oplysninger)",
 				  key, offer->title ? offer->title : offer_id);
 			fits = 0;
 		}

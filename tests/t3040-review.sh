@@ -277,6 +277,16 @@ test_expect_success 'deadline round: the refusal names --over-capacity, which gr
 	test_cmp expect after
 '
 
+# A round is decided once; a waiting-list letter would promise a place
+# that is never passed on (offers.md: a waiting list is for rolling offers).
+test_expect_success 'deadline round: venteliste is refused, nothing written' '
+	before=$(sql round/skema.db "SELECT count(*) FROM decisions") &&
+	SKEMA_NOW=2021-09-15T12:00:00 test_expect_code 64 skema -C round decide 2021-000004 venteliste \
+		--reason x 2>err &&
+	test_grep "har en ansøgningsfrist og ingen venteliste" err &&
+	test "$(sql round/skema.db "SELECT count(*) FROM decisions")" = "$before"
+'
+
 # Reviewers run "sudo -u skema skema decide": the person is SUDO_USER,
 # the account is the one sudo switched to.
 test_expect_success 'a decision made through sudo names the person, and the account' '
