@@ -375,7 +375,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		    opt->verbosity >= 0) {
 			int granted = review_print_changes(&changes);
 			if (freed && granted == 0)
-				printf("Ingen venter på en plads, så pladsen er ledig.\n");
+				printf("Ingen anden sag har fået pladsen.\n");
 		}
 		review_changes_release(&changes);
 	}

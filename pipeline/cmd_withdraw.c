@@ -113,7 +113,7 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 		    opt->verbosity >= 0) {
 			int granted = review_print_changes(&changes);
 			if (held_place && granted == 0)
-				printf("Ingen venter på en plads, så pladsen er ledig.\n");
+				printf("Ingen anden sag har fået pladsen.\n");
 		}
 		review_changes_release(&changes);
 	}

@@ -287,6 +287,15 @@ test_expect_success 'deadline round: venteliste is refused, nothing written' '
 	test "$(sql round/skema.db "SELECT count(*) FROM decisions")" = "$before"
 '
 
+# Five places granted of four (one over the capacity): a withdrawal frees
+# none, so the command must not say a place is free.
+test_expect_success 'deadline round over capacity: a withdrawal does not claim a place is free' '
+	SKEMA_NOW=2021-09-15T13:00:00 skema -C round withdraw 2021-000001 >out &&
+	test_grep "^2021-000001: trukket tilbage\$" out &&
+	! grep -q "ledig" out &&
+	test_grep "^Ingen anden sag har fået pladsen\.\$" out
+'
+
 # Reviewers run "sudo -u skema skema decide": the person is SUDO_USER,
 # the account is the one sudo switched to.
 test_expect_success 'a decision made through sudo names the person, and the account' '

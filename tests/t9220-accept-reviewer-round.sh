@@ -63,7 +63,7 @@ test_expect_success 'withdrawing a place nobody waits for says the place is free
 	SKEMA_NOW=2021-09-03T11:00:00 skema -C ws withdraw "$c2" >out &&
 	cat >expect <<-EOF &&
 	$c2: trukket tilbage
-	Ingen venter på en plads, så pladsen er ledig.
+	Ingen anden sag har fået pladsen.
 	EOF
 	test_cmp expect out
 '
