@@ -141,12 +141,14 @@ static void usage(FILE *out)
  * the newest letter (final before draft) per submission.  A case that is
  * no longer live (withdrawn, superseded) shows a final decision it had,
  * which was made and sent, but not a proposal: that was never decided and
- * holds no place (skema review CASE shows it in the history).
+ * holds no place (skema review CASE shows it in the history); and likewise
+ * a final letter, not a draft, whose file skema-letter removed.
  */
 static const char export_sql[] =
 	"SELECT s.id, s.original_name, s.sha256, s.offer_id, s.received_at, s.status,"
 	"  d.outcome,"
 	"  (SELECT l.path FROM letters l WHERE l.submission_id = s.id AND l.kind <> 'review'"
+	"    AND (s.status NOT IN ('duplicate', 'superseded', 'withdrawn') OR l.draft = 0)"
 	"    ORDER BY l.draft, l.id DESC LIMIT 1),"
 	"  s.error_code, s.error_message,"
 	"  s.record_id, s.case_number, s.applicant_name, s.validation, d.rank, d.state,"

@@ -93,6 +93,18 @@ test_expect_success 'withdraw, then a run: a fresh sheet says the case was withd
 	test "$(written r2.docx review)" = 2
 '
 
+# No letter follows a withdrawal, so the draft (UDKAST) of the proposal is
+# removed with the fresh sheet, and export names no letter for the case.
+test_expect_success 'a withdrawn proposal: its draft letter is removed, export names none' '
+	c2=$(accept_case r2.docx) &&
+	! test -e "ws/letters/$c2-bevilget-udkast.pdf" &&
+	test -f "ws/letters/$c2-gennemgang.pdf" &&
+	skema -C ws export --rfc >export.csv &&
+	tr -d "\r" <export.csv | awk -F, -v c="$c2" "\$11 == c { print \$8 \"|\" \$6 }" >row &&
+	echo "|withdrawn" >row.expect &&
+	test_cmp row.expect row
+'
+
 test_expect_success 'a granted case withdrawn: its sheet says the decision came before' '
 	SKEMA_NOW=2026-03-08T09:00:00 skema -C ws withdraw "$(accept_case r1.docx)" >out 2>err &&
 	accept_run 2026-03-08T09:00:00 &&

@@ -99,6 +99,7 @@ struct written {
 	int noreplace;       /* a final letter: never replaces a file */
 	int failed;          /* could not be published: not recorded */
 	int recorded;        /* in the letters table */
+	int closed;          /* the sheet of a withdrawn or replaced case: no letter follows */
 	char *case_number, *kind, *path;
 	char stem[80];       /* file_stem() of the case */
 	struct pdf_doc *doc; /* built, not yet rendered and staged */
@@ -481,7 +482,9 @@ static int commit(struct written *w)
 /*
  * Removes the drafts a letter just recorded has made stale: the case's
  * drafts of other outcomes, and with a final letter its own draft too, so
- * that the letters folder holds no draft beside the letter to send.  The
+ * that the letters folder holds no draft beside the letter to send; and
+ * with the sheet of a withdrawn or replaced case every draft it had, since
+ * no letter will follow and a draft left there could be sent.  The
  * names are made from the case and the outcomes its drafts were recorded
  * under, in this run's folder, never taken from a stored path.  A draft
  * that stays (a failure here) is only clutter: it says UDKAST on every page.
@@ -490,7 +493,7 @@ static void remove_stale_drafts(struct run *run, const struct written *w)
 {
 	sqlite3_stmt *stmt = NULL;
 	char name[PATH_MAX];
-	if (strcmp(w->kind, "review") == 0 ||
+	if ((strcmp(w->kind, "review") == 0 && !w->closed) ||
 	    sqlite3_prepare_v2(run->db,
 			       "SELECT DISTINCT kind FROM letters WHERE submission_id = ?1"
 			       " AND draft = 1 AND kind <> 'review'",
@@ -502,13 +505,14 @@ static void remove_stale_drafts(struct run *run, const struct written *w)
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
 		if (!kind || !*kind || strchr(kind, '/') || kind[0] == '.' ||
-		    (w->draft && strcmp(kind, w->kind) == 0))
+		    (w->draft && !w->closed && strcmp(kind, w->kind) == 0))
 			continue;
 		snprintf(name, sizeof name, "%s-%s-udkast.pdf", w->stem, kind);
 		if (unlinkat(run->dirfd, name, 0) == 0)
 			msg_debug("%s/%s: removed, %s", run->dir, name,
-				  w->draft ? "the case has a draft of another outcome"
-					   : "the case has its final letter");
+				  w->closed  ? "the case is withdrawn or replaced"
+				  : w->draft ? "the case has a draft of another outcome"
+					     : "the case has its final letter");
 		else if (errno != ENOENT)
 			msg_warn("%s/%s: %s", run->dir, name, strerror(errno));
 	}
@@ -834,6 +838,8 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->has_decision = c->has_decision;
 	w->draft = draft;
 	w->noreplace = !draft && strcmp(kind, "review") != 0;
+	w->closed = strcmp(kind, "review") == 0 && c->status &&
+		    (strcmp(c->status, "withdrawn") == 0 || strcmp(c->status, "superseded") == 0);
 	file_stem(c, w->stem, sizeof w->stem);
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
 	w->kind = strdup(kind);
