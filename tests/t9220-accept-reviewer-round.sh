@@ -184,4 +184,69 @@ test_expect_success 'in a deadline round the svarfrist is the deadline when that
 	test_grep "^  $c  partnerskab-magtanvendelse-2021  .*  svarfrist 13. september 2021$" status
 '
 
+# Issue E: a deadline round (beredskab-revision-2021, 4 places, the oldest
+# beredskab first) after reviewers acted.  A grant to nr. 5 refused nr. 4,
+# whose letter then said "nr. 4 ... Der er kun plads til 4 kommuner, og
+# ansøgningen er derfor ikke udvalgt"; a confirmed refusal dropped out of
+# the count ("nr. 5 af 5" where 6 are eligible); and a place freed by
+# withdrawals went out with "Der var plads til alle", though nr. 4 stays
+# refused.  A fresh workspace, so that the clock starts over.
+b() { # b FILE KOMMUNE DATE: a beredskab revision from KOMMUNE
+	accept_fill beredskab-revision-2021 "$1" \
+		".kommune=\"$2\" | .beredskab_godkendt_dato=\"$3\" | .kontakt_navn=\"Kontakt i $2\""
+}
+
+expl() { # expl FILE: the explanation of FILE's current decision
+	accept_q "SELECT d.explanation FROM submissions s JOIN decisions d
+		ON d.submission_id = s.id AND d.current = 1 WHERE s.original_name = '$1'"
+}
+
+test_expect_success 'setup: six beredskab revisions for four places' '
+	mv ws ws-tema &&
+	skema init ws >/dev/null &&
+	b b1.docx Odense 2015-01-01 && b b2.odt Vejle 2015-06-01 &&
+	b b3.docx Horsens 2016-01-01 && b b4.odt Esbjerg 2016-06-01 &&
+	b b5.docx Randers 2017-01-01 && b b6.odt Aalborg 2018-01-01 &&
+	accept_run 2021-09-20T09:00:00 &&
+	accept_run 2021-10-02T09:00:00 &&
+	test "$(accept_decision b4.odt)" = "bevilget|proposed" &&
+	test "$(accept_decision b5.docx)" = "afslag|proposed"
+'
+
+test_expect_success 'a refusal within the places says a reviewer gave one to a lower-ranked application' '
+	c5=$(accept_case b5.docx) &&
+	SKEMA_NOW=2021-10-04T10:00:00 skema -C ws decide "$c5" bevilget \
+		--reason "Kommunen har en akut sag." >out &&
+	test "$(accept_decision b4.odt)" = "afslag|proposed" &&
+	expl b4.odt >expl &&
+	test_grep "rangeret som nr. 4 af 6 egnede ansøgninger" expl &&
+	test_grep "Der er kun plads til 4 kommuner. En af pladserne er givet af en sagsbehandler til en ansøgning, der står lavere i prioriteringen, og ansøgningen er derfor ikke udvalgt\." expl &&
+	! grep -q "Randers" expl
+'
+
+test_expect_success 'a confirmed refusal still counts among the eligible, and its letter says why' '
+	c4=$(accept_case b4.odt) &&
+	SKEMA_NOW=2021-10-04T11:00:00 skema -C ws decide "$c4" afslag >/dev/null &&
+	test "$(accept_decision b4.odt)" = "afslag|final" &&
+	expl b6.odt >expl &&
+	test_grep "rangeret som nr. 6 af 6 egnede ansøgninger" expl &&
+	accept_run 2021-10-04T12:00:00 &&
+	accept_text b4.odt >text &&
+	accept_has "rangeret som nr. 4 af 6 egnede ansøgninger" text &&
+	accept_has "En af pladserne er givet af en sagsbehandler til en ansøgning, der står lavere i prioriteringen, og ansøgningen er derfor ikke udvalgt." text &&
+	! grep -q "Der er kun plads til 4 kommuner, og ansøgningen er derfor ikke udvalgt" text &&
+	! grep -q "Randers" text
+'
+
+test_expect_success 'a place freed by withdrawals is not "room for all" while nr. 4 stays refused' '
+	SKEMA_NOW=2021-10-06T10:00:00 skema -C ws withdraw "$(accept_case b1.docx)" >/dev/null &&
+	SKEMA_NOW=2021-10-06T10:05:00 skema -C ws withdraw "$(accept_case b2.odt)" >/dev/null &&
+	test "$(accept_decision b6.odt)" = "bevilget|proposed" &&
+	test "$(accept_decision b4.odt)" = "afslag|final" &&
+	expl b6.odt >expl &&
+	! grep -q "Der var plads til alle" expl &&
+	test_grep "rangeret som nr. 4 af 4 egnede ansøgninger" expl &&
+	test_grep "Der er plads til 4 kommuner, og ansøgningen er udvalgt\." expl
+'
+
 test_done

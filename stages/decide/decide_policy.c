@@ -62,6 +62,18 @@ static int fixed_selected(const struct decide_case *c)
 	return decide_case_fixed(c) && !c->completed && strcmp(c->current_outcome, "bevilget") == 0;
 }
 
+/*
+ * A final decision on an eligible application of a round that holds no
+ * place (a reviewer confirmed its refusal): it keeps its decision, but it
+ * takes its rank among the eligible and counts in their number, so that
+ * confirming one refusal renumbers no other case and makes no new draft.
+ */
+static int fixed_eligible(const struct decide_case *c)
+{
+	return decide_case_fixed(c) && !c->completed && !fixed_selected(c) && !c->late &&
+	       c->validation && strcmp(c->validation, "eligible") == 0;
+}
+
 static int by_receipt(const void *a, const void *b)
 {
 	const struct decide_case *x = a, *y = b;
@@ -548,6 +560,34 @@ static void explain_added(struct decide_case *c, const struct offer *offer, cons
 }
 
 /*
+ * How many places given for good went to applications ranked below
+ * ranked[at] that it would have had but for them: it fits in what the
+ * places of those ranked above it leave.  With the priority policy only a
+ * reviewer gives such a place (skema decide <sag> bevilget).
+ */
+static size_t granted_lower(const struct offer *offer, struct decide_case *const *ranked,
+			    size_t neligible, size_t at)
+{
+	long whole = 0, shared = 0;
+	size_t below = 0;
+	for (size_t k = 0; k < neligible; k++) {
+		const struct decide_case *x = ranked[k];
+		int holds = fixed_selected(x) || (x->outcome && strcmp(x->outcome, "bevilget") == 0);
+		if (!holds)
+			continue;
+		if (k > at) {
+			below += fixed_selected(x);
+		} else if (k < at) {
+			if (x->shared_participants > 0)
+				shared += x->shared_participants;
+			else
+				whole++;
+		}
+	}
+	return below > 0 && fits(offer->capacity_max, whole, shared, ranked[at]) ? below : 0;
+}
+
+/*
  * A deadline round: rank the eligible, select, then explain.  The
  * explanations are written once the selection is made, because what they
  * say depends on all of it: when every eligible application got a place
@@ -570,6 +610,7 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	size_t *fitted_until = calloc(ncases ? ncases : 1, sizeof *fitted_until);
 	char (*added)[DECIDE_MAX_SPREAD] = calloc(ncases ? ncases : 1, sizeof *added);
 	char room[160];
+	/* nrefused: eligible without a place, proposed here or final. */
 	size_t neligible = 0, nselected = 0, nrefused = 0;
 	long whole = 0, shared = 0;
 	int broad = strcmp(offer->policy, "broad-representation") == 0 && offer->nspread > 0;
@@ -579,7 +620,7 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 	if (!ranked || !selected || !picked_at || !fitted_until || !added)
 		goto out;
 	for (size_t i = 0; i < ncases; i++)
-		if (candidate[i] || fixed_selected(&cases[i]))
+		if (candidate[i] || fixed_selected(&cases[i]) || fixed_eligible(&cases[i]))
 			ranked[neligible++] = &cases[i];
 	if (neligible > 1)
 		qsort(ranked, neligible, sizeof *ranked, by_priority);
@@ -636,6 +677,8 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 		picked_at[best] = step;
 	}
 	for (size_t i = 0; i < neligible; i++) {
+		if (fixed_eligible(ranked[i]))
+			nrefused++;
 		if (ranked[i]->outcome || decide_case_fixed(ranked[i]))
 			continue;
 		ranked[i]->outcome = "afslag";
@@ -657,9 +700,23 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 					    " Derfor kan en ansøgning, der står lavere i prioriteringen, være "
 					    "udvalgt frem for denne ansøgning.");
 			}
-			strbuf_printf(&c->explanation,
-				      " Der er kun %s, og ansøgningen er derfor ikke udvalgt.",
-				      room_for(max, offer, room, sizeof room));
+			size_t granted_below = broad ? 0 : granted_lower(offer, ranked, neligible, i);
+			if (granted_below == 1)
+				strbuf_printf(&c->explanation,
+					      " Der er kun %s. En af pladserne er givet af en "
+					      "sagsbehandler til en ansøgning, der står lavere i "
+					      "prioriteringen, og ansøgningen er derfor ikke udvalgt.",
+					      room_for(max, offer, room, sizeof room));
+			else if (granted_below > 1)
+				strbuf_printf(&c->explanation,
+					      " Der er kun %s. %zu af pladserne er givet af en "
+					      "sagsbehandler til ansøgninger, der står lavere i "
+					      "prioriteringen, og ansøgningen er derfor ikke udvalgt.",
+					      room_for(max, offer, room, sizeof room), granted_below);
+			else
+				strbuf_printf(&c->explanation,
+					      " Der er kun %s, og ansøgningen er derfor ikke udvalgt.",
+					      room_for(max, offer, room, sizeof room));
 			continue;
 		}
 		if (nrefused == 0 && neligible == 1) {
@@ -694,10 +751,28 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 					      "(deltagere i fælleskurser deler kurser), og ansøgningen er "
 					      "udvalgt.",
 					      room_for(max, offer, room, sizeof room), units_used(whole, shared));
-			else if (max >= 0)
+			else if (max >= 0) {
+				/* Ranked beyond the places: say why one is left for it
+				 * (the refusals above it are final; the letter names
+				 * no other applicant). */
+				size_t refused_above = 0;
+				for (size_t k = 0; k < i && !broad && (long)i >= max; k++)
+					refused_above += fixed_eligible(ranked[k]) ||
+							 (ranked[k]->outcome &&
+							  strcmp(ranked[k]->outcome, "afslag") == 0);
+				if (refused_above == 1)
+					strbuf_puts(&c->explanation,
+						    " En ansøgning, der står højere i prioriteringen, har "
+						    "fået afslag.");
+				else if (refused_above > 1)
+					strbuf_printf(&c->explanation,
+						      " %zu ansøgninger, der står højere i prioriteringen, "
+						      "har fået afslag.",
+						      refused_above);
 				strbuf_printf(&c->explanation,
 					      " Der er %s, og ansøgningen er udvalgt.",
 					      room_for(max, offer, room, sizeof room));
+			}
 			else
 				strbuf_puts(&c->explanation, " Ansøgningen er udvalgt.");
 		}

@@ -336,6 +336,116 @@ static void test_round_explanations(void **state)
 	}
 }
 
+/*
+ * A round where reviewers have acted (the deadline round of a priority
+ * offer with 4 places and 7 eligible, ranked by receipt): final decisions
+ * keep their outcome but take their rank and count among the eligible, and
+ * no explanation says what the reviewers' decisions made false.
+ */
+static void reviewed_round(struct app *apps)
+{
+	for (int i = 0; i < 7; i++)
+		apps[i] = (struct app){i + 1, "eligible", {1, 0}, {0}, NULL};
+}
+
+/* A reviewer's grant to a lower-ranked case: the refusal within the places says so. */
+static void test_round_grant_below(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 0, 4);
+	struct app apps[7];
+	char got[16], *texts[7];
+	long below;
+
+	reviewed_round(apps);
+	apps[4].current = "bevilget";
+	run_texts(&offer, apps, 7, 20, 0, got, &below, texts);
+	expect("grant below", got, "bbba-aa");
+	expect_text("grant below, nr. 4", texts[3], "rangeret som nr. 4 af 7 egnede ansøgninger", 1);
+	expect_text("grant below, nr. 4", texts[3],
+		    "Der er kun 4 pladser. En af pladserne er givet af en sagsbehandler til en "
+		    "ansøgning, der står lavere i prioriteringen, og ansøgningen er derfor ikke "
+		    "udvalgt.", 1);
+	expect_text("grant below, nr. 4", texts[3], "Der er kun 4 pladser, og", 0);
+	/* Nr. 6 would not have had a place anyway. */
+	expect_text("grant below, nr. 6", texts[5],
+		    "Der er kun 4 pladser, og ansøgningen er derfor ikke udvalgt.", 1);
+	expect_text("grant below, nr. 6", texts[5], "sagsbehandler", 0);
+	for (size_t i = 0; i < 7; i++)
+		free(texts[i]);
+
+	/* Two grants below nr. 3. */
+	reviewed_round(apps);
+	apps[5].current = "bevilget";
+	apps[6].current = "bevilget";
+	run_texts(&offer, apps, 7, 20, 0, got, &below, texts);
+	expect("two grants below", got, "bbaaa--");
+	expect_text("two grants below, nr. 3", texts[2],
+		    "2 af pladserne er givet af en sagsbehandler til ansøgninger, der står lavere i "
+		    "prioriteringen, og ansøgningen er derfor ikke udvalgt.", 1);
+	for (size_t i = 0; i < 7; i++)
+		free(texts[i]);
+}
+
+/* A confirmed refusal keeps its rank and its count: nr. 6 stays nr. 6 of 7. */
+static void test_round_confirmed_refusal_counts(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 0, 4);
+	struct app apps[7];
+	char got[16], *texts[7];
+	long below;
+
+	reviewed_round(apps);
+	apps[3].current = "afslag";
+	apps[4].current = "bevilget";
+	run_texts(&offer, apps, 7, 20, 0, got, &below, texts);
+	expect("refusal confirmed", got, "bbb--aa");
+	expect_text("refusal confirmed, nr. 1", texts[0], "rangeret som nr. 1 af 7 egnede ansøgninger", 1);
+	expect_text("refusal confirmed, nr. 6", texts[5], "rangeret som nr. 6 af 7 egnede ansøgninger", 1);
+	expect_text("refusal confirmed, nr. 7", texts[6], "rangeret som nr. 7 af 7 egnede ansøgninger", 1);
+	for (size_t i = 0; i < 7; i++)
+		free(texts[i]);
+}
+
+/*
+ * Places freed (nr. 1 and 2 withdrawn: gone) while nr. 4's refusal is
+ * final: nr. 7 gets a place, but not everyone did, and it is told why a
+ * place was left for it.
+ */
+static void test_round_freed_place(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 0, 4);
+	struct app apps[7];
+	char got[16], *texts[7];
+	long below;
+
+	reviewed_round(apps);
+	apps[3].current = "afslag";
+	apps[4].current = "bevilget";
+	run_texts(&offer, apps + 2, 5, 20, 0, got, &below, texts);
+	expect("freed places", got, "b--bb");
+	for (size_t i = 0; i < 5; i++)
+		expect_text("freed places", texts[i], "Der var plads til alle", 0);
+	expect_text("freed places, nr. 5", texts[4], "rangeret som nr. 5 af 5 egnede ansøgninger", 1);
+	expect_text("freed places, nr. 5", texts[4],
+		    "En ansøgning, der står højere i prioriteringen, har fået afslag. Der er 4 "
+		    "pladser, og ansøgningen er udvalgt.", 1);
+	/* Within the places nothing more is said. */
+	expect_text("freed places, nr. 1", texts[0], "har fået afslag", 0);
+	expect_text("freed places, nr. 1", texts[0], "Der er 4 pladser, og ansøgningen er udvalgt.", 1);
+	for (size_t i = 0; i < 5; i++)
+		free(texts[i]);
+
+	/* Everyone eligible has a place, one of them given for good: room for all. */
+	run_texts(&offer, apps + 4, 3, 20, 0, got, &below, texts);
+	expect("all fit", got, "-bb");
+	expect_text("all fit", texts[1], "Der var plads til alle 3 egnede ansøgninger", 1);
+	for (size_t i = 0; i < 3; i++)
+		free(texts[i]);
+}
+
 static void test_registration(void **state)
 {
 	(void)state;
@@ -454,6 +564,9 @@ int main(void)
 		cmocka_unit_test(test_below_minimum),
 		cmocka_unit_test(test_broad_representation),
 		cmocka_unit_test(test_round_explanations),
+		cmocka_unit_test(test_round_grant_below),
+		cmocka_unit_test(test_round_confirmed_refusal_counts),
+		cmocka_unit_test(test_round_freed_place),
 		cmocka_unit_test(test_registration),
 		cmocka_unit_test(test_applicant_keys),
 	};
