@@ -170,11 +170,18 @@ test_expect_success 'a reviewer-confirmed place stays when the ranking shifts' '
 	test_cmp expect actual
 '
 
-test_expect_success 'a reserve list set by a reviewer is not turned into a refusal' '
-	skema -C ws decide 2021-000005 venteliste --reason "Reserve, hvis en plads bliver ledig." >/dev/null &&
+# offers.md: a waiting list is for rolling offers.  A round is decided
+# once and never passes a freed place on, so a reserve list in it would
+# promise what never comes: the reviewer refuses or grants instead, and a
+# reviewer's decision is not rewritten by the next round.
+test_expect_success 'no reserve list in a deadline round; a reviewer'"'"'s refusal stays' '
+	test_expect_code 64 skema -C ws decide 2021-000005 venteliste \
+		--reason "Reserve, hvis en plads bliver ledig." 2>err &&
+	test_grep "har en ansøgningsfrist og ingen venteliste" err &&
+	skema -C ws decide 2021-000005 afslag --reason "Ingen plads." >/dev/null &&
 	skema-decide --now 2021-09-15 ws/skema.db >out &&
 	test_line_count = 0 out &&
-	test "$(sql ws/skema.db "SELECT outcome || \"/\" || state FROM current_decisions WHERE case_number = \"2021-000005\"")" = venteliste/final
+	test "$(sql ws/skema.db "SELECT outcome || \"/\" || state FROM current_decisions WHERE case_number = \"2021-000005\"")" = afslag/final
 '
 
 test_expect_success 'a busy database: exit 75, nothing of the round written' '
