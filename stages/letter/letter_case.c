@@ -335,18 +335,20 @@ int letter_case_load(sqlite3 *db, long long id, struct letter_case *c)
 	return SQLITE_OK;
 }
 
-int letter_pending(sqlite3 *db, long long **ids, size_t *count)
+/*
+ * Runs sql (one column of ids) into *ids, caller-freed; what says what was
+ * looked for, in the message when it fails.
+ */
+static int collect_ids(sqlite3 *db, const char *sql, const char *what, long long **ids,
+		       size_t *count)
 {
 	sqlite3_stmt *stmt;
 	size_t alloc = 0;
-	int rc = sqlite3_prepare_v2(
-		db,
-		"SELECT d.submission_id" DB_LETTERS_PENDING_FROM " ORDER BY d.submission_id",
-		-1, &stmt, NULL);
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	*ids = NULL;
 	*count = 0;
 	if (rc != SQLITE_OK)
-		return fail(db, "finding pending letters", rc);
+		return fail(db, what, rc);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (*count == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
@@ -360,13 +362,18 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count)
 		(*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
 	}
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding pending letters", rc);
+	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, what, rc);
+}
+
+int letter_pending(sqlite3 *db, long long **ids, size_t *count)
+{
+	return collect_ids(db,
+			   "SELECT d.submission_id" DB_LETTERS_PENDING_FROM " ORDER BY d.submission_id",
+			   "finding pending letters", ids, count);
 }
 
 int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 {
-	sqlite3_stmt *stmt;
-	size_t alloc = 0;
 	/*
 	 * Event ids, not times, say which came first: a completion and the
 	 * sheet before it can carry the same second (SKEMA_NOW, a quick
@@ -376,7 +383,7 @@ int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 	 * withdrawn: it is written once more after the withdrawal.  So is a
 	 * case a corrected form replaced (superseded).
 	 */
-	int rc = sqlite3_prepare_v2(
+	return collect_ids(
 		db,
 		"SELECT DISTINCT e.submission_id FROM events e"
 		" JOIN submissions s ON s.id = e.submission_id"
@@ -387,23 +394,5 @@ int letter_stale_sheets(sqlite3 *db, long long **ids, size_t *count)
 		"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.submission_id = e.submission_id"
 		"   AND r.event = 'review_sheet' AND r.id > e.id)"
 		" ORDER BY e.submission_id",
-		-1, &stmt, NULL);
-	*ids = NULL;
-	*count = 0;
-	if (rc != SQLITE_OK)
-		return fail(db, "finding stale review sheets", rc);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*count == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			long long *grown = realloc(*ids, alloc * sizeof *grown);
-			if (!grown) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*ids = grown;
-		}
-		(*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? SQLITE_OK : fail(db, "finding stale review sheets", rc);
+		"finding stale review sheets", ids, count);
 }
