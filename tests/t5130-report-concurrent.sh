@@ -2,6 +2,7 @@
 test_description='reports, status and export tell running from completed forløb at a concurrent offer'
 . "$(dirname "$0")/lib.sh"
 . "$FIXTURES/acceptance/accept.sh"
+. "$FIXTURES/report/read.sh"
 
 # The rådgivningsforløb holds 8 places at a time (capacity period
 # concurrent).  Nine municipalities apply: eight get a place, the ninth
@@ -19,31 +20,6 @@ r() {
 report() {
 	when=$1 && shift &&
 	SKEMA_NOW=$when skema -C ws report "$@" >report.out 2>report.err
-}
-
-# flat PDF: the text of PDF on one line, blanks squeezed, so a sentence
-# broken over lines still matches.
-flat() {
-	pdftotext -raw "$1" - 2>/dev/null | tr -s " \n" "  "
-}
-
-# rows PDF: the layout text with runs of blanks as one space (table rows).
-rows() {
-	pdf_text "$1" | tr -s " " | sed "s/^ //"
-}
-
-# csv_cell FILE CASE COLUMN: the cell of COLUMN in the row of CASE (a
-# sagsnummer) of a ranked-list CSV (Danish dialect: BOM, ";", quoted cells
-# that may hold ";" themselves), read as a spreadsheet would.
-csv_cell() {
-	python3 -c '
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
-col = rows[0].index(sys.argv[3])
-for row in rows[1:]:
-    if row[1] == sys.argv[2]:
-        print(row[col])
-' "$@"
 }
 
 # csv_running FILE: the rows granted and not ended (afsluttet empty).

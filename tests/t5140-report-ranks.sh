@@ -2,6 +2,7 @@
 test_description='report: consecutive ranks and a spread that counts every place, after reviewers, withdrawals and ended forløb'
 . "$(dirname "$0")/lib.sh"
 . "$FIXTURES/acceptance/accept.sh"
+. "$FIXTURES/report/read.sh"
 
 # A round played to the end, as a manager reads its report afterwards: a
 # reviewer overrides proposals both ways and grants a place to one that
@@ -21,18 +22,6 @@ rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), deli
 col = rows[0].index(sys.argv[2])
 for row in rows[1:]:
     print(row[col])
-' "$@"
-}
-
-# csv_cell FILE CASE COLUMN: the cell of COLUMN in the row of CASE.
-csv_cell() {
-	python3 -c '
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), delimiter=";"))
-col = rows[0].index(sys.argv[3])
-for row in rows[1:]:
-    if row[1] == sys.argv[2]:
-        print(row[col])
 ' "$@"
 }
 
@@ -57,16 +46,6 @@ consecutive() {
 	cut -d" " -f1 "$1" >numbers &&
 	seq 1 "$(wc -l <"$1")" >numbers.expect &&
 	test_cmp numbers.expect numbers
-}
-
-# flat PDF: the text on one line, blanks squeezed (sentences over lines).
-flat() {
-	pdftotext -raw "$1" - 2>/dev/null | tr -s " \n" "  "
-}
-
-# rows PDF: the layout text, runs of blanks as one space (table rows).
-rows() {
-	pdf_text "$1" | tr -s " " | sed "s/^ //"
 }
 
 # decide FILE OUTCOME REASON: a reviewer's decision on FILE's case.
