@@ -153,15 +153,13 @@ static const char export_sql[] =
 	"  s.error_code, s.error_message,"
 	"  s.record_id, s.case_number, s.applicant_name, s.validation, d.rank, d.state,"
 	"  s.completed_on,"
-	"  CASE d.automatic WHEN 1 THEN 'skema (automatisk)' ELSE d.actor END,"
-	"  CASE WHEN d.automatic = 0 THEN (SELECT p.outcome FROM decisions p"
-	"    WHERE p.id = (SELECT max(id) FROM decisions"
-	"                  WHERE submission_id = d.submission_id AND id < d.id)"
-	"      AND p.outcome <> d.outcome) END"
+	"  cd.decided_by, cd.changed_from"
 	" FROM submissions s"
 	" LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2"
 	"   WHERE d2.submission_id = s.id AND d2.current = 1"
 	"    AND (s.status NOT IN ('duplicate', 'superseded', 'withdrawn') OR d2.state = 'final'))"
+	/* Who decided and what a change replaced, as skema review shows it. */
+	" LEFT JOIN current_decisions cd ON cd.decision_id = d.id"
 	" WHERE ?1 IS NULL OR s.offer_id = ?1"
 	" ORDER BY CASE WHEN ?1 IS NULL THEN s.id END,"
 	"  d.rank IS NULL, d.rank, s.received_at, s.id";
