@@ -372,11 +372,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		int freed = old_outcome && strcmp(old_outcome, "bevilget") == 0 &&
 			    strcmp(outcome, "bevilget") != 0;
 		if (review_decide_offer(opt->workspace, offer, "decide", &changes) == EXIT_DONE &&
-		    opt->verbosity >= 0) {
-			int granted = review_print_changes(&changes);
-			if (freed && granted == 0)
-				printf("Ingen anden sag har fået pladsen.\n");
-		}
+		    opt->verbosity >= 0)
+			review_print_changes(&changes, freed);
 		review_changes_release(&changes);
 	}
 	goto out;

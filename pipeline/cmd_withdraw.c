@@ -110,11 +110,8 @@ int cmd_withdraw(int argc, char **argv, const struct global_options *opt)
 	if (decide && *offer) {
 		struct review_changes changes;
 		if (review_decide_offer(opt->workspace, offer, "withdraw", &changes) == EXIT_DONE &&
-		    opt->verbosity >= 0) {
-			int granted = review_print_changes(&changes);
-			if (held_place && granted == 0)
-				printf("Ingen anden sag har fået pladsen.\n");
-		}
+		    opt->verbosity >= 0)
+			review_print_changes(&changes, held_place);
 		review_changes_release(&changes);
 	}
 	goto out;

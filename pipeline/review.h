@@ -68,8 +68,9 @@ void review_changes_release(struct review_changes *changes);
 /*
  * Prints a Danish line per change on stdout ("2026-000003 (Vejle Kommune)
  * får en ledig plads: nu foreslået bevilget (før foreslået venteliste).").
- * Returns how many cases got a place they did not have.
+ * freed: the reviewer's command gave up a place; when no case got one, a
+ * line says so.
  */
-int review_print_changes(const struct review_changes *changes);
+void review_print_changes(const struct review_changes *changes, int freed);
 
 #endif

@@ -171,7 +171,7 @@ static const char *decision_da(const char *outcome, const char *state, char *buf
 	return buf;
 }
 
-int review_print_changes(const struct review_changes *changes)
+void review_print_changes(const struct review_changes *changes, int freed)
 {
 	int granted = 0;
 	for (size_t i = 0; i < changes->count; i++) {
@@ -193,5 +193,6 @@ int review_print_changes(const struct review_changes *changes)
 		else
 			printf("%s er nu %s (før %s).\n", who, now, was);
 	}
-	return granted;
+	if (freed && granted == 0)
+		printf("Ingen anden sag har fået pladsen.\n");
 }
