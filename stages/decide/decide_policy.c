@@ -24,6 +24,17 @@
 	"Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles efter "          \
 	"først-til-mølle-princippet i den rækkefølge, ansøgningerne er modtaget. "
 
+/*
+ * How a rolling offer with priority criteria begins (offers.md: priority
+ * criteria rank the eligible applications when there are more of them
+ * than places).  The same words whether the places are full or not, so
+ * that a waiting list beginning or ending rewrites no proposal.
+ */
+#define ROLLING_PRIORITY                                                                \
+	"Ansøgningen opfylder tildelingskriterierne. Pladserne fordeles løbende, først "  \
+	"efter prioriteringskriterierne og dernæst i den rækkefølge, ansøgningerne er "    \
+	"modtaget. "
+
 void decide_case_init(struct decide_case *c)
 {
 	memset(c, 0, sizeof *c);
@@ -235,6 +246,30 @@ static void explain_reasons(struct decide_case *c, const char *lead)
 }
 
 /*
+ * How many of the offer's priority criteria c met, in words ("ikke
+ * prioriteringskriteriet", "2 af de 4 prioriteringskriterier"), not "0 af
+ * 1 prioriteringskriterium"; 0 when the offer has none.
+ */
+static int priority_met(const struct decide_case *c, const struct offer *offer, char *buf,
+			size_t size)
+{
+	size_t npriority = 0;
+	for (size_t i = 0; i < offer->ncriteria; i++)
+		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	if (npriority == 1)
+		snprintf(buf, size, "%s", c->priority_passed > 0 ? "prioriteringskriteriet"
+								 : "ikke prioriteringskriteriet");
+	else if (npriority > 1 && c->priority_passed <= 0)
+		snprintf(buf, size, "ingen af prioriteringskriterierne");
+	else if (npriority > 1 && (size_t)c->priority_passed >= npriority)
+		snprintf(buf, size, "alle prioriteringskriterierne");
+	else if (npriority > 1)
+		snprintf(buf, size, "%d af de %zu prioriteringskriterier", c->priority_passed,
+			 npriority);
+	return npriority > 0;
+}
+
+/*
  * The rank of c among the eligible and the priority criteria it met: the
  * one number a round's explanation gives (not also the order in which the
  * selection took it).  Written only where the ranking decided something,
@@ -243,24 +278,12 @@ static void explain_reasons(struct decide_case *c, const char *lead)
 static void explain_priority(struct decide_case *c, size_t rank, size_t eligible,
 			     const struct offer *offer)
 {
-	size_t npriority = 0;
-	for (size_t i = 0; i < offer->ncriteria; i++)
-		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	char met[96];
 	strbuf_printf(&c->explanation,
 		      "Efter prioriteringskriterierne er ansøgningen rangeret som nr. %zu af %zu %s",
 		      rank, eligible, eligible == 1 ? "egnet ansøgning" : "egnede ansøgninger");
-	/* In words, not "0 af 1 prioriteringskriterium". */
-	if (npriority == 1)
-		strbuf_puts(&c->explanation, c->priority_passed > 0
-						 ? " (den opfylder prioriteringskriteriet)"
-						 : " (den opfylder ikke prioriteringskriteriet)");
-	else if (npriority > 1 && c->priority_passed <= 0)
-		strbuf_puts(&c->explanation, " (den opfylder ingen af prioriteringskriterierne)");
-	else if (npriority > 1 && (size_t)c->priority_passed >= npriority)
-		strbuf_puts(&c->explanation, " (den opfylder alle prioriteringskriterierne)");
-	else if (npriority > 1)
-		strbuf_printf(&c->explanation, " (den opfylder %d af de %zu prioriteringskriterier)",
-			      c->priority_passed, npriority);
+	if (priority_met(c, offer, met, sizeof met))
+		strbuf_printf(&c->explanation, " (den opfylder %s)", met);
 	strbuf_puts(&c->explanation, ".");
 	if (c->priority_text && *c->priority_text) {
 		strbuf_puts(&c->explanation, " ");
@@ -308,6 +331,24 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
 }
 
 /*
+ * The first sentences of a rolling offer's explanation: how its places are
+ * given and, for a case that waits behind others by the priority
+ * criteria, which of them it met.
+ */
+static void explain_rolling(struct decide_case *c, const struct offer *offer, int prioritized,
+			    int waits)
+{
+	char met[96];
+	strbuf_puts(&c->explanation, prioritized ? ROLLING_PRIORITY : FIRST_COME);
+	if (!prioritized || !waits)
+		return;
+	if (priority_met(c, offer, met, sizeof met))
+		strbuf_printf(&c->explanation, "Ansøgningen opfylder %s. ", met);
+	if (c->priority_text && *c->priority_text)
+		strbuf_printf(&c->explanation, "%s ", c->priority_text);
+}
+
+/*
  * First come, first served within the capacity of each period.  The
  * waiting list is one list across periods, as the waiting-list letter
  * promises ("the place goes to the first on the list"): the periods from
@@ -317,6 +358,17 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
  * order of receipt.  What is left after the last period is the waiting
  * list.  Only receipt times decide, not the clock, so that re-running
  * skema-decide changes nothing.
+ *
+ * With selection policy "priority" (offers.md gives the rådgivningsforløb
+ * and the temaforløb priority criteria) the places not given for good go
+ * by the priority criteria met, then by receipt, within the same walk:
+ * while there are places for all, nothing changes; beyond them, the
+ * applications that meet more criteria get the places and the waiting
+ * list is in that order too.  Those waiting from an earlier period still
+ * come before a new period's own.  A place proposed but not confirmed can
+ * thus go to a later application that meets more criteria.  Only a case
+ * on the waiting list is told which criteria it met: a granted one's text
+ * stays the same when a waiting list begins or ends.
  *
  * An ended forløb (skema complete, concurrent offers only) takes no place,
  * but it keeps its number: a case's "nr. N blandt de egnede ansøgninger"
@@ -331,14 +383,22 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 {
 	char *placed = calloc(ncases ? ncases : 1, 1);
 	long *period = calloc(ncases ? ncases : 1, sizeof *period);
+	struct decide_case **order = calloc(ncases ? ncases : 1, sizeof *order);
 	int concurrent = offer->capacity_period && strcmp(offer->capacity_period, "concurrent") == 0;
 	int carries = periodic(offer);
+	int prioritized = offer->policy && strcmp(offer->policy, "priority") == 0;
 	long first = 0, last = 0, finished = 0;
 	int any = 0, waiting = 0;
 	char label[64], own[64], room[160];
 
-	if (!placed || !period)
+	if (!placed || !period || !order)
 		goto out;
+	/* The order in which the places not given for good are handed out:
+	 * receipt, or with priority criteria, how many were met first. */
+	for (size_t i = 0; i < ncases; i++)
+		order[i] = &cases[i];
+	if (prioritized && ncases > 1)
+		qsort(order, ncases, sizeof *order, by_priority);
 	for (size_t i = 0; i < ncases; i++) {
 		period[i] = period_index(offer, cases[i].received);
 		/* A place given for good keeps the period it was given in (a
@@ -390,8 +450,13 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 					period_key(offer, p, cases[j].period, sizeof cases[j].period);
 			}
 		}
-		for (size_t j = 0; j < ncases; j++) {
-			struct decide_case *c = &cases[j];
+		/* Those waiting from an earlier period first (the waiting list goes
+		 * before new applications), then the period's own. */
+		for (size_t k = 0; k < 2 * ncases; k++) {
+			struct decide_case *c = order[k % ncases];
+			size_t j = (size_t)(c - cases);
+			if ((k < ncases) != (period[j] < p))
+				continue;
 			if (!placed[j] && c->completed && period[j] <= p) {
 				/* An ended forløb still proposed: its number, no place. */
 				placed[j] = 1;
@@ -409,7 +474,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				placed[j] = 1;
 				c->rank = ++position;
 				c->outcome = "bevilget";
-				strbuf_puts(&c->explanation, FIRST_COME);
+				explain_rolling(c, offer, prioritized, 0);
 				strbuf_puts(&c->explanation,
 					    "Der er ikke et loft over antallet, og ansøgningen imødekommes.");
 			} else if (used < offer->capacity_max) {
@@ -421,7 +486,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				used++;
 				c->rank = ++position;
 				c->outcome = "bevilget";
-				strbuf_puts(&c->explanation, FIRST_COME);
+				explain_rolling(c, offer, prioritized, 0);
 				if (concurrent && used + finished > offer->capacity_max)
 					/* Beyond the places: only an ended forløb can have
 					 * freed one (a withdrawn case has no number).  The
@@ -456,7 +521,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				placed[j] = 1;
 				c->rank = ++position;
 				c->outcome = "venteliste";
-				strbuf_puts(&c->explanation, FIRST_COME);
+				explain_rolling(c, offer, prioritized, 1);
 				if (concurrent)
 					strbuf_printf(&c->explanation,
 						      "Alle %ld %s, der kan være i gang ad gangen, er besat",
@@ -471,11 +536,16 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 					      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
 					      "en plads ledig, går den til den første på ventelisten.",
 					      ++waiting);
-				if (carries)
+				if (prioritized)
 					strbuf_puts(&c->explanation,
-						    " Ventelisten gælder også de kommende perioder: når en ny "
-						    "periode begynder, får de ventende dens pladser først, i den "
-						    "rækkefølge ansøgningerne er modtaget.");
+						    " En ansøgning, der kommer senere og opfylder flere af "
+						    "prioriteringskriterierne, kommer foran på ventelisten.");
+				if (carries)
+					strbuf_printf(&c->explanation,
+						      " Ventelisten gælder også de kommende perioder: når en ny "
+						      "periode begynder, får de ventende dens pladser først, i %s.",
+						      prioritized ? "ventelistens rækkefølge"
+								  : "den rækkefølge ansøgningerne er modtaget");
 			}
 			/* else: still waiting; a later period's places come first to it. */
 		}
@@ -483,6 +553,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 out:
 	free(placed);
 	free(period);
+	free(order);
 }
 
 /* How many of the selected share each spread value of c; also which values are new. */

@@ -465,6 +465,11 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "erstatter", replaces_data(c));
 	json_object_set_new(d, "modtager", recipient(c));
 
+	/* A waiting list in the order of the priority criteria, then receipt
+	 * (a rolling offer with policy "priority"), not of receipt alone. */
+	json_object_set_new(d, "venteliste_efter_prioritering",
+			    json_boolean(offer && offer->rolling && offer->policy &&
+					 strcmp(offer->policy, "priority") == 0));
 	json_object_set_new(d, "udfald", json_string(c->outcome ? c->outcome : ""));
 	json_object_set_new(d, "udfald_titel", json_string(letter_outcome_title(c->outcome)));
 	json_object_set_new(d, "udkast", json_boolean(!c->state || strcmp(c->state, "final") != 0));

@@ -1,0 +1,139 @@
+#!/bin/bash
+test_description='skema-decide: a rolling offer with priority criteria orders its places and waiting list by them'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/acceptance/accept.sh"
+
+# The rådgivningsforløb (offers.md, offer 4) holds 8 places at a time and
+# has one priority criterion: no earlier assistance.  Eight municipalities
+# that had assistance before apply an hour apart and get the eight places;
+# the reviewer confirms four.  Then three more apply: two without earlier
+# assistance, who go ahead of the four places only proposed, and one with,
+# who waits behind everyone.  Until this test the offer was first come,
+# first served: the two later applications waited, whatever the criteria.
+
+kommuner="Odense Vejle Kolding Herning Aalborg Esbjerg Randers Horsens"
+
+# r FILE KOMMUNE BISTAND: a rådgivningsforløb application from KOMMUNE.
+r() {
+	accept_fill raadgivningsforloeb "$1" \
+		".kommune=\"$2\" | .kontakt_navn=\"Kontakt i $2\" | .tidligere_bistand=$3"
+}
+
+# outcomes: "file|outcome|state|rank" of the offer's eligible cases, by receipt.
+outcomes() {
+	accept_q "SELECT s.original_name || '|' || d.outcome || '|' || d.state || '|' || d.rank
+		FROM submissions s JOIN decisions d ON d.submission_id = s.id AND d.current = 1
+		WHERE s.offer_id = 'raadgivningsforloeb' AND s.validation = 'eligible'
+		ORDER BY s.received_at"
+}
+
+explanation() {
+	accept_q "SELECT d.explanation FROM submissions s
+		JOIN decisions d ON d.submission_id = s.id AND d.current = 1
+		WHERE s.original_name = '$1'"
+}
+
+test_expect_success 'setup: eight applications with earlier assistance get the eight places' '
+	skema init ws >/dev/null &&
+	n=0 &&
+	for k in $kommuner
+	do
+		n=$((n + 1)) &&
+		r r$n.docx $k true &&
+		accept_run 2026-03-02T0$n:00:00 || return 1
+	done &&
+	outcomes >actual &&
+	cat >expect <<-\EOF &&
+	r1.docx|bevilget|proposed|1
+	r2.docx|bevilget|proposed|2
+	r3.docx|bevilget|proposed|3
+	r4.docx|bevilget|proposed|4
+	r5.docx|bevilget|proposed|5
+	r6.docx|bevilget|proposed|6
+	r7.docx|bevilget|proposed|7
+	r8.docx|bevilget|proposed|8
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'the explanation says how the places are given, and nothing of criteria while all fit' '
+	explanation r3.docx >e &&
+	test_grep "Pladserne fordeles løbende, først efter prioriteringskriterierne og dernæst i den rækkefølge, ansøgningerne er modtaget." e &&
+	test_grep "ansøgningen er nr. 3 blandt de egnede ansøgninger; den får derfor en plads" e &&
+	! grep -q "prioriteringskriteriet\." e &&
+	! grep -q "først-til-mølle" e
+'
+
+test_expect_success 'the reviewer confirms four places' '
+	for n in 1 2 3 4
+	do
+		skema -C ws decide "$(accept_case r$n.docx)" bevilget >/dev/null || return 1
+	done &&
+	test "$(accept_decision r4.docx)" = "bevilget|final"
+'
+
+test_expect_success 'later applications without earlier assistance take proposed places, not confirmed ones' '
+	accept_fill raadgivningsforloeb r9.docx ".kommune=\"Silkeborg\" | .kontakt_navn=\"Kontakt i Silkeborg\"" &&
+	accept_run 2026-03-03T09:00:00 &&
+	r r10.odt Viborg true &&
+	accept_run 2026-03-03T10:00:00 &&
+	r r11.docx Skive false &&
+	accept_run 2026-03-03T11:00:00 &&
+	outcomes >actual &&
+	cat >expect <<-\EOF &&
+	r1.docx|bevilget|final|1
+	r2.docx|bevilget|final|2
+	r3.docx|bevilget|final|3
+	r4.docx|bevilget|final|4
+	r5.docx|bevilget|proposed|7
+	r6.docx|bevilget|proposed|8
+	r7.docx|venteliste|proposed|9
+	r8.docx|venteliste|proposed|10
+	r9.docx|bevilget|proposed|5
+	r10.odt|venteliste|proposed|11
+	r11.docx|bevilget|proposed|6
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'the waiting list is in the order of the criteria, and says which were met' '
+	explanation r7.docx >e &&
+	test_grep "Ansøgningen opfylder ikke prioriteringskriteriet." e &&
+	accept_has "$(accept_sentence raadgivningsforloeb ingen_tidligere_bistand fail)" e &&
+	test_grep "sat på venteliste som nr. 1\." e &&
+	test_grep "En ansøgning, der kommer senere og opfylder flere af prioriteringskriterierne, kommer foran på ventelisten." e &&
+	explanation r10.odt >e &&
+	test_grep "sat på venteliste som nr. 3\." e &&
+	explanation r9.docx >e &&
+	test_grep "ansøgningen er nr. 5 blandt de egnede ansøgninger; den får derfor en plads" e
+'
+
+test_expect_success 'the waiting-list letter promises the order of the criteria, not of receipt alone' '
+	accept_text r7.docx >t &&
+	accept_has "går de først til dem, der står på ventelisten, efter tilbuddets prioriteringskriterier og dernæst i den rækkefølge, ansøgningerne er modtaget." t &&
+	accept_has "Ansøgningen opfylder ikke prioriteringskriteriet." t
+'
+
+test_expect_success 'a forløb that ends gives its place to the first on the waiting list' '
+	SKEMA_NOW=2026-09-01T10:00:00 skema -C ws complete "$(accept_case r1.docx)" >out &&
+	test "$(accept_decision r7.docx)" = "bevilget|proposed" &&
+	test "$(accept_decision r8.docx)" = "venteliste|proposed" &&
+	test "$(accept_decision r10.odt)" = "venteliste|proposed"
+'
+
+test_expect_success 'deciding again changes nothing' '
+	skema-decide ws/skema.db >again &&
+	test_line_count = 0 again
+'
+
+test_expect_success 'a first-come offer still promises the order of receipt' '
+	accept_fill temadag-plejefamilie temadag.docx ".kommune=\"Odense\"" &&
+	skema init ws2 >/dev/null &&
+	mv ws/inbox/temadag.docx ws2/inbox/ &&
+	SKEMA_NOW=2026-03-02T10:00:00 skema -C ws2 run --settle 0 >/dev/null 2>&1 &&
+	pdf=$(ls ws2/letters/*-bevilget-udkast.pdf) &&
+	pdftotext -raw "$pdf" - | tr -s " \n" "  " >t &&
+	accept_has "først-til-mølle-princippet i den rækkefølge, ansøgningerne er modtaget" t
+'
+
+test_done
