@@ -41,6 +41,14 @@ queued() {
 		WHERE s.original_name = '$1'"
 }
 
+# sheet FILE: the text of FILE's newest review sheet on one line.
+sheet() {
+	pdf=$(accept_q "SELECT l.path FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.original_name = '$1' AND l.kind = 'review' ORDER BY l.id DESC LIMIT 1" |
+		sed "s|^\([^/]\)|ws/\1|") &&
+	pdftotext -raw "$pdf" - | tr -s " \n" "  "
+}
+
 me=$(id -un)
 
 test_expect_success 'setup: eight places, two on the waiting list, confirmed with their letters' '
@@ -124,13 +132,21 @@ test_expect_success 'the event log says the proposed place was taken back' '
 	test_grep "restored" review
 '
 
-test_expect_success 'the next run: no new letter' '
+test_expect_success 'the next run: no new letter, a fresh sheet, and the draft of the place is removed' '
 	accept_run 2026-06-02T10:00:00 &&
-	accept_q "SELECT l.kind || '"'"'|'"'"' || l.draft FROM letters l JOIN submissions s ON s.id = l.submission_id
-		WHERE s.original_name = '"'"'r9.docx'"'"' AND l.kind <> '"'"'review'"'"' ORDER BY l.id" >actual &&
-	printf "%s\n" "venteliste|1" "venteliste|0" "bevilget|1" >expect &&
+	c9=$(accept_case r9.docx) &&
+	letters r9.docx >actual &&
+	printf "%s\n" "venteliste|1" "review|0" "venteliste|0" "review|0" "bevilget|1" "review|0" "review|0" >expect &&
 	test_cmp expect actual &&
-	! test -e "ws/letters/$(accept_case r9.docx)-venteliste-udkast.pdf"
+	! test -e "ws/letters/$c9-bevilget-udkast.pdf" &&
+	! test -e "ws/letters/$c9-venteliste-udkast.pdf" &&
+	test -f "ws/letters/$c9-venteliste.pdf" &&
+	sheet r9.docx >text &&
+	accept_has "Afgørelse Venteliste (endelig, $me, 3. marts 2026 kl. 09.05)" text &&
+	! grep -q "UDKAST" text &&
+	accept_run 2026-06-03T10:00:00 &&
+	letters r9.docx >again &&
+	test_cmp expect again
 '
 
 test_expect_success 'nothing more to decide' '
