@@ -13,10 +13,12 @@
  *   {"submission_id", "case_number", "offer_id", "outcome", "state", "explanation"}
  * Re-running with nothing changed writes nothing.  A decision a reviewer
  * made final is never changed, except that a final place on a waiting list
- * becomes a proposed place when one is freed.  A place held while a forløb
- * runs (capacity period concurrent) is freed by a withdrawal, a reviewer's
- * refusal, or the end of the forløb (skema complete, completed_on): an
- * ended forløb keeps its decision and no longer counts against capacity.
+ * becomes a proposed place when one is freed (and stands again, with no new
+ * decision and no line, when that place goes again: restore_final).  A
+ * place held while a forløb runs (capacity period concurrent) is freed by
+ * a withdrawal, a reviewer's refusal, or the end of the forløb (skema
+ * complete, completed_on): an ended forløb keeps its decision and no
+ * longer counts against capacity.
  *
  * --if-granted ID (with --offer) decides nothing: it answers skema decide,
  * which asks before a reviewer grants submission ID a place for good
@@ -310,6 +312,85 @@ fail:
 	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
 }
 
+/*
+ * A proposed place that goes again (a reviewer granted another case the
+ * place, a completion was undone) from a case whose waiting-list place a
+ * reviewer had confirmed: the policy puts it back on the waiting list,
+ * which is what the reviewer confirmed and the applicant has a letter
+ * about.  Nothing is new for it, so that final decision stands again
+ * (current once more): no new proposal, no draft, not in the review queue.
+ * The event log says that the proposal lapsed.
+ *
+ * The waiting-list number in the explanation may have moved meanwhile; it
+ * does not count.  A confirmed venteliste is never rewritten for a new
+ * number (the case stays final, its letter stands), and a case that had a
+ * place proposed and taken back is in the same position as one that had
+ * not.
+ *
+ * Only skema-decide's place over a final waiting list sits on a final
+ * decision (any other final decision is left alone), so it is looked up
+ * only when a proposed place goes: the lookup walks the decisions back
+ * from the proposal, since no index has them by case.  Sets *restored.
+ */
+static int restore_final(sqlite3 *db, const struct offer *offer, const struct decide_case *c,
+			 int *restored)
+{
+	sqlite3_stmt *stmt = NULL;
+	long long final_id = 0;
+	char detail[160];
+	int rc;
+
+	*restored = 0;
+	if (c->decision_id <= 0 || !c->current_state || strcmp(c->current_state, "proposed") != 0 ||
+	    !c->current_outcome || strcmp(c->current_outcome, "bevilget") != 0 ||
+	    strcmp(c->outcome, "bevilget") == 0)
+		return SQLITE_OK;
+	rc = sqlite3_prepare_v2(db,
+				"SELECT id, outcome FROM decisions WHERE submission_id = ?1"
+				" AND state = 'final' AND id < ?2 ORDER BY id DESC LIMIT 1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, c->id);
+	sqlite3_bind_int64(stmt, 2, c->decision_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *outcome = sqlite3_column_text(stmt, 1);
+		if (outcome && strcmp((const char *)outcome, c->outcome) == 0)
+			final_id = sqlite3_column_int64(stmt, 0);
+	} else if (rc != SQLITE_DONE) {
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (!final_id)
+		return SQLITE_OK;
+	/* The proposal gives up being current first: one current per case
+	 * (the unique index is checked row by row). */
+	static const char *const steps[] = {
+		"UPDATE decisions SET current = 0 WHERE id = ?1",
+		"UPDATE decisions SET current = 1 WHERE id = ?1",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		rc = sqlite3_prepare_v2(db, steps[i], -1, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, i == 0 ? c->decision_id : final_id);
+		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	*restored = 1;
+	snprintf(detail, sizeof detail, "%s: foreslået %s bortfalder, endelig %s står igen", offer->id,
+		 c->current_outcome, c->outcome);
+	return db_event(db, c->id, "restored", detail);
+fail:
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+}
+
 /* Logs a round below its minimum once; the message goes out every run. */
 static int tell_below_minimum(sqlite3 *db, const struct offer *offer, long eligible)
 {
@@ -365,6 +446,11 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 				goto fail;
 			continue;
 		}
+		int restored;
+		if ((rc = restore_final(db, offer, c, &restored)) != SQLITE_OK)
+			goto fail;
+		if (restored)
+			continue;
 		/* A reviewer's final waiting-list place is only ever turned into a place. */
 		if (c->current_state && strcmp(c->current_state, "final") == 0 &&
 		    strcmp(c->outcome, "bevilget") != 0)

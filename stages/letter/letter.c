@@ -9,8 +9,8 @@
  * record's "submission": {"db_id"} also works), or with --pending takes
  * every submission whose current decision has no letter yet (and, with
  * --review-sheets, the sheet alone of every case ended or taken up again
- * by skema complete, or withdrawn, since its last sheet:
- * letter_stale_sheets).  For each it
+ * by skema complete, or withdrawn, or back on its confirmed waiting list,
+ * since its last sheet: letter_stale_sheets).  For each it
  * loads the submission, fields, criteria and current decision from DB and
  * writes DIR/<case_number>-<outcome>.pdf: a proposed decision gives a draft
  * marked UDKAST on every page, named ...-<outcome>-udkast.pdf; a final
@@ -100,6 +100,7 @@ struct written {
 	int failed;          /* could not be published: not recorded */
 	int recorded;        /* in the letters table */
 	int closed;          /* the sheet of a withdrawn or replaced case: no letter follows */
+	int settled;         /* the sheet of a case whose decision is final: no draft belongs */
 	char *case_number, *kind, *path;
 	char stem[80];       /* file_stem() of the case */
 	struct pdf_doc *doc; /* built, not yet rendered and staged */
@@ -484,7 +485,10 @@ static int commit(struct written *w)
  * drafts of other outcomes, and with a final letter its own draft too, so
  * that the letters folder holds no draft beside the letter to send; and
  * with the sheet of a withdrawn or replaced case every draft it had, since
- * no letter will follow and a draft left there could be sent.  The
+ * no letter will follow and a draft left there could be sent.  So does the
+ * sheet of a case whose decision is final: a proposed place that lapsed
+ * leaves the final waiting-list decision under it standing, whose letter
+ * was written before the draft of the place (skema-decide's restored).  The
  * names are made from the case and the outcomes its drafts were recorded
  * under, in this run's folder, never taken from a stored path.  A draft
  * that stays (a failure here) is only clutter: it says UDKAST on every page.
@@ -493,7 +497,7 @@ static void remove_stale_drafts(struct run *run, const struct written *w)
 {
 	sqlite3_stmt *stmt = NULL;
 	char name[PATH_MAX];
-	if ((strcmp(w->kind, "review") == 0 && !w->closed) ||
+	if ((strcmp(w->kind, "review") == 0 && !w->closed && !w->settled) ||
 	    sqlite3_prepare_v2(run->db,
 			       "SELECT DISTINCT kind FROM letters WHERE submission_id = ?1"
 			       " AND draft = 1 AND kind <> 'review'",
@@ -510,9 +514,10 @@ static void remove_stale_drafts(struct run *run, const struct written *w)
 		snprintf(name, sizeof name, "%s-%s-udkast.pdf", w->stem, kind);
 		if (unlinkat(run->dirfd, name, 0) == 0)
 			msg_debug("%s/%s: removed, %s", run->dir, name,
-				  w->closed  ? "the case is withdrawn or replaced"
-				  : w->draft ? "the case has a draft of another outcome"
-					     : "the case has its final letter");
+				  w->closed    ? "the case is withdrawn or replaced"
+				  : w->settled ? "the case's decision is final"
+				  : w->draft   ? "the case has a draft of another outcome"
+					       : "the case has its final letter");
 		else if (errno != ENOENT)
 			msg_warn("%s/%s: %s", run->dir, name, strerror(errno));
 	}
@@ -840,6 +845,8 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->noreplace = !draft && strcmp(kind, "review") != 0;
 	w->closed = strcmp(kind, "review") == 0 && c->status &&
 		    (strcmp(c->status, "withdrawn") == 0 || strcmp(c->status, "superseded") == 0);
+	w->settled = strcmp(kind, "review") == 0 && c->has_decision && c->state &&
+		     strcmp(c->state, "final") == 0;
 	file_stem(c, w->stem, sizeof w->stem);
 	w->case_number = c->case_number ? strdup(c->case_number) : NULL;
 	w->kind = strdup(kind);

@@ -83,10 +83,12 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
  * Events after which a case's review sheet is out of date although its
  * decision, and so its letter, stands: skema complete and its --undo
  * (pipeline/cmd_complete.c), and skema withdraw (pipeline/cmd_withdraw.c),
- * after which no letter is written at all.  A new decision gets a new
+ * after which no letter is written at all; and skema-decide's restored,
+ * when a proposed place lapses and the final waiting-list decision under
+ * it stands again (its letter was written).  A new decision gets a new
  * sheet with its letter (letter_pending).
  */
-#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn', 'superseded'"
+#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn', 'superseded', 'restored'"
 
 /*
  * Ids of unpurged submissions, live, withdrawn or superseded, with one of
