@@ -16,7 +16,10 @@
  * was granted and took place.  skema-decide then runs for the offer, so
  * that the first on the waiting list is proposed the place (--no-decide
  * leaves that to the next skema run; the letter comes with the next run
- * that writes letters, as for any new proposal).
+ * that writes letters, as for any new proposal).  What the reviewer reads
+ * is the Danish summary skema withdraw and skema decide print
+ * (review_decide.c): who was proposed the freed place, or that nobody
+ * got it; with --undo, whose proposed place went back to the waiting list.
  *
  * All or nothing: every CASE is checked and every problem named, and
  * nothing is written unless all of them can be completed, so the same
@@ -39,14 +42,10 @@
  * busy or read-only; 78 no workspace, or no definition for the offer.
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
 
 #include "clock.h"
 #include "commands.h"
@@ -79,7 +78,6 @@ static int record_completion(sqlite3 *db, const struct completion *c, const char
 			     const char *note);
 static int check_undo(sqlite3 *db, const char *key, struct completion *out);
 static int record_undo(sqlite3 *db, const struct completion *c);
-static void decide_offer(const char *db_path, char *offer, int verbosity);
 static void usage(FILE *out);
 
 /* A capacity period (offer.rng) as Danish says it. */
@@ -116,7 +114,7 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		{NULL, 0, NULL, 0},
 	};
 	const char *date = NULL, *note = NULL;
-	char today[CLOCK_ISO_SIZE], path[PATH_MAX];
+	char today[CLOCK_ISO_SIZE];
 	struct completion *done = NULL;
 	struct offer_set set;
 	struct strbuf err;
@@ -228,13 +226,18 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 		else
 			printf("%s: forløbet er afsluttet %s, og pladsen er ledig\n",
 			       done[k].case_number, danish_date(date, shown_date));
-	ws_db_path(opt->workspace, path, sizeof path);
 	for (size_t k = 0; k < ndone && decide; k++) {
+		struct review_changes changes;
 		int seen = 0;
 		for (size_t j = 0; j < k; j++)
 			seen |= strcmp(done[j].offer, done[k].offer) == 0;
-		if (!seen)
-			decide_offer(path, done[k].offer, opt->verbosity);
+		if (seen)
+			continue;
+		/* A completion frees the place its forløb held; an undo takes one back. */
+		if (review_decide_offer(opt->workspace, done[k].offer, "complete", &changes) == EXIT_DONE &&
+		    opt->verbosity >= 0)
+			review_print_changes(&changes, !undo);
+		review_changes_release(&changes);
 	}
 	goto out;
 sql_fail:
@@ -399,53 +402,6 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 	return status;
 sql_fail:
 	return sql_failure(db, stmt, rc);
-}
-
-/*
- * Runs skema-decide for the offer and says in Danish what it proposed (the
- * freed place), instead of letting its JSON lines through: whoever typed
- * skema complete wants to know who got the place.  The lines go to a
- * temporary file, not a pipe, so that a long output cannot block it.
- * A failure is only a warning: the completion is recorded, and the next
- * skema run decides the offer.
- */
-static void decide_offer(const char *db_path, char *offer, int verbosity)
-{
-	char *args[] = {(char *)"skema-decide", (char *)"--offer", offer, (char *)db_path, NULL};
-	FILE *lines = tmpfile();
-	json_t *line = NULL;
-	int saved = -1, decided, got;
-
-	fflush(stdout);
-	if (lines && (saved = dup(STDOUT_FILENO)) >= 0 && dup2(fileno(lines), STDOUT_FILENO) >= 0) {
-		decided = run_stage("decide", args);
-		dup2(saved, STDOUT_FILENO);
-	} else {
-		msg_syserror("complete: a temporary file for skema-decide");
-		decided = EXIT_TEMPFAIL;
-	}
-	if (saved >= 0)
-		close(saved);
-	if (decided != EXIT_DONE)
-		msg_warn("complete: skema-decide sluttede med %d; næste skema run træffer afgørelserne for tilbuddet",
-			 decided);
-	if (lines) {
-		rewind(lines);
-		while ((got = record_read(lines, &line)) != 0) {
-			const char *case_number = record_str(line, "case_number");
-			const char *outcome = record_str(line, "outcome");
-			if (got > 0 && verbosity >= 0 && case_number && outcome)
-				printf("%s: %s %s\n", case_number,
-				       strcmp(record_str(line, "state") ? record_str(line, "state") : "",
-					      "final") == 0
-					       ? "endelig"
-					       : "foreslået",
-				       outcome);
-			json_decref(line);
-			line = NULL;
-		}
-		fclose(lines);
-	}
 }
 
 /* Writes one completion and its event, inside the caller's transaction. */

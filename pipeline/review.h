@@ -1,8 +1,8 @@
 /*
  * review.h - what the reviewer's subcommands (review, decide, withdraw,
- * purge) share: finding a case (the database is opened by ws_db_open(),
- * workspace.h), and running skema-decide afterwards with a Danish summary
- * of what it changed (review_decide.c).
+ * complete, purge) share: finding a case (the database is opened by
+ * ws_db_open(), workspace.h), and running skema-decide afterwards with a
+ * Danish summary of what it changed (review_decide.c).
  */
 #ifndef SKEMA_REVIEW_H
 #define SKEMA_REVIEW_H

@@ -1,11 +1,11 @@
 /*
- * review_decide.c - what a reviewer's command (withdraw, decide) does after
- * it has changed a case: runs skema-decide for the offer and tells, in
- * Danish, which other cases it changed.  skema-decide's own JSON lines are
- * for programs; the reviewer wants to know who got a freed place and who
- * lost a proposed one.  What changed is found by reading the offer's
- * standing decisions before and after the run, so the summary says what
- * each case was as well as what it is now.
+ * review_decide.c - what a reviewer's command (withdraw, decide, complete)
+ * does after it has changed a case: runs skema-decide for the offer and
+ * tells, in Danish, which other cases it changed.  skema-decide's own JSON
+ * lines are for programs; the reviewer wants to know who got a freed place
+ * and who lost a proposed one.  What changed is found by reading the
+ * offer's standing decisions before and after the run, so the summary says
+ * what each case was as well as what it is now.
  */
 #include <fcntl.h>
 #include <limits.h>

@@ -77,7 +77,7 @@ test_expect_success 'complete: the forløb ends, the waiting one gets the place'
 		--note "Afsluttende møde med Kontakt i Odense" >out 2>err &&
 	cat >expect <<-EOF &&
 	$c1: forløbet er afsluttet 26. februar 2027, og pladsen er ledig
-	$(accept_case r9.docx): foreslået bevilget
+	$(accept_case r9.docx) (Silkeborg Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste).
 	EOF
 	test_cmp expect out &&
 	test_line_count = 0 err &&
@@ -304,7 +304,7 @@ test_expect_success 'undo: a completion taken back holds its place again, and a 
 	SKEMA_NOW=2027-05-12T12:00:00 skema -C ws complete --undo "$c4" >out 2>err &&
 	cat >expect <<-EOF &&
 	$c4: afslutningen 10. maj 2027 er annulleret, og forløbet optager igen en plads
-	$(accept_case r13.docx): foreslået venteliste
+	$(accept_case r13.docx) (Roskilde Kommune) mistede sin foreslåede plads og er nu foreslået venteliste.
 	EOF
 	test_cmp expect out &&
 	test_line_count = 0 err &&
@@ -360,6 +360,56 @@ test_expect_success 'undo: a purged case stays closed' '
 	test -n "$c1" &&
 	test_expect_code 65 env SKEMA_NOW=2030-01-02T10:00:00 skema -C ws complete --undo "$c1" 2>err &&
 	test_grep "$c1: slettet den 2030-01-01; en slettet sag forbliver lukket" err
+'
+
+# What the reviewer reads is the summary skema withdraw and skema decide
+# print: who was proposed the freed place, or that nobody got it; with
+# --undo, whose proposed place went back to the waiting list, if any.
+test_expect_success 'two forløb end, one waits: the waiting one gets a place, nothing else is said' '
+	c5=$(accept_case r5.docx) && c6=$(accept_case r6.docx) && c13=$(accept_case r13.docx) &&
+	test "$(accept_decision r13.docx)" = "venteliste|proposed" &&
+	SKEMA_NOW=2030-02-01T10:00:00 skema -C ws complete "$c5" "$c6" --date 2030-01-31 >out 2>err &&
+	cat >expect <<-EOF &&
+	$c5: forløbet er afsluttet 31. januar 2030, og pladsen er ledig
+	$c6: forløbet er afsluttet 31. januar 2030, og pladsen er ledig
+	$c13 (Roskilde Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste).
+	EOF
+	test_cmp expect out &&
+	test_line_count = 0 err &&
+	test "$(accept_decision r13.docx)" = "bevilget|proposed" &&
+	! grep -q "[{}]" out
+'
+
+test_expect_success 'a forløb ends and nobody waits: the reviewer is told nobody got the place' '
+	accept_q "SELECT count(*) FROM current_decisions d JOIN submissions s USING (case_number)
+		WHERE s.offer_id = '"'"'raadgivningsforloeb'"'"' AND s.status = '"'"'stored'"'"' AND d.outcome = '"'"'venteliste'"'"'" >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual &&
+	c7=$(accept_case r7.docx) &&
+	SKEMA_NOW=2030-02-02T10:00:00 skema -C ws complete "$c7" --date 2030-02-01 >out 2>err &&
+	cat >expect <<-EOF &&
+	$c7: forløbet er afsluttet 1. februar 2030, og pladsen er ledig
+	Ingen anden sag har fået pladsen.
+	EOF
+	test_cmp expect out &&
+	test_line_count = 0 err
+'
+
+test_expect_success 'undo with free places left: no proposed place goes back, and nothing more is said' '
+	c7=$(accept_case r7.docx) &&
+	SKEMA_NOW=2030-02-02T11:00:00 skema -C ws complete --undo "$c7" >out 2>err &&
+	echo "$c7: afslutningen 1. februar 2030 er annulleret, og forløbet optager igen en plads" >expect &&
+	test_cmp expect out &&
+	test_line_count = 0 err &&
+	test "$(accept_decision r13.docx)" = "bevilget|proposed"
+'
+
+test_expect_success 'quiet: no summary either' '
+	c7=$(accept_case r7.docx) &&
+	SKEMA_NOW=2030-02-03T10:00:00 skema -C ws -q complete "$c7" >out &&
+	test_line_count = 0 out &&
+	SKEMA_NOW=2030-02-03T11:00:00 skema -C ws -q complete --undo "$c7" >out &&
+	test_line_count = 0 out
 '
 
 test_done
