@@ -194,6 +194,7 @@ test_expect_success 'a completion undone takes a place back the same way' '
 	test "$(accept_decision r9.docx)" = "bevilget|proposed" &&
 	SKEMA_NOW=2026-07-03T09:00:00 skema -C ws complete --undo "$(accept_case r3.docx)" >out 2>err &&
 	test_line_count = 0 err &&
+	test_grep "$(accept_case r9.docx) (.*) mistede sin foreslåede plads og er nu endelig venteliste\." out &&
 	test "$(accept_decision r9.docx)" = "venteliste|final" &&
 	test "$(current_id r9.docx)" = "$(cat r9.final)" &&
 	test "$(queued r9.docx)" = 0 &&
