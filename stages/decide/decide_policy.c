@@ -784,6 +784,11 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 					      "sagsbehandler til ansøgninger, der står lavere i "
 					      "prioriteringen, og ansøgningen er derfor ikke udvalgt.",
 					      room_for(max, offer, room, sizeof room), granted_below);
+			else if (broad && max >= 0 && (long)i < max)
+				/* Ranked within the places: their number is not the
+				 * reason ("nr. 10 af 14 … kun plads til 10"), the spread is. */
+				strbuf_puts(&c->explanation,
+					    " Alle pladserne er fordelt, og ansøgningen er derfor ikke udvalgt.");
 			else
 				strbuf_printf(&c->explanation,
 					      " Der er kun %s, og ansøgningen er derfor ikke udvalgt.",
