@@ -228,15 +228,17 @@ int cmd_complete(int argc, char **argv, const struct global_options *opt)
 			       done[k].case_number, danish_date(date, shown_date));
 	for (size_t k = 0; k < ndone && decide; k++) {
 		struct review_changes changes;
-		int seen = 0;
+		int seen = 0, freed = 0;
 		for (size_t j = 0; j < k; j++)
 			seen |= strcmp(done[j].offer, done[k].offer) == 0;
 		if (seen)
 			continue;
+		for (size_t j = k; j < ndone && !undo; j++)
+			freed += strcmp(done[j].offer, done[k].offer) == 0;
 		/* A completion frees the place its forløb held; an undo takes one back. */
 		if (review_decide_offer(opt->workspace, done[k].offer, "complete", &changes) == EXIT_DONE &&
 		    opt->verbosity >= 0)
-			review_print_changes(&changes, !undo);
+			review_print_changes(&changes, freed);
 		review_changes_release(&changes);
 	}
 	goto out;

@@ -68,8 +68,8 @@ void review_changes_release(struct review_changes *changes);
 /*
  * Prints a Danish line per change on stdout ("2026-000003 (Vejle Kommune)
  * får en ledig plads: nu foreslået bevilget (før foreslået venteliste).").
- * freed: the reviewer's command gave up a place; when no case got one, a
- * line says so.
+ * freed: how many places the reviewer's command gave up; when fewer cases
+ * got one, a line says how many nobody got.
  */
 void review_print_changes(const struct review_changes *changes, int freed);
 

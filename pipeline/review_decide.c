@@ -193,6 +193,11 @@ void review_print_changes(const struct review_changes *changes, int freed)
 		else
 			printf("%s er nu %s (før %s).\n", who, now, was);
 	}
-	if (freed && granted == 0)
+	if (freed == 1 && granted == 0)
 		printf("Ingen anden sag har fået pladsen.\n");
+	else if (freed > 1 && granted == 0)
+		printf("Ingen anden sag har fået de %d ledige pladser.\n", freed);
+	else if (freed > granted)
+		printf("%d af de %d ledige pladser har ingen anden sag fået.\n", freed - granted,
+		       freed);
 }

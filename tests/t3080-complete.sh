@@ -365,7 +365,7 @@ test_expect_success 'undo: a purged case stays closed' '
 # What the reviewer reads is the summary skema withdraw and skema decide
 # print: who was proposed the freed place, or that nobody got it; with
 # --undo, whose proposed place went back to the waiting list, if any.
-test_expect_success 'two forløb end, one waits: the waiting one gets a place, nothing else is said' '
+test_expect_success 'two forløb end, one waits: the waiting one gets a place, the other place is free' '
 	c5=$(accept_case r5.docx) && c6=$(accept_case r6.docx) && c13=$(accept_case r13.docx) &&
 	test "$(accept_decision r13.docx)" = "venteliste|proposed" &&
 	SKEMA_NOW=2030-02-01T10:00:00 skema -C ws complete "$c5" "$c6" --date 2030-01-31 >out 2>err &&
@@ -373,6 +373,7 @@ test_expect_success 'two forløb end, one waits: the waiting one gets a place, n
 	$c5: forløbet er afsluttet 31. januar 2030, og pladsen er ledig
 	$c6: forløbet er afsluttet 31. januar 2030, og pladsen er ledig
 	$c13 (Roskilde Kommune) får en ledig plads: nu foreslået bevilget (før foreslået venteliste).
+	1 af de 2 ledige pladser har ingen anden sag fået.
 	EOF
 	test_cmp expect out &&
 	test_line_count = 0 err &&
@@ -410,6 +411,19 @@ test_expect_success 'quiet: no summary either' '
 	test_line_count = 0 out &&
 	SKEMA_NOW=2030-02-03T11:00:00 skema -C ws -q complete --undo "$c7" >out &&
 	test_line_count = 0 out
+'
+
+test_expect_success 'two forløb end and nobody waits: both places are said to be free' '
+	c7=$(accept_case r7.docx) && c8=$(accept_case r8.docx) &&
+	test "$(accept_decision r8.docx)" = "bevilget|proposed" &&
+	SKEMA_NOW=2030-02-04T10:00:00 skema -C ws complete "$c7" "$c8" --date 2030-02-04 >out 2>err &&
+	cat >expect <<-EOF &&
+	$c7: forløbet er afsluttet 4. februar 2030, og pladsen er ledig
+	$c8: forløbet er afsluttet 4. februar 2030, og pladsen er ledig
+	Ingen anden sag har fået de 2 ledige pladser.
+	EOF
+	test_cmp expect out &&
+	test_line_count = 0 err
 '
 
 test_done
