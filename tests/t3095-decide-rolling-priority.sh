@@ -5,10 +5,12 @@ test_description='skema-decide: a rolling offer with priority criteria orders it
 
 # The rådgivningsforløb (offers.md, offer 4) holds 8 places at a time and
 # has one priority criterion: no earlier assistance.  Eight municipalities
-# that had assistance before apply an hour apart and get the eight places;
-# the reviewer confirms four.  Then three more apply: two without earlier
-# assistance, who go ahead of the four places only proposed, and one with,
-# who waits behind everyone.  Until this test the offer was first come,
+# apply an hour apart and get the eight places, two of them (r2, r5)
+# without earlier assistance; the reviewer confirms four.  Then three more
+# apply: two without earlier assistance, who go ahead of the places only
+# proposed to those with, and one with, who waits behind everyone.  The
+# places are numbered by receipt, so a case that keeps its place is never
+# rewritten.  Until this test the offer was first come,
 # first served: the two later applications waited, whatever the criteria.
 
 kommuner="Odense Vejle Kolding Herning Aalborg Esbjerg Randers Horsens"
@@ -33,13 +35,21 @@ explanation() {
 		WHERE s.original_name = '$1'"
 }
 
-test_expect_success 'setup: eight applications with earlier assistance get the eight places' '
+# decisions FILE: how many decisions FILE has had.
+decisions() {
+	accept_q "SELECT count(*) FROM decisions d JOIN submissions s ON s.id = d.submission_id
+		WHERE s.original_name = '$1'"
+}
+
+test_expect_success 'setup: eight applications get the eight places, numbered by receipt' '
 	skema init ws >/dev/null &&
 	n=0 &&
 	for k in $kommuner
 	do
 		n=$((n + 1)) &&
-		r r$n.docx $k true &&
+		bistand=true &&
+		case $n in 2|5) bistand=false ;; esac &&
+		r r$n.docx $k $bistand &&
 		accept_run 2026-03-02T0$n:00:00 || return 1
 	done &&
 	outcomes >actual &&
@@ -59,7 +69,8 @@ test_expect_success 'setup: eight applications with earlier assistance get the e
 test_expect_success 'the explanation says how the places are given, and nothing of criteria while all fit' '
 	explanation r3.docx >e &&
 	test_grep "Pladserne fordeles løbende, først efter prioriteringskriterierne og dernæst i den rækkefølge, ansøgningerne er modtaget." e &&
-	test_grep "ansøgningen er nr. 3 blandt de egnede ansøgninger; den får derfor en plads" e &&
+	test_grep "Der kan være 8 forløb i gang ad gangen, og ansøgningen får en af pladserne." e &&
+	! grep -q "nr\. " e &&
 	! grep -q "prioriteringskriteriet\." e &&
 	! grep -q "først-til-mølle" e
 '
@@ -85,15 +96,18 @@ test_expect_success 'later applications without earlier assistance take proposed
 	r2.docx|bevilget|final|2
 	r3.docx|bevilget|final|3
 	r4.docx|bevilget|final|4
-	r5.docx|bevilget|proposed|7
-	r6.docx|bevilget|proposed|8
+	r5.docx|bevilget|proposed|5
+	r6.docx|bevilget|proposed|6
 	r7.docx|venteliste|proposed|9
 	r8.docx|venteliste|proposed|10
-	r9.docx|bevilget|proposed|5
+	r9.docx|bevilget|proposed|7
 	r10.odt|venteliste|proposed|11
-	r11.docx|bevilget|proposed|6
+	r11.docx|bevilget|proposed|8
 	EOF
-	test_cmp expect actual
+	test_cmp expect actual &&
+	# Kept their places all along: never written again.
+	test "$(decisions r5.docx)" = 1 &&
+	test "$(decisions r6.docx)" = 1
 '
 
 test_expect_success 'the waiting list is in the order of the criteria, and says which were met' '
@@ -105,7 +119,7 @@ test_expect_success 'the waiting list is in the order of the criteria, and says 
 	explanation r10.odt >e &&
 	test_grep "sat på venteliste som nr. 3\." e &&
 	explanation r9.docx >e &&
-	test_grep "ansøgningen er nr. 5 blandt de egnede ansøgninger; den får derfor en plads" e
+	test_grep "ansøgningen får en af pladserne" e
 '
 
 test_expect_success 'the waiting-list letter promises the order of the criteria, not of receipt alone' '
@@ -124,6 +138,37 @@ test_expect_success 'a forløb that ends gives its place to the first on the wai
 test_expect_success 'deciding again changes nothing' '
 	skema-decide ws/skema.db >again &&
 	test_line_count = 0 again
+'
+
+# rank FILE: the stored rank of FILE's current decision.
+rank() {
+	accept_q "SELECT d.rank FROM submissions s
+		JOIN decisions d ON d.submission_id = s.id AND d.current = 1
+		WHERE s.original_name = '$1'"
+}
+
+test_expect_success 'a confirmed waiting place keeps its letter, but its rank follows the list' '
+	for f in r5.docx r6.docx r7.docx r9.docx r11.docx
+	do
+		skema -C ws decide "$(accept_case $f)" bevilget >/dev/null || return 1
+	done &&
+	skema -C ws decide "$(accept_case r8.docx)" venteliste >/dev/null &&
+	test "$(accept_decision r8.docx)" = "venteliste|final" &&
+	before=$(decisions r8.docx) &&
+	accept_fill raadgivningsforloeb r12.docx ".kommune=\"Ikast-Brande\" | .kontakt_navn=\"Kontakt i Ikast\"" &&
+	accept_run 2026-09-02T10:00:00 &&
+	test "$(accept_decision r12.docx)" = "venteliste|proposed" &&
+	explanation r12.docx >e &&
+	test_grep "sat på venteliste som nr. 1\." e &&
+	test "$(decisions r8.docx)" = "$before" &&
+	test "$(accept_decision r8.docx)" = "venteliste|final" &&
+	test "$(rank r12.docx)" -lt "$(rank r8.docx)" &&
+	test "$(rank r8.docx)" -lt "$(rank r10.odt)" &&
+	csv=$(ls ws/reports/raadgivningsforloeb*.csv | head -n 1) &&
+	grep -n "Ikast\|Horsens\|Viborg" "$csv" | cut -d";" -f1,3 >order &&
+	cut -d";" -f2 order >actual &&
+	printf "%s\n" "Ikast-Brande Kommune" "Horsens Kommune" "Viborg Kommune" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'a first-come offer still promises the order of receipt' '

@@ -153,7 +153,7 @@ test_expect_success 'broad representation: a refusal says how a lower rank could
 		then
 			# Within the places by rank: the spread, not their number, is why.
 			within=$((within + 1)) &&
-			accept_has "Alle pladserne er fordelt, og ansøgningen er derfor ikke udvalgt." expl &&
+			accept_has "Der er plads til 10 anbringelsessteder, og alle pladserne er fordelt; ansøgningen er derfor ikke udvalgt." expl &&
 			! grep -q "Der er kun plads til" expl
 		else
 			accept_has "Der er kun plads til 10 anbringelsessteder, og ansøgningen er derfor ikke udvalgt." expl

@@ -313,6 +313,37 @@ fail:
 }
 
 /*
+ * A confirmed waiting-list place keeps its decision and its letter when
+ * the list moves, but its stored rank follows the list, so that the
+ * report (which orders the list by rank) shows the order the next free
+ * place goes in: a later application that meets more priority criteria
+ * goes ahead of it.  Only the rank is written; nothing is announced.
+ */
+static int follow_waiting_rank(sqlite3 *db, const struct decide_case *c)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (c->decision_id <= 0 || c->rank <= 0 || c->current_rank == c->rank || !c->outcome ||
+	    strcmp(c->outcome, "venteliste") != 0 || !c->current_state ||
+	    strcmp(c->current_state, "final") != 0)
+		return SQLITE_OK;
+	rc = sqlite3_prepare_v2(db, "UPDATE decisions SET rank = ?1 WHERE id = ?2", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(stmt, 1, c->rank);
+	sqlite3_bind_int64(stmt, 2, c->decision_id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	return SQLITE_OK;
+fail:
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+}
+
+/*
  * A proposed place that goes again (a reviewer granted another case the
  * place, a completion was undone) from a case whose waiting-list place a
  * reviewer had confirmed: the policy puts it back on the waiting list,
@@ -442,7 +473,8 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 					  strbuf_str(&c->explanation)) == 0)));
 		if (unchanged) {
 			/* Left alone (a final place) or the same as before. */
-			if ((rc = fill_period(db, c)) != SQLITE_OK)
+			if ((rc = fill_period(db, c)) != SQLITE_OK ||
+			    (rc = follow_waiting_rank(db, c)) != SQLITE_OK)
 				goto fail;
 			continue;
 		}

@@ -349,6 +349,36 @@ static void explain_rolling(struct decide_case *c, const struct offer *offer, in
 }
 
 /*
+ * Why a case of a rolling offer ranked by priority criteria gets a place,
+ * without the place's number: the criteria chose who got the places, and
+ * the number would only say in which order they came.
+ */
+static void explain_priority_place(struct decide_case *c, const struct offer *offer, int concurrent,
+				   int carried, int freed_by_ended, const char *own, const char *label)
+{
+	char room[160];
+	if (concurrent && freed_by_ended)
+		strbuf_printf(&c->explanation,
+			      "Der kan være %ld %s i gang ad gangen. Afsluttede forløb optager ikke "
+			      "længere en plads, og ansøgningen får derfor en af de pladser, der er "
+			      "blevet ledige.",
+			      offer->capacity_max, unit_of(offer));
+	else if (concurrent)
+		strbuf_printf(&c->explanation,
+			      "Der kan være %ld %s i gang ad gangen, og ansøgningen får en af pladserne.",
+			      offer->capacity_max, unit_of(offer));
+	else if (carried)
+		strbuf_printf(&c->explanation,
+			      "Alle %ld %s i %s var besat, og ansøgningen kom på venteliste. Ventelisten "
+			      "går forud for nye ansøgninger, når en ny periode begynder, og ansøgningen "
+			      "får derfor en af de %ld pladser i %s.",
+			      offer->capacity_max, unit_of(offer), own, offer->capacity_max, label);
+	else
+		strbuf_printf(&c->explanation, "I %s er der %s, og ansøgningen får en af pladserne.",
+			      label, room_for(offer->capacity_max, offer, room, sizeof room));
+}
+
+/*
  * First come, first served within the capacity of each period.  The
  * waiting list is one list across periods, as the waiting-list letter
  * promises ("the place goes to the first on the list"): the periods from
@@ -384,6 +414,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	char *placed = calloc(ncases ? ncases : 1, 1);
 	long *period = calloc(ncases ? ncases : 1, sizeof *period);
 	struct decide_case **order = calloc(ncases ? ncases : 1, sizeof *order);
+	char *wins = calloc(ncases ? ncases : 1, 1);
 	int concurrent = offer->capacity_period && strcmp(offer->capacity_period, "concurrent") == 0;
 	int carries = periodic(offer);
 	int prioritized = offer->policy && strcmp(offer->policy, "priority") == 0;
@@ -391,7 +422,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	int any = 0, waiting = 0;
 	char label[64], own[64], room[160];
 
-	if (!placed || !period || !order)
+	if (!placed || !period || !order || !wins)
 		goto out;
 	/* The order in which the places not given for good are handed out:
 	 * receipt, or with priority criteria, how many were met first. */
@@ -450,13 +481,26 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 					period_key(offer, p, cases[j].period, sizeof cases[j].period);
 			}
 		}
-		/* Those waiting from an earlier period first (the waiting list goes
-		 * before new applications), then the period's own. */
+		/* Who gets the period's places: those waiting from an earlier
+		 * period first (the waiting list goes before new applications),
+		 * then the period's own, each in the order of `order`. */
+		long free_places = offer->capacity_max < 0 ? (long)ncases : offer->capacity_max - used;
 		for (size_t k = 0; k < 2 * ncases; k++) {
 			struct decide_case *c = order[k % ncases];
 			size_t j = (size_t)(c - cases);
-			if ((k < ncases) != (period[j] < p))
+			if ((k < ncases) != (period[j] < p) || !candidate[j] || placed[j] ||
+			    period[j] > p || c->completed)
 				continue;
+			if (free_places > 0) {
+				wins[j] = 1;
+				free_places--;
+			}
+		}
+		/* The places are numbered in order of receipt, also where the
+		 * priority criteria chose who got them: an application that
+		 * meets a criterion renumbers nobody while there is room. */
+		for (size_t j = 0; j < ncases; j++) {
+			struct decide_case *c = &cases[j];
 			if (!placed[j] && c->completed && period[j] <= p) {
 				/* An ended forløb still proposed: its number, no place. */
 				placed[j] = 1;
@@ -464,11 +508,11 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				finished++;
 				continue;
 			}
-			if (!candidate[j] || placed[j] || period[j] > p)
+			if (!wins[j] || placed[j])
 				continue;
 			int carried = period[j] < p;
 			period_label(offer, period[j], own, sizeof own);
-			if (carries && (offer->capacity_max < 0 || used < offer->capacity_max))
+			if (carries)
 				period_key(offer, p, c->period, sizeof c->period);
 			if (offer->capacity_max < 0) {
 				placed[j] = 1;
@@ -487,7 +531,13 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				c->rank = ++position;
 				c->outcome = "bevilget";
 				explain_rolling(c, offer, prioritized, 0);
-				if (concurrent && used + finished > offer->capacity_max)
+				if (prioritized)
+					/* No number: it is not a rank, and the places are
+					 * numbered by receipt, not by the criteria. */
+					explain_priority_place(c, offer, concurrent, carried,
+							       used + finished > offer->capacity_max, own,
+							       label);
+				else if (concurrent && used + finished > offer->capacity_max)
 					/* Beyond the places: only an ended forløb can have
 					 * freed one (a withdrawn case has no number).  The
 					 * sentence names no count, so that the next forløb
@@ -517,43 +567,53 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 						      "der er %s, og den får derfor en plads.",
 						      used, label,
 						      room_for(offer->capacity_max, offer, room, sizeof room));
-			} else if (p == last) {
-				placed[j] = 1;
-				c->rank = ++position;
-				c->outcome = "venteliste";
-				explain_rolling(c, offer, prioritized, 1);
-				if (concurrent)
-					strbuf_printf(&c->explanation,
-						      "Alle %ld %s, der kan være i gang ad gangen, er besat",
-						      offer->capacity_max, unit_of(offer));
-				else if (carried)
-					strbuf_printf(&c->explanation, "Alle %ld %s i %s og i %s er besat",
-						      offer->capacity_max, unit_of(offer), own, label);
-				else
-					strbuf_printf(&c->explanation, "Alle %ld %s i %s er besat",
-						      offer->capacity_max, unit_of(offer), label);
-				strbuf_printf(&c->explanation,
-					      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
-					      "en plads ledig, går den til den første på ventelisten.",
-					      ++waiting);
-				if (prioritized)
-					strbuf_puts(&c->explanation,
-						    " En ansøgning, der kommer senere og opfylder flere af "
-						    "prioriteringskriterierne, kommer foran på ventelisten.");
-				if (carries)
-					strbuf_printf(&c->explanation,
-						      " Ventelisten gælder også de kommende perioder: når en ny "
-						      "periode begynder, får de ventende dens pladser først, i %s.",
-						      prioritized ? "ventelistens rækkefølge"
-								  : "den rækkefølge ansøgningerne er modtaget");
 			}
-			/* else: still waiting; a later period's places come first to it. */
+		}
+		/* The rest wait, in the order of `order`; before the last period
+		 * a later period's places come first to them. */
+		for (size_t k = 0; k < 2 * ncases && p == last; k++) {
+			struct decide_case *c = order[k % ncases];
+			size_t j = (size_t)(c - cases);
+			if ((k < ncases) != (period[j] < p) || !candidate[j] || placed[j] ||
+			    period[j] > p)
+				continue;
+			int carried = period[j] < p;
+			period_label(offer, period[j], own, sizeof own);
+			placed[j] = 1;
+			c->rank = ++position;
+			c->outcome = "venteliste";
+			explain_rolling(c, offer, prioritized, 1);
+			if (concurrent)
+				strbuf_printf(&c->explanation,
+					      "Alle %ld %s, der kan være i gang ad gangen, er besat",
+					      offer->capacity_max, unit_of(offer));
+			else if (carried)
+				strbuf_printf(&c->explanation, "Alle %ld %s i %s og i %s er besat",
+					      offer->capacity_max, unit_of(offer), own, label);
+			else
+				strbuf_printf(&c->explanation, "Alle %ld %s i %s er besat",
+					      offer->capacity_max, unit_of(offer), label);
+			strbuf_printf(&c->explanation,
+				      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
+				      "en plads ledig, går den til den første på ventelisten.",
+				      ++waiting);
+			if (prioritized)
+				strbuf_puts(&c->explanation,
+					    " En ansøgning, der kommer senere og opfylder flere af "
+					    "prioriteringskriterierne, kommer foran på ventelisten.");
+			if (carries)
+				strbuf_printf(&c->explanation,
+					      " Ventelisten gælder også de kommende perioder: når en ny "
+					      "periode begynder, får de ventende dens pladser først, i %s.",
+					      prioritized ? "ventelistens rækkefølge"
+							  : "den rækkefølge ansøgningerne er modtaget");
 		}
 	}
 out:
 	free(placed);
 	free(period);
 	free(order);
+	free(wins);
 }
 
 /* How many of the selected share each spread value of c; also which values are new. */
@@ -787,8 +847,10 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 			else if (broad && max >= 0 && (long)i < max)
 				/* Ranked within the places: their number is not the
 				 * reason ("nr. 10 af 14 … kun plads til 10"), the spread is. */
-				strbuf_puts(&c->explanation,
-					    " Alle pladserne er fordelt, og ansøgningen er derfor ikke udvalgt.");
+				strbuf_printf(&c->explanation,
+					      " Der er %s, og alle pladserne er fordelt; ansøgningen er "
+					      "derfor ikke udvalgt.",
+					      room_for(max, offer, room, sizeof room));
 			else
 				strbuf_printf(&c->explanation,
 					      " Der er kun %s, og ansøgningen er derfor ikke udvalgt.",

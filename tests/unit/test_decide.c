@@ -304,7 +304,7 @@ static void test_round_explanations(void **state)
 		expect_text("broad refusal", texts[i],
 			    "Derfor kan en ansøgning, der står lavere i prioriteringen, være udvalgt frem "
 			    "for denne ansøgning.", 1);
-		expect_text("broad refusal", texts[i], "og ansøgningen er derfor ikke udvalgt.", 1);
+		expect_text("broad refusal", texts[i], "ansøgningen er derfor ikke udvalgt.", 1);
 	}
 	for (size_t i = 0; i < 5; i++)
 		free(texts[i]);
