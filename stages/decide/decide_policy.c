@@ -349,6 +349,24 @@ static void explain_rolling(struct decide_case *c, const struct offer *offer, in
 }
 
 /*
+ * Who can still go ahead of a waiting case: a later application that
+ * meets more priority criteria, which none can when it meets them all.
+ */
+static void explain_overtaking(struct decide_case *c, const struct offer *offer)
+{
+	size_t npriority = 0;
+	for (size_t i = 0; i < offer->ncriteria; i++)
+		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	if (npriority == 0 || (size_t)c->priority_passed >= npriority)
+		return;
+	strbuf_puts(&c->explanation,
+		    npriority == 1 ? " En ansøgning, der kommer senere og opfylder "
+				     "prioriteringskriteriet, kommer foran på ventelisten."
+				   : " En ansøgning, der kommer senere og opfylder flere af "
+				     "prioriteringskriterierne, kommer foran på ventelisten.");
+}
+
+/*
  * Why a case of a rolling offer ranked by priority criteria gets a place,
  * without the place's number: the criteria chose who got the places, and
  * the number would only say in which order they came.
@@ -598,9 +616,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				      "en plads ledig, går den til den første på ventelisten.",
 				      ++waiting);
 			if (prioritized)
-				strbuf_puts(&c->explanation,
-					    " En ansøgning, der kommer senere og opfylder flere af "
-					    "prioriteringskriterierne, kommer foran på ventelisten.");
+				explain_overtaking(c, offer);
 			if (carries)
 				strbuf_printf(&c->explanation,
 					      " Ventelisten gælder også de kommende perioder: når en ny "
