@@ -129,18 +129,22 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
  * answer is always yes: when none is left, a note says the grant goes
  * beyond the capacity.
  */
-static int grant_fits(const struct global_options *opt, const char *key, const char *offer,
-		      long long id, int over)
+/*
+ * Runs skema-decide --offer OFFER QUESTION ID (--if-granted, --if-waiting)
+ * and reads its one line into *line (NULL when none).  Returns its exit code.
+ */
+static int ask_decide(const struct global_options *opt, const char *offer, const char *question,
+		      long long id, json_t **line)
 {
 	char db_path[PATH_MAX], id_text[32];
 	FILE *answer = tmpfile();
-	json_t *line = NULL;
-	int saved = -1, checked = EXIT_SOFTWARE, fits = 1;
+	int saved = -1, checked = EXIT_SOFTWARE;
 
+	*line = NULL;
 	ws_db_path(opt->workspace, db_path, sizeof db_path);
 	snprintf(id_text, sizeof id_text, "%lld", id);
 	char *args[] = {(char *)"skema-decide", (char *)"--offer", (char *)offer,
-			(char *)"--if-granted", id_text, db_path, NULL};
+			(char *)question, id_text, db_path, NULL};
 	fflush(stdout);
 	if (answer && (saved = dup(STDOUT_FILENO)) >= 0 && dup2(fileno(answer), STDOUT_FILENO) >= 0) {
 		checked = run_stage("decide", args);
@@ -150,11 +154,48 @@ static int grant_fits(const struct global_options *opt, const char *key, const c
 		close(saved);
 	if (answer) {
 		rewind(answer);
-		if (checked == EXIT_DONE && record_read(answer, &line) > 0 &&
-		    json_is_false(json_object_get(line, "fits")))
-			fits = 0;
+		if (checked == EXIT_DONE && record_read(answer, line) <= 0)
+			*line = NULL;
 		fclose(answer);
 	}
+	return checked;
+}
+
+/*
+ * A reviewer's venteliste for a case that would at once be proposed a
+ * place again (the first on the list, with a place free) would not stand:
+ * the next skema-decide turns it into a place.  Returns 1 when it stands
+ * (or the answer could not be had), 0 when not, with the refusal printed.
+ */
+static int waiting_stands(const struct global_options *opt, const char *key, const char *offer,
+			  long long id)
+{
+	json_t *line = NULL;
+	int checked = ask_decide(opt, offer, "--if-waiting", id, &line);
+	int offered = checked == EXIT_DONE && json_is_true(json_object_get(line, "offered"));
+	if (offered) {
+		msg_error("decide: %s: der er en ledig plads, og sagen er den første på ventelisten; "
+			  "skema ville straks foreslå den pladsen igen. Intet er ændret.",
+			  key);
+		fprintf(stderr, "Det kan I gøre i stedet:\n"
+				"  - bevilge pladsen og aftale opstarten med ansøgeren senere:\n"
+				"      skema decide %s bevilget\n"
+				"  - hvis ansøgeren ikke ønsker pladsen: trække sagen tilbage "
+				"(skema withdraw %s), så går pladsen videre\n",
+			key, key);
+	}
+	json_decref(line);
+	return !offered;
+}
+
+static int grant_fits(const struct global_options *opt, const char *key, const char *offer,
+		      long long id, int over)
+{
+	json_t *line = NULL;
+	int fits = 1;
+	int checked = ask_decide(opt, offer, "--if-granted", id, &line);
+	if (checked == EXIT_DONE && json_is_false(json_object_get(line, "fits")))
+		fits = 0;
 	if (checked != EXIT_DONE)
 		msg_warn("decide: %s: kunne ikke se, om der er en plads, der ikke er bekræftet "
 			 "(skema-decide sluttede med %d)",
@@ -314,6 +355,12 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	int takes_place = strcmp(outcome, "bevilget") == 0 &&
 			  !(old_outcome && strcmp(old_outcome, "bevilget") == 0);
 	if (takes_place && !grant_fits(opt, case_number ? case_number : argv[optind], offer, id, over)) {
+		status = EXIT_DATAERR;
+		goto fail;
+	}
+	/* A place given up for the waiting list must not come straight back. */
+	if (strcmp(outcome, "venteliste") == 0 && !same &&
+	    !waiting_stands(opt, case_number ? case_number : argv[optind], offer, id)) {
 		status = EXIT_DATAERR;
 		goto fail;
 	}

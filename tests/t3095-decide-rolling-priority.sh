@@ -173,6 +173,30 @@ test_expect_success 'a confirmed waiting place keeps its letter, but its rank fo
 	test_cmp expect actual
 '
 
+# Found playing a reviewer: "skema decide CASE venteliste" on a proposed
+# place printed "venteliste (endelig)" and at once "får en ledig plads: nu
+# foreslået bevilget", so the reviewer's decision and reason never reached
+# a letter.  Such a venteliste is refused, with what to do instead.
+test_expect_success 'a venteliste that would get its place straight back is refused' '
+	mkdir w3 && (
+		cd w3 &&
+		skema init ws >/dev/null &&
+		r a.docx Esbjerg true &&
+		accept_run 2026-03-02T10:00:00 &&
+		test "$(accept_decision a.docx)" = "bevilget|proposed" &&
+		before=$(accept_q "SELECT count(*) FROM decisions") &&
+		test_expect_code 65 skema -C ws decide "$(accept_case a.docx)" venteliste \
+			--reason "Kommunen vil først starte efter sommerferien" >out 2>err &&
+		test_grep "der er en ledig plads, og sagen er den første på ventelisten" err &&
+		test_grep "skema decide $(accept_case a.docx) bevilget" err &&
+		test_grep "skema withdraw $(accept_case a.docx)" err &&
+		test "$(accept_decision a.docx)" = "bevilget|proposed" &&
+		test "$(accept_q "SELECT count(*) FROM decisions")" = "$before" &&
+		skema-decide --offer raadgivningsforloeb --if-waiting 1 ws/skema.db >line &&
+		jq -e ".offered == true" line >/dev/null
+	)
+'
+
 test_expect_success 'a first-come offer still promises the order of receipt' '
 	accept_fill temadag-plejefamilie temadag.docx ".kommune=\"Odense\"" &&
 	skema init ws2 >/dev/null &&

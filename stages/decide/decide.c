@@ -20,6 +20,10 @@
  * complete, completed_on): an ended forløb keeps its decision and no
  * longer counts against capacity.
  *
+ * --if-waiting ID is the same question for a reviewer's final venteliste:
+ * the line's "offered" is true when the policy would at once propose the
+ * case a place (it would be first on the list with a place free).
+ *
  * --if-granted ID (with --offer) decides nothing: it answers skema decide,
  * which asks before a reviewer grants submission ID a place for good
  * whether one is left.  It runs the offer's policy as if ID were granted
@@ -64,7 +68,8 @@
 #endif
 
 static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force);
-static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now);
+static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now,
+		       const char *as);
 static void warn_unknown_offers(sqlite3 *db, const struct offer_set *set);
 static int load_cases(sqlite3 *db, const struct offer *offer, struct decide_case **out,
 		      size_t *count);
@@ -81,6 +86,8 @@ static void usage(FILE *out)
 		"  -f, --force       decide a deadline round before its deadline\n"
 		"      --if-granted ID  write nothing: whether granting submission ID for good\n"
 		"                    leaves every confirmed place in place (needs --offer)\n"
+		"      --if-waiting ID  write nothing: whether submission ID, put on the waiting\n"
+		"                    list for good, would be offered a place at once (needs --offer)\n"
 		"  -n, --now ISO     the time to decide at (default: now, or $SKEMA_NOW)\n"
 		"      --forms DIR   offer definitions (default: $SKEMA_FORMS or <datadir>/forms)\n"
 		"  -q, --quiet       errors only\n"
@@ -100,10 +107,12 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},       {"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
 		{"if-granted", required_argument, NULL, 'G'},
+		{"if-waiting", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *only = NULL, *now_text = NULL, *forms = NULL;
 	long long if_granted = 0;
+	const char *as = "bevilget";
 	char *end;
 	int c, force = 0, verbosity = 0, status = EXIT_DONE, matched = 0;
 	struct offer_set set;
@@ -128,9 +137,12 @@ int main(int argc, char **argv)
 			forms = optarg;
 			break;
 		case 'G':
+		case 'W':
+			as = c == 'G' ? "bevilget" : "venteliste";
 			if_granted = strtoll(optarg, &end, 10);
 			if (*end || if_granted <= 0) {
-				msg_error("--if-granted: \"%s\" is not a submission id", optarg);
+				msg_error("--if-%s: \"%s\" is not a submission id",
+					  c == 'G' ? "granted" : "waiting", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -184,7 +196,7 @@ int main(int argc, char **argv)
 			continue;
 		matched = 1;
 		if (if_granted) {
-			status = check_grant(db, offer, if_granted, now);
+			status = check_grant(db, offer, if_granted, now, as);
 			break;
 		}
 		rc = decide_offer(db, offer, now, force);
@@ -530,7 +542,8 @@ out:
  * of this file).  Reads in one transaction and writes nothing.  Returns an
  * exit code.
  */
-static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now)
+static int check_grant(sqlite3 *db, const struct offer *offer, long long id, time_t now,
+		       const char *as)
 {
 	struct decide_case *cases = NULL, *granted = NULL;
 	size_t ncases = 0;
@@ -556,7 +569,7 @@ static int check_grant(sqlite3 *db, const struct offer *offer, long long id, tim
 	free(granted->current_outcome);
 	free(granted->current_state);
 	free(granted->current_period);
-	granted->current_outcome = strdup("bevilget");
+	granted->current_outcome = strdup(as);
 	granted->current_state = strdup("final");
 	granted->current_period = NULL;
 	granted->completed = 0;
@@ -586,6 +599,11 @@ static int check_grant(sqlite3 *db, const struct offer *offer, long long id, tim
 			    granted && granted->case_number ? json_string(granted->case_number) : json_null());
 	json_object_set_new(line, "offer_id", json_string(offer->id));
 	json_object_set_new(line, "fits", json_boolean(fits));
+	/* --if-waiting: a final waiting-list place the policy would turn into a
+	 * place at once (the first on the list, with a place free). */
+	json_object_set_new(line, "offered",
+			    json_boolean(granted && granted->outcome &&
+					 strcmp(granted->outcome, "bevilget") == 0));
 	json_object_set_new(line, "capacity", json_integer(offer->capacity_max));
 	json_object_set_new(line, "unit", json_string(offer->capacity_unit && *offer->capacity_unit
 							     ? offer->capacity_unit
