@@ -173,4 +173,31 @@ test_expect_success 'a quarter: the third quarter'"'"'s waiting list gets the fo
 	test_line_count = 0 again
 '
 
+# The waiting-list letter promises that when a new period begins, those
+# waiting get its places first.  They got none until somebody applied in
+# the new period: on 1 October the fourth quarter's places stood free.
+test_expect_success 'a new quarter gives its places to those waiting, though nobody has applied in it' '
+	mkdir ws3 &&
+	max=$(xmllint --xpath "string(//*[local-name()=\"capacity\"]/@max)" "$SRC/forms/temaforloeb/offer.xml") &&
+	C="[[\"chefniveau\",\"eligibility\",true]]" &&
+	for n in $(seq 1 $((max + 1)))
+	do
+		mkrec $((300 + n)) temaforloeb "2021-08-$(printf %02d $n)T10:00:00+02:00" eligible "{\"kommune\":\"K$n\"}" "$C" || return 1
+	done >q3 &&
+	SKEMA_FORMS=$SRC/forms skema-store ws3/skema.db <q3 >/dev/null &&
+	last=$(printf "2021-%06d" $((max + 1))) &&
+	SKEMA_FORMS=$SRC/forms skema-decide --now 2021-09-30T10:00:00+02:00 ws3/skema.db >out &&
+	jq -r "select(.case_number == \"$last\") | .outcome" out >actual &&
+	echo venteliste >expect &&
+	test_cmp expect actual &&
+	SKEMA_FORMS=$SRC/forms skema-decide --now 2021-10-01T09:00:00+02:00 ws3/skema.db >out &&
+	jq -r "[.case_number, .outcome] | @tsv" out >actual &&
+	printf "%s\tbevilget\n" "$last" >expect &&
+	test_cmp expect actual &&
+	jq -r .explanation out >e &&
+	test_grep "får derfor en af de $max pladser i 4. kvartal 2021" e &&
+	SKEMA_FORMS=$SRC/forms skema-decide --now 2021-10-01T09:00:00+02:00 ws3/skema.db >again &&
+	test_line_count = 0 again
+'
+
 test_done

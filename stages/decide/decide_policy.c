@@ -403,9 +403,11 @@ static void explain_priority_place(struct decide_case *c, const struct offer *of
  * the first receipt to the last are walked in order, and in each the
  * places go first to decisions already final, then to those still waiting
  * from earlier periods, then to the period's own applications, each in
- * order of receipt.  What is left after the last period is the waiting
- * list.  Only receipt times decide, not the clock, so that re-running
- * skema-decide changes nothing.
+ * order of receipt.  The last period is that of the last receipt, or of
+ * the time of deciding when a later period has begun: its places go to
+ * those waiting although nobody has applied in it yet.  What is left after
+ * the last period is the waiting list.  Receipt times and the period of
+ * the time of deciding decide, so re-running skema-decide changes nothing.
  *
  * With selection policy "priority" (offers.md gives the rådgivningsforløb
  * and the temaforløb priority criteria) the places not given for good go
@@ -427,7 +429,7 @@ static void explain_priority_place(struct decide_case *c, const struct offer *of
  * only the first on the waiting list gets a new one, a place.
  */
 static void decide_first_come(const struct offer *offer, struct decide_case *cases, size_t ncases,
-			      const int *candidate)
+			      const int *candidate, time_t now)
 {
 	char *placed = calloc(ncases ? ncases : 1, 1);
 	long *period = calloc(ncases ? ncases : 1, sizeof *period);
@@ -466,6 +468,12 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			last = period[i];
 		any = 1;
 	}
+	/* A new period has begun with nobody applying in it yet: its places
+	 * go to those waiting now, as the waiting-list letter promises, not
+	 * only once someone applies.  Re-running at the same time still
+	 * changes nothing. */
+	if (any && carries && period_index(offer, now) > last)
+		last = period_index(offer, now);
 	for (long p = first; any && p <= last; p++) {
 		long used = 0;
 		int position = 0;
@@ -1019,7 +1027,7 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 	}
 	if (!registration && !open_round) {
 		if (offer->rolling)
-			decide_first_come(offer, cases, ncases, candidate);
+			decide_first_come(offer, cases, ncases, candidate, now);
 		else
 			decide_round(offer, cases, ncases, candidate, below_minimum);
 	}
