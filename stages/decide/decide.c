@@ -295,6 +295,32 @@ fail:
 }
 
 /*
+ * One column of the decision row id, set to text (or, without text, to
+ * number) by sql, whose ?1 is the value and ?2 the row.
+ */
+static int update_decision(sqlite3 *db, long long id, const char *sql, const char *text,
+			   int number)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		if (text)
+			sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int(stmt, 1, number);
+		sqlite3_bind_int64(stmt, 2, id);
+		rc = sqlite3_step(stmt);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return SQLITE_OK;
+	}
+	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+}
+
+/*
  * A place decided before the schema had periods (step 3) gets the period
  * the policy counts it against, once: the decision itself stands as it
  * was, so this is no new decision and no event, and a second run finds
@@ -302,26 +328,12 @@ fail:
  */
 static int fill_period(sqlite3 *db, const struct decide_case *c)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
 	if (c->decision_id <= 0 || c->current_period || !c->period[0] || !c->current_outcome ||
 	    strcmp(c->current_outcome, "bevilget") != 0)
 		return SQLITE_OK;
-	rc = sqlite3_prepare_v2(db, "UPDATE decisions SET period = ?1 WHERE id = ?2 AND period IS NULL",
-				-1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_text(stmt, 1, c->period, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, c->decision_id);
-	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(stmt);
-	return SQLITE_OK;
-fail:
-	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+	return update_decision(db, c->decision_id,
+			       "UPDATE decisions SET period = ?1 WHERE id = ?2 AND period IS NULL",
+			       c->period, 0);
 }
 
 /*
@@ -333,26 +345,12 @@ fail:
  */
 static int follow_waiting_rank(sqlite3 *db, const struct decide_case *c)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
 	if (c->decision_id <= 0 || c->rank <= 0 || c->current_rank == c->rank || !c->outcome ||
 	    strcmp(c->outcome, "venteliste") != 0 || !c->current_state ||
 	    strcmp(c->current_state, "final") != 0)
 		return SQLITE_OK;
-	rc = sqlite3_prepare_v2(db, "UPDATE decisions SET rank = ?1 WHERE id = ?2", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int(stmt, 1, c->rank);
-	sqlite3_bind_int64(stmt, 2, c->decision_id);
-	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(stmt);
-	return SQLITE_OK;
-fail:
-	msg_error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_OK || rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+	return update_decision(db, c->decision_id, "UPDATE decisions SET rank = ?1 WHERE id = ?2",
+			       NULL, c->rank);
 }
 
 /*

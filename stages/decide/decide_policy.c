@@ -245,6 +245,15 @@ static void explain_reasons(struct decide_case *c, const char *lead)
 	}
 }
 
+/* How many priority criteria the offer has. */
+static size_t count_priority(const struct offer *offer)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < offer->ncriteria; i++)
+		n += offer->criteria[i].kind == CRITERION_PRIORITY;
+	return n;
+}
+
 /*
  * How many of the offer's priority criteria c met, in words ("ikke
  * prioriteringskriteriet", "2 af de 4 prioriteringskriterier"), not "0 af
@@ -253,9 +262,7 @@ static void explain_reasons(struct decide_case *c, const char *lead)
 static int priority_met(const struct decide_case *c, const struct offer *offer, char *buf,
 			size_t size)
 {
-	size_t npriority = 0;
-	for (size_t i = 0; i < offer->ncriteria; i++)
-		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	size_t npriority = count_priority(offer);
 	if (npriority == 1)
 		snprintf(buf, size, "%s", c->priority_passed > 0 ? "prioriteringskriteriet"
 								 : "ikke prioriteringskriteriet");
@@ -354,9 +361,7 @@ static void explain_rolling(struct decide_case *c, const struct offer *offer, in
  */
 static void explain_overtaking(struct decide_case *c, const struct offer *offer)
 {
-	size_t npriority = 0;
-	for (size_t i = 0; i < offer->ncriteria; i++)
-		npriority += offer->criteria[i].kind == CRITERION_PRIORITY;
+	size_t npriority = count_priority(offer);
 	if (npriority == 0 || (size_t)c->priority_passed >= npriority)
 		return;
 	strbuf_puts(&c->explanation,
