@@ -10,7 +10,9 @@
  * offer whose places are held while a forløb runs (capacity period
  * "concurrent": the rådgivningsforløb, 8 at a time) it also says how many
  * forløb run, how many have ended (skema complete) and how many places are
- * free, counted as skema-decide and skema-report count them.  Last, in
+ * free, counted as skema-decide and skema-report count them; at a rolling
+ * offer with places per year, quarter or month, how many of the places of
+ * today's period are granted and how many are free.  Last, in
  * Danish, the mangler cases whose svarfrist has passed without a corrected
  * form ("mangler uden svar"), for the staff to follow up.  The database
  * is opened read-only, so status works on a read-only workspace and never
@@ -103,6 +105,78 @@ static void group_counts(sqlite3 *db, const char *query, json_t *obj)
 	sqlite3_finalize(stmt);
 }
 
+/* An empty row for an offer nothing has been received for yet. */
+static json_t *offer_row(json_t *offers, const char *id)
+{
+	json_t *row = json_object_get(offers, id);
+	if (!row) {
+		row = json_object();
+		json_object_set_new(row, "live", json_integer(0));
+		json_object_set_new(row, "bevilget", json_integer(0));
+		json_object_set_new(row, "completed", json_integer(0));
+		json_object_set_new(offers, id, row);
+	}
+	return row;
+}
+
+/*
+ * The key skema-decide stores in decisions.period for the period of now,
+ * "2027", "2027-Q1" or "2027-01" (decide_policy.c, period_key: by the
+ * Danish local date); 0 for an offer whose places are not per period.
+ */
+static int current_period(const struct offer *offer, char key[32])
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	struct tm tm;
+	time_t now;
+	if (clock_now(&now) < 0)
+		now = time(NULL);
+	localtime_r(&now, &tm);
+	if (strcmp(period, "year") == 0)
+		snprintf(key, 32, "%04d", tm.tm_year + 1900);
+	else if (strcmp(period, "quarter") == 0)
+		snprintf(key, 32, "%04d-Q%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
+	else if (strcmp(period, "month") == 0)
+		snprintf(key, 32, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+	else
+		return 0;
+	return 1;
+}
+
+/*
+ * At a rolling offer with places per year, quarter or month (the
+ * temaforløb, 10 a quarter) that has live applications: the period of now and how many places in it
+ * are granted (proposed or final) and free, counted as skema-decide counts
+ * them, by the period a place was counted against (decisions.period).
+ */
+static void period_counts(sqlite3 *db, const struct offer *offer, const char *period,
+			  json_t *offers)
+{
+	sqlite3_stmt *stmt = NULL;
+	json_int_t granted = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT count(*) FROM submissions s JOIN decisions d ON d.id ="
+			       "  (SELECT max(d2.id) FROM decisions d2"
+			       "   WHERE d2.submission_id = s.id AND d2.current = 1)"
+			       " WHERE s.status = 'stored' AND s.offer_id = ?1"
+			       "  AND d.outcome = 'bevilget' AND d.period = ?2",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		sqlite3_finalize(stmt);
+		return; /* a database from before schema v3: the next run migrates it */
+	}
+	sqlite3_bind_text(stmt, 1, offer->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, period, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		granted = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	json_t *row = json_object_get(offers, offer->id);
+	json_int_t available = offer->capacity_max - granted;
+	json_object_set_new(row, "period", json_string(period));
+	json_object_set_new(row, "places", json_integer(offer->capacity_max));
+	json_object_set_new(row, "granted_in_period", json_integer(granted));
+	json_object_set_new(row, "free", json_integer(available > 0 ? available : 0));
+}
+
 /*
  * Per offer: live applications, the granted and the granted whose forløb
  * ended, as {"live", "bevilget", "completed"}; at a concurrent offer also
@@ -116,6 +190,7 @@ static json_t *offer_counts(sqlite3 *db, const struct offer_set *set)
 {
 	sqlite3_stmt *stmt = NULL;
 	json_t *offers = json_object();
+	char period[32];
 
 	if (sqlite3_prepare_v2(db,
 			       "SELECT s.offer_id, count(*), total(d.outcome = 'bevilget'),"
@@ -136,17 +211,13 @@ static json_t *offer_counts(sqlite3 *db, const struct offer_set *set)
 	}
 	for (size_t i = 0; i < set->count; i++) {
 		const struct offer *offer = set->offers[i];
+		if (offer->capacity_max >= 0 && offer->rolling && json_object_get(offers, offer->id) &&
+		    current_period(offer, period))
+			period_counts(db, offer, period, offers);
 		if (offer->capacity_max < 0 || !offer->capacity_period ||
 		    strcmp(offer->capacity_period, "concurrent") != 0)
 			continue;
-		json_t *row = json_object_get(offers, offer->id);
-		if (!row) {
-			row = json_object();
-			json_object_set_new(row, "live", json_integer(0));
-			json_object_set_new(row, "bevilget", json_integer(0));
-			json_object_set_new(row, "completed", json_integer(0));
-			json_object_set_new(offers, offer->id, row);
-		}
+		json_t *row = offer_row(offers, offer->id);
 		json_int_t running = json_integer_value(json_object_get(row, "bevilget")) -
 				     json_integer_value(json_object_get(row, "completed"));
 		json_int_t available = offer->capacity_max - running;
@@ -312,7 +383,13 @@ static void print_offers(json_t *offers, size_t width)
 		printf(" %lld live, %lld bevilget",
 		       (long long)json_integer_value(json_object_get(row, "live")),
 		       (long long)json_integer_value(json_object_get(row, "bevilget")));
-		if (json_object_get(row, "places"))
+		if (json_object_get(row, "period"))
+			printf(": %lld in %s, %lld of %lld places free",
+			       (long long)json_integer_value(json_object_get(row, "granted_in_period")),
+			       json_string_value(json_object_get(row, "period")),
+			       (long long)json_integer_value(json_object_get(row, "free")),
+			       (long long)json_integer_value(json_object_get(row, "places")));
+		else if (json_object_get(row, "places"))
 			printf(": %lld running, %lld completed, %lld of %lld places free",
 			       (long long)json_integer_value(json_object_get(row, "running")),
 			       (long long)json_integer_value(json_object_get(row, "completed")),

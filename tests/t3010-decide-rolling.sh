@@ -200,4 +200,18 @@ test_expect_success 'a new quarter gives its places to those waiting, though nob
 	test_line_count = 0 again
 '
 
+test_expect_success 'status: the places of the quarter of now, granted and free' '
+	max=$(xmllint --xpath "string(//*[local-name()=\"capacity\"]/@max)" "$SRC/forms/temaforloeb/offer.xml") &&
+	skema init ws4 >/dev/null &&
+	cp ws3/skema.db ws4/skema.db &&
+	SKEMA_FORMS=$SRC/forms SKEMA_NOW=2021-09-30T10:00:00+02:00 skema -C ws4 status >out &&
+	test_grep "^  temaforloeb  *$((max + 1)) live, $((max + 1)) bevilget: $max in 2021-Q3, 0 of $max places free\$" out &&
+	SKEMA_FORMS=$SRC/forms SKEMA_NOW=2021-10-02T10:00:00+02:00 skema -C ws4 status >out &&
+	test_grep "^  temaforloeb  *$((max + 1)) live, $((max + 1)) bevilget: 1 in 2021-Q4, $((max - 1)) of $max places free\$" out &&
+	SKEMA_FORMS=$SRC/forms SKEMA_NOW=2022-01-03T10:00:00+01:00 skema -C ws4 status --json >out.json &&
+	jq -c .offers.temaforloeb out.json >actual &&
+	echo "{\"live\":$((max + 1)),\"bevilget\":$((max + 1)),\"completed\":0,\"period\":\"2022-Q1\",\"places\":$max,\"granted_in_period\":0,\"free\":$max}" >expect &&
+	test_cmp expect actual
+'
+
 test_done

@@ -108,20 +108,20 @@ test_expect_success 'CSV: afsluttet after the old columns, the day the forløb e
 '
 
 test_expect_success 'status: running, completed and free places of the concurrent offer' '
-	skema -C ws status >status.out &&
+	SKEMA_NOW=2027-03-01T12:10:00 skema -C ws status >status.out &&
 	sed -n "/^offers:\$/,\$p" status.out >offers &&
 	cat >offers.expect <<-\EOF &&
 	offers:
 	  raadgivningsforloeb  9 live, 9 bevilget: 8 running, 1 completed, 0 of 8 places free
-	  temaforloeb          1 live, 1 bevilget
+	  temaforloeb          1 live, 1 bevilget: 0 in 2027-Q1, 10 of 10 places free
 	EOF
 	test_cmp offers.expect offers &&
-	skema -C ws status --json >status.json &&
+	SKEMA_NOW=2027-03-01T12:10:00 skema -C ws status --json >status.json &&
 	jq -c ".offers.raadgivningsforloeb" status.json >raad.json &&
 	echo "{\"live\":9,\"bevilget\":9,\"completed\":1,\"places\":8,\"running\":8,\"free\":0}" >raad.json.expect &&
 	test_cmp raad.json.expect raad.json &&
 	jq -c ".offers.temaforloeb" status.json >tema.json &&
-	echo "{\"live\":1,\"bevilget\":1,\"completed\":0}" >tema.json.expect &&
+	echo "{\"live\":1,\"bevilget\":1,\"completed\":0,\"period\":\"2027-Q1\",\"places\":10,\"granted_in_period\":0,\"free\":10}" >tema.json.expect &&
 	test_cmp tema.json.expect tema.json &&
 	jq -r "[.files.archive, .submissions.stored, .decisions.bevilget] | @tsv" status.json >old &&
 	printf "10\t10\t1\n" >old.expect &&
@@ -153,9 +153,9 @@ test_expect_success 'a second forløb ends: 7 running, 2 ended, 1 place free' '
 	test_grep "Der kan være højst 8 forløb i gang ad gangen, og der er 1 ledig plads." raad2.txt &&
 	rows ws/reports/oversigt.pdf >ov2.rows &&
 	test_grep "^Rådgivningsforløb for kommuner 8 7 2 1\$" ov2.rows &&
-	skema -C ws status >status2.out &&
+	SKEMA_NOW=2027-03-10T12:10:00 skema -C ws status >status2.out &&
 	test_grep "^  raadgivningsforloeb  9 live, 9 bevilget: 7 running, 2 completed, 1 of 8 places free\$" status2.out &&
-	test "$(skema -C ws status --json | jq .offers.raadgivningsforloeb.free)" = 1
+	test "$(SKEMA_NOW=2027-03-10T12:10:00 skema -C ws status --json | jq .offers.raadgivningsforloeb.free)" = 1
 '
 
 test_expect_success 'with --from/--to: the period counted, but the free places are today'"'"'s' '
@@ -188,7 +188,7 @@ test_expect_success 'more running than the places (a reviewer'"'"'s grant): the 
 	test_grep "OBS: Rådgivningsforløb for kommuner har flere forløb i gang (9) end kapaciteten (8 ad gangen)." ov3.txt &&
 	rows ws/reports/oversigt.pdf >ov3.rows &&
 	test_grep "^Rådgivningsforløb for kommuner 8 9 2 0\$" ov3.rows &&
-	skema -C ws status >status3.out &&
+	SKEMA_NOW=2027-04-03T12:10:00 skema -C ws status >status3.out &&
 	test_grep "^  raadgivningsforloeb  11 live, 11 bevilget: 9 running, 2 completed, 0 of 8 places free\$" status3.out
 '
 
