@@ -16,7 +16,10 @@
 
 #include "commands.h"
 #include "msg.h"
+#include "offer.h"
+#include "paths.h"
 #include "review.h"
+#include "strbuf.h"
 #include "workspace.h"
 
 /* The standing decision of each live case of an offer, by submission id. */
@@ -87,6 +90,20 @@ out:
 	return result;
 }
 
+/* 1 when the offer has a definition that loads, as skema-decide needs it. */
+static int offer_defined(const char *id)
+{
+	struct offer_set set;
+	struct strbuf err;
+	offer_set_init(&set);
+	strbuf_init(&err, 0);
+	offer_set_load(&set, paths_forms_dir(), &err);
+	int defined = offer_set_find(&set, id) != NULL;
+	offer_set_release(&set);
+	strbuf_release(&err);
+	return defined;
+}
+
 int review_decide_offer(const char *workspace, const char *offer, const char *verb,
 			struct review_changes *changes)
 {
@@ -97,6 +114,15 @@ int review_decide_offer(const char *workspace, const char *offer, const char *ve
 
 	changes->items = NULL;
 	changes->count = 0;
+	if (!offer_defined(offer)) {
+		/* skema-decide would only say "no such offer" (exit 64). */
+		char shown[256];
+		msg_warn("%s: tilbuddet %s har ingen definition (ingen %s/%s/offer.xml; fjernet eller "
+			 "omdøbt?). Afgørelsen er registreret, men pladserne fordeles ikke, og brevet "
+			 "skrives først, når definitionen er tilbage",
+			 verb, msg_escape(shown, sizeof shown, offer), paths_forms_dir(), shown);
+		return EXIT_CONFIG;
+	}
 	if ((nbefore = read_standing(workspace, offer, &before)) < 0)
 		return EXIT_SOFTWARE;
 	ws_db_path(workspace, db_path, sizeof db_path);

@@ -914,12 +914,22 @@ static int process(struct run *run, long long id, int sheet_only)
 		goto out;
 	}
 	const struct offer *offer = c.offer_id ? offer_set_find(&run->offers, c.offer_id) : NULL;
-	if (c.offer_id && !offer)
-		msg_warn("%s: offer %s is not defined; writing without its criteria and contact",
-			 c.case_number ? c.case_number : "?", c.offer_id);
 	file_stem(&c, stem, sizeof stem);
 
-	if (c.has_decision && !sheet_only) {
+	if (c.has_decision && !sheet_only && c.offer_id && !offer) {
+		/*
+		 * Without its definition a letter has no title, criteria or
+		 * contact, and a final letter is never replaced: it waits, as
+		 * for a letter text that does not parse, until the definition
+		 * is back (a folder removed or renamed).
+		 */
+		char shown[256];
+		msg_error("%s: offer %s is not defined (no %s/%s/offer.xml); its letter is written "
+			  "when the definition is back",
+			  c.case_number ? c.case_number : "?", msg_escape(shown, sizeof shown, c.offer_id),
+			  paths_forms_dir(), shown);
+		status = EXIT_CONFIG;
+	} else if (c.has_decision && !sheet_only) {
 		int draft = !c.state || strcmp(c.state, "final") != 0;
 		struct pdf_doc *doc = pdf_doc_new();
 		if (!doc) {
