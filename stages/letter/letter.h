@@ -127,10 +127,14 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			const struct offer *offer, const struct config *cfg, time_t now);
 
 /*
- * The Danish sentence for a criterion result {id, passed, text}: the
- * offer's pass or fail text, else the stored text.  Borrowed.
+ * The Danish sentence for a criterion result {id, passed, text}: the one
+ * stored when the case was judged, else the offer's pass or fail text
+ * filled with the case's fields.  *changed (may be NULL) is 1 when the
+ * offer's sentence now reads otherwise than the stored one.  Freed by the
+ * caller.
  */
-char *letter_criterion_text(const struct offer *offer, json_t *criterion, json_t *fields);
+char *letter_criterion_text(const struct offer *offer, json_t *criterion, json_t *fields,
+			    int *changed);
 
 /* The Danish name of an outcome for headings ("Bevilget", "Venteliste", ...). */
 const char *letter_outcome_title(const char *outcome);

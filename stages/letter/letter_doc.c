@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "criterion_text.h"
 #include "letter.h"
+#include "msg.h"
 #include "paths.h"
 #include "pdf_markup.h"
 #include "record.h"
@@ -240,21 +241,35 @@ static const char *case_value(void *ctx, const char *name)
 	return json_string_value(value);
 }
 
-char *letter_criterion_text(const struct offer *offer, json_t *cr, json_t *fields)
+char *letter_criterion_text(const struct offer *offer, json_t *cr, json_t *fields, int *changed)
 {
 	const struct offer_criterion *def = find_criterion(offer, json_string_value(json_object_get(cr, "id")));
 	json_t *passed = json_object_get(cr, "passed");
-	const char *text = json_string_value(json_object_get(cr, "text"));
+	const char *stored = json_string_value(json_object_get(cr, "text"));
+	const char *text = NULL;
+	if (changed)
+		*changed = 0;
 	if (def && json_is_true(passed) && def->pass_text)
 		text = def->pass_text;
 	else if (def && json_is_false(passed) && def->fail_text)
 		text = def->fail_text;
-	else
-		return strdup(text ? text : ""); /* stored already filled */
+	if (!text)
+		return strdup(stored ? stored : "");
 	struct strbuf sb;
 	strbuf_init(&sb, 0);
 	criterion_text_fill(offer, text, case_value, fields, &sb);
-	return strbuf_detach(&sb);
+	if (!stored || !*stored)
+		return strbuf_detach(&sb);
+	/*
+	 * The sentence stored when the case was judged is the one its result
+	 * rests on.  The definition's may have changed since, and with it the
+	 * rule ("højst tre" became "højst fem"): a refusal quoting the new
+	 * rule would contradict itself, and stored cases are not judged again.
+	 */
+	if (changed && strcmp(strbuf_str(&sb), stored) != 0)
+		*changed = 1;
+	strbuf_release(&sb);
+	return strdup(stored);
 }
 
 /* The offer's <contact name title email phone/>. */
@@ -498,7 +513,12 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 			late_text = json_string_value(json_object_get(value, "text"));
 			continue;
 		}
-		char *tekst_filled = letter_criterion_text(offer, value, c->fields);
+		int changed;
+		char *tekst_filled = letter_criterion_text(offer, value, c->fields, &changed);
+		if (changed)
+			msg_warn("%s: the sentence of criterion %s has changed since the case was judged; "
+				 "the letter gives the one it was judged by",
+				 c->case_number ? c->case_number : "?", id ? id : "?");
 		json_t *item = json_pack("{s:s, s:s, s:O}", "id",
 					 json_string_value(json_object_get(value, "id"))
 						 ? json_string_value(json_object_get(value, "id"))

@@ -401,14 +401,23 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 		json_array_foreach(c->criteria, i, item)
 		{
 			const char *kind = json_string_value(json_object_get(item, "kind"));
-			char *why = letter_criterion_text(offer, item, c->fields);
+			int changed;
+			char *why = letter_criterion_text(offer, item, c->fields, &changed);
+			char *shown = NULL;
+			/* The reviewer may want to judge the case again by the new rule. */
+			if (changed && why &&
+			    asprintf(&shown, "%s (Kriteriets tekst er ændret, siden ansøgningen blev "
+					     "vurderet; vurderingen følger den tidligere tekst.)",
+				     why) < 0)
+				shown = NULL;
 			const char *cells[4] = {
 				str_or(json_string_value(json_object_get(item, "id")), "–"),
 				kind && strcmp(kind, "priority") == 0 ? "prioritet" : "krav",
 				criterion_result(json_object_get(item, "passed")),
-				why && *why ? why : "–",
+				shown ? shown : why && *why ? why : "–",
 			};
 			int bad = pdf_table_row(doc, 0, cells) < 0;
+			free(shown);
 			free(why);
 			if (bad)
 				goto out;
