@@ -69,4 +69,32 @@ test_expect_success 'a value that is not of its type is invalid with a Danish re
 	test_cmp expect actual
 '
 
+# A form made from an older (or newer) version of the offer is judged by
+# today's definition as before; the reviewer is told, and shown what the
+# form said that the definition does not know (t2012 has the whole story).
+test_expect_success 'a form of another version than the definition: a warning, the judgement unchanged' '
+	f="\"navn\":{\"raw\":\"A\"},\"email\":{\"raw\":\"a@b.dk\"},\"organisation\":{\"raw\":\"O\"}" &&
+	all="$f,\"stilling\":{\"raw\":\"\"},\"sted_type\":{\"raw\":\"\"}" &&
+	at="\"received_at\":\"2021-08-10T10:00:00+02:00\"" &&
+	cat >in <<-EOF &&
+	{"id":"none",$at,"form":{"id":"informationsmoede-2021"},"fields":{$all}}
+	{"id":"empty",$at,"form":{"id":"informationsmoede-2021","version":""},"fields":{$all}}
+	{"id":"same",$at,"form":{"id":"informationsmoede-2021","version":"1"},"fields":{$all}}
+	{"id":"zero",$at,"form":{"id":"informationsmoede-2021","version":"01"},"fields":{$all}}
+	{"id":"newer",$at,"form":{"id":"informationsmoede-2021","version":"3"},"fields":{$all},"extra_fields":[]}
+	{"id":"older",$at,"form":{"id":"informationsmoede-2021","version":"0"},"fields":{$f},"extra_fields":[{"name":"afdeling","kind":"text","raw":"Børn\nog   unge","source":"content-control"},{"name":"deltager_foer","kind":"checkbox","raw":"0","source":"content-control"}]}
+	EOF
+	skema-validate <in >out &&
+	jq -r "[.id, .validation.result, (.warnings // [] | map(.stage + \": \" + .text) | join(\" | \"))] | @tsv" out >actual &&
+	cat >expect <<-\EOF &&
+	none	eligible	
+	empty	eligible	
+	same	eligible	
+	zero	eligible	
+	newer	eligible	validate: Ansøgningen er udfyldt på version 3 af skemaet; tilbuddet er nu version 1. Kontrollér felterne.
+	older	eligible	validate: Ansøgningen er udfyldt på version 0 af skemaet; tilbuddet er nu version 1. Kontrollér felterne. Blanketten har felter, som tilbuddet ikke kender: afdeling: Børn og unge; deltager_foer: nej. Tilbuddets felter »Stilling« og »Type anbringelsessted (hvis relevant)« blev ikke fundet i blanketten og er vurderet som tomme.
+	EOF
+	test_cmp expect actual
+'
+
 test_done

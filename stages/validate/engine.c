@@ -707,6 +707,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	}
 	clock_format(received, received_at);
 	clock_format_date(received, received_date);
+	validate_form_version(offer, rec);
 
 	/* Every field normalised again from what the document said, then its limits. */
 	for (size_t i = 0; i < offer->nfields; i++) {

@@ -52,6 +52,16 @@ void validate_engine_release(struct validate_engine *e);
 int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err);
 
 /*
+ * When rec's form names a version (skema.version) other than the offer's,
+ * adds a Danish warning for the review sheet: both versions, the fields
+ * the form has that the offer does not know (extra_fields, with what they
+ * said) and the offer's fields the form does not have.  A form without a
+ * version, or of the offer's, is left alone.  The judgement is not
+ * changed (form_version.c says why).
+ */
+void validate_form_version(const struct offer *offer, json_t *rec);
+
+/*
  * Checks that every quoted value compared with a choice field in expr
  * ("kursustype = 'fælleskursus'", "sted_type IN ('a', 'b')") is one of the
  * field's choices.  Returns 0, or -1 with a message appended to err.
