@@ -225,11 +225,14 @@ static const char *unit_of(const struct offer *offer)
 
 /*
  * "plads til 10 temaforløb", or without a unit "10 pladser": "der er plads
- * til 10 pladser" says the unit twice.
+ * til 10 pladser" says the unit twice; for one, "én plads".
  */
 static const char *room_for(long max, const struct offer *offer, char *buf, size_t size)
 {
-	if (offer->capacity_unit && *offer->capacity_unit)
+	/* The unit is a plural ("kommuner"): "plads til 1 kommuner" is wrong. */
+	if (max == 1)
+		snprintf(buf, size, "én plads");
+	else if (offer->capacity_unit && *offer->capacity_unit)
 		snprintf(buf, size, "plads til %ld %s", max, offer->capacity_unit);
 	else
 		snprintf(buf, size, "%ld %s", max, max == 1 ? "plads" : "pladser");

@@ -446,6 +446,27 @@ static void test_round_freed_place(void **state)
 		free(texts[i]);
 }
 
+/* One place: "plads til 1 kommuner" took the plural unit for one. */
+static void test_one_place(void **state)
+{
+	(void)state;
+	struct offer offer = make_offer("priority", 0, 0, 1);
+	offer.capacity_unit = (char *)"kommuner";
+	const struct app apps[] = {
+		{1, "eligible", {1, 1}, {0}, NULL},
+		{2, "eligible", {0, 0}, {0}, NULL},
+	};
+	char got[16], *texts[2];
+	long below;
+	run_texts(&offer, apps, 2, 20, 0, got, &below, texts);
+	expect("one place", got, "ba");
+	expect_text("one place, refused", texts[1], "Der er kun én plads, og ansøgningen er derfor ikke udvalgt.", 1);
+	expect_text("one place, refused", texts[1], "1 kommuner", 0);
+	expect_text("one place, granted", texts[0], "1 kommuner", 0);
+	free(texts[0]);
+	free(texts[1]);
+}
+
 static void test_registration(void **state)
 {
 	(void)state;
@@ -567,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_round_grant_below),
 		cmocka_unit_test(test_round_confirmed_refusal_counts),
 		cmocka_unit_test(test_round_freed_place),
+		cmocka_unit_test(test_one_place),
 		cmocka_unit_test(test_registration),
 		cmocka_unit_test(test_applicant_keys),
 	};
