@@ -3,7 +3,8 @@ test_description='skema check-forms: the eight definitions load, and an administ
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'the shipped definitions all pass' '
-	skema check-forms >out &&
+	skema check-forms >out 2>err &&
+	test_line_count = 0 err &&
 	test_line_count = 9 out &&
 	test_grep "^letter texts: ok (8 offers)\$" out &&
 	for id in temadag-plejefamilie opkvalificering-anbringelsessted spillerum-2019 \
@@ -21,6 +22,110 @@ test_expect_success 'skema-validate --help and --version' '
 	test_grep "^skema-validate (skema) " out &&
 	test_expect_code 64 skema-validate --bogus 2>err &&
 	test_grep "usage" err
+'
+
+# A letter text of the administrator's own, in the local configuration directory.
+local_text() {
+	mkdir -p "texts/forms/letters/$1" && cat >"texts/forms/letters/$1/$2"
+}
+
+test_expect_success 'a name no letter has is an error with file, line and the name meant' '
+	rm -rf texts &&
+	local_text spillerum-2019 bevilget.txt <<-\EOF &&
+	# Bevilling
+	{{sag.tilbud}} får plads til {{felter.antal_deltager}} deltagere.
+	Kontakt {{kontakt.navn}} på {{kontakt.e_mail}}.
+	{{#valg.kursustype.faelleskursus}}Fælleskursus.{{/valg.kursustype.faelleskursus}}
+	{{#valg.kursustype.fælleskursus}}{{felter.antal_deltagere}} deltagere.{{/valg.kursustype.fælleskursus}}
+	EOF
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/texts skema check-forms >out 2>err &&
+	f=texts/forms/letters/spillerum-2019/bevilget.txt &&
+	test_grep "$f:2: unknown name {{felter.antal_deltager}}: spillerum-2019 has no field \"antal_deltager\"; did you mean felter.antal_deltagere?" err &&
+	test_grep "$f:3: unknown name {{kontakt.e_mail}}: no letter has it .*; did you mean kontakt.email?" err &&
+	test_grep "$f:4: unknown name {{#valg.kursustype.faelleskursus}}: spillerum-2019 has no choice field with that choice; did you mean valg.kursustype.fælleskursus?" err &&
+	test_line_count = 3 err &&
+	! grep -q "^letter texts: ok" out
+'
+
+test_expect_success 'a default text is checked against every offer that uses it' '
+	rm -rf texts &&
+	{ cat "$SRC/forms/letters/default/afslag.txt" &&
+	  echo "Jeres tema: {{felter.tema}}." &&
+	  echo "{{#felter.tema}}Tema: {{felter.tema}}{{/felter.tema}}" &&
+	  echo "{{felter.temaer}}"
+	} | local_text default afslag.txt &&
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/texts skema check-forms >out 2>err &&
+	f=texts/forms/letters/default/afslag.txt &&
+	n=$(wc -l <$f) &&
+	test_grep "$f:$n: unknown name {{felter.temaer}}: none of the offers using it has a field \"temaer\"$" err &&
+	test_grep "$f:$((n - 2)): warning: {{felter.tema}} prints nothing in the letters of beredskab-revision-2021, " err &&
+	! grep -q ":$((n - 1)):" err
+'
+
+test_expect_success 'a letter text or folder no letter reads is named, with the names that are read' '
+	rm -rf texts &&
+	echo "Bevilget" | local_text temaforloeb bevilling.txt &&
+	echo "Bekræftet" | local_text informationsmoede-2021 bekraeftelse.txt &&
+	echo "Venteliste" | local_text spillerum-2019 venteliste.txt &&
+	echo "Afslag" | local_text spilerum-2019 afslag.txt &&
+	SKEMA_CONFDIR=$PWD/texts skema check-forms >out 2>err &&
+	test_grep "^letter texts: ok (8 offers)" out &&
+	test_grep "texts/forms/letters/temaforloeb/bevilling.txt: warning: not used: a letter text is named after its outcome: bevilget.txt, venteliste.txt, afslag.txt, mangler.txt" err &&
+	test_grep "texts/forms/letters/informationsmoede-2021/bekraeftelse.txt: warning: not used: .*: afslag.txt, mangler.txt, bekræftelse.txt; did you mean bekræftelse.txt?" err &&
+	test_grep "texts/forms/letters/spillerum-2019/venteliste.txt: warning: not used: spillerum-2019 never gets the outcome venteliste" err &&
+	test_grep "texts/forms/letters/spilerum-2019/: warning: not used: no offer has the id \"spilerum-2019\".*; did you mean spillerum-2019?" err &&
+	test_line_count = 4 err
+'
+
+test_expect_success 'the texts of an offer whose definition does not load are said to be unchecked' '
+	rm -rf texts && mkdir -p texts/forms/temaforloeb &&
+	sed "s/<field name=\"tema\" type=\"text\"/<field name=\"tema\" type=\"tekst\"/" \
+		"$SRC/forms/temaforloeb/offer.xml" >texts/forms/temaforloeb/offer.xml &&
+	echo "{{felter.tema}}" | local_text temaforloeb bevilget.txt &&
+	test_expect_code 78 env SKEMA_CONFDIR=$PWD/texts skema check-forms >out 2>err &&
+	test_grep "temaforloeb/offer.xml:[0-9]*: field tema: type=\"tekst\"" err &&
+	test_grep "skema: temaforloeb: letter texts not checked: the offer.s definition has errors" err &&
+	! grep -q "^letter texts: ok" out &&
+	! grep -q "not used" err
+'
+
+test_expect_success 'a text is needed only for the outcomes an offer can get' '
+	rm -rf data && mkdir data && cp -r "$SRC/forms" data/forms &&
+	rm data/forms/letters/default/venteliste.txt &&
+	for id in temadag-plejefamilie opkvalificering-anbringelsessted raadgivningsforloeb temaforloeb
+	do
+		mkdir -p data/forms/letters/$id &&
+		cp "$SRC/forms/letters/default/venteliste.txt" data/forms/letters/$id/ || return 1
+	done &&
+	rm data/forms/letters/default/bekræftelse.txt &&
+	test_expect_code 78 env SKEMA_DATADIR=$PWD/data skema check-forms >out 2>err &&
+	test_grep "informationsmoede-2021: no letter text for bekræftelse" err &&
+	test_line_count = 1 err &&
+	cp "$SRC/forms/letters/default/bekræftelse.txt" data/forms/letters/default/ &&
+	SKEMA_DATADIR=$PWD/data skema check-forms >out 2>err &&
+	test_grep "^letter texts: ok (8 offers)" out &&
+	test_line_count = 0 err &&
+	rm data/forms/letters/temaforloeb/venteliste.txt &&
+	test_expect_code 78 env SKEMA_DATADIR=$PWD/data skema check-forms >out 2>err &&
+	test_grep "skema: temaforloeb: no letter text for venteliste" err &&
+	test_line_count = 1 err
+'
+
+test_expect_success 'in a workspace: live cases of an offer that is no longer defined' '
+	skema init ws >/dev/null &&
+	sqlite3 ws/skema.db "INSERT INTO submissions (record_id, sha256, original_name, received_at, offer_id, status) VALUES
+		('"'"'r1'"'"', '"'"'s1'"'"', '"'"'a.docx'"'"', '"'"'2026-01-05T10:00:00+01:00'"'"', '"'"'temaforloeb-2025'"'"', '"'"'stored'"'"'),
+		('"'"'r2'"'"', '"'"'s2'"'"', '"'"'b.docx'"'"', '"'"'2026-01-05T10:00:00+01:00'"'"', '"'"'temaforloeb-2025'"'"', '"'"'stored'"'"'),
+		('"'"'r3'"'"', '"'"'s3'"'"', '"'"'c.docx'"'"', '"'"'2026-01-05T10:00:00+01:00'"'"', '"'"'spillerum-2018'"'"', '"'"'withdrawn'"'"'),
+		('"'"'r4'"'"', '"'"'s4'"'"', '"'"'d.docx'"'"', '"'"'2026-01-05T10:00:00+01:00'"'"', '"'"'temaforloeb'"'"', '"'"'stored'"'"')" &&
+	chmod a-w ws ws/skema.db &&
+	skema -C ws check-forms >out 2>err &&
+	chmod u+w ws ws/skema.db &&
+	test_grep "^letter texts: ok (8 offers)" out &&
+	test_grep "ws/skema.db: warning: 2 live cases of offer temaforloeb-2025, which is not defined" err &&
+	test_line_count = 1 err &&
+	(cd ws && skema check-forms >../out 2>../err) &&
+	test_grep "2 live cases of offer temaforloeb-2025" err
 '
 
 # A private copy of the definitions for each mistake.

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nearest.h"
 #include "template.h"
 #include "utf8.h"
 
@@ -489,4 +490,83 @@ int template_render(const struct template *tpl, json_t *data, template_escape_fn
 	if (strbuf_puts(out, "") < 0)
 		return -1;
 	return render_list(&r, &tpl->root);
+}
+
+/* --- checking the names ---------------------------------------------------------- */
+
+struct name_check {
+	struct render r;            /* the shape's contexts, looked up as when rendering */
+	template_name_fn report;
+	void *user;
+	size_t count;
+	/* the nearest known name so far */
+	char near[256];
+	size_t near_distance;
+};
+
+/* Every dotted name under obj ("prefix.key", objects followed, lists not), against name. */
+static void nearest_in(struct name_check *nc, const char *name, json_t *obj, const char *prefix,
+		       int depth)
+{
+	const char *key;
+	json_t *value;
+	if (!json_is_object(obj) || depth > 4)
+		return;
+	json_object_foreach(obj, key, value)
+	{
+		char full[256];
+		int n = snprintf(full, sizeof full, "%s%s%s", prefix, *prefix ? "." : "", key);
+		if (n < 0 || (size_t)n >= sizeof full)
+			continue;
+		size_t d = nearest_distance(name, full);
+		if (d < nc->near_distance) {
+			nc->near_distance = d;
+			memcpy(nc->near, full, (size_t)n + 1);
+		}
+		nearest_in(nc, name, value, full, depth + 1);
+	}
+}
+
+static void check_unknown(struct name_check *nc, const struct node *n, char kind)
+{
+	nc->near_distance = (size_t)-1;
+	nc->near[0] = '\0';
+	for (int i = nc->r.depth - 1; i >= 0; i--)
+		nearest_in(nc, n->text, nc->r.stack[i], "", 0);
+	int near = nc->near[0] && nearest_is_slip(n->text, nc->near_distance);
+	nc->report(n->text, n->line, kind, near ? nc->near : NULL, nc->user);
+	nc->count++;
+}
+
+static void check_list(struct name_check *nc, const struct node *parent)
+{
+	for (size_t i = 0; i < parent->nkids; i++) {
+		const struct node *n = &parent->kids[i];
+		if (n->kind == N_TEXT || strcmp(n->text, ".") == 0)
+			continue;
+		json_t *v = lookup(&nc->r, n->text);
+		if (!v) {
+			check_unknown(nc, n, n->kind == N_SECTION ? '#' : n->kind == N_INVERTED ? '^' : '\0');
+			continue;
+		}
+		if (n->kind == N_INVERTED) {
+			check_list(nc, n);
+		} else if (n->kind == N_SECTION && nc->r.depth < TEMPLATE_MAX_DEPTH + 1) {
+			/* A list's items look like its one item; an empty list adds no keys. */
+			json_t *context = json_is_array(v) ? json_array_get(v, 0) : v;
+			nc->r.stack[nc->r.depth++] = context ? context : json_null();
+			check_list(nc, n);
+			nc->r.depth--;
+		}
+	}
+}
+
+size_t template_check_names(const struct template *tpl, json_t *shape, template_name_fn report,
+			    void *user)
+{
+	struct name_check nc = {.r = {.tpl = tpl}, .report = report, .user = user};
+	nc.r.stack[0] = shape;
+	nc.r.depth = 1;
+	check_list(&nc, &tpl->root);
+	return nc.count;
 }

@@ -67,4 +67,22 @@ typedef int (*template_escape_fn)(struct strbuf *out, const char *text, void *us
 int template_render(const struct template *tpl, json_t *data, template_escape_fn escape,
 		    void *user, struct strbuf *out, struct strbuf *err);
 
+/*
+ * The names a template asks for that the data could not give: what
+ * template_check_names() reports, one call per tag.  kind is '#' (a
+ * section), '^' (an inverted section) or '\0' (a value).  near: the known name most like it, or NULL.  Borrowed.
+ */
+typedef void (*template_name_fn)(const char *name, int line, char kind, const char *near,
+				 void *user);
+
+/*
+ * Walks tpl as template_render() would with data shaped like shape (a JSON
+ * object holding every key the data can have; a list holds one item showing
+ * the keys of its items) and calls report for every tag whose name would
+ * find nothing: a mistyped name prints nothing in a letter.  The tags inside
+ * a section whose name is unknown are not looked at.  Returns the count.
+ */
+size_t template_check_names(const struct template *tpl, json_t *shape, template_name_fn report,
+			    void *user);
+
 #endif
