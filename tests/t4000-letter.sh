@@ -284,6 +284,17 @@ test_expect_success 'a missing letter text is named too' '
 	test_grep "no letter text for venteliste" err
 '
 
+test_expect_success '--check names what no letter has, as check-forms does, and asks no venteliste text of a round' '
+	mkdir -p typo-data && cp -R "$SRC/forms" typo-data/forms &&
+	rm typo-data/forms/letters/default/venteliste.txt &&
+	mkdir -p typo-data/forms/letters/temaforloeb &&
+	printf "# Venteliste\n\nKontakt os på {{kontakt.e_mail}}.\n" >typo-data/forms/letters/temaforloeb/venteliste.txt &&
+	test_expect_code 78 env SKEMA_FORMS=$PWD/typo-data/forms SKEMA_DATADIR=$PWD/typo-data skema-letter --check 2>err &&
+	test_grep "temaforloeb/venteliste.txt:3: unknown name {{kontakt.e_mail}}" err &&
+	! grep -q "spillerum-2019: no letter text for venteliste" err &&
+	test_grep "raadgivningsforloeb: no letter text for venteliste" err
+'
+
 test_expect_success 'bad input: an unknown submission and a line without an id give 65, the rest is written' '
 	printf "{\"submission_id\": 999}\n{\"x\": 1}\n{\"submission_id\": 2}\n" >mixed &&
 	test_expect_code 65 skema-letter -d ws/skema.db -o mixout <mixed >out3 2>err &&

@@ -116,9 +116,11 @@ int letter_build(struct pdf_doc *doc, const struct letter_case *c, const struct 
 		 const struct config *cfg, time_t now, struct strbuf *err);
 
 /*
- * Loads every letter text the offers in set would use (each outcome: the
- * offer's own, else the default) and reports each that is missing or does
- * not parse, "FILE:LINE: problem", in err.  Returns the number of problems.
+ * Checks every letter text the offers in set would use (each outcome they
+ * can get: the offer's own text, else the default) as skema check-forms
+ * does (letter_texts.h): "FILE:LINE: problem" in err for each that is
+ * missing, does not parse or names what no letter has; files no letter
+ * reads are warned about on stderr.  Returns the number of problems.
  */
 int letter_check_texts(const struct offer_set *set, struct strbuf *err);
 

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "criterion_text.h"
 #include "letter.h"
+#include "letter_texts.h"
 #include "msg.h"
 #include "paths.h"
 #include "pdf_markup.h"
@@ -611,50 +612,19 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 
 /* --- the letter -------------------------------------------------------------- */
 
-static int find_template(const char *offer_id, const char *outcome, char *path, size_t size)
-{
-	char rel[PATH_MAX];
-	if (offer_id && *offer_id && !strchr(offer_id, '/') && offer_id[0] != '.') {
-		snprintf(rel, sizeof rel, "forms/letters/%s/%s.txt", offer_id, outcome);
-		if (paths_find(rel, path, size) == 0)
-			return 0;
-	}
-	snprintf(rel, sizeof rel, "forms/letters/default/%s.txt", outcome);
-	return paths_find(rel, path, size);
-}
-
 int letter_check_texts(const struct offer_set *set, struct strbuf *err)
 {
-	static const char *const outcomes[] = {"bevilget", "venteliste", "afslag", "mangler",
-					       "bekræftelse"};
-	struct strbuf checked; /* "\npath\n" for each text read */
-	int problems = 0;
-	strbuf_init(&checked, 0);
-	strbuf_puts(&checked, "\n");
-	for (size_t i = 0; i < set->count; i++)
-		for (size_t k = 0; k < sizeof outcomes / sizeof *outcomes; k++) {
-			char path[PATH_MAX];
-			struct template *tpl = NULL;
-			if (find_template(set->offers[i]->id, outcomes[k], path, sizeof path) < 0) {
-				strbuf_printf(err, "%s: no letter text for %s (forms/letters/default/%s.txt)\n",
-					      set->offers[i]->id, outcomes[k], outcomes[k]);
-				problems++;
-				continue;
-			}
-			/* A text shared by many offers (the defaults) is read once. */
-			char key[PATH_MAX + 2];
-			snprintf(key, sizeof key, "\n%s\n", path);
-			if (strstr(strbuf_str(&checked), key))
-				continue;
-			strbuf_printf(&checked, "%s\n", path);
-			if (template_load(path, &tpl, err) < 0) {
-				strbuf_putc(err, '\n');
-				problems++;
-			}
-			template_free(tpl);
-		}
-	strbuf_release(&checked);
-	return problems;
+	struct strbuf warnings;
+	strbuf_init(&warnings, 0);
+	/* The same check as skema check-forms: one notion of which texts an offer needs. */
+	size_t problems = letter_texts_check(set, NULL, 0, err, &warnings);
+	if (warnings.len) {
+		while (warnings.len && warnings.data[warnings.len - 1] == '\n')
+			warnings.data[--warnings.len] = '\0';
+		msg_warn("%s", strbuf_str(&warnings));
+	}
+	strbuf_release(&warnings);
+	return (int)problems;
 }
 
 /* "Name\nline\nline" with the name in bold, for pdf_columns. */
@@ -684,7 +654,7 @@ int letter_build(struct pdf_doc *doc, const struct letter_case *c, const struct 
 	strbuf_init(&left, 64 * 1024);
 	strbuf_init(&right, 64 * 1024);
 	strbuf_init(&footer, 4096);
-	if (find_template(c->offer_id, c->outcome, path, sizeof path) < 0) {
+	if (letter_text_find(c->offer_id, c->outcome, path, sizeof path) < 0) {
 		strbuf_printf(err, "no letter text forms/letters/default/%s.txt", c->outcome);
 		goto out;
 	}
