@@ -85,4 +85,26 @@ test_expect_success 'a form of the current version, and one without properties, 
 	! grep -q "udfyldt på version" s2
 '
 
+test_expect_success 'the facts are on the record: both versions, the unknown and the absent fields' '
+	accept_q "SELECT json_extract(record, '"'"'$.validation.form_version'"'"') FROM submissions
+		WHERE original_name = '"'"'gammel.docx'"'"'" | jq -c "{form, offer, unknown,
+		absent_has: (.absent | index(\"tidligere_forloeb_siso\") != null)}" >actual &&
+	echo "{\"form\":\"1\",\"offer\":\"2\",\"unknown\":[\"tidligere_deltaget\"],\"absent_has\":true}" >expect &&
+	test_cmp expect actual &&
+	test "$(accept_q "SELECT json_type(record, '"'"'$.validation.form_version'"'"') FROM submissions
+		WHERE original_name = '"'"'ny.odt'"'"'")" = ""
+'
+
+test_expect_success 'a mangler the offer confirms by itself waits for a reviewer when a field was renamed under the form' '
+	jq ".kommune = \"Kolding\" | .tidligere_deltaget = true | del(.tidligere_bistand) | del(.kontakt_email)" \
+		"$ACCEPT/raadgivningsforloeb.json" >v1-mangler.json &&
+	"$mkform" --fill v1-mangler.json -o ws/inbox/gammel-mangler.docx "$V1" &&
+	jq ".kommune = \"Horsens\" | .tidligere_forloeb_siso = true | del(.tidligere_bistand) | del(.kontakt_email)" \
+		"$ACCEPT/raadgivningsforloeb.json" >v2-mangler.json &&
+	"$mkform" --fill v2-mangler.json -o ws/inbox/ny-mangler.docx "$V2" &&
+	accept_run 2021-09-01T12:00:00 &&
+	test "$(accept_decision gammel-mangler.docx)" = "mangler|proposed" &&
+	test "$(accept_decision ny-mangler.docx)" = "mangler|final"
+'
+
 test_done

@@ -237,6 +237,31 @@ static void warn_unknown_offers(sqlite3 *db, const struct offer_set *set)
 	sqlite3_finalize(stmt);
 }
 
+/*
+ * 1 when submission id was filled in on another version of the form, whose
+ * fields the definition does not know, while fields of the definition are
+ * not in it (validation.form_version, skema-validate): a field renamed
+ * between the versions, whose answer the judgement could not see.  Such a
+ * decision waits for a reviewer even where the offer confirms its outcome
+ * by itself (a mangler letter would ask for what the form did say).
+ */
+static int form_changed_under(sqlite3 *db, long long id)
+{
+	sqlite3_stmt *stmt;
+	int changed = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT json_array_length(record, '$.validation.form_version.unknown') > 0"
+			       " AND json_array_length(record, '$.validation.form_version.absent') > 0"
+			       " FROM submissions WHERE id = ?1 AND json_valid(record)",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		changed = sqlite3_column_int(stmt, 0) == 1;
+	sqlite3_finalize(stmt);
+	return changed;
+}
+
 static int auto_confirmed(const struct offer *offer, const char *outcome)
 {
 	for (size_t i = 0; i < offer->nauto_confirm; i++)
@@ -497,7 +522,9 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 		if (c->current_state && strcmp(c->current_state, "final") == 0 &&
 		    strcmp(c->outcome, "bevilget") != 0)
 			continue;
-		const char *state = auto_confirmed(offer, c->outcome) ? "final" : "proposed";
+		const char *state = auto_confirmed(offer, c->outcome) && !form_changed_under(db, c->id)
+					    ? "final"
+					    : "proposed";
 		if ((rc = record_decision(db, offer, c, state, decided_at)) != SQLITE_OK)
 			goto fail;
 		json_t *line = json_object();

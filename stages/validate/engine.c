@@ -692,6 +692,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	json_t *fields = json_object_get(rec, "fields");
 	json_t *values = json_object(), *missing = json_array(), *invalid = json_array();
 	json_t *criteria = json_array(), *validation = json_object(), *nulled = json_object();
+	json_t *form_version = NULL;
 	int rc = -1, any_failed = 0, any_unknown = 0;
 	time_t received;
 	char received_at[CLOCK_ISO_SIZE], received_date[CLOCK_ISO_SIZE], buf[256];
@@ -707,7 +708,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	}
 	clock_format(received, received_at);
 	clock_format_date(received, received_date);
-	validate_form_version(offer, rec);
+	form_version = validate_form_version(offer, rec);
 
 	/* Every field normalised again from what the document said, then its limits. */
 	for (size_t i = 0; i < offer->nfields; i++) {
@@ -832,9 +833,12 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	json_object_set(validation, "values", values);
 	if (region)
 		json_object_set_new(validation, "region", json_string(region));
+	if (form_version)
+		json_object_set(validation, "form_version", form_version);
 	json_object_set(rec, "validation", validation);
 	rc = 0;
 out:
+	json_decref(form_version);
 	json_decref(values);
 	json_decref(missing);
 	json_decref(invalid);

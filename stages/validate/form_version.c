@@ -10,7 +10,9 @@
  * checkbox as unticked), which can pass or fail a criterion on an answer
  * the applicant never gave.  The judgement stays what the definition says;
  * the reviewer is told, on the review sheet, which versions met and what
- * the form said that the definition does not know.
+ * the form said that the definition does not know, and skema-decide reads
+ * the facts (validation.form_version) so that such a case is never
+ * confirmed without a reviewer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,13 +93,13 @@ static void put_extra_fields(struct strbuf *out, const json_t *extra)
 	}
 }
 
-void validate_form_version(const struct offer *offer, json_t *rec)
+json_t *validate_form_version(const struct offer *offer, json_t *rec)
 {
 	const json_t *form = json_object_get(rec, "form");
 	const char *version = form ? record_str(form, "version") : NULL;
 	/* A form without a version is taken to be of the definition's. */
 	if (!version || !*version || !offer->version || same_version(version, offer->version))
-		return;
+		return NULL;
 
 	struct strbuf text;
 	strbuf_init(&text, 0);
@@ -119,9 +121,22 @@ void validate_form_version(const struct offer *offer, json_t *rec)
 	const json_t *fields = json_object_get(rec, "fields");
 	const char *absent[SHOWN_FIELDS];
 	size_t nabsent = 0, more = 0;
+	json_t *facts = json_pack("{s:s, s:s, s:[], s:[]}", "form", version, "offer", offer->version,
+				  "unknown", "absent");
+	size_t k;
+	json_t *item;
+	json_array_foreach(extra, k, item)
+	{
+		const char *name = json_string_value(json_object_get(item, "name"));
+		if (facts && name)
+			json_array_append_new(json_object_get(facts, "unknown"), json_string(name));
+	}
 	for (size_t i = 0; i < offer->nfields; i++) {
 		if (json_object_get(fields, offer->fields[i].name))
 			continue;
+		if (facts)
+			json_array_append_new(json_object_get(facts, "absent"),
+					      json_string(offer->fields[i].name));
 		if (nabsent < SHOWN_FIELDS)
 			absent[nabsent++] = offer->fields[i].name;
 		else
@@ -144,4 +159,5 @@ void validate_form_version(const struct offer *offer, json_t *rec)
 	}
 	record_warn(rec, "validate", strbuf_str(&text));
 	strbuf_release(&text);
+	return facts;
 }

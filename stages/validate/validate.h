@@ -57,9 +57,11 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err);
  * the form has that the offer does not know (extra_fields, with what they
  * said) and the offer's fields the form does not have.  A form without a
  * version, or of the offer's, is left alone.  The judgement is not
- * changed (form_version.c says why).
+ * changed (form_version.c says why).  Returns the facts for
+ * validation.form_version, {"form", "offer", "unknown": [names],
+ * "absent": [names]} (new reference), or NULL when the versions agree.
  */
-void validate_form_version(const struct offer *offer, json_t *rec);
+json_t *validate_form_version(const struct offer *offer, json_t *rec);
 
 /*
  * Checks that every quoted value compared with a choice field in expr
