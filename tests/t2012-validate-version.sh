@@ -65,7 +65,8 @@ test_expect_success 'a version-1 form with the box ticked: a warning names both 
 test_expect_success 'the review sheet shows the warning to the reviewer' '
 	sheet gammel.docx >s &&
 	accept_has "Ansøgningen er udfyldt på version 1 af skemaet; tilbuddet er nu version 2." s &&
-	accept_has "tidligere_deltaget: ja" s
+	accept_has "tidligere_deltaget: ja" s &&
+	accept_has "tidligere_deltaget (indholdskontrol): ja" s
 '
 
 test_expect_success 'a form of the current version, and one without properties, get no such warning' '

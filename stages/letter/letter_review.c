@@ -485,7 +485,12 @@ int letter_build_review(struct pdf_doc *doc, const struct letter_case *c,
 			goto out;
 		json_array_foreach(extra, i, item)
 		{
-			char *raw = capped(json_string_value(json_object_get(item, "raw")));
+			const char *said = json_string_value(json_object_get(item, "raw"));
+			const char *kind = json_string_value(json_object_get(item, "kind"));
+			/* A checkbox's raw text is "1" or "0": the reviewer reads ja or nej. */
+			if (said && kind && strcmp(kind, "checkbox") == 0)
+				said = strcmp(said, "1") == 0 ? "ja" : strcmp(said, "0") == 0 ? "nej" : said;
+			char *raw = capped(said);
 			strbuf_reset(&text);
 			strbuf_printf(&text, "%s (%s): ",
 				      str_or(json_string_value(json_object_get(item, "name")), "?"),
