@@ -84,19 +84,29 @@ install: all
 	$(INSTALL_PROGRAM) $(BIN)/skema $(DESTDIR)$(BINDIR)/skema
 	$(if $(STAGE_BINS),$(INSTALL_PROGRAM) $(STAGE_BINS) $(DESTDIR)$(LIBEXECDIR)/skema/)
 	$(if $(filter $(BUILD)/bin/mkform,$(TOOL_BINS)),$(INSTALL_PROGRAM) $(BUILD)/bin/mkform $(DESTDIR)$(LIBEXECDIR)/skema/skema-mkform)
+# An administrator's edits survive a reinstall, and only they: a copy in
+# etc still equal to the data installed last time was not changed locally
+# and takes the new version (as dpkg treats a conffile), so that a fix
+# shipped in an offer or a letter text reaches it.  Done before the data
+# are replaced, which is what it is compared with.
+	@set -e; $(SKEMA_CONF_LIST) | while IFS= read -r f; do \
+		c="$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; old="$(DESTDIR)$(SKEMA_SHAREDIR)/$$f"; \
+		$(INSTALL) -d "$${c%/*}"; \
+		if ! test -e "$$c"; then \
+			$(INSTALL_DATA) "$$f" "$$c"; \
+		elif cmp -s "$$f" "$$c"; then \
+			:; \
+		elif test -e "$$old" && cmp -s "$$old" "$$c"; then \
+			$(INSTALL_DATA) "$$f" "$$c"; \
+			echo "updated $$c (not changed locally)"; \
+		else \
+			echo "kept $$c: changed locally; the new version is $(SKEMA_SHAREDIR)/$$f"; \
+		fi; \
+	done
 	@set -e; n=0; $(SKEMA_DATA_LIST) | { while IFS= read -r f; do \
 		$(INSTALL) -d "$(DESTDIR)$(SKEMA_SHAREDIR)/$${f%/*}"; \
 		$(INSTALL_DATA) "$$f" "$(DESTDIR)$(SKEMA_SHAREDIR)/$$f"; n=$$((n + 1)); \
 	done; echo "installed $$n data files in $(DESTDIR)$(SKEMA_SHAREDIR)"; }
-# An administrator's edits survive a reinstall: copy only what is absent.
-	@set -e; $(SKEMA_CONF_LIST) | while IFS= read -r f; do \
-		$(INSTALL) -d "$(DESTDIR)$(PKGSYSCONFDIR)/$${f%/*}"; \
-		if test -e "$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; then \
-			echo "kept $(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
-		else \
-			$(INSTALL_DATA) "$$f" "$(DESTDIR)$(PKGSYSCONFDIR)/$$f"; \
-		fi; \
-	done
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	$(if $(MAN1_PAGES),$(INSTALL_DATA) $(MAN1_PAGES) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5_PAGES),$(INSTALL_DATA) $(MAN5_PAGES) $(DESTDIR)$(MANDIR)/man5/)

@@ -140,6 +140,24 @@ test_expect_success 'an edited offer in etc survives reinstall and uninstall' '
 	test_line_count = 1 left
 '
 
+test_expect_success 'a copy in etc nobody changed takes the new shipped version; a changed one is kept and named' '
+	installed_make install DESTDIR="$TRASH/r" >/dev/null 2>&1 &&
+	conf="$TRASH/r$prefix/etc/skema" && data="$TRASH/r$prefix/share/skema" &&
+	for f in forms/temaforloeb/offer.xml forms/letters/default/afslag.txt
+	do
+		{ cat "$SRC/$f" && echo "<!-- the last release -->"; } >old &&
+		cp old "$data/$f" && cp old "$conf/$f" || return 1
+	done &&
+	echo "a local change" >>"$conf/forms/letters/default/afslag.txt" &&
+	installed_make install DESTDIR="$TRASH/r" >log 2>&1 &&
+	test_cmp "$SRC/forms/temaforloeb/offer.xml" "$conf/forms/temaforloeb/offer.xml" &&
+	test_grep "updated $conf/forms/temaforloeb/offer.xml (not changed locally)" log &&
+	test_grep "a local change" "$conf/forms/letters/default/afslag.txt" &&
+	test_grep "kept $conf/forms/letters/default/afslag.txt: changed locally; the new version is $prefix/share/skema/forms/letters/default/afslag.txt" log &&
+	test_cmp "$SRC/forms/letters/default/afslag.txt" "$data/forms/letters/default/afslag.txt" &&
+	! grep -q "^kept.*temadag" log
+'
+
 test_expect_success 'PREFIX=/usr puts the configuration in /etc/skema and stages in /usr/libexec/skema' '
 	installed_make -n install PREFIX=/usr DESTDIR=/nonexistent >plan &&
 	test_grep "/nonexistent/etc/skema/" plan &&
