@@ -93,6 +93,16 @@ test_expect_success 'deadline round: the deadline, the ranked list, the spread' 
 	test_grep "Frist 13. september 2021" pm.txt
 '
 
+test_expect_success 'a late application: the chart counts frist, and the legend says what it means' '
+	cp known.db late.db &&
+	sql late.db "INSERT OR REPLACE INTO criteria (submission_id, criterion_id, kind, passed, text)
+		VALUES (22, '"'"'frist'"'"', '"'"'eligibility'"'"', 0, '"'"'for sent'"'"')" &&
+	skema-report -d late.db -o late-reports &&
+	squeeze late-reports/partnerskab-magtanvendelse-2021.pdf >late.txt &&
+	test_grep "Kriterier, der oftest ikke var opfyldt" late.txt &&
+	test_grep "^ *frist Ansøgningen er modtaget efter ansøgningsfristen mandag den 13. september 2021" late.txt
+'
+
 test_expect_success 'overview: every offer, open work and quarantine with reasons' '
 	squeeze reports/oversigt.pdf >ov.txt &&
 	test_grep "3 forslag til afgørelse afventer gennemgang, og 2 filer" ov.txt &&

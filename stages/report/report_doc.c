@@ -799,6 +799,17 @@ static void criteria_legend(struct report_pdf *p, const struct report_offer *o,
 		for (size_t j = 0; j < o->def->ncriteria; j++)
 			if (strcmp(o->def->criteria[j].id, criteria->items[i].label) == 0)
 				c = &o->def->criteria[j];
+		/* The deadline is skema-validate's own criterion, not the definition's. */
+		if (!c && strcmp(criteria->items[i].label, "frist") == 0 && !o->def->rolling) {
+			char when[CLOCK_ISO_SIZE], late[256];
+			snprintf(late, sizeof late, "Ansøgningen er modtaget efter ansøgningsfristen %s.",
+				 clock_format_danish(o->def->deadline_at, when));
+			const char *cells[] = {"frist", o->def->late_text ? o->def->late_text : late};
+			if (rows++ == 0)
+				report_pdf_table_begin(p, 2, widths, header);
+			report_pdf_table_row(p, cells);
+			continue;
+		}
 		if (!c || !c->fail_text)
 			continue;
 		if (rows++ == 0)
