@@ -656,10 +656,25 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		/* A temporary problem that never goes away (a file no one may read). */
 		if (!permanent && !internal &&
 		    claim_bump(claims[i], ".deferrals") >= r->ws->max_deferrals) {
-			snprintf(gave_up, sizeof gave_up,
-				 "%s skema har prøvet %ld gange uden held og har givet op.",
-				 message_da ? message_da : "Filen kunne ikke læses.",
-				 r->ws->max_deferrals);
+			/*
+			 * Not the temporary message ("skema prøver igen ved
+			 * næste kørsel"), which this contradicts: what it means
+			 * now, and who can do something about it.
+			 */
+			if (code && strcmp(code, "io") == 0)
+				snprintf(gave_up, sizeof gave_up,
+					 "Filen kunne ikke læses, og skema har givet op efter at "
+					 "have prøvet %ld gange. Det skyldes som regel, at skema ikke "
+					 "har lov at læse filen (filens rettigheder), eller at et andet "
+					 "program holder den låst. Bed en administrator om at kontrollere "
+					 "filen; derefter kan den prøves igen.",
+					 r->ws->max_deferrals);
+			else
+				snprintf(gave_up, sizeof gave_up,
+					 "skema kunne ikke behandle filen og har givet op efter at have "
+					 "prøvet %ld gange. Bed en administrator om at se på den; den "
+					 "tekniske besked nedenfor siger, hvad der gik galt.",
+					 r->ws->max_deferrals);
 			message_da = gave_up;
 			permanent = 1;
 		}

@@ -87,7 +87,10 @@ test_expect_success 'a temporary error that never goes away: quarantined after r
 	test_grep "optaget.docx: deferred (busy)" log7 &&
 	fake/skema -C ws run --settle 0 >log8 2>&1 &&
 	test_grep "optaget.docx: quarantined (busy)" log8 &&
-	test_grep "Filen var optaget. skema har prøvet 2 gange" ws/quarantine/*-optaget.docx.årsag.txt &&
+	reason=$(ls ws/quarantine/*-optaget.docx.årsag.txt) &&
+	test_grep "Filen kunne ikke læses, og skema har givet op efter at have prøvet 2 gange" "$reason" &&
+	test_grep "Bed en administrator om at kontrollere filen" "$reason" &&
+	! grep -q "prøver igen ved næste kørsel" "$reason" &&
 	test -z "$(ls ws/work)"
 '
 
