@@ -274,6 +274,9 @@ static int chain_start(struct pass *p, char **claims, size_t n, struct chain *ch
 		} else if (s == 1) {
 			argv[a++] = (char *)"--jobs";
 			argv[a++] = jobs;
+			/* One limit for the file, as skema.conf says: not extract's own default. */
+			argv[a++] = (char *)"--max-size";
+			argv[a++] = max_size;
 		} else if (s == 3) {
 			argv[a++] = (char *)"--brief";
 			argv[a++] = db_path;
