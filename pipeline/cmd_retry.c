@@ -69,14 +69,13 @@ static unsigned id_retry(const char *id)
 static int find_quarantined(const char *dir, const char *id, char *buf, size_t size)
 {
 	struct dirent **names = NULL;
-	size_t idlen = strlen(id), suffix = strlen(WS_REASON_SUFFIX);
+	size_t idlen = strlen(id);
 	int found = -1;
 	int n = scandir(dir, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		size_t len = strlen(name);
 		if (found < 0 && strncmp(name, id, idlen) == 0 && name[idlen] == '-' &&
-		    !(len > suffix && strcmp(name + len - suffix, WS_REASON_SUFFIX) == 0)) {
+		    !ws_is_reason_file(dir, name)) {
 			snprintf(buf, size, "%s", name);
 			found = 0;
 		}

@@ -57,13 +57,10 @@ static long count_files(const struct workspace *ws, const char *rel)
 	char dir[PATH_MAX];
 	struct dirent **names = NULL;
 	long count = 0;
-	size_t suffix = strlen(WS_REASON_SUFFIX);
 	int n = scandir(ws_path(ws, dir, sizeof dir, rel), &names, NULL, NULL);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		size_t len = strlen(name);
-		if (name[0] != '.' &&
-		    !(len > suffix && strcmp(name + len - suffix, WS_REASON_SUFFIX) == 0))
+		if (name[0] != '.' && !ws_is_reason_file(dir, name))
 			count++;
 		free(names[i]);
 	}
@@ -77,13 +74,10 @@ static json_t *list_dir(const struct workspace *ws, const char *rel)
 	char dir[PATH_MAX], shown[PATH_MAX];
 	struct dirent **names = NULL;
 	json_t *out = json_array();
-	size_t suffix = strlen(WS_REASON_SUFFIX);
 	int n = scandir(ws_path(ws, dir, sizeof dir, rel), &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		size_t len = strlen(name);
-		if (name[0] != '.' &&
-		    !(len > suffix && strcmp(name + len - suffix, WS_REASON_SUFFIX) == 0))
+		if (name[0] != '.' && !ws_is_reason_file(dir, name))
 			json_array_append_new(out, json_string(msg_escape(shown, sizeof shown, name)));
 		free(names[i]);
 	}

@@ -158,6 +158,19 @@ char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *re
 	return paths_join(buf, size, ws->root, rel);
 }
 
+int ws_is_reason_file(const char *dir, const char *name)
+{
+	size_t len = strlen(name), suffix = strlen(WS_REASON_SUFFIX);
+	char partner[PATH_MAX];
+	struct stat st;
+	if (len <= suffix || strcmp(name + len - suffix, WS_REASON_SUFFIX) != 0)
+		return 0;
+	if (snprintf(partner, sizeof partner, "%s/%.*s", dir, (int)(len - suffix), name) >=
+	    (int)sizeof partner)
+		return 0;
+	return lstat(partner, &st) == 0;
+}
+
 int ws_lock(const struct workspace *ws, const char *name, int wait, long *holder)
 {
 	char file[64], path[PATH_MAX];

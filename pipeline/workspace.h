@@ -106,6 +106,13 @@ int ws_db_exit_code(int rc);
 char *ws_path(const struct workspace *ws, char *buf, size_t size, const char *rel);
 
 /*
+ * 1 when name in dir is the reason file of a file beside it: "X.årsag.txt"
+ * with X in dir too.  A dropped file that merely ends in ".årsag.txt" (a
+ * reason file put back into the inbox) is a file like any other.
+ */
+int ws_is_reason_file(const char *dir, const char *name);
+
+/*
  * Takes the lock root/.NAME.lock (flock).  wait: block until free.  Returns
  * the open descriptor (keep it to hold the lock), -2 when held by another
  * process (its pid, if known, in *holder), or -1 on error.

@@ -173,4 +173,19 @@ for f in "$TRASH"/*.pid; do
 	test -f "$f" && kill "$(cat "$f")" 2>/dev/null
 done
 
+test_expect_success 'a dropped file named like a reason file is counted, listed and retried like any other' '
+	skema init rf >/dev/null &&
+	printf "x" >rf/inbox/svar.årsag.txt &&
+	skema -C rf run --settle 0 >/dev/null 2>&1;
+	ls rf/quarantine >q &&
+	test_line_count = 2 q &&
+	skema -C rf status --json >st.json &&
+	test "$(jq .files.quarantine st.json)" = 1 &&
+	skema -C rf status --files >st.txt &&
+	test_grep "svar.årsag.txt\$" st.txt &&
+	id=$(sql rf/skema.db "SELECT record_id FROM submissions") &&
+	skema -C rf retry "$id" >log 2>err &&
+	test_grep "svar.årsag.txt" log
+'
+
 test_done
