@@ -80,7 +80,7 @@ test_expect_success 'watch --jobs sets how many documents skema-extract reads at
 		wait_for test_grep "jobs.docx: " jobs.log &&
 		kill -TERM "$(cat ws/.watch.lock)" &&
 		wait_for gone "$(cat jobs.pid)" &&
-		test_grep "skema-extract\", \[\"skema-extract\", \"--jobs\", \"3\"\]" jobs.trace
+		test_grep "skema-extract\", \[\"skema-extract\", \"--jobs\", \"3\"," jobs.trace
 	fi
 '
 
