@@ -192,6 +192,21 @@ test_expect_success 'a letter has the same bytes made alone, first or last in a 
 	done
 '
 
+test_expect_success 'letters staged by a killed run are removed; a live writer keeps its own' '
+	sh -c "echo \$\$" >dead &&
+	dead=$(cat dead) &&
+	! kill -0 "$dead" 2>/dev/null &&
+	mkdir -p stale &&
+	echo half >stale/2026-000009-bevilget.pdf.tmp.$dead.0 &&
+	echo half >stale/2026-000009-gennemgang.pdf.tmp.$dead.17 &&
+	echo busy >stale/2026-000008-afslag.pdf.tmp.$$.3 &&
+	echo mine >stale/notat.pdf.tmp.$dead.x &&
+	echo "{\"submission_id\": 1}" | skema-letter -d ws/skema.db -o stale >/dev/null 2>err &&
+	ls stale | grep tmp | sort >left &&
+	printf "%s\n" 2026-000008-afslag.pdf.tmp.$$.3 notat.pdf.tmp.$dead.x | sort >left.expect &&
+	test_cmp left.expect left
+'
+
 test_expect_success 'a final letter never replaces a file: the second one gets a new name' '
 	cp letters/2026-000003-mangler.pdf before.pdf &&
 	echo "{\"submission_id\": 3}" | skema-letter -d ws/skema.db -o letters >out2 &&

@@ -63,6 +63,7 @@
 #include "msg.h"
 #include "offer.h"
 #include "paths.h"
+#include "stale_tmp.h"
 #include "pdf.h"
 #include "record.h"
 #include "sha256.h"
@@ -310,6 +311,8 @@ int main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out;
 	}
+	/* A run killed while letters were staged left them full size beside the letters. */
+	stale_tmp_remove(run.dir);
 	if ((rc = db_open(db_path, 0, &run.db)) != SQLITE_OK) {
 		status = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? EXIT_TEMPFAIL
 										     : EXIT_CONFIG;

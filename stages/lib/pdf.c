@@ -2653,7 +2653,8 @@ int pdf_stage_file(const char *path, const unsigned char *data, size_t len, char
 {
 	static unsigned counter; /* one path may be staged twice in a batch */
 
-	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp%ld.%u", path, (long)getpid(), counter++) >= tmpsize) {
+	/* The name stale_tmp.h knows, so that a killed writer's file is swept up. */
+	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp.%ld.%u", path, (long)getpid(), counter++) >= tmpsize) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -2672,7 +2673,7 @@ int pdf_write_file(const char *path, const unsigned char *data, size_t len)
 {
 	char tmp[PATH_MAX];
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= sizeof tmp) {
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

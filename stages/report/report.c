@@ -25,11 +25,9 @@
  * the exit code is that of the first failure.  A broken offer definition is a warning: the report goes on
  * without that offer's capacity and deadline.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +42,7 @@
 #include "paths.h"
 #include "pdf.h"
 #include "report.h"
+#include "stale_tmp.h"
 #include "strbuf.h"
 
 #ifndef SKEMA_VERSION
@@ -52,7 +51,6 @@
 
 static void usage(FILE *out);
 static int valid_date(const char *text);
-static void remove_stale_temporaries(const char *dir);
 static int write_offer(const struct report_context *ctx, const struct report_offer *o,
 		       const char *dir, const char *suffix);
 
@@ -130,7 +128,7 @@ int main(int argc, char **argv)
 		status = EXIT_TEMPFAIL;
 		goto out;
 	}
-	remove_stale_temporaries(dir);
+	stale_tmp_remove(dir);
 	/* A broken definition loses its capacity and deadline, not the report. */
 	if (offer_set_load(&set, paths_forms_dir(), &err) < 0)
 		msg_warn("offer definitions: %s", strbuf_str(&err));
@@ -279,61 +277,3 @@ static int write_offer(const struct report_context *ctx, const struct report_off
 	return status;
 }
 
-/*
- * The temporary name of report_write_file() is "<name>.pdf.tmp.<pid>" or
- * "<name>.csv.tmp.<pid>"; returns the pid, or 0 when name is not one.
- */
-static long temporary_pid(const char *name)
-{
-	const char *mark = strstr(name, ".tmp.");
-	char *end;
-	long pid;
-
-	if (!mark || mark - name < 5 ||
-	    (strncmp(mark - 4, ".pdf", 4) != 0 && strncmp(mark - 4, ".csv", 4) != 0))
-		return 0;
-	mark += 5;
-	if (*mark < '1' || *mark > '9')
-		return 0;
-	errno = 0;
-	pid = strtol(mark, &end, 10);
-	if (errno || *end || pid <= 0 || pid > INT_MAX)
-		return 0;
-	return pid;
-}
-
-/*
- * Removes the temporary files that runs killed mid-write left in dir: those
- * whose writer is no longer alive.  A live writer (another skema-report on
- * the same folder) keeps its file.  A pid reused by an unrelated process
- * only delays the clean-up to a later run.  Failures are warnings: a stray
- * file does not stop the reports.
- */
-static void remove_stale_temporaries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *entry;
-
-	if (!d) {
-		msg_syserror("%s", dir);
-		return;
-	}
-	while ((entry = readdir(d)) != NULL) {
-		long pid = temporary_pid(entry->d_name);
-		struct stat st;
-		if (pid == 0 || (pid_t)pid == getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* alive, or not ours to judge (EPERM) */
-		if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		if (unlinkat(dirfd(d), entry->d_name, 0) < 0)
-			msg_syserror("%s/%s: cannot remove a stale temporary file", dir,
-				     entry->d_name);
-		else
-			msg_info("%s/%s: removed a temporary file left by an interrupted run", dir,
-				 entry->d_name);
-	}
-	closedir(d);
-}

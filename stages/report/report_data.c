@@ -464,7 +464,7 @@ int report_write_file(const char *path, const void *data, size_t len)
 {
 	char tmp[PATH_MAX];
 
-	/* The name report.c's sweep of leftovers knows (temporary_pid). */
+	/* The name the sweep of leftovers knows (stale_tmp.h). */
 	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
