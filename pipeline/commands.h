@@ -26,6 +26,7 @@ int cmd_review(int argc, char **argv, const struct global_options *opt);
 int cmd_decide(int argc, char **argv, const struct global_options *opt);
 int cmd_withdraw(int argc, char **argv, const struct global_options *opt);
 int cmd_complete(int argc, char **argv, const struct global_options *opt);
+int cmd_rejudge(int argc, char **argv, const struct global_options *opt);
 int cmd_purge(int argc, char **argv, const struct global_options *opt);
 int cmd_report(int argc, char **argv, const struct global_options *opt);
 
@@ -35,5 +36,8 @@ int cmd_report(int argc, char **argv, const struct global_options *opt);
  * be started or died of a signal.
  */
 int run_stage(const char *name, char *const args[]);
+
+/* The same with standard input and output from in and out (-1: inherited). */
+int run_stage_io(const char *name, char *const args[], int in, int out);
 
 #endif

@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{"decide", cmd_decide, "record a reviewer's decision: skema decide ID OUTCOME --reason TEXT"},
 	{"withdraw", cmd_withdraw, "withdraw an application: skema withdraw ID"},
 	{"complete", cmd_complete, "record that a granted forløb has ended, freeing its place: skema complete ID"},
+	{"rejudge", cmd_rejudge, "judge open cases again by the offer's definition as it is now: skema rejudge --offer ID"},
 	{"purge", cmd_purge, "remove personal data of closed cases: skema purge --before DATE"},
 	{"report", cmd_report, "write summary reports to reports/"},
 };

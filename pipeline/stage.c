@@ -13,6 +13,11 @@
 
 int run_stage(const char *name, char *const args[])
 {
+	return run_stage_io(name, args, -1, -1);
+}
+
+int run_stage_io(const char *name, char *const args[], int in, int out)
+{
 	char path[PATH_MAX];
 	if (paths_stage(name, path, sizeof path) < 0) {
 		msg_error("cannot find the stage program skema-%s", name);
@@ -24,6 +29,10 @@ int run_stage(const char *name, char *const args[])
 		return EXIT_TEMPFAIL;
 	}
 	if (pid == 0) {
+		if ((in >= 0 && dup2(in, STDIN_FILENO) < 0) || (out >= 0 && dup2(out, STDOUT_FILENO) < 0)) {
+			msg_syserror("skema-%s: dup2", name);
+			_exit(EXIT_SOFTWARE);
+		}
 		execv(path, args);
 		msg_syserror("%s", path);
 		_exit(EXIT_SOFTWARE);

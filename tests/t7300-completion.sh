@@ -37,7 +37,7 @@ for mode in plain bash-completion; do
 	'
 
 	test_expect_success "($mode) a prefix narrows the subcommands" '
-		printf "%s\n" report retry review >want &&
+		printf "%s\n" rejudge report retry review >want &&
 		complete_words skema re >got &&
 		test_cmp want got
 	'

@@ -2,6 +2,7 @@
  * skema-store - records each submission in the workspace database.
  *
  * usage: skema-store [-q|-v] [--brief] DB < records > records
+ *        skema-store [-q|-v] --rejudge DB < records > records
  *
  * Reads records (docs/records.md) on stdin and stores each all or nothing:
  * the submission row, its fields, its criterion results and the events
@@ -33,6 +34,10 @@
  * after it is read, and the driver runs those files again later; 70
  * internal error.  A record the store cannot use (no id) is passed on with
  * an error, not dropped.
+ *
+ * --rejudge stores again what skema-validate said anew of live submissions
+ * already stored (skema rejudge, after an offer's criteria changed): see
+ * store_rejudge() in store.h.  Nothing new is stored in this mode.
  *
  * Security: every SQL statement binds its parameters; the database file is
  * created private (umask 077).
@@ -111,6 +116,7 @@ static int group_commit(sqlite3 *db, struct group *g)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: skema-store [-q|-v] [--brief] DB < records > records\n"
+		     "       skema-store [-q|-v] --rejudge DB < records > records\n"
 		     "\n"
 		     "Stores each record (JSON Lines on stdin) in the database DB, creating it\n"
 		     "when needed, and writes it on with \"submission\" added.\n"
@@ -118,6 +124,8 @@ static void usage(FILE *out)
 		     "  -q, --quiet     errors only\n"
 		     "  -v, --verbose   say what is stored\n"
 		     "      --brief     write on only id, path, error and submission\n"
+		     "      --rejudge   store again the new judgement of live submissions\n"
+		     "                  (skema rejudge); nothing new is stored\n"
 		     "      --help      this text\n"
 		     "      --version   the version\n"
 		     "\n"
@@ -130,10 +138,11 @@ int main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{"help", no_argument, NULL, 'h'},  {"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
-		{"brief", no_argument, NULL, 'b'}, {NULL, 0, NULL, 0},
+		{"brief", no_argument, NULL, 'b'}, {"rejudge", no_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
 	};
 	sqlite3 *db = NULL;
-	int c, status = EXIT_DONE, verbosity = 0, brief = 0;
+	int c, status = EXIT_DONE, verbosity = 0, brief = 0, rejudge = 0;
 
 	msg_set_program("skema-store");
 	clock_init();
@@ -147,6 +156,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			brief = 1;
+			break;
+		case 'r':
+			rejudge = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -188,7 +200,8 @@ int main(int argc, char **argv)
 			json_decref(rec);
 			break;
 		}
-		rc = store_record(db, rec, in.text, in.text_len);
+		rc = rejudge ? store_rejudge(db, rec, in.text, in.text_len)
+			     : store_record(db, rec, in.text, in.text_len);
 		if (rc != SQLITE_OK) {
 			json_decref(rec);
 			break;

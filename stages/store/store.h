@@ -19,6 +19,19 @@
  */
 int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len);
 
+/*
+ * Stores again a live submission judged anew (skema rejudge): rec is its
+ * stored record with a fresh "validation" from skema-validate.  Replaces
+ * the row's validation, record, fields and criterion results, logs a
+ * "rejudged" event with the judgement before and after and the criteria
+ * whose result changed, and adds "submission" and "rejudged" = {"before",
+ * "after", "criteria"} to rec.  Nothing else changes: not the case number,
+ * the receipt, the applicant, nor the decisions (skema-decide runs next).
+ * A record that is not a live submission gets an error.  Returns SQLITE_OK
+ * or an SQLite error code (rolled back).
+ */
+int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len);
+
 /* Finalizes the statements store_record() kept for db; call before closing it. */
 void store_forget_statements(sqlite3 *db);
 

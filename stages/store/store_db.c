@@ -706,3 +706,121 @@ fail:
 	undo(db);
 	return rc;
 }
+
+/*
+ * The criteria of submission id whose result differs in criteria (the new
+ * judgement): their ids, comma-separated, into out.
+ */
+static int changed_criteria(sqlite3 *db, long long id, const json_t *criteria, struct strbuf *out)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db, "SELECT passed FROM criteria WHERE submission_id = ?1 AND criterion_id = ?2",
+			 &stmt);
+	size_t i;
+	json_t *criterion;
+	if (rc != SQLITE_OK)
+		return rc;
+	json_array_foreach(criteria, i, criterion) {
+		const char *criterion_id = json_string_value(json_object_get(criterion, "id"));
+		const json_t *passed = json_object_get(criterion, "passed");
+		if (!criterion_id)
+			continue;
+		sqlite3_bind_int64(stmt, 1, id);
+		bind_text(stmt, 2, criterion_id);
+		rc = sqlite3_step(stmt);
+		int was = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
+				  ? sqlite3_column_int(stmt, 0)
+				  : -1;
+		int now = json_is_boolean(passed) ? json_is_true(passed) : -1;
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			report(db);
+			release(stmt);
+			return rc;
+		}
+		if (was != now)
+			strbuf_printf(out, "%s%s", out->len ? ", " : "", criterion_id);
+	}
+	release(stmt);
+	return SQLITE_OK;
+}
+
+int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
+{
+	const char *record_id = record_str(rec, "id");
+	const json_t *validation = json_object_get(rec, "validation");
+	const char *after = record_str(validation, "result");
+	struct submission_row row = {0};
+	char before[32] = "";
+	struct strbuf changed, detail;
+	int rc;
+
+	if (!record_id || !after || record_failed(rec)) {
+		record_fail(rec, "store", "bad_record", 1, "not a judged record to store again",
+			    "Sagen kunne ikke vurderes igen (intern fejl). Kontakt den systemansvarlige.");
+		return SQLITE_OK;
+	}
+	if ((rc = savepoint(db, "SAVEPOINT store_record")) != SQLITE_OK)
+		return rc;
+	int found = find_record(db, record_id, &row);
+	if (found < 0) {
+		rc = -found;
+		undo(db);
+		return rc;
+	}
+	if (!found || strcmp(row.status, "stored") != 0) {
+		undo(db);
+		record_fail(rec, "store", "not_live", 1, "not a live stored submission",
+			    "Sagen er ikke en aktuel ansøgning og vurderes ikke igen.");
+		return SQLITE_OK;
+	}
+	strbuf_init(&changed, 0);
+	strbuf_init(&detail, 0);
+	sqlite3_stmt *stmt;
+	if ((rc = prepare(db, "SELECT validation FROM submissions WHERE id = ?1", &stmt)) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, row.id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(before, sizeof before, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	release(stmt);
+	const json_t *criteria = json_object_get(validation, "criteria");
+	if (json_is_array(criteria) && (rc = changed_criteria(db, row.id, criteria, &changed)) != SQLITE_OK)
+		goto fail;
+
+	if ((rc = prepare(db, "UPDATE submissions SET validation = ?1, record = ?2 WHERE id = ?3",
+			  &stmt)) != SQLITE_OK)
+		goto fail;
+	bind_text(stmt, 1, after);
+	sqlite3_bind_text(stmt, 2, text, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, row.id);
+	if ((rc = finish(db, stmt)) != SQLITE_OK ||
+	    (rc = exec_simple(db, "DELETE FROM fields WHERE submission_id = ?1", row.id)) != SQLITE_OK ||
+	    (rc = exec_simple(db, "DELETE FROM criteria WHERE submission_id = ?1", row.id)) != SQLITE_OK)
+		goto fail;
+	const json_t *fields = json_object_get(rec, "fields");
+	if (json_is_object(fields) && (rc = store_fields(db, row.id, fields)) != SQLITE_OK)
+		goto fail;
+	if (json_is_array(criteria) && (rc = store_criteria(db, row.id, criteria)) != SQLITE_OK)
+		goto fail;
+	/* What a reader of the event log needs: the judgement before and after, and why. */
+	strbuf_printf(&detail, "%s -> %s", *before ? before : "?", after);
+	if (changed.len)
+		strbuf_printf(&detail, " (%s)", strbuf_str(&changed));
+	if ((rc = event(db, row.id, "rejudged", strbuf_str(&detail))) != SQLITE_OK)
+		goto fail;
+	if ((rc = savepoint(db, "RELEASE store_record")) != SQLITE_OK)
+		goto fail;
+	set_submission(rec, &row, "stored");
+	json_t *judged = json_pack("{s:s, s:s, s:s}", "before", before, "after", after, "criteria",
+				   strbuf_str(&changed));
+	if (judged)
+		json_object_set_new(rec, "rejudged", judged);
+	strbuf_release(&changed);
+	strbuf_release(&detail);
+	return SQLITE_OK;
+fail:
+	undo(db);
+	strbuf_release(&changed);
+	strbuf_release(&detail);
+	return rc;
+}

@@ -1,0 +1,424 @@
+/*
+ * cmd_rejudge.c - skema rejudge: judge open cases again by their offer's
+ * definition as it is now.
+ *
+ * usage: skema rejudge --offer ID... [--no-decide]
+ *        skema rejudge CASE... [--no-decide]
+ *
+ * skema judges a form once, when it arrives (docs/offer-format.md,
+ * "Changing an offer that has cases").  When an administrator has changed
+ * an offer's criteria, fields, rules or deadline, the cases already stored
+ * keep the judgement of the old definition.  This sends the stored record
+ * of each open case through skema-validate again and stores the new
+ * judgement (skema-store --rejudge): the validation, the fields' values,
+ * each criterion's result and sentence, and a "rejudged" event with the
+ * judgement before and after.  Then skema-decide runs for the offer, so
+ * that its proposals follow the new judgement (--no-decide leaves that to
+ * the next skema run); the next run writes their drafts.
+ *
+ * Open: live (status stored), and the standing decision not final.  A
+ * final decision was confirmed by a reviewer, or sent by the offer itself
+ * (auto-confirm), and its letter may have gone out: it stays as it is.  A
+ * named case with a final decision is refused (a reviewer decides it with
+ * skema decide); with --offer such cases are counted and left.  Named
+ * cases are all or nothing: every problem is named, and nothing is judged
+ * unless all of them can be.
+ *
+ * Exit codes: 0 done; 64 usage; 65 a case unknown, not live or decided for
+ * good; 70 internal error; 75 database busy or read-only; 78 no workspace,
+ * an offer without a definition, or definitions that do not load.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "commands.h"
+#include "msg.h"
+#include "offer.h"
+#include "paths.h"
+#include "record.h"
+#include "review.h"
+#include "strbuf.h"
+#include "workspace.h"
+
+#define OFFER_ID_SIZE 128
+
+/* One case to judge again. */
+struct target {
+	long long id;
+	char offer[OFFER_ID_SIZE];
+};
+
+struct targets {
+	struct target *items;
+	size_t count, alloc;
+	size_t kept_final; /* --offer: cases with a final decision, left as they are */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: skema rejudge --offer ID... [--no-decide]\n"
+		     "       skema rejudge CASE... [--no-decide]\n"
+		     "\n"
+		     "Judges the open cases of an offer (or the cases named) again by the offer's\n"
+		     "definition as it is now, after its criteria, fields or deadline changed, and\n"
+		     "runs skema-decide for it.  A case with a final decision is left as it is.\n"
+		     "\n"
+		     "  --offer ID    every open case of the offer (may be repeated)\n"
+		     "  --no-decide   do not run skema-decide now (the next skema run does)\n"
+		     "  --help        this text\n");
+}
+
+static int add_target(struct targets *t, long long id, const char *offer)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (t->items[i].id == id)
+			return 0; /* named twice (number and id) */
+	if (t->count == t->alloc) {
+		size_t grown = t->alloc ? t->alloc * 2 : 16;
+		struct target *bigger = realloc(t->items, grown * sizeof *bigger);
+		if (!bigger)
+			return -1;
+		t->items = bigger;
+		t->alloc = grown;
+	}
+	t->items[t->count].id = id;
+	snprintf(t->items[t->count].offer, sizeof t->items[t->count].offer, "%s", offer);
+	t->count++;
+	return 0;
+}
+
+/* The standing decision's state of submission id ("final", "proposed"), or "" when none. */
+static int decision_state(sqlite3 *db, long long id, char *state, size_t size)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT state FROM decisions WHERE submission_id = ?1 AND current = 1",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	state[0] = '\0';
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(state, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A case named on the command line: live and not decided for good.  Returns an exit code. */
+static int check_named(sqlite3 *db, const char *key, struct targets *t)
+{
+	char status[32], offer[OFFER_ID_SIZE], state[16], shown[128];
+	long long id;
+	int found = review_find_case(db, key, &id, status, sizeof status, offer, sizeof offer);
+	msg_escape(shown, sizeof shown, key);
+	if (found < 0)
+		return ws_db_exit_code(-found);
+	if (found == 0) {
+		msg_error("rejudge: %s: ingen sag med det nummer", shown);
+		return EXIT_DATAERR;
+	}
+	if (strcmp(status, "stored") != 0) {
+		msg_error("rejudge: %s: sagen har status »%s« og vurderes ikke igen", shown,
+			  record_status_da(status));
+		return EXIT_DATAERR;
+	}
+	int rc = decision_state(db, id, state, sizeof state);
+	if (rc != SQLITE_OK)
+		return ws_db_exit_code(rc);
+	if (strcmp(state, "final") == 0) {
+		msg_error("rejudge: %s: sagen har en endelig afgørelse og vurderes ikke igen; en "
+			  "sagsbehandler kan afgøre den på ny med skema decide",
+			  shown);
+		return EXIT_DATAERR;
+	}
+	return add_target(t, id, offer) < 0 ? EXIT_SOFTWARE : EXIT_DONE;
+}
+
+/* Every open case of offer.  Returns an exit code. */
+static int add_offer(sqlite3 *db, const char *offer, struct targets *t)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT s.id, coalesce(d.state, '') FROM submissions s"
+				    " LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
+				    " WHERE s.status = 'stored' AND s.offer_id = ?1 ORDER BY s.id",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return ws_db_exit_code(rc);
+	sqlite3_bind_text(stmt, 1, offer, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(stmt, 1), "final") == 0)
+			t->kept_final++;
+		else if (add_target(t, sqlite3_column_int64(stmt, 0), offer) < 0)
+			rc = SQLITE_NOMEM;
+		if (rc == SQLITE_NOMEM)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? EXIT_DONE : ws_db_exit_code(rc);
+}
+
+/*
+ * The stored record of submission id as skema-validate takes it: without
+ * what validate and store added (validation, submission, validate's own
+ * warnings), one line on out.
+ */
+static int write_record(sqlite3 *db, long long id, FILE *out)
+{
+	sqlite3_stmt *stmt;
+	json_t *rec = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT record FROM submissions WHERE id = ?1", -1, &stmt,
+				    NULL);
+	if (rc != SQLITE_OK)
+		return ws_db_exit_code(rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		rec = json_loads((const char *)sqlite3_column_text(stmt, 0), 0, NULL);
+	sqlite3_finalize(stmt);
+	if (!json_is_object(rec)) {
+		json_decref(rec);
+		msg_error("rejudge: submission %lld: its stored record cannot be read", id);
+		return EXIT_SOFTWARE;
+	}
+	json_object_del(rec, "validation");
+	json_object_del(rec, "submission");
+	json_object_del(rec, "rejudged");
+	json_t *warnings = json_object_get(rec, "warnings"), *kept = json_array();
+	size_t i;
+	json_t *w;
+	json_array_foreach(warnings, i, w) {
+		const char *stage = json_string_value(json_object_get(w, "stage"));
+		if (!stage || strcmp(stage, "validate") != 0)
+			json_array_append(kept, w);
+	}
+	json_object_set_new(rec, "warnings", kept);
+	int bad = json_dumpf(rec, out, JSON_COMPACT) < 0 || fputc('\n', out) == EOF;
+	json_decref(rec);
+	return bad ? EXIT_SOFTWARE : EXIT_DONE;
+}
+
+/* An unnamed file for the records between the stages (they hold personal data). */
+static FILE *scratch(const char *workspace)
+{
+	int fd = open(workspace, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		FILE *f = fdopen(fd, "w+");
+		if (f)
+			return f;
+		close(fd);
+	}
+	return tmpfile();
+}
+
+/* Runs stage name with in as its input and a new scratch file as its output. */
+static int pipe_through(const char *workspace, const char *name, char *const args[], FILE *in,
+			FILE **out)
+{
+	*out = NULL;
+	if (fflush(in) == EOF || fseek(in, 0, SEEK_SET) < 0) {
+		msg_syserror("rejudge");
+		return EXIT_SOFTWARE;
+	}
+	FILE *result = scratch(workspace);
+	if (!result) {
+		msg_syserror("rejudge: a temporary file");
+		return EXIT_TEMPFAIL;
+	}
+	int status = run_stage_io(name, args, fileno(in), fileno(result));
+	if (status != EXIT_DONE || fseek(result, 0, SEEK_SET) < 0) {
+		fclose(result);
+		return status != EXIT_DONE ? status : EXIT_SOFTWARE;
+	}
+	*out = result;
+	return EXIT_DONE;
+}
+
+/* Tells what the new judgement of one case is, in Danish.  Returns 1 when it changed. */
+static int tell(json_t *rec, int verbosity)
+{
+	const json_t *sub = json_object_get(rec, "submission");
+	const json_t *judged = json_object_get(rec, "rejudged");
+	const char *case_number = record_str(sub, "case_number");
+	const json_t *error = json_object_get(rec, "error");
+	if (error || !judged) {
+		msg_error("rejudge: %s: %s", case_number ? case_number : record_str(rec, "id"),
+			  record_str(error, "message_da") ? record_str(error, "message_da")
+							  : "den nye vurdering kunne ikke gemmes");
+		return 0;
+	}
+	const char *before = record_str(judged, "before"), *after = record_str(judged, "after");
+	const char *criteria = record_str(judged, "criteria");
+	int changed = strcmp(before ? before : "", after ? after : "") != 0;
+	if (verbosity < 0)
+		return changed || (criteria && *criteria);
+	if (changed)
+		printf("%s: vurderingen er ændret fra »%s« til »%s«", case_number,
+		       record_validation_da(before), record_validation_da(after));
+	else
+		printf("%s: vurderingen er fortsat »%s«", case_number, record_validation_da(after));
+	if (criteria && *criteria)
+		printf("; kriterier med et nyt resultat: %s", criteria);
+	printf(".\n");
+	return changed || (criteria && *criteria);
+}
+
+int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
+{
+	static const struct option long_options[] = {
+		{"offer", required_argument, NULL, 'o'},
+		{"no-decide", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct targets targets = {0};
+	const char **offers = calloc((size_t)argc, sizeof *offers);
+	size_t noffers = 0, changed = 0;
+	int c, status = EXIT_DONE, decide = 1;
+	sqlite3 *db = NULL;
+	FILE *records = NULL, *judged = NULL, *stored = NULL;
+	char db_path[PATH_MAX];
+
+	if (!offers)
+		return EXIT_SOFTWARE;
+	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			offers[noffers++] = optarg;
+			break;
+		case 'n':
+			decide = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			free(offers);
+			return EXIT_DONE;
+		default:
+			usage(stderr);
+			free(offers);
+			return EXIT_USAGE;
+		}
+	}
+	if (noffers == 0 && optind == argc) {
+		usage(stderr);
+		free(offers);
+		return EXIT_USAGE;
+	}
+
+	/* An offer without a definition cannot be judged: say so before anything. */
+	struct offer_set set;
+	struct strbuf err;
+	offer_set_init(&set);
+	strbuf_init(&err, 0);
+	offer_set_load(&set, paths_forms_dir(), &err);
+	if ((status = ws_db_open(opt->workspace, &db)) != 0)
+		goto out;
+	for (size_t i = 0; i < noffers; i++) {
+		char shown[256];
+		if (!offer_set_find(&set, offers[i])) {
+			msg_error("rejudge: tilbuddet %s har ingen definition, der kan indlæses "
+				  "(skema check-forms siger hvorfor)",
+				  msg_escape(shown, sizeof shown, offers[i]));
+			status = EXIT_CONFIG;
+			goto out;
+		}
+		if ((status = add_offer(db, offers[i], &targets)) != EXIT_DONE)
+			goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		int checked = check_named(db, argv[i], &targets);
+		if (checked == EXIT_DONE)
+			continue;
+		if (status == EXIT_DONE)
+			status = checked;
+		if (checked != EXIT_DATAERR)
+			break;
+	}
+	for (size_t i = 0; status == EXIT_DONE && i < targets.count; i++)
+		if (!offer_set_find(&set, targets.items[i].offer)) {
+			char shown[256];
+			msg_error("rejudge: tilbuddet %s har ingen definition, der kan indlæses "
+				  "(skema check-forms siger hvorfor)",
+				  msg_escape(shown, sizeof shown, targets.items[i].offer));
+			status = EXIT_CONFIG;
+		}
+	if (status != EXIT_DONE) {
+		if (targets.count > 0 && optind < argc)
+			msg_warn("rejudge: ingen sag er vurderet igen, heller ikke dem, der kunne");
+		goto out;
+	}
+
+	if (!(records = scratch(opt->workspace))) {
+		msg_syserror("rejudge: a temporary file");
+		status = EXIT_TEMPFAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < targets.count; i++)
+		if ((status = write_record(db, targets.items[i].id, records)) != EXIT_DONE)
+			goto out;
+	/* skema-store writes: the driver holds no connection meanwhile. */
+	sqlite3_close(db);
+	db = NULL;
+	if (targets.count > 0) {
+		char *validate[] = {(char *)"skema-validate", NULL};
+		char *store[] = {(char *)"skema-store", (char *)"-q", (char *)"--rejudge",
+				 ws_db_path(opt->workspace, db_path, sizeof db_path), NULL};
+		if ((status = pipe_through(opt->workspace, "validate", validate, records, &judged)) !=
+			    EXIT_DONE ||
+		    (status = pipe_through(opt->workspace, "store", store, judged, &stored)) !=
+			    EXIT_DONE)
+			goto out;
+		char *line = NULL;
+		size_t size = 0;
+		while (getline(&line, &size, stored) > 0) {
+			json_t *rec = json_loads(line, 0, NULL);
+			if (rec)
+				changed += (size_t)tell(rec, opt->verbosity);
+			json_decref(rec);
+		}
+		free(line);
+	}
+	if (opt->verbosity >= 0) {
+		printf("%zu %s vurderet igen, %zu med en ændret vurdering.", targets.count,
+		       targets.count == 1 ? "sag er" : "sager er", changed);
+		if (targets.kept_final)
+			printf(" %zu %s en endelig afgørelse og er ikke vurderet igen.", targets.kept_final,
+			       targets.kept_final == 1 ? "sag har" : "sager har");
+		printf("\n");
+	}
+	for (size_t k = 0; decide && changed && k < targets.count; k++) {
+		struct review_changes changes;
+		int seen = 0;
+		for (size_t j = 0; j < k; j++)
+			seen |= strcmp(targets.items[j].offer, targets.items[k].offer) == 0;
+		if (seen)
+			continue;
+		if (review_decide_offer(opt->workspace, targets.items[k].offer, "rejudge", &changes) ==
+			    EXIT_DONE &&
+		    opt->verbosity >= 0)
+			review_print_changes(&changes, 0);
+		review_changes_release(&changes);
+	}
+out:
+	if (records)
+		fclose(records);
+	if (judged)
+		fclose(judged);
+	if (stored)
+		fclose(stored);
+	sqlite3_close(db);
+	offer_set_release(&set);
+	strbuf_release(&err);
+	free(targets.items);
+	free(offers);
+	return status;
+}

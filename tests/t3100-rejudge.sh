@@ -1,0 +1,93 @@
+#!/bin/bash
+test_description='skema rejudge: open cases judged again after their offer'"'"'s criteria changed'
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/acceptance/accept.sh"
+
+# A temaforløb asking for 30 hours is refused by the rule of at most 25.
+# The administrator widens the rule to 35 (and its sentence).  Stored
+# cases keep the old judgement until skema rejudge judges them again; a
+# case whose decision is final stays as it is.
+
+export SKEMA_FORMS=$PWD/forms FORMS=$PWD/forms
+
+widen() {
+	sed -i -e "s/timer BETWEEN 1 AND 25/timer BETWEEN 1 AND 35/" \
+		-e "s/op til 25 timer/op til 35 timer/g" forms/temaforloeb/offer.xml &&
+	grep -q "BETWEEN 1 AND 35" forms/temaforloeb/offer.xml
+}
+
+test_expect_success 'setup: 30 hours refused, 20 hours proposed a place' '
+	cp -r "$SRC/forms" forms &&
+	skema init ws >/dev/null &&
+	accept_fill temaforloeb t30.docx ".kommune=\"Odense\" | .timer=\"30\"" &&
+	accept_fill temaforloeb t20.docx ".kommune=\"Vejle\" | .timer=\"20\"" &&
+	accept_run 2026-03-02T10:00:00 &&
+	test "$(accept_decision t30.docx)" = "afslag|proposed" &&
+	test "$(accept_decision t20.docx)" = "bevilget|proposed"
+'
+
+test_expect_success 'usage, an unknown case, an offer without a definition' '
+	test_expect_code 64 skema -C ws rejudge 2>err &&
+	test_grep "usage: skema rejudge" err &&
+	test_expect_code 65 skema -C ws rejudge 2026-999999 2>err &&
+	test_grep "2026-999999: ingen sag med det nummer" err &&
+	test_expect_code 78 skema -C ws rejudge --offer ingen-saadan 2>err &&
+	test_grep "tilbuddet ingen-saadan har ingen definition" err
+'
+
+test_expect_success 'the rule widened: rejudge --offer judges both again and decides' '
+	widen &&
+	c30=$(accept_case t30.docx) && c20=$(accept_case t20.docx) &&
+	SKEMA_NOW=2026-03-03T10:00:00 skema -C ws rejudge --offer temaforloeb >out 2>err &&
+	test_grep "^$c30: vurderingen er ændret fra »opfylder ikke kravene« til »opfylder kravene«; kriterier med et nyt resultat: timer.\$" out &&
+	test_grep "^$c20: vurderingen er fortsat »opfylder kravene«.\$" out &&
+	test_grep "^2 sager er vurderet igen, 1 med en ændret vurdering.\$" out &&
+	test_grep "^$c30 (Odense Kommune) .*nu foreslået bevilget (før foreslået afslag)" out &&
+	test "$(accept_decision t30.docx)" = "bevilget|proposed"
+'
+
+test_expect_success 'the new judgement is stored: validation, the criterion and its sentence, the event' '
+	c30=$(accept_case t30.docx) &&
+	test "$(accept_q "SELECT validation FROM submissions WHERE case_number = '"'"'$c30'"'"'")" = eligible &&
+	accept_q "SELECT passed || '"'"'|'"'"' || text FROM criteria c JOIN submissions s ON s.id = c.submission_id
+		WHERE s.case_number = '"'"'$c30'"'"' AND criterion_id = '"'"'timer'"'"'" >actual &&
+	echo "1|Det ønskede antal timer ligger inden for rammen på op til 35 timer." >expect &&
+	test_cmp expect actual &&
+	accept_q "SELECT detail FROM case_history WHERE case_number = '"'"'$c30'"'"' AND event = '"'"'rejudged'"'"'" >actual &&
+	echo "not_eligible -> eligible (timer)" >expect &&
+	test_cmp expect actual &&
+	accept_q "SELECT json_extract(record, '"'"'$.validation.result'"'"') FROM submissions WHERE case_number = '"'"'$c30'"'"'" >actual &&
+	echo eligible >expect &&
+	test_cmp expect actual &&
+	test "$(accept_q "SELECT count(*) FROM submissions")" = 2
+'
+
+test_expect_success 'the next run writes the draft of the new proposal' '
+	accept_run 2026-03-03T11:00:00 &&
+	c30=$(accept_case t30.docx) &&
+	test -f ws/letters/$c30-bevilget-udkast.pdf
+'
+
+test_expect_success 'judged again without a change: nothing moves' '
+	before=$(accept_q "SELECT count(*) FROM decisions") &&
+	SKEMA_NOW=2026-03-03T12:00:00 skema -C ws rejudge --offer temaforloeb >out &&
+	test_grep "^2 sager er vurderet igen, 0 med en ændret vurdering.\$" out &&
+	test "$(accept_q "SELECT count(*) FROM decisions")" = "$before" &&
+	test "$(accept_q "SELECT count(*) FROM events WHERE event = '"'"'rejudged'"'"'")" = 4
+'
+
+test_expect_success 'a final decision stays: counted with --offer, refused when named' '
+	c20=$(accept_case t20.docx) && c30=$(accept_case t30.docx) &&
+	SKEMA_NOW=2026-03-04T10:00:00 skema -C ws decide "$c20" bevilget >/dev/null &&
+	sed -i "s/timer BETWEEN 1 AND 35/timer BETWEEN 1 AND 10/" forms/temaforloeb/offer.xml &&
+	SKEMA_NOW=2026-03-04T11:00:00 skema -C ws rejudge --offer temaforloeb >out &&
+	test_grep "^$c30: vurderingen er ændret fra »opfylder kravene« til »opfylder ikke kravene«" out &&
+	test_grep "1 sag har en endelig afgørelse og er ikke vurderet igen." out &&
+	test "$(accept_decision t20.docx)" = "bevilget|final" &&
+	test "$(accept_q "SELECT validation FROM submissions WHERE case_number = '"'"'$c20'"'"'")" = eligible &&
+	test_expect_code 65 env SKEMA_NOW=2026-03-04T12:00:00 skema -C ws rejudge "$c20" "$c30" 2>err &&
+	test_grep "$c20: sagen har en endelig afgørelse og vurderes ikke igen" err &&
+	test_grep "ingen sag er vurderet igen" err
+'
+
+test_done
