@@ -1052,6 +1052,27 @@ static int glue_space(const char *text, const char *p)
  * Consecutive words of one run on one line become one segment, so a line
  * usually costs one text operator.
  */
+/*
+ * Where a word is cut at no joint of its own, the cut at fit moved back so
+ * that at least three characters go on to the next line: "Ungeforvaltninge"
+ * above "n" reads as a mistake, "Ungeforvaltnin" above "gen" as a break.
+ */
+static size_t keep_tail(const char *word, size_t fit, size_t len)
+{
+	size_t tail = 0, kept = 0;
+	for (size_t i = fit; i < len && tail < 3; i++)
+		tail += ((unsigned char)word[i] & 0xC0) != 0x80;
+	for (size_t i = 0; i < fit; i++)
+		kept += ((unsigned char)word[i] & 0xC0) != 0x80;
+	while (tail < 3 && kept > 6 && fit > 0) {
+		do
+			fit--;
+		while (fit > 0 && ((unsigned char)word[fit] & 0xC0) == 0x80);
+		tail++, kept--;
+	}
+	return fit;
+}
+
 static void wrap(struct render *r, const struct run *runs, size_t nruns, double width,
 		 struct segs *out)
 {
@@ -1125,6 +1146,9 @@ static void wrap(struct render *r, const struct run *runs, size_t nruns, double 
 						joint--;
 					if (joint > 1 && joint * 3 >= fit) {
 						fit = joint;
+						fw = text_width(r, style, word, fit);
+					} else {
+						fit = keep_tail(word, fit, len);
 						fw = text_width(r, style, word, fit);
 					}
 				}

@@ -371,6 +371,27 @@ static void test_names_cut_at_their_joints(void **state)
 	free(text);
 }
 
+static void test_no_stranded_letters(void **state)
+{
+	(void)state;
+	/* A word cut at no joint of its own leaves at least three characters
+	 * for the next line ("Ungeforvaltninge" above "n" read as a typo). */
+	static const char word[] = "Ungeforvaltningenssekretariatsfunktionen";
+	for (int w = 10; w <= 40; w++) {
+		const double widths[4] = {w / 100.0, 0.3, 0.3, 0.3};
+		const char *const cells[4] = {word, "x", "y", "z"};
+		char *text = one_row_text(widths, cells);
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+			while (*line == ' ')
+				line++;
+			size_t n = strcspn(line, " ");
+			if (n > 0 && n < 3 && strncmp(line, word + strlen(word) - n, n) == 0)
+				fail_msg("width %d: \"%.*s\" left alone on a line", w, (int)n, line);
+		}
+		free(text);
+	}
+}
+
 static void test_no_stranded_heading(void **state)
 {
 	(void)state;
@@ -544,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_numbers_in_a_narrow_cell),
 		cmocka_unit_test(test_names_cut_at_their_joints),
+		cmocka_unit_test(test_no_stranded_letters),
 		cmocka_unit_test(test_no_stranded_heading),
 		cmocka_unit_test(test_closing_not_alone),
 		cmocka_unit_test(test_numbers_kept_together),
