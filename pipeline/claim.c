@@ -28,11 +28,15 @@
  *   2. note the origin on C         a claim with no file: removed
  *   3. rename inbox/F work/C/F      claimed: processed by the next run
  *   then, both:
- *   4. link to archive/.objects     done again if missing (EEXIST is fine)
- *   5. store commits the record     processed again: the store is idempotent
+ *   4. store commits the record     processed again: the store is idempotent
  *                                   on the record id, which ingest derives
  *                                   from the claim alone
+ *   5. copy to archive/.objects/.tmp-<sha256>.C, checked against the row
+ *                                   processed again; the copy is finished
+ *                                   or removed by claim_object_cleanup()
  *   6. rename to archive/ or quarantine/, then the notes and C removed
+ *   7. the copy renamed to archive/.objects/<sha256>
+ *                                   done by claim_object_cleanup()
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,6 +74,9 @@ void candidate_list_release(struct candidate_list *list)
 	for (size_t i = 0; i < list->count; i++)
 		free(list->items[i].rel);
 	free(list->items);
+	for (size_t i = 0; i < list->nblocked; i++)
+		free(list->blocked[i].rel);
+	free(list->blocked);
 	memset(list, 0, sizeof *list);
 }
 
@@ -117,6 +126,66 @@ static int push(struct candidate_list *list, const struct candidate *cand, const
 	return 0;
 }
 
+static void push_blocked(struct candidate_list *list, const char *rel, enum folder_problem problem)
+{
+	struct blocked_folder *more =
+		realloc(list->blocked, (list->nblocked + 1) * sizeof *list->blocked);
+	if (!more)
+		return;
+	list->blocked = more;
+	char *copy = strdup(rel);
+	if (!copy)
+		return;
+	list->blocked[list->nblocked].rel = copy;
+	list->blocked[list->nblocked++].problem = problem;
+}
+
+const char *blocked_folder_advice(const struct blocked_folder *folder)
+{
+	return folder->problem == FOLDER_TOO_DEEP
+		       ? "folders nested deeper than 6 levels are not searched, so its files "
+			 "are never taken: move them up"
+		       : "skema may not read this folder, so its files are never taken: fix "
+			 "its permissions, or move the files out of it";
+}
+
+/* A folder holding anything at all: one entry is enough, nothing is followed. */
+static int folder_has_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 1; /* cannot look inside: say so rather than hide it */
+	struct dirent *e;
+	int found = 0;
+	while (!found && (e = readdir(d)))
+		found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return found;
+}
+
+int claim_open_for_writing(const char *path)
+{
+	/*
+	 * A read lease is refused (EAGAIN) while any process has the file
+	 * open for writing: a copy that pauses longer than settle_seconds
+	 * still holds its descriptor.  O_NONBLOCK: the open itself must not
+	 * wait for someone else's lease (a Samba oplock) to be broken.  Only
+	 * the file's owner (or CAP_LEASE) may take one; EACCES, EPERM, EINVAL
+	 * (leases off, a network file system): no answer, the ctime alone
+	 * decides as before.
+	 */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EWOULDBLOCK; /* another process holds a write lease */
+	int busy = 0;
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0)
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+	else
+		busy = errno == EAGAIN || errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
 static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		    const struct timespec *now, struct candidate_list *list)
 {
@@ -129,6 +198,11 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		snprintf(dir, sizeof dir, "%s", inbox);
 	int n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0) {
+		/* A sub-folder skema may not read: its files are shown as blocked. */
+		if (rel[0] && (errno == EACCES || errno == EPERM)) {
+			push_blocked(list, rel, FOLDER_UNREADABLE);
+			return 0;
+		}
 		char shown[512];
 		msg_syserror("%s", msg_escape(shown, sizeof shown, dir));
 		return -1;
@@ -151,8 +225,17 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		if (lstat(path, &st) < 0)
 			goto next; /* gone meanwhile: someone took it */
 		if (S_ISDIR(st.st_mode)) {
-			if (!ignored_dir(name) && depth < CLAIM_MAX_DEPTH)
+			if (ignored_dir(name))
+				goto next;
+			/*
+			 * The depth is a guard (against a tree made to exhaust
+			 * us), not a place where files may wait unseen: a
+			 * deeper folder that holds anything is reported.
+			 */
+			if (depth < CLAIM_MAX_DEPTH)
 				scan_dir(inbox, cand_rel, depth + 1, settle, now, list);
+			else if (folder_has_entries(path))
+				push_blocked(list, cand_rel, FOLDER_TOO_DEEP);
 			goto next;
 		}
 		if (ignored_file(name)) {
@@ -180,6 +263,10 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 			list->unsettled++;
 			goto next;
 		}
+		if (cand.regular && claim_open_for_writing(path)) {
+			list->unsettled++;
+			goto next;
+		}
 		push(list, &cand, cand_rel);
 next:
 		free(names[i]);
@@ -204,40 +291,178 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Links the claimed file into archive/.objects/<sha256>: the copy made durable before anything else happens. */
-static int link_object(const struct workspace *ws, const char *file, long long max_size)
+static void claim_stem(const char *claim, char *buf, size_t size);
+
+/* Writes all of len bytes; -1 with errno. */
+static int write_all(int fd, const unsigned char *data, size_t len)
 {
-	char objects[PATH_MAX], object[PATH_MAX], hex[65];
-	uint64_t size;
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Copies from to out and hashes what was copied: a reflink (FICLONE) where
+ * the file system shares blocks, then the copy is read back; else one pass
+ * of read, hash, write.  Returns 0 with hex and *copied, or -1 (errno).
+ */
+static int copy_hashed(int from, int out, char hex[65], uint64_t *copied)
+{
+	if (ioctl(out, FICLONE, from) == 0 && lseek(out, 0, SEEK_SET) == 0)
+		return sha256_fd(out, hex, copied);
+	struct sha256 ctx;
+	unsigned char buf[64 * 1024], digest[32];
+	uint64_t total = 0;
+	sha256_init(&ctx);
+	for (;;) {
+		ssize_t n = read(from, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		sha256_update(&ctx, buf, (size_t)n);
+		if (write_all(out, buf, (size_t)n) < 0)
+			return -1;
+		total += (uint64_t)n;
+	}
+	sha256_final(&ctx, digest);
+	sha256_hex(digest, hex);
+	*copied = total;
+	return 0;
+}
+
+static int is_sha256_hex(const char *s)
+{
+	size_t i;
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int claim_object_copy(const struct workspace *ws, const char *claim_dir, const char *sha256,
+		      long long size, char *temp, size_t temp_size)
+{
+	char file[PATH_MAX], objects[PATH_MAX], stem[NAME_MAX + 1], hex[65];
 	struct stat st;
+	uint64_t copied = 0;
+
+	temp[0] = '\0';
+	if (claim_file(claim_dir, file, sizeof file) < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (lstat(file, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode))
+		return 0; /* recorded unopened: nothing to copy or compare */
+	if (size >= 0 && st.st_size != size)
+		return 1;
+	if (!sha256 || !*sha256 || st.st_size == 0)
+		return 0; /* too large (never read) or empty: no object */
+	if (strlen(sha256) != 64 || !is_sha256_hex(sha256)) {
+		errno = EINVAL;
+		return -1;
+	}
 	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fs_fsync_fd(fd) < 0) {
+	/*
+	 * ".tmp-<sha256>.<claim>": the sha256 lets claim_object_cleanup()
+	 * finish it after a crash; the claim keeps two claims of the same
+	 * bytes from sharing one temporary.
+	 */
+	claim_stem(claim_dir, stem, sizeof stem);
+	ws_path(ws, objects, sizeof objects, WS_OBJECTS);
+	if (snprintf(temp, temp_size, "%s/.tmp-%s.%s", objects, sha256, stem) >= (int)temp_size) {
+		close(fd);
+		temp[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int out = open(temp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0 && errno == ENOENT && mkdir(objects, 0700) == 0)
+		out = open(temp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0) {
 		int saved = errno;
 		close(fd);
+		temp[0] = '\0';
 		errno = saved;
 		return -1;
 	}
-	if (st.st_size > max_size || st.st_size == 0) {
-		close(fd); /* refused later anyway; not worth hashing a gigabyte twice */
-		return 0;
-	}
-	int rc = sha256_fd(fd, hex, &size);
+	int rc = copy_hashed(fd, out, hex, &copied);
+	int saved = errno;
 	close(fd);
-	if (rc < 0)
-		return -1;
-	ws_path(ws, objects, sizeof objects, WS_OBJECTS);
-	paths_join(object, sizeof object, objects, hex);
-	int linked = link(file, object);
-	if (linked < 0 && errno == ENOENT && mkdir(objects, 0700) == 0)
-		linked = link(file, object); /* a workspace from before .objects */
-	if (linked < 0) {
-		if (errno == EEXIST)
-			return 0; /* the same bytes were dropped before */
+	if (rc == 0 && (strcmp(hex, sha256) != 0 || (long long)copied != size))
+		rc = 1; /* written to since it was read */
+	else if (rc == 0 && fs_fsync_fd(out) < 0) /* in a group: at its sync */
+		rc = -1, saved = errno;
+	close(out);
+	if (rc != 0) {
+		unlink(temp);
+		temp[0] = '\0';
+		errno = saved;
+	}
+	return rc;
+}
+
+int claim_object_commit(const char *temp)
+{
+	char object[PATH_MAX];
+	struct stat made, there;
+	const char *base = base_name(temp);
+	if (!temp[0])
+		return 0;
+	if (strncmp(base, ".tmp-", 5) != 0 || strlen(base) < 5 + 64) {
+		errno = EINVAL;
 		return -1;
 	}
-	return fs_fsync_dir(objects);
+	snprintf(object, sizeof object, "%.*s%.64s", (int)(base - temp), temp, base + 5);
+	if (renameat2(AT_FDCWD, temp, AT_FDCWD, object, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	/*
+	 * The same bytes were dropped before.  An object of another size was
+	 * torn by a crash (its name durable before its data): the checked
+	 * copy takes its place.
+	 */
+	if (stat(temp, &made) == 0 && stat(object, &there) == 0 && made.st_size != there.st_size)
+		return rename(temp, object);
+	return unlink(temp);
+}
+
+void claim_object_cleanup(const struct workspace *ws)
+{
+	char objects[PATH_MAX], path[PATH_MAX], hex[65];
+	struct dirent **names = NULL;
+	ws_path(ws, objects, sizeof objects, WS_OBJECTS);
+	int n = scandir(objects, &names, NULL, NULL);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (strncmp(name, ".tmp-", 5) == 0) {
+			uint64_t size;
+			paths_join(path, sizeof path, objects, name);
+			int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int good = fd >= 0 && strlen(name) >= 5 + 64 && is_sha256_hex(name + 5) &&
+				   sha256_fd(fd, hex, &size) == 0 && strncmp(hex, name + 5, 64) == 0;
+			if (fd >= 0)
+				close(fd);
+			if (!good || claim_object_commit(path) < 0)
+				unlink(path);
+		}
+		free(names[i]);
+	}
+	free(names);
 }
 
 /* "document.docx": the extension kept when it is short and plain ASCII. */
@@ -267,6 +492,17 @@ static void new_claim_name(time_t received_at, char *buf, size_t size)
 		memset(random, 0, sizeof random);
 	snprintf(buf, size, "%lld.P%ldR%02x%02x%02x%02x%02x%02x", (long long)received_at,
 		 (long)getpid(), random[0], random[1], random[2], random[3], random[4], random[5]);
+}
+
+/* The claimed file's data made durable with the claim (in a group: at its end). */
+static int sync_data(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fs_fsync_fd(fd);
+	close(fd);
+	return rc;
 }
 
 /* Reports a failed claim rename; returns 0 when the file was gone, else -1. */
@@ -302,6 +538,9 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 			      st.st_mtim.tv_sec != cand->mtime.tv_sec ||
 			      st.st_mtim.tv_nsec != cand->mtime.tv_nsec))
 		return 0;
+	/* Looked at again just before the rename: the scan may have been long ago. */
+	if (cand->regular && claim_open_for_writing(from))
+		return CLAIM_BUSY;
 	new_claim_name(received_at, name, sizeof name);
 	/*
 	 * In work/ the file is named by its claim plus "document"'s extension:
@@ -346,8 +585,8 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 	}
 	if ((!flat && fs_fsync_dir(dir) < 0) || fs_fsync_parent(from) < 0 || fs_fsync_dir(work) < 0)
 		msg_syserror("%s: fsync", dir);
-	if (cand->regular && link_object(ws, to, ws->max_size) < 0)
-		msg_syserror("inbox/%s: archive copy", shown);
+	if (cand->regular && sync_data(to) < 0)
+		msg_syserror("inbox/%s: fsync", shown);
 	snprintf(claim_dir, size, "%s", dir);
 	return 1;
 }
@@ -440,7 +679,7 @@ long claim_bump(const char *claim_dir, const char *note)
 int claim_finish(const char *claim_dir)
 {
 	static const char *const notes[] = {".origin", ".retry", ".retry_of", ".attempts",
-					    ".deferrals"};
+					    ".deferrals", ".replaces"};
 	char path[PATH_MAX];
 	struct stat st;
 	/* A flat claim has nothing left once its file has gone. */

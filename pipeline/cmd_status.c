@@ -477,6 +477,18 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 	json_object_set_new(files, "inbox", json_integer((json_int_t)list.count));
 	json_object_set_new(files, "inbox_unsettled", json_integer((json_int_t)list.unsettled));
 	json_object_set_new(files, "inbox_ignored", json_integer((json_int_t)list.ignored));
+	/* Folders the scan could not search: their files wait unseen (claim.c). */
+	json_t *blocked = json_array();
+	for (size_t i = 0; i < list.nblocked; i++) {
+		char shown[PATH_MAX];
+		json_array_append_new(
+			blocked, json_pack("{s:s, s:s, s:s}", "folder",
+					   msg_escape(shown, sizeof shown, list.blocked[i].rel), "problem",
+					   list.blocked[i].problem == FOLDER_TOO_DEEP ? "too_deep"
+										      : "unreadable",
+					   "advice", blocked_folder_advice(&list.blocked[i])));
+	}
+	json_object_set_new(files, "inbox_blocked", blocked);
 	json_object_set_new(files, "claimed", json_integer(claimed < 0 ? 0 : claimed));
 	json_object_set_new(files, "archive", json_integer(count_files(&ws, "archive")));
 	json_object_set_new(files, "quarantine", json_integer(count_files(&ws, "quarantine")));
@@ -569,6 +581,12 @@ int cmd_status(int argc, char **argv, const struct global_options *opt)
 			printf(", %zu still being written", list.unsettled);
 		if (list.ignored)
 			printf(", %zu ignored (temporary or lock files)", list.ignored);
+		for (size_t i = 0; i < list.nblocked; i++) {
+			char shown[PATH_MAX];
+			printf("\n  not searched: inbox/%s: %s",
+			       msg_escape(shown, sizeof shown, list.blocked[i].rel),
+			       blocked_folder_advice(&list.blocked[i]));
+		}
 		printf("\nclaimed:       %ld (work/; finished by the next run)\n", claimed < 0 ? 0 : claimed);
 		printf("archive:       %lld\n",
 		       (long long)json_integer_value(json_object_get(files, "archive")));

@@ -8,8 +8,8 @@
 
 FAULT_ROUNDS ?= 5
 FAULT_FILES  ?= 1000
-FAULT_SYSCALLS ?= renameat2 rename link mkdir rmdir unlink lsetxattr lremovexattr fsync fdatasync syncfs
-FAULT_ERRORS   ?= renameat2:EIO link:EIO mkdir:ENOSPC lsetxattr:ENOTSUP lsetxattr:ENOSPC fsync:EIO syncfs:EIO rename:EIO write:ENOSPC
+FAULT_SYSCALLS ?= renameat2 rename ioctl mkdir rmdir unlink lsetxattr lremovexattr fsync fdatasync syncfs
+FAULT_ERRORS   ?= renameat2:EIO ioctl:EIO mkdir:ENOSPC lsetxattr:ENOTSUP lsetxattr:ENOSPC fsync:EIO syncfs:EIO rename:EIO write:ENOSPC
 
 check-faults: all
 	SKEMA_BIN=$(CURDIR)/$(BIN) FAULT_FILES=$(FAULT_FILES) FAULT_SEED=1 \

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "claim_note.h"
 #include "clock.h"
 #include "db.h"
 #include "json_write.h"
@@ -375,6 +377,79 @@ static int safe_id(const char *id)
 }
 
 /*
+ * The row of a file that changed after skema-ingest read it: it describes
+ * bytes that never were the file (half a copy), so it must not stand as a
+ * stored or failed submission.  It becomes superseded, by the row of the
+ * file read again (by, once that exists; 0 before), and keeps its history;
+ * cases it superseded itself stand again (the read again supersedes them
+ * anew if it should).  Idempotent: done when the change is found, and
+ * again when the file read again is filed, so a crash between the two
+ * loses nothing.  Inside the caller's transaction, else one of its own.
+ */
+static void mark_replaced(struct pass *p, const char *stale_id, long long by)
+{
+	static const char detail[] =
+		"filen blev ændret, efter at den var læst (den var ikke færdig); den læses igen";
+	sqlite3_stmt *stmt = NULL;
+	long long stale = 0;
+	int was_superseded = 0;
+	if (!p->db || !safe_id(stale_id))
+		return;
+	int own = sqlite3_get_autocommit(p->db);
+	if (own && db_begin(p->db) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(p->db,
+			       "SELECT id, status = 'superseded' FROM submissions WHERE record_id = ?1",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, stale_id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			stale = sqlite3_column_int64(stmt, 0);
+			was_superseded = sqlite3_column_int(stmt, 1);
+		}
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (stale > 0 && by != stale) {
+		if (!was_superseded &&
+		    sqlite3_prepare_v2(p->db,
+				       "UPDATE submissions SET status = 'stored', superseded_by = NULL"
+				       " WHERE superseded_by = ?1 AND status = 'superseded'"
+				       " RETURNING id",
+				       -1, &stmt, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(stmt, 1, stale);
+			long long restored[64];
+			size_t n = 0;
+			while (sqlite3_step(stmt) == SQLITE_ROW && n < 64)
+				restored[n++] = sqlite3_column_int64(stmt, 0);
+			sqlite3_finalize(stmt);
+			stmt = NULL;
+			for (size_t i = 0; i < n; i++)
+				if (p->event || sqlite3_prepare_v3(p->db, DB_EVENT_SQL, -1,
+								   SQLITE_PREPARE_PERSISTENT, &p->event,
+								   NULL) == SQLITE_OK)
+					db_event_prepared(p->event, restored[i], "reinstated",
+							  "det, der erstattede den, var en ufærdig fil");
+		}
+		if (sqlite3_prepare_v2(p->db,
+				       "UPDATE submissions SET status = 'superseded', stored_path = NULL,"
+				       " superseded_by = coalesce(?2, superseded_by) WHERE id = ?1",
+				       -1, &stmt, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(stmt, 1, stale);
+			if (by > 0)
+				sqlite3_bind_int64(stmt, 2, by);
+			sqlite3_step(stmt);
+		}
+		sqlite3_finalize(stmt);
+		if (!was_superseded &&
+		    (p->event || sqlite3_prepare_v3(p->db, DB_EVENT_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+						    &p->event, NULL) == SQLITE_OK))
+			db_event_prepared(p->event, stale, "superseded", detail);
+	}
+	if (own && db_commit(p->db) != SQLITE_OK)
+		db_rollback(p->db);
+}
+
+/*
  * Records where the file lives (or is about to: see claim_plan()), for
  * skema export, and an event when event is not NULL.
  */
@@ -441,6 +516,11 @@ static void note_place(struct pass *p, const char *claim, const char *origin, co
 	sqlite3_finalize(stmt);
 	json_t *sub = json_object_get(rec, "submission");
 	long long db_id = json_integer_value(json_object_get(sub, "db_id"));
+	/* Read again after it changed: the row of what was read before is replaced. */
+	char replaces[128];
+	if (db_id > 0 && event && claim_note_read(claim, ".replaces", replaces, sizeof replaces) == 0 &&
+	    id && strcmp(replaces, id) != 0)
+		mark_replaced(p, replaces, db_id);
 	if (db_id > 0 && event) {
 		/*
 		 * The event log is append-only and outlives a purge, and the
@@ -500,6 +580,62 @@ static void verdict_release(struct verdict *v)
 }
 
 /*
+ * The sha256 and size of the bytes skema-ingest read for rec, as its row
+ * in the database has them (skema-store --brief passes neither on), else
+ * as the record says; size -1 when neither says.
+ */
+static void read_bytes(struct pass *p, const json_t *rec, char sha256[65], long long *size)
+{
+	const char *id = record_str(rec, "id");
+	const char *sha = record_str(rec, "sha256");
+	const json_t *bytes = json_object_get(rec, "size");
+	snprintf(sha256, 65, "%s", sha ? sha : "");
+	*size = json_is_integer(bytes) ? (long long)json_integer_value(bytes) : -1;
+	sqlite3_stmt *stmt = NULL;
+	if (p->db && id &&
+	    sqlite3_prepare_v2(p->db, "SELECT sha256, size FROM submissions WHERE record_id = ?1", -1,
+			       &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *row_sha = (const char *)sqlite3_column_text(stmt, 0);
+			snprintf(sha256, 65, "%s", row_sha ? row_sha : "");
+			*size = sqlite3_column_type(stmt, 1) == SQLITE_INTEGER
+					? sqlite3_column_int64(stmt, 1)
+					: -1;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+/*
+ * A file that is not what skema-ingest read: someone wrote on after it was
+ * claimed (a copy that paused longer than inbox.settle_seconds, on a file
+ * system where no lease tells).  No verdict on bytes it never had: it
+ * stays claimed and is read again from the start by the next run; the row
+ * made of what was read is marked replaced (first noted on the claim, so a
+ * crash in between is finished when the file read again is filed).
+ */
+static void file_changed(struct pass *p, const char *claim, enum claim_state *state,
+			 const struct verdict *v)
+{
+	struct runner *r = p->r;
+	if (v->id) {
+		struct stat st;
+		int flat = lstat(claim, &st) == 0 && !S_ISDIR(st.st_mode);
+		if ((flat ? claim_note_set(claim, ".replaces", v->id, strlen(v->id))
+			  : claim_note_write(claim, ".replaces", v->id, strlen(v->id))) < 0)
+			msg_syserror("%s: .replaces", claim);
+		mark_replaced(p, v->id, 0);
+	}
+	state[v->claim] = CLAIM_DEFERRED;
+	r->deferred++;
+	report(r, p, v->origin, v->id, "deferred",
+	       "the file changed after it was read, it was still being written: "
+	       "the next run reads it again",
+	       NULL);
+}
+
+/*
  * Carries out the group's verdicts: the planned places go into the
  * database first (one transaction: a crash after it finds the files still
  * claimed and runs them again, which the store recognises), then the files
@@ -512,8 +648,47 @@ static void flush_group(struct pass *p, char **claims, enum claim_state *state, 
 	char where[PATH_MAX];
 	char *moved_to[GROUP_MAX] = {NULL};
 
+	char *objects[GROUP_MAX] = {NULL};
+
 	if (g->count == 0)
 		return;
+	/*
+	 * First the copy into archive/.objects, which checks that each file
+	 * is still the bytes its record was made of: a file written to since
+	 * gets no verdict and no place in the database.
+	 */
+	fs_group_begin();
+	size_t kept = 0;
+	for (size_t k = 0; k < g->count; k++) {
+		struct verdict *v = &g->items[k];
+		const char *claim = claims[v->claim];
+		char temp[PATH_MAX], sha256[65];
+		long long size;
+		read_bytes(p, v->rec, sha256, &size);
+		int rc = claim_object_copy(r->ws, claim, sha256, size, temp, sizeof temp);
+		if (rc != 0) {
+			if (rc == 1) {
+				file_changed(p, claim, state, v);
+			} else {
+				/* A disk full, an I/O error: the file waits, claimed. */
+				msg_syserror("%s: archive copy", claim);
+				state[v->claim] = CLAIM_DEFERRED;
+				r->deferred++;
+				report(r, p, v->origin, v->id, "deferred",
+				       "its copy in archive/.objects could not be made", NULL);
+			}
+			verdict_release(v);
+			continue;
+		}
+		objects[kept] = temp[0] ? strdup(temp) : NULL;
+		if (kept != k) {
+			g->items[kept] = *v;
+			memset(v, 0, sizeof *v);
+		}
+		kept++;
+	}
+	g->count = kept;
+
 	int in_txn = p->db && db_begin(p->db) == SQLITE_OK;
 	for (size_t k = 0; k < g->count; k++) {
 		struct verdict *v = &g->items[k];
@@ -523,7 +698,6 @@ static void flush_group(struct pass *p, char **claims, enum claim_state *state, 
 	if (in_txn && db_commit(p->db) != SQLITE_OK)
 		db_rollback(p->db);
 
-	fs_group_begin();
 	int renamed = 0;
 	for (size_t k = 0; k < g->count; k++) {
 		struct verdict *v = &g->items[k];
@@ -543,6 +717,12 @@ static void flush_group(struct pass *p, char **claims, enum claim_state *state, 
 	}
 	if (fs_group_end(r->ws->root) < 0)
 		msg_syserror("%s: sync", r->ws->root);
+	/* The copies are durable now: they get their names (a crash before: claim_object_cleanup()). */
+	for (size_t k = 0; k < g->count; k++) {
+		if (objects[k] && claim_object_commit(objects[k]) < 0)
+			msg_syserror("%s", objects[k]);
+		free(objects[k]);
+	}
 
 	/* A name that was taken: the place noted becomes the one it got. */
 	if (renamed) {
@@ -831,7 +1011,13 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 		if (!safe_id(id))
 			id = NULL;
 	}
-	char planned[PATH_MAX];
+	char planned[PATH_MAX], object[PATH_MAX] = "", sha256[65];
+	long long size;
+	/* Its copy, checked like any other: but a file that crashes us is quarantined anyway. */
+	if (final)
+		read_bytes(p, final, sha256, &size);
+	if (final && claim_object_copy(r->ws, claim, sha256, size, object, sizeof object) < 0)
+		msg_syserror("%s: archive copy", claim);
 	if (final && id) {
 		claim_plan(claim, id, "quarantine", planned, sizeof planned);
 		note_place(p, claim, origin, final, planned, "quarantined");
@@ -846,6 +1032,8 @@ static void quarantine_crasher(struct pass *p, const char *claim, const char *or
 		msg_syserror("%s: quarantine", claim);
 		r->deferred++;
 	}
+	if (object[0] && claim_object_commit(object) < 0)
+		msg_syserror("%s", object);
 	json_decref(rec);
 	json_decref(stored);
 	strbuf_release(&out);
@@ -1102,23 +1290,44 @@ int runner_pass(struct runner *r)
 		goto out;
 	}
 	/* Recovery first: what a crashed or stopped run left claimed. */
+	claim_object_cleanup(ws);
 	char **left = NULL;
-	long nleft = claim_list(ws, &left);
+	long nleft = claim_list(ws, &left), busy = 0;
 	for (long i = 0; i < nleft; i++) {
-		add_claim(&claims, &count, &alloc, left[i]);
+		char file[PATH_MAX], origin[PATH_MAX];
+		/* Read again only once its writer has let go (see file_changed()). */
+		if (claim_file(left[i], file, sizeof file) >= 0 && claim_open_for_writing(file)) {
+			claim_origin(left[i], origin, sizeof origin);
+			report(r, &p, origin, NULL, "deferred",
+			       "still open for writing: it stays claimed until it is finished", NULL);
+			r->deferred++;
+			r->unsettled++;
+			busy++;
+		} else {
+			add_claim(&claims, &count, &alloc, left[i]);
+		}
 		free(left[i]);
 	}
 	free(left);
-	if (nleft > 0)
-		msg_info("%ld file(s) left claimed by an earlier run: finishing them", nleft);
+	if (nleft > busy)
+		msg_info("%ld file(s) left claimed by an earlier run: finishing them", nleft - busy);
 
 	long settle = r->settle >= 0 ? r->settle : ws->settle_seconds;
 	if (!(r->stop && *r->stop) && claim_scan(ws, settle, &list) < 0) {
 		result = EXIT_TEMPFAIL;
 		goto out;
 	}
-	r->unsettled = list.unsettled;
-	p.total = (long)(count + list.count);
+	r->unsettled += list.unsettled;
+	p.total = (long)(count + list.count) + busy;
+	/*
+	 * Folders the scan could not search: their files would wait unseen,
+	 * every run, with skema status counting none of them.
+	 */
+	for (size_t i = 0; i < list.nblocked; i++) {
+		char shown[PATH_MAX];
+		msg_warn("inbox/%s: %s", msg_escape(shown, sizeof shown, list.blocked[i].rel),
+			 blocked_folder_advice(&list.blocked[i]));
+	}
 	ws_path(ws, db_path, sizeof db_path, WS_DB);
 	if (stage_path("store", store, sizeof store) == 0 && db_open(db_path, 0, &p.db) != SQLITE_OK)
 		p.db = NULL;
@@ -1138,7 +1347,9 @@ int runner_pass(struct runner *r)
 			result = EXIT_TEMPFAIL;
 			continue;
 		}
-		if (rc == 0) {
+		if (rc == 0 || rc == CLAIM_BUSY) {
+			/* Gone, or still being written: a later pass takes it. */
+			r->unsettled += rc == CLAIM_BUSY;
 			p.total--;
 			continue;
 		}

@@ -165,22 +165,41 @@ struct candidate {
 	struct timespec mtime;
 };
 
+/* A folder of the inbox the scan could not search: its files are not seen. */
+enum folder_problem { FOLDER_TOO_DEEP, FOLDER_UNREADABLE };
+
+struct blocked_folder {
+	char *rel;           /* path relative to inbox/ */
+	enum folder_problem problem;
+};
+
 struct candidate_list {
 	struct candidate *items;
 	size_t count, alloc;
 	size_t unsettled;    /* files seen but still being written */
 	size_t ignored;      /* temporary and lock files left alone */
+	struct blocked_folder *blocked; /* folders not searched: said to staff */
+	size_t nblocked;
 };
+
+/*
+ * What to tell staff about a blocked folder, in English like the rest of
+ * the run log and skema status: "inbox/a/b/c/d/e/f/g: folders nested
+ * deeper than 6 levels are not searched; move its files up".
+ */
+const char *blocked_folder_advice(const struct blocked_folder *folder);
 
 void candidate_list_init(struct candidate_list *list);
 void candidate_list_release(struct candidate_list *list);
 
 /*
  * Lists what in the inbox may be claimed now: regular files whose size and
- * mtime have not changed for settle seconds (now is the wall clock), and
- * non-regular entries, which are claimed only to be quarantined.  Skips
- * temporary, lock and OS files and dot directories; descends into
- * sub-folders.  Returns 0 or -1.
+ * mtime have not changed for settle seconds (now is the wall clock) and
+ * that no process holds open for writing, and non-regular entries, which
+ * are claimed only to be quarantined.  Skips temporary, lock and OS files
+ * and dot directories; descends into sub-folders, CLAIM_MAX_DEPTH levels;
+ * a non-empty folder deeper than that, or one it may not read, goes into
+ * list->blocked.  Returns 0 or -1 (the inbox itself cannot be read).
  */
 int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list);
 
@@ -188,13 +207,46 @@ int claim_scan(const struct workspace *ws, long settle, struct candidate_list *l
  * Claims one candidate: note its origin on it and rename it to work/C.EXT
  * (a flat claim), or, where the file takes no such note, mkdir work/C, note
  * the origin there and rename the file into it; never replacing anything.
- * For a regular file within the size limit, syncs its data and links it
- * into archive/.objects under its sha256.  Returns 1 with the claim (the
- * file or the directory) in claim_dir, 0 when the file was gone or changed
- * (someone else took it, or staff are still writing), -1 on error.
+ * Syncs the data of a regular file.  Returns 1 with the claim (the file or
+ * the directory) in claim_dir, 0 when the file was gone or changed (someone
+ * else took it, or staff are still writing), CLAIM_BUSY when a process
+ * still holds it open for writing, -1 on error.
  */
+#define CLAIM_BUSY 2
 int claim_take(const struct workspace *ws, const struct candidate *cand, time_t received_at,
 	       char *claim_dir, size_t size);
+
+/*
+ * 1 when a process holds the regular file at path open for writing (a read
+ * lease, fcntl F_SETLEASE, is refused), 0 when none does or it cannot be
+ * told (not our file and no CAP_LEASE, a network file system): then the
+ * ctime heuristic alone decides.
+ */
+int claim_open_for_writing(const char *path);
+
+/*
+ * archive/.objects/<sha256> holds a copy of every claimed file's bytes (a
+ * reflink where the file system has them), never a hard link: a writer
+ * that still holds the file could otherwise change the object under its
+ * name.  Made in two steps around a group's sync, so that no object name
+ * ever points at bytes that are not yet durable:
+ *
+ * claim_object_copy() copies the claimed file to a temporary in
+ * archive/.objects (its name in temp, "" when no object is made: an empty,
+ * non-regular or too-large file, sha256 ""), hashes the copy, and checks
+ * that it is the bytes the record describes (sha256, size; size alone when
+ * sha256 is "").  Returns 0, 1 when the file is not the one that was read
+ * (it changed since: still being written; nothing is left behind), -1 on
+ * error (errno).
+ *
+ * claim_object_commit() renames the temporary to its name (an object
+ * already there with those bytes is kept).  claim_object_cleanup() finishes
+ * what a crash left between the two, checking each temporary's bytes.
+ */
+int claim_object_copy(const struct workspace *ws, const char *claim_dir, const char *sha256,
+		      long long size, char *temp, size_t temp_size);
+int claim_object_commit(const char *temp);
+void claim_object_cleanup(const struct workspace *ws);
 
 /*
  * Lists the claims in work/ (oldest first), cleaning up claim directories

@@ -5,7 +5,7 @@ test_description='SIGKILL at every crash point of the chosen system calls (strac
 # In the manner of SQLite's crash tests: the Nth call of a system call kills
 # the process making it, for N = 1, 2, ... until a run gets through without
 # reaching it.  make check-faults sets FAULT_SYSCALLS to more calls.
-syscalls=${FAULT_SYSCALLS:-"renameat2 link mkdir rmdir lsetxattr"}
+syscalls=${FAULT_SYSCALLS:-"renameat2 ioctl mkdir rmdir lsetxattr"}
 
 test_have strace || test_skip_all 'strace is needed to inject the crashes'
 strace -f -qq -o /dev/null -e trace=getpid -e inject=getpid:signal=SIGKILL:when=1000 true 2>/dev/null ||
@@ -26,6 +26,12 @@ check() {
 	while read -r p; do
 		test -e "$1/$p" || { echo "row points at missing $p"; return 1; }
 	done <paths &&
+	# the content-addressed copies hold the bytes their names say, none half made
+	for o in "$1"/archive/.objects/* "$1"/archive/.objects/.tmp-*; do
+		test -e "$o" || continue
+		case $o in */.tmp-*) echo "left half made: $o"; return 1 ;; esac
+		test "$(sha256sum <"$o" | cut -d" " -f1)" = "${o##*/}" || { echo "object $o is not its name"; return 1; }
+	done &&
 	integrity=$(sql "$1/skema.db" "PRAGMA integrity_check" 2>&1) &&
 	test "$integrity" = ok || { echo "integrity: $integrity"; return 1; }
 }
@@ -60,7 +66,7 @@ done
 # from write, ...) and the run goes on as best it can; a normal run after it
 # must leave everything in its place.  N runs up to the number of calls a
 # whole run makes (counted with strace -c).
-errors=${FAULT_ERRORS:-"renameat2:EIO link:EIO mkdir:ENOSPC lsetxattr:ENOTSUP"}
+errors=${FAULT_ERRORS:-"renameat2:EIO ioctl:EIO mkdir:ENOSPC lsetxattr:ENOTSUP"}
 
 for spec in $errors; do
 	sc=${spec%%:*} err=${spec#*:}

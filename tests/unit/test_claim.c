@@ -31,6 +31,10 @@ struct fixture {
 	struct workspace ws;
 };
 
+/* sha256("one"), sha256("two") */
+#define ONE_SHA256 "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"
+#define TWO_SHA256 "3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3"
+
 static void touch(const char *root, const char *rel, const char *content)
 {
 	char path[PATH_MAX];
@@ -207,7 +211,19 @@ static void test_take_archive_quarantine(void **state)
 		claim_origin(claim, origin, sizeof origin);
 		CHECK_STR(origin, list.items[i].rel, "origin");
 		if (strcmp(list.items[i].rel, "første.docx") == 0) {
-			char planned[PATH_MAX];
+			char planned[PATH_MAX], temp[PATH_MAX];
+			/* Not the bytes that were read (written on since): no copy, nothing left. */
+			assert_int_equal(claim_object_copy(&fx->ws, claim, ONE_SHA256, 4, temp,
+							   sizeof temp),
+					 1);
+			assert_int_equal(claim_object_copy(&fx->ws, claim, TWO_SHA256, 3, temp,
+							   sizeof temp),
+					 1);
+			CHECK_STR(temp, "", "no copy left");
+			assert_int_equal(claim_object_copy(&fx->ws, claim, ONE_SHA256, 3, temp,
+							   sizeof temp),
+					 0);
+			assert_int_equal(claim_object_commit(temp), 0);
 			claim_plan(claim, "20210913-115900-aaaaaaaaaaaa-10", "archive", planned,
 				   sizeof planned);
 			assert_int_equal(claim_archive(&fx->ws, claim, "20210913-115900-aaaaaaaaaaaa-10",
@@ -235,10 +251,12 @@ static void test_take_archive_quarantine(void **state)
 		assert_int_equal(lgetxattr(path, "user.skema.origin", NULL, 0), -1);
 	}
 	candidate_list_release(&list);
-	/* Both were linked into the content-addressed store under their sha256. */
-	snprintf(path, sizeof path, "%s/" WS_OBJECTS
-		 "/7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed", fx->root);
-	assert_int_equal(access(path, F_OK), 0); /* sha256("one") */
+	/* Copied into the content-addressed store under its sha256: a file of its own, not a link. */
+	struct stat object;
+	snprintf(path, sizeof path, "%s/" WS_OBJECTS "/" ONE_SHA256, fx->root);
+	assert_int_equal(lstat(path, &object), 0);
+	assert_int_equal(object.st_nlink, 1);
+	assert_int_equal(object.st_size, 3);
 	char **none = NULL;
 	assert_int_equal(claim_list(&fx->ws, &none), 0);
 	free(none);
