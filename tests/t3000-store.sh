@@ -328,6 +328,52 @@ test_expect_success 'a record the database refuses mid-group: those before it ar
 	test "$(jq -r .id out)" = "$(jq -r .id <mixed | sed -n 1p)"
 '
 
+# form N ID RECEIVED: a temaforloeb form of Randers with record id ID.
+form() {
+	mkrec "$1" temaforloeb "$3" incomplete "{\"kommune\":\"Randers\"}" | jq -c --arg id "$2" ".id = \$id"
+}
+
+# The driver names a claim by its absolute path and runs it again until it
+# can be read: the attempt that reads it has the digest in its id, the one
+# before had zeros.  One file, one row.
+test_expect_success 'a claim that could not be read, then could: one row, completed, its path relative' '
+	mkdir -p ws/work &&
+	ws=$(cd ws && pwd) &&
+	form 441 20260405-100000-0123456789ab-4410 2026-04-05T10:00:00+02:00 |
+		jq -c --arg p "$ws/work/1775376000.P1R1.docx" ".path = \$p" >read &&
+	jq -c "del(.fields, .validation, .form) | .id = \"20260405-100000-000000000000-4410\" | .sha256 = \"\" | .size = 0
+		| .error = {stage: \"ingest\", code: \"io\", permanent: false, message: \"cannot open: Permission denied\", message_da: \"Prøv igen\"}" read >unread &&
+	skema-store ws/skema.db <unread >out &&
+	test "$(jq -r .submission.status out)" = failed &&
+	sql ws/skema.db "SELECT status, stored_path FROM submissions" >actual &&
+	echo "failed|work/1775376000.P1R1.docx" >expect &&
+	test_cmp expect actual &&
+	skema-store ws/skema.db <unread >/dev/null &&
+	skema-store ws/skema.db <read >out &&
+	test "$(jq -r .submission.status out)" = stored &&
+	sql ws/skema.db "SELECT id, record_id, status, error_code IS NULL, case_number IS NOT NULL FROM submissions" >actual &&
+	echo "1|20260405-100000-0123456789ab-4410|stored|1|1" >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT event FROM events WHERE submission_id = 1 ORDER BY id" >actual &&
+	printf "received\nfailed\nreceived\nfailed\nreceived\nstored\n" >expect &&
+	test_cmp expect actual
+'
+
+# A crash after the store, before the file moved, and then the file cannot
+# be read: the row stands, and no failed row is added beside it.
+test_expect_success 'a claim stored before that cannot be read now: no second row' '
+	skema-store ws/skema.db <unread >out &&
+	jq -e ".error.code == \"io\" and .submission.status == \"stored\" and .submission.db_id == 1" out &&
+	test "$(sql ws/skema.db "SELECT count(*) FROM submissions")" = 1
+'
+
+test_expect_success 'a path outside the workspace is kept as given' '
+	form 451 20260406-100000-0123456789ab-4510 2026-04-06T10:00:00+02:00 |
+		jq -c ".path = \"/elsewhere/x.docx\"" >outside &&
+	skema-store ws/skema.db <outside >/dev/null &&
+	test "$(sql ws/skema.db "SELECT stored_path FROM submissions WHERE id = 2")" = /elsewhere/x.docx
+'
+
 test_expect_success 'a database newer than this skema is refused' '
 	sqlite3 new.db "PRAGMA user_version = 99" &&
 	test_must_fail skema-store new.db </dev/null 2>err &&

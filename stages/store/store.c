@@ -23,6 +23,8 @@
  * its file again).
  *
  *   - a record id already stored is not stored again (its row is reported);
+ *     a failed row is rewritten by the next attempt of the same claim, also
+ *     when that attempt could read the file and so has another id;
  *   - a file whose sha256 an earlier submission had is stored as a
  *     duplicate of that one (status duplicate) and never decided;
  *   - a form from the same applicant (CVR, facility, kommune or e-mail) for

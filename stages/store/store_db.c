@@ -256,18 +256,13 @@ static int next_case_number(sqlite3 *db, int year, char *buf, size_t size)
 	return rc;
 }
 
-/* Fills row from the submission with this record id; 1 found, 0 not, or -SQLite code. */
-static int find_record(sqlite3 *db, const char *record_id, struct submission_row *row)
+/*
+ * Steps stmt (id, case_number, status, duplicate_of) and releases it: 1
+ * with row filled, 0 no row, or -SQLite code.
+ */
+static int read_row(sqlite3 *db, sqlite3_stmt *stmt, struct submission_row *row)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(db,
-			 "SELECT id, case_number, status, duplicate_of FROM submissions"
-			 " WHERE record_id = ?1",
-			 &stmt);
-	if (rc != SQLITE_OK)
-		return -rc;
-	bind_text(stmt, 1, record_id);
-	rc = sqlite3_step(stmt);
+	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *text;
 		row->id = sqlite3_column_int64(stmt, 0);
@@ -285,6 +280,93 @@ static int find_record(sqlite3 *db, const char *record_id, struct submission_row
 	}
 	release(stmt);
 	return rc;
+}
+
+/* Fills row from the submission with this record id; 1 found, 0 not, or -SQLite code. */
+static int find_record(sqlite3 *db, const char *record_id, struct submission_row *row)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "SELECT id, case_number, status, duplicate_of FROM submissions"
+			 " WHERE record_id = ?1",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return -rc;
+	bind_text(stmt, 1, record_id);
+	return read_row(db, stmt, row);
+}
+
+/*
+ * The record id is YYYYMMDD-HHMMSS-<12 hex of sha256>-<n>: the time and n
+ * come from the claim alone, the hex from the bytes.  A file that could not
+ * be read has no digest yet (its hex is all zeros), so the attempt that
+ * reads it gets another id for the same claim.  Splits id into the claim's
+ * part before the hex ("YYYYMMDD-HHMMSS-") and after it ("-<n>"); returns
+ * 0, or -1 for an id of another shape (tests, other tools), which has no
+ * claim to find.
+ */
+#define ID_TIME_LEN 16 /* "YYYYMMDD-HHMMSS-" */
+#define ID_HEX_LEN 12
+
+static int claim_parts(const char *id, char *prefix, const char **suffix)
+{
+	size_t len = strlen(id);
+	if (len < ID_TIME_LEN + ID_HEX_LEN + 2 || id[8] != '-' || id[ID_TIME_LEN - 1] != '-' ||
+	    id[ID_TIME_LEN + ID_HEX_LEN] != '-')
+		return -1;
+	for (size_t i = 0; i < ID_TIME_LEN - 1; i++)
+		if (i != 8 && !isdigit((unsigned char)id[i]))
+			return -1;
+	for (size_t i = ID_TIME_LEN; i < ID_TIME_LEN + ID_HEX_LEN; i++)
+		if (!isxdigit((unsigned char)id[i]))
+			return -1;
+	for (size_t i = ID_TIME_LEN + ID_HEX_LEN + 1; i < len; i++)
+		if (!isdigit((unsigned char)id[i]))
+			return -1;
+	memcpy(prefix, id, ID_TIME_LEN);
+	prefix[ID_TIME_LEN] = '\0';
+	*suffix = id + ID_TIME_LEN + ID_HEX_LEN;
+	return 0;
+}
+
+/*
+ * Another row of the same claim as record_id (same time and n, other
+ * hex): 1 found (row filled), 0 not, or -SQLite code.  A record that has
+ * its digest looks for the claim's row from when the file could not be
+ * read (zeros: one lookup by the unique index); one that could not be read
+ * looks for any row of the claim (rare: a range of one second of ids).
+ */
+static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_row *row)
+{
+	static const char zeros[] = "000000000000";
+	char from[ID_TIME_LEN + 1], to[ID_TIME_LEN + 1], unread[128];
+	const char *suffix;
+	sqlite3_stmt *stmt;
+	if (claim_parts(record_id, from, &suffix) < 0)
+		return 0;
+	if (strncmp(record_id + ID_TIME_LEN, zeros, ID_HEX_LEN) != 0) {
+		if ((size_t)snprintf(unread, sizeof unread, "%s%s%s", from, zeros, suffix) >=
+		    sizeof unread)
+			return 0;
+		return find_record(db, unread, row);
+	}
+	memcpy(to, from, sizeof to);
+	to[ID_TIME_LEN - 1] = '-' + 1; /* every id of the second sorts below it */
+	int rc = prepare(db,
+			 "SELECT id, case_number, status, duplicate_of FROM submissions"
+			 " WHERE record_id >= ?1 AND record_id < ?2 AND record_id <> ?3"
+			 " AND length(record_id) = length(?3)"
+			 " AND substr(record_id, ?5) = ?4"
+			 " ORDER BY status <> 'failed', id LIMIT 1",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return -rc;
+	bind_text(stmt, 1, from);
+	bind_text(stmt, 2, to);
+	bind_text(stmt, 3, record_id);
+	bind_text(stmt, 4, suffix);
+	sqlite3_bind_int(stmt, 5, ID_TIME_LEN + ID_HEX_LEN + 1);
+	return read_row(db, stmt, row);
 }
 
 /*
@@ -496,6 +578,25 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 }
 
 /*
+ * Where the row says the file is: the record's path, relative to the
+ * workspace (the database's directory) when the file is in it, as the
+ * driver writes archive/ and quarantine/ places.  The stages name a claim
+ * by its absolute path; a file held back in work/ keeps that row until it
+ * moves, and a workspace may be moved or mounted elsewhere meanwhile.
+ */
+static const char *stored_path(sqlite3 *db, const char *path)
+{
+	const char *db_file = sqlite3_db_filename(db, "main");
+	const char *slash = db_file ? strrchr(db_file, '/') : NULL;
+	if (!path || path[0] != '/' || !slash || slash == db_file)
+		return path;
+	size_t len = (size_t)(slash - db_file);
+	if (strncmp(path, db_file, len) == 0 && path[len] == '/' && path[len + 1] != '\0')
+		return path + len + 1;
+	return path;
+}
+
+/*
  * Inserts the submission row, or, when *id is set, rewrites that row (a
  * failed attempt of the same record, tried again).
  */
@@ -557,7 +658,7 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *text, s
 	bind_text(stmt, 17, record_str(error, "code"));
 	bind_text(stmt, 18, record_str(error, "message"));
 	bind_text(stmt, 19, record_str(error, "message_da"));
-	bind_text(stmt, 20, record_str(rec, "path"));
+	bind_text(stmt, 20, stored_path(db, record_str(rec, "path")));
 	if (text)
 		sqlite3_bind_text(stmt, 21, text, (int)len, SQLITE_TRANSIENT);
 	else
@@ -614,6 +715,26 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	if ((rc = savepoint(db, "SAVEPOINT store_record")) != SQLITE_OK)
 		return rc;
 	int found = find_record(db, record_id, &row);
+	if (found == 0) {
+		/*
+		 * The same claim under another id: its file could not be read
+		 * before (no digest, so zeros in the id) and now can, or the
+		 * other way round.  One dropped file, one row.
+		 */
+		found = find_claim_row(db, record_id, &row);
+		if (found > 0 && strcmp(row.status, "failed") != 0) {
+			if (failed && !json_is_true(json_object_get(json_object_get(rec, "error"),
+								     "permanent"))) {
+				/* Stored before, and unreadable for now: the row stands
+				 * and the driver keeps the file for the next run. */
+				undo(db);
+				set_submission(rec, &row, row.status);
+				return SQLITE_OK;
+			}
+			found = 0;
+			memset(&row, 0, sizeof row);
+		}
+	}
 	if (found < 0) {
 		rc = -found;
 		goto fail;
@@ -621,9 +742,10 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	if (found && strcmp(row.status, "failed") == 0) {
 		/*
 		 * The same claim failed before for a reason that may pass (a
-		 * timeout): the driver kept the file and tried again with the same
-		 * record id.  This attempt replaces the failed one in its row; the
-		 * events keep both.
+		 * timeout, a file nobody could read yet): the driver kept the
+		 * file and tried again, with the same record id or, once the
+		 * file could be read, the id its digest gives.  This attempt
+		 * replaces the failed one in its row; the events keep both.
 		 */
 		retry_of = row.id;
 		memset(&row, 0, sizeof row);
