@@ -28,7 +28,9 @@
  *   - a file whose sha256 an earlier submission had is stored as a
  *     duplicate of that one (status duplicate) and never decided;
  *   - a form from the same applicant (CVR, facility, kommune or e-mail) for
- *     the same offer supersedes the earlier one; both rows stay.
+ *     the same offer supersedes the one received before it; both rows
+ *     stay.  Receipt order, not the order of storing: a form stored after a
+ *     later one is the one superseded.
  *
  * Exit codes: 0 done; 64 usage; 75 temporary (database busy or locked,
  * disk full, read-only): the record being stored is rolled back, nothing
