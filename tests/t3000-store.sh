@@ -328,6 +328,125 @@ test_expect_success 'a record the database refuses mid-group: those before it ar
 	test "$(jq -r .id out)" = "$(jq -r .id <mixed | sed -n 1p)"
 '
 
+# form N ID RECEIVED: a temaforloeb form of Randers with record id ID.
+form() {
+	mkrec "$1" temaforloeb "$3" incomplete "{\"kommune\":\"Randers\"}" | jq -c --arg id "$2" ".id = \$id"
+}
+
+# superseding DB: each row's record id, status and the record id of the
+# form that replaced it, in record id order.
+superseding() {
+	sql "$1" "SELECT s.record_id, s.status, coalesce(n.record_id, '-') FROM submissions s
+		LEFT JOIN submissions n ON n.id = s.superseded_by ORDER BY s.record_id"
+}
+
+test_expect_success 'a form stored after a later one of the same applicant is the one replaced' '
+	form 401 20260401-100000-aaaaaaaaaaaa-4010 2026-04-01T10:00:00+02:00 >older &&
+	form 402 20260401-100500-bbbbbbbbbbbb-4020 2026-04-01T10:05:00+02:00 >newer &&
+	skema-store late.db <newer >out.newer &&
+	skema-store late.db <older >out.older &&
+	test "$(jq -r .submission.status out.newer)" = stored &&
+	test "$(jq -r .submission.status out.older)" = superseded &&
+	superseding late.db >actual &&
+	cat >expect <<-\EOF &&
+	20260401-100000-aaaaaaaaaaaa-4010|superseded|20260401-100500-bbbbbbbbbbbb-4020
+	20260401-100500-bbbbbbbbbbbb-4020|stored|-
+	EOF
+	test_cmp expect actual &&
+	sql late.db "SELECT case_number, event, detail FROM case_history WHERE event IN (\"superseded\", \"supersedes\") ORDER BY case_number" >actual &&
+	printf "2026-000001|supersedes|erstatter 2026-000002\n2026-000002|superseded|erstattet af 2026-000001\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'receipt order is the instant: summer time ends between two forms' '
+	form 411 20261025-023000-aaaaaaaaaaaa-4110 2026-10-25T02:30:00+02:00 >first &&
+	form 412 20261025-021000-bbbbbbbbbbbb-4120 2026-10-25T02:10:00+01:00 >second &&
+	cat first second | skema-store dst.db >out &&
+	jq -r .submission.status out >actual &&
+	printf "stored\nsupersedes\n" >expect &&
+	test_cmp expect actual &&
+	skema-store dst2.db <second >/dev/null && skema-store dst2.db <first >/dev/null &&
+	test "$(superseding dst.db)" = "$(superseding dst2.db)"
+'
+
+# Three forms received in the same second: the record id orders them, so
+# which one stands is the same whatever order a crash or lock brings them
+# in, and each replaced one names a form received after it.  In reverse
+# order even the chain is the one receipt order gives.
+test_expect_success 'forms of the same second: the same outcome in any processing order' '
+	form 421 20260402-100000-cccccccccccc-4210 2026-04-02T10:00:00+02:00 >f1 &&
+	form 422 20260402-100000-1aaaaaaaaaaa-4220 2026-04-02T10:00:00+02:00 >f2 &&
+	form 423 20260402-100000-7bbbbbbbbbbb-4230 2026-04-02T10:00:00+02:00 >f3 &&
+	cat f2 f3 f1 | skema-store receipt.db >/dev/null &&
+	cat f1 f3 f2 | skema-store reverse.db >/dev/null &&
+	superseding receipt.db >actual &&
+	cat >expect <<-\EOF &&
+	20260402-100000-1aaaaaaaaaaa-4220|superseded|20260402-100000-7bbbbbbbbbbb-4230
+	20260402-100000-7bbbbbbbbbbb-4230|superseded|20260402-100000-cccccccccccc-4210
+	20260402-100000-cccccccccccc-4210|stored|-
+	EOF
+	test_cmp expect actual &&
+	superseding reverse.db >actual && test_cmp expect actual &&
+	for order in "f1 f2 f3" "f2 f1 f3" "f3 f1 f2"; do
+		rm -f o.db* && cat $order | skema-store o.db >/dev/null &&
+		sql o.db "SELECT record_id, status FROM submissions ORDER BY record_id" >actual &&
+		cut -d"|" -f1,2 expect | test_cmp - actual &&
+		test "$(sql o.db "SELECT count(*) FROM submissions s JOIN submissions n ON n.id = s.superseded_by
+			WHERE n.record_id <= s.record_id")" = 0 || return 1
+	done
+'
+
+test_expect_success 'a later late form does not replace an older timely one stored after it' '
+	C="[[\"frist\",\"eligibility\",true]]" && L="[[\"frist\",\"eligibility\",false]]" &&
+	mkrec 431 test-frist 2026-04-03T10:00:00+02:00 eligible "{\"kommune\":\"Randers\"}" "$C" >timely &&
+	mkrec 432 test-frist 2026-04-04T10:00:00+02:00 not_eligible "{\"kommune\":\"Randers\"}" "$L" >late &&
+	skema-store frist.db <late >/dev/null &&
+	skema-store frist.db <timely >out &&
+	test "$(jq -r .submission.status out)" = stored &&
+	test "$(sql frist.db "SELECT group_concat(status) FROM submissions")" = "stored,stored"
+'
+
+# The driver names a claim by its absolute path and runs it again until it
+# can be read: the attempt that reads it has the digest in its id, the one
+# before had zeros.  One file, one row.
+test_expect_success 'a claim that could not be read, then could: one row, completed, its path relative' '
+	mkdir -p ws/work &&
+	ws=$(cd ws && pwd) &&
+	form 441 20260405-100000-0123456789ab-4410 2026-04-05T10:00:00+02:00 |
+		jq -c --arg p "$ws/work/1775376000.P1R1.docx" ".path = \$p" >read &&
+	jq -c "del(.fields, .validation, .form) | .id = \"20260405-100000-000000000000-4410\" | .sha256 = \"\" | .size = 0
+		| .error = {stage: \"ingest\", code: \"io\", permanent: false, message: \"cannot open: Permission denied\", message_da: \"Prøv igen\"}" read >unread &&
+	skema-store ws/skema.db <unread >out &&
+	test "$(jq -r .submission.status out)" = failed &&
+	sql ws/skema.db "SELECT status, stored_path FROM submissions" >actual &&
+	echo "failed|work/1775376000.P1R1.docx" >expect &&
+	test_cmp expect actual &&
+	skema-store ws/skema.db <unread >/dev/null &&
+	skema-store ws/skema.db <read >out &&
+	test "$(jq -r .submission.status out)" = stored &&
+	sql ws/skema.db "SELECT id, record_id, status, error_code IS NULL, case_number IS NOT NULL FROM submissions" >actual &&
+	echo "1|20260405-100000-0123456789ab-4410|stored|1|1" >expect &&
+	test_cmp expect actual &&
+	sql ws/skema.db "SELECT event FROM events WHERE submission_id = 1 ORDER BY id" >actual &&
+	printf "received\nfailed\nreceived\nfailed\nreceived\nstored\n" >expect &&
+	test_cmp expect actual
+'
+
+# A crash after the store, before the file moved, and then the file cannot
+# be read: the row stands, and no failed row is added beside it.
+test_expect_success 'a claim stored before that cannot be read now: no second row' '
+	skema-store ws/skema.db <unread >out &&
+	jq -e ".error.code == \"io\" and .submission.status == \"stored\" and .submission.db_id == 1" out &&
+	test "$(sql ws/skema.db "SELECT count(*) FROM submissions")" = 1
+'
+
+test_expect_success 'a path outside the workspace is kept as given' '
+	form 451 20260406-100000-0123456789ab-4510 2026-04-06T10:00:00+02:00 |
+		jq -c ".path = \"/elsewhere/x.docx\"" >outside &&
+	skema-store ws/skema.db <outside >/dev/null &&
+	test "$(sql ws/skema.db "SELECT stored_path FROM submissions WHERE id = 2")" = /elsewhere/x.docx
+'
+
 test_expect_success 'a database newer than this skema is refused' '
 	sqlite3 new.db "PRAGMA user_version = 99" &&
 	test_must_fail skema-store new.db </dev/null 2>err &&

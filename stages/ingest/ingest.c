@@ -342,12 +342,14 @@ emit:
 	if (!record_str(rec, "id")) {
 		/*
 		 * Unopened: the inode still tells files apart (the store is
-		 * idempotent on the id, so two files must never share one).
+		 * idempotent on the id, so two files must never share one), and
+		 * the same one as once the file can be read, so the store finds
+		 * this claim's row again by the id's time and number.
 		 */
 		static unsigned long long unnamed;
 		unsigned long long n = ++unnamed;
 		if (fd >= 0 || lstat(path, &st) == 0)
-			n = (unsigned long long)st.st_ino;
+			n = file_number(&st, claim_ino);
 		id_time(received_at, when, sizeof when);
 		snprintf(id, sizeof id, "%s-%.12s-%llu", when, "000000000000", n * 10ULL + retry);
 		record_set_str(rec, "id", id);

@@ -24,10 +24,14 @@
  * its file again).
  *
  *   - a record id already stored is not stored again (its row is reported);
+ *     a failed row is rewritten by the next attempt of the same claim, also
+ *     when that attempt could read the file and so has another id;
  *   - a file whose sha256 an earlier submission had is stored as a
  *     duplicate of that one (status duplicate) and never decided;
  *   - a form from the same applicant (CVR, facility, kommune or e-mail) for
- *     the same offer supersedes the earlier one; both rows stay.
+ *     the same offer supersedes the one received before it; both rows
+ *     stay.  Receipt order, not the order of storing: a form stored after a
+ *     later one is the one superseded.
  *
  * Exit codes: 0 done; 64 usage; 75 temporary (database busy or locked,
  * disk full, read-only): the record being stored is rolled back, nothing

@@ -256,18 +256,13 @@ static int next_case_number(sqlite3 *db, int year, char *buf, size_t size)
 	return rc;
 }
 
-/* Fills row from the submission with this record id; 1 found, 0 not, or -SQLite code. */
-static int find_record(sqlite3 *db, const char *record_id, struct submission_row *row)
+/*
+ * Steps stmt (id, case_number, status, duplicate_of) and releases it: 1
+ * with row filled, 0 no row, or -SQLite code.
+ */
+static int read_row(sqlite3 *db, sqlite3_stmt *stmt, struct submission_row *row)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(db,
-			 "SELECT id, case_number, status, duplicate_of FROM submissions"
-			 " WHERE record_id = ?1",
-			 &stmt);
-	if (rc != SQLITE_OK)
-		return -rc;
-	bind_text(stmt, 1, record_id);
-	rc = sqlite3_step(stmt);
+	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *text;
 		row->id = sqlite3_column_int64(stmt, 0);
@@ -285,6 +280,93 @@ static int find_record(sqlite3 *db, const char *record_id, struct submission_row
 	}
 	release(stmt);
 	return rc;
+}
+
+/* Fills row from the submission with this record id; 1 found, 0 not, or -SQLite code. */
+static int find_record(sqlite3 *db, const char *record_id, struct submission_row *row)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "SELECT id, case_number, status, duplicate_of FROM submissions"
+			 " WHERE record_id = ?1",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return -rc;
+	bind_text(stmt, 1, record_id);
+	return read_row(db, stmt, row);
+}
+
+/*
+ * The record id is YYYYMMDD-HHMMSS-<12 hex of sha256>-<n>: the time and n
+ * come from the claim alone, the hex from the bytes.  A file that could not
+ * be read has no digest yet (its hex is all zeros), so the attempt that
+ * reads it gets another id for the same claim.  Splits id into the claim's
+ * part before the hex ("YYYYMMDD-HHMMSS-") and after it ("-<n>"); returns
+ * 0, or -1 for an id of another shape (tests, other tools), which has no
+ * claim to find.
+ */
+#define ID_TIME_LEN 16 /* "YYYYMMDD-HHMMSS-" */
+#define ID_HEX_LEN 12
+
+static int claim_parts(const char *id, char *prefix, const char **suffix)
+{
+	size_t len = strlen(id);
+	if (len < ID_TIME_LEN + ID_HEX_LEN + 2 || id[8] != '-' || id[ID_TIME_LEN - 1] != '-' ||
+	    id[ID_TIME_LEN + ID_HEX_LEN] != '-')
+		return -1;
+	for (size_t i = 0; i < ID_TIME_LEN - 1; i++)
+		if (i != 8 && !isdigit((unsigned char)id[i]))
+			return -1;
+	for (size_t i = ID_TIME_LEN; i < ID_TIME_LEN + ID_HEX_LEN; i++)
+		if (!isxdigit((unsigned char)id[i]))
+			return -1;
+	for (size_t i = ID_TIME_LEN + ID_HEX_LEN + 1; i < len; i++)
+		if (!isdigit((unsigned char)id[i]))
+			return -1;
+	memcpy(prefix, id, ID_TIME_LEN);
+	prefix[ID_TIME_LEN] = '\0';
+	*suffix = id + ID_TIME_LEN + ID_HEX_LEN;
+	return 0;
+}
+
+/*
+ * Another row of the same claim as record_id (same time and n, other
+ * hex): 1 found (row filled), 0 not, or -SQLite code.  A record that has
+ * its digest looks for the claim's row from when the file could not be
+ * read (zeros: one lookup by the unique index); one that could not be read
+ * looks for any row of the claim (rare: a range of one second of ids).
+ */
+static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_row *row)
+{
+	static const char zeros[] = "000000000000";
+	char from[ID_TIME_LEN + 1], to[ID_TIME_LEN + 1], unread[128];
+	const char *suffix;
+	sqlite3_stmt *stmt;
+	if (claim_parts(record_id, from, &suffix) < 0)
+		return 0;
+	if (strncmp(record_id + ID_TIME_LEN, zeros, ID_HEX_LEN) != 0) {
+		if ((size_t)snprintf(unread, sizeof unread, "%s%s%s", from, zeros, suffix) >=
+		    sizeof unread)
+			return 0;
+		return find_record(db, unread, row);
+	}
+	memcpy(to, from, sizeof to);
+	to[ID_TIME_LEN - 1] = '-' + 1; /* every id of the second sorts below it */
+	int rc = prepare(db,
+			 "SELECT id, case_number, status, duplicate_of FROM submissions"
+			 " WHERE record_id >= ?1 AND record_id < ?2 AND record_id <> ?3"
+			 " AND length(record_id) = length(?3)"
+			 " AND substr(record_id, ?5) = ?4"
+			 " ORDER BY status <> 'failed', id LIMIT 1",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return -rc;
+	bind_text(stmt, 1, from);
+	bind_text(stmt, 2, to);
+	bind_text(stmt, 3, record_id);
+	bind_text(stmt, 4, suffix);
+	sqlite3_bind_int(stmt, 5, ID_TIME_LEN + ID_HEX_LEN + 1);
+	return read_row(db, stmt, row);
 }
 
 /*
@@ -434,34 +516,112 @@ static void set_submission(json_t *rec, const struct submission_row *row, const 
 }
 
 /*
- * Supersedes every open earlier submission of this applicant for this
- * offer: live, and not decided for good (a final mangler or venteliste is
- * still open, since the corrected form answers it).  A late form (its
- * "frist" criterion failed) supersedes only earlier late ones.
+ * Receipt order, the order superseding follows: received_at as an instant
+ * (the offset changes with summer time, so the text does not sort), then,
+ * for forms received in the same second, the record id.  The clock of a
+ * claim has whole seconds, so nothing tells such forms apart by time; the
+ * record id is fixed by the claim and the bytes, so the order is the same
+ * whatever order the forms were processed in (after a crash, a lock, a
+ * file held back).  T is the table alias; the key is two expressions.
  */
-static int supersede(sqlite3 *db, long long id, const char *case_number, const char *offer_id,
-		     const char *applicant_key, int *superseded)
+#define RECEIPT_KEY(t) \
+	"coalesce(CAST(strftime('%s', " t ".received_at) AS INTEGER), 0), " t ".record_id"
+
+/* A form received after the deadline: its "frist" criterion failed. */
+#define LATE(t) \
+	"EXISTS (SELECT 1 FROM criteria c WHERE c.submission_id = " t ".id" \
+	" AND c.criterion_id = 'frist' AND c.passed = 0)"
+
+/* Marks older as replaced by newer, with an event on each. */
+static int mark_superseded(sqlite3 *db, long long older, long long newer)
+{
+	char detail[96], older_case[32], newer_case[32];
+	sqlite3_stmt *stmt;
+	int rc = prepare(db,
+			 "UPDATE submissions SET status = 'superseded', superseded_by = ?1"
+			 " WHERE id = ?2",
+			 &stmt);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, newer);
+	sqlite3_bind_int64(stmt, 2, older);
+	if ((rc = finish(db, stmt)) != SQLITE_OK)
+		return rc;
+	case_number_of(db, older, older_case, sizeof older_case);
+	case_number_of(db, newer, newer_case, sizeof newer_case);
+	snprintf(detail, sizeof detail, "erstattet af %s", newer_case);
+	if ((rc = event(db, older, "superseded", detail)) != SQLITE_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "erstatter %s", older_case);
+	return event(db, newer, "supersedes", detail);
+}
+
+/*
+ * Puts the new submission id in receipt order among the forms of this
+ * applicant for this offer, and sets *reported to what it became:
+ *
+ * - a form received later is stored already (the new one was held back:
+ *   a file that could not be read yet, a crash, a busy database): the new
+ *   one is the older version, and the first later one replaces it
+ *   ("superseded"), as it would have, had they come in receipt order:
+ *   also when that one has been replaced or withdrawn since.  Nothing
+ *   about the later forms changes: their decisions and letters stand;
+ * - else it supersedes every open earlier one ("supersedes"): live, and
+ *   not decided for good (a final mangler or venteliste is still open,
+ *   since the corrected form answers it).
+ *
+ * Either way a late form (its "frist" criterion failed) replaces only
+ * late ones, so a timely application is never replaced by a late one.
+ */
+static int supersede(sqlite3 *db, long long id, const char *offer_id, const char *applicant_key,
+		     const char **reported)
 {
 	sqlite3_stmt *stmt;
-	long long older[64];
+	long long older[64], later = 0;
 	size_t n = 0;
 	int rc = prepare(db,
-			 "SELECT s.id FROM submissions s WHERE s.offer_id = ?1 AND s.applicant_key = ?2"
-			 " AND s.status = 'stored' AND s.id <> ?3"
-			 /* A case decided for good is closed: a new form is a new application. */
-			 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.submission_id = s.id"
-			 "   AND d.current = 1 AND d.state = 'final'"
-			 "   AND d.outcome IN ('bevilget', 'afslag', 'bekræftelse'))"
-			 /* A form received after the deadline does not replace one
-			  * received in time: the timely application stands, and the
-			  * late one is refused on its own. */
-			 " AND NOT (EXISTS (SELECT 1 FROM criteria n WHERE n.submission_id = ?3"
-			 "     AND n.criterion_id = 'frist' AND n.passed = 0)"
-			 "   AND NOT EXISTS (SELECT 1 FROM criteria o WHERE o.submission_id = s.id"
-			 "     AND o.criterion_id = 'frist' AND o.passed = 0))"
-			 " ORDER BY s.id",
+			 "SELECT s.id FROM submissions s JOIN submissions n ON n.id = ?3"
+			 " WHERE s.offer_id = ?1 AND s.applicant_key = ?2"
+			 /* "+": the applicant's index, not the report's on (offer, status) */
+			 " AND +s.status IN ('stored', 'superseded', 'withdrawn') AND s.id <> n.id"
+			 " AND (" RECEIPT_KEY("s") ") > (" RECEIPT_KEY("n") ")"
+			 " AND NOT (" LATE("s") " AND NOT " LATE("n") ")"
+			 " ORDER BY " RECEIPT_KEY("s") " LIMIT 1",
 			 &stmt);
-	*superseded = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_text(stmt, 1, offer_id);
+	bind_text(stmt, 2, applicant_key);
+	sqlite3_bind_int64(stmt, 3, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		later = sqlite3_column_int64(stmt, 0);
+	release(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		report(db);
+		return rc;
+	}
+	if (later > 0) {
+		if ((rc = mark_superseded(db, id, later)) == SQLITE_OK)
+			*reported = "superseded";
+		return rc;
+	}
+
+	rc = prepare(db,
+		     "SELECT s.id FROM submissions s JOIN submissions n ON n.id = ?3"
+		     " WHERE s.offer_id = ?1 AND s.applicant_key = ?2"
+		     " AND +s.status = 'stored' AND s.id <> n.id"
+		     " AND (" RECEIPT_KEY("s") ") < (" RECEIPT_KEY("n") ")"
+		     /* A case decided for good is closed: a new form is a new application. */
+		     " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.submission_id = s.id"
+		     "   AND d.current = 1 AND d.state = 'final'"
+		     "   AND d.outcome IN ('bevilget', 'afslag', 'bekræftelse'))"
+		     /* A form received after the deadline does not replace one
+		      * received in time: the timely application stands, and the
+		      * late one is refused on its own. */
+		     " AND NOT (" LATE("n") " AND NOT " LATE("s") ")"
+		     " ORDER BY " RECEIPT_KEY("s"),
+		     &stmt);
 	if (rc != SQLITE_OK)
 		return rc;
 	bind_text(stmt, 1, offer_id);
@@ -470,29 +630,35 @@ static int supersede(sqlite3 *db, long long id, const char *case_number, const c
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < sizeof older / sizeof *older)
 		older[n++] = sqlite3_column_int64(stmt, 0);
 	release(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		report(db);
 		return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
-		char detail[96], old_case[32];
-		if ((rc = prepare(db,
-				  "UPDATE submissions SET status = 'superseded', superseded_by = ?1"
-				  " WHERE id = ?2",
-				  &stmt)) != SQLITE_OK)
+		if ((rc = mark_superseded(db, older[i], id)) != SQLITE_OK)
 			return rc;
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_int64(stmt, 2, older[i]);
-		if ((rc = finish(db, stmt)) != SQLITE_OK)
-			return rc;
-		snprintf(detail, sizeof detail, "erstattet af %s", case_number);
-		if ((rc = event(db, older[i], "superseded", detail)) != SQLITE_OK)
-			return rc;
-		case_number_of(db, older[i], old_case, sizeof old_case);
-		snprintf(detail, sizeof detail, "erstatter %s", old_case);
-		if ((rc = event(db, id, "supersedes", detail)) != SQLITE_OK)
-			return rc;
-		(*superseded)++;
+		*reported = "supersedes";
 	}
 	return SQLITE_OK;
+}
+
+/*
+ * Where the row says the file is: the record's path, relative to the
+ * workspace (the database's directory) when the file is in it, as the
+ * driver writes archive/ and quarantine/ places.  The stages name a claim
+ * by its absolute path; a file held back in work/ keeps that row until it
+ * moves, and a workspace may be moved or mounted elsewhere meanwhile.
+ */
+static const char *stored_path(sqlite3 *db, const char *path)
+{
+	const char *db_file = sqlite3_db_filename(db, "main");
+	const char *slash = db_file ? strrchr(db_file, '/') : NULL;
+	if (!path || path[0] != '/' || !slash || slash == db_file)
+		return path;
+	size_t len = (size_t)(slash - db_file);
+	if (strncmp(path, db_file, len) == 0 && path[len] == '/' && path[len + 1] != '\0')
+		return path + len + 1;
+	return path;
 }
 
 /*
@@ -557,7 +723,7 @@ static int insert_submission(sqlite3 *db, const json_t *rec, const char *text, s
 	bind_text(stmt, 17, record_str(error, "code"));
 	bind_text(stmt, 18, record_str(error, "message"));
 	bind_text(stmt, 19, record_str(error, "message_da"));
-	bind_text(stmt, 20, record_str(rec, "path"));
+	bind_text(stmt, 20, stored_path(db, record_str(rec, "path")));
 	if (text)
 		sqlite3_bind_text(stmt, 21, text, (int)len, SQLITE_TRANSIENT);
 	else
@@ -598,7 +764,7 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	struct submission_row row = {0};
 	char applicant_key[512], applicant_name[512], detail[256];
 	const char *status = "stored", *reported = "stored";
-	int failed = record_failed(rec), have_key, have_name, superseded = 0, rc;
+	int failed = record_failed(rec), have_key, have_name, rc;
 	long long retry_of = 0;
 
 	if (!record_id || !*record_id) {
@@ -614,6 +780,26 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	if ((rc = savepoint(db, "SAVEPOINT store_record")) != SQLITE_OK)
 		return rc;
 	int found = find_record(db, record_id, &row);
+	if (found == 0) {
+		/*
+		 * The same claim under another id: its file could not be read
+		 * before (no digest, so zeros in the id) and now can, or the
+		 * other way round.  One dropped file, one row.
+		 */
+		found = find_claim_row(db, record_id, &row);
+		if (found > 0 && strcmp(row.status, "failed") != 0) {
+			if (failed && !json_is_true(json_object_get(json_object_get(rec, "error"),
+								     "permanent"))) {
+				/* Stored before, and unreadable for now: the row stands
+				 * and the driver keeps the file for the next run. */
+				undo(db);
+				set_submission(rec, &row, row.status);
+				return SQLITE_OK;
+			}
+			found = 0;
+			memset(&row, 0, sizeof row);
+		}
+	}
 	if (found < 0) {
 		rc = -found;
 		goto fail;
@@ -621,9 +807,10 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	if (found && strcmp(row.status, "failed") == 0) {
 		/*
 		 * The same claim failed before for a reason that may pass (a
-		 * timeout): the driver kept the file and tried again with the same
-		 * record id.  This attempt replaces the failed one in its row; the
-		 * events keep both.
+		 * timeout, a file nobody could read yet): the driver kept the
+		 * file and tried again, with the same record id or, once the
+		 * file could be read, the id its digest gives.  This attempt
+		 * replaces the failed one in its row; the events keep both.
 		 */
 		retry_of = row.id;
 		memset(&row, 0, sizeof row);
@@ -636,7 +823,8 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	} else if (found) {
 		/* Stored before (the driver ran it again after a crash). */
 		undo(db);
-		if (strcmp(row.status, "duplicate") == 0 || strcmp(row.status, "failed") == 0)
+		if (strcmp(row.status, "duplicate") == 0 || strcmp(row.status, "failed") == 0 ||
+		    strcmp(row.status, "superseded") == 0)
 			reported = row.status;
 		set_submission(rec, &row, reported);
 		msg_debug("%s: stored before as %s", record_id, row.case_number);
@@ -684,16 +872,12 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len)
 		snprintf(detail, sizeof detail, "dublet af %s", original);
 		rc = event(db, row.id, "duplicate", detail);
 	} else {
-		if (offer_id && have_key &&
-		    (rc = supersede(db, row.id, row.case_number, offer_id, applicant_key,
-				    &superseded)) != SQLITE_OK)
-			goto fail;
-		if (superseded)
-			reported = "supersedes";
 		const char *result = record_str(json_object_get(rec, "validation"), "result");
 		snprintf(detail, sizeof detail, "%s%s%s", offer_id ? offer_id : "ukendt tilbud",
 			 result ? ": " : "", result ? result : "");
 		rc = event(db, row.id, "stored", detail);
+		if (rc == SQLITE_OK && offer_id && have_key)
+			rc = supersede(db, row.id, offer_id, applicant_key, &reported);
 	}
 	if (rc != SQLITE_OK)
 		goto fail;
