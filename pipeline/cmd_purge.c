@@ -5,7 +5,8 @@
  * usage: skema purge --before DATE [--dry-run]
  *
  * A closed case is one whose standing decision is final, or one that is a
- * duplicate, superseded, withdrawn or failed.  For each closed case received
+ * duplicate, superseded, withdrawn or failed, but not a failed attempt
+ * whose file is still claimed in work/ (the driver tries it again).  For each closed case received
  * before DATE (and not purged already) it deletes the fields, the record
  * JSON, the applicant's name and key, the original file name, the error
  * texts and any reviewer's reason (and an explanation that is that reason),
@@ -47,7 +48,11 @@
 #define CLOSED_CASES                                                                              \
 	" FROM submissions s LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"    \
 	" WHERE s.purged_at IS NULL AND substr(s.received_at, 1, 10) < ?1"                        \
-	" AND (s.status IN ('duplicate', 'superseded', 'withdrawn', 'failed') OR d.state = 'final')"
+	" AND (s.status IN ('duplicate', 'superseded', 'withdrawn', 'failed') OR d.state = 'final')" \
+	/* A failed attempt whose file is still claimed is not closed: the  \
+	 * driver tries it again, and its file must not be removed. */      \
+	" AND NOT (s.status = 'failed' AND s.stored_path IS NOT NULL"                              \
+	" AND (s.stored_path GLOB 'work/*' OR substr(s.stored_path, 1, length(?2)) = ?2))"
 
 static void usage(FILE *out)
 {
@@ -75,6 +80,19 @@ static void remove_file(const struct global_options *opt, const char *name)
 		msg_syserror("purge: %s", msg_escape(shown, sizeof shown, path));
 }
 
+/*
+ * "<the workspace's absolute path>/work/": rows written before stored_path
+ * was kept relative name a claimed file by its absolute path.
+ */
+static const char *claimed_prefix(const char *workspace, char *buf, size_t size)
+{
+	char real[PATH_MAX];
+	if (!realpath(workspace, real))
+		snprintf(real, sizeof real, "%s", workspace);
+	snprintf(buf, size, "%s/work/", real);
+	return buf;
+}
+
 static int exec_bound(sqlite3 *db, const char *sql, long long id, const char *text)
 {
 	sqlite3_stmt *stmt;
@@ -98,7 +116,7 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 		{NULL, 0, NULL, 0},
 	};
 	const char *before = NULL;
-	char date[CLOCK_ISO_SIZE], now_iso[CLOCK_ISO_SIZE], detail[128];
+	char date[CLOCK_ISO_SIZE], now_iso[CLOCK_ISO_SIZE], detail[128], work[PATH_MAX + 8];
 	long long *ids = NULL;
 	size_t nids = 0, alloc = 0;
 	int c, dry_run = 0, status = EXIT_DONE, rc;
@@ -146,6 +164,8 @@ int cmd_purge(int argc, char **argv, const struct global_options *opt)
 	if (rc != SQLITE_OK)
 		goto sql_fail;
 	sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, claimed_prefix(opt->workspace, work, sizeof work), -1,
+			  SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (nids == alloc) {
 			size_t grown_alloc = alloc ? alloc * 2 : 256;

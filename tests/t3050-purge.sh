@@ -85,4 +85,16 @@ test_expect_success 'a later purge takes the reviewer reason too, and nothing tw
 	test "$(sql ws/skema.db "SELECT COUNT(*) FROM fields WHERE submission_id = 2")" = 2
 '
 
+test_expect_success 'a failed attempt whose file is still claimed is not purged, nor its file' '
+	mkdir -p ws/work/C9 &&
+	echo "endnu ikke læst" >ws/work/C9/document.docx &&
+	sql ws/skema.db "INSERT INTO submissions (record_id, sha256, original_name, received_at, status, error_stage, error_code, stored_path)
+		VALUES (\"20260105-100000-000000000000-90\", \"\", \"held.docx\", \"2026-01-05T10:00:00+01:00\", \"failed\", \"ingest\", \"io\", \"work/C9/document.docx\")" &&
+	sql ws/skema.db "INSERT INTO submissions (record_id, sha256, original_name, received_at, status, error_stage, error_code, stored_path)
+		VALUES (\"20260105-100000-000000000000-91\", \"\", \"held2.docx\", \"2026-01-05T10:00:00+01:00\", \"failed\", \"ingest\", \"io\", \"$PWD/ws/work/C9/document.docx\")" &&
+	skema -C ws purge --before 2026-04-01 >out &&
+	test -f ws/work/C9/document.docx &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM submissions WHERE original_name IN (\"held.docx\", \"held2.docx\") AND purged_at IS NULL")" = 2
+'
+
 test_done
