@@ -71,6 +71,18 @@ test_expect_success 'the first form, readable at last, is recorded as replaced b
 	test -z "$(accept_decision A-foerst.docx)"
 '
 
+test_expect_success 'the newer case'"'"'s review sheet is written again and names the form it replaces' '
+	cd play &&
+	a=$(accept_case A-foerst.docx) && b=$(accept_case B-senere.docx) &&
+	sheet=$(accept_q "SELECT l.path FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.case_number = '"'"'$b'"'"' AND l.kind = '"'"'review'"'"' ORDER BY l.id DESC LIMIT 1" |
+		sed "s|^\([^/]\)|ws/\1|") &&
+	test "$(accept_q "SELECT count(*) FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.case_number = '"'"'$b'"'"' AND l.kind = '"'"'review'"'"'")" -ge 2 &&
+	pdftotext "$sheet" - | tr -s " \n" "  " >sheet.txt &&
+	test_grep "Erstatter sag $a" sheet.txt
+'
+
 test_expect_success 'one row per dropped file: the temporary failure was completed, not left beside it' '
 	cd play &&
 	test "$(accept_q "SELECT count(*) FROM submissions")" = 2 &&

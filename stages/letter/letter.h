@@ -85,10 +85,15 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
  * (pipeline/cmd_complete.c), and skema withdraw (pipeline/cmd_withdraw.c),
  * after which no letter is written at all; and skema-decide's restored,
  * when a proposed place lapses and the final waiting-list decision under
- * it stands again (its letter was written).  A new decision gets a new
- * sheet with its letter (letter_pending).
+ * it stands again (its letter was written); and, on a live case, store's
+ * supersedes (an older form held back and stored after it: the sheet
+ * should name it) and the driver's reinstated (what had replaced the case
+ * was a file still being written).  A new decision gets a new sheet with
+ * its letter (letter_pending).
  */
-#define LETTER_SHEET_EVENTS "'completed', 'completion_undone', 'withdrawn', 'superseded', 'restored'"
+#define LETTER_SHEET_EVENTS                                                                      \
+	"'completed', 'completion_undone', 'withdrawn', 'superseded', 'restored', 'supersedes',"  \
+	" 'reinstated'"
 
 /*
  * Ids of unpurged submissions, live, withdrawn or superseded, with one of
