@@ -65,8 +65,10 @@ static const struct {
 			 "indbakken igen."},
     {"not_a_document", "Filen er hverken et Word- eller et LibreOffice-dokument. Gem "
 		       "blanketten som .docx eller .odt og læg den i indbakken igen."},
-    {"too_large", "Filen er for stor til at blive læst automatisk. Fjern store billeder, gem "
-		  "blanketten som .docx eller .odt og læg den i indbakken igen."},
+    /* The whole file, or a part of it inflated beyond its limit (a text part, never a picture). */
+    {"too_large", "Filen er for stor til at blive læst automatisk: enten fylder filen for "
+		  "meget, eller dens tekst er for lang. Fjern store billeder eller overflødig "
+		  "tekst, gem blanketten som .docx eller .odt og læg den i indbakken igen."},
     {"too_many_entries", "Filen indeholder for mange dele til at blive læst automatisk. Gem "
 			 "blanketten igen som .docx eller .odt og læg den i indbakken igen."},
     {"zip_bomb", "Filen er pakket på en usædvanlig måde og bliver ikke læst af "
