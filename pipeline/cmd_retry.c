@@ -222,16 +222,19 @@ int cmd_retry(int argc, char **argv, const struct global_options *opt)
 	}
 	int lock = ws_lock(&ws, "run", 1, NULL);
 	int worst = 0;
+	long reclaimed = 0;
 	for (int i = optind; i < argc; i++) {
 		rc = reclaim(&ws, argv[i]);
 		if (rc > worst)
 			worst = rc;
+		reclaimed += rc == 0;
 	}
 	if (lock >= 0)
 		close(lock);
 	runner_init(&r, &ws);
 	r.verbosity = verbosity;
 	r.always_later = 1;
+	r.own_claims = reclaimed; /* not "left by an earlier run" */
 	r.output = json ? RUNNER_JSON : RUNNER_LINES;
 	rc = runner_pass(&r);
 	ws_release(&ws);

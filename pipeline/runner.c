@@ -1309,8 +1309,9 @@ int runner_pass(struct runner *r)
 		free(left[i]);
 	}
 	free(left);
-	if (nleft > busy)
-		msg_info("%ld file(s) left claimed by an earlier run: finishing them", nleft - busy);
+	if (nleft > busy + r->own_claims)
+		msg_info("%ld file(s) left claimed by an earlier run: finishing them",
+			 nleft - busy - r->own_claims);
 
 	long settle = r->settle >= 0 ? r->settle : ws->settle_seconds;
 	if (!(r->stop && *r->stop) && claim_scan(ws, settle, &list) < 0) {

@@ -322,6 +322,7 @@ struct runner {
 	long batch;                 /* files per chain; 0: configured */
 	volatile sig_atomic_t *stop; /* set by a signal: claim nothing more */
 	int always_later;           /* run decide/letter/report even when idle */
+	long own_claims;            /* claims in work/ made by the command itself (skema retry) */
 	/* counts for this run */
 	long claimed, archived, quarantined, deferred, failed;
 	size_t unsettled;

@@ -91,6 +91,7 @@ test_expect_success 'retry sends a quarantined file through again, keeping its r
 	skema -C ws retry "$old" >log 2>err &&
 	cat log &&
 	test_grep "polled.docx:" log &&
+	! grep -q "left claimed by an earlier run" err &&
 	! test -e "ws/quarantine/$old-polled.docx" &&
 	! test -e "$reason" &&
 	new=$(ls ws/archive ws/quarantine | grep -- "-polled.docx$" | sed -e "s/-polled.docx$//") &&
