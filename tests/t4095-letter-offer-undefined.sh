@@ -14,6 +14,8 @@ test_expect_success 'setup: a temaforløb, proposed a place, with its draft' '
 	cp -r "$SRC/forms" forms &&
 	skema init ws >/dev/null &&
 	accept_fill temaforloeb t1.docx ".kommune=\"Odense\"" &&
+	accept_fill temaforloeb t2.docx ".kommune=\"Vejle\"" &&
+	accept_fill temaforloeb t3.docx ".kommune=\"Kolding\"" &&
 	accept_run 2026-03-02T10:00:00 &&
 	test "$(accept_decision t1.docx)" = "bevilget|proposed" &&
 	test -f ws/letters/$(accept_case t1.docx)-bevilget-udkast.pdf
@@ -37,6 +39,14 @@ test_expect_success 'the run writes no letter without the definition, and says w
 	test "$(accept_q "SELECT count(*) FROM letters WHERE kind = '"'"'bevilget'"'"' AND draft = 0")" = 0 &&
 	SKEMA_NOW=2026-03-03T11:00:00 skema -C ws status >status.out &&
 	test_grep "1 decision without its letter" status.out
+'
+
+test_expect_success 'the reports are written without the definition, a withdrawn case too' '
+	SKEMA_NOW=2026-03-03T12:00:00 skema -C ws withdraw "$(accept_case t2.docx)" >/dev/null 2>&1 &&
+	SKEMA_NOW=2026-03-03T12:10:00 skema -C ws report >out 2>err &&
+	! grep -q "signal" err &&
+	pdftotext ws/reports/temaforloeb.pdf - | tr -s " \n" "  " >rep.txt &&
+	test_grep "Tilbuddets definition findes ikke" rep.txt
 '
 
 test_expect_success 'the definition back: the next run writes the final letter, with its title' '

@@ -577,7 +577,7 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 			 "skrevet, da afgørelsen blev truffet, og det nummer, den nævner, kan være "
 			 "et andet%s (en ansøgning trukket tilbage, et forslag ændret af en "
 			 "sagsbehandler%s).",
-			 report_capacity_period(o->def) && o->def->capacity_max >= 0
+			 o->def && report_capacity_period(o->def) && o->def->capacity_max >= 0
 				 ? ", da pladserne i hver periode tælles fra 1, og listen kan have "
 				   "ændret sig siden"
 				 : ", hvis listen har ændret sig siden",
