@@ -8,13 +8,16 @@
  * skema judges a form once, when it arrives (docs/offer-format.md,
  * "Changing an offer that has cases").  When an administrator has changed
  * an offer's criteria, fields, rules or deadline, the cases already stored
- * keep the judgement of the old definition.  This sends the stored record
- * of each open case through skema-validate again and stores the new
- * judgement (skema-store --rejudge): the validation, the fields' values,
- * each criterion's result and sentence, and a "rejudged" event with the
- * judgement before and after.  Then skema-decide runs for the offer, so
- * that its proposals follow the new judgement (--no-decide leaves that to
- * the next skema run); the next run writes their drafts.
+ * keep the judgement of the old definition.  This reads each open case's
+ * archived document again (skema-extract: a field renamed by the new
+ * definition is found by its label, as in a form that arrives now), judges
+ * it (skema-validate) and stores the new judgement (skema-store
+ * --rejudge): the fields, the validation, each criterion's result and
+ * sentence, and a "rejudged" event with the judgement before and after; a
+ * case whose judgement did not change is left as it was.  Then
+ * skema-decide runs for the offer, so that its proposals follow the new
+ * judgement (--no-decide leaves that to the next skema run); the next run
+ * writes their drafts and review sheets again.
  *
  * Open: live (status stored), and the standing decision not final.  A
  * final decision was confirmed by a reviewer, or sent by the offer itself
@@ -25,8 +28,11 @@
  * unless all of them can be.
  *
  * Exit codes: 0 done; 64 usage; 65 a case unknown, not live or decided for
- * good; 70 internal error; 75 database busy or read-only; 78 no workspace,
- * an offer without a definition, or definitions that do not load.
+ * good, or one that could not be judged again (its document unreadable, a
+ * reviewer's final decision meanwhile: named on stderr, the others are
+ * stored); 70 internal error; 75 database busy or read-only; 78 no
+ * workspace, an offer without a definition, or definitions that do not
+ * load.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,39 +175,42 @@ static int add_offer(sqlite3 *db, const char *offer, struct targets *t)
 }
 
 /*
- * The stored record of submission id as skema-validate takes it: without
- * what validate and store added (validation, submission, validate's own
- * warnings), one line on out.
+ * The stored record of submission id as skema-extract takes it: what
+ * ingest said of the file (id, receipt, name, bytes), with "path" the
+ * archived document's; what extract, validate and store added is left
+ * out, to be found again.  One line on out.
  */
-static int write_record(sqlite3 *db, long long id, FILE *out)
+static int write_record(sqlite3 *db, const struct workspace *ws, long long id, FILE *out)
 {
+	static const char *const found_again[] = {"format",   "form",	   "fields",
+						  "extra_fields", "warnings", "validation",
+						  "submission",   "rejudged", "error"};
 	sqlite3_stmt *stmt;
 	json_t *rec = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT record FROM submissions WHERE id = ?1", -1, &stmt,
-				    NULL);
+	char path[PATH_MAX] = "";
+	int rc = sqlite3_prepare_v2(db, "SELECT record, stored_path FROM submissions WHERE id = ?1",
+				    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
 		rec = json_loads((const char *)sqlite3_column_text(stmt, 0), 0, NULL);
+		const char *stored = (const char *)sqlite3_column_text(stmt, 1);
+		if (stored && stored[0] == '/')
+			snprintf(path, sizeof path, "%s", stored);
+		else if (stored)
+			paths_join(path, sizeof path, ws->root, stored);
+	}
 	sqlite3_finalize(stmt);
 	if (!json_is_object(rec)) {
 		json_decref(rec);
 		msg_error("rejudge: submission %lld: its stored record cannot be read", id);
 		return EXIT_SOFTWARE;
 	}
-	json_object_del(rec, "validation");
-	json_object_del(rec, "submission");
-	json_object_del(rec, "rejudged");
-	json_t *warnings = json_object_get(rec, "warnings"), *kept = json_array();
-	size_t i;
-	json_t *w;
-	json_array_foreach(warnings, i, w) {
-		const char *stage = json_string_value(json_object_get(w, "stage"));
-		if (!stage || strcmp(stage, "validate") != 0)
-			json_array_append(kept, w);
-	}
-	json_object_set_new(rec, "warnings", kept);
+	for (size_t i = 0; i < sizeof found_again / sizeof *found_again; i++)
+		json_object_del(rec, found_again[i]);
+	/* No archived document (a row from before stored_path): extract names the error. */
+	json_object_set_new(rec, "path", json_string(path));
 	int bad = json_dumpf(rec, out, JSON_COMPACT) < 0 || fputc('\n', out) == EOF;
 	json_decref(rec);
 	return bad ? EXIT_SOFTWARE : EXIT_DONE;
@@ -243,33 +252,143 @@ static int pipe_through(const char *workspace, const char *name, char *const arg
 	return EXIT_DONE;
 }
 
-/* Tells what the new judgement of one case is, in Danish.  Returns 1 when it changed. */
-static int tell(json_t *rec, int verbosity)
+/* What came of judging one case again. */
+enum judged { JUDGED_SAME, JUDGED_CRITERIA, JUDGED_CHANGED, JUDGED_FAILED };
+
+/* Tells, in Danish, what the new judgement of one case is. */
+static enum judged tell(json_t *rec, int verbosity)
 {
 	const json_t *sub = json_object_get(rec, "submission");
 	const json_t *judged = json_object_get(rec, "rejudged");
 	const char *case_number = record_str(sub, "case_number");
 	const json_t *error = json_object_get(rec, "error");
 	if (error || !judged) {
-		msg_error("rejudge: %s: %s", case_number ? case_number : record_str(rec, "id"),
+		char shown[128];
+		/* The error of another stage names the file; the case is what staff know. */
+		msg_error("rejudge: %s: kunne ikke vurderes igen: %s",
+			  case_number ? case_number
+				      : msg_escape(shown, sizeof shown, record_str(rec, "original_name")),
 			  record_str(error, "message_da") ? record_str(error, "message_da")
 							  : "den nye vurdering kunne ikke gemmes");
-		return 0;
+		return JUDGED_FAILED;
 	}
 	const char *before = record_str(judged, "before"), *after = record_str(judged, "after");
 	const char *criteria = record_str(judged, "criteria");
 	int changed = strcmp(before ? before : "", after ? after : "") != 0;
-	if (verbosity < 0)
-		return changed || (criteria && *criteria);
-	if (changed)
-		printf("%s: vurderingen er ændret fra »%s« til »%s«", case_number,
-		       record_validation_da(before), record_validation_da(after));
-	else
-		printf("%s: vurderingen er fortsat »%s«", case_number, record_validation_da(after));
-	if (criteria && *criteria)
-		printf("; kriterier med et nyt resultat: %s", criteria);
-	printf(".\n");
-	return changed || (criteria && *criteria);
+	int criteria_changed = criteria && *criteria;
+	if (verbosity >= 0) {
+		if (changed)
+			printf("%s: vurderingen er ændret fra »%s« til »%s«", case_number,
+			       record_validation_da(before), record_validation_da(after));
+		else
+			printf("%s: vurderingen er fortsat »%s«", case_number,
+			       record_validation_da(after));
+		if (criteria_changed)
+			printf("; kriterier med et nyt resultat: %s", criteria);
+		printf(".\n");
+	}
+	return changed ? JUDGED_CHANGED : criteria_changed ? JUDGED_CRITERIA : JUDGED_SAME;
+}
+
+/* "11 sager er vurderet igen: 1 med en ændret vurdering, 10 med nye resultater af kriterier, ..." */
+static void summarize(const size_t count[4], size_t kept_final)
+{
+	size_t judged = count[JUDGED_SAME] + count[JUDGED_CRITERIA] + count[JUDGED_CHANGED];
+	printf("%zu %s vurderet igen", judged, judged == 1 ? "sag er" : "sager er");
+	if (judged > 0)
+		printf(": %zu med en ændret vurdering, %zu med nye resultater af kriterier, %zu med "
+		       "samme vurdering",
+		       count[JUDGED_CHANGED], count[JUDGED_CRITERIA], count[JUDGED_SAME]);
+	printf(".");
+	if (count[JUDGED_FAILED])
+		printf(" %zu kunne ikke vurderes igen (se ovenfor).", count[JUDGED_FAILED]);
+	if (kept_final)
+		printf(" %zu %s en endelig afgørelse og er ikke vurderet igen.", kept_final,
+		       kept_final == 1 ? "sag har" : "sager har");
+	printf("\n");
+}
+
+/* The Danish line for a definition that is missing or does not load. */
+static void no_definition(const char *offer)
+{
+	char shown[256];
+	msg_error("rejudge: tilbuddet %s har ingen definition, der kan indlæses (skema check-forms "
+		  "siger hvorfor); ingen sag er vurderet igen",
+		  msg_escape(shown, sizeof shown, offer));
+}
+
+/* The cases to judge: every open one of each --offer, and those named.  Returns an exit code. */
+static int choose(sqlite3 *db, const struct offer_set *set, const char **offers, size_t noffers,
+		  char **keys, int nkeys, struct targets *targets)
+{
+	int status = EXIT_DONE;
+	for (size_t i = 0; i < noffers; i++) {
+		if (!offer_set_find(set, offers[i])) {
+			no_definition(offers[i]);
+			return EXIT_CONFIG;
+		}
+		if ((status = add_offer(db, offers[i], targets)) != EXIT_DONE)
+			return status;
+	}
+	for (int i = 0; i < nkeys; i++) {
+		int checked = check_named(db, keys[i], targets);
+		if (checked == EXIT_DONE)
+			continue;
+		if (status == EXIT_DONE)
+			status = checked;
+		if (checked != EXIT_DATAERR)
+			break;
+	}
+	for (size_t i = 0; status == EXIT_DONE && i < targets->count; i++)
+		if (!offer_set_find(set, targets->items[i].offer)) {
+			no_definition(targets->items[i].offer);
+			status = EXIT_CONFIG;
+		}
+	if (status != EXIT_DONE && targets->count > 0 && nkeys > 0)
+		msg_warn("rejudge: ingen sag er vurderet igen, heller ikke dem, der kunne");
+	return status;
+}
+
+/*
+ * Reads, judges and stores the cases in records again: extract, validate,
+ * store --rejudge, each with the last one's output, and tells what came of
+ * each (count, by enum judged).  Returns an exit code.
+ */
+static int judge_again(const struct workspace *ws, FILE *records, int verbosity, size_t count[4])
+{
+	char db_path[PATH_MAX], max_size[32];
+	FILE *read = NULL, *judged = NULL, *stored = NULL;
+	snprintf(max_size, sizeof max_size, "%lld", ws->max_size);
+	char *extract[] = {(char *)"skema-extract", (char *)"--max-size", max_size, NULL};
+	char *validate[] = {(char *)"skema-validate", NULL};
+	char *store[] = {(char *)"skema-store", (char *)"-q", (char *)"--rejudge",
+			 ws_path(ws, db_path, sizeof db_path, WS_DB), NULL};
+	int status = pipe_through(ws->root, "extract", extract, records, &read);
+	if (status == EXIT_DONE)
+		status = pipe_through(ws->root, "validate", validate, read, &judged);
+	if (status == EXIT_CONFIG)
+		msg_error("rejudge: tilbudsdefinitionerne kan ikke indlæses (skema check-forms siger "
+			  "hvorfor); ingen sag er vurderet igen");
+	if (status == EXIT_DONE)
+		status = pipe_through(ws->root, "store", store, judged, &stored);
+	if (status == EXIT_DONE) {
+		char *line = NULL;
+		size_t size = 0;
+		while (getline(&line, &size, stored) > 0) {
+			json_t *rec = json_loads(line, 0, NULL);
+			if (rec)
+				count[tell(rec, verbosity)]++;
+			json_decref(rec);
+		}
+		free(line);
+	}
+	if (read)
+		fclose(read);
+	if (judged)
+		fclose(judged);
+	if (stored)
+		fclose(stored);
+	return status;
 }
 
 int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
@@ -282,11 +401,13 @@ int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
 	};
 	struct targets targets = {0};
 	const char **offers = calloc((size_t)argc, sizeof *offers);
-	size_t noffers = 0, changed = 0;
+	size_t noffers = 0, count[4] = {0};
 	int c, status = EXIT_DONE, decide = 1;
 	sqlite3 *db = NULL;
-	FILE *records = NULL, *judged = NULL, *stored = NULL;
-	char db_path[PATH_MAX];
+	FILE *records = NULL;
+	struct workspace ws;
+	struct offer_set set;
+	struct strbuf err;
 
 	if (!offers)
 		return EXIT_SOFTWARE;
@@ -313,89 +434,38 @@ int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
 		free(offers);
 		return EXIT_USAGE;
 	}
-
-	/* An offer without a definition cannot be judged: say so before anything. */
-	struct offer_set set;
-	struct strbuf err;
 	offer_set_init(&set);
 	strbuf_init(&err, 0);
+	if ((status = ws_open(&ws, opt->workspace)) != 0) {
+		strbuf_release(&err);
+		free(offers);
+		return status;
+	}
 	offer_set_load(&set, paths_forms_dir(), &err);
-	if ((status = ws_db_open(opt->workspace, &db)) != 0)
+	if ((status = ws_db_open(opt->workspace, &db)) != 0 ||
+	    (status = choose(db, &set, offers, noffers, argv + optind, argc - optind, &targets)) !=
+		    EXIT_DONE)
 		goto out;
-	for (size_t i = 0; i < noffers; i++) {
-		char shown[256];
-		if (!offer_set_find(&set, offers[i])) {
-			msg_error("rejudge: tilbuddet %s har ingen definition, der kan indlæses "
-				  "(skema check-forms siger hvorfor)",
-				  msg_escape(shown, sizeof shown, offers[i]));
-			status = EXIT_CONFIG;
-			goto out;
-		}
-		if ((status = add_offer(db, offers[i], &targets)) != EXIT_DONE)
-			goto out;
-	}
-	for (int i = optind; i < argc; i++) {
-		int checked = check_named(db, argv[i], &targets);
-		if (checked == EXIT_DONE)
-			continue;
-		if (status == EXIT_DONE)
-			status = checked;
-		if (checked != EXIT_DATAERR)
-			break;
-	}
-	for (size_t i = 0; status == EXIT_DONE && i < targets.count; i++)
-		if (!offer_set_find(&set, targets.items[i].offer)) {
-			char shown[256];
-			msg_error("rejudge: tilbuddet %s har ingen definition, der kan indlæses "
-				  "(skema check-forms siger hvorfor)",
-				  msg_escape(shown, sizeof shown, targets.items[i].offer));
-			status = EXIT_CONFIG;
-		}
-	if (status != EXIT_DONE) {
-		if (targets.count > 0 && optind < argc)
-			msg_warn("rejudge: ingen sag er vurderet igen, heller ikke dem, der kunne");
-		goto out;
-	}
-
-	if (!(records = scratch(opt->workspace))) {
+	if (!(records = scratch(ws.root))) {
 		msg_syserror("rejudge: a temporary file");
 		status = EXIT_TEMPFAIL;
 		goto out;
 	}
 	for (size_t i = 0; i < targets.count; i++)
-		if ((status = write_record(db, targets.items[i].id, records)) != EXIT_DONE)
+		if ((status = write_record(db, &ws, targets.items[i].id, records)) != EXIT_DONE)
 			goto out;
 	/* skema-store writes: the driver holds no connection meanwhile. */
 	sqlite3_close(db);
 	db = NULL;
-	if (targets.count > 0) {
-		char *validate[] = {(char *)"skema-validate", NULL};
-		char *store[] = {(char *)"skema-store", (char *)"-q", (char *)"--rejudge",
-				 ws_db_path(opt->workspace, db_path, sizeof db_path), NULL};
-		if ((status = pipe_through(opt->workspace, "validate", validate, records, &judged)) !=
-			    EXIT_DONE ||
-		    (status = pipe_through(opt->workspace, "store", store, judged, &stored)) !=
-			    EXIT_DONE)
-			goto out;
-		char *line = NULL;
-		size_t size = 0;
-		while (getline(&line, &size, stored) > 0) {
-			json_t *rec = json_loads(line, 0, NULL);
-			if (rec)
-				changed += (size_t)tell(rec, opt->verbosity);
-			json_decref(rec);
-		}
-		free(line);
-	}
-	if (opt->verbosity >= 0) {
-		printf("%zu %s vurderet igen, %zu med en ændret vurdering.", targets.count,
-		       targets.count == 1 ? "sag er" : "sager er", changed);
-		if (targets.kept_final)
-			printf(" %zu %s en endelig afgørelse og er ikke vurderet igen.", targets.kept_final,
-			       targets.kept_final == 1 ? "sag har" : "sager har");
-		printf("\n");
-	}
-	for (size_t k = 0; decide && changed && k < targets.count; k++) {
+	if (targets.count > 0 &&
+	    (status = judge_again(&ws, records, opt->verbosity, count)) != EXIT_DONE)
+		goto out;
+	if (opt->verbosity >= 0)
+		summarize(count, targets.kept_final);
+	/* Where only what nobody decides on changed, nothing needs deciding. */
+	for (size_t k = 0; decide && count[JUDGED_CHANGED] + count[JUDGED_CRITERIA] &&
+			   k < targets.count;
+	     k++) {
 		struct review_changes changes;
 		int seen = 0;
 		for (size_t j = 0; j < k; j++)
@@ -408,16 +478,15 @@ int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
 			review_print_changes(&changes, 0);
 		review_changes_release(&changes);
 	}
+	if (count[JUDGED_FAILED])
+		status = EXIT_DATAERR;
 out:
 	if (records)
 		fclose(records);
-	if (judged)
-		fclose(judged);
-	if (stored)
-		fclose(stored);
 	sqlite3_close(db);
 	offer_set_release(&set);
 	strbuf_release(&err);
+	ws_release(&ws);
 	free(targets.items);
 	free(offers);
 	return status;

@@ -41,7 +41,7 @@ test_expect_success 'the rule widened: rejudge --offer judges both again and dec
 	SKEMA_NOW=2026-03-03T10:00:00 skema -C ws rejudge --offer temaforloeb >out 2>err &&
 	test_grep "^$c30: vurderingen er ændret fra »opfylder ikke kravene« til »opfylder kravene«; kriterier med et nyt resultat: timer.\$" out &&
 	test_grep "^$c20: vurderingen er fortsat »opfylder kravene«.\$" out &&
-	test_grep "^2 sager er vurderet igen, 1 med en ændret vurdering.\$" out &&
+	test_grep "^2 sager er vurderet igen: 1 med en ændret vurdering, 0 med nye resultater af kriterier, 1 med samme vurdering.\$" out &&
 	test_grep "^$c30 (Odense Kommune) .*nu foreslået bevilget (før foreslået afslag)" out &&
 	test "$(accept_decision t30.docx)" = "bevilget|proposed"
 '
@@ -68,12 +68,26 @@ test_expect_success 'the next run writes the draft of the new proposal' '
 	test -f ws/letters/$c30-bevilget-udkast.pdf
 '
 
+test_expect_success 'a case judged alike but with a new sentence gets its draft and sheet again' '
+	c20=$(accept_case t20.docx) &&
+	test "$(accept_q "SELECT count(*) FROM letters l JOIN submissions s ON s.id = l.submission_id
+		WHERE s.case_number = '"'"'$c20'"'"' AND l.kind = '"'"'bevilget'"'"' AND l.draft = 1")" = 2 &&
+	pdftotext ws/letters/$c20-gennemgang.pdf - | tr -s " \n" "  " >sheet20.txt &&
+	test_grep "op til 35 timer" sheet20.txt &&
+	SKEMA_NOW=2026-03-03T11:05:00 skema -C ws status >st &&
+	! grep -q "without its letter" st
+'
+
 test_expect_success 'judged again without a change: nothing moves' '
 	before=$(accept_q "SELECT count(*) FROM decisions") &&
+	events=$(accept_q "SELECT count(*) FROM events") &&
+	letters=$(accept_q "SELECT count(*) FROM letters") &&
 	SKEMA_NOW=2026-03-03T12:00:00 skema -C ws rejudge --offer temaforloeb >out &&
-	test_grep "^2 sager er vurderet igen, 0 med en ændret vurdering.\$" out &&
+	test_grep "^2 sager er vurderet igen: 0 med en ændret vurdering, 0 med nye resultater af kriterier, 2 med samme vurdering.\$" out &&
 	test "$(accept_q "SELECT count(*) FROM decisions")" = "$before" &&
-	test "$(accept_q "SELECT count(*) FROM events WHERE event = '"'"'rejudged'"'"'")" = 4
+	test "$(accept_q "SELECT count(*) FROM events")" = "$events" &&
+	accept_run 2026-03-03T12:10:00 &&
+	test "$(accept_q "SELECT count(*) FROM letters")" = "$letters"
 '
 
 test_expect_success 'a final decision stays: counted with --offer, refused when named' '
@@ -88,6 +102,44 @@ test_expect_success 'a final decision stays: counted with --offer, refused when 
 	test_expect_code 65 env SKEMA_NOW=2026-03-04T12:00:00 skema -C ws rejudge "$c20" "$c30" 2>err &&
 	test_grep "$c20: sagen har en endelig afgørelse og vurderes ikke igen" err &&
 	test_grep "ingen sag er vurderet igen" err
+'
+
+test_expect_success 'a field renamed under the label: its answer is read again from the document, no mangler' '
+	c30=$(accept_case t30.docx) &&
+	sed -i -e "s/name=\"motivation\" type=\"longtext\"/name=\"motivering\" type=\"longtext\"/" \
+		-e "s/length(motivation)/length(motivering)/" forms/temaforloeb/offer.xml &&
+	SKEMA_NOW=2026-03-05T10:00:00 skema -C ws rejudge "$c30" >out 2>err &&
+	test_grep "^$c30: vurderingen er fortsat" out &&
+	test "$(accept_q "SELECT validation FROM submissions WHERE case_number = '"'"'$c30'"'"'")" != incomplete &&
+	test "$(accept_q "SELECT count(*) FROM fields f JOIN submissions s ON s.id = f.submission_id
+		WHERE s.case_number = '"'"'$c30'"'"' AND f.name = '"'"'motivering'"'"' AND length(f.value) > 0")" = 1 &&
+	test "$(accept_q "SELECT count(*) FROM fields f JOIN submissions s ON s.id = f.submission_id
+		WHERE s.case_number = '"'"'$c30'"'"' AND f.name = '"'"'motivation'"'"'")" = 0
+'
+
+test_expect_success 'a document that cannot be read again: named, the others judged, exit 65' '
+	c30=$(accept_case t30.docx) &&
+	sed -i "s/timer BETWEEN 1 AND 10/timer BETWEEN 1 AND 40/" forms/temaforloeb/offer.xml &&
+	accept_fill temaforloeb t25.docx ".kommune=\"Kolding\" | .timer=\"25\" | .motivering = .motivation | del(.motivation)" &&
+	accept_run 2026-03-05T11:00:00 &&
+	c25=$(accept_case t25.docx) &&
+	path=$(accept_q "SELECT stored_path FROM submissions WHERE case_number = '"'"'$c25'"'"'") &&
+	mv "ws/$path" moved.docx &&
+	test_expect_code 65 env SKEMA_NOW=2026-03-05T12:00:00 skema -C ws rejudge --offer temaforloeb >out 2>err &&
+	test_grep "rejudge: $c25: kunne ikke vurderes igen: " err &&
+	test_grep "^$c30: " out &&
+	test_grep "1 kunne ikke vurderes igen (se ovenfor)." out &&
+	mv moved.docx "ws/$path"
+'
+
+test_expect_success 'a decision made final meanwhile is not judged again by the store' '
+	c30=$(accept_case t30.docx) &&
+	SKEMA_NOW=2026-03-06T10:00:00 skema -C ws decide "$c30" afslag --reason "Særlig grund" >/dev/null &&
+	accept_q "SELECT record FROM submissions WHERE case_number = '"'"'$c30'"'"'" |
+		skema-validate | skema-store --rejudge ws/skema.db >rec &&
+	test "$(jq -r .error.code rec)" = decided &&
+	test "$(jq -r .submission.case_number rec)" = "$c30" &&
+	test "$(accept_decision t30.docx)" = "afslag|final"
 '
 
 test_done

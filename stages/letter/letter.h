@@ -88,12 +88,14 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
  * it stands again (its letter was written); and, on a live case, store's
  * supersedes (an older form held back and stored after it: the sheet
  * should name it) and the driver's reinstated (what had replaced the case
- * was a file still being written).  A new decision gets a new sheet with
- * its letter (letter_pending).
+ * was a file still being written); and skema rejudge's rejudged (the
+ * criteria the sheet lists changed).  A new decision gets a new sheet with
+ * its letter (letter_pending, which also writes a draft again after a
+ * rejudged).
  */
 #define LETTER_SHEET_EVENTS                                                                      \
 	"'completed', 'completion_undone', 'withdrawn', 'superseded', 'restored', 'supersedes',"  \
-	" 'reinstated'"
+	" 'reinstated', 'rejudged'"
 
 /*
  * Ids of unpurged submissions, live, withdrawn or superseded, with one of

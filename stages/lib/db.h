@@ -44,15 +44,21 @@ int db_event_prepared(sqlite3_stmt *stmt, long long submission_id, const char *e
 
 /*
  * The current decisions of live cases that have not got their letter (of
- * the decision's outcome, a draft for a proposal): what skema-letter
- * --pending writes, and what skema status counts.  Follows a SELECT of
- * columns of d (decisions) and s (submissions).
+ * the decision's outcome, a draft for a proposal; a draft written before
+ * the case was judged again, skema rejudge, quotes the old criteria and
+ * counts as none): what skema-letter --pending writes, and what skema
+ * status counts.  Follows a SELECT of columns of d (decisions) and s
+ * (submissions).
  */
 #define DB_LETTERS_PENDING_FROM                                                            \
 	" FROM decisions d JOIN submissions s ON s.id = d.submission_id"                   \
 	" WHERE d.current = 1 AND s.status NOT IN ('duplicate', 'superseded', 'withdrawn')" \
 	"  AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.decision_id = d.id"              \
-	"   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed'))"
+	"   AND l.kind = d.outcome AND l.draft = (d.state = 'proposed')"                    \
+	"   AND (d.state = 'final' OR NOT EXISTS (SELECT 1 FROM events r"                   \
+	"    WHERE r.submission_id = s.id AND r.event = 'rejudged' AND r.id >"              \
+	"     (SELECT max(w.id) FROM events w WHERE w.submission_id = s.id"                 \
+	"      AND w.event = 'letter'))))"
 
 /*
  * 1 when rc is a failure that may pass by itself (busy, locked, disk full,

@@ -21,14 +21,18 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len);
 
 /*
  * Stores again a live submission judged anew (skema rejudge): rec is its
- * stored record with a fresh "validation" from skema-validate.  Replaces
- * the row's validation, record, fields and criterion results, logs a
- * "rejudged" event with the judgement before and after and the criteria
- * whose result changed, and adds "submission" and "rejudged" = {"before",
- * "after", "criteria"} to rec.  Nothing else changes: not the case number,
- * the receipt, the applicant, nor the decisions (skema-decide runs next).
- * A record that is not a live submission gets an error.  Returns SQLITE_OK
- * or an SQLite error code (rolled back).
+ * document read and judged again by skema-extract and skema-validate.
+ * Replaces the row's validation, record, fields and criterion results,
+ * logs a "rejudged" event with the judgement before and after and the
+ * criteria whose result changed, and adds "submission" and "rejudged" =
+ * {"before", "after", "criteria"} to rec.  A judgement the same as the
+ * stored one (result, criteria and their sentences, field values,
+ * warnings) changes nothing and logs nothing.  Nothing else changes: not
+ * the case number, the receipt, the applicant, nor the decisions
+ * (skema-decide runs next).  A record with an error from an earlier stage
+ * passes through; one that is not a live submission, or whose decision has
+ * become final meanwhile, gets an error.  Returns SQLITE_OK or an SQLite
+ * error code (rolled back).
  */
 int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len);
 

@@ -929,6 +929,66 @@ static int changed_criteria(sqlite3 *db, long long id, const json_t *criteria, s
 	return SQLITE_OK;
 }
 
+/*
+ * What a judgement consists of, for telling whether judging again changed
+ * anything: the result, each criterion's result and sentence, each field's
+ * value and the warnings.  New reference.
+ */
+static json_t *judgement_of(const json_t *rec)
+{
+	const json_t *validation = json_object_get(rec, "validation");
+	json_t *criteria = json_array(), *values = json_object();
+	size_t i;
+	const char *name;
+	json_t *item;
+	json_array_foreach(json_object_get(validation, "criteria"), i, item)
+		json_array_append_new(criteria, json_pack("{s:O?, s:O?, s:O?}", "id",
+							  json_object_get(item, "id"), "passed",
+							  json_object_get(item, "passed"), "text",
+							  json_object_get(item, "text")));
+	json_object_foreach((json_t *)json_object_get(rec, "fields"), name, item)
+		json_object_set(values, name, json_object_get(item, "value"));
+	return json_pack("{s:O?, s:o, s:o, s:O?}", "result", json_object_get(validation, "result"),
+			 "criteria", criteria, "values", values, "warnings",
+			 json_object_get(rec, "warnings"));
+}
+
+/* 1 when rec judges as the record stored for submission id did. */
+static int same_judgement(sqlite3 *db, long long id, const json_t *rec)
+{
+	sqlite3_stmt *stmt;
+	json_t *stored = NULL;
+	if (prepare(db, "SELECT record FROM submissions WHERE id = ?1", &stmt) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		stored = json_loads((const char *)sqlite3_column_text(stmt, 0), 0, NULL);
+	release(stmt);
+	if (!stored)
+		return 0;
+	json_t *before = judgement_of(stored), *after = judgement_of(rec);
+	int same = before && after && json_equal(before, after);
+	json_decref(before);
+	json_decref(after);
+	json_decref(stored);
+	return same;
+}
+
+/* 1 when submission id's standing decision is final. */
+static int decided_for_good(sqlite3 *db, long long id)
+{
+	sqlite3_stmt *stmt;
+	int final = 0;
+	if (prepare(db, "SELECT 1 FROM decisions WHERE submission_id = ?1 AND current = 1"
+			" AND state = 'final'",
+		    &stmt) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	final = sqlite3_step(stmt) == SQLITE_ROW;
+	release(stmt);
+	return final;
+}
+
 int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 {
 	const char *record_id = record_str(rec, "id");
@@ -939,8 +999,8 @@ int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	struct strbuf changed, detail;
 	int rc;
 
-	if (!record_id || !after || record_failed(rec)) {
-		record_fail(rec, "store", "bad_record", 1, "not a judged record to store again",
+	if (!record_id) {
+		record_fail(rec, "store", "bad_record", 1, "record has no id",
 			    "Sagen kunne ikke vurderes igen (intern fejl). Kontakt den systemansvarlige.");
 		return SQLITE_OK;
 	}
@@ -948,14 +1008,32 @@ int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 		return rc;
 	int found = find_record(db, record_id, &row);
 	if (found < 0) {
-		rc = -found;
 		undo(db);
-		return rc;
+		return -found;
+	}
+	if (found)
+		set_submission(rec, &row, row.status);
+	/* An earlier stage's error (the document unreadable now) stands: nothing changes. */
+	if (record_failed(rec) || !after) {
+		undo(db);
+		if (!record_failed(rec))
+			record_fail(rec, "store", "bad_record", 1, "no validation",
+				    "Sagen kunne ikke vurderes igen (intern fejl). Kontakt den "
+				    "systemansvarlige.");
+		return SQLITE_OK;
 	}
 	if (!found || strcmp(row.status, "stored") != 0) {
 		undo(db);
 		record_fail(rec, "store", "not_live", 1, "not a live stored submission",
-			    "Sagen er ikke en aktuel ansøgning og vurderes ikke igen.");
+			    "Sagen er ikke længere en aktuel ansøgning og vurderes ikke igen.");
+		return SQLITE_OK;
+	}
+	/* The driver chose open cases; a reviewer may have decided one since. */
+	if (decided_for_good(db, row.id)) {
+		undo(db);
+		record_fail(rec, "store", "decided", 1, "a final decision stands",
+			    "Sagen har fået en endelig afgørelse, mens den blev vurderet igen, og "
+			    "vurderes ikke igen.");
 		return SQLITE_OK;
 	}
 	strbuf_init(&changed, 0);
@@ -970,6 +1048,12 @@ int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 	const json_t *criteria = json_object_get(validation, "criteria");
 	if (json_is_array(criteria) && (rc = changed_criteria(db, row.id, criteria, &changed)) != SQLITE_OK)
 		goto fail;
+	/* Judged alike: the row, its events and its letters stay as they are. */
+	if (same_judgement(db, row.id, rec)) {
+		if ((rc = savepoint(db, "RELEASE store_record")) != SQLITE_OK)
+			goto fail;
+		goto told;
+	}
 
 	if ((rc = prepare(db, "UPDATE submissions SET validation = ?1, record = ?2 WHERE id = ?3",
 			  &stmt)) != SQLITE_OK)
@@ -994,6 +1078,7 @@ int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 		goto fail;
 	if ((rc = savepoint(db, "RELEASE store_record")) != SQLITE_OK)
 		goto fail;
+told:
 	set_submission(rec, &row, "stored");
 	json_t *judged = json_pack("{s:s, s:s, s:s}", "before", before, "after", after, "criteria",
 				   strbuf_str(&changed));
