@@ -36,7 +36,9 @@
  * kvartal 2021") and confirmed lists the places given for good in it.
  *
  * Deadline offers are decided only once the deadline has passed (--now
- * sets the time; --force decides an open round).  A round with fewer
+ * sets the time; --force decides an open round); in an open round a
+ * proposal the case's judgement now contradicts is taken back (event
+ * retracted: after skema rejudge, or a deadline moved later).  A round with fewer
  * eligible applications than the offer's minimum is logged as a
  * below_minimum event and reported on stderr, for the manager.
  *
@@ -479,6 +481,50 @@ static int tell_below_minimum(sqlite3 *db, const struct offer *offer, long eligi
 	return seen ? SQLITE_OK : db_event(db, 0, "below_minimum", detail);
 }
 
+/*
+ * A proposal that the case's judgement now contradicts, in a deadline
+ * round that is open (nothing new is proposed until the deadline): made
+ * before skema rejudge judged the case again, or before the deadline was
+ * moved later (a refusal for lateness of a form now on time).  A final
+ * decision is never touched, nor a proposal that still fits (a round
+ * decided early with --force).
+ */
+static int contradicted(const struct decide_case *c)
+{
+	const char *outcome = c->current_outcome, *validation = c->validation;
+	if (c->outcome || !outcome || !validation || c->completed || !c->current_state ||
+	    strcmp(c->current_state, "proposed") != 0)
+		return 0;
+	if (strcmp(outcome, "mangler") == 0)
+		return strcmp(validation, "incomplete") != 0;
+	if (strcmp(outcome, "bevilget") == 0 || strcmp(outcome, "venteliste") == 0)
+		return strcmp(validation, "eligible") != 0 || c->late;
+	if (strcmp(outcome, "afslag") == 0)
+		return strcmp(validation, "eligible") == 0 && !c->late;
+	return 0;
+}
+
+/* Takes back a contradicted proposal: the case has no decision until the round is decided. */
+static int retract(sqlite3 *db, const struct offer *offer, const struct decide_case *c)
+{
+	char detail[256];
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(
+		db, "UPDATE decisions SET current = 0 WHERE submission_id = ?1 AND current = 1", -1,
+		&stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, c->id);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	snprintf(detail, sizeof detail,
+		 "%s: forslaget om %s bortfalder; ansøgningen afgøres efter ansøgningsfristen",
+		 offer->id, c->current_outcome);
+	return db_event(db, c->id, "retracted", detail);
+}
+
 static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int force)
 {
 	struct decide_case *cases = NULL;
@@ -496,8 +542,14 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 	decide_run_policy(offer, cases, ncases, now, force, &below_minimum);
 	if (below_minimum >= 0 && ncases > 0 && (rc = tell_below_minimum(db, offer, below_minimum)) != SQLITE_OK)
 		goto fail;
+	int open_round = !offer->rolling && now < offer->deadline_at && !force;
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
+		if (open_round && contradicted(c)) {
+			if ((rc = retract(db, offer, c)) != SQLITE_OK)
+				goto fail;
+			continue;
+		}
 		/* A proposal whose place moved is a new proposal, though its
 		 * explanation may not give the number (room for all in a round). */
 		int unchanged = !c->outcome ||

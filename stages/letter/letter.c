@@ -517,7 +517,7 @@ static void remove_stale_drafts(struct run *run, const struct written *w)
 		snprintf(name, sizeof name, "%s-%s-udkast.pdf", w->stem, kind);
 		if (unlinkat(run->dirfd, name, 0) == 0)
 			msg_debug("%s/%s: removed, %s", run->dir, name,
-				  w->closed    ? "the case is withdrawn or replaced"
+				  w->closed    ? "the case is withdrawn, replaced or undecided"
 				  : w->settled ? "the case's decision is final"
 				  : w->draft   ? "the case has a draft of another outcome"
 					       : "the case has its final letter");
@@ -846,8 +846,10 @@ static int publish(struct run *run, const struct letter_case *c, struct pdf_doc 
 	w->has_decision = c->has_decision;
 	w->draft = draft;
 	w->noreplace = !draft && strcmp(kind, "review") != 0;
+	/* A live case without a decision (a proposal skema-decide retracted) has no draft to keep either. */
 	w->closed = strcmp(kind, "review") == 0 && c->status &&
-		    (strcmp(c->status, "withdrawn") == 0 || strcmp(c->status, "superseded") == 0);
+		    (strcmp(c->status, "withdrawn") == 0 || strcmp(c->status, "superseded") == 0 ||
+		     !c->has_decision);
 	w->settled = strcmp(kind, "review") == 0 && c->has_decision && c->state &&
 		     strcmp(c->state, "final") == 0;
 	file_stem(c, w->stem, sizeof w->stem);

@@ -89,13 +89,15 @@ int letter_pending(sqlite3 *db, long long **ids, size_t *count);
  * supersedes (an older form held back and stored after it: the sheet
  * should name it) and the driver's reinstated (what had replaced the case
  * was a file still being written); and skema rejudge's rejudged (the
- * criteria the sheet lists changed).  A new decision gets a new sheet with
+ * criteria the sheet lists changed) and skema-decide's retracted (a
+ * proposal the case's judgement contradicts in a round open again: the
+ * case has no decision, and its drafts go).  A new decision gets a new sheet with
  * its letter (letter_pending, which also writes a draft again after a
  * rejudged).
  */
 #define LETTER_SHEET_EVENTS                                                                      \
 	"'completed', 'completion_undone', 'withdrawn', 'superseded', 'restored', 'supersedes',"  \
-	" 'reinstated', 'rejudged'"
+	" 'reinstated', 'rejudged', 'retracted'"
 
 /*
  * Ids of unpurged submissions, live, withdrawn or superseded, with one of
