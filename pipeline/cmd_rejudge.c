@@ -19,9 +19,12 @@
  * judgement (--no-decide leaves that to the next skema run); the next run
  * writes their drafts and review sheets again.
  *
- * Open: live (status stored), and the standing decision not final.  A
- * final decision was confirmed by a reviewer, or sent by the offer itself
- * (auto-confirm), and its letter may have gone out: it stays as it is.  A
+ * Open: live (status stored), and the standing decision not final, or a
+ * final venteliste (it still waits for a place, which the new judgement
+ * may deny it; its decision stays).  A final decision was confirmed by a
+ * reviewer, or sent by the offer itself (auto-confirm), and its letter may
+ * have gone out: it stays as it is.  A document that is no longer the one
+ * received (its SHA-256) is not read: it would become this case's form.  A
  * named case with a final decision is refused (a reviewer decides it with
  * skema decide); with --offer such cases are counted and left.  Named
  * cases are all or nothing: every problem is named, and nothing is judged
@@ -38,6 +41,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +56,7 @@
 #include "paths.h"
 #include "record.h"
 #include "review.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "workspace.h"
 
@@ -102,12 +107,17 @@ static int add_target(struct targets *t, long long id, const char *offer)
 	return 0;
 }
 
-/* The standing decision's state of submission id ("final", "proposed"), or "" when none. */
+/*
+ * The standing decision's state of submission id ("final", "proposed"), or
+ * "" when none.  A final venteliste counts as open: it still waits for a
+ * place, which a new judgement may or may not let it have.
+ */
 static int decision_state(sqlite3 *db, long long id, char *state, size_t size)
 {
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(db,
-				    "SELECT state FROM decisions WHERE submission_id = ?1 AND current = 1",
+				    "SELECT CASE WHEN outcome = 'venteliste' THEN 'waiting' ELSE state END"
+				    " FROM decisions WHERE submission_id = ?1 AND current = 1",
 				    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -155,7 +165,8 @@ static int add_offer(sqlite3 *db, const char *offer, struct targets *t)
 {
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(db,
-				    "SELECT s.id, coalesce(d.state, '') FROM submissions s"
+				    "SELECT s.id, CASE WHEN d.outcome = 'venteliste' THEN 'waiting'"
+				    "  ELSE coalesce(d.state, '') END FROM submissions s"
 				    " LEFT JOIN decisions d ON d.submission_id = s.id AND d.current = 1"
 				    " WHERE s.status = 'stored' AND s.offer_id = ?1 ORDER BY s.id",
 				    -1, &stmt, NULL);
@@ -174,6 +185,19 @@ static int add_offer(sqlite3 *db, const char *offer, struct targets *t)
 	return rc == SQLITE_DONE ? EXIT_DONE : ws_db_exit_code(rc);
 }
 
+/* 1 when the file at path holds the bytes whose SHA-256 is sha256. */
+static int same_bytes(const char *path, const char *sha256)
+{
+	char hex[65];
+	uint64_t size;
+	int fd = path[0] ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return 0;
+	int ok = sha256_fd(fd, hex, &size) == 0 && strcmp(hex, sha256) == 0;
+	close(fd);
+	return ok;
+}
+
 /*
  * The stored record of submission id as skema-extract takes it: what
  * ingest said of the file (id, receipt, name, bytes), with "path" the
@@ -187,8 +211,10 @@ static int write_record(sqlite3 *db, const struct workspace *ws, long long id, F
 						  "submission",   "rejudged", "error"};
 	sqlite3_stmt *stmt;
 	json_t *rec = NULL;
-	char path[PATH_MAX] = "";
-	int rc = sqlite3_prepare_v2(db, "SELECT record, stored_path FROM submissions WHERE id = ?1",
+	char path[PATH_MAX] = "", sha256[65] = "", case_number[32] = "";
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT record, stored_path, sha256, case_number FROM submissions"
+				    " WHERE id = ?1",
 				    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return ws_db_exit_code(rc);
@@ -200,12 +226,30 @@ static int write_record(sqlite3 *db, const struct workspace *ws, long long id, F
 			snprintf(path, sizeof path, "%s", stored);
 		else if (stored)
 			paths_join(path, sizeof path, ws->root, stored);
+		if (sqlite3_column_text(stmt, 2))
+			snprintf(sha256, sizeof sha256, "%s", (const char *)sqlite3_column_text(stmt, 2));
+		if (sqlite3_column_text(stmt, 3))
+			snprintf(case_number, sizeof case_number, "%s",
+				 (const char *)sqlite3_column_text(stmt, 3));
 	}
 	sqlite3_finalize(stmt);
 	if (!json_is_object(rec)) {
 		json_decref(rec);
 		msg_error("rejudge: submission %lld: its stored record cannot be read", id);
 		return EXIT_SOFTWARE;
+	}
+	/*
+	 * The archive holds what was received, or the case is judged on
+	 * something else: a file put in its place would become this
+	 * applicant's form.
+	 */
+	if (!same_bytes(path, sha256)) {
+		json_decref(rec);
+		msg_error("rejudge: %s: kunne ikke vurderes igen: det arkiverede dokument er ikke "
+			  "længere det modtagne (mangler eller er ændret); en sagsbehandler må se på "
+			  "sagen",
+			  case_number);
+		return EXIT_DATAERR;
 	}
 	for (size_t i = 0; i < sizeof found_again / sizeof *found_again; i++)
 		json_object_del(rec, found_again[i]);
@@ -451,13 +495,19 @@ int cmd_rejudge(int argc, char **argv, const struct global_options *opt)
 		status = EXIT_TEMPFAIL;
 		goto out;
 	}
-	for (size_t i = 0; i < targets.count; i++)
-		if ((status = write_record(db, &ws, targets.items[i].id, records)) != EXIT_DONE)
+	for (size_t i = 0; i < targets.count; i++) {
+		int written = write_record(db, &ws, targets.items[i].id, records);
+		if (written == EXIT_DATAERR) {
+			count[JUDGED_FAILED]++;
+			continue;
+		}
+		if ((status = written) != EXIT_DONE)
 			goto out;
+	}
 	/* skema-store writes: the driver holds no connection meanwhile. */
 	sqlite3_close(db);
 	db = NULL;
-	if (targets.count > 0 &&
+	if (targets.count > count[JUDGED_FAILED] &&
 	    (status = judge_again(&ws, records, opt->verbosity, count)) != EXIT_DONE)
 		goto out;
 	if (opt->verbosity >= 0)

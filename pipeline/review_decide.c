@@ -212,7 +212,12 @@ void review_print_changes(const struct review_changes *changes, int freed)
 		decision_da(c->before, c->before_state, was, sizeof was);
 		decision_da(c->after, c->after_state, now, sizeof now);
 		granted += has_place && !had_place;
-		if (had_place && !has_place)
+		/* A proposal taken back in a round open again (skema-decide's retracted). */
+		if (!*c->after)
+			printf("%s har nu ingen afgørelse (før %s); den træffes sammen med de andre "
+			       "efter ansøgningsfristen.\n",
+			       who, was);
+		else if (had_place && !has_place)
 			printf("%s mistede sin foreslåede plads og er nu %s.\n", who, now);
 		else if (has_place && !had_place)
 			printf("%s får en ledig plads: nu %s (før %s).\n", who, now, was);

@@ -142,4 +142,30 @@ test_expect_success 'a decision made final meanwhile is not judged again by the 
 	test "$(accept_decision t30.docx)" = "afslag|final"
 '
 
+test_expect_success 'an archived document that is not the one received is not judged: named, exit 65' '
+	c20=$(accept_case t20.docx) && c25=$(accept_case t25.docx) &&
+	p20=$(accept_q "SELECT stored_path FROM submissions WHERE case_number = '"'"'$c20'"'"'") &&
+	p25=$(accept_q "SELECT stored_path FROM submissions WHERE case_number = '"'"'$c25'"'"'") &&
+	cp "ws/$p25" saved25.docx &&
+	cp "ws/$p20" "ws/$p25" &&
+	test_expect_code 65 env SKEMA_NOW=2026-03-07T10:00:00 skema -C ws rejudge "$c25" >out 2>err &&
+	test_grep "rejudge: $c25: kunne ikke vurderes igen: det arkiverede dokument er ikke længere det modtagne" err &&
+	test "$(accept_q "SELECT count(*) FROM events e JOIN submissions s ON s.id = e.submission_id
+		WHERE s.case_number = '"'"'$c25'"'"' AND e.event = '"'"'rejudged'"'"' AND e.at LIKE '"'"'2026-03-07%'"'"'")" = 0 &&
+	cp saved25.docx "ws/$p25"
+'
+
+test_expect_success 'a field renamed with a new label and the same version: the mangler waits for a reviewer' '
+	c25=$(accept_case t25.docx) &&
+	sed -i -e "s/name=\"motivering\" type=\"longtext\" required=\"true\"><label>Motivation for at deltage/name=\"begrundelse\" type=\"longtext\" required=\"true\"><label>Kommunens begrundelse/" \
+		-e "s/length(motivering)/length(begrundelse)/" forms/temaforloeb/offer.xml &&
+	grep -q "Kommunens begrundelse" forms/temaforloeb/offer.xml &&
+	SKEMA_NOW=2026-03-07T11:00:00 skema -C ws rejudge "$c25" >out 2>err &&
+	test_grep "^$c25: vurderingen er ændret fra »opfylder kravene« til »mangler oplysninger«" out &&
+	test "$(accept_decision t25.docx)" = "mangler|proposed" &&
+	accept_q "SELECT w.value ->> '"'"'$.text'"'"' FROM submissions s, json_each(s.record, '"'"'$.warnings'"'"') w
+		WHERE s.case_number = '"'"'$c25'"'"'" >w &&
+	test_grep "Blanketten passer ikke til tilbuddets definition" w
+'
+
 test_done

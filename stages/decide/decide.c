@@ -37,8 +37,8 @@
  *
  * Deadline offers are decided only once the deadline has passed (--now
  * sets the time; --force decides an open round); in an open round a
- * proposal the case's judgement now contradicts is taken back (event
- * retracted: after skema rejudge, or a deadline moved later).  A round with fewer
+ * proposal made while it was closed is taken back (event retracted: the
+ * deadline moved later, skema rejudge, or an earlier --force).  A round with fewer
  * eligible applications than the offer's minimum is logged as a
  * below_minimum event and reported on stderr, for the manager.
  *
@@ -482,29 +482,25 @@ static int tell_below_minimum(sqlite3 *db, const struct offer *offer, long eligi
 }
 
 /*
- * A proposal that the case's judgement now contradicts, in a deadline
- * round that is open (nothing new is proposed until the deadline): made
- * before skema rejudge judged the case again, or before the deadline was
- * moved later (a refusal for lateness of a form now on time).  A final
- * decision is never touched, nor a proposal that still fits (a round
- * decided early with --force).
+ * A proposal that has no place in a deadline round that is open: nothing
+ * but mangler is proposed before the deadline, and a mangler only while the
+ * form is incomplete.  Such a proposal was made when the round was closed
+ * (the deadline has been moved later since), before skema rejudge judged
+ * the case again, or by an earlier run with --force.  A final decision is
+ * never touched.
  */
-static int contradicted(const struct decide_case *c)
+static int premature(const struct decide_case *c)
 {
 	const char *outcome = c->current_outcome, *validation = c->validation;
 	if (c->outcome || !outcome || !validation || c->completed || !c->current_state ||
 	    strcmp(c->current_state, "proposed") != 0)
 		return 0;
 	if (strcmp(outcome, "mangler") == 0)
-		return strcmp(validation, "incomplete") != 0;
-	if (strcmp(outcome, "bevilget") == 0 || strcmp(outcome, "venteliste") == 0)
-		return strcmp(validation, "eligible") != 0 || c->late;
-	if (strcmp(outcome, "afslag") == 0)
-		return strcmp(validation, "eligible") == 0 && !c->late;
-	return 0;
+		return strcmp(validation, "incomplete") != 0 || c->late;
+	return 1;
 }
 
-/* Takes back a contradicted proposal: the case has no decision until the round is decided. */
+/* Takes back a premature proposal: the case has no decision until the round is decided. */
 static int retract(sqlite3 *db, const struct offer *offer, const struct decide_case *c)
 {
 	char detail[256];
@@ -545,7 +541,7 @@ static int decide_offer(sqlite3 *db, const struct offer *offer, time_t now, int 
 	int open_round = !offer->rolling && now < offer->deadline_at && !force;
 	for (size_t i = 0; i < ncases; i++) {
 		struct decide_case *c = &cases[i];
-		if (open_round && contradicted(c)) {
+		if (open_round && premature(c)) {
 			if ((rc = retract(db, offer, c)) != SQLITE_OK)
 				goto fail;
 			continue;

@@ -30,8 +30,9 @@ int store_record(sqlite3 *db, json_t *rec, const char *text, size_t len);
  * warnings) changes nothing and logs nothing.  Nothing else changes: not
  * the case number, the receipt, the applicant, nor the decisions
  * (skema-decide runs next).  A record with an error from an earlier stage
- * passes through; one that is not a live submission, or whose decision has
- * become final meanwhile, gets an error.  Returns SQLITE_OK or an SQLite
+ * passes through; one that is not a live submission, whose form now reads
+ * as another offer's, or whose decision has become final meanwhile (a
+ * final venteliste excepted: it still waits for a place), gets an error.  Returns SQLITE_OK or an SQLite
  * error code (rolled back).
  */
 int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len);

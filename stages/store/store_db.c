@@ -974,13 +974,29 @@ static int same_judgement(sqlite3 *db, long long id, const json_t *rec)
 	return same;
 }
 
-/* 1 when submission id's standing decision is final. */
+/* 1 when submission id belongs to offer_id. */
+static int same_offer(sqlite3 *db, long long id, const char *offer_id)
+{
+	sqlite3_stmt *stmt;
+	int same = 0;
+	if (!offer_id || prepare(db, "SELECT 1 FROM submissions WHERE id = ?1 AND offer_id = ?2",
+				 &stmt) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	bind_text(stmt, 2, offer_id);
+	same = sqlite3_step(stmt) == SQLITE_ROW;
+	release(stmt);
+	return same;
+}
+
+/* 1 when submission id's standing decision is final (a final venteliste is not). */
 static int decided_for_good(sqlite3 *db, long long id)
 {
 	sqlite3_stmt *stmt;
 	int final = 0;
+	/* A final venteliste still waits for a place: it may be judged again. */
 	if (prepare(db, "SELECT 1 FROM decisions WHERE submission_id = ?1 AND current = 1"
-			" AND state = 'final'",
+			" AND state = 'final' AND outcome <> 'venteliste'",
 		    &stmt) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -1026,6 +1042,14 @@ int store_rejudge(sqlite3 *db, json_t *rec, const char *text, size_t len)
 		undo(db);
 		record_fail(rec, "store", "not_live", 1, "not a live stored submission",
 			    "Sagen er ikke længere en aktuel ansøgning og vurderes ikke igen.");
+		return SQLITE_OK;
+	}
+	/* The same document read again is a form of the same offer. */
+	if (!same_offer(db, row.id, record_str(json_object_get(rec, "form"), "id"))) {
+		undo(db);
+		record_fail(rec, "store", "offer_changed", 1, "the form is now read as another offer's",
+			    "Dokumentet læses nu som en ansøgning til et andet tilbud end sagens; "
+			    "en sagsbehandler må se på sagen.");
 		return SQLITE_OK;
 	}
 	/* The driver chose open cases; a reviewer may have decided one since. */

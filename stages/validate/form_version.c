@@ -93,22 +93,43 @@ static void put_extra_fields(struct strbuf *out, const json_t *extra)
 	}
 }
 
+/* 1 when a field of the definition is not in the form at all (not merely empty). */
+static int lacks_a_field(const struct offer *offer, const json_t *rec)
+{
+	const json_t *fields = json_object_get(rec, "fields");
+	for (size_t i = 0; i < offer->nfields; i++)
+		if (!json_object_get(fields, offer->fields[i].name))
+			return 1;
+	return 0;
+}
+
 json_t *validate_form_version(const struct offer *offer, json_t *rec)
 {
 	const json_t *form = json_object_get(rec, "form");
 	const char *version = form ? record_str(form, "version") : NULL;
+	const json_t *extra = json_object_get(rec, "extra_fields");
 	/* A form without a version is taken to be of the definition's. */
-	if (!version || !*version || !offer->version || same_version(version, offer->version))
+	int other = version && *version && offer->version && !same_version(version, offer->version);
+	/*
+	 * Of the same version, but with fields the definition does not know
+	 * while some of its own are not in the form: a field renamed without
+	 * raising the version, which is told and treated alike.
+	 */
+	if (!other && (json_array_size(extra) == 0 || !lacks_a_field(offer, rec)))
 		return NULL;
 
 	struct strbuf text;
 	strbuf_init(&text, 0);
-	strbuf_puts(&text, "Ansøgningen er udfyldt på version ");
-	put_short(&text, version);
-	strbuf_printf(&text, " af skemaet; tilbuddet er nu version %s. Kontrollér felterne.",
-		      offer->version);
+	if (other) {
+		strbuf_puts(&text, "Ansøgningen er udfyldt på version ");
+		put_short(&text, version);
+		strbuf_printf(&text, " af skemaet; tilbuddet er nu version %s. Kontrollér felterne.",
+			      offer->version);
+	} else {
+		strbuf_puts(&text, "Blanketten passer ikke til tilbuddets definition (et felt kan "
+				   "være omdøbt). Kontrollér felterne.");
+	}
 
-	const json_t *extra = json_object_get(rec, "extra_fields");
 	if (json_array_size(extra) > 0) {
 		strbuf_puts(&text, " Blanketten har felter, som tilbuddet ikke kender: ");
 		put_extra_fields(&text, extra);
@@ -121,8 +142,8 @@ json_t *validate_form_version(const struct offer *offer, json_t *rec)
 	const json_t *fields = json_object_get(rec, "fields");
 	const char *absent[SHOWN_FIELDS];
 	size_t nabsent = 0, more = 0;
-	json_t *facts = json_pack("{s:s, s:s, s:[], s:[]}", "form", version, "offer", offer->version,
-				  "unknown", "absent");
+	json_t *facts = json_pack("{s:s, s:s, s:[], s:[]}", "form", version ? version : "", "offer",
+				  offer->version ? offer->version : "", "unknown", "absent");
 	size_t k;
 	json_t *item;
 	json_array_foreach(extra, k, item)
