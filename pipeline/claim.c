@@ -245,6 +245,7 @@ static int scan_dir(const char *inbox, const char *rel, int depth, long settle,
 		cand.regular = S_ISREG(st.st_mode);
 		cand.size = st.st_size;
 		cand.mtime = st.st_mtim;
+		cand.ctime = st.st_ctim;
 		/*
 		 * ctime, not mtime: every write moves it, by this machine's
 		 * clock, while mtime may be copied from the sender (cp -p,
@@ -275,6 +276,16 @@ next:
 	return 0;
 }
 
+static int by_drop(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->ctime.tv_sec != y->ctime.tv_sec)
+		return x->ctime.tv_sec < y->ctime.tv_sec ? -1 : 1;
+	if (x->ctime.tv_nsec != y->ctime.tv_nsec)
+		return x->ctime.tv_nsec < y->ctime.tv_nsec ? -1 : 1;
+	return strcmp(x->rel, y->rel);
+}
+
 int claim_scan(const struct workspace *ws, long settle, struct candidate_list *list)
 {
 	char inbox[PATH_MAX];
@@ -282,7 +293,16 @@ int claim_scan(const struct workspace *ws, long settle, struct candidate_list *l
 	ws_path(ws, inbox, sizeof inbox, "inbox");
 	/* The wall clock, like ctime; not SKEMA_NOW, which only dates records. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	return scan_dir(inbox, "", 0, settle, &now, list);
+	if (scan_dir(inbox, "", 0, settle, &now, list) < 0)
+		return -1;
+	/*
+	 * Claimed in the order they were dropped, not by name: the receipt
+	 * time is the claim's, and a correction dropped after its original
+	 * must not be received before it (superseding follows receipt).
+	 */
+	if (list->count > 1)
+		qsort(list->items, list->count, sizeof *list->items, by_drop);
+	return 0;
 }
 
 static const char *base_name(const char *path)

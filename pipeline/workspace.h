@@ -163,6 +163,7 @@ struct candidate {
 	int regular;         /* 0: symlink, FIFO, device, socket */
 	off_t size;
 	struct timespec mtime;
+	struct timespec ctime; /* when it was dropped, by this machine's clock: the claim order */
 };
 
 /* A folder of the inbox the scan could not search: its files are not seen. */

@@ -325,6 +325,14 @@ static int ingest_file(struct ingest *in, const char *path, const char *original
 	record_set_str(rec, "id", id);
 	record_set_str(rec, "sha256", hex);
 	json_object_set_new(rec, "size", json_integer((json_int_t)size));
+	/*
+	 * The receipt time has whole seconds; of two forms received in one,
+	 * the one written last is the newer (superseding, docs/schema.md).
+	 * The claim kept the file's mtime: a rename does not touch it.
+	 */
+	json_object_set_new(rec, "modified_ns",
+			    json_integer((json_int_t)st.st_mtim.tv_sec * 1000000000 +
+					 st.st_mtim.tv_nsec));
 	if (size == 0) {
 		record_fail(rec, "ingest", "empty", 1, "the file is empty",
 			    "Filen er tom (0 byte). Gem ansøgningen igen som .docx eller .odt "

@@ -518,14 +518,17 @@ static void set_submission(json_t *rec, const struct submission_row *row, const 
 /*
  * Receipt order, the order superseding follows: received_at as an instant
  * (the offset changes with summer time, so the text does not sort), then,
- * for forms received in the same second, the record id.  The clock of a
- * claim has whole seconds, so nothing tells such forms apart by time; the
- * record id is fixed by the claim and the bytes, so the order is the same
- * whatever order the forms were processed in (after a crash, a lock, a
- * file held back).  T is the table alias; the key is two expressions.
+ * for forms received in the same second, the file's mtime as ingest read it
+ * (modified_ns: the one written last is the newer; the driver claims in
+ * the order files were dropped), then the record id.  All three are fixed
+ * by the claim and the file, so the order is the same whatever order the
+ * forms were processed in (after a crash, a lock, a file held back).  T is
+ * the table alias; the key is three expressions.
  */
-#define RECEIPT_KEY(t) \
-	"coalesce(CAST(strftime('%s', " t ".received_at) AS INTEGER), 0), " t ".record_id"
+#define RECEIPT_KEY(t)                                                                    \
+	"coalesce(CAST(strftime('%s', " t ".received_at) AS INTEGER), 0), "              \
+	"coalesce(CASE WHEN json_valid(" t ".record) THEN json_extract(" t ".record,"           \
+	" '$.modified_ns') END, 0), " t ".record_id"
 
 /* A form received after the deadline: its "frist" criterion failed. */
 #define LATE(t) \
