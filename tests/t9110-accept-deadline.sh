@@ -48,13 +48,13 @@ test_expect_success 'the request for information asks for an answer before the d
 test_expect_success 'the corrected form, sent before the deadline, supersedes the incomplete one' '
 	accept_fill spillerum-2019 spil-rettet.docx ".cvr=\"${accept_cvrs[3]}\" | .sted_navn=\"Egely\"" &&
 	accept_run 2019-05-27T10:00:00 &&
-	accept_q "SELECT original_name || '"'"'|'"'"' || status FROM submissions WHERE original_name LIKE '"'"'spil-%'"'"' ORDER BY id" >actual &&
+	accept_q "SELECT original_name || '"'"'|'"'"' || status FROM submissions WHERE original_name LIKE '"'"'spil-%'"'"' ORDER BY original_name" >actual &&
 	cat >expect <<-\EOF &&
 	spil-faelles.odt|stored
 	spil-mangler.docx|superseded
 	spil-ok.docx|stored
-	spil-sprog.odt|stored
 	spil-rettet.docx|stored
+	spil-sprog.odt|stored
 	EOF
 	test_cmp expect actual
 '
