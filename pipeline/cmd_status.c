@@ -114,27 +114,16 @@ static json_t *offer_row(json_t *offers, const char *id)
 }
 
 /*
- * The key skema-decide stores in decisions.period for the period of now,
- * "2027", "2027-Q1" or "2027-01" (decide_policy.c, period_key: by the
- * Danish local date); 0 for an offer whose places are not per period.
+ * The key skema-decide stores in decisions.period for the period of now
+ * ("2027-Q1"); 0 for an offer whose places are not per period.
  */
 static int current_period(const struct offer *offer, char key[32])
 {
-	const char *period = offer->capacity_period ? offer->capacity_period : "year";
-	struct tm tm;
 	time_t now;
 	if (clock_now(&now) < 0)
 		now = time(NULL);
-	localtime_r(&now, &tm);
-	if (strcmp(period, "year") == 0)
-		snprintf(key, 32, "%04d", tm.tm_year + 1900);
-	else if (strcmp(period, "quarter") == 0)
-		snprintf(key, 32, "%04d-Q%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
-	else if (strcmp(period, "month") == 0)
-		snprintf(key, 32, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
-	else
-		return 0;
-	return 1;
+	offer_period_key(offer, offer_period_index(offer, now), key, 32);
+	return key[0] != '\0';
 }
 
 /*

@@ -135,50 +135,12 @@ static int same_priority(const struct decide_case *x, const struct decide_case *
 	return memcmp(x->priority, y->priority, x->npriority * sizeof *x->priority) == 0;
 }
 
-/*
- * The capacity period a receipt time falls in, as a number that counts
- * periods (the year, or year * 4 + quarter, or year * 12 + month), so that
- * the periods between two receipts can be walked; 0 for offers with one
- * pool of places (concurrent, round, none).
- */
-static long period_index(const struct offer *offer, time_t received)
-{
-	struct tm tm;
-	const char *period = offer->capacity_period ? offer->capacity_period : "year";
-	localtime_r(&received, &tm);
-	long year = tm.tm_year + 1900L;
-	if (strcmp(period, "year") == 0)
-		return year;
-	if (strcmp(period, "quarter") == 0)
-		return year * 4 + tm.tm_mon / 3;
-	if (strcmp(period, "month") == 0)
-		return year * 12 + tm.tm_mon;
-	return 0;
-}
-
 /* 1 when the places are given per year, quarter or month. */
 static int periodic(const struct offer *offer)
 {
 	const char *period = offer->capacity_period ? offer->capacity_period : "year";
 	return strcmp(period, "year") == 0 || strcmp(period, "quarter") == 0 ||
 	       strcmp(period, "month") == 0;
-}
-
-/*
- * The key of a period_index as the decisions table stores it and
- * skema-report groups by it: "2026", "2026-Q3", "2026-07".
- */
-static void period_key(const struct offer *offer, long index, char *key, size_t size)
-{
-	const char *period = offer->capacity_period ? offer->capacity_period : "year";
-	if (strcmp(period, "year") == 0)
-		snprintf(key, size, "%04ld", index);
-	else if (strcmp(period, "quarter") == 0)
-		snprintf(key, size, "%04ld-Q%ld", index / 4, index % 4 + 1);
-	else if (strcmp(period, "month") == 0)
-		snprintf(key, size, "%04ld-%02ld", index / 12, index % 12 + 1);
-	else if (size > 0)
-		key[0] = '\0';
 }
 
 /*
@@ -459,7 +421,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	if (prioritized && ncases > 1)
 		qsort(order, ncases, sizeof *order, by_priority);
 	for (size_t i = 0; i < ncases; i++) {
-		period[i] = period_index(offer, cases[i].received);
+		period[i] = offer_period_index(offer, cases[i].received);
 		/* A place given for good keeps the period it was given in (a
 		 * reviewer confirmed "plads nr. 1 … i året 2027"): counting it
 		 * by its receipt again would push another case out. */
@@ -480,8 +442,8 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	 * go to those waiting now, as the waiting-list letter promises, not
 	 * only once someone applies.  Re-running at the same time still
 	 * changes nothing. */
-	if (any && carries && period_index(offer, now) > last)
-		last = period_index(offer, now);
+	if (any && carries && offer_period_index(offer, now) > last)
+		last = offer_period_index(offer, now);
 	for (long p = first; any && p <= last; p++) {
 		long used = 0;
 		int position = 0;
@@ -512,7 +474,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 				position++;
 				used++;
 				if (carries)
-					period_key(offer, p, cases[j].period, sizeof cases[j].period);
+					offer_period_key(offer, p, cases[j].period, sizeof cases[j].period);
 			}
 		}
 		/* Who gets the period's places: those waiting from an earlier
@@ -547,7 +509,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			int carried = period[j] < p;
 			period_label(offer, period[j], own, sizeof own);
 			if (carries)
-				period_key(offer, p, c->period, sizeof c->period);
+				offer_period_key(offer, p, c->period, sizeof c->period);
 			if (offer->capacity_max < 0) {
 				placed[j] = 1;
 				c->rank = ++position;

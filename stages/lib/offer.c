@@ -1113,3 +1113,31 @@ void offer_join_labels(const struct offer *offer, const char *const *names, size
 		strbuf_printf(out, quoted ? "»%s«" : "%s", label);
 	}
 }
+
+long offer_period_index(const struct offer *offer, time_t t)
+{
+	struct tm tm;
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	localtime_r(&t, &tm);
+	long year = tm.tm_year + 1900L;
+	if (strcmp(period, "year") == 0)
+		return year;
+	if (strcmp(period, "quarter") == 0)
+		return year * 4 + tm.tm_mon / 3;
+	if (strcmp(period, "month") == 0)
+		return year * 12 + tm.tm_mon;
+	return 0;
+}
+
+void offer_period_key(const struct offer *offer, long index, char *key, size_t size)
+{
+	const char *period = offer->capacity_period ? offer->capacity_period : "year";
+	if (strcmp(period, "year") == 0)
+		snprintf(key, size, "%04ld", index);
+	else if (strcmp(period, "quarter") == 0)
+		snprintf(key, size, "%04ld-Q%ld", index / 4, index % 4 + 1);
+	else if (strcmp(period, "month") == 0)
+		snprintf(key, size, "%04ld-%02ld", index / 12, index % 12 + 1);
+	else if (size > 0)
+		key[0] = '\0';
+}

@@ -152,6 +152,21 @@ int offer_check_schema(const char *path, xmlDoc *doc, struct strbuf *err);
 /* Parses an offer definition file safely (no network, no entities, no DTD). */
 xmlDoc *offer_read_xml(const char *path, struct strbuf *err);
 
+/*
+ * The capacity period a time falls in, by the Danish local date, as a
+ * number that counts periods (the year, or year * 4 + quarter, or
+ * year * 12 + month), so that the periods between two times can be
+ * walked; 0 for offers with one pool of places (concurrent, round, none).
+ */
+long offer_period_index(const struct offer *offer, time_t t);
+
+/*
+ * The key of a period index as the decisions table stores it
+ * (decisions.period) and skema-report and skema status group by it:
+ * "2026", "2026-Q3", "2026-07"; "" for an offer with one pool of places.
+ */
+void offer_period_key(const struct offer *offer, long index, char *key, size_t size);
+
 #define OFFER_NS "urn:skema:offer:1"
 
 #endif
