@@ -144,7 +144,7 @@ static int periodic(const struct offer *offer)
 }
 
 /*
- * The period_index of a key period_key wrote; -1 when it is not one of
+ * The offer_period_index of a key offer_period_key wrote; -1 when it is not one of
  * this offer's periods (the offer changed its period since).
  */
 static long period_of_key(const struct offer *offer, const char *key)
@@ -165,7 +165,7 @@ static long period_of_key(const struct offer *offer, const char *key)
 	return -1;
 }
 
-/* The Danish name of a period_index: "året 2026", "3. kvartal 2021". */
+/* The Danish name of an offer_period_index: "året 2026", "3. kvartal 2021". */
 static void period_label(const struct offer *offer, long index, char *label, size_t size)
 {
 	const char *period = offer->capacity_period ? offer->capacity_period : "year";
