@@ -57,8 +57,10 @@ test_expect_success 'a copy that holds its file open through a run is not taken 
 
 # Where no lease can tell (a network file system, a file skema does not
 # own and no CAP_LEASE): the driver without CAP_LEASE, the file owned by
-# nobody.  A skema-extract that waits for the writer makes the write land
-# after skema-ingest has read half the file and before the verdict.
+# nobody.  A skema-extract that holds back skema-ingest's first record until
+# the writer is done makes the write land after skema-ingest has read half
+# the file and before the verdict.  The stages run side by side, so only
+# that record, not extract's start, says the half has been read.
 make_fake() {
 	mkdir -p fake &&
 	for p in skema skema-ingest skema-extract skema-validate skema-store skema-decide skema-letter skema-report; do
@@ -67,9 +69,10 @@ make_fake() {
 	mv fake/skema-extract fake/skema-extract.real &&
 	cat >fake/skema-extract <<-EOS &&
 	#!/bin/bash
+	IFS= read -r first || exec "$TRASH/fake/skema-extract.real" "\$@" </dev/null
 	touch "$TRASH/extract.started"
 	for i in \$(seq 100); do test -e "$TRASH/writer.done" && break; sleep 0.1; done
-	exec "$TRASH/fake/skema-extract.real" "\$@"
+	{ printf "%s\\n" "\$first"; cat; } | "$TRASH/fake/skema-extract.real" "\$@"
 	EOS
 	chmod +x fake/skema-extract
 }
