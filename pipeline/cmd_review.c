@@ -30,11 +30,16 @@
 
 #include "commands.h"
 #include "db.h"
+#include "event_da.h"
 #include "msg.h"
 #include "paths.h"
 #include "record.h"
 #include "review.h"
+#include "utf8.h"
 #include "workspace.h"
+
+/* The width of the longest Danish event name, "afslutning annulleret". */
+#define EVENT_NAME_WIDTH 21
 
 static void usage(FILE *out)
 {
@@ -238,9 +243,16 @@ static int print_history(sqlite3 *db, const char *key)
 	if (rc != SQLITE_OK)
 		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
-	while (sqlite3_step(stmt) == SQLITE_ROW)
-		printf("  %s  %-10s %-12s %s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
-		       msg_escape(text, sizeof text, column(stmt, 3)));
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		/* The log keeps its codes; the reviewer reads them in Danish. */
+		static char detail[16 * 1024];
+		const char *name = event_name_da(column(stmt, 2));
+		size_t width = utf8_length(name);
+		printf("  %s  %-10s %s%*s %s\n", column(stmt, 0), column(stmt, 1), name,
+		       (int)(width < EVENT_NAME_WIDTH ? EVENT_NAME_WIDTH - width : 0), "",
+		       msg_escape(text, sizeof text,
+				  event_detail_da(column(stmt, 2), column(stmt, 3), detail, sizeof detail)));
+	}
 	sqlite3_finalize(stmt);
 	return EXIT_DONE;
 }

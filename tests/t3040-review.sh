@@ -80,7 +80,10 @@ test_expect_success 'review CASE shows the audit trail of one case' '
 	test_grep "  skema (automatisk)  bevilget (forslag)$" out &&
 	test_grep "  $(id -un)  afslag (endelig, ændret fra bevilget)  <- gældende" out &&
 	test_grep "Kommunen har allerede et forløb i gang." out &&
-	test_grep "reviewed  *foreslået bevilget -> endelig afslag" out &&
+	test_grep "  behandlet  *foreslået bevilget -> endelig afslag$" out &&
+	test_grep "  gemt  *test-rullende: opfylder kravene$" out &&
+	test_grep "  foreslået  *test-rullende: bevilget$" out &&
+	! grep -q "reviewed\|eligible" out &&
 	test_expect_code 65 skema -C ws review 2026-999999 2>err &&
 	test_grep "sagen findes ikke" err &&
 	test_expect_code 64 skema -C ws review --all 2026-000002

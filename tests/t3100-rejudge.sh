@@ -56,6 +56,11 @@ test_expect_success 'the new judgement is stored: validation, the criterion and 
 	accept_q "SELECT detail FROM case_history WHERE case_number = '"'"'$c30'"'"' AND event = '"'"'rejudged'"'"'" >actual &&
 	echo "not_eligible -> eligible (timer)" >expect &&
 	test_cmp expect actual &&
+	# the reviewer reads the event in Danish, the log keeps the codes
+	skema -C ws review "$c30" >history &&
+	test_grep "^  [0-9T:+-]*  [^ ]* *vurderet igen  *opfylder ikke kravene -> opfylder kravene (timer)$" history &&
+	test_grep "  gemt  *temaforloeb: opfylder ikke kravene$" history &&
+	! grep -q "eligible\|rejudged" history &&
 	accept_q "SELECT json_extract(record, '"'"'$.validation.result'"'"') FROM submissions WHERE case_number = '"'"'$c30'"'"'" >actual &&
 	echo eligible >expect &&
 	test_cmp expect actual &&

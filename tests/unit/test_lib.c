@@ -1,6 +1,7 @@
 /*
  * test_lib.c - the shared library's tricky functions: SHA-256, strict
- * UTF-8, capped buffers, trimming, message escaping, the clock, config.
+ * UTF-8, capped buffers, trimming, message escaping, the clock, config,
+ * the event log in Danish.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "event_da.h"
 #include "fdio.h"
 #include "msg.h"
 #include "record.h"
@@ -176,7 +178,7 @@ static void test_strbuf_trim(void **state)
 static void test_msg_escape(void **state)
 {
 	(void)state;
-	char buf[64];
+	char buf[128];
 	CHECK_STR(msg_escape(buf, sizeof buf, "ansøgning.docx"), "ansøgning.docx", "danish");
 	CHECK_STR(msg_escape(buf, sizeof buf, "a\nb\x1b[31m"), "a\\x0ab\\x1b[31m", "controls");
 	CHECK_STR(msg_escape(buf, sizeof buf, "back\\slash"), "back\\\\slash", "backslash");
@@ -339,6 +341,30 @@ static void test_record_read_lines(void **state)
 	free(text);
 }
 
+static void test_event_da(void **state)
+{
+	(void)state;
+	char buf[128];
+	CHECK_STR(event_name_da("rejudged"), "vurderet igen", "rejudged");
+	CHECK_STR(event_name_da("some_new_event"), "some_new_event", "unknown kept");
+	CHECK_STR(event_detail_da("rejudged", "not_eligible -> eligible (timer)", buf, sizeof buf),
+		  "opfylder ikke kravene -> opfylder kravene (timer)", "rejudged detail");
+	/* Only whole codes: a criterion or offer id that holds one stays as it is. */
+	CHECK_STR(event_detail_da("stored", "eligible-2026: incomplete", buf, sizeof buf),
+		  "eligible-2026: mangler oplysninger", "stored detail");
+	CHECK_STR(event_detail_da("rejudged", "eligible -> eligible (x_eligible, not_eligible_y)", buf,
+				  sizeof buf),
+		  "opfylder kravene -> opfylder kravene (x_eligible, not_eligible_y)", "ids kept");
+	/* Other events' details are shown as they are; a long one is cut, never overrun. */
+	CHECK_STR(event_detail_da("proposed", "not_eligible", buf, sizeof buf), "not_eligible", "proposed");
+	char small[12];
+	CHECK_STR(event_detail_da("rejudged", "not_eligible -> eligible", small, sizeof small), "opfylder ik",
+		  "cut");
+	CHECK_STR(event_detail_da("review_sheet", "review (udkast): letters/x.pdf", buf, sizeof buf),
+		  "gennemgangsark (udkast): letters/x.pdf", "sheet");
+	CHECK_STR(event_detail_da("rejudged", NULL, buf, sizeof buf), "", "no detail");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf_trim),    cmocka_unit_test(test_msg_escape),
 		cmocka_unit_test(test_clock_parse),    cmocka_unit_test(test_config),
 		cmocka_unit_test(test_fdio_write_all), cmocka_unit_test(test_record_read_lines),
+		cmocka_unit_test(test_event_da),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
