@@ -156,6 +156,38 @@ test_skip_all() {
 	exit 0
 }
 
+# test_skip_sanitized WHAT: skip the script in make check's sanitizer pass.
+# For scripts whose cost is not skema's code (the manual, the install of the
+# ordinary build, the benchmark harness): the plain pass ran them already.
+test_skip_sanitized() {
+	test -z "${SKEMA_SANITIZED:-}" || test_skip_all "$1: run in the plain pass"
+}
+
+# test_lo_cached OUTDIR INPUTS CMD...: run CMD, which has LibreOffice fill
+# OUTDIR, unless CMD already ran on the same inputs with the same
+# LibreOffice; then OUTDIR gets what it made then.  INPUTS is a file that
+# lists the files CMD reads, one a line; the script itself belongs among
+# them.  make check's two passes so run LibreOffice once, and the sanitizer
+# pass reads the very files the plain pass read.
+test_lo_cached() {
+	local out=$1 inputs=$2 key cache
+	shift 2
+	key=$({ soffice --version 2>/dev/null && printf "%s\n" "$*" &&
+		tr "\n" "\0" <"$inputs" | xargs -0 sha256sum; } | sha256sum | cut -c1-32) || return 1
+	cache=$SRC/build/lo-cache/$key
+	mkdir -p "$out" || return 1
+	if test -d "$cache"
+	then
+		cp -R "$cache/." "$out/"
+		return
+	fi
+	"$@" || return 1
+	mkdir -p "$SRC/build/lo-cache" &&
+	rm -rf "$cache.$$" &&
+	cp -R "$out" "$cache.$$" &&
+	{ mv -T "$cache.$$" "$cache" 2>/dev/null || rm -rf "$cache.$$"; }
+}
+
 # sql DB QUERY: one query through the sqlite3 shell, output in list mode.
 sql() {
 	sqlite3 -batch -noheader "$1" "$2"

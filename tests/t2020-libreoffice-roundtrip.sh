@@ -79,12 +79,17 @@ lo() {
 	timeout 300 soffice -env:UserInstallation=file://$TRASH/lo-profile --headless "$@" >/dev/null 2>&1
 }
 
-test_expect_success 'fresh round trips through LibreOffice read the same' '
+round_trips() {
 	mkdir -p fresh/a fresh/b fresh/c fresh/d &&
 	lo --convert-to odt --outdir fresh/a orig/*.docx &&
 	lo --convert-to docx --outdir fresh/b fresh/a/*.odt &&
 	lo --convert-to docx --outdir fresh/c orig/*.odt &&
-	lo --convert-to docx:"MS Word 2007 XML" --outdir fresh/d orig/*.docx &&
+	lo --convert-to docx:"MS Word 2007 XML" --outdir fresh/d orig/*.docx
+}
+
+test_expect_success 'fresh round trips through LibreOffice read the same' '
+	ls "$SRC/tests/$test_name.sh" orig/* >inputs &&
+	test_lo_cached fresh inputs round_trips &&
 	for d in a b c d
 	do
 		judge fresh/$d &&

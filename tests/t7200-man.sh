@@ -2,6 +2,8 @@
 test_description='the manual renders cleanly and names every option the programs accept'
 . "$(dirname "$0")/lib.sh"
 
+test_skip_sanitized 'the manual'
+
 test_have man && test_have groff || test_skip_all 'man and groff are not installed'
 
 pages="skema.1 skema-ingest.1 skema-extract.1 skema-validate.1 skema-store.1

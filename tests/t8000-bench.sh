@@ -2,6 +2,8 @@
 test_description='the benchmark: a deterministic workload, the floor, the harness on a tiny N'
 . "$(dirname "$0")/lib.sh"
 
+test_skip_sanitized 'the benchmark harness'
+
 test_have python3 || test_skip_all 'python3 is not installed'
 
 WORKLOAD="python3 $SRC/bench/workload.py"
