@@ -163,7 +163,9 @@ static int folder_has_entries(const char *dir)
 	return found;
 }
 
-int claim_open_for_writing(const char *path)
+enum lease_answer { LEASE_FREE, LEASE_BUSY, LEASE_UNKNOWN };
+
+static enum lease_answer lease_answer(const char *path)
 {
 	/*
 	 * A read lease is refused (EAGAIN) while any process has the file
@@ -175,15 +177,39 @@ int claim_open_for_writing(const char *path)
 	 * decides as before.
 	 */
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == EWOULDBLOCK; /* another process holds a write lease */
-	int busy = 0;
+	if (fd < 0) /* EWOULDBLOCK: another process holds a write lease */
+		return errno == EWOULDBLOCK ? LEASE_BUSY : LEASE_UNKNOWN;
+	enum lease_answer answer = LEASE_FREE;
 	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0)
 		fcntl(fd, F_SETLEASE, F_UNLCK);
 	else
-		busy = errno == EAGAIN || errno == EWOULDBLOCK;
+		answer = errno == EAGAIN || errno == EWOULDBLOCK ? LEASE_BUSY : LEASE_UNKNOWN;
 	close(fd);
-	return busy;
+	return answer;
+}
+
+int claim_open_for_writing(const char *path)
+{
+	return lease_answer(path) == LEASE_BUSY;
+}
+
+int claim_may_be_written(const char *path, long young_seconds)
+{
+	switch (lease_answer(path)) {
+	case LEASE_BUSY:
+		return 1;
+	case LEASE_FREE:
+		return 0;
+	case LEASE_UNKNOWN:
+		break;
+	}
+	struct stat st;
+	struct timespec now;
+	if (young_seconds <= 0 || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	double age = (double)(now.tv_sec - st.st_mtim.tv_sec) + (double)(now.tv_nsec - st.st_mtim.tv_nsec) / 1e9;
+	return age >= 0 && age < (double)young_seconds; /* a future mtime says nothing */
 }
 
 static int scan_dir(const char *inbox, const char *rel, int depth, long settle,

@@ -834,10 +834,32 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		int internal = code && strcmp(code, "internal") == 0;
 		if (internal)
 			permanent = 0;
+		/*
+		 * A zip cut short may be a copy that paused longer than
+		 * settle_seconds where no lease could say it is still open
+		 * (not skema's file, a network file system).  It waits as an
+		 * empty file does, twelve times settle_seconds from its last
+		 * write, before it is judged truncated; not counted towards
+		 * run.max_deferrals, as the wait ends by itself.
+		 */
+		int writer_may_return = 0;
+		if (permanent && code && strcmp(code, "truncated") == 0) {
+			char file[PATH_MAX], sha256[65];
+			long long size;
+			struct stat st;
+			long settle = r->settle >= 0 ? r->settle : r->ws->settle_seconds;
+			read_bytes(p, rec, sha256, &size);
+			/* Grown since it was read: file_changed() sees to it, at filing. */
+			writer_may_return = claim_file(claims[i], file, sizeof file) >= 0 &&
+					    lstat(file, &st) == 0 && st.st_size == size &&
+					    claim_may_be_written(file, settle * 12);
+			if (writer_may_return)
+				permanent = 0;
+		}
 		const char *message_da = record_str(error, "message_da");
 		char gave_up[1024];
 		/* A temporary problem that never goes away (a file no one may read). */
-		if (!permanent && !internal &&
+		if (!permanent && !internal && !writer_may_return &&
 		    claim_bump(claims[i], ".deferrals") >= r->ws->max_deferrals) {
 			/*
 			 * Not the temporary message ("skema prøver igen ved
@@ -867,7 +889,13 @@ static void handle_record(struct pass *p, char **claims, size_t n, enum claim_st
 		}
 		state[i] = CLAIM_DEFERRED;
 		r->deferred++;
-		report(r, p, origin, id, "deferred", message, NULL);
+		if (writer_may_return)
+			r->unsettled++;
+		report(r, p, origin, id, "deferred",
+		       writer_may_return ? "cut short, and it may still be being written (no lease could tell): "
+					   "it stays claimed until its last write is twelve times settle_seconds old"
+					 : message,
+		       NULL);
 		return;
 	}
 	if (!p->have_store || !json_is_object(json_object_get(rec, "submission")) || !id) {

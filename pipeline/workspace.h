@@ -226,6 +226,13 @@ int claim_take(const struct workspace *ws, const struct candidate *cand, time_t 
 int claim_open_for_writing(const char *path);
 
 /*
+ * Whether the regular file at path may still be written to: 1 when a
+ * process holds it open for writing, or when no lease can tell and its last
+ * write (mtime) is less than young_seconds ago; 0 otherwise.
+ */
+int claim_may_be_written(const char *path, long young_seconds);
+
+/*
  * archive/.objects/<sha256> holds a copy of every claimed file's bytes (a
  * reflink where the file system has them), never a hard link: a writer
  * that still holds the file could otherwise change the object under its

@@ -112,9 +112,61 @@ test_expect_success 'no lease to tell: a file written on after it was read gets 
 	objects_consistent ws2 &&
 	test -f ws2/archive/.objects/$sha
 '
+
+# The same writer pausing through a whole run: what was read is a zip cut
+# short, and nothing changes before the verdict.  With no lease to tell, a
+# file so young waits (settle 1: its last write must be 12 s old) instead
+# of going to quarantine as truncated.
+test_expect_success 'no lease to tell: a zip cut short by a writer that paused waits, then is read whole' '
+	skema init ws3 >/dev/null &&
+	rm -f writer3.go &&
+	(
+		exec 3>ws3/inbox/pause.docx
+		chown nobody ws3/inbox/pause.docx
+		head -c $half "$form" >&3
+		while ! test -e writer3.go; do sleep 0.1; done
+		tail -c +$((half + 1)) "$form" >&3
+		exec 3>&-
+	) &
+	writer=$! &&
+	sleep 1.5 &&
+	test_expect_code 75 capsh --drop=cap_lease -- -c "skema -C ws3 run --settle 1" >run1.log 2>run1.err &&
+	test_grep "pause.docx: deferred (cut short, and it may still be being written" run1.log &&
+	test "$(ls ws3/quarantine ws3/archive | grep -c pause)" = 0 &&
+	test "$(claimed_files ws3 | wc -l)" = 1 &&
+	touch writer3.go &&
+	wait $writer &&
+	capsh --drop=cap_lease -- -c "skema -C ws3 run --settle 1" >run2.log &&
+	test_grep "pause.docx: archived" run2.log &&
+	cmp "$form" ws3/archive/*-pause.docx &&
+	test "$(ls ws3/quarantine | wc -l)" = 0 &&
+	# one file, one row: the attempt on the half replaced in its row
+	test "$(sql ws3/skema.db "SELECT status, size, sha256 FROM submissions")" = "stored|$size|$sha" &&
+	test "$(sql ws3/skema.db "SELECT group_concat(event, \" \") FROM (SELECT event FROM events WHERE event IN (\"received\", \"failed\", \"stored\", \"archived\") ORDER BY id)")" = "received failed received stored archived"
+'
+
+test_expect_success 'no lease to tell: a zip cut short whose last write is old is quarantined at once' '
+	skema init ws4 >/dev/null &&
+	head -c $half "$form" >ws4/inbox/kort.docx &&
+	chown nobody ws4/inbox/kort.docx &&
+	touch -d "-1 minute" ws4/inbox/kort.docx &&
+	sleep 1.1 &&
+	test_expect_code 0 capsh --drop=cap_lease -- -c "skema -C ws4 run --settle 1" >run.log &&
+	test_grep "kort.docx: quarantined" run.log &&
+	test "$(claimed_files ws4 | wc -l)" = 0
+'
 else
-	say "# skipped the test without a lease: needs root, user nobody and capsh"
+	say "# skipped the tests without a lease: need root, user nobody and capsh"
 fi
+
+test_expect_success 'a lease says no one writes: a young zip cut short is quarantined at once' '
+	skema init ws5 >/dev/null &&
+	head -c $half "$form" >ws5/inbox/kort.docx &&
+	sleep 1.1 &&
+	skema -C ws5 run --settle 1 >run.log &&
+	test_grep "kort.docx: quarantined" run.log &&
+	test "$(claimed_files ws5 | wc -l)" = 0
+'
 
 test_expect_success 'a file written on after it was filed leaves the object store as it was' '
 	cp "$form" ws/inbox/efter.docx &&

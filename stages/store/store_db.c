@@ -333,8 +333,12 @@ static int claim_parts(const char *id, char *prefix, const char **suffix)
  * Another row of the same claim as record_id (same time and n, other
  * hex): 1 found (row filled), 0 not, or -SQLite code.  A record that has
  * its digest looks for the claim's row from when the file could not be
- * read (zeros: one lookup by the unique index); one that could not be read
- * looks for any row of the claim (rare: a range of one second of ids).
+ * read (zeros: one lookup by the unique index), else for the claim's
+ * failed attempt on other bytes (a zip cut short by a writer that paused,
+ * which the driver kept to read again whole); one that could not be read
+ * looks for any row of the claim.  Both rare: a range of one second of ids.
+ * A stored row of other bytes is not the store's to replace: the driver
+ * supersedes it (a file written on after it was read).
  */
 static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_row *row)
 {
@@ -344,11 +348,14 @@ static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_
 	sqlite3_stmt *stmt;
 	if (claim_parts(record_id, from, &suffix) < 0)
 		return 0;
-	if (strncmp(record_id + ID_TIME_LEN, zeros, ID_HEX_LEN) != 0) {
+	int have_digest = strncmp(record_id + ID_TIME_LEN, zeros, ID_HEX_LEN) != 0;
+	if (have_digest) {
 		if ((size_t)snprintf(unread, sizeof unread, "%s%s%s", from, zeros, suffix) >=
 		    sizeof unread)
 			return 0;
-		return find_record(db, unread, row);
+		int found = find_record(db, unread, row);
+		if (found != 0)
+			return found;
 	}
 	memcpy(to, from, sizeof to);
 	to[ID_TIME_LEN - 1] = '-' + 1; /* every id of the second sorts below it */
@@ -356,7 +363,7 @@ static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_
 			 "SELECT id, case_number, status, duplicate_of FROM submissions"
 			 " WHERE record_id >= ?1 AND record_id < ?2 AND record_id <> ?3"
 			 " AND length(record_id) = length(?3)"
-			 " AND substr(record_id, ?5) = ?4"
+			 " AND substr(record_id, ?5) = ?4 AND (?6 = 0 OR status = 'failed')"
 			 " ORDER BY status <> 'failed', id LIMIT 1",
 			 &stmt);
 	if (rc != SQLITE_OK)
@@ -366,6 +373,7 @@ static int find_claim_row(sqlite3 *db, const char *record_id, struct submission_
 	bind_text(stmt, 3, record_id);
 	bind_text(stmt, 4, suffix);
 	sqlite3_bind_int(stmt, 5, ID_TIME_LEN + ID_HEX_LEN + 1);
+	sqlite3_bind_int(stmt, 6, have_digest);
 	return read_row(db, stmt, row);
 }
 
