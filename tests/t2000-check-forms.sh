@@ -234,7 +234,27 @@ test_expect_success 'a sentence naming a field the offer does not have' '
 	grep -q "{timers}" forms/temaforloeb/offer.xml &&
 	line=$(line_of forms/temaforloeb/offer.xml "criterion id=\"timer\"") &&
 	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
-	test_grep "forms/temaforloeb/offer.xml:$line: criterion timer: {timers} is not a field of the offer" err
+	test_grep "forms/temaforloeb/offer.xml:$line: criterion timer: {timers} is not a field of the offer (did you mean timer?)" err
+'
+
+# The administrator playtest: a {field} slip hid every fault of the
+# criteria in the same file until it was fixed, one round trip each.
+test_expect_success 'a sentence naming a field it lacks does not hide the faults of the tests beside it' '
+	fresh &&
+	sed -i "s/ansøgningen angiver {timer} timer/ansøgningen angiver {timers} timer/; s/<test>personaleressourcer_afsat = 1<\/test>/<test>personaleressourcer_afsatt = 1<\/test>/; s/<test>length(tema) &gt; 0<\/test>/<test>length(temaa) \&gt; 0<\/test>/" forms/temaforloeb/offer.xml &&
+	grep -q "personaleressourcer_afsatt" forms/temaforloeb/offer.xml &&
+	grep -q "(temaa)" forms/temaforloeb/offer.xml &&
+	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
+	test_grep "forms/temaforloeb/offer.xml:[0-9]*: criterion timer: {timers} is not a field of the offer (did you mean timer?)" err &&
+	test_grep "forms/temaforloeb/offer.xml:[0-9]*: criterion personaleressourcer: no such column: personaleressourcer_afsatt (did you mean personaleressourcer_afsat?)" err &&
+	test_grep "forms/temaforloeb/offer.xml:[0-9]*: criterion afgraenset_tema: no such column: temaa (did you mean tema?)" err &&
+	# the flawed offer is not said to be ok, and judges nothing
+	! grep -q "^temaforloeb: ok" out &&
+	test_grep "^spillerum-2019: ok" out &&
+	echo "{\"id\":\"a\",\"form\":{\"id\":\"temaforloeb\"},\"fields\":{}}" >in.jsonl &&
+	test_expect_code 78 skema-validate --forms forms <in.jsonl >vout 2>verr &&
+	test_grep "{timers} is not a field of the offer" verr &&
+	! test -s vout
 '
 
 test_expect_success 'the common slips are said in plain words, with what may be written' '

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "criterion_text.h"
+#include "nearest.h"
 #include "offer.h"
 #include "paths.h"
 
@@ -747,12 +748,31 @@ static char **split_words(const char *text, size_t *count)
 	return words;
 }
 
-int offer_load(const char *path, struct offer **out, struct strbuf *err)
+/*
+ * keep_flawed: an offer whose only fault is a name its sentences or rules
+ * use that it lacks is still returned (flawed set, -1 returned), so that
+ * skema check-forms can compile its criteria and report their faults too.
+ */
+/* " (did you mean tema?)" for a name a letter or two from a field's; else "". */
+static const char *did_you_mean(const struct offer *offer, const char *name, char *buf, size_t size)
+{
+	const char *names[512];
+	size_t count = 0;
+	for (size_t i = 0; i < offer->nfields && count < 512; i++)
+		names[count++] = offer->fields[i].name;
+	const char *near = nearest_name(name, names, count);
+	if (!near)
+		return "";
+	snprintf(buf, size, " (did you mean %s?)", near);
+	return buf;
+}
+
+static int load_offer(const char *path, struct offer **out, struct strbuf *err, int keep_flawed)
 {
 	struct offer *offer = calloc(1, sizeof *offer);
 	xmlDoc *doc = NULL;
 	char *value;
-	int rc = -1;
+	int rc = -1, names_rc = 0;
 
 	*out = NULL;
 	if (!offer)
@@ -898,15 +918,16 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 		rc = -1;
 	}
 	/* A sentence may name the applicant's values, {timer}: only fields the offer has. */
+	char hint[128];
 	for (size_t i = 0; i < offer->ncriteria; i++) {
 		const struct offer_criterion *c = &offer->criteria[i];
 		const char *texts[] = {c->pass_text, c->fail_text};
 		char name[64];
 		for (size_t t = 0; t < 2; t++)
 			if (criterion_text_unknown(offer, texts[t], name, sizeof name)) {
-				strbuf_printf(err, "%s:%d: criterion %s: {%s} is not a field of the offer\n",
-					      path, c->line, c->id, name);
-				rc = -1;
+				strbuf_printf(err, "%s:%d: criterion %s: {%s} is not a field of the offer%s\n",
+					      path, c->line, c->id, name, did_you_mean(offer, name, hint, sizeof hint));
+				names_rc = -1;
 			}
 	}
 	/* A rule names the fields the applicant is asked to correct: real ones. */
@@ -915,23 +936,30 @@ int offer_load(const char *path, struct offer **out, struct strbuf *err)
 		char name[64];
 		for (size_t k = 0; k < r->nfields; k++)
 			if (!offer_find_field(offer, r->fields[k])) {
-				strbuf_printf(err, "%s:%d: rule %s: %s is not a field of the offer\n",
-					      r->source, r->line, r->id, r->fields[k]);
-				rc = -1;
+				strbuf_printf(err, "%s:%d: rule %s: %s is not a field of the offer%s\n",
+					      r->source, r->line, r->id, r->fields[k],
+					      did_you_mean(offer, r->fields[k], hint, sizeof hint));
+				names_rc = -1;
 			}
 		if (criterion_text_unknown(offer, r->fail_text, name, sizeof name)) {
-			strbuf_printf(err, "%s:%d: rule %s: {%s} is not a field of the offer\n",
-				      r->source, r->line, r->id, name);
-			rc = -1;
+			strbuf_printf(err, "%s:%d: rule %s: {%s} is not a field of the offer%s\n",
+				      r->source, r->line, r->id, name, did_you_mean(offer, name, hint, sizeof hint));
+			names_rc = -1;
 		}
 	}
 out:
-	if (rc < 0) {
+	if (rc < 0 || (names_rc < 0 && !keep_flawed)) {
 		offer_free(offer);
 		return -1;
 	}
+	offer->flawed = names_rc < 0;
 	*out = offer;
-	return 0;
+	return names_rc;
+}
+
+int offer_load(const char *path, struct offer **out, struct strbuf *err)
+{
+	return load_offer(path, out, err, 0);
 }
 
 void offer_free(struct offer *offer)
@@ -1017,7 +1045,7 @@ static int list_offer_folders(const char *dir, char ***names, size_t *count)
 	return 0;
 }
 
-int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
+static int load_set(struct offer_set *set, const char *dir, struct strbuf *err, int keep_flawed)
 {
 	char **names = NULL, local_forms[PATH_MAX];
 	size_t count = 0;
@@ -1056,9 +1084,10 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 		if (stat(use, &st) != 0)
 			continue;
 		struct offer *offer;
-		if (offer_load(use, &offer, err) < 0) {
+		if (load_offer(use, &offer, err, keep_flawed) < 0) {
 			rc = -1;
-			continue;
+			if (!offer)
+				continue;
 		}
 		/* Letters, reports and staff know an offer by its folder's name. */
 		if (strcmp(offer->id, names[i]) != 0) {
@@ -1084,6 +1113,16 @@ int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
 		free(names[i]);
 	free(names);
 	return rc;
+}
+
+int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err)
+{
+	return load_set(set, dir, err, 0);
+}
+
+int offer_set_load_for_check(struct offer_set *set, const char *dir, struct strbuf *err)
+{
+	return load_set(set, dir, err, 1);
 }
 
 const struct offer *offer_set_find(const struct offer_set *set, const char *id)

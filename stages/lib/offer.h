@@ -75,6 +75,7 @@ struct offer_criterion {
 
 struct offer {
 	char *path;        /* the file it was loaded from */
+	int flawed;        /* loaded for a check only (offer_set_load_for_check) */
 	char *id;
 	char *version;
 	char *title;
@@ -121,6 +122,14 @@ void offer_free(struct offer *offer);
  * still loaded).
  */
 int offer_set_load(struct offer_set *set, const char *dir, struct strbuf *err);
+
+/*
+ * The same for skema check-forms: an offer whose only fault is a name that
+ * a sentence or a rule uses and the offer lacks is loaded too, flawed, so
+ * that its criteria are still compiled and all its faults told at once.
+ * Never for judging.
+ */
+int offer_set_load_for_check(struct offer_set *set, const char *dir, struct strbuf *err);
 void offer_set_init(struct offer_set *set);
 void offer_set_release(struct offer_set *set);
 

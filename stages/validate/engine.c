@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "criterion_text.h"
+#include "nearest.h"
 #include "normalize.h"
 #include "record.h"
 #include "utf8.h"
@@ -93,6 +94,25 @@ void validate_engine_release(struct validate_engine *e)
 	validate_engine_init(e);
 }
 
+/*
+ * For SQLite's "no such column: X", the field or context column most like
+ * X when X is a slip of a letter or two; else NULL.
+ */
+static const char *unknown_column_nearest(const struct validate_engine *e, const char *message)
+{
+	static const char prefix[] = "no such column: ";
+	if (strncmp(message, prefix, sizeof prefix - 1) != 0)
+		return NULL;
+	const char *name = message + sizeof prefix - 1;
+	const char *names[512];
+	size_t count = 0;
+	for (size_t i = 0; i < e->offer->nfields && count < 512 - NCONTEXT; i++)
+		names[count++] = e->offer->fields[i].name;
+	for (size_t i = 0; i < NCONTEXT; i++)
+		names[count++] = context_columns[i];
+	return nearest_name(name, names, count);
+}
+
 /* Compiles "SELECT (expr) FROM application"; returns the statement or NULL with err. */
 static sqlite3_stmt *compile_test(struct validate_engine *e, const char *expr, const char *where,
 				  struct strbuf *err)
@@ -107,7 +127,12 @@ static sqlite3_stmt *compile_test(struct validate_engine *e, const char *expr, c
 	strbuf_printf(&sql, "SELECT (%s\n) FROM application", expr);
 	int rc = sqlite3_prepare_v2(e->db, strbuf_str(&sql), -1, &stmt, &tail);
 	if (rc != SQLITE_OK) {
-		strbuf_printf(err, "%s: %s\n", where, sqlite3_errmsg(e->db));
+		const char *message = sqlite3_errmsg(e->db);
+		const char *near = unknown_column_nearest(e, message);
+		strbuf_printf(err, "%s: %s", where, message);
+		if (near)
+			strbuf_printf(err, " (did you mean %s?)", near);
+		strbuf_printf(err, "\n");
 		goto fail;
 	}
 	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))

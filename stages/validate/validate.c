@@ -50,14 +50,14 @@ static int check_definitions(const char *dir)
 
 	offer_set_init(&set);
 	strbuf_init(&err, 0);
-	if (offer_set_load(&set, dir, &err) < 0)
+	if (offer_set_load_for_check(&set, dir, &err) < 0)
 		rc = EXIT_CONFIG;
 	for (size_t i = 0; i < set.count; i++) {
 		struct validate_engine e;
 		size_t before = err.len;
 		if (validate_engine_open(&e, set.offers[i], &err) < 0) {
 			rc = EXIT_CONFIG;
-		} else {
+		} else if (!set.offers[i]->flawed) {
 			size_t required = 0;
 			for (size_t j = 0; j < set.offers[i]->nfields; j++)
 				required += set.offers[i]->fields[j].required != 0;
