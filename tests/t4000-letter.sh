@@ -207,6 +207,24 @@ test_expect_success 'letters staged by a killed run are removed; a live writer k
 	test_cmp left.expect left
 '
 
+# A renderer killed while its parent lives on is a zombie until reaped:
+# kill -0 still finds it, yet it writes nothing more.
+test_expect_success 'the letter of a killed writer that is not reaped yet (a zombie) is removed too' '
+	rm -f zombie &&
+	sh -c "sleep 0.2 & echo \$! >zombie; exec sleep 30" >/dev/null 2>&1 &
+	parent=$! &&
+	for i in $(seq 50); do test -s zombie && break; sleep 0.1; done &&
+	z=$(cat zombie) &&
+	for i in $(seq 50); do grep -q "^$z ([^)]*) Z" /proc/$z/stat 2>/dev/null && break; sleep 0.1; done &&
+	grep -q "^$z ([^)]*) Z" /proc/$z/stat &&
+	kill -0 "$z" &&
+	mkdir -p zstale &&
+	echo half >zstale/2026-000009-bevilget.pdf.tmp.$z.0 &&
+	echo "{\"submission_id\": 1}" | skema-letter -d ws/skema.db -o zstale >/dev/null 2>err &&
+	kill $parent &&
+	! ls zstale | grep -q tmp
+'
+
 test_expect_success 'a final letter never replaces a file: the second one gets a new name' '
 	cp letters/2026-000003-mangler.pdf before.pdf &&
 	echo "{\"submission_id\": 3}" | skema-letter -d ws/skema.db -o letters >out2 &&

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,6 +46,31 @@ long stale_tmp_pid(const char *name)
 	return pid;
 }
 
+/*
+ * Whether pid is a process that may still write: alive and not a zombie.
+ * A writer killed with its parent still running stays a zombie until
+ * reaped, and kill(pid, 0) succeeds on it; its file would be left a run
+ * longer.  EPERM: someone else's process, not ours to judge.
+ */
+static int pid_may_write(pid_t pid)
+{
+	if (kill(pid, 0) < 0)
+		return errno != ESRCH;
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')', as comm may hold one. */
+	const char *paren = strrchr(buf, ')');
+	return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
+}
+
 void stale_tmp_remove(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -59,8 +85,8 @@ void stale_tmp_remove(const char *dir)
 		struct stat st;
 		if (pid == 0 || (pid_t)pid == getpid())
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* alive, or not ours to judge (EPERM) */
+		if (pid_may_write((pid_t)pid))
+			continue;
 		if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
