@@ -9,7 +9,8 @@
  * An offer whose places are held while a forløb runs (capacity period
  * "concurrent": the rådgivningsforløb, 8 at a time) frees a place when a
  * forløb ends.  CASE is a case number or a database id of a live case of
- * such an offer whose decision (final or proposed) is bevilget.  The day
+ * such an offer whose final decision is bevilget (a proposed place is
+ * confirmed first, skema decide: no letter has granted it yet).  The day
  * it ended (--date, default today; SKEMA_NOW is honoured) goes into
  * submissions.completed_on, the note into completion_note, and the event
  * log gets a "completed" event.  The decision stays as it was: the forløb
@@ -37,7 +38,7 @@
  * until a forløb ends, and the report says so.
  *
  * Exit codes: 0 done; 64 usage; 65 a case that is unknown, not live, not
- * granted, of an offer without concurrent places, already completed (with
+ * granted (or only proposed), of an offer without concurrent places, already completed (with
  * --undo: not completed), or a date before its receipt or after today; 70 internal error; 75 database
  * busy or read-only; 78 no workspace, or no definition for the offer.
  */
@@ -395,6 +396,15 @@ static int check_case(sqlite3 *db, const struct offer_set *set, const char *key,
 		msg_error("complete: %s: afgørelsen er %s (%s), ikke bevilget; kun et bevilget "
 			  "forløb kan afsluttes",
 			  shown, outcome, state && strcmp(state, "final") == 0 ? "endelig" : "foreslået");
+	/*
+	 * A proposed place is one no letter has granted yet: completing it
+	 * left a case in the review queue whose confirmation, or override,
+	 * then spoke of a forløb that had ended (the reviewer playtest).
+	 */
+	else if (!state || strcmp(state, "final") != 0)
+		msg_error("complete: %s: bevillingen er kun foreslået og endnu ikke bekræftet; kun en "
+			  "endelig bevilling kan afsluttes. Bekræft den først: skema decide %s bevilget",
+			  shown, case_number ? case_number : key);
 	else if (received && strcmp(date, received) < 0)
 		msg_error("complete: %s: --date %s er før ansøgningen blev modtaget (%s)",
 			  shown, date, received);

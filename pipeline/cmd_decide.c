@@ -29,7 +29,8 @@
  * a freed one.
  *
  * Exit codes: 0 done, 64 usage, 65 no such case, a case that is not live,
- * or a grant with every place confirmed, 70 internal error, 75 database busy or read-only, 78 no workspace.
+ * a forløb that has ended (skema complete) given another outcome, or a
+ * grant with every place confirmed, 70 internal error, 75 database busy or read-only, 78 no workspace.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -272,6 +273,7 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	const char *reason = NULL, *outcome = NULL;
 	char offer[128], now_iso[CLOCK_ISO_SIZE], detail[256];
 	char *old_outcome = NULL, *old_state = NULL, *old_explanation = NULL, *case_number = NULL;
+	char *completed_on = NULL;
 	long long id = 0, old_id = 0;
 	int c, status = EXIT_DONE, old_rank = 0, rc, decide = 1, over = 0;
 	sqlite3 *db = NULL;
@@ -327,7 +329,8 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		now = time(NULL);
 	clock_format(now, now_iso);
 	rc = sqlite3_prepare_v2(db,
-				"SELECT d.id, d.outcome, d.state, d.explanation, d.rank, s.case_number"
+				"SELECT d.id, d.outcome, d.state, d.explanation, d.rank, s.case_number,"
+				" s.completed_on"
 				" FROM submissions s LEFT JOIN decisions d"
 				" ON d.submission_id = s.id AND d.current = 1 WHERE s.id = ?1",
 				-1, &stmt, NULL);
@@ -341,10 +344,31 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		old_explanation = dup_column(stmt, 3);
 		old_rank = sqlite3_column_int(stmt, 4);
 		case_number = dup_column(stmt, 5);
+		completed_on = dup_column(stmt, 6);
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	int same = old_outcome && strcmp(old_outcome, outcome) == 0;
+	/*
+	 * A forløb that has ended was granted and took place: no other outcome
+	 * fits it now.  Only a grant still proposed (completed before skema
+	 * complete required a final one) may be confirmed.
+	 */
+	if (completed_on && !(same && old_state && strcmp(old_state, "proposed") == 0)) {
+		const char *shown = case_number ? case_number : argv[optind];
+		char ended[CLOCK_ISO_SIZE];
+		time_t t;
+		if (clock_parse(completed_on, &t) == 0)
+			clock_format_danish(t, ended);
+		else
+			snprintf(ended, sizeof ended, "%s", completed_on);
+		msg_error("decide: %s: forløbet blev afsluttet %s, så afgørelsen kan ikke ændres "
+			  "bagefter. Blev det registreret som afsluttet ved en fejl, så fortryd det "
+			  "først: skema complete --undo %s",
+			  shown, ended, shown);
+		status = EXIT_DATAERR;
+		goto fail;
+	}
 	if (!same && !reason) {
 		msg_error("decide: %s: skriv begrundelsen for %s med --reason (den kommer med i brevet)",
 			  argv[optind], old_outcome ? "at ændre forslaget" : "afgørelsen");
@@ -435,6 +459,7 @@ out:
 	free(old_state);
 	free(old_explanation);
 	free(case_number);
+	free(completed_on);
 	sqlite3_close(db);
 	return status;
 }

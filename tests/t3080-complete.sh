@@ -88,6 +88,15 @@ test_expect_success 'complete: the forløb ends, the waiting one gets the place'
 	test "$(accept_decision r9.docx)" = "bevilget|proposed"
 '
 
+test_expect_success 'a forløb that has ended gets no other decision: undo the completion first' '
+	c1=$(accept_case r1.docx) &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-01T13:00:00 skema -C ws decide "$c1" afslag --reason "Fejl" 2>err &&
+	test_grep "decide: $c1: forløbet blev afsluttet 26. februar 2027, så afgørelsen kan ikke ændres bagefter. Blev det registreret som afsluttet ved en fejl, så fortryd det først: skema complete --undo $c1" err &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-01T13:00:00 skema -C ws decide "$c1" bevilget 2>err &&
+	test "$(accept_decision r1.docx)" = "bevilget|final" &&
+	test "$(decisions r1.docx)" = 2
+'
+
 test_expect_success 'the event log has the completion, by the OS user, without the note' '
 	c1=$(accept_case r1.docx) &&
 	accept_q "SELECT event || '"'"'|'"'"' || actor || '"'"'|'"'"' || detail || '"'"'|'"'"' || at FROM case_history
@@ -177,6 +186,24 @@ test_expect_success 'an unknown case is named' '
 	test_grep "complete: 99999: sagen findes ikke" err
 '
 
+# The reviewer playtest: a proposed place completed stayed in the review
+# queue, and confirming or overriding it then spoke of a forløb that had
+# ended.  Only a final grant is completed.
+test_expect_success 'a proposed place cannot be completed: the reviewer confirms it first' '
+	c2=$(accept_case r2.docx) &&
+	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" 2>err &&
+	test_grep "complete: $c2: bevillingen er kun foreslået og endnu ikke bekræftet; kun en endelig bevilling kan afsluttes. Bekræft den først: skema decide $c2 bevilget" err &&
+	accept_q "SELECT count(*) FROM submissions WHERE completed_on IS NOT NULL" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual &&
+	for f in r2 r3 r4 r5 r6
+	do
+		# a confirmed case is closed, and the purge below forgets its file name
+		accept_case $f.docx >$f.case &&
+		SKEMA_NOW=2027-03-02T11:00:00 skema -C ws -q decide --no-decide "$(cat $f.case)" bevilget || return 1
+	done
+'
+
 test_expect_success 'all or nothing: one bad case and nothing is recorded' '
 	c2=$(accept_case r2.docx) &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-02T12:00:00 skema -C ws complete "$c2" 2026-999999 2>err &&
@@ -229,7 +256,7 @@ test_expect_success 'bash completion: the subcommand, its options, today for --d
 	test_cmp want got
 '
 
-test_expect_success 'a proposed place ends too; --no-decide leaves the freeing to the next run' '
+test_expect_success 'a place confirmed after its proposal ends; --no-decide leaves the freeing to the next run' '
 	c2=$(accept_case r2.docx) && c3=$(accept_case r3.docx) &&
 	SKEMA_NOW=2027-04-01T12:00:00 skema -C ws complete --no-decide "$c2" 3 "$c3" >out &&
 	test_line_count = 2 out &&
@@ -240,8 +267,8 @@ test_expect_success 'a proposed place ends too; --no-decide leaves the freeing t
 	$c3|2027-04-01
 	EOF
 	test_cmp expect actual &&
-	test "$(decisions r2.docx)" = 1 &&
-	test "$(decisions r3.docx)" = 1 &&
+	test "$(decisions r2.docx)" = 2 &&
+	test "$(decisions r3.docx)" = 2 &&
 	skema-decide ws/skema.db >again &&
 	test_line_count = 0 again
 '
@@ -260,10 +287,12 @@ test_expect_success 'the places freed go to the next applications, in order' '
 	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case r11.docx)'"'"'" >expl &&
 	test_grep "Afsluttede forløb optager ikke længere en plads" expl &&
 	test "$(accept_q "SELECT rank FROM current_decisions WHERE case_number = '"'"'$(accept_case r11.docx)'"'"'")" = 11 &&
-	for n in 2 3 4 5 6 7 8
+	for n in 2 3 4 5 6
 	do
-		test "$(decisions r$n.docx)" = 1 || return 1
+		test "$(decisions r$n.docx)" = 2 || return 1
 	done &&
+	test "$(decisions r7.docx)" = 1 &&
+	test "$(decisions r8.docx)" = 1 &&
 	test "$(decisions r9.docx)" = 2 &&
 	accept_q "SELECT selected, waiting, completed FROM offer_summary WHERE offer_id = '"'"'raadgivningsforloeb'"'"'" >actual &&
 	echo "11|1|3" >expect &&
@@ -313,8 +342,8 @@ test_expect_success 'undo: a completion taken back holds its place again, and a 
 	accept_q "SELECT completed_on IS NULL, completion_note IS NULL FROM submissions WHERE case_number = '"'"'$c4'"'"'" >actual &&
 	echo "1|1" >expect &&
 	test_cmp expect actual &&
-	test "$(accept_decision r4.docx)" = "bevilget|proposed" &&
-	test "$(decisions r4.docx)" = 1 &&
+	test "$(accept_decision r4.docx)" = "bevilget|final" &&
+	test "$(decisions r4.docx)" = 2 &&
 	test "$(accept_decision r13.docx)" = "venteliste|proposed" &&
 	accept_q "SELECT event || '"'"'|'"'"' || detail FROM case_history WHERE case_number = '"'"'$c4'"'"'
 		AND event IN ('"'"'completed'"'"', '"'"'completion_undone'"'"')" >actual &&
@@ -368,7 +397,7 @@ test_expect_success 'undo: a purged case stays closed' '
 # print: who was proposed the freed place, or that nobody got it; with
 # --undo, whose proposed place went back to the waiting list, if any.
 test_expect_success 'two forløb end, one waits: the waiting one gets a place, the other place is free' '
-	c5=$(accept_case r5.docx) && c6=$(accept_case r6.docx) && c13=$(accept_case r13.docx) &&
+	c5=$(cat r5.case) && c6=$(cat r6.case) && c13=$(accept_case r13.docx) &&
 	test "$(accept_decision r13.docx)" = "venteliste|proposed" &&
 	SKEMA_NOW=2030-02-01T10:00:00 skema -C ws complete "$c5" "$c6" --date 2030-01-31 >out 2>err &&
 	cat >expect <<-EOF &&
@@ -389,6 +418,7 @@ test_expect_success 'a forløb ends and nobody waits: the reviewer is told nobod
 	echo 0 >expect &&
 	test_cmp expect actual &&
 	c7=$(accept_case r7.docx) &&
+	SKEMA_NOW=2030-02-02T09:00:00 skema -C ws -q decide --no-decide "$c7" bevilget &&
 	SKEMA_NOW=2030-02-02T10:00:00 skema -C ws complete "$c7" --date 2030-02-01 >out 2>err &&
 	cat >expect <<-EOF &&
 	$c7: forløbet er afsluttet 1. februar 2030, og pladsen er ledig
@@ -418,6 +448,7 @@ test_expect_success 'quiet: no summary either' '
 test_expect_success 'two forløb end and nobody waits: both places are said to be free' '
 	c7=$(accept_case r7.docx) && c8=$(accept_case r8.docx) &&
 	test "$(accept_decision r8.docx)" = "bevilget|proposed" &&
+	SKEMA_NOW=2030-02-04T09:00:00 skema -C ws -q decide --no-decide "$c8" bevilget &&
 	SKEMA_NOW=2030-02-04T10:00:00 skema -C ws complete "$c7" "$c8" --date 2030-02-04 >out 2>err &&
 	cat >expect <<-EOF &&
 	$c7: forløbet er afsluttet 4. februar 2030, og pladsen er ledig

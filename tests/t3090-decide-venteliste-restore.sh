@@ -165,6 +165,10 @@ test_expect_success 'setup: a second confirmed venteliste (nr. 2) and two places
 	SKEMA_NOW=2026-06-11T09:00:00 skema -C ws decide "$(accept_case r11.docx)" venteliste >/dev/null &&
 	accept_run 2026-06-11T10:00:00 &&
 	current_id r11.docx >r11.final &&
+	for f in r2 r3
+	do
+		SKEMA_NOW=2026-07-01T08:00:00 skema -C ws -q decide --no-decide "$(accept_case $f.docx)" bevilget || return 1
+	done &&
 	SKEMA_NOW=2026-07-01T09:00:00 skema -C ws complete "$(accept_case r2.docx)" "$(accept_case r3.docx)" >out &&
 	test "$(accept_decision r9.docx)" = "bevilget|proposed" &&
 	test "$(accept_decision r11.docx)" = "bevilget|proposed" &&
