@@ -135,6 +135,10 @@ test_expect_success 'Spillerum: shared-course participants fill courses of up to
 	jq -r "select(.case_number == \"2019-000009\") | .explanation" out >e &&
 	test_grep "i alt er 15 deltagere udvalgt til fælleskursus (1 kursus)" e &&
 	test_grep "færre end de 25" e &&
+	# the applicant reads this: spoken to, and the range as the criteria write it
+	test_grep "kurser på 25–40 deltagere" e &&
+	test_grep "og vi afklarer med jer, om kurset kan gennemføres\." e &&
+	! grep -q "ansøgeren" e &&
 	test_grep "Der er plads til 6 kurser; i alt er 6 af dem fordelt" e &&
 	! grep -q "Ansøgningen bidrager" e &&
 	jq -r "select(.case_number == \"2019-000008\") | .explanation" out >e &&

@@ -922,14 +922,14 @@ static void decide_round(const struct offer *offer, struct decide_case *cases, s
 		if (c->shared_participants > 0) {
 			strbuf_printf(&c->explanation,
 				      " Fælleskurser samler deltagere fra flere anbringelsessteder i kurser "
-				      "på %d-%d deltagere; i alt er %ld deltagere udvalgt til fælleskursus "
+				      "på %d–%d deltagere; i alt er %ld deltagere udvalgt til fælleskursus "
 				      "(%ld %s).",
 				      DECIDE_SHARED_COURSE_MIN, DECIDE_SHARED_COURSE_MAX, shared,
 				      units_used(0, shared), units_used(0, shared) == 1 ? "kursus" : "kurser");
 			if (shared < DECIDE_SHARED_COURSE_MIN)
 				strbuf_printf(&c->explanation,
-					      " Det er færre end de %d, et kursus kræver, og det afklares med "
-					      "ansøgeren, om kurset kan gennemføres.",
+					      " Det er færre end de %d, et kursus kræver, og vi afklarer med "
+					      "jer, om kurset kan gennemføres.",
 					      DECIDE_SHARED_COURSE_MIN);
 		}
 	}
