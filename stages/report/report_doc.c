@@ -1125,6 +1125,53 @@ static void concurrent_table(struct report_pdf *p, const struct report_context *
 		report_pdf_table_end(p);
 }
 
+/*
+ * "Modtaget" counts every form received, the outcome columns only the live
+ * cases: a manager adding up a row found one short for a withdrawal (the
+ * reviewer playtest).  Says what the difference is, when there is one.
+ */
+static void reconcile_received(struct report_pdf *p, struct report_offer *const *offers, size_t count)
+{
+	long withdrawn = 0, duplicates = 0, superseded = 0, failed = 0, undecided = 0;
+	for (size_t i = 0; i < count; i++) {
+		withdrawn += offers[i]->withdrawn;
+		duplicates += offers[i]->duplicates;
+		superseded += offers[i]->superseded;
+		failed += offers[i]->failed;
+		undecided += offers[i]->undecided;
+	}
+	if (withdrawn + duplicates + superseded + failed + undecided == 0)
+		return;
+	const struct {
+		long n;
+		const char *one, *many;
+	} parts[] = {
+		{withdrawn, "trukket tilbage", "trukket tilbage"},
+		{duplicates, "dublet", "dubletter"},
+		{superseded, "erstattet af en nyere ansøgning", "erstattet af nyere ansøgninger"},
+		{undecided, "endnu ikke afgjort", "endnu ikke afgjort"},
+		{failed, "kunne ikke læses", "kunne ikke læses"},
+	};
+	struct strbuf text;
+	size_t shown = 0, total = 0;
+	char n[32];
+	for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+		total += parts[k].n > 0;
+	strbuf_init(&text, 0);
+	strbuf_puts(&text, "Modtaget tæller alle modtagne ansøgninger, kolonnerne med udfald kun "
+			   "de aktive sager. Forskellen er ");
+	for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+		if (parts[k].n <= 0)
+			continue;
+		shown++;
+		strbuf_printf(&text, "%s%s %s", shown == 1 ? "" : shown == total ? " og " : ", ",
+			      num(parts[k].n, n, sizeof n), parts[k].n == 1 ? parts[k].one : parts[k].many);
+	}
+	strbuf_puts(&text, ". Diagrammerne over regioner og typer tæller også kun de aktive sager.");
+	report_pdf_paragraph(p, 0, strbuf_str(&text));
+	strbuf_release(&text);
+}
+
 static int build_overview(const struct report_context *ctx, struct report_offer *const *offers,
 			  size_t count, HPDF_STATUS first_error, unsigned char **out, size_t *len,
 			  HPDF_STATUS *haru)
@@ -1307,6 +1354,7 @@ static int build_overview(const struct report_context *ctx, struct report_offer 
 		report_pdf_table_row(&p, cells);
 	}
 	report_pdf_table_end(&p);
+	reconcile_received(&p, offers, count);
 	concurrent_table(&p, ctx, offers, count);
 
 	if (!first_error && received == 0) {
