@@ -93,8 +93,10 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
 		int registration = strcmp(offer->policy, "none") == 0;
 		if (!registration && strcmp(outcome, "bekræftelse") == 0) {
 			msg_error("decide: %s: »bekræftelse« bruges kun ved tilmeldinger; »%s« er en "
-				  "ansøgning (bevilget, venteliste, afslag eller mangler)",
-				  key, offer->title ? offer->title : offer_id);
+				  "ansøgning (%s)",
+				  key, offer->title ? offer->title : offer_id,
+				  offer->rolling ? "bevilget, venteliste, afslag eller mangler"
+						 : "bevilget, afslag eller mangler");
 			fits = 0;
 		} else if (registration && (strcmp(outcome, "bevilget") == 0 ||
 					    strcmp(outcome, "venteliste") == 0)) {
@@ -280,11 +282,22 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 	sqlite3_stmt *stmt = NULL;
 	time_t now;
 
-	while ((c = getopt_long(argc, argv, "r:h", long_options, NULL)) != -1) {
+	/* ':' first: a reviewer's slip is said in Danish, not by getopt. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			reason = optarg;
 			break;
+		case ':':
+			msg_error("decide: %s mangler sin tekst: skema decide SAGSNR UDFALD --reason "
+				  "\"begrundelsen\"",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		case '?':
+			msg_error("decide: %s er ikke et tilvalg (--reason, --over-capacity, --no-decide)",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
 		case 'n':
 			decide = 0;
 			break;
@@ -303,11 +316,20 @@ int cmd_decide(int argc, char **argv, const struct global_options *opt)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* "Bevilget" as readily as "bevilget": letters only, æ/Æ too. */
+	char typed[64];
+	snprintf(typed, sizeof typed, "%s", argv[optind + 1]);
+	for (char *t = typed; *t; t++) {
+		if (*t >= 'A' && *t <= 'Z')
+			*t = (char)(*t - 'A' + 'a');
+		else if ((unsigned char)t[0] == 0xc3 && (unsigned char)t[1] == 0x86)
+			t[1] = (char)0xa6; /* Æ -> æ */
+	}
 	for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
-		if (strcmp(argv[optind + 1], outcomes[i]) == 0)
+		if (strcmp(typed, outcomes[i]) == 0)
 			outcome = outcomes[i];
 	/* A keyboard without æ: the spelling offers.md allows for choices. */
-	if (strcmp(argv[optind + 1], "bekraeftelse") == 0)
+	if (strcmp(typed, "bekraeftelse") == 0)
 		outcome = "bekræftelse";
 	if (!outcome) {
 		msg_error("decide: »%s« er ikke et udfald (bevilget, afslag, venteliste, mangler, "

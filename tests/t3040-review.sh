@@ -199,6 +199,14 @@ test_expect_success 'usage and lookup errors' '
 	test_grep "decide: 2026-000003: »bekræftelse« bruges kun ved tilmeldinger" err &&
 	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n" &&
 	test_expect_code 64 skema -C ws decide 2026-000003 &&
+	# a reviewer slip is said in Danish, never by getopt in English
+	test_expect_code 64 skema -C ws decide 2026-000003 afslag --reason 2>err &&
+	test_grep "decide: --reason mangler sin tekst: skema decide SAGSNR UDFALD --reason \"begrundelsen\"" err &&
+	! grep -q "requires an argument\|usage:" err &&
+	test_expect_code 64 skema -C ws decide 2026-000003 afslag --grund x 2>err &&
+	test_grep "decide: --grund er ikke et tilvalg (--reason, --over-capacity, --no-decide)" err &&
+	! grep -q "unrecognized" err &&
+	test "$(sql ws/skema.db "SELECT COUNT(*) FROM decisions")" = "$n" &&
 	test_expect_code 65 skema -C ws decide 2026-999999 bevilget --reason x 2>err &&
 	test_grep "sagen findes ikke" err &&
 	test_expect_code 78 skema -C nowhere review 2>err &&
@@ -318,6 +326,13 @@ test_expect_success 'a decision made through sudo names the person, and the acco
 test_expect_success 'a SUDO_USER that names nobody is not believed' '
 	SUDO_USER=ingen-saadan-bruger skema -C sudo decide 1 afslag --reason "Fejl i ansøgningen" >out &&
 	test "$(sql sudo/skema.db "SELECT actor FROM decisions WHERE current = 1")" = "$(id -un)"
+'
+
+test_expect_success 'an outcome typed with capitals is understood' '
+	skema -C sudo decide 1 Afslag --reason "Skrevet med stort" >out &&
+	test "$(sql sudo/skema.db "SELECT outcome FROM decisions WHERE current = 1")" = afslag &&
+	skema -C sudo decide 1 BEVILGET --reason "Skrevet med versaler" >out &&
+	test "$(sql sudo/skema.db "SELECT outcome FROM decisions WHERE current = 1")" = bevilget
 '
 
 test_done
