@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "db.h"
 #include "event_da.h"
@@ -210,10 +211,36 @@ static int print_history(sqlite3 *db, const char *key)
 	const char *shown = strcmp(status_text, "stored") == 0 ? "aktiv" : record_status_da(status_text);
 	if (!shown)
 		shown = status_text;
-	printf("%s  %s  (%s)\n\nAfgørelser:\n", key, *offer ? offer : "ukendt tilbud", shown);
+	/*
+	 * Named as everywhere else (the case number, also when asked by id),
+	 * with the applicant, and a forløb that has ended as such.
+	 */
+	char case_number[64], applicant[512], ended[CLOCK_ISO_SIZE + 16] = "";
+	snprintf(case_number, sizeof case_number, "%s", key);
+	applicant[0] = '\0';
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT case_number, applicant_name, completed_on FROM submissions"
+				    " WHERE id = ?1",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return ws_db_exit_code(rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		time_t t;
+		char date[CLOCK_ISO_SIZE];
+		if (*column(stmt, 0))
+			snprintf(case_number, sizeof case_number, "%s", column(stmt, 0));
+		msg_escape(applicant, sizeof applicant, column(stmt, 1));
+		if (*column(stmt, 2) && strcmp(status_text, "stored") == 0 &&
+		    clock_parse(column(stmt, 2), &t) == 0)
+			snprintf(ended, sizeof ended, "afsluttet %s", clock_format_danish(t, date));
+	}
+	sqlite3_finalize(stmt);
+	printf("%s  %s%s%s  (%s)\n\nAfgørelser:\n", case_number, *applicant ? applicant : "",
+	       *applicant ? "  " : "", *offer ? offer : "ukendt tilbud", *ended ? ended : shown);
 	/* Who: the pipeline's decisions are not the OS user's who ran it
 	 * (schema step 7); a reviewer's change says what it replaced. */
-	int rc = sqlite3_prepare_v2(db,
+	rc = sqlite3_prepare_v2(db,
 				    "SELECT decided_at,"
 				    "  CASE automatic WHEN 1 THEN 'skema (automatisk)' ELSE actor END,"
 				    "  outcome, state, current, explanation, reason,"

@@ -94,7 +94,9 @@ test_expect_success 'a forløb that has ended gets no other decision: undo the c
 	test_grep "decide: $c1: forløbet blev afsluttet 26. februar 2027, så afgørelsen kan ikke ændres bagefter. Blev det registreret som afsluttet ved en fejl, så fortryd det først: skema complete --undo $c1" err &&
 	test_expect_code 65 env SKEMA_NOW=2027-03-01T13:00:00 skema -C ws decide "$c1" bevilget 2>err &&
 	test "$(accept_decision r1.docx)" = "bevilget|final" &&
-	test "$(decisions r1.docx)" = 2
+	test "$(decisions r1.docx)" = 2 &&
+	skema -C ws review "$c1" >history &&
+	test "$(head -n 1 history)" = "$c1  Odense Kommune  raadgivningsforloeb  (afsluttet 26. februar 2027)"
 '
 
 test_expect_success 'the event log has the completion, by the OS user, without the note' '
