@@ -36,6 +36,7 @@
 #include "paths.h"
 #include "record.h"
 #include "review.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "workspace.h"
 
@@ -251,17 +252,38 @@ static int print_history(sqlite3 *db, const char *key)
 	if (rc != SQLITE_OK)
 		return ws_db_exit_code(rc);
 	sqlite3_bind_int64(stmt, 1, id);
+	/*
+	 * skema-decide writes a proposal again when only its place in the
+	 * ranking moved (a case above it withdrawn): the same words once more
+	 * told a reviewer nothing, three times over (the reviewer playtest).
+	 */
+	struct strbuf previous;
+	strbuf_init(&previous, 0);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		printf("  %s  %s  %s (%s%s%s)%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
+		struct strbuf same_as;
+		strbuf_init(&same_as, 0);
+		for (int k = 1; k <= 3; k++)
+			strbuf_printf(&same_as, "%s%c", column(stmt, k), 0x1f);
+		for (int k = 5; k <= 7; k++)
+			strbuf_printf(&same_as, "%s%c", column(stmt, k), 0x1f);
+		int repeated = previous.len > 0 && strcmp(strbuf_str(&previous), strbuf_str(&same_as)) == 0;
+		strbuf_reset(&previous);
+		strbuf_puts(&previous, strbuf_str(&same_as));
+		strbuf_release(&same_as);
+		printf("  %s  %s  %s (%s%s%s)%s%s\n", column(stmt, 0), column(stmt, 1), column(stmt, 2),
 		       strcmp(column(stmt, 3), "final") == 0 ? "endelig" : "forslag",
 		       *column(stmt, 7) ? ", ændret fra " : "", column(stmt, 7),
+		       repeated ? ", skrevet igen med samme begrundelse" : "",
 		       sqlite3_column_int(stmt, 4) ? "  <- gældende" : "");
+		if (repeated)
+			continue;
 		print_wrapped(msg_escape(text, sizeof text, column(stmt, 5)), "      ");
 		if (*column(stmt, 6) && strcmp(column(stmt, 6), column(stmt, 5)) != 0) {
 			printf("      Sagsbehandlerens begrundelse:\n");
 			print_wrapped(msg_escape(text, sizeof text, column(stmt, 6)), "      ");
 		}
 	}
+	strbuf_release(&previous);
 	sqlite3_finalize(stmt);
 	printf("\nHændelser:\n");
 	rc = sqlite3_prepare_v2(db, "SELECT at, actor, event, detail FROM events WHERE submission_id = ?1"
