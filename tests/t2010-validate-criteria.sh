@@ -111,4 +111,38 @@ test_expect_success 'values are normalised and the region is known' '
 	test_cmp expect actual
 '
 
+# The reviewer playtest: the blank form sent by mistake was refused for its
+# unticked boxes, with a klagevejledning.  Nothing filled in is incomplete.
+test_expect_success 'a blank form is incomplete, not refused for its unticked boxes' '
+	: >blank.records &&
+	for offer in $(ls "$SRC/forms" | grep -v "^blocks$\|^letters$")
+	do
+		test -f "$SRC/forms/$offer/offer.xml" || continue
+		for ext in docx odt
+		do
+			cp "$SRC/forms/$offer/blank.$ext" "$offer.blank.$ext" &&
+			skema-ingest --received-at 2019-01-02T09:00 "$offer.blank.$ext" >>blank.records || return 1
+		done
+	done &&
+	skema-extract <blank.records | skema-validate >blank.jsonl &&
+	test_line_count = 16 blank.jsonl &&
+	jq -r ".validation.result" blank.jsonl | sort -u >actual &&
+	echo incomplete >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.original_name == \"temaforloeb.blank.docx\") | .validation.missing | index(\"kommune\") != null" blank.jsonl >actual &&
+	echo true >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a blank form received too late is refused for the deadline; one answered in part for its boxes' '
+	cp "$SRC/forms/partnerskab-magtanvendelse-2021/blank.docx" late.docx &&
+	skema-ingest --received-at 2021-09-14T09:00 late.docx | skema-extract | skema-validate >late.jsonl &&
+	test "$(jq -r .validation.result late.jsonl)" = not_eligible &&
+	test "$(jq -r ".validation.criteria[] | select(.passed == false) | .id" late.jsonl | head -n 1)" = frist &&
+	echo "{\"kommune\": \"Vejle\"}" >part.json &&
+	mkform --fill part.json -o part.docx "$SRC/forms/temaforloeb/offer.xml" &&
+	skema-ingest --received-at 2026-03-02T09:00 part.docx | skema-extract | skema-validate >part.jsonl &&
+	test "$(jq -r .validation.result part.jsonl)" = not_eligible
+'
+
 test_done

@@ -113,6 +113,23 @@ static const char *unknown_column_nearest(const struct validate_engine *e, const
 	return nearest_name(name, names, count);
 }
 
+/*
+ * 1 when no field but a checkbox has a value, and the offer has a field
+ * that is not a checkbox: nothing on the form was filled in.
+ */
+static int form_is_blank(const struct offer *offer, json_t *values)
+{
+	int others = 0;
+	for (size_t i = 0; i < offer->nfields; i++) {
+		if (offer->fields[i].type == FIELD_CHECKBOX)
+			continue;
+		others = 1;
+		if (!json_is_null(json_object_get(values, offer->fields[i].name)))
+			return 0;
+	}
+	return others;
+}
+
 /* Compiles "SELECT (expr) FROM application"; returns the statement or NULL with err. */
 static sqlite3_stmt *compile_test(struct validate_engine *e, const char *expr, const char *where,
 				  struct strbuf *err)
@@ -718,7 +735,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 	json_t *values = json_object(), *missing = json_array(), *invalid = json_array();
 	json_t *criteria = json_array(), *validation = json_object(), *nulled = json_object();
 	json_t *form_version = NULL;
-	int rc = -1, any_failed = 0, any_unknown = 0;
+	int rc = -1, any_failed = 0, any_unknown = 0, late_failed = 0;
 	time_t received;
 	char received_at[CLOCK_ISO_SIZE], received_date[CLOCK_ISO_SIZE], buf[256];
 
@@ -802,7 +819,7 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 				snprintf(buf, sizeof buf,
 					 "Ansøgningen er modtaget efter ansøgningsfristen %s og kan derfor ikke komme i betragtning.",
 					 danish);
-			any_failed = 1;
+			any_failed = late_failed = 1;
 		} else {
 			snprintf(buf, sizeof buf, "Ansøgningen er modtaget inden ansøgningsfristen %s.", danish);
 		}
@@ -846,6 +863,14 @@ int validate_record(struct validate_engine *e, json_t *rec, struct strbuf *err)
 		}
 	}
 
+	/*
+	 * A form with nothing filled in but its checkboxes (the blank form
+	 * sent by mistake): its unticked boxes are no answer, and a refusal
+	 * with a klagevejledning for them would be wrong.  It is incomplete,
+	 * unless it came too late.
+	 */
+	if (any_failed && !late_failed && form_is_blank(offer, values))
+		any_failed = 0;
 	/* A hard criterion that fails decides, whatever else is missing; then
 	 * what we could not judge; then eligible. */
 	const char *result = any_failed                                 ? "not_eligible"
