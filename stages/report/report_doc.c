@@ -832,7 +832,7 @@ static void offer_charts(struct report_pdf *p, const struct report_offer *o,
 	char deadline_date[CLOCK_ISO_SIZE], deadline_label[96];
 	const char *deadline = NULL;
 	if (o->def && !o->def->rolling && o->def->deadline) {
-		clock_format_date(o->def->deadline_at, deadline_date);
+		clock_format(o->def->deadline_at, deadline_date); /* local time: where in its day */
 		deadline = deadline_date;
 		char when[CLOCK_ISO_SIZE];
 		snprintf(deadline_label, sizeof deadline_label, "Frist %s",

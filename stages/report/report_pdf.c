@@ -956,6 +956,16 @@ static void x_date_labels(struct report_pdf *p, long first, long last, long buck
 	}
 }
 
+double report_deadline_in_day(const char *deadline)
+{
+	int hh, mm;
+	if (!deadline || strlen(deadline) < 16 || deadline[10] != 'T' ||
+	    sscanf(deadline + 11, "%2d:%2d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		return 0.5;
+	/* The minute it ends: 23:59 is the day's end, 12:00 just past its middle. */
+	return ((double)hh * 60 + mm + 1) / (24 * 60);
+}
+
 void report_pdf_time_chart(struct report_pdf *p, const char *title,
 			   const struct report_counts *per_day, const char *deadline_date,
 			   const char *deadline_label)
@@ -1038,7 +1048,8 @@ void report_pdf_time_chart(struct report_pdf *p, const char *title,
 		put_text(p, p->bold, SMALL_SIZE, x0 + 4, y0 + height + 6, -1, label);
 	} else if (deadline >= 0) {
 		static const HPDF_UINT16 dash[] = {4, 2};
-		double x = x0 + ((double)(deadline - first) / bucket + 0.5) * bar_w;
+		double x = x0 + ((double)(deadline - first) + report_deadline_in_day(deadline_date)) /
+					(double)bucket * bar_w;
 		HPDF_Page_SetDash(p->page, dash, 2, 0);
 		stroke_line(p, x, y0, x, y0 + height + 12, 1.2, 0);
 		HPDF_Page_SetDash(p->page, NULL, 0, 0);

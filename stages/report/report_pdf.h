@@ -93,8 +93,16 @@ void report_pdf_bar_chart(struct report_pdf *p, const char *title, const struct 
 /*
  * Applications over time: one vertical bar per day (per week when the span
  * is longer than three months), and a dashed line at the deadline
- * ("YYYY-MM-DD", may be NULL).
+ * ("YYYY-MM-DD", or with its local time, "2021-10-01T23:59:59+02:00", which
+ * places the line within its day; may be NULL).
  */
+/*
+ * Where in its day a deadline falls, 0 to 1: "2021-10-01T23:59:59+02:00" ends
+ * the day (1), so the line is drawn after that day's bar, not through it, and
+ * a form in time at 23:30 does not look late; a date alone is its middle.
+ */
+double report_deadline_in_day(const char *deadline);
+
 void report_pdf_time_chart(struct report_pdf *p, const char *title,
 			   const struct report_counts *per_day, const char *deadline_date,
 			   const char *deadline_label);

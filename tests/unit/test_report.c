@@ -222,6 +222,18 @@ static void test_capacity_period(void **state)
 	}
 }
 
+static void test_deadline_in_day(void **state)
+{
+	(void)state;
+	assert_true(report_deadline_in_day("2021-10-01T23:59:59+02:00") == 1.0);
+	double noon = report_deadline_in_day("2021-09-13T12:00:00+02:00");
+	assert_true(noon > 0.5 && noon < 0.51);
+	assert_true(report_deadline_in_day("2021-09-13T00:00:00+02:00") < 0.01);
+	assert_true(report_deadline_in_day("2021-10-01") == 0.5);
+	assert_true(report_deadline_in_day("2021-10-01T25:00:00+02:00") == 0.5);
+	assert_true(report_deadline_in_day(NULL) == 0.5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_counts),		cmocka_unit_test(test_outcome_labels),
 		cmocka_unit_test(test_capitalise),	cmocka_unit_test(test_period_labels),
 		cmocka_unit_test(test_capacity_period),
+		cmocka_unit_test(test_deadline_in_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
