@@ -164,6 +164,9 @@ test_expect_success 'a late registration is answered as a registration, not as a
 	! grep -q "Klagevejledning" text &&
 	accept_has "Tilmeldingen er modtaget efter fristen" text &&
 	accept_has "Fristen for tilmelding var den 17. august 2021 kl. 12.00." text &&
+	# the reviewer reads when it came and when the deadline was, to the minute
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case info-sen.docx)'"'"'" >expl &&
+	test_grep "^Tilmeldingen er modtaget [0-9]*\. august 2021 kl\. [0-9.]*, efter fristen 17\. august 2021 kl\. 12\.00\.$" expl &&
 	accept_text info-mangler.docx >text &&
 	! grep -q "ansøgning" text &&
 	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case info-mangler.docx)'"'"'" >expl &&

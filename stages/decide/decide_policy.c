@@ -284,15 +284,17 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 /* Registrations: everyone who registers in time is confirmed. */
 static void decide_registration(const struct offer *offer, struct decide_case *c)
 {
-	char deadline[CLOCK_ISO_SIZE];
+	char deadline[CLOCK_ISO_SIZE], received[CLOCK_ISO_SIZE];
 	/* Late first: a late registration is not asked for what it lacks. */
 	if (strcmp(c->validation, "incomplete") == 0 && !c->late) {
 		c->outcome = "mangler";
 		explain_reasons(c, "Tilmeldingen mangler oplysninger, før den kan registreres.");
 	} else if (c->late) {
 		c->outcome = "afslag";
-		strbuf_printf(&c->explanation, "Tilmeldingen er modtaget efter fristen %s.",
-			      clock_format_danish(offer->deadline_at, deadline));
+		/* With the times, as for an application: 12.05 on the day of a 12.00 deadline. */
+		strbuf_printf(&c->explanation, "Tilmeldingen er modtaget %s, efter fristen %s.",
+			      clock_format_danish_time(c->received, received),
+			      clock_format_danish_time(offer->deadline_at, deadline));
 	} else if (strcmp(c->validation, "not_eligible") == 0) {
 		c->outcome = "afslag";
 		explain_reasons(c, "Tilmeldingen opfylder ikke betingelserne.");
