@@ -291,6 +291,10 @@ test_expect_success 'registrations: numbered in order of receipt, counted as con
 	skema-report -d reg.db -o reg &&
 	squeeze reg/informationsmoede-2021.pdf >reg.txt &&
 	test_grep "^Tilmeldinger\$" reg.txt &&
+	# a registration is not an application, in the report either
+	test_grep "3 er gyldige tilmeldinger, og 3 opfylder kriterierne" reg.txt &&
+	test_grep "Tilmeldingsfristen udløb" reg.txt &&
+	! grep -q "gyldige ansøgninger\|Ansøgningsfristen" reg.txt &&
 	grep "^ *[0-9] 2021-00000[0-9] Sted" reg.txt | sed "s/^ *//" | cut -d" " -f1-4 >rows &&
 	printf "1 2021-000001 Sted 1\n2 2021-000002 Sted 2\n3 2021-000003 Sted 3\n" >rows.expect &&
 	test_cmp rows.expect rows &&

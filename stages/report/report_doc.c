@@ -178,6 +178,12 @@ static const char *offer_title(const struct report_offer *o)
 	return o->def && o->def->title ? o->def->title : o->id;
 }
 
+/* A registration (selection policy none) is a "tilmelding", not an "ansøgning". */
+static int is_registration(const struct report_offer *o)
+{
+	return o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
+}
+
 static void deadline_text(const struct report_context *ctx, const struct report_offer *o,
 			  char *buf, size_t size)
 {
@@ -191,10 +197,11 @@ static void deadline_text(const struct report_context *ctx, const struct report_
 		return;
 	}
 	danish_time(o->def->deadline_at, when, sizeof when);
+	const char *what = is_registration(o) ? "Tilmeldingsfristen" : "Ansøgningsfristen";
 	if (ctx->now > o->def->deadline_at)
-		snprintf(buf, size, "Ansøgningsfristen udløb %s.", when);
+		snprintf(buf, size, "%s udløb %s.", what, when);
 	else
-		snprintf(buf, size, "Ansøgningsfristen er %s (om %ld dage).", when,
+		snprintf(buf, size, "%s er %s (om %ld dage).", what, when,
 			 (long)((o->def->deadline_at - ctx->now) / 86400));
 }
 
@@ -298,11 +305,14 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 			 "Der er modtaget %s %s til tilbuddet; %s %s, og %s opfylder kriterierne.",
 			 num(o->received, a, sizeof a), plural(o->received, "fil", "filer"),
 			 num(live, b, sizeof b),
-			 plural(live, "er en gyldig ansøgning", "er gyldige ansøgninger"),
+			 is_registration(o) ? plural(live, "er en gyldig tilmelding", "er gyldige tilmeldinger")
+					    : plural(live, "er en gyldig ansøgning", "er gyldige ansøgninger"),
 			 num(o->eligible, c, sizeof c));
 		report_pdf_paragraph(p, 0, text);
 	} else {
-		report_pdf_paragraph(p, 0, "Der er ikke modtaget nogen ansøgninger i perioden.");
+		report_pdf_paragraph(p, 0, is_registration(o)
+						   ? "Der er ikke modtaget nogen tilmeldinger i perioden."
+						   : "Der er ikke modtaget nogen ansøgninger i perioden.");
 	}
 	if (def && def->capacity_max >= 0) {
 		char proposed[96] = "";
@@ -380,7 +390,8 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 	if (o->undecided > 0) {
 		snprintf(text, sizeof text, "%s %s endnu ikke afgjort.",
 			 num(o->undecided, a, sizeof a),
-			 plural(o->undecided, "gyldig ansøgning er", "gyldige ansøgninger er"));
+			 is_registration(o) ? plural(o->undecided, "gyldig tilmelding er", "gyldige tilmeldinger er")
+					    : plural(o->undecided, "gyldig ansøgning er", "gyldige ansøgninger er"));
 		report_pdf_paragraph(p, 0, text);
 	}
 }
@@ -549,7 +560,7 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	 * it, so the file stays a few MB (the CSV beside it has every word). */
 	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
-	int registration = o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
+	int registration = is_registration(o);
 	int renumbered = report_list_renumbered(o);
 	/* An empty list is a heading, a sentence and "none": keep only those together. */
 	double keep = o->incomplete + o->not_eligible + o->eligible > 0 ? 130 : 4 * BODY_LINE;
