@@ -1216,21 +1216,32 @@ static double runs_line_height(const struct run *runs, size_t nruns)
 	return lh;
 }
 
+/* A paragraph of up to this many lines is kept whole (a signature, an address). */
+#define WHOLE_LINES 5
+/*
+ * The document's last paragraph is kept whole up to this many: its last two
+ * lines alone on a page of their own (a klagevejledning) looked like a
+ * mistake to the reviewer who read it; the whole section on that page reads
+ * as meant.
+ */
+#define LAST_WHOLE_LINES 10
+
 /*
  * Places wrapped lines at x, line by line, breaking pages between lines:
- * a paragraph of up to five lines is kept whole (a signature, an address),
- * a longer one leaves at least two lines on each page.  keep is the height
- * of what must stay on the page with the paragraph's last lines (0: none).
+ * a paragraph of up to whole lines is kept whole, a longer one leaves at
+ * least two lines on each page.  keep is the height of what must stay on
+ * the page with the paragraph's last lines (0: none).
  */
-static void place_lines(struct render *r, const struct segs *s, double x, double lh, double keep)
+static void place_lines(struct render *r, const struct segs *s, double x, double lh, double keep,
+			int whole)
 {
 	size_t k = 0;
-	if (s->lines <= 5)
+	if (s->lines <= whole)
 		need(r, s->lines * lh + keep);
 	else
 		need(r, 2 * lh);
 	for (int line = 0; line < s->lines; line++) {
-		if (s->lines > 5 && line == s->lines - 2)
+		if (s->lines > whole && line == s->lines - 2)
 			need(r, 2 * lh + keep);
 		else
 			need(r, lh);
@@ -1276,15 +1287,16 @@ static void layout_para(struct render *r, const struct block *b, const struct bl
 	double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
 	double lh = runs_line_height(b->runs, b->nruns);
 	double keep = is_line_block(next) ? para_height(r, next, tmp) : 0;
+	int whole = next ? WHOLE_LINES : LAST_WHOLE_LINES;
 
 	wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, s);
 	if (b->bullet && s->lines > 0) {
 		/* The room place_lines() will ask for, so the bullet goes with its text. */
-		need(r, s->lines <= 5 ? s->lines * lh + keep : 2 * lh);
+		need(r, s->lines <= whole ? s->lines * lh + keep : 2 * lh);
 		add_text(r, b->runs[0].style & ~PDF_BOLD, x - BULLET_INDENT + 3, r->y - lh * 0.76,
 			 "\xE2\x80\xA2", 3);
 	}
-	place_lines(r, s, x, lh, keep);
+	place_lines(r, s, x, lh, keep, whole);
 	r->y -= b->bullet ? 2.0 : 6.0;
 	r->after_bullet = b->bullet;
 }
@@ -1302,7 +1314,7 @@ static void layout_heading(struct render *r, const struct block *b, const struct
 		new_page(r);
 	if (!r->page_empty)
 		r->y -= before;
-	place_lines(r, s, MARGIN_L, lh, 0);
+	place_lines(r, s, MARGIN_L, lh, 0, WHOLE_LINES);
 	r->y -= 3.0;
 }
 
@@ -1473,7 +1485,8 @@ static double first_lines_height(struct render *r, const struct block *b,
 		double lh = runs_line_height(b->runs, b->nruns);
 		double x = MARGIN_L + b->indent + (b->bullet ? BULLET_INDENT : 0);
 		wrap(r, b->runs, b->nruns, PAGE_W - MARGIN_R - x, tmp);
-		if (tmp->lines > 5)
+		/* after NULL: b is the last block, kept whole up to more lines. */
+		if (tmp->lines > (after ? WHOLE_LINES : LAST_WHOLE_LINES))
 			return 2 * lh;
 		double h = tmp->lines * lh;
 		return h + (is_line_block(after) ? para_height(r, after, tmp) : 0);

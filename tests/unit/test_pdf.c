@@ -508,6 +508,58 @@ static void test_closing_not_alone(void **state)
 	}
 }
 
+/*
+ * The letter's last section, a heading and a paragraph of seven lines (a
+ * klagevejledning), pushed down a line at a time: its last lines never open
+ * a page alone, the section goes over whole.
+ */
+static void test_last_paragraph_whole(void **state)
+{
+	(void)state;
+	int moved = 0;
+	for (int lines = 30; lines < 75; lines++) {
+		struct pdf_doc *doc = pdf_doc_new();
+		unsigned char *pdf = NULL;
+		size_t len = 0;
+		char err[256];
+
+		assert_int_equal(pdf_set_footer(doc, "Edisonsvej"), 0);
+		for (int i = 0; i < lines; i++) {
+			char line[64];
+			snprintf(line, sizeof line, "Linje %d", i);
+			assert_int_equal(pdf_paragraph(doc, 0, line), 0);
+		}
+		assert_int_equal(pdf_heading(doc, 2, "Klagevejledning"), 0);
+		assert_int_equal(pdf_paragraph(doc, 0, "I kan klage over afgørelsen til Social-, Bolig- og "
+						       "Ældreministeriet. Klagefristen er 4 uger fra den dag, I har "
+						       "modtaget dette brev. Klagen sendes til Socialstyrelsen, "
+						       "Edisonsvej 18, 1. sal, 5000 Odense C, med angivelse af "
+						       "journalnummer 2026-000011, og I bør skrive, hvorfor I mener, "
+						       "at afgørelsen er forkert. Vi vurderer først, om vi kan give "
+						       "jer helt eller delvis medhold. Fastholder vi afgørelsen, "
+						       "sender vi klagen videre sammen med sagens oplysninger og "
+						       "vores bemærkninger. Sidste ord."),
+				 0);
+		if (pdf_doc_render(doc, &pdf, &len, err, sizeof err) < 0)
+			fail_msg("render: %s", err);
+		int pages = pdf_doc_pages(doc);
+		for (int page = 1; page <= pages; page++) {
+			char *text = page_text(pdf, len, page);
+			if (strstr(text, "Sidste ord") && !strstr(text, "Klagevejledning"))
+				fail_msg("%d lines: the section's last lines are alone on page %d", lines,
+					 page);
+			if (strstr(text, "Sidste ord") && strstr(text, "Klagevejledning") && page > 1 &&
+			    !strstr(text, "Linje"))
+				moved = 1;
+			free(text);
+		}
+		free(pdf);
+		pdf_doc_free(doc);
+	}
+	/* Some of the lengths must have moved the section to a page of its own. */
+	assert_true(moved);
+}
+
 static void test_table_rows_whole(void **state)
 {
 	(void)state;
@@ -570,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_closing_not_alone),
 		cmocka_unit_test(test_numbers_kept_together),
 		cmocka_unit_test(test_table_rows_whole),
+		cmocka_unit_test(test_last_paragraph_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
