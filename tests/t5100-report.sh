@@ -240,6 +240,11 @@ test_expect_success 'an empty database gives sound reports' '
 	! grep "Der er bevilget 0" e.txt &&
 	! grep "Ansøgere efter region" e.txt &&
 	! grep "Forskellen er" eo.txt &&
+	# the 2021 rounds nobody applied to are history in 2026, an alarm in 2021
+	! grep -q "fristen er udløbet" eo.txt &&
+	SKEMA_NOW=2021-10-15T12:00:00+02:00 skema-report -d empty.db -o empty-2021 &&
+	squeeze empty-2021/oversigt.pdf | tr "\n" " " | tr -s " " >e21.txt &&
+	test_grep "OBS: Rådgivningsforløb om revision af det kommunale beredskab: fristen er udløbet, og der er ikke modtaget nogen ansøgninger (minimum 3)" e21.txt &&
 	squeeze empty/partnerskab-magtanvendelse-2021.pdf >ep.txt &&
 	test_grep "Ingen ansøgninger opfylder kriterierne, så der er ingen fordeling" ep.txt &&
 	for f in empty/*.pdf; do
