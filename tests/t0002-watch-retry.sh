@@ -126,7 +126,8 @@ test_expect_success 'retry after a fix: the old row is purged, the new row keeps
 		test "$(basename "$d")" = temaforloeb || ln -s "$d" forms-without/ || return 1
 	done &&
 	cp "$SRC/forms/offer.rng" forms-without/ &&
-	cp "$SRC/forms/temaforloeb/blank.docx" fix/inbox/a.docx &&
+	# filled in, so the case stays open (a proposal) and keeps its file
+	mkform --fill "$FIXTURES/acceptance/temaforloeb.json" -o fix/inbox/a.docx "$SRC/forms/temaforloeb/offer.xml" &&
 	SKEMA_FORMS=$PWD/forms-without SKEMA_NOW=2021-09-01T10:00:00 skema -C fix run --settle 0 >log 2>&1 &&
 	test_grep "a.docx: quarantined" log &&
 	! grep "a.docx: quarantined (a.docx:" log &&
