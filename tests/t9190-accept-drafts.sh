@@ -88,4 +88,19 @@ for group in (\"decisions by outcome:\", \"offers:\"):
 " status
 '
 
+# The applicant playtest: a reason given when confirming a proposal was
+# stored and never printed; a reason that changed the outcome is printed once.
+test_expect_success 'a reason given when confirming a grant is in its final letter, once' '
+	c2=$(accept_case t2.odt) &&
+	SKEMA_NOW=2021-09-03T10:00:00 skema -C ws decide $c2 bevilget \
+		--reason "Forløbet kan begynde i oktober 2021." >/dev/null &&
+	accept_run 2021-09-03T10:05:00 &&
+	pdftotext -raw ws/letters/$c2-bevilget.pdf - | tr -s " \n" "  " >granted &&
+	test $(grep -o "Forløbet kan begynde i oktober 2021" granted | wc -l) = 1 &&
+	accept_has "Vi har besluttet at imødekomme jeres ansøgning" granted &&
+	c1=$(accept_case t1.docx) &&
+	pdftotext -raw ws/letters/$c1-afslag.pdf - | tr -s " \n" "  " >refused &&
+	test $(grep -o "Kommunen har allerede fået et forløb i år" refused | wc -l) = 1
+'
+
 test_done

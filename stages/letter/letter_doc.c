@@ -491,6 +491,14 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	json_object_set_new(d, "udkast", json_boolean(!c->state || strcmp(c->state, "final") != 0));
 	json_object_set_new(d, "begrundelse", json_string(c->explanation ? c->explanation : ""));
 	json_object_set_new(d, "sagsbehandlers_begrundelse", json_string(c->reason ? c->reason : ""));
+	/*
+	 * A reviewer's reason that is not already the explanation: one given
+	 * when confirming a proposal (a grant, a waiting-list place) was kept
+	 * in the database and left out of the letter (applicant playtest).
+	 */
+	int reason_apart = c->reason && *c->reason &&
+			   (!c->explanation || strcmp(c->reason, c->explanation) != 0);
+	json_object_set_new(d, "sagsbehandlers_tilfoejelse", json_string(reason_apart ? c->reason : ""));
 
 	/* The deadline, when the record knows it. */
 	json_t *deadline = c->record ? json_object_get(json_object_get(c->record, "validation"), "deadline") : NULL;
