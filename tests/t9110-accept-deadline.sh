@@ -256,4 +256,16 @@ test_expect_success 'export and offer_summary agree on the rounds' '
 	test_line_count = 19 rows
 '
 
+# The applicant playtest: received at 12.00.30 after a 12.00 deadline, the
+# letter said "modtaget ... kl. 12.00, efter ansøgningsfristen ... kl. 12.00".
+test_expect_success 'late within the deadline minute: the letter and the explanation give the second' '
+	accept_fill partnerskab-magtanvendelse-2021 p-sekund.docx ".cvr=\"${accept_cvrs[6]}\" | .sted_navn=\"Sekundet\"" &&
+	accept_run 2021-09-13T12:00:30 &&
+	test "$(accept_decision p-sekund.docx)" = "afslag|proposed" &&
+	accept_text p-sekund.docx >text &&
+	accept_has "modtaget den 13. september 2021 kl. 12.00.30, efter ansøgningsfristen den 13. september 2021 kl. 12.00" text &&
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$(accept_case p-sekund.docx)'"'"'" >expl &&
+	test_grep "modtaget 13. september 2021 kl. 12.00.30, efter ansøgningsfristen 13. september 2021 kl. 12.00" expl
+'
+
 test_done
