@@ -51,13 +51,13 @@ test_expect_success 'explanations say rank, capacity and reasons in Danish' '
 	test_grep "først-til-mølle-princippet" e &&
 	test_grep "nr. 1 blandt de egnede ansøgninger i året 2026, hvor der er plads til 2 forløb" e &&
 	jq -r "select(.case_number == \"2026-000002\") | .explanation" out >e &&
-	test_grep "Alle 2 forløb i året 2026 var besat" e &&
+	test_grep "Begge pladser i året 2026 var besat" e &&
 	test_grep "Ventelisten går forud for nye ansøgninger" e &&
 	test_grep "plads nr. 2 af de 2 forløb i året 2027" e &&
 	jq -r "select(.case_number == \"2026-000004\") | .explanation" out >e &&
 	test_grep "plads nr. 1 af de 2 forløb i året 2027" e &&
 	jq -r "select(.case_number == \"2027-000001\") | .explanation" out >e &&
-	test_grep "Alle 2 forløb i året 2027 er besat" e &&
+	test_grep "Begge pladser i året 2027 er besat" e &&
 	test_grep "venteliste som nr. 1" e &&
 	test_grep "får de ventende dens pladser først" e &&
 	jq -r "select(.case_number == \"2026-000005\") | .explanation" out >e &&
@@ -88,7 +88,7 @@ test_expect_success 'a new application after the places are gone waits, ahead of
 	printf "2026-000007\tventeliste\n2027-000001\tventeliste\n" >expect &&
 	test_cmp expect actual &&
 	jq -r "select(.case_number == \"2026-000007\") | .explanation" out >e &&
-	test_grep "Alle 2 forløb i året 2026 og i året 2027 er besat" e &&
+	test_grep "Begge pladser i året 2026 og i året 2027 er besat" e &&
 	test_grep "venteliste som nr. 1" e &&
 	jq -r "select(.case_number == \"2027-000001\") | .explanation" out >e &&
 	test_grep "venteliste som nr. 2" e &&

@@ -29,7 +29,11 @@ test_expect_success 'setup: one place, two applications' '
 	test "$(accept_decision t2.odt)" = "venteliste|proposed" &&
 	c1=$(accept_case t1.docx) && c2=$(accept_case t2.odt) &&
 	echo "$c1-bevilget-udkast.pdf" >expect && letters_of $c1 >actual && test_cmp expect actual &&
-	echo "$c2-venteliste-udkast.pdf" >expect && letters_of $c2 >actual && test_cmp expect actual
+	echo "$c2-venteliste-udkast.pdf" >expect && letters_of $c2 >actual && test_cmp expect actual &&
+	# one place: not "Alle 1 temaforløb" (applicant playtest)
+	accept_q "SELECT explanation FROM current_decisions WHERE case_number = '"'"'$c2'"'"'" >expl &&
+	test_grep "Den eneste plads i 3. kvartal 2021 er besat, og ansøgningen er derfor sat på venteliste som nr. 1\." expl &&
+	! grep -q "Alle 1 " expl
 '
 
 test_expect_success 'a final letter takes its case'"'"'s draft away' '

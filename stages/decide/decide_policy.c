@@ -165,7 +165,11 @@ static long period_of_key(const struct offer *offer, const char *key)
 	return -1;
 }
 
-/* The Danish name of an offer_period_index: "året 2026", "3. kvartal 2021". */
+/*
+ * The Danish name of an offer_period_index: "året 2026", "3. kvartal 2021".
+ * ("i 2026" would read better, but every stored proposal's explanation
+ * would then differ and be written again on upgrade.)
+ */
 static void period_label(const struct offer *offer, long index, char *label, size_t size)
 {
 	const char *period = offer->capacity_period ? offer->capacity_period : "year";
@@ -299,6 +303,20 @@ static const char *received_when(time_t received, time_t deadline, char buf[CLOC
 	return buf;
 }
 
+/*
+ * The subject of "... er besat": "Alle 10 temaforløb", but "Begge pladser"
+ * and "Den eneste plads", not "Alle 1 temadage" (applicant playtest).
+ */
+static const char *all_places(const struct offer *offer, char *buf, size_t size)
+{
+	if (offer->capacity_max == 1)
+		return "Den eneste plads";
+	if (offer->capacity_max == 2)
+		return "Begge pladser";
+	snprintf(buf, size, "Alle %ld %s", offer->capacity_max, unit_of(offer));
+	return buf;
+}
+
 /* Registrations: everyone who registers in time is confirmed. */
 static void decide_registration(const struct offer *offer, struct decide_case *c)
 {
@@ -364,7 +382,7 @@ static void explain_overtaking(struct decide_case *c, const struct offer *offer)
 static void explain_priority_place(struct decide_case *c, const struct offer *offer, int concurrent,
 				   int carried, int freed_by_ended, const char *own, const char *label)
 {
-	char room[160];
+	char room[160], subject[128];
 	if (concurrent && freed_by_ended)
 		strbuf_printf(&c->explanation,
 			      "Der kan være %ld %s i gang ad gangen. Afsluttede forløb optager ikke "
@@ -377,10 +395,10 @@ static void explain_priority_place(struct decide_case *c, const struct offer *of
 			      offer->capacity_max, unit_of(offer));
 	else if (carried)
 		strbuf_printf(&c->explanation,
-			      "Alle %ld %s i %s var besat, og ansøgningen kom på venteliste. Ventelisten "
+			      "%s i %s var besat, og ansøgningen kom på venteliste. Ventelisten "
 			      "går forud for nye ansøgninger, når en ny periode begynder, og ansøgningen "
 			      "får derfor en af de %ld pladser i %s.",
-			      offer->capacity_max, unit_of(offer), own, offer->capacity_max, label);
+			      all_places(offer, subject, sizeof subject), own, offer->capacity_max, label);
 	else
 		strbuf_printf(&c->explanation, "I %s er der %s, og ansøgningen får en af pladserne.",
 			      label, room_for(offer->capacity_max, offer, room, sizeof room));
@@ -429,6 +447,7 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 	int carries = periodic(offer);
 	int prioritized = offer->policy && strcmp(offer->policy, "priority") == 0;
 	long first = 0, last = 0, finished = 0;
+	char subject[128];
 	int any = 0, waiting = 0;
 	char label[64], own[64], room[160];
 
@@ -571,11 +590,11 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 						      offer->capacity_max, unit_of(offer), used + finished);
 				else if (carried)
 					strbuf_printf(&c->explanation,
-						      "Alle %ld %s i %s var besat, og ansøgningen kom på venteliste. "
+						      "%s i %s var besat, og ansøgningen kom på venteliste. "
 						      "Ventelisten går forud for nye ansøgninger, når en ny periode "
 						      "begynder, og ansøgningen får derfor plads nr. %ld af de %ld %s "
 						      "i %s.",
-						      offer->capacity_max, unit_of(offer), own, used,
+						      all_places(offer, subject, sizeof subject), own, used,
 						      offer->capacity_max, unit_of(offer), label);
 				else
 					strbuf_printf(&c->explanation,
@@ -599,16 +618,20 @@ static void decide_first_come(const struct offer *offer, struct decide_case *cas
 			c->rank = ++position;
 			c->outcome = "venteliste";
 			explain_rolling(c, offer, prioritized, 1);
-			if (concurrent)
+			if (concurrent && offer->capacity_max <= 2)
 				strbuf_printf(&c->explanation,
-					      "Alle %ld %s, der kan være i gang ad gangen, er besat",
-					      offer->capacity_max, unit_of(offer));
+					      "%s er besat, da der kun kan være %ld i gang ad gangen",
+					      all_places(offer, subject, sizeof subject), offer->capacity_max);
+			else if (concurrent)
+				strbuf_printf(&c->explanation,
+					      "%s, der kan være i gang ad gangen, er besat",
+					      all_places(offer, subject, sizeof subject));
 			else if (carried)
-				strbuf_printf(&c->explanation, "Alle %ld %s i %s og i %s er besat",
-					      offer->capacity_max, unit_of(offer), own, label);
+				strbuf_printf(&c->explanation, "%s i %s og i %s er besat",
+					      all_places(offer, subject, sizeof subject), own, label);
 			else
-				strbuf_printf(&c->explanation, "Alle %ld %s i %s er besat",
-					      offer->capacity_max, unit_of(offer), label);
+				strbuf_printf(&c->explanation, "%s i %s er besat",
+					      all_places(offer, subject, sizeof subject), label);
 			strbuf_printf(&c->explanation,
 				      ", og ansøgningen er derfor sat på venteliste som nr. %d. Bliver "
 				      "en plads ledig, går den til den første på ventelisten.",
