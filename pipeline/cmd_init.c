@@ -84,7 +84,7 @@ static const char default_config[] =
 	"# are skema-letter's own defaults (docs/letters.md).\n"
 	"klage.body = Social-, Bolig- og Ældreministeriet\n"
 	"klage.address =\n"
-	"klage.via = Socialstyrelsen, Edisonsvej 18, 1. sal, 5000 Odense C, siso@socialstyrelsen.dk\n"
+	"klage.via = Socialstyrelsen, Edisonsvej 18, 1. sal, 5000 Odense C, eller på e-mail til siso@socialstyrelsen.dk\n"
 	"klage.weeks = 4\n";
 
 static const char *const dirs[] = {"inbox",   "work",    "archive", WS_OBJECTS,

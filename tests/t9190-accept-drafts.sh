@@ -104,7 +104,9 @@ test_expect_success 'a reason given when confirming a grant is in its final lett
 	accept_has "Vi har besluttet at imødekomme jeres ansøgning" granted &&
 	c1=$(accept_case t1.docx) &&
 	pdftotext -raw ws/letters/$c1-afslag.pdf - | tr -s " \n" "  " >refused &&
-	test $(grep -o "Kommunen har allerede fået et forløb i år" refused | wc -l) = 1
+	test $(grep -o "Kommunen har allerede fået et forløb i år" refused | wc -l) = 1 &&
+	# the postal address and the e-mail are two ways, not one run-on address
+	test_grep "Klagen sendes til Socialstyrelsen, .*[0-9]\{4\} [A-ZÆØÅa-zæøå ]*, eller på e-mail til [a-z.]*@[a-z.]* med angivelse af journalnummer" refused
 '
 
 test_done

@@ -458,9 +458,12 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	char where[1024];
 	const char *klage_adresse = letter_conf(cfg, "klage.adresse");
 	if (!*klage_adresse) {
-		snprintf(where, sizeof where, "%s, %s, %s, %s", letter_conf(cfg, "authority.name"),
+		/* "..., 5000 Odense C, eller på e-mail til ...": not the address and
+		 * the e-mail run together (applicant playtest). */
+		const char *email = letter_conf(cfg, "authority.email");
+		snprintf(where, sizeof where, "%s, %s, %s%s%s", letter_conf(cfg, "authority.name"),
 			 letter_conf(cfg, "authority.address"), letter_conf(cfg, "authority.postal"),
-			 letter_conf(cfg, "authority.email"));
+			 *email ? ", eller på e-mail til " : "", email);
 		klage_adresse = where;
 	}
 	json_object_set_new(d, "klage",
