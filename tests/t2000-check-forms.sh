@@ -154,7 +154,7 @@ test_expect_success 'a rule between fields is checked like a criterion, in the b
 	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
 	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: no such column: alder_tl" err &&
 	fresh &&
-	sed -i "s/fields=\"alder_fra alder_til\"/fields=\"alder_fra alder_tl\"/; s/({alder_til} år)/({alder_tl} år)/" forms/blocks/anbringelsessted.xml &&
+	sed -i "s/fields=\"alder_fra alder_til\"/fields=\"alder_fra alder_tl\"/; s/{alder_til} år/{alder_tl} år/" forms/blocks/anbringelsessted.xml &&
 	test_expect_code 78 skema check-forms --forms forms >out 2>err &&
 	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: alder_tl is not a field of the offer" err &&
 	test_grep "forms/blocks/anbringelsessted.xml:$line: rule aldersinterval: {alder_tl} is not a field of the offer" err &&

@@ -62,7 +62,7 @@ test_expect_success 'a value that is not of its type is invalid with a Danish re
 	cat >expect <<-\EOF &&
 	kommune	ikke en dansk kommune
 	kontakt_email	ikke en gyldig e-mailadresse
-	kontakt_telefon	ikke et gyldigt dansk telefonnummer (8 cifre)
+	kontakt_telefon	ikke et gyldigt dansk telefonnummer på 8 cifre
 	timer	ikke et helt tal
 	indledende_moede_dato	ikke en gyldig dato
 	EOF

@@ -19,12 +19,12 @@ test_expect_success 'opkvalificering: 17-6 years is mangler, sent at once, namin
 	test "$(accept_decision baglaens.docx)" = "mangler|final" &&
 	accept_text baglaens.docx >letter.txt &&
 	accept_has "Følgende felter i ansøgningsskemaet mangler at blive udfyldt eller rettet" letter.txt &&
-	accept_has "Børnenes alder fra (år) og Børnenes alder til (år) (»fra« (17 år) er højere end »til« (6 år))" letter.txt &&
+	accept_has "Børnenes alder fra (år) og Børnenes alder til (år) (alderen fra, 17 år, er højere end alderen til, 6 år)" letter.txt &&
 	accept_has "Udfyld eller ret felterne i ansøgningsskemaet" letter.txt &&
 	! grep -q "afslag\|Klagevejledning" letter.txt &&
 	accept_q "SELECT d.explanation FROM decisions d JOIN submissions s ON s.id = d.submission_id
 		WHERE s.original_name = '"'"'baglaens.docx'"'"' AND d.current = 1" >explanation &&
-	accept_has "Felterne »Børnenes alder fra (år)« og »Børnenes alder til (år)« er ikke udfyldt korrekt: »fra« (17 år) er højere end »til« (6 år)." explanation
+	accept_has "Felterne »Børnenes alder fra (år)« og »Børnenes alder til (år)« er ikke udfyldt korrekt: alderen fra, 17 år, er højere end alderen til, 6 år." explanation
 '
 
 test_expect_success 'the review sheet marks both fields with what is wrong' '
@@ -32,7 +32,7 @@ test_expect_success 'the review sheet marks both fields with what is wrong' '
 		WHERE s.original_name = '"'"'baglaens.docx'"'"' AND l.kind = '"'"'review'"'"'" |
 		sed "s|^\([^/]\)|ws/\1|") &&
 	pdftotext -raw "$sheet" - | tr -s " \n" "  " >sheet.txt &&
-	test "$(grep -o "FEJL: »fra« (17 år) er højere end »til« (6 år)" sheet.txt | wc -l)" = 2
+	test "$(grep -o "FEJL: alderen fra, 17 år, er højere end alderen til, 6 år" sheet.txt | wc -l)" = 2
 '
 
 test_expect_success 'sent again with the range right, the same facility is granted a place' '

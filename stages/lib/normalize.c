@@ -708,7 +708,7 @@ json_t *normalize_value(const struct offer_field *field, const char *raw, char *
 	}
 	case FIELD_PHONE:
 		text = normalize_phone(t, buf) == 0 ? buf : NULL;
-		why = "ikke et gyldigt dansk telefonnummer (8 cifre)";
+		why = "ikke et gyldigt dansk telefonnummer på 8 cifre";
 		break;
 	case FIELD_CVR:
 		text = normalize_cvr(t, buf) == 0 ? buf : NULL;

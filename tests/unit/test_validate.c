@@ -230,7 +230,7 @@ static void test_rules(void **state)
 		/* Backwards: both fields, one entry, the values in the sentence. */
 		{",\"alder_fra\":{\"raw\":\"17\"},\"alder_til\":{\"raw\":\"6 år\"}", "incomplete",
 		 "[{\"field\":\"alder_fra\",\"rule\":\"aldersinterval\",\"fields\":[\"alder_fra\",\"alder_til\"],"
-		 "\"message\":\"»fra« (17 år) er højere end »til« (6 år)\"}]"},
+		 "\"message\":\"alderen fra, 17 år, er højere end alderen til, 6 år\"}]"},
 		/* A hard criterion that fails still decides. */
 		{",\"alder_fra\":{\"raw\":\"17\"},\"alder_til\":{\"raw\":\"6\"},\"ledelsesopbakning\":{\"raw\":\"nej\"}",
 		 "not_eligible", NULL},
