@@ -84,7 +84,10 @@ test_expect_success 'a forløb ends: the freed place is proposed to the first on
 	accept_run 2026-06-01T10:00:00 &&
 	c9=$(accept_case r9.docx) &&
 	test -f "ws/letters/$c9-bevilget-udkast.pdf" &&
-	test "$(queued r9.docx)" = 1
+	test "$(queued r9.docx)" = 1 &&
+	# it was told it waits; the place is news, and said so (applicant playtest)
+	pdftotext -raw "ws/letters/$c9-bevilget-udkast.pdf" - | tr -s " \n" "  " >granted &&
+	test_grep "Ansøgningen har stået på venteliste, og der er nu blevet en plads ledig. Vi har besluttet at imødekomme jeres ansøgning." granted
 '
 
 test_expect_success 'a reviewer grants another case: the first is back on its confirmed venteliste' '

@@ -51,6 +51,8 @@ struct letter_case {
 	/* A corrected form that replaced this one: its case number and receipt, or NULL. */
 	char *superseded_by_case;
 	char *superseded_by_received;
+	/* 1 when a final waiting-list letter went out for it: a place later is news. */
+	int waited;
 	/*
 	 * The earlier versions this submission replaces, directly or through
 	 * versions between: [{case_number, received_at, lacked}], oldest

@@ -124,7 +124,10 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 				    " submissions.record, '$.validation', '$.extra_fields', '$.warnings') END,"
 				    " submissions.completed_on, submissions.completion_note,"
 				    " submissions.withdrawn_at,"
-				    " n.case_number, n.received_at"
+				    " n.case_number, n.received_at,"
+				    /* told it waited: a waiting-list letter went out */
+				    " EXISTS (SELECT 1 FROM letters l WHERE l.submission_id = submissions.id"
+				    "  AND l.kind = 'venteliste' AND l.draft = 0)"
 				    " FROM submissions"
 				    " LEFT JOIN submissions n ON n.id = submissions.superseded_by"
 				    " WHERE submissions.id = ?1",
@@ -158,6 +161,7 @@ static int load_submission(sqlite3 *db, long long id, struct letter_case *c)
 		c->withdrawn_at = column(stmt, 13);
 		c->superseded_by_case = column(stmt, 14);
 		c->superseded_by_received = column(stmt, 15);
+		c->waited = sqlite3_column_int(stmt, 16);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_NOTFOUND;

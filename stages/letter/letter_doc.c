@@ -502,6 +502,9 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 	int reason_apart = c->reason && *c->reason &&
 			   (!c->explanation || strcmp(c->reason, c->explanation) != 0);
 	json_object_set_new(d, "sagsbehandlers_tilfoejelse", json_string(reason_apart ? c->reason : ""));
+	/* A place for one who was told it waits: the letter says a place came free. */
+	json_object_set_new(d, "fra_venteliste",
+			    json_boolean(c->waited && c->outcome && strcmp(c->outcome, "bevilget") == 0));
 
 	/* The deadline, when the record knows it. */
 	json_t *deadline = c->record ? json_object_get(json_object_get(c->record, "validation"), "deadline") : NULL;

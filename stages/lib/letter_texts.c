@@ -69,7 +69,7 @@ json_t *letter_text_shape(const struct offer *offer)
 {
 	/* What letter_doc.c's letter_data() sets; tests/unit/test_letter_texts.c compares. */
 	json_t *d = keys("venteliste_efter_prioritering udfald udfald_titel udkast begrundelse "
-			 "sagsbehandlers_begrundelse sagsbehandlers_tilfoejelse "
+			 "sagsbehandlers_begrundelse sagsbehandlers_tilfoejelse fra_venteliste "
 			 "begrundelse_naevner_prioritering svarfrist");
 	json_object_set_new(d, "myndighed", keys("navn enhed adresse postnr_by telefon email web"));
 	json_object_set_new(d, "underskriver", keys("navn titel"));
