@@ -286,24 +286,6 @@ static void explain_priority(struct decide_case *c, size_t rank, size_t eligible
 }
 
 /*
- * When a late form was received, to the second if the minute is the
- * deadline's own: "kl. 12.00, efter ansøgningsfristen ... kl. 12.00"
- * contradicted itself for a form received at 12.00.30 (applicant playtest).
- */
-static const char *received_when(time_t received, time_t deadline, char buf[CLOCK_ISO_SIZE])
-{
-	char due[CLOCK_ISO_SIZE], iso[CLOCK_ISO_SIZE];
-	clock_format_danish_time(received, buf);
-	if (strcmp(buf, clock_format_danish_time(deadline, due)) == 0) {
-		clock_format(received, iso); /* local time: "2021-09-13T12:00:30+02:00" */
-		size_t len = strlen(buf);
-		if (strlen(iso) >= 19 && len + 4 <= CLOCK_ISO_SIZE)
-			snprintf(buf + len, CLOCK_ISO_SIZE - len, ".%.2s", iso + 17);
-	}
-	return buf;
-}
-
-/*
  * The subject of "... er besat": "Alle 10 temaforløb", but "Begge pladser"
  * and "Den eneste plads", not "Alle 1 temadage" (applicant playtest).
  */
@@ -329,7 +311,7 @@ static void decide_registration(const struct offer *offer, struct decide_case *c
 		c->outcome = "afslag";
 		/* With the times, as for an application: 12.05 on the day of a 12.00 deadline. */
 		strbuf_printf(&c->explanation, "Tilmeldingen er modtaget %s, efter fristen %s.",
-			      received_when(c->received, offer->deadline_at, received),
+			      clock_format_danish_time_apart(c->received, offer->deadline_at, received),
 			      clock_format_danish_time(offer->deadline_at, deadline));
 	} else if (strcmp(c->validation, "not_eligible") == 0) {
 		c->outcome = "afslag";
@@ -1029,7 +1011,7 @@ int decide_run_policy(const struct offer *offer, struct decide_case *cases, size
 			strbuf_printf(&c->explanation,
 				      "Ansøgningen er modtaget %s, efter ansøgningsfristen %s, og kan derfor "
 				      "ikke komme i betragtning.",
-				      received_when(c->received, offer->deadline_at, received),
+				      clock_format_danish_time_apart(c->received, offer->deadline_at, received),
 				      clock_format_danish_time(offer->deadline_at, deadline));
 		} else if (strcmp(c->validation, "not_eligible") == 0) {
 			c->outcome = "afslag";

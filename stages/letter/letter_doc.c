@@ -605,16 +605,13 @@ json_t *letter_data(const struct letter_case *c, const struct offer *offer,
 		 * "modtaget den ... kl. 12.00, efter ansøgningsfristen den ...
 		 * kl. 12.00" contradicts itself (applicant playtest).
 		 */
-		json_t *sag_data = json_object_get(d, "sag");
-		const char *received = json_string_value(json_object_get(sag_data, "modtaget_tid"));
-		const char *due = json_string_value(json_object_get(json_object_get(d, "frist"), "tidspunkt"));
 		time_t received_at;
-		char iso[CLOCK_ISO_SIZE], exact[CLOCK_ISO_SIZE + 8];
-		if (late && received && due && strcmp(received, due) == 0 && c->received_at &&
-		    clock_parse(c->received_at, &received_at) == 0 && strlen(clock_format(received_at, iso)) >= 19) {
-			snprintf(exact, sizeof exact, "%s.%.2s", received, iso + 17);
-			json_object_set_new(sag_data, "modtaget_tid", json_string(exact));
-		}
+		char exact[CLOCK_ISO_SIZE];
+		if (late && at && clock_parse(at, &deadline_at) == 0 && c->received_at &&
+		    clock_parse(c->received_at, &received_at) == 0 && received_at / 60 == deadline_at / 60)
+			json_object_set_new(json_object_get(d, "sag"), "modtaget_tid",
+					    json_string(clock_format_danish_time_apart(received_at, deadline_at,
+										       exact)));
 	}
 	long days = config_get_long(cfg, "letter.reply_days", 14);
 	if (days < 1 || days > 365)

@@ -190,3 +190,16 @@ char *clock_format_danish_time(time_t t, char buf[CLOCK_ISO_SIZE])
 	copy_out(buf, tmp);
 	return buf;
 }
+
+char *clock_format_danish_time_apart(time_t t, time_t other, char buf[CLOCK_ISO_SIZE])
+{
+	if (t / 60 != other / 60)
+		return clock_format_danish_time(t, buf);
+	struct tm tm;
+	char date[CLOCK_ISO_SIZE], tmp[64];
+	localtime_r(&t, &tm);
+	snprintf(tmp, sizeof tmp, "%s kl. %02d.%02d.%02d", clock_format_danish(t, date), tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+	copy_out(buf, tmp);
+	return buf;
+}

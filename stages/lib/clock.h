@@ -47,4 +47,11 @@ char *clock_format_danish(time_t t, char buf[CLOCK_ISO_SIZE]);
 /* Writes a Danish date and time, "13. september 2021 kl. 12.00", into buf. */
 char *clock_format_danish_time(time_t t, char buf[CLOCK_ISO_SIZE]);
 
+/*
+ * The same, to the second ("kl. 12.00.30") when t falls in the minute of
+ * other: a form received late within its deadline's own minute would
+ * otherwise read as received at the deadline.
+ */
+char *clock_format_danish_time_apart(time_t t, time_t other, char buf[CLOCK_ISO_SIZE]);
+
 #endif

@@ -221,6 +221,14 @@ static void test_clock_parse(void **state)
 	char out[CLOCK_ISO_SIZE];
 	clock_parse("2021-09-13T12:00", &t);
 	CHECK_STR(clock_format_danish(t, out), "13. september 2021", "danish date");
+	/* To the second only within the other time's minute. */
+	time_t late;
+	clock_parse("2021-09-13T12:00:30", &late);
+	CHECK_STR(clock_format_danish_time_apart(late, t, out), "13. september 2021 kl. 12.00.30",
+		  "same minute");
+	clock_parse("2021-09-13T12:05:30", &late);
+	CHECK_STR(clock_format_danish_time_apart(late, t, out), "13. september 2021 kl. 12.05",
+		  "another minute");
 	setenv("SKEMA_NOW", "2019-06-01T23:59:59", 1);
 	assert_int_equal(clock_now(&t), 0);
 	CHECK_STR(clock_format(t, out), "2019-06-01T23:59:59+02:00", "SKEMA_NOW");
