@@ -90,7 +90,7 @@ static int outcome_fits(const char *key, const char *offer_id, const char *outco
 	offer_set_load(&set, paths_forms_dir(), &err);
 	const struct offer *offer = offer_set_find(&set, offer_id);
 	if (offer && offer->policy) {
-		int registration = strcmp(offer->policy, "none") == 0;
+		int registration = offer_is_registration(offer);
 		if (!registration && strcmp(outcome, "bekræftelse") == 0) {
 			msg_error("decide: %s: »bekræftelse« bruges kun ved tilmeldinger; »%s« er en "
 				  "ansøgning (%s)",

@@ -754,7 +754,7 @@ static void missing_reasons(const struct offer *offer, const char *record_json, 
 			      message ? message : "");
 	}
 	if (out->len)
-		strbuf_puts(out, offer && offer->policy && strcmp(offer->policy, "none") == 0
+		strbuf_puts(out, offer_is_registration(offer)
 					 ? " Send en rettet tilmelding."
 					 : " Send en rettet ansøgning.");
 	json_decref(rec);

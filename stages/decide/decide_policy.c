@@ -969,7 +969,7 @@ out:
 int decide_run_policy(const struct offer *offer, struct decide_case *cases, size_t ncases,
 		      time_t now, int force, long *below_minimum)
 {
-	int registration = strcmp(offer->policy, "none") == 0;
+	int registration = offer_is_registration(offer);
 	int open_round = !offer->rolling && now < offer->deadline_at && !force;
 	int *candidate = calloc(ncases ? ncases : 1, sizeof *candidate);
 	char deadline[CLOCK_ISO_SIZE], received[CLOCK_ISO_SIZE];

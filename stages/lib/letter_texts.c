@@ -18,7 +18,7 @@ const char *const letter_outcomes[LETTER_OUTCOMES] = {"bevilget", "venteliste", 
 
 int letter_outcome_possible(const struct offer *offer, const char *outcome)
 {
-	int registration = offer->policy && strcmp(offer->policy, "none") == 0;
+	int registration = offer_is_registration(offer);
 	if (strcmp(outcome, "bekræftelse") == 0)
 		return registration;
 	if (strcmp(outcome, "bevilget") == 0)

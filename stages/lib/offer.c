@@ -1125,6 +1125,11 @@ int offer_set_load_for_check(struct offer_set *set, const char *dir, struct strb
 	return load_set(set, dir, err, 1);
 }
 
+int offer_is_registration(const struct offer *offer)
+{
+	return offer && offer->policy && strcmp(offer->policy, "none") == 0;
+}
+
 const struct offer *offer_set_find(const struct offer_set *set, const char *id)
 {
 	for (size_t i = 0; id && i < set->count; i++)

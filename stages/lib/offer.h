@@ -135,6 +135,9 @@ void offer_set_release(struct offer_set *set);
 
 /* Borrowed, or NULL. */
 const struct offer *offer_set_find(const struct offer_set *set, const char *id);
+
+/* 1 for a registration (selection policy "none": a tilmelding, confirmed, never ranked); NULL: 0. */
+int offer_is_registration(const struct offer *offer);
 const struct offer_field *offer_find_field(const struct offer *offer, const char *name);
 
 /*

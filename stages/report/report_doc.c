@@ -178,12 +178,6 @@ static const char *offer_title(const struct report_offer *o)
 	return o->def && o->def->title ? o->def->title : o->id;
 }
 
-/* A registration (selection policy none) is a "tilmelding", not an "ansøgning". */
-static int is_registration(const struct report_offer *o)
-{
-	return o->def && o->def->policy && strcmp(o->def->policy, "none") == 0;
-}
-
 static void deadline_text(const struct report_context *ctx, const struct report_offer *o,
 			  char *buf, size_t size)
 {
@@ -197,7 +191,7 @@ static void deadline_text(const struct report_context *ctx, const struct report_
 		return;
 	}
 	danish_time(o->def->deadline_at, when, sizeof when);
-	const char *what = is_registration(o) ? "Tilmeldingsfristen" : "Ansøgningsfristen";
+	const char *what = offer_is_registration(o->def) ? "Tilmeldingsfristen" : "Ansøgningsfristen";
 	if (ctx->now > o->def->deadline_at)
 		snprintf(buf, size, "%s udløb %s.", what, when);
 	else
@@ -305,12 +299,12 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 			 "Der er modtaget %s %s til tilbuddet; %s %s, og %s opfylder kriterierne.",
 			 num(o->received, a, sizeof a), plural(o->received, "fil", "filer"),
 			 num(live, b, sizeof b),
-			 is_registration(o) ? plural(live, "er en gyldig tilmelding", "er gyldige tilmeldinger")
+			 offer_is_registration(o->def) ? plural(live, "er en gyldig tilmelding", "er gyldige tilmeldinger")
 					    : plural(live, "er en gyldig ansøgning", "er gyldige ansøgninger"),
 			 num(o->eligible, c, sizeof c));
 		report_pdf_paragraph(p, 0, text);
 	} else {
-		report_pdf_paragraph(p, 0, is_registration(o)
+		report_pdf_paragraph(p, 0, offer_is_registration(o->def)
 						   ? "Der er ikke modtaget nogen tilmeldinger i perioden."
 						   : "Der er ikke modtaget nogen ansøgninger i perioden.");
 	}
@@ -390,7 +384,7 @@ static void status_sentences(struct report_pdf *p, const struct report_context *
 	if (o->undecided > 0) {
 		snprintf(text, sizeof text, "%s %s endnu ikke afgjort.",
 			 num(o->undecided, a, sizeof a),
-			 is_registration(o) ? plural(o->undecided, "gyldig tilmelding er", "gyldige tilmeldinger er")
+			 offer_is_registration(o->def) ? plural(o->undecided, "gyldig tilmelding er", "gyldige tilmeldinger er")
 					    : plural(o->undecided, "gyldig ansøgning er", "gyldige ansøgninger er"));
 		report_pdf_paragraph(p, 0, text);
 	}
@@ -560,7 +554,7 @@ static int ranked_list(struct report_pdf *p, const struct report_context *ctx,
 	 * it, so the file stays a few MB (the CSV beside it has every word). */
 	int note_lines = o->incomplete + o->not_eligible + o->eligible > 1000 ? 3 : 12;
 
-	int registration = is_registration(o);
+	int registration = offer_is_registration(o->def);
 	int renumbered = report_list_renumbered(o);
 	/* An empty list is a heading, a sentence and "none": keep only those together. */
 	double keep = o->incomplete + o->not_eligible + o->eligible > 0 ? 130 : 4 * BODY_LINE;

@@ -87,7 +87,7 @@ static void bind_list(sqlite3_stmt *stmt, const char *offer_id, const struct off
 	int i;
 	report_bind_scope(stmt, offer_id, scope);
 	if ((i = sqlite3_bind_parameter_index(stmt, ":registration")) > 0)
-		sqlite3_bind_int(stmt, i, def && def->policy && strcmp(def->policy, "none") == 0);
+		sqlite3_bind_int(stmt, i, offer_is_registration(def));
 	if ((i = sqlite3_bind_parameter_index(stmt, ":first_come")) > 0)
 		sqlite3_bind_int(stmt, i, def && def->policy && strcmp(def->policy, "first-come") == 0);
 	if ((i = sqlite3_bind_parameter_index(stmt, ":period")) > 0 && def &&
